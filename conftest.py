@@ -1,0 +1,124 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database starts with Vietnam's administrative units, loaded once."""
+    from tinhso.org.units import units_load
+
+    with django_db_blocker.unblock():
+        units_load(actor=None)
+
+
+@pytest.fixture
+def vn_units(db: None) -> None:
+    """Units present even after a transactional test flushed the database."""
+    from tinhso.org.units import units_load
+
+    from tinhso.org.models import AdministrativeUnit
+
+    if not AdministrativeUnit.objects.exists():
+        units_load(actor=None)
+
+
+@pytest.fixture
+def world(vn_units: None) -> dict[str, Any]:
+    """A small agency tree in Hưng Yên, with a former Thái Bình department merged into it."""
+    from tinhso.org import services
+    from tinhso.org.models import AdministrativeUnit, AgencyKind
+
+    hung_yen = AdministrativeUnit.objects.get(level="province", code="33", valid_to__isnull=True)
+    thai_binh = AdministrativeUnit.objects.get(level="province", code="34", valid_to=dt.date(2025, 6, 30))
+    thanh_hoa = AdministrativeUnit.objects.get(level="province", code="38", valid_to__isnull=True)
+    create = services.agency_create
+    ppc = create(actor=None, key="t.ubnd", name="Ủy ban nhân dân tỉnh Hưng Yên", kind=AgencyKind.PEOPLES_COMMITTEE,
+                 unit=hung_yen)
+    dost = create(actor=None, key="t.skhcn", name="Sở Khoa học và Công nghệ", kind=AgencyKind.DEPARTMENT,
+                  unit=hung_yen, parent=ppc, short_name="Sở KH&CN")
+    dx_division = create(actor=None, key="t.pcds", name="Phòng Chuyển đổi số", kind=AgencyKind.DIVISION,
+                         unit=hung_yen, parent=dost)
+    finance = create(actor=None, key="t.stc", name="Sở Tài chính", kind=AgencyKind.DEPARTMENT, unit=hung_yen,
+                     parent=ppc)
+    centre = create(actor=None, key="t.ttpvhcc", name="Trung tâm Phục vụ hành chính công tỉnh Hưng Yên",
+                    kind=AgencyKind.SERVICE_CENTRE, unit=hung_yen, parent=ppc)
+    tb_ppc = create(actor=None, key="t.tb.ubnd", name="Ủy ban nhân dân tỉnh Thái Bình",
+                    kind=AgencyKind.PEOPLES_COMMITTEE, unit=thai_binh, valid_to=dt.date(2025, 6, 30))
+    tb_ict = create(actor=None, key="t.tb.stttt", name="Sở Thông tin và Truyền thông tỉnh Thái Bình",
+                    kind=AgencyKind.DEPARTMENT, unit=thai_binh, parent=tb_ppc, short_name="Sở TT&TT")
+    tb_dost = create(actor=None, key="t.tb.skhcn", name="Sở Khoa học và Công nghệ tỉnh Thái Bình",
+                     kind=AgencyKind.DEPARTMENT, unit=thai_binh, parent=tb_ppc)
+    services.agency_merge(actor=None, predecessor=tb_ict, successor=tb_dost, effective_date=dt.date(2025, 3, 1))
+    services.agency_merge(actor=None, predecessor=tb_dost, successor=dost, effective_date=dt.date(2025, 7, 1))
+    th_ppc = create(actor=None, key="t.th.ubnd", name="Ủy ban nhân dân tỉnh Thanh Hóa",
+                    kind=AgencyKind.PEOPLES_COMMITTEE, unit=thanh_hoa)
+    return {
+        "hung_yen": hung_yen, "thai_binh": thai_binh, "ppc": ppc, "dost": dost, "dx_division": dx_division,
+        "finance": finance, "centre": centre, "tb_ppc": tb_ppc, "tb_ict": tb_ict, "tb_dost": tb_dost,
+        "th_ppc": th_ppc,
+    }
+
+
+@pytest.fixture
+def make_person(db: None) -> Any:
+    """make_person("user", role, agency) → a Person holding that role (password "pw-Tinhso-2026")."""
+    from tinhso.org import services
+
+    counter = iter(range(1, 10_000))
+
+    def make(username: str | None = None, role: str | None = None, agency: Any = None, **extra: Any) -> Any:
+        person = services.person_create(
+            actor=None, username=username or f"user{next(counter)}", full_name=extra.pop("full_name", "Người Thử"),
+            password="pw-Tinhso-2026", check_password=False,  # noqa: S106, **extra,
+        )
+        if role:
+            services.role_grant(actor=None, person=person, role=role, agency=agency,
+                                valid_from=dt.date(2025, 1, 1))
+        return person
+
+    return make
+
+
+# --- browser -------------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="vi-VN", base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

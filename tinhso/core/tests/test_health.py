@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tinhso.core.models import WorkerHeartbeat
+from tinhso.core.scheduler import enqueue_due_jobs, sync_jobs
+from tinhso.core.tasks import worker_heartbeat
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_database_migrations_worker_and_ledger() -> None:
+    data = Client().get("/healthz").json()
+    assert data["ok"] is True
+    assert data["database"]["ok"] is True
+    assert data["migrations"] == {"ok": True, "pending": 0}
+    assert data["worker"]["ok"] is False  # no worker has run the heartbeat yet
+    assert set(data["ledger"]) == {"size", "head_hash"}
+
+
+def test_healthz_sees_a_worker_that_ran_the_heartbeat() -> None:
+    worker_heartbeat.enqueue()  # the test settings run tasks immediately
+    data = Client().get("/healthz").json()
+    assert data["worker"]["ok"] is True
+    WorkerHeartbeat.objects.update(seen_at=timezone.now() - dt.timedelta(hours=1))
+    assert Client().get("/healthz").json()["worker"]["ok"] is False
+
+
+def test_scheduler_enqueues_each_due_job_once() -> None:
+    now = timezone.now()
+    sync_jobs(now)
+    assert set(enqueue_due_jobs(now)) == {"worker_heartbeat", "ledger_checkpoint"}
+    assert enqueue_due_jobs(now) == []  # moved forward: not due again at the same instant
+    later = now + dt.timedelta(seconds=31)
+    assert enqueue_due_jobs(later) == ["worker_heartbeat"]
+    assert WorkerHeartbeat.objects.count() == 1

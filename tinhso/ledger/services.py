@@ -1,0 +1,201 @@
+"""Writes to the ledger: append an event, sign a checkpoint, erase a payload."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import unicodedata
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from . import merkle
+from .canonical import canonical_json, canonical_value, entry_hash, payload_digest
+from .keys import key_id_of, signing_key
+from .models import Checkpoint, Entry, EntryPayload, LedgerHead, MerkleNode
+from .selectors import LedgerIntegrityError, tree_root
+
+__all__ = [
+    "LedgerIntegrityError", "checkpoint_sign", "ledger_append", "ledger_payload_erase",
+]
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tinhso.org.models import Person
+
+logger = logging.getLogger(__name__)
+
+# An event's payload says what changed, not the documents themselves: a bound keeps one
+# careless caller from bloating a table that is never pruned.
+MAX_PAYLOAD_BYTES = 256 * 1024
+
+
+def _short_text(value: str, field: str, max_length: int, *, required: bool = False) -> str:
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    if required and not text:
+        raise ValueError(f"Ledger {field} must not be empty.")
+    if len(text) > max_length:
+        raise ValueError(f"Ledger {field} is longer than {max_length} characters: {text[:40]!r}…")
+    return text
+
+
+def _locked_head() -> LedgerHead:
+    head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=LedgerHead.SINGLETON_PK)
+    return head
+
+
+def ledger_append(
+    *,
+    actor: Person | AnonymousUser | None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    payload: Mapping[str, Any] | None = None,
+) -> Entry:
+    """Record that ``actor`` did ``action`` (e.g. ``"org.agency.create"``) to an object.
+
+    Call it inside the ``transaction.atomic`` block of the domain write it records, so that
+    both commit or neither does; it refuses to run outside one. It locks the ledger head, so
+    concurrent writers are queued for the rest of their transaction: keep the work after it
+    short. ``actor`` is None (or anonymous) for the system. With ``obj``, ``object_type``
+    defaults to its ``app_label.model`` and ``object_id`` to its primary key; call it before
+    deleting ``obj``. ``payload`` must be reducible to canonical JSON (see
+    :mod:`tinhso.ledger.canonical`): strings, numbers, booleans, None, dates, datetimes
+    (aware), decimals, UUIDs, lists and mappings. Keep personal data in it to what the
+    record needs: it can be erased later, but its digest stays.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(
+            "ledger_append() must run inside transaction.atomic(), together with the write it records."
+        )
+    if obj is not None:
+        if obj.pk is None:
+            raise ValueError("ledger_append(obj=...) needs a saved object (call it before deleting).")
+        object_type = object_type if object_type is not None else obj._meta.label_lower
+        object_id = object_id if object_id is not None else obj.pk
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    if actor is not None and actor.pk is None:
+        raise ValueError("ledger_append(actor=...) needs a saved person.")
+    if payload is not None and not isinstance(payload, Mapping):
+        raise TypeError("ledger_append(payload=...) takes a mapping.")
+
+    action = _short_text(action, "action", 100, required=True)
+    object_type = _short_text(object_type or "", "object_type", 100)
+    object_id = _short_text("" if object_id is None else str(object_id), "object_id", 64)
+    actor_label = _short_text(actor.get_username(), "actor_label", 150) if actor is not None else ""
+    body = canonical_json(dict(payload or {}))
+    if len(body.encode("utf-8")) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"Ledger payload of {action!r} exceeds {MAX_PAYLOAD_BYTES} bytes.")
+    digest = payload_digest(body)
+
+    head = _locked_head()
+    sequence = head.size + 1
+    recorded_at = timezone.now()
+    digest_hex = entry_hash(
+        sequence=sequence,
+        recorded_at=recorded_at,
+        actor_id=actor.pk if actor is not None else None,
+        actor_label=actor_label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        payload_digest=digest,
+        prev_hash=head.head_hash,
+    )
+    entry = Entry.objects.create(
+        sequence=sequence,
+        recorded_at=recorded_at,
+        actor=actor,
+        actor_label=actor_label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        payload_digest=digest,
+        prev_hash=head.head_hash,
+        entry_hash=digest_hex,
+    )
+    EntryPayload.objects.create(entry=entry, canonical_json=body)
+
+    frontier, completed = merkle.frontier_append(
+        [bytes.fromhex(item) for item in head.frontier],
+        head.size,
+        merkle.leaf_hash(bytes.fromhex(digest_hex)),
+    )
+    MerkleNode.objects.bulk_create(
+        [
+            MerkleNode(level=node.level, index=node.index, hash=node.hash.hex())
+            for node in completed
+            if node.level >= MerkleNode.STORED_MIN_LEVEL
+        ]
+    )
+    head.size = sequence
+    head.head_hash = digest_hex
+    head.frontier = [item.hex() for item in frontier]
+    head.save(update_fields=["size", "head_hash", "frontier"])
+    return entry
+
+
+def checkpoint_sign() -> Checkpoint | None:
+    """Sign the Merkle root of the ledger as it stands, if it grew since the last checkpoint.
+
+    Returns None when there is nothing new to sign. It does not append a ledger entry about
+    itself: a checkpoint is a statement *about* the ledger, an entry for it would make the
+    ledger grow again and call for another checkpoint, forever.
+
+    Before signing it checks that the current tree extends the last checkpoint (the root at
+    that size is unchanged). If not, the tail was cut or rewritten, and signing would bless
+    the forged history: it raises :class:`LedgerIntegrityError` instead.
+    """
+    with transaction.atomic():
+        head = LedgerHead.objects.filter(pk=LedgerHead.SINGLETON_PK).first()
+        if head is None or head.size == 0:
+            return None
+        last = Checkpoint.objects.order_by("-tree_size", "-signed_at").first()
+        if last is not None:
+            if last.tree_size > head.size or tree_root(last.tree_size).hex() != last.root_hash:
+                logger.error(
+                    "Ledger no longer extends checkpoint %s (size %s); refusing to sign.",
+                    last.pk, last.tree_size,
+                )
+                raise LedgerIntegrityError(
+                    f"The ledger does not extend checkpoint {last.pk} of size {last.tree_size}."
+                )
+            if last.tree_size == head.size:
+                return None
+        root_hex = merkle.frontier_root([bytes.fromhex(item) for item in head.frontier]).hex()
+        signed_at = timezone.now()
+        key = signing_key()
+        signature = key.sign(Checkpoint.message(head.size, root_hex, canonical_value(signed_at)))
+        return Checkpoint.objects.create(
+            tree_size=head.size,
+            root_hash=root_hex,
+            signed_at=signed_at,
+            signature=base64.b64encode(signature).decode("ascii"),
+            key_id=key_id_of(key.public_key()),
+        )
+
+
+def ledger_payload_erase(*, sequence: int, actor: Person | None, reason: str) -> Entry:
+    """Erase the payload of entry ``sequence`` (personal-data erasure) and record the erasure.
+
+    The entry and its digest stay, so the chain still verifies; the erasure itself becomes a
+    new entry ``ledger.payload.erase``. ``reason`` is kept in the ledger: cite the request or
+    decision, never the personal data.
+    """
+    with transaction.atomic():
+        entry = Entry.objects.filter(sequence=sequence).first()
+        if entry is None:
+            raise ValueError(f"No ledger entry {sequence}.")
+        EntryPayload.objects.filter(entry=entry).delete()
+        return ledger_append(
+            actor=actor,
+            action="ledger.payload.erase",
+            obj=entry,
+            object_id=str(entry.sequence),
+            payload={"sequence": entry.sequence, "reason": reason},
+        )

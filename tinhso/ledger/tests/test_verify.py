@@ -1,0 +1,200 @@
+"""Verification: an intact ledger passes; each kind of tampering is caught and its first bad
+entry named, by the selector and by ``manage.py ledger_verify`` alike."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from io import StringIO
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from tinhso.ledger.models import Checkpoint, Entry, EntryPayload, LedgerHead
+from tinhso.ledger.selectors import latest_checkpoint, ledger_verify
+from tinhso.ledger.services import checkpoint_sign
+
+from . import tamper
+
+Fill = Callable[..., list[Entry]]
+
+
+@pytest.fixture
+def signed_ledger(fill: Fill) -> None:
+    """Ten entries, with checkpoints signed at sizes 4 and 10."""
+    fill(4)
+    checkpoint_sign()
+    fill(6)
+    checkpoint_sign()
+    assert list(Checkpoint.objects.values_list("tree_size", flat=True)) == [4, 10]
+
+
+def _run_command(*args: str) -> str:
+    out = StringIO()
+    call_command("ledger_verify", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_an_intact_ledger_verifies(signed_ledger: None) -> None:
+    result = ledger_verify()
+    assert result.ok
+    assert (result.checked, result.head_size, result.first_bad_sequence) == (10, 10, None)
+    assert (result.checkpoints_checked, result.latest_checkpoint_size) == (2, 10)
+    assert result.root_hash == Checkpoint.objects.get(tree_size=10).root_hash
+    assert result.reason == "Sổ cái toàn vẹn: đã kiểm tra 10 mục và 2 điểm kiểm tra đã ký."
+    output = _run_command()
+    assert "Đã kiểm tra 10/10 mục, 2 điểm kiểm tra đã ký." in output
+    assert "Sổ cái toàn vẹn" in output
+    assert json.loads(_run_command("--json"))["ok"] is True
+
+
+def test_small_chunks_give_the_same_answer(signed_ledger: None) -> None:
+    assert ledger_verify(chunk_size=3) == ledger_verify()
+    tamper.swap(3, 7)
+    assert ledger_verify(chunk_size=3) == ledger_verify()
+
+
+def test_an_empty_ledger_verifies(empty_ledger: None) -> None:
+    result = ledger_verify()
+    assert (result.ok, result.checked, result.first_bad_sequence) == (True, 0, None)
+
+
+def _edit_action() -> None:
+    Entry.objects.filter(sequence=5).update(action="org.agency.delete")
+
+
+def _edit_payload() -> None:
+    EntryPayload.objects.filter(entry__sequence=6).update(canonical_json='{"i":666}')
+
+
+def _delete_middle() -> None:
+    Entry.objects.filter(sequence=5).delete()
+
+
+def _reorder() -> None:
+    tamper.swap(3, 7)
+
+
+def _truncate_tail() -> None:
+    tamper.truncate(keep=7)
+
+
+def _rehash_one() -> None:
+    tamper.rehash_one(5, "org.agency.delete")
+
+
+def _rewrite_history() -> None:
+    tamper.rewrite(6, "org.agency.delete")
+
+
+def _rewind_head_only() -> None:
+    tamper.rewind_head(8)
+
+
+def _corrupt_head_hash() -> None:
+    LedgerHead.objects.filter(pk=1).update(head_hash="f" * 64)
+
+
+@pytest.mark.parametrize(
+    ("damage", "first_bad", "reason"),
+    [
+        (_edit_action, 5, "Mục số 5: mã băm không khớp nội dung của mục."),
+        (_edit_payload, 6, "Mục số 6: nội dung không khớp mã băm đã ghi."),
+        (_delete_middle, 5, "Mục số 5 bị thiếu (đã bị xoá hoặc đánh lại số thứ tự)."),
+        (_reorder, 3, "Mục số 3: mã băm không khớp nội dung của mục."),
+        (
+            _truncate_tail, 8,
+            "ghi nhận 10 mục nhưng sổ cái chỉ còn 7 mục: các mục từ số 8 đã bị cắt bỏ.",
+        ),
+        (_rehash_one, 5, "Mục số 5: mã băm không khớp với mã băm mục trước mà mục số 6 ghi nhận."),
+        (_rewrite_history, 5, "các mục từ số 5 đến số 10 đã bị thay đổi."),
+        (_rewind_head_only, 9, "ghi nhận 10 mục nhưng sổ cái chỉ còn 8 mục: các mục từ số 9 đã bị cắt bỏ."),
+        (_corrupt_head_hash, 10, "Mã băm ở đầu sổ cái không khớp mục cuối (mục số 10)."),
+    ],
+    ids=[
+        "edit-action", "edit-payload", "delete-middle", "reorder", "truncate-tail", "rehash-one-entry",
+        "rewrite-history", "rewind-head", "corrupt-head",
+    ],
+)
+def test_tampering_is_caught_and_the_first_bad_entry_named(
+    signed_ledger: None, damage: Callable[[], None], first_bad: int, reason: str
+) -> None:
+    damage()
+    result = ledger_verify()
+    assert not result.ok
+    assert result.first_bad_sequence == first_bad
+    assert reason in result.reason
+
+    with pytest.raises(CommandError) as caught:
+        _run_command()
+    assert caught.value.returncode == 1
+    assert f"SỔ CÁI BỊ SAI LỆCH từ mục số {first_bad}:" in str(caught.value)
+    assert reason in str(caught.value)
+
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("ledger_verify", "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert (report["ok"], report["first_bad_sequence"]) == (False, first_bad)
+
+
+def test_a_cut_tail_without_any_checkpoint_above_it_is_invisible_to_the_chain(fill: Fill) -> None:
+    """Why checkpoints exist: the shortened chain alone is a perfectly valid chain."""
+    fill(10)
+    tamper.truncate(keep=7)
+    assert ledger_verify().ok
+
+
+def test_entries_beyond_the_head_are_caught_without_checkpoints(fill: Fill) -> None:
+    fill(10)
+    tamper.rewind_head(8)
+    result = ledger_verify()
+    assert (result.ok, result.first_bad_sequence) == (False, 9)
+    assert result.reason == "Có mục từ số 9 nằm ngoài đầu sổ cái (đầu sổ cái đã bị lùi lại)."
+
+
+def test_an_erased_payload_is_not_damage(signed_ledger: None) -> None:
+    EntryPayload.objects.filter(entry__sequence__in=[2, 6]).delete()
+    assert ledger_verify().ok
+
+
+def test_a_forged_checkpoint_signature_is_caught(signed_ledger: None) -> None:
+    checkpoint = Checkpoint.objects.get(tree_size=4)
+    signature = bytearray(base64.b64decode(checkpoint.signature))
+    signature[0] ^= 1
+    Checkpoint.objects.filter(pk=checkpoint.pk).update(signature=base64.b64encode(bytes(signature)).decode())
+    result = ledger_verify()
+    assert (result.ok, result.first_bad_sequence) == (False, None)
+    assert "Điểm kiểm tra 4 mục" in result.reason
+    assert "chữ ký không hợp lệ" in result.reason
+    with pytest.raises(CommandError, match="SỔ CÁI BỊ SAI LỆCH: Điểm kiểm tra 4 mục"):
+        _run_command()
+
+
+def test_a_checkpoint_moved_to_another_root_is_caught(signed_ledger: None) -> None:
+    Checkpoint.objects.filter(tree_size=10).update(root_hash="0" * 64)
+    result = ledger_verify()
+    assert not result.ok
+    assert "chữ ký không hợp lệ" in result.reason  # the signature covers the root
+
+
+def test_checkpoints_from_a_rotated_key_need_the_old_public_key(signed_ledger: None) -> None:
+    old_public = base64.b64encode(
+        Ed25519PrivateKey.from_private_bytes(bytes(32)).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    ).decode()
+    new_seed = base64.b64encode(bytes(range(32))).decode()
+    with override_settings(LEDGER_SIGNING_KEY=new_seed):
+        assert not ledger_verify().ok
+        assert latest_checkpoint().public_key == ""  # no key offered that would not verify it
+    with override_settings(LEDGER_SIGNING_KEY=new_seed, LEDGER_TRUSTED_PUBLIC_KEYS=[old_public]):
+        assert ledger_verify().ok
+        assert latest_checkpoint().public_key == old_public
+
+
+def test_command_rejects_a_bad_chunk_size(empty_ledger: None) -> None:
+    with pytest.raises(CommandError, match=r"--chunk-size phải là số nguyên dương\."):
+        _run_command("--chunk-size", "0")

@@ -1,0 +1,105 @@
+"""Who may do what, where: every permission check and every scoped lookup goes through here.
+
+A role held on an agency grants its permissions (``roles.ROLE_PERMISSIONS``) on that agency
+and every agency below it. The ``access_*`` helpers fetch one object for a person and raise
+the same :class:`NotFound` whether the object is missing or outside the person's reach, so a
+user of one agency can never learn what exists in another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhso.core.errors import NotAllowed, NotFound
+
+from .models import Agency, Person, RoleAssignment
+from .roles import GLOBAL_ROLES, Role, roles_with
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+def _active_assignments(person: Person, day: dt.date | None = None) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.active(day).filter(person=person).select_related("agency")
+
+
+def is_system_admin(person: Person | AnonymousUser) -> bool:
+    if not person.is_authenticated:
+        return False
+    return _active_assignments(person).filter(role=Role.SYSTEM_ADMIN).exists()
+
+
+def agencies_where(person: Person | AnonymousUser, perm: str) -> QuerySet[Agency]:
+    """Every agency on which ``person`` holds ``perm``, cascading down the tree.
+
+    A global role that grants ``perm`` (system administrator) reaches every agency.
+    """
+    if not person.is_authenticated or not person.is_active:
+        return Agency.objects.none()
+    granting = _active_assignments(person).filter(role__in=roles_with(perm))
+    if granting.filter(agency__isnull=True, role__in=GLOBAL_ROLES).exists():
+        return Agency.objects.all()
+    roots = [assignment.agency for assignment in granting if assignment.agency is not None]
+    if not roots:
+        return Agency.objects.none()
+    return Agency.objects.subtree_of(roots)
+
+
+def can(person: Person | AnonymousUser, perm: str, agency: Agency | None = None) -> bool:
+    """Does ``person`` hold ``perm`` on ``agency`` (or anywhere, for a global permission)?"""
+    if not person.is_authenticated or not person.is_active:
+        return False
+    granting = _active_assignments(person).filter(role__in=roles_with(perm))
+    if granting.filter(agency__isnull=True).exists():
+        return True
+    if agency is None:
+        return granting.exists()
+    return granting.filter(agency_id__in=agency.ancestor_ids).exists()
+
+
+def require(person: Person | AnonymousUser, perm: str, agency: Agency | None = None) -> None:
+    if not can(person, perm, agency):
+        raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này."), code="forbidden")
+
+
+def access_agency_by_id(person: Person | AnonymousUser, agency_id: int | str, perm: str) -> Agency:
+    """The agency if ``person`` holds ``perm`` on it; :class:`NotFound` otherwise, alike."""
+    try:
+        pk = int(agency_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("Không tìm thấy cơ quan, đơn vị."), code="not_found") from None
+    agency = agencies_where(person, perm).filter(pk=pk).first()
+    if agency is None:
+        raise NotFound(_("Không tìm thấy cơ quan, đơn vị."), code="not_found")
+    return agency
+
+
+def people_visible_to(person: Person | AnonymousUser, perm: str) -> QuerySet[Person]:
+    """People holding a role on an agency within ``person``'s reach for ``perm``."""
+    if is_system_admin(person):
+        return Person.objects.all()
+    agencies = agencies_where(person, perm)
+    today = timezone.localdate()
+    return Person.objects.filter(
+        Q(role_assignments__agency__in=agencies),
+        Q(role_assignments__valid_to__isnull=True) | Q(role_assignments__valid_to__gte=today),
+    ).distinct()
+
+
+def access_person_by_id(person: Person | AnonymousUser, person_id: int | str, perm: str) -> Person:
+    """Another person's record if it is within reach; :class:`NotFound` otherwise, alike."""
+    try:
+        pk = int(person_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("Không tìm thấy người dùng."), code="not_found") from None
+    if person.is_authenticated and person.pk == pk:
+        return person  # type: ignore[return-value]
+    found = people_visible_to(person, perm).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("Không tìm thấy người dùng."), code="not_found")
+    return found

@@ -1,0 +1,360 @@
+"""Places, agencies, people and the roles people hold on agencies.
+
+Administrative units and agencies are kept with their validity dates, never rewritten: after
+the July 2025 reorganisation the old units (63 provinces, their districts and communes) stay,
+closed on 30/6/2025, and a succession row says what each became. Data recorded against an old
+unit or agency therefore stays attributable to it and still rolls up into its successor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.core.text import clean, fold
+
+from .roles import Role
+
+REORGANISATION_DATE = dt.date(2025, 7, 1)
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", _("Tỉnh, thành phố")
+    DISTRICT = "district", _("Huyện, quận, thị xã, thành phố thuộc tỉnh")
+    COMMUNE = "commune", _("Xã, phường, thị trấn, đặc khu")
+
+
+class AdministrativeUnitQuerySet(models.QuerySet["AdministrativeUnit"]):
+    def valid_on(self, day: dt.date) -> AdministrativeUnitQuerySet:
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def current(self) -> AdministrativeUnitQuerySet:
+        return self.valid_on(timezone.localdate())
+
+
+class AdministrativeUnit(models.Model):
+    """A province, district or commune as it existed between ``valid_from`` and ``valid_to``.
+
+    ``code`` is the General Statistics Office code (2 digits for a province, 3 for a district,
+    5 for a commune). A code is reused across eras (the new Hưng Yên keeps 33), so a code names
+    a unit only together with a date.
+    """
+
+    code = models.CharField(_("mã"), max_length=10)
+    level = models.CharField(_("cấp"), max_length=10, choices=UnitLevel.choices)
+    name = models.CharField(_("tên"), max_length=200)
+    division_type = models.CharField(_("loại đơn vị"), max_length=40, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    name_folded = models.CharField(max_length=200, editable=False, db_index=True)
+
+    objects = AdministrativeUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["level", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "code"], condition=Q(valid_to__isnull=True),
+                name="unit_code_unique_current",
+            ),
+            models.UniqueConstraint(
+                fields=["level", "code", "valid_to"], name="unit_code_unique_per_era",
+            ),
+        ]
+        indexes = [models.Index(fields=["code", "valid_to"])]
+
+    def __str__(self) -> str:
+        if self.valid_to:
+            return f"{self.name} ({_('đến')} {self.valid_to:%d/%m/%Y})"
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name = clean(self.name)
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class SuccessionKind(models.TextChoices):
+    MERGE = "merge", _("Sáp nhập, hợp nhất")
+    SPLIT = "split", _("Chia tách")
+    RENAME = "rename", _("Đổi tên")
+    ABOLISH = "abolish", _("Kết thúc hoạt động, chuyển giao nhiệm vụ")
+
+
+class UnitSuccession(models.Model):
+    """Old unit → new unit from ``effective_date`` (e.g. Thái Bình → Hưng Yên, 1/7/2025).
+
+    ``partial`` marks an old unit whose territory went to several successors.
+    """
+
+    predecessor = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="successions_out",
+        verbose_name=_("đơn vị cũ"),
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="successions_in",
+        verbose_name=_("đơn vị mới"),
+    )
+    effective_date = models.DateField(_("ngày hiệu lực"))
+    kind = models.CharField(_("hình thức"), max_length=10, choices=SuccessionKind.choices)
+    partial = models.BooleanField(_("một phần"), default=False)
+    source = models.CharField(_("căn cứ"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("kế thừa đơn vị hành chính")
+        verbose_name_plural = _("kế thừa đơn vị hành chính")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="unit_succession_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.effective_date:%d/%m/%Y})"
+
+
+class AgencyKind(models.TextChoices):
+    PEOPLES_COMMITTEE = "ppc", _("Ủy ban nhân dân")
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    DIVISION = "division", _("Phòng, đơn vị trực thuộc")
+    SERVICE_CENTRE = "service_centre", _("Trung tâm Phục vụ hành chính công")
+    OTHER = "other", _("Cơ quan, đơn vị khác")
+
+
+class AgencyQuerySet(models.QuerySet["Agency"]):
+    def valid_on(self, day: dt.date) -> AgencyQuerySet:
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def active(self) -> AgencyQuerySet:
+        return self.valid_on(timezone.localdate())
+
+    def subtree_of(self, agencies: models.QuerySet[Agency] | list[Agency]) -> AgencyQuerySet:
+        """The given agencies and everything below them."""
+        condition = Q(pk__in=[])
+        for path in {agency.path for agency in agencies}:
+            condition |= Q(path__startswith=path)
+        return self.filter(condition)
+
+
+class Agency(models.Model):
+    """A body of the local government: UBND tỉnh, a sở and its phòng, the Public
+    Administration Service Centre, a UBND xã. Agencies form a tree (``parent``); ``path``
+    holds the ids from the root so that a role granted on an agency reaches its whole subtree
+    with one indexed prefix query.
+
+    Renaming keeps the agency and adds an :class:`AgencyName` row. A merger closes the old
+    agency (``valid_to``) and records an :class:`AgencySuccession` to the one that took it
+    over, so a task assigned in 2022 to Thái Bình's Sở Thông tin và Truyền thông can be
+    followed to Hưng Yên's Sở Khoa học và Công nghệ.
+    """
+
+    key = models.CharField(
+        _("khóa"), max_length=60, unique=True, null=True, blank=True,
+        help_text=_("Khóa ổn định dùng khi nhập dữ liệu (ví dụ hy.skhcn)."),
+    )
+    name = models.CharField(_("tên"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=80, blank=True)
+    aliases = models.JSONField(
+        _("cách viết khác"), default=list, blank=True,
+        help_text=_("Những cách văn bản thường viết tên cơ quan (ví dụ Sở TT&TT)."),
+    )
+    code = models.CharField(
+        _("mã định danh điện tử"), max_length=40, blank=True,
+        help_text=_("Mã định danh của cơ quan, dùng trong mã hồ sơ (ví dụ H15.50)."),
+    )
+    kind = models.CharField(_("loại cơ quan"), max_length=20, choices=AgencyKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("cơ quan cấp trên"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị hành chính"), on_delete=models.PROTECT,
+        related_name="agencies",
+    )
+    valid_from = models.DateField(_("hoạt động từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hoạt động đến"), null=True, blank=True)
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+    name_folded = models.CharField(max_length=255, editable=False, db_index=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cơ quan, đơn vị")
+        verbose_name_plural = _("cơ quan, đơn vị")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="agency_code_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name = clean(self.name)
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+
+class AgencyName(models.Model):
+    """A name an agency bore between two dates (the current name is on the agency too)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(_("tên"), max_length=255)
+    name_folded = models.CharField(max_length=255, editable=False, db_index=True)
+    valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tên gọi qua các thời kỳ")
+        verbose_name_plural = _("tên gọi qua các thời kỳ")
+        ordering = ["agency", "valid_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name = clean(self.name)
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class AgencySuccession(models.Model):
+    """Old agency → the agency that took over its functions from ``effective_date``."""
+
+    predecessor = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="successions_out",
+        verbose_name=_("cơ quan cũ"),
+    )
+    successor = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="successions_in",
+        verbose_name=_("cơ quan kế thừa"),
+    )
+    effective_date = models.DateField(_("ngày hiệu lực"))
+    kind = models.CharField(_("hình thức"), max_length=10, choices=SuccessionKind.choices)
+    source = models.CharField(_("căn cứ"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("kế thừa cơ quan")
+        verbose_name_plural = _("kế thừa cơ quan")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="agency_succession_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.effective_date:%d/%m/%Y})"
+
+
+class PersonManager(UserManager["Person"]):
+    pass
+
+
+class Person(AbstractUser):
+    """Anyone who signs in: civil servants of every agency and citizens.
+
+    ``personal_id`` (the 12-digit số định danh cá nhân) and ``phone`` are personal data:
+    lists and logs show them masked (:func:`tinhso.core.privacy.mask_digits`).
+    """
+
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    personal_id = models.CharField(
+        _("số định danh cá nhân"), max_length=12, null=True, blank=True, unique=True,
+    )
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    title = models.CharField(_("chức vụ"), max_length=150, blank=True)
+
+    objects = PersonManager()
+
+    REQUIRED_FIELDS = ["email", "full_name"]
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Lower("email"), condition=~Q(email=""),
+                name="person_email_unique_ci",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.full_name = clean(self.full_name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
+    def active(self, day: dt.date | None = None) -> RoleAssignmentQuerySet:
+        day = day or timezone.localdate()
+        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+class RoleAssignment(models.Model):
+    """``person`` holds ``role`` on ``agency`` and, by cascade, on every agency below it.
+
+    System administrators and citizens hold their role without an agency.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
+    valid_from = models.DateField(_("từ ngày"), default=timezone.localdate)
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
+        ordering = ["person", "agency", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "role", "agency"], condition=Q(valid_to__isnull=True),
+                name="role_assignment_unique_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.agency.name if self.agency_id else _("toàn hệ thống")
+        return f"{self.person} – {self.get_role_display()} – {where}"

@@ -1,0 +1,85 @@
+"""Roles and what they permit: the one role → permission table of the platform.
+
+A permission is granted on an agency and holds for that agency and its whole subtree
+(``tinhso.org.access``). Roles marked global are held without an agency.
+Adding a capability means adding its permission here and to the roles that get it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("Quản trị hệ thống")
+    DX_OFFICE = "dx_office", _("Cơ quan chuyên trách chuyển đổi số")
+    FOCAL_POINT = "focal_point", _("Cán bộ đầu mối")
+    RECEIVER = "receiver", _("Công chức một cửa")
+    HANDLER = "handler", _("Chuyên viên thụ lý")
+    APPROVER = "approver", _("Lãnh đạo phê duyệt")
+    LEADER = "leader", _("Lãnh đạo (chỉ xem)")
+    CITIZEN = "citizen", _("Công dân, tổ chức")
+
+
+GLOBAL_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.CITIZEN})
+
+
+class Perm:
+    """Named permissions. Each is checked by ``tinhso.org.access.can``."""
+
+    AGENCY_VIEW = "org.view_agency"
+    AGENCY_MANAGE = "org.manage_agency"
+    PERSON_VIEW = "org.view_person"
+    PERSON_MANAGE = "org.manage_person"
+    ROLE_GRANT = "org.grant_role"
+    LEDGER_AUDIT = "ledger.audit"
+    # Programme tracker
+    PROGRAMME_VIEW = "programme.view"
+    PROGRAMME_MANAGE = "programme.manage"
+    PROGRAMME_REPORT = "programme.report"
+    # One-stop shop
+    DOSSIER_VIEW = "services.view_dossier"
+    DOSSIER_RECEIVE = "services.receive_dossier"
+    DOSSIER_ASSIGN = "services.assign_dossier"
+    DOSSIER_REVIEW = "services.review_dossier"
+    DOSSIER_APPROVE = "services.approve_dossier"
+    DOSSIER_RETURN = "services.return_dossier"
+    DOSSIER_SUBMIT = "services.submit_dossier"
+    PROCEDURE_MANAGE = "services.manage_procedure"
+    # Indicators and dashboard
+    INDICATOR_VIEW = "indicators.view"
+    DASHBOARD_VIEW = "dashboard.view"
+
+
+_READ = {Perm.AGENCY_VIEW, Perm.PROGRAMME_VIEW, Perm.INDICATOR_VIEW, Perm.DASHBOARD_VIEW}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: frozenset(
+        _READ | {
+            Perm.AGENCY_MANAGE, Perm.PERSON_VIEW, Perm.PERSON_MANAGE, Perm.ROLE_GRANT,
+            Perm.LEDGER_AUDIT, Perm.PROCEDURE_MANAGE,
+        }
+    ),
+    Role.DX_OFFICE: frozenset(
+        _READ | {Perm.PERSON_VIEW, Perm.PROGRAMME_MANAGE, Perm.PROGRAMME_REPORT, Perm.LEDGER_AUDIT}
+    ),
+    Role.FOCAL_POINT: frozenset(_READ | {Perm.PERSON_VIEW, Perm.PROGRAMME_REPORT}),
+    Role.RECEIVER: frozenset(
+        {Perm.AGENCY_VIEW, Perm.DOSSIER_VIEW, Perm.DOSSIER_RECEIVE, Perm.DOSSIER_RETURN}
+    ),
+    Role.HANDLER: frozenset({Perm.AGENCY_VIEW, Perm.DOSSIER_VIEW, Perm.DOSSIER_REVIEW}),
+    Role.APPROVER: frozenset(
+        {Perm.AGENCY_VIEW, Perm.DOSSIER_VIEW, Perm.DOSSIER_ASSIGN, Perm.DOSSIER_APPROVE}
+    ),
+    Role.LEADER: frozenset(_READ | {Perm.PERSON_VIEW, Perm.DOSSIER_VIEW}),
+    Role.CITIZEN: frozenset({Perm.DOSSIER_SUBMIT}),
+}
+
+
+def permissions_of(role: str) -> frozenset[str]:
+    return ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def roles_with(perm: str) -> list[str]:
+    return [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
