@@ -239,6 +239,9 @@ if not LEDGER_SIGNING_KEY:
     LEDGER_SIGNING_KEY = _dev_secret(
         ".dev_ledger_key", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
     )
+# Public keys (base64, raw 32 bytes) of earlier signing keys, so old checkpoints still verify
+# after a key rotation.
+LEDGER_TRUSTED_PUBLIC_KEYS = env_list("LEDGER_TRUSTED_PUBLIC_KEYS")
 LEDGER_CHECKPOINT_SECONDS = int(os.environ.get("LEDGER_CHECKPOINT_SECONDS", "300"))
 
 # The worker writes a heartbeat this often; /healthz calls the worker stale after 3 beats.

@@ -148,6 +148,8 @@ class RoleAssignmentInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(LedgeredAdminMixin, UserAdmin):
+    # Personal data stays out of the ledger (it cannot be erased from a hash chain cleanly).
+    ledger_payload_exclude = ("full_name", "email", "personal_id", "phone")
     list_display = ["username", "full_name", "masked_personal_id", "masked_phone", "title", "is_active"]
     list_filter = ["is_active", "is_staff", "role_assignments__role"]
     search_fields = ["username", "full_name", "email"]
