@@ -1,25 +1,41 @@
+"""Org API: who am I, the agencies I may see, and the administrative units (public)."""
+
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .selectors import person_role_summary
+from tinhso.core.errors import DomainError, NotFound
+
+from .access import access_agency_by_id, agencies_where
+from .models import AdministrativeUnit, Agency
+from .roles import Perm
+from .selectors import agency_successor_on, person_role_summary
+from .units import unit_search, unit_successor_details
+
+
+class RoleOutput(serializers.Serializer):
+    role = serializers.CharField()
+    role_label = serializers.CharField()
+    agency_id = serializers.IntegerField(allow_null=True)
+    agency_name = serializers.CharField(allow_null=True)
+
+
+class MeOutput(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    roles = RoleOutput(many=True)
 
 
 class MeApi(APIView):
-    class RoleOutput(serializers.Serializer):
-        role = serializers.CharField()
-        role_label = serializers.CharField()
-        agency_id = serializers.IntegerField(allow_null=True)
-        agency_name = serializers.CharField(allow_null=True)
-
-    class Output(serializers.Serializer):
-        username = serializers.CharField()
-        full_name = serializers.CharField()
-        roles = serializers.ListField(child=serializers.DictField())
-
+    @extend_schema(responses=MeOutput, summary="Người dùng hiện tại và vai trò")
     def get(self, request: Request) -> Response:
         person = request.user
         roles = [
@@ -31,4 +47,101 @@ class MeApi(APIView):
             }
             for item in person_role_summary(person=person)
         ]
-        return Response({"username": person.username, "full_name": person.full_name, "roles": roles})
+        return Response(MeOutput({"username": person.username, "full_name": person.full_name, "roles": roles}).data)
+
+
+class UnitOutput(serializers.ModelSerializer):
+    class Meta:
+        model = AdministrativeUnit
+        fields = ["id", "code", "level", "name", "division_type", "parent", "valid_from", "valid_to"]
+
+
+class AgencyOutput(serializers.ModelSerializer):
+    unit = UnitOutput()
+
+    class Meta:
+        model = Agency
+        fields = ["id", "key", "name", "short_name", "code", "kind", "parent", "unit", "valid_from", "valid_to"]
+
+
+class AgencyDetailOutput(AgencyOutput):
+    successor_today = serializers.SerializerMethodField()
+
+    class Meta(AgencyOutput.Meta):
+        fields = [*AgencyOutput.Meta.fields, "successor_today"]
+
+    def get_successor_today(self, agency: Agency) -> int | None:
+        successor = agency_successor_on(agency=agency)
+        return None if successor.pk == agency.pk else successor.pk
+
+
+class AgencyListApi(APIView):
+    @extend_schema(responses=AgencyOutput(many=True), summary="Cơ quan, đơn vị trong phạm vi của người dùng")
+    def get(self, request: Request) -> Response:
+        agencies = agencies_where(request.user, Perm.AGENCY_VIEW).select_related("unit").order_by("path")
+        return Response(AgencyOutput(agencies, many=True).data)
+
+
+class AgencyDetailApi(APIView):
+    @extend_schema(responses=AgencyDetailOutput, summary="Một cơ quan (404 nếu không có hoặc ngoài phạm vi)")
+    def get(self, request: Request, agency_id: int) -> Response:
+        agency = access_agency_by_id(request.user, agency_id, Perm.AGENCY_VIEW)
+        return Response(AgencyDetailOutput(agency).data)
+
+
+class SuccessorOutput(serializers.Serializer):
+    unit = UnitOutput()
+    effective_date = serializers.DateField(allow_null=True)
+    kind = serializers.CharField(allow_null=True)
+
+
+def _parse_day(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(_("Ngày “%(value)s” không đúng định dạng YYYY-MM-DD.") % {"value": value},
+                          field="on") from None
+
+
+class UnitSearchApi(APIView):
+    """Public: administrative units are public facts."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Tên (có hoặc không dấu) hoặc mã"),
+            OpenApiParameter("level", str, enum=["province", "district", "commune"]),
+            OpenApiParameter("on", str, description="Ngày (YYYY-MM-DD)"),
+        ],
+        responses=UnitOutput(many=True), summary="Tìm đơn vị hành chính",
+    )
+    def get(self, request: Request) -> Response:
+        query = request.query_params.get("q", "").strip()
+        if not query:
+            raise DomainError(_("Vui lòng nhập tên hoặc mã đơn vị hành chính."), field="q")
+        level = request.query_params.get("level") or None
+        if level and level not in {"province", "district", "commune"}:
+            raise DomainError(_("Cấp “%(level)s” không hợp lệ.") % {"level": level}, field="level")
+        units = unit_search(query, level=level, on=_parse_day(request.query_params.get("on")))
+        return Response(UnitOutput(units, many=True).data)
+
+
+class UnitSuccessorsApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("on", str, description="Ngày (YYYY-MM-DD), mặc định hôm nay")],
+        responses=SuccessorOutput(many=True), summary="Đơn vị này (theo id) ngày nay là đơn vị nào",
+    )
+    def get(self, request: Request, unit_id: int) -> Response:
+        unit = AdministrativeUnit.objects.filter(pk=unit_id).first()
+        if unit is None:
+            raise NotFound(_("Không tìm thấy đơn vị hành chính."))
+        details = unit_successor_details(unit, on=_parse_day(request.query_params.get("on")))
+        return Response(SuccessorOutput(
+            [{"unit": item.unit, "effective_date": item.effective_date, "kind": item.kind} for item in details],
+            many=True,
+        ).data)
