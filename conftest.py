@@ -122,3 +122,15 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def demo_agencies(vn_units: None) -> dict[str, Any]:
+    """The demo agencies of Hưng Yên (with former Thái Bình ones) and Thanh Hóa, by key."""
+    import json
+
+    from tinhso.org.demo import AGENCIES_FILE, agencies_load
+    from tinhso.org.models import Agency
+
+    agencies_load(actor=None, data=json.loads(AGENCIES_FILE.read_text(encoding="utf-8")))
+    return {agency.key: agency for agency in Agency.objects.exclude(key__isnull=True)}

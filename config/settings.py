@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "tinhso.core",
     "tinhso.ledger",
     "tinhso.org",
+    "tinhso.indicators",
+    "tinhso.programme",
 ]
 
 MIDDLEWARE = [
