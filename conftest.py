@@ -30,9 +30,8 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 @pytest.fixture
 def vn_units(db: None) -> None:
     """Units present even after a transactional test flushed the database."""
-    from tinhso.org.units import units_load
-
     from tinhso.org.models import AdministrativeUnit
+    from tinhso.org.units import units_load
 
     if not AdministrativeUnit.objects.exists():
         units_load(actor=None)

@@ -302,7 +302,9 @@ class ReportBase(models.Model):
 
 class TaskReport(ReportBase):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
-    status = models.CharField(_("tình trạng"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
+    status = models.CharField(
+        _("tình trạng"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED,
+    )
     percent_done = models.PositiveSmallIntegerField(_("% hoàn thành"), default=0)
 
     class Meta:
