@@ -84,7 +84,7 @@ def make_person(db: None) -> Any:
     def make(username: str | None = None, role: str | None = None, agency: Any = None, **extra: Any) -> Any:
         person = services.person_create(
             actor=None, username=username or f"user{next(counter)}", full_name=extra.pop("full_name", "Người Thử"),
-            password="pw-Tinhso-2026", check_password=False,  # noqa: S106, **extra,
+            password="pw-Tinhso-2026", check_password=False, **extra,  # noqa: S106
         )
         if role:
             services.role_grant(actor=None, person=person, role=role, agency=agency,

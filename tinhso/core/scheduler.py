@@ -34,6 +34,7 @@ def periodic_jobs() -> list[JobSpec]:
     return [
         JobSpec("worker_heartbeat", "tinhso.core.tasks.worker_heartbeat", settings.WORKER_HEARTBEAT_SECONDS),
         JobSpec("ledger_checkpoint", "tinhso.ledger.tasks.checkpoint_sign_task", settings.LEDGER_CHECKPOINT_SECONDS),
+        JobSpec("programme_reminders", "tinhso.programme.tasks.reminders_send", 6 * 3600),
     ]
 
 

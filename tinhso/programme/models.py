@@ -393,3 +393,32 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE_DUE = "before_due", _("Nhắc trước hạn")
+    OVERDUE = "overdue", _("Đôn đốc quá hạn")
+    RETURNED = "returned", _("Báo cáo bị trả lại")
+
+
+class Reminder(models.Model):
+    """One reminder sent to one agency for one round on one day: the row makes the job safe to
+    retry and run on several workers (the unique constraint lets only one of them send)."""
+
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="reminders")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=ReminderKind.choices)
+    sent_on = models.DateField()
+    recipients = models.JSONField(default=list)
+    pending = models.PositiveIntegerField(_("số báo cáo chưa gửi"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nhắc việc")
+        verbose_name_plural = _("nhắc việc")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "agency", "kind", "sent_on"], name="reminder_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} – {self.agency} – {self.kind} – {self.sent_on}"
