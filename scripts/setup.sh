@@ -11,7 +11,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # Debian packages: only those missing, so a second run is quick and offline-friendly.
-DEB_PACKAGES=(python3.11 python3.11-venv chromium libreoffice-writer-nogui fonts-dejavu-core nodejs npm)
+DEB_PACKAGES=(python3.11 python3.11-venv chromium libreoffice-writer-nogui fonts-dejavu-core gettext nodejs npm)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
   case "$pkg" in
@@ -47,4 +47,9 @@ if [ ! -f node_modules/.lock.sha256 ] || [ "$(cat node_modules/.lock.sha256)" !=
   npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
   echo "$lock_want" > node_modules/.lock.sha256
 fi
+# Translations (English UI): compiled from locale/*/LC_MESSAGES/django.po.
+for po in locale/*/LC_MESSAGES/django.po; do
+  mo="${po%.po}.mo"
+  if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then msgfmt --check -o "$mo" "$po"; fi
+done
 log "Setup done"

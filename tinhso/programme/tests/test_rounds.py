@@ -130,7 +130,7 @@ def test_an_agency_cannot_read_or_report_another_agencys_task(scheme: dict[str, 
 def test_a_partner_reads_and_comments_but_does_not_report(scheme: dict[str, Any]) -> None:
     round_ = _open(scheme)
     finance = _scope(scheme, "focal_finance")
-    task, _scope_ = access_task(scheme["focal_finance"], scheme["platform"].pk)  # partner on CQS1
+    task, _ = access_task(scheme["focal_finance"], scheme["platform"].pk)  # partner on CQS1
     comment = services.comment_add(actor=scheme["focal_finance"], scope=finance, task=task, text="Đề nghị bổ sung")
     assert comment.agency.key == "hy.stc"
     report = TaskReport.objects.get(round=round_, task=task)
@@ -143,7 +143,8 @@ def test_a_partner_reads_and_comments_but_does_not_report(scheme: dict[str, Any]
 def test_leaders_read_everything_and_change_nothing(scheme: dict[str, Any]) -> None:
     round_ = _open(scheme)
     leader = _scope(scheme, "leader")
-    assert leader.read_all and not leader.manage
+    assert leader.read_all
+    assert not leader.manage
     access_task(scheme["leader"], scheme["finance_task"].pk)
     report = TaskReport.objects.get(round=round_, task=scheme["platform"])
     with pytest.raises(NotAllowed):
