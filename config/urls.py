@@ -17,4 +17,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/ledger/", include("tinhso.ledger.urls")),
     path("api/org/", include("tinhso.org.urls")),
+    path("api/programme/", include("tinhso.programme.api_urls")),
+    path("de-an/", include("tinhso.programme.urls")),
 ]

@@ -1,0 +1,264 @@
+"""Saving what the readers parsed: all or nothing, with agency names matched through history.
+
+``programme_import`` is the one entry point used by the upload page, the API and the
+``programme_import`` command. A dry run (the preview) does everything but commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhso.core.errors import DomainError
+from tinhso.core.text import clean, fold
+from tinhso.indicators.services import indicator_get_or_create
+from tinhso.ledger.services import ledger_append
+from tinhso.org.models import AdministrativeUnit, Agency, AgencyKind, Person, UnitLevel
+from tinhso.org.units import unit_search, unit_successors_on
+
+from .access import ProgrammeScope, require_manage
+from .importing import types as parsed
+from .matching import AgencyMatcher, Match, programme_provinces
+from .models import Budget, Milestone, Pillar, PillarCode, Programme, Target, Task
+
+PILLAR_BY_PREFIX = {"CQS": PillarCode.DIGITAL_GOVERNMENT, "KTS": PillarCode.DIGITAL_ECONOMY,
+                    "XHS": PillarCode.DIGITAL_SOCIETY, "NT": PillarCode.FOUNDATION}
+
+
+@dataclass
+class UnmatchedAgency:
+    text: str
+    rows: list[str] = field(default_factory=list)
+    reason: str = ""
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did (or would do, for a dry run). ``saved`` is False whenever a row was
+    rejected: nothing is written then."""
+
+    programme_id: int | None
+    targets: int = 0
+    tasks: int = 0
+    indicators: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    unmatched_agencies: list[UnmatchedAgency] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    tasks_by_appendix: dict[str, int] = field(default_factory=dict)
+    targets_by_year: dict[int, int] = field(default_factory=dict)
+    dry_run: bool = False
+    saved: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "programme": self.programme_id, "targets": self.targets, "tasks": self.tasks,
+            "indicators": self.indicators, "rejected": self.rejected,
+            "unmatched_agencies": [{"text": u.text, "rows": u.rows, "reason": u.reason}
+                                   for u in self.unmatched_agencies],
+            "warnings": self.warnings, "tasks_by_appendix": self.tasks_by_appendix,
+            "targets_by_year": {str(year): count for year, count in self.targets_by_year.items()},
+            "dry_run": self.dry_run, "saved": self.saved,
+        }
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo a dry run or a rejected import."""
+
+
+def _province_from_meta(meta: parsed.DocumentMeta, on: dt.date) -> AdministrativeUnit | None:
+    issuer = fold(meta.issuer or "")
+    for marker in ("tinh ", "thanh pho "):
+        if marker in issuer:
+            name = issuer.split(marker, 1)[1].strip()
+            found = unit_search(name, level=UnitLevel.PROVINCE, on=on, limit=1)
+            if found:
+                return found[0]
+    return None
+
+
+def _owner_for(province: AdministrativeUnit) -> Agency | None:
+    """The UBND of the province carrying ``province`` on today."""
+    current = unit_successors_on(province, timezone.localdate())
+    units = [unit.pk for unit in current] or [province.pk]
+    return (Agency.objects.active().filter(kind=AgencyKind.PEOPLES_COMMITTEE, unit__in=units, parent__isnull=True)
+            .order_by("pk").first())
+
+
+def _document_date(meta: parsed.DocumentMeta, programme: Programme | None) -> dt.date:
+    if programme is not None and programme.decision_date:
+        return programme.decision_date
+    if meta.date:
+        return meta.date
+    if meta.year:
+        return dt.date(meta.year, 12, 31)
+    return timezone.localdate()
+
+
+def _pillar_of(code: str | None, given: str | None) -> str | None:
+    if given:
+        return given
+    for prefix, pillar in PILLAR_BY_PREFIX.items():
+        if code and code.upper().startswith(prefix):
+            return pillar
+    return None
+
+
+def programme_import(
+    *,
+    actor: Person | None,
+    scope: ProgrammeScope | None,
+    filename: str,
+    data: bytes,
+    programme: Programme | None = None,
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """Parse ``data`` and save its targets and tasks into ``programme`` (created from the
+    document's decision when None). ``scope`` None means a trusted operator (command line)."""
+    from .importing.readers import parse_file
+
+    if scope is not None:
+        require_manage(scope)
+    result = parse_file(filename, data)
+    outcome = ImportOutcome(programme_id=programme.pk if programme else None, dry_run=dry_run,
+                            warnings=list(result.warnings))
+    outcome.rejected = [{"source": r.source, "row": r.row, "reason": r.reason, "raw": r.raw[:300]}
+                        for r in result.rejections]
+    if not result.targets and not result.tasks and not outcome.rejected:
+        outcome.rejected.append({"source": filename, "row": None, "raw": "",
+                                 "reason": _("Không tìm thấy bảng nhiệm vụ hay chỉ tiêu nào trong tệp.")})
+    try:
+        with transaction.atomic():
+            _save(actor=actor, result=result, programme=programme, outcome=outcome)
+            if outcome.rejected or dry_run:
+                raise _Rollback
+            outcome.saved = True
+    except _Rollback:
+        if programme is None:
+            outcome.programme_id = None
+    return outcome
+
+
+def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Programme | None,
+          outcome: ImportOutcome) -> None:
+    meta = result.document_meta
+    if programme is None:
+        day = _document_date(meta, None)
+        province = _province_from_meta(meta, day)
+        owner = _owner_for(province) if province else None
+        if province is None or owner is None:
+            raise DomainError(_("Không xác định được tỉnh ban hành đề án từ văn bản; vui lòng chọn đề án để nhập vào."),
+                              field="programme")
+        from .services import programme_create
+
+        programme = programme_create(
+            actor=actor, title=meta.programme_title or meta.title or _("Đề án chuyển đổi số"), owner=owner,
+            province=province, period_start=meta.period_start or day.year, period_end=meta.period_end or day.year,
+            decision_number=meta.number or "", decision_date=meta.date, issuer=meta.issuer or "",
+        )
+    outcome.programme_id = programme.pk
+    matcher = AgencyMatcher(programme_provinces(programme.province), _document_date(meta, programme))
+    unmatched: dict[str, UnmatchedAgency] = {}
+
+    def resolve(text: str | None, where: str, *, single: bool) -> tuple[list[Agency], str]:
+        if not text:
+            return [], ""
+        agencies: list[Agency] = []
+        for piece in matcher.split(text):
+            match: Match = matcher.match(piece)
+            if match.how == "unmatched" or (single and len(match.agencies) > 1):
+                entry = unmatched.setdefault(fold(piece), UnmatchedAgency(text=piece))
+                entry.rows.append(where)
+                entry.reason = (_("Cụm từ chung, cần chọn một cơ quan chủ trì.") if match.agencies
+                                else _("Chưa khớp được với cơ quan nào."))
+                continue
+            agencies.extend(match.agencies)
+        return list(dict.fromkeys(agencies)), clean(text)
+
+    pillars: dict[str, Pillar] = {p.code: p for p in programme.pillars.all()}
+
+    def pillar(code: str | None) -> Pillar | None:
+        if not code:
+            return None
+        if code not in pillars:
+            pillars[code] = Pillar.objects.create(programme=programme, code=code,
+                                                  order=list(PillarCode.values).index(code) + 1)
+        return pillars[code]
+
+    order = Task.objects.filter(programme=programme).count()
+    existing = set(Task.objects.filter(programme=programme).values_list("appendix", "code"))
+    saved_tasks: dict[tuple[str, str], Task] = {}
+    for row in result.tasks:
+        order += 1
+        key = (row.appendix or "", row.code)
+        if key in existing:
+            outcome.rejected.append({"source": row.source, "row": None, "raw": row.code, "reason": _(
+                "Mã nhiệm vụ %(code)s (phụ lục %(appendix)s) đã có trong đề án.") % {"code": row.code,
+                                                                                   "appendix": row.appendix or "—"}})
+            continue
+        where = f"{_('Phụ lục')} {row.appendix or '—'}, {row.code}"
+        leads, lead_text = resolve(row.lead_agency, where, single=True)
+        partners, _text = resolve(", ".join(row.partner_agencies), where, single=False)
+        parent = None
+        if row.parent_code:
+            parent = next((t for (appendix, code), t in saved_tasks.items()
+                           if code == row.parent_code and (t.phase == (row.phase or "") or appendix == key[0])), None)
+        task = Task.objects.create(
+            programme=programme, pillar=pillar(_pillar_of(row.code, row.pillar)), code=row.code, parent=parent,
+            name=row.name, content_items=list(row.content_items), lead_agency=leads[0] if len(leads) == 1 else None,
+            lead_agency_text=lead_text, partner_agencies_text=list(row.partner_agencies),
+            timeline_start=row.timeline_start, timeline_end=row.timeline_end, recurring=row.recurring,
+            funding_source=clean(row.funding_source), phase=row.phase or "", appendix=row.appendix or "",
+            order=order,
+        )
+        task.partner_agencies.set([agency for agency in partners if agency not in leads])
+        Budget.objects.bulk_create(Budget(task=task, phase=b.phase, amount_million_vnd=b.amount_million_vnd)
+                                   for b in row.budgets)
+        saved_tasks[key] = task
+        existing.add(key)
+    outcome.tasks = len(saved_tasks)
+    outcome.tasks_by_appendix = dict(Counter(task.appendix for task in saved_tasks.values()))
+
+    order = Target.objects.filter(programme=programme).count()
+    taken_codes = set(Target.objects.filter(programme=programme).values_list("code", flat=True))
+    years: Counter[int] = Counter()
+    indicators_created = 0
+    for row in result.targets:
+        order += 1
+        if row.code in taken_codes:
+            outcome.rejected.append({"source": row.source, "row": None, "raw": row.code,
+                                     "reason": _("Mã chỉ tiêu %(code)s đã có trong đề án.") % {"code": row.code}})
+            continue
+        where = f"{_('Chỉ tiêu')} {row.code}"
+        tracking, tracking_text = resolve(row.tracking_agency, where, single=True)
+        partners, _text = resolve(", ".join(row.partner_agencies), where, single=False)
+        units = {m.unit for m in row.milestones if m.unit}
+        indicator, created = indicator_get_or_create(actor=actor, name=row.indicator_hint or row.text,
+                                                     unit=next(iter(units)) if len(units) == 1 else "")
+        indicators_created += created
+        target = Target.objects.create(
+            programme=programme, pillar=pillar(row.pillar), code=row.code, text=row.text, indicator=indicator,
+            unit=next(iter(units)) if len(units) == 1 else "", order=order,
+            tracking_agency=tracking[0] if len(tracking) == 1 else None, tracking_agency_text=tracking_text,
+            partner_agencies_text=list(row.partner_agencies),
+        )
+        target.partner_agencies.set(partners)
+        Milestone.objects.bulk_create(
+            Milestone(target=target, year=m.year, comparator=m.comparator, value=m.value, unit=m.unit,
+                      level=m.level or "", text=m.text)
+            for m in row.milestones
+        )
+        years.update({m.year for m in row.milestones})
+        taken_codes.add(row.code)
+        outcome.targets += 1
+    outcome.indicators = indicators_created
+    outcome.targets_by_year = dict(sorted(years.items()))
+    outcome.unmatched_agencies = sorted(unmatched.values(), key=lambda u: fold(u.text))
+    ledger_append(actor=actor, action="programme.import", obj=programme,
+                  payload={"tasks": outcome.tasks, "targets": outcome.targets, "indicators": outcome.indicators,
+                           "unmatched_agencies": len(outcome.unmatched_agencies)})
