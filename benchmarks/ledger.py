@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -86,7 +86,8 @@ def main() -> None:
     verify_rate = _per_second(size, verify_seconds)
     print(f"database: {vendor}; writes: {args.writes}")
     print(f"write with ledger: {write_rate:.0f}/s; plain write: {base_rate:.0f}/s; ratio {write_rate / base_rate:.2f}")
-    print(f"verify: {verify_rate:.0f} entries/s; inclusion proof {inclusion_ms:.2f} ms; consistency {consistency_ms:.2f} ms")
+    print(f"verify: {verify_rate:.0f} entries/s; inclusion proof {inclusion_ms:.2f} ms; "
+          f"consistency {consistency_ms:.2f} ms")
     rows = [
         {"name": f"ledger_write_rate_{vendor}", "value": round(write_rate, 1), "unit": "writes/s",
          "baseline": f"plain_write_rate_{vendor}", "baseline_value": round(base_rate, 1),
