@@ -48,6 +48,16 @@ class DemoReport:
     people_created: int = 0
     roles_granted: int = 0
 
+    def describe(self) -> str:
+        lines = [
+            f"Đơn vị hành chính: {self.units}. Cơ quan mới: {self.agencies_created}, quan hệ kế thừa mới: "
+            f"{self.successions_created}. Tài khoản mới: {self.people_created}, vai trò mới: {self.roles_granted}.",
+            f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):",
+        ]
+        lines += [f"  {username:<18} {role:<13} {agency or '—':<12} {full_name}"
+                  for username, full_name, _title, role, agency in DEMO_PEOPLE]
+        return "\n".join(lines)
+
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None

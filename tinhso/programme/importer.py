@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhso.core.errors import DomainError
 from tinhso.core.text import clean, fold
 from tinhso.indicators.services import indicator_get_or_create
 from tinhso.ledger.services import ledger_append
@@ -152,8 +151,10 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
         province = _province_from_meta(meta, day)
         owner = _owner_for(province) if province else None
         if province is None or owner is None:
-            raise DomainError(_("Không xác định được tỉnh ban hành đề án từ văn bản; vui lòng chọn đề án để nhập vào."),
-                              field="programme")
+            if not outcome.rejected:
+                outcome.rejected.append({"source": "", "row": None, "raw": meta.issuer or "", "reason": _(
+                    "Không xác định được tỉnh ban hành đề án từ văn bản; vui lòng chọn đề án để nhập vào.")})
+            return
         from .services import programme_create
 
         programme = programme_create(
@@ -214,7 +215,7 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
             lead_agency_text=lead_text, partner_agencies_text=list(row.partner_agencies),
             timeline_start=row.timeline_start, timeline_end=row.timeline_end, recurring=row.recurring,
             funding_source=clean(row.funding_source), phase=row.phase or "", appendix=row.appendix or "",
-            order=order,
+            kind=row.kind, deliverable=clean(row.deliverable), note=clean(row.note), order=order,
         )
         task.partner_agencies.set([agency for agency in partners if agency not in leads])
         Budget.objects.bulk_create(Budget(task=task, phase=b.phase, amount_million_vnd=b.amount_million_vnd)

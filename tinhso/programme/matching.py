@@ -43,13 +43,18 @@ _SPLIT = re.compile(r"\s*[;\n]\s*|\s*,\s*")
 # Collective phrases (folded) → which agencies they stand for: a kind filter on the province's
 # agencies at the document's date. None means "not an agency": kept as text only.
 _COLLECTIVE: list[tuple[re.Pattern[str], str | None]] = [
-    (re.compile(r"^(cac )?so,? ban,? nganh( thuoc tinh)?$"), "departments"),
+    (re.compile(r"^(cac )?so,? ban,? nganh( thuoc tinh| tinh)?$"), "departments"),
     (re.compile(r"^(cac )?so,? nganh( tinh)?$"), "departments"),
-    (re.compile(r"^(ubnd|uy ban nhan dan) (cac )?huyen,? (thi xa,? )?thanh pho$"), "districts"),
+    (re.compile(r"^(ubnd|uy ban nhan dan) (cac )?huyen,? (thi xa,? )?thanh pho(,? xa,? phuong,? thi tran)?$"),
+     "districts"),
     (re.compile(r"^(ubnd|uy ban nhan dan) cap huyen$"), "districts"),
+    (re.compile(r"^(ubnd|uy ban nhan dan) (cap xa|cac xa,? phuong,? thi tran)$"), "communes"),
     (re.compile(r"^(cac )?so,? ban,? nganh (co )?lien quan$"), None),
-    (re.compile(r"^(cac )?(co quan|don vi)(, don vi)? (co )?lien quan$"), None),
-    (re.compile(r"^(cac )?doanh nghiep.*$"), None),
+    (re.compile(r"^(cac )?(co quan|don vi)(,? don vi)? (co )?lien quan$"), None),
+    (re.compile(r"^(cac )?co quan,? don vi thuoc nguon nop luu\b.*$"), None),
+    (re.compile(r"^(cac )?co so dao tao\b.*$"), None),
+    (re.compile(r"^(cac )?(don vi|co quan) bao chi\b.*$"), None),
+    (re.compile(r"^(cac )?doanh nghiep\b.*$"), None),
 ]
 
 
@@ -160,9 +165,10 @@ class AgencyMatcher:
             chosen = [a for a in self._agencies.values() if a.kind == AgencyKind.DEPARTMENT and a.is_active_on(day)
                       and a.parent is not None and a.parent.kind == AgencyKind.PEOPLES_COMMITTEE
                       and a.parent.parent_id is None]
-        else:  # districts
+        else:  # the district or commune people's committees of the time
+            level = UnitLevel.DISTRICT if kind == "districts" else UnitLevel.COMMUNE
             chosen = [a for a in self._agencies.values() if a.kind == AgencyKind.PEOPLES_COMMITTEE
-                      and a.is_active_on(day) and a.unit.level == UnitLevel.DISTRICT]
+                      and a.is_active_on(day) and a.unit.level == level]
         return tuple(dict.fromkeys(self._current(agency) for agency in chosen))
 
     def match(self, text: str) -> Match:

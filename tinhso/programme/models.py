@@ -146,8 +146,14 @@ class Milestone(models.Model):
         return f"{self.year}: {self.comparator} {self.value}{self.unit}"
 
 
+class TaskKind(models.TextChoices):
+    TASK = "task", _("Nhiệm vụ, dự án")
+    ACTION = "action", _("Nhiệm vụ cụ thể")
+
+
 class Task(models.Model):
-    """Nhiệm vụ / dự án with a hierarchical code (CQS2 → CQS2.1)."""
+    """Nhiệm vụ / dự án with a hierarchical code (CQS2 → CQS2.1); the schemes' "nhiệm vụ cụ
+    thể" appendices list actions under a task (``kind="action"``)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="tasks")
     pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="tasks", null=True, blank=True)
@@ -169,6 +175,9 @@ class Task(models.Model):
     funding_source = models.CharField(_("nguồn vốn"), max_length=500, blank=True)
     phase = models.CharField(_("giai đoạn"), max_length=20, blank=True)
     appendix = models.CharField(_("phụ lục"), max_length=20, blank=True)
+    kind = models.CharField(_("loại"), max_length=10, choices=TaskKind.choices, default="task")
+    deliverable = models.TextField(_("sản phẩm"), blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
     order = models.PositiveIntegerField(default=0)
     name_folded = models.TextField(editable=False, default="")
 

@@ -167,3 +167,15 @@ def parse_timeline(text: str) -> Timeline:
             return Timeline(None, year, recurring, understood=True)
         return Timeline(year, year, recurring, understood=True)
     return Timeline(min(years), max(years), recurring, understood=True)
+
+
+def tidy_decimal(value: Decimal) -> Decimal:
+    """2500.000 → 2500, 2.50 → 2.5: the same number, written the shortest way."""
+    if value == value.to_integral_value() and abs(value) < LARGEST:
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+# Nothing a scheme states comes near this (10^12 million VND); larger is a typing error, and
+# would not fit the database columns.
+LARGEST = Decimal(10) ** 12

@@ -13,11 +13,10 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from docx.document import Document as DocxDocument
-from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -57,7 +56,6 @@ class Table:
     refs: list[int]  # per row: line number (text), row number (Word, Excel)
     number: int  # 1-based, in document order
     sheet: str | None = None  # Excel sheet the rows came from
-    caption: list[str] = field(default_factory=list)
 
 
 Block = Paragraph | Table
@@ -181,10 +179,6 @@ def _docx_table(table: DocxTable, number: int) -> Table:
         above = {column: cell.text for column, cell in enumerate(cells)}
         rows.append(cells)
     return Table(rows=rows, refs=list(range(1, len(rows) + 1)), number=number)
-
-
-def docx_has_merge_markup(table: DocxTable) -> bool:  # pragma: no cover - debugging aid
-    return any(tc.find(qn("w:tcPr")) is not None for tc in table._tbl.iter_tcs())
 
 
 def paragraphs(blocks: list[Block]) -> Iterator[Paragraph]:

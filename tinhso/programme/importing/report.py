@@ -20,7 +20,9 @@ class Place:
     sheet: str | None = None
 
     def label(self) -> str:
-        if self.origin == "docx" and self.table is not None:
+        if self.origin == "docx":
+            if self.table is None:
+                return _("Đoạn %(row)s") % {"row": self.ref}
             return _("Bảng %(table)s, hàng %(row)s") % {"table": self.table, "row": self.ref}
         if self.origin == "xlsx":
             return _("Trang “%(sheet)s”, dòng %(row)s") % {"sheet": self.sheet or "", "row": self.ref}

@@ -22,6 +22,10 @@ TaskKind = Literal["task", "action"]
 PILLARS: tuple[Pillar, ...] = ("digital_government", "digital_economy", "digital_society", "foundation")
 COMPARATORS: tuple[Comparator, ...] = (">", ">=", "=", "<=", "<")
 LEVELS: tuple[Level, ...] = ("province", "district", "commune")
+# Generated target codes: "MT-CQS-03" is the third target of the digital-government pillar.
+PILLAR_CODES: dict[Pillar | None, str] = {
+    "digital_government": "CQS", "digital_economy": "KTS", "digital_society": "XHS", "foundation": "NT", None: "CHUNG",
+}
 
 _PARENT = re.compile(r"^(.+)\.[^.]+$")
 
@@ -47,6 +51,16 @@ class Milestone:
     unit: str
     level: Level | None
     text: str
+
+
+def level_rank(level: Level | None) -> int:
+    """The whole target first, then its levels from the province down."""
+    return -1 if level is None else LEVELS.index(level)
+
+
+def milestone_order(milestone: Milestone) -> tuple[int, int]:
+    """Milestones are kept by year, then by level (see :func:`level_rank`)."""
+    return milestone.year, level_rank(milestone.level)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,994 @@
+"""The province report of a reporting round: a Word document in the layout of Decree
+30/2020/NĐ-CP (Appendix I), the figures behind it as a workbook, and a PDF made from the Word
+document by LibreOffice.
+
+Every figure comes from :func:`~tinhso.programme.selectors.programme_progress`, so the report
+cannot disagree with the dashboard or the API. The Word document is an administrative document,
+which is written in Vietnamese whatever language the person who asks for it uses: it is built
+under ``translation.override("vi")``; its phrases still go through ``gettext`` so that the
+catalogue knows them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Mm, Pt
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tinhso.core.text import fold
+from tinhso.org.models import AdministrativeUnit, Agency, AgencyKind, UnitLevel
+
+from .models import Comparator, Level, Milestone, PillarCode, Programme, ReportingRound, TaskStatus
+from .selectors import (
+    MET,
+    NO_DATA,
+    NO_REPORT,
+    NOT_MET,
+    ProgrammeProgress,
+    Tally,
+    TargetRow,
+    TaskRow,
+    milestones_in_force,
+    programme_progress,
+)
+
+FONT = "Times New Roman"
+# Decree 30/2020, Appendix I: A4 portrait, margins top/bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(20), Mm(20), Mm(30), Mm(15)
+TEXT_WIDTH_MM = 210 - 30 - 15
+BODY_PT = 14
+TABLE_PT = 12
+SMALL_TABLE_PT = 11
+DASH = "—"
+
+TARGET_OUTCOMES = (MET, NOT_MET, NO_DATA)
+TASK_OUTCOMES = (TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.LATE, TaskStatus.NOT_STARTED,
+                 TaskStatus.DROPPED, NO_REPORT)
+LEVEL_ORDER = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
+
+
+# --- words and numbers ------------------------------------------------------------------------
+
+
+def target_outcome_label(outcome: str) -> str:
+    return {MET: _("Đạt"), NOT_MET: _("Chưa đạt"), NO_DATA: _("Chưa có số liệu")}[outcome]
+
+
+def task_outcome_label(outcome: str) -> str:
+    return _("Chưa báo cáo") if outcome == NO_REPORT else str(TaskStatus(outcome).label)
+
+
+def pillar_label(code: str) -> str:
+    return str(PillarCode(code).label)
+
+
+def vn_number(value: Decimal | int | str) -> str:
+    """A number as Vietnamese documents write it: "." between thousands, "," before decimals,
+    no trailing zeros (17500.500 → "17.500,5")."""
+    number = Decimal(str(value))
+    number = number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+    exponent = number.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return f"{number:,.{decimals}f}".translate(str.maketrans(",.", ".,"))
+
+
+def with_unit(number: str, unit: str) -> str:
+    return f"{number}{unit}" if unit in ("", "%") else f"{number} {unit}"
+
+
+def vn_date(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def place_date_line(place: str, day: dt.date) -> str:
+    """Decree 30: days below 10 and the months 1 and 2 take a leading zero ("ngày 05 tháng 02",
+    but "tháng 7"), so that nobody can add a digit in front later."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s") % {
+        "place": place, "day": f"{day.day:02d}", "month": month, "year": day.year}
+
+
+def period_label(period: str) -> str:
+    """"2025-H1" → "6 tháng đầu năm 2025"; an unusual code is shown as it is."""
+    year, _sep, half = period.partition("-")
+    if not year.isdigit():
+        return period
+    labels = {"H1": _("6 tháng đầu năm %(year)s"), "H2": _("6 tháng cuối năm %(year)s"), "": _("năm %(year)s")}
+    return labels[half] % {"year": year} if half in labels else period
+
+
+def report_summary(programme: Programme, round_: ReportingRound) -> str:
+    return _("Kết quả thực hiện %(title)s kỳ %(period)s") % {
+        "title": programme.title, "period": period_label(round_.period)}
+
+
+def milestone_text(milestone: Milestone, target_unit: str) -> str:
+    if milestone.value is None:
+        return milestone.text or DASH
+    value = with_unit(vn_number(milestone.value), milestone.unit or target_unit)
+    qualifiers = [str(Level(milestone.level).label)] if milestone.level else []
+    qualifiers.append(str(milestone.year))
+    return f"{Comparator(milestone.comparator).label} {value} ({', '.join(qualifiers)})"
+
+
+def milestone_lines(row: TargetRow, year: int) -> list[str]:
+    """The milestones the round is judged against, province level first (the database orders
+    levels alphabetically, which would put "cấp xã" before "cấp tỉnh")."""
+    rank = {"": 0, **{level: index for index, level in enumerate(LEVEL_ORDER, start=1)}}
+    milestones = sorted(milestones_in_force(row.target, year), key=lambda m: (m.year, rank.get(m.level, 9)))
+    return [milestone_text(m, row.target.unit) for m in milestones] or [DASH]
+
+
+def reported_lines(row: TargetRow) -> list[str]:
+    """The approved value, and each level's value when the target is split by level."""
+    report = row.report
+    if report is None:
+        return [DASH]
+    lines = []
+    if report.value is not None:
+        lines.append(with_unit(vn_number(report.value), row.target.unit))
+    for level in LEVEL_ORDER:
+        raw = report.level_values.get(level)
+        if raw is not None:
+            lines.append(f"{with_unit(vn_number(raw), row.target.unit)} ({Level(level).label})")
+    return lines or [DASH]
+
+
+def agency_label(agency: Agency | None, text: str) -> str:
+    return agency.name if agency else (text or DASH)
+
+
+def pillar_order(programme: Programme, codes: Iterable[str]) -> list[str]:
+    """The programme's pillars in their order, then any other code met (items without a pillar
+    are counted under "Nền tảng")."""
+    present = set(codes)
+    ordered = [pillar.code for pillar in programme.pillars.order_by("order")]
+    rest = [code for code in PillarCode.values if code in present and code not in ordered]
+    return [code for code in ordered if code in present] + rest
+
+
+def agencies_by_name(progress: ProgrammeProgress) -> list[int]:
+    return sorted(progress.by_agency, key=lambda pk: fold(progress.agency_names.get(pk, "")))
+
+
+def row_pillar(code: str | None) -> str:
+    return code or PillarCode.FOUNDATION
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{vn_number(round(Decimal(part) * 100 / whole, 1))}%" if whole else DASH
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """The heading of the document: who issues it, under whom, and where."""
+
+    parent_name: str
+    name: str
+    place: str
+    collective: bool  # a people's committee signs "TM." (on behalf of the collective)
+
+
+def province_of(unit: AdministrativeUnit) -> AdministrativeUnit:
+    while unit.level != UnitLevel.PROVINCE and unit.parent is not None:
+        unit = unit.parent
+    return unit
+
+
+def place_name(unit: AdministrativeUnit) -> str:
+    """"Tỉnh Hưng Yên" → "Hưng Yên": Decree 30 writes the province's proper name only."""
+    name = province_of(unit).name
+    for prefix in ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def issuer_of(programme: Programme) -> Issuer:
+    owner = programme.owner
+    collective = owner.kind == AgencyKind.PEOPLES_COMMITTEE
+    parent = owner.parent.name if owner.parent is not None and not collective else ""
+    return Issuer(parent_name=parent, name=owner.name, place=place_name(owner.unit), collective=collective)
+
+
+# --- Word: low-level helpers -----------------------------------------------------------------
+
+
+def set_fonts(rpr: BaseOxmlElement) -> None:
+    """Times New Roman for every script of a run, a style or the document defaults (``rpr``
+    is their ``w:rPr``): python-docx sets only ``ascii``/``hAnsi``, and Word picks the
+    ``eastAsia`` font for some Vietnamese letters, so all four slots are set and the theme
+    fonts that would take precedence over them are dropped."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{slot}"), FONT)
+    for theme in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{theme}"), None)
+
+
+def add_run(paragraph: Paragraph, text: str, *, size: float = BODY_PT, bold: bool = False, italic: bool = False,
+            caps: bool = False) -> None:
+    run = paragraph.add_run(text.upper() if caps else text)
+    run.font.name = FONT
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.italic = italic
+    set_fonts(run._r.get_or_add_rPr())
+
+
+def format_paragraph(paragraph: Paragraph, *, align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY,
+                     first_line: float = 0, before: float = 0, after: float = 0, keep_with_next: bool = False,
+                     ) -> Paragraph:
+    fmt = paragraph.paragraph_format
+    fmt.alignment = align
+    fmt.first_line_indent = Mm(first_line) if first_line else None
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    fmt.line_spacing = 1.0
+    fmt.keep_with_next = keep_with_next or None
+    return paragraph
+
+
+def write(container: DocxDocument | _Cell, text: str = "", *, size: float = BODY_PT, bold: bool = False,
+          italic: bool = False, caps: bool = False, align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
+          first_line: float = 0, before: float = 0, after: float = 0, reuse_first: bool = False,
+          keep_with_next: bool = False) -> Paragraph:
+    """One paragraph of one run. A new table cell already holds an empty paragraph, which
+    ``reuse_first`` fills instead of leaving a blank line on top."""
+    paragraph = container.paragraphs[0] if reuse_first else container.add_paragraph()
+    format_paragraph(paragraph, align=align, first_line=first_line, before=before, after=after,
+                     keep_with_next=keep_with_next)
+    if text:
+        add_run(paragraph, text, size=size, bold=bold, italic=italic, caps=caps)
+    return paragraph
+
+
+def body(document: DocxDocument, text: str, *, bold: bool = False, italic: bool = False) -> Paragraph:
+    return write(document, text, bold=bold, italic=italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line=12.7,
+                 after=6)
+
+
+def section_heading(document: DocxDocument, text: str) -> Paragraph:
+    return write(document, text, bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line=12.7, before=6, after=6,
+                 keep_with_next=True)
+
+
+def short_rule(container: DocxDocument | _Cell, width_mm: float, rule_mm: float) -> Paragraph:
+    """The short line Decree 30 draws under the issuing body, the motto and the summary: an
+    empty paragraph one point high whose bottom border is narrowed by equal indents to
+    ``rule_mm``, centred in ``width_mm``. A separate paragraph, so the text above keeps its
+    full width."""
+    paragraph = write(container)
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing = Pt(1)
+    fmt.space_before = Pt(2)
+    indent = max((width_mm - rule_mm) / 2, 0)
+    fmt.left_indent, fmt.right_indent = Mm(indent), Mm(indent)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "000000")):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().insert_element_before(borders, *PPR_AFTER_BORDER)
+    return paragraph
+
+
+# Word refuses a document whose property elements are out of the schema's order (LibreOffice
+# does not mind), so each hand-made element goes in before the ones the schema puts after it.
+PPR_AFTER_BORDER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+                    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+                    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+TCPR_AFTER_SHADING = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+TBLPR_ORDER = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+               "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
+               "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+
+
+def add_table_property(table: Table, element: BaseOxmlElement) -> None:
+    tag = next(name for name in TBLPR_ORDER if qn(name) == element.tag)
+    table._tbl.tblPr.insert_element_before(element, *TBLPR_ORDER[TBLPR_ORDER.index(tag) + 1:])
+
+
+def set_widths(table: Table, widths_mm: Sequence[float]) -> None:
+    """Word reads the cells' widths, LibreOffice the grid's: both are set."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(width)
+
+
+def no_borders(table: Table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    add_table_property(table, borders)
+
+
+def repeat_header(row: _Row) -> None:
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(header)  # trPr's children may come in any order
+
+
+def cant_split(row: _Row) -> None:
+    """A row whose text wraps stays whole on one page instead of breaking mid-sentence."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def shade(cell: _Cell, fill: str = "E7E6E6") -> None:
+    shading = OxmlElement("w:shd")
+    for key, value in (("val", "clear"), ("color", "auto"), ("fill", fill)):
+        shading.set(qn(f"w:{key}"), value)
+    cell._tc.get_or_add_tcPr().insert_element_before(shading, *TCPR_AFTER_SHADING)
+
+
+def fill_cell(cell: _Cell, lines: Sequence[str] | str, *, size: float = TABLE_PT, bold: bool = False,
+              align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.LEFT) -> None:
+    for index, line in enumerate([lines] if isinstance(lines, str) else lines):
+        write(cell, line, size=size, bold=bold, align=align, reuse_first=index == 0)
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width_mm: float
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def cell_margins(table: Table, side_mm: float) -> None:
+    """Narrow cell padding, so that counts fit in columns of a finger's width."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(round(side_mm * 56.7)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    add_table_property(table, margins)
+
+
+def header_row(table: Table) -> list[_Cell]:
+    table.add_row()
+    repeat_header(table.rows[-1])
+    return list(table.rows[-1].cells)
+
+
+def header_cell(cell: _Cell, title: str, size: float) -> None:
+    fill_cell(cell, title, size=size, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    shade(cell)
+
+
+def data_table(document: DocxDocument, columns: Sequence[Column], *, size: float = TABLE_PT,
+               groups: Sequence[tuple[str, int]] = ()) -> Table:
+    """A ruled table whose header repeats on every page. ``groups`` adds a row of titles above
+    the column titles, each spanning that many columns; a group with an empty title is one
+    column whose own title spans both rows."""
+    table = document.add_table(rows=0, cols=len(columns))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    cell_margins(table, 1.2)
+    if not groups:
+        for cell, column in zip(header_row(table), columns, strict=True):
+            header_cell(cell, column.title, size)
+    else:
+        top, bottom = header_row(table), header_row(table)
+        start = 0
+        for title, span in groups:
+            if title:
+                header_cell(top[start].merge(top[start + span - 1]), title, size)
+                for index in range(start, start + span):
+                    header_cell(bottom[index], columns[index].title, size)
+            else:
+                header_cell(top[start].merge(bottom[start]), columns[start].title, size)
+            start += span
+    set_widths(table, [column.width_mm for column in columns])
+    return table
+
+
+def keep_together(table: Table) -> None:
+    """A short table is not split across pages (its last row alone on the next page looks
+    like a mistake)."""
+    for row in table.rows[:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
+def add_data_row(table: Table, columns: Sequence[Column], values: Sequence[Sequence[str] | str], *,
+                 size: float = TABLE_PT, bold: bool = False) -> None:
+    row = table.add_row()
+    cant_split(row)
+    for cell, column, value in zip(row.cells, columns, values, strict=True):
+        cell.width = Mm(column.width_mm)
+        fill_cell(cell, value, size=size, bold=bold, align=column.align)
+
+
+def add_group_row(table: Table, columns: Sequence[Column], title: str, *, size: float = TABLE_PT) -> None:
+    """A pillar's title across the table, kept on the page of its first task."""
+    row = table.add_row()
+    cant_split(row)
+    merged = row.cells[0].merge(row.cells[-1])
+    fill_cell(merged, title, size=size, bold=True)
+    for paragraph in merged.paragraphs:
+        paragraph.paragraph_format.keep_with_next = True
+
+
+def table_caption(document: DocxDocument, text: str) -> None:
+    write(document, text, size=BODY_PT - 1, bold=True, before=6, after=4, keep_with_next=True)
+
+
+def page_number_header(document: DocxDocument) -> None:
+    """Decree 30: page numbers centred at the top, from the second page on."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    format_paragraph(paragraph, align=WD_ALIGN_PARAGRAPH.CENTER)
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    paragraph._p.append(field)
+    add_run(paragraph, "2")  # shown until the field is updated; LibreOffice and Word update it
+    field.append(paragraph.runs[-1]._r)
+
+
+def document_defaults(document: DocxDocument) -> None:
+    """Times New Roman, Vietnamese proofing and single spacing for anything not set
+    explicitly (the python-docx template defaults to the theme font, en-US and 1.15 lines)."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_fonts(rpr)
+    for tag in ("w:sz", "w:szCs"):
+        rpr.find(qn(tag)).set(qn("w:val"), str(BODY_PT * 2))
+    lang = rpr.find(qn("w:lang"))
+    for key in ("val", "eastAsia"):
+        lang.set(qn(f"w:{key}"), "vi-VN")
+    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+
+
+def new_document() -> DocxDocument:
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
+    section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
+    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    document_defaults(document)
+    for name, size in (("Normal", BODY_PT), ("Table Grid", TABLE_PT), ("Header", BODY_PT)):
+        style = document.styles[name]
+        style.font.name, style.font.size = FONT, Pt(size)
+        set_fonts(style.element.get_or_add_rPr())
+    page_number_header(document)
+    return document
+
+
+# --- Word: the parts of the report -------------------------------------------------------------
+
+# Together a little wider than the text (see heading()); the motto's rule is about as long as
+# the motto in 14 pt bold Times New Roman, as Decree 30 draws it.
+HEADER_LEFT_MM, HEADER_RIGHT_MM, HEADER_PULL_MM = 60.0, 112.0, 4.0
+MOTTO_RULE_MM = 64
+
+
+def heading(document: DocxDocument, issuer: Issuer, number: str, issued_on: dt.date) -> None:
+    """Decree 30's heading, two borderless columns: issuing body and number on the left,
+    national title, motto and place-date on the right. The table is pulled a few millimetres
+    into the margins, as the templates do, so the national title keeps to one line."""
+    table = document.add_table(rows=2, cols=2)
+    no_borders(table)
+    indent = OxmlElement("w:tblInd")
+    indent.set(qn("w:w"), str(round(-HEADER_PULL_MM * 56.7)))
+    indent.set(qn("w:type"), "dxa")
+    add_table_property(table, indent)
+    cell_margins(table, 1.2)
+    set_widths(table, (HEADER_LEFT_MM, HEADER_RIGHT_MM))
+    left, right = table.rows[0].cells
+    first = True
+    if issuer.parent_name:
+        write(left, issuer.parent_name, size=13, caps=True, reuse_first=True)
+        first = False
+    for index, line in enumerate(issuing_body_lines(issuer.name)):
+        write(left, line, size=13, bold=True, caps=True, reuse_first=first and index == 0)
+    short_rule(left, HEADER_LEFT_MM - 2.4, 20)
+    write(right, _("Cộng hòa xã hội chủ nghĩa Việt Nam"), size=13, bold=True, caps=True, reuse_first=True)
+    write(right, _("Độc lập - Tự do - Hạnh phúc"), size=14, bold=True)
+    short_rule(right, HEADER_RIGHT_MM - 2.4, MOTTO_RULE_MM)
+    number_cell, date_cell = table.rows[1].cells
+    number_text = number.strip() or " " * 5
+    write(number_cell, _("Số: %(number)s/BC-UBND") % {"number": number_text}, size=13, reuse_first=True, before=6)
+    write(date_cell, place_date_line(issuer.place, issued_on), size=14, italic=True, reuse_first=True, before=6)
+
+
+def issuing_body_lines(name: str) -> list[str]:
+    """"Ủy ban nhân dân tỉnh Hưng Yên" on two lines, broken where the templates break it, not
+    wherever the cell runs out ("… TỈNH HƯNG / YÊN")."""
+    prefix = "Ủy ban nhân dân "
+    if fold(name[:len(prefix)]) == fold(prefix) and len(name) > len(prefix):  # "Uỷ ban" spelt either way
+        return [name[:len(prefix)].strip(), name[len(prefix):]]
+    return [name]
+
+
+def keep_last_words(text: str) -> str:
+    """A no-break space before the last word, so a wrapped title never leaves "2025" alone on
+    its line."""
+    head, _sep, last = text.rpartition(" ")
+    return f"{head}\u00a0{last}" if head else text
+
+
+def title_block(document: DocxDocument, programme: Programme, round_: ReportingRound) -> None:
+    write(document, _("Báo cáo"), size=14, bold=True, caps=True, before=24)
+    write(document, keep_last_words(report_summary(programme, round_)), size=14, bold=True)
+    short_rule(document, TEXT_WIDTH_MM, 40)
+    write(document, after=6)
+
+
+def introduction(document: DocxDocument, progress: ProgrammeProgress, issuer: Issuer) -> None:
+    programme, round_ = progress.programme, progress.round
+    assert round_ is not None
+    basis = programme.title
+    if programme.decision_number:
+        basis += " " + _("ban hành kèm theo Quyết định số %(number)s") % {"number": programme.decision_number}
+        if programme.decision_date:
+            basis += " " + _("ngày %(date)s") % {"date": vn_date(programme.decision_date)}
+        if programme.issuer:
+            basis += " " + _("của %(issuer)s") % {"issuer": programme.issuer}
+    if province_of(programme.owner.unit).pk != programme.province_id:
+        basis += _(" (sau sắp xếp đơn vị hành chính, %(owner)s tiếp tục tổ chức thực hiện)") % {
+            "owner": programme.owner.name}
+    body(document, _("Thực hiện %(basis)s;") % {"basis": basis})
+    body(document, _("%(owner)s báo cáo kết quả thực hiện kỳ %(period)s (từ ngày %(start)s đến ngày %(end)s; "
+                     "số liệu tính đến ngày %(cutoff)s) như sau:") % {
+        "owner": issuer.name, "period": period_label(round_.period), "start": vn_date(round_.period_start),
+        "end": vn_date(round_.period_end), "cutoff": vn_date(round_.cutoff_date)})
+
+
+def overview(document: DocxDocument, progress: ProgrammeProgress) -> None:
+    section_heading(document, _("I. KẾT QUẢ CHUNG"))
+    body(document, _("1. Tổng hợp từ các báo cáo đã được phê duyệt: %(sentence)s.") % {
+        "sentence": progress.sentence()})
+    expected, received, on_time = progress.expected_reports, progress.received_reports, progress.on_time_reports
+    if expected:
+        text = _("2. Về việc báo cáo của các cơ quan, đơn vị: đã gửi %(received)s/%(expected)s báo cáo được giao "
+                 "(%(share)s), trong đó %(on_time)s báo cáo đúng hạn, %(late)s báo cáo gửi sau hạn; "
+                 "%(missing)s báo cáo chưa gửi.") % {
+            "received": received, "expected": expected, "share": percent(received, expected), "on_time": on_time,
+            "late": received - on_time, "missing": expected - received}
+    else:
+        text = _("2. Kỳ báo cáo này chưa giao báo cáo nào cho các cơ quan, đơn vị.")
+    body(document, text)
+
+
+def targets_section(document: DocxDocument, progress: ProgrammeProgress, year: int) -> None:
+    section_heading(document, _("II. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU, CHỈ TIÊU"))
+    table_caption(document, _("Bảng 1. Kết quả thực hiện các mục tiêu, chỉ tiêu"))
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    columns = (Column(_("Mã"), 13, center), Column(_("Mục tiêu, chỉ tiêu"), 55),
+               Column(_("Mốc phải đạt"), 44), Column(_("Giá trị báo cáo"), 32), Column(_("Kết quả"), 21, center))
+    table = data_table(document, columns)
+    for row in progress.target_rows:
+        add_data_row(table, columns, (row.target.code, row.target.text, milestone_lines(row, year),
+                                      reported_lines(row), target_outcome_label(row.outcome)))
+    if not progress.target_rows:
+        add_group_row(table, columns, _("Không có mục tiêu, chỉ tiêu."))
+
+
+def tasks_section(document: DocxDocument, progress: ProgrammeProgress) -> None:
+    section_heading(document, _("III. TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ"))
+    table_caption(document, _("Bảng 2. Tiến độ thực hiện nhiệm vụ theo trụ cột"))
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    columns = (Column(_("Mã"), 17, center), Column(_("Nhiệm vụ"), 64), Column(_("Đơn vị chủ trì"), 40),
+               Column(_("Tình trạng"), 26, center), Column(_("% hoàn thành"), 18, center))
+    table = data_table(document, columns)
+    groups: dict[str, list[TaskRow]] = {}
+    for row in progress.task_rows:
+        groups.setdefault(row_pillar(row.task.pillar.code if row.task.pillar else None), []).append(row)
+    for code in pillar_order(progress.programme, groups):
+        add_group_row(table, columns, pillar_label(code))
+        for row in groups[code]:
+            done = f"{row.report.percent_done}%" if row.report is not None else DASH
+            add_data_row(table, columns, (row.task.code, row.task.name,
+                                          agency_label(row.task.lead_agency, row.task.lead_agency_text),
+                                          task_outcome_label(row.outcome), done))
+    if not progress.task_rows:
+        add_group_row(table, columns, _("Không có nhiệm vụ."))
+
+
+def task_columns_shown(progress: ProgrammeProgress) -> list[str]:
+    """The task statuses after "Hoàn thành"; "Dừng thực hiện" only when some task was dropped,
+    to keep the table within an A4 page."""
+    return [outcome for outcome in TASK_OUTCOMES[1:]
+            if outcome != TaskStatus.DROPPED or progress.overall.tasks.get(outcome, 0)]
+
+
+def tally_cells(tally: Tally, task_outcomes: Sequence[str]) -> list[str]:
+    """"met/total", the other target outcomes, "done/total", the other task outcomes."""
+    return ([f"{tally.targets.get(MET, 0)}/{tally.targets_total}"]
+            + [str(tally.targets.get(o, 0)) for o in TARGET_OUTCOMES[1:]]
+            + [f"{tally.tasks.get(TaskStatus.DONE, 0)}/{tally.tasks_total}"]
+            + [str(tally.tasks.get(o, 0)) for o in task_outcomes])
+
+
+def tally_table(document: DocxDocument, progress: ProgrammeProgress, first_title: str,
+                rows: Sequence[tuple[str, Tally]]) -> Table:
+    """Targets and tasks by outcome for each pillar or agency, with the programme's total."""
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    task_outcomes = task_columns_shown(progress)
+    count_columns = len(TARGET_OUTCOMES) + 1 + len(task_outcomes)
+    number_width = 15.5
+    columns = [Column(first_title, TEXT_WIDTH_MM - number_width * count_columns),
+               Column(_("Đạt / tổng số"), number_width, center)]
+    columns += [Column(target_outcome_label(o), number_width, center) for o in TARGET_OUTCOMES[1:]]
+    columns += [Column(_("Hoàn thành / tổng số"), number_width, center)]
+    columns += [Column(task_outcome_label(o), number_width, center) for o in task_outcomes]
+    groups = [("", 1), (_("Mục tiêu, chỉ tiêu"), len(TARGET_OUTCOMES)), (_("Nhiệm vụ"), 1 + len(task_outcomes))]
+    table = data_table(document, columns, size=SMALL_TABLE_PT, groups=groups)
+    for title, tally in rows:
+        add_data_row(table, columns, [title, *tally_cells(tally, task_outcomes)], size=SMALL_TABLE_PT)
+    add_data_row(table, columns, [_("Cộng"), *tally_cells(progress.overall, task_outcomes)],
+                 size=SMALL_TABLE_PT, bold=True)
+    return table
+
+
+def tallies_section(document: DocxDocument, progress: ProgrammeProgress) -> None:
+    section_heading(document, _("IV. TỔNG HỢP THEO TRỤ CỘT VÀ THEO CƠ QUAN, ĐƠN VỊ"))
+    table_caption(document, _("Bảng 3. Tổng hợp theo trụ cột"))
+    pillars = pillar_order(progress.programme, progress.by_pillar)
+    keep_together(tally_table(document, progress, _("Trụ cột"),
+                              [(pillar_label(code), progress.by_pillar[code]) for code in pillars]))
+    table_caption(document, _("Bảng 4. Tổng hợp theo cơ quan, đơn vị chủ trì, theo dõi"))
+    agencies = [(progress.agency_names.get(pk, DASH), progress.by_agency[pk]) for pk in agencies_by_name(progress)]
+    tally_table(document, progress, _("Cơ quan, đơn vị"), agencies)
+    write(document, size=SMALL_TABLE_PT)
+    body(document, _("Ghi chú: cơ quan, đơn vị được tổng hợp theo mục tiêu mình theo dõi và nhiệm vụ mình chủ trì; "
+                     "số liệu theo các báo cáo đã được phê duyệt."), italic=True)
+
+
+def budget_section(document: DocxDocument, progress: ProgrammeProgress) -> None:
+    section_heading(document, _("V. KINH PHÍ THỰC HIỆN THEO KẾ HOẠCH"))
+    table_caption(document, _("Bảng 5. Kinh phí dự kiến theo giai đoạn (triệu đồng)"))
+    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+    columns = (Column(_("Giai đoạn"), 50, center), Column(_("Kinh phí (triệu đồng)"), 50, right))
+    table = data_table(document, columns)
+    for phase, amount in progress.budget_by_phase.items():
+        add_data_row(table, columns, (phase or DASH, vn_number(amount)))
+    add_data_row(table, columns, (_("Tổng cộng"), vn_number(sum(progress.budget_by_phase.values(), Decimal(0)))),
+                 bold=True)
+    keep_together(table)
+
+
+def closing(document: DocxDocument, progress: ProgrammeProgress, issuer: Issuer) -> None:
+    assert progress.round is not None
+    summary = report_summary(progress.programme, progress.round)
+    closing_text = _("Trên đây là báo cáo %(summary)s của %(owner)s./.") % {
+        "summary": summary[:1].lower() + summary[1:], "owner": issuer.name}
+    write(document, closing_text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line=12.7, before=12, after=6)
+
+
+def signature_block(document: DocxDocument, issuer: Issuer, signer_name: str, signer_title: str,
+                    recipients: Sequence[str]) -> None:
+    """Recipients bottom-left, the signer bottom-right, side by side as in the templates; the
+    blank lines under the title are the room for the handwritten or digital signature and seal."""
+    table = document.add_table(rows=1, cols=2)
+    no_borders(table)
+    set_widths(table, (75, TEXT_WIDTH_MM - 75))
+    left, right = table.rows[0].cells
+    cant_split(table.rows[0])
+    write(left, _("Nơi nhận:"), size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, reuse_first=True,
+          before=6)
+    for line in recipient_lines(recipients):
+        write(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    first = True
+    if issuer.collective:
+        write(right, _("TM. ỦY BAN NHÂN DÂN"), size=14, bold=True, reuse_first=True, before=6)
+        first = False
+    if signer_title.strip():
+        write(right, signer_title.strip(), size=14, bold=True, caps=True, reuse_first=first, before=6 if first else 0)
+        first = False
+    for _index in range(4):
+        write(right, size=14, reuse_first=first)
+        first = False
+    write(right, signer_name.strip(), size=14, bold=True)
+
+
+def recipient_lines(recipients: Sequence[str]) -> list[str]:
+    """"- Name;" each, the last ending with "." and the archive line added as Decree 30's
+    templates end the list ("- Lưu: VT.") unless the caller wrote one."""
+    names = [name.strip().lstrip("-").strip().rstrip(";.") for name in recipients if name.strip()]
+    if not any(fold(name).startswith("luu") for name in names):
+        names.append(_("Lưu: VT"))
+    return [f"- {name}{'.' if index == len(names) - 1 else ';'}" for index, name in enumerate(names)]
+
+
+# --- public API ----------------------------------------------------------------------------------
+
+
+def round_progress(round_: ReportingRound) -> ProgrammeProgress:
+    return programme_progress(programme=round_.programme, round_=round_)
+
+
+def round_report_docx(
+    round_: ReportingRound,
+    *,
+    number: str = "",
+    signer_name: str = "",
+    signer_title: str = "",
+    recipients: Sequence[str] = (),
+    issued_on: dt.date | None = None,
+) -> bytes:
+    """The province's BÁO CÁO on ``round_`` as a .docx, ready to be numbered, signed and sent.
+
+    ``issued_on`` (default: today) is the date on the place-date line; ``number`` may stay blank
+    until the clerk numbers the document ("Số:      /BC-UBND").
+    """
+    progress = round_progress(round_)
+    programme = progress.programme
+    with translation.override("vi"):
+        issuer = issuer_of(programme)
+        document = new_document()
+        heading(document, issuer, number, issued_on or timezone.localdate())
+        title_block(document, programme, round_)
+        introduction(document, progress, issuer)
+        overview(document, progress)
+        targets_section(document, progress, round_.period_end.year)
+        tasks_section(document, progress)
+        tallies_section(document, progress)
+        budget_section(document, progress)
+        closing(document, progress, issuer)
+        signature_block(document, issuer, signer_name, signer_title, recipients)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Excel -------------------------------------------------------------------------------------
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGNMENT = Alignment(wrap_text=True, horizontal="center", vertical="center")
+DATE_FORMAT = "dd/mm/yyyy"
+
+
+def decimal_format(value: Decimal) -> str:
+    """Whole amounts without a decimal point, others with the digits they have (Excel shows
+    the separators of the reader's locale: "17.500,5" in a Vietnamese Excel)."""
+    return "#,##0" if value == value.to_integral_value() else "#,##0.0##"
+
+
+def write_header(sheet: Worksheet, row: int, titles: Sequence[str]) -> None:
+    for column, title in enumerate(titles, start=1):
+        cell = sheet.cell(row=row, column=column, value=title)
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
+
+
+def set_column_widths(sheet: Worksheet, widths: Sequence[float]) -> None:
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def write_rows(sheet: Worksheet, first_row: int, rows: Iterable[Sequence[object]]) -> int:
+    """Writes ``rows`` from ``first_row``; returns the next free row."""
+    row_number = first_row
+    for values in rows:
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row_number, column=column, value=value)
+            cell.alignment = WRAP_TOP
+            if isinstance(value, Decimal):
+                cell.number_format = decimal_format(value)
+            elif isinstance(value, dt.date):
+                cell.number_format = DATE_FORMAT
+        row_number += 1
+    return row_number
+
+
+def tally_titles(first: str) -> list[str]:
+    return ([first, _("Tổng số mục tiêu")] + [target_outcome_label(o) for o in TARGET_OUTCOMES]
+            + [_("Tổng số nhiệm vụ")] + [task_outcome_label(o) for o in TASK_OUTCOMES])
+
+
+def tally_values(name: str, tally: Tally) -> list[object]:
+    return ([name, tally.targets_total] + [tally.targets.get(o, 0) for o in TARGET_OUTCOMES]
+            + [tally.tasks_total] + [tally.tasks.get(o, 0) for o in TASK_OUTCOMES])
+
+
+def summary_sheet(sheet: Worksheet, progress: ProgrammeProgress) -> None:
+    """Three blocks under a title: the headline figures, by pillar, by agency, each with its
+    own header row; the title and the first header stay frozen."""
+    round_ = progress.round
+    assert round_ is not None
+    sheet.title = _("Tổng hợp")
+    sheet.cell(row=1, column=1, value=report_summary(progress.programme, round_)).font = Font(bold=True, size=13)
+    sheet.cell(row=2, column=1, value=_("Số liệu tính đến ngày %(cutoff)s; %(sentence)s") % {
+        "cutoff": vn_date(round_.cutoff_date), "sentence": progress.sentence()})
+    write_header(sheet, 4, (_("Chỉ số"), _("Giá trị")))
+    sheet.freeze_panes = "A5"
+    overall = progress.overall
+    figures: list[tuple[str, object]] = [
+        (_("Kỳ báo cáo"), round_.period),
+        (_("Mục tiêu hoàn thành"), overall.targets.get(MET, 0)),
+        (_("Tổng số mục tiêu"), overall.targets_total),
+        (_("Nhiệm vụ hoàn thành"), overall.tasks.get(TaskStatus.DONE, 0)),
+        (_("Tổng số nhiệm vụ"), overall.tasks_total),
+        (_("Số báo cáo được giao"), progress.expected_reports),
+        (_("Số báo cáo đã gửi"), progress.received_reports),
+        (_("Số báo cáo đúng hạn"), progress.on_time_reports),
+        (_("Tóm tắt"), progress.sentence()),
+    ]
+    row = write_rows(sheet, 5, figures) + 1
+    sheet.cell(row=row, column=1, value=_("Theo trụ cột")).font = HEADER_FONT
+    write_header(sheet, row + 1, tally_titles(_("Trụ cột")))
+    pillars = pillar_order(progress.programme, progress.by_pillar)
+    row = write_rows(sheet, row + 2, [tally_values(pillar_label(code), progress.by_pillar[code]) for code in pillars])
+    row = write_rows(sheet, row, [tally_values(_("Cộng"), overall)]) + 1
+    sheet.cell(row=row, column=1, value=_("Theo cơ quan, đơn vị")).font = HEADER_FONT
+    write_header(sheet, row + 1, tally_titles(_("Cơ quan, đơn vị")))
+    write_rows(sheet, row + 2, [tally_values(progress.agency_names.get(pk, DASH), progress.by_agency[pk])
+                                for pk in agencies_by_name(progress)])
+    set_column_widths(sheet, [44] + [13] * (len(tally_titles("")) - 1))
+
+
+def capitalised(text: object) -> str:
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+def level_value(row: TargetRow, level: str) -> Decimal | None:
+    raw = row.report.level_values.get(level) if row.report is not None else None
+    return Decimal(str(raw)) if raw is not None else None
+
+
+def targets_sheet(sheet: Worksheet, progress: ProgrammeProgress, year: int) -> None:
+    sheet.title = _("Chỉ tiêu")
+    titles = [_("Mã"), _("Mục tiêu, chỉ tiêu"), _("Trụ cột"), _("Cơ quan theo dõi"), _("Đơn vị tính"),
+              _("Mốc phải đạt"), _("Giá trị đạt được")] + [capitalised(Level(level).label) for level in LEVEL_ORDER] + [
+              _("Kết quả"), _("Số liệu tính đến ngày"), _("Nguồn số liệu")]
+    write_header(sheet, 1, titles)
+    rows = []
+    for row in progress.target_rows:
+        target, report = row.target, row.report
+        rows.append([
+            target.code, target.text, pillar_label(row_pillar(target.pillar.code if target.pillar else None)),
+            agency_label(target.tracking_agency, target.tracking_agency_text), target.unit,
+            "; ".join(milestone_lines(row, year)), report.value if report is not None else None,
+            *(level_value(row, level) for level in LEVEL_ORDER), target_outcome_label(row.outcome),
+            report.as_of if report is not None else None, report.source if report is not None else "",
+        ])
+    write_rows(sheet, 2, rows)
+    sheet.freeze_panes = "B2"
+    set_column_widths(sheet, (9, 60, 16, 32, 10, 34, 14, 11, 11, 11, 16, 14, 28))
+
+
+def tasks_sheet(sheet: Worksheet, progress: ProgrammeProgress) -> None:
+    sheet.title = _("Nhiệm vụ")
+    write_header(sheet, 1, (_("Mã"), _("Nhiệm vụ"), _("Trụ cột"), _("Đơn vị chủ trì"), _("Bắt đầu"), _("Kết thúc"),
+                            _("Tình trạng"), _("% hoàn thành"), _("Gửi sau hạn"), _("Thuyết minh")))
+    rows = []
+    for row in progress.task_rows:
+        task, report = row.task, row.report
+        rows.append([
+            task.code, task.name, pillar_label(row_pillar(task.pillar.code if task.pillar else None)),
+            agency_label(task.lead_agency, task.lead_agency_text), task.timeline_start, task.timeline_end,
+            task_outcome_label(row.outcome), report.percent_done if report is not None else None,
+            (_("Có") if report.late else _("Không")) if report is not None else "",
+            report.narrative if report is not None else "",
+        ])
+    write_rows(sheet, 2, rows)
+    sheet.freeze_panes = "B2"
+    set_column_widths(sheet, (10, 60, 16, 32, 10, 10, 18, 14, 12, 48))
+
+
+def budget_sheet(sheet: Worksheet, progress: ProgrammeProgress) -> None:
+    sheet.title = _("Kinh phí")
+    write_header(sheet, 1, (_("Giai đoạn"), _("Kinh phí (triệu đồng)")))
+    total = sum(progress.budget_by_phase.values(), Decimal(0))
+    next_row = write_rows(sheet, 2, list(progress.budget_by_phase.items()))
+    write_rows(sheet, next_row, [(_("Tổng cộng"), total)])
+    sheet.cell(row=next_row, column=1).font = HEADER_FONT
+    sheet.freeze_panes = "A2"
+    set_column_widths(sheet, (20, 24))
+
+
+def round_report_xlsx(round_: ReportingRound) -> bytes:
+    """The figures of the report, one sheet per table, numbers stored as numbers so that the
+    DX office can sort, filter and chart them."""
+    progress = round_progress(round_)
+    workbook = Workbook()
+    summary_sheet(workbook.active, progress)
+    targets_sheet(workbook.create_sheet(), progress, round_.period_end.year)
+    tasks_sheet(workbook.create_sheet(), progress)
+    budget_sheet(workbook.create_sheet(), progress)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+
+
+class DocumentConversionError(RuntimeError):
+    """LibreOffice is missing, failed or took too long."""
+
+
+def soffice_binary() -> str:
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if binary is None:
+        raise DocumentConversionError(_("Không tìm thấy LibreOffice (soffice): cài gói libreoffice-writer-nogui "
+                                        "để xuất báo cáo PDF."))
+    return binary
+
+
+def docx_to_pdf(docx: bytes, *, timeout: float = 120) -> bytes:
+    """The PDF LibreOffice makes of ``docx``.
+
+    Each conversion gets its own directory and its own LibreOffice profile
+    (``-env:UserInstallation``): two conversions sharing the default profile would lock each
+    other out, or the second would be handed to the first's process and silently do nothing.
+    LibreOffice runs in its own process group so that a timeout kills its helpers too.
+    """
+    binary = soffice_binary()
+    with tempfile.TemporaryDirectory(prefix="tinhso-pdf-") as tmp:
+        work = Path(tmp)
+        source = work / "bao-cao.docx"
+        source.write_bytes(docx)
+        command = [binary, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
+                   "--nolockcheck", "--convert-to", "pdf", "--outdir", str(work / "out"), str(source)]
+        returncode, output = run_in_own_group(command, timeout=timeout, cwd=work)
+        pdf = work / "out" / "bao-cao.pdf"
+        if returncode != 0 or not pdf.is_file():
+            raise DocumentConversionError(_("LibreOffice không chuyển được báo cáo sang PDF (mã lỗi %(code)s): "
+                                            "%(output)s") % {"code": returncode, "output": output.strip()[-500:]})
+        return pdf.read_bytes()
+
+
+def run_in_own_group(command: Sequence[str], *, timeout: float, cwd: Path) -> tuple[int, str]:
+    """Runs ``command``; on timeout kills its whole process group (only the one it started)."""
+    env = {**os.environ, "HOME": str(cwd)}
+    with subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,  # noqa: S603
+                          start_new_session=True) as process:
+        try:
+            output, _unused = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise DocumentConversionError(
+                _("LibreOffice chưa chuyển xong báo cáo sang PDF sau %(seconds)s giây.") % {"seconds": timeout},
+            ) from None
+    return process.returncode, output.decode("utf-8", "replace")
+
+
+__all__ = ["DocumentConversionError", "docx_to_pdf", "round_report_docx", "round_report_xlsx"]
