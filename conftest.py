@@ -18,23 +18,31 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_pg)
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    """The test database starts with Vietnam's administrative units, loaded once."""
-    from tinhso.org.units import units_load
+def _load_reference_data() -> None:
+    """Vietnam's units and the demo agencies: what every test may count on."""
+    import json
 
-    with django_db_blocker.unblock():
-        units_load(actor=None)
-
-
-@pytest.fixture
-def vn_units(db: None) -> None:
-    """Units present even after a transactional test flushed the database."""
-    from tinhso.org.models import AdministrativeUnit
+    from tinhso.org.demo import AGENCIES_FILE, agencies_load
+    from tinhso.org.models import AdministrativeUnit, Agency
     from tinhso.org.units import units_load
 
     if not AdministrativeUnit.objects.exists():
         units_load(actor=None)
+    if not Agency.objects.filter(key="hy.ubnd").exists():
+        agencies_load(actor=None, data=json.loads(AGENCIES_FILE.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database starts with the reference data, loaded once per session."""
+    with django_db_blocker.unblock():
+        _load_reference_data()
+
+
+@pytest.fixture
+def vn_units(db: None) -> None:
+    """Reference data present even after a transactional test flushed the database."""
+    _load_reference_data()
 
 
 @pytest.fixture
@@ -126,10 +134,6 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 @pytest.fixture
 def demo_agencies(vn_units: None) -> dict[str, Any]:
     """The demo agencies of Hưng Yên (with former Thái Bình ones) and Thanh Hóa, by key."""
-    import json
-
-    from tinhso.org.demo import AGENCIES_FILE, agencies_load
     from tinhso.org.models import Agency
 
-    agencies_load(actor=None, data=json.loads(AGENCIES_FILE.read_text(encoding="utf-8")))
-    return {agency.key: agency for agency in Agency.objects.exclude(key__isnull=True)}
+    return {agency.key: agency for agency in Agency.objects.exclude(key__isnull=True).exclude(key__startswith="t.")}

@@ -91,6 +91,14 @@ class AdministrativeUnit(models.Model):
             self.valid_to is None or day <= self.valid_to
         )
 
+    @property
+    def province(self) -> AdministrativeUnit:
+        """The province this unit lies in (itself for a province)."""
+        unit = self
+        while unit.level != UnitLevel.PROVINCE and unit.parent is not None:
+            unit = unit.parent
+        return unit
+
 
 class SuccessionKind(models.TextChoices):
     MERGE = "merge", _("Sáp nhập, hợp nhất")

@@ -12,6 +12,7 @@ answer "not found" alike for a missing object and one the user may not see.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.errors import NotAllowed, NotFound
 from tinhso.org.access import agencies_where
-from tinhso.org.models import AdministrativeUnit, Agency, Person, RoleAssignment, UnitLevel
+from tinhso.org.models import Agency, Person, RoleAssignment
 from tinhso.org.roles import Perm, Role
 
 from .models import Programme, Target, Task
@@ -31,12 +32,6 @@ if TYPE_CHECKING:
 PROVINCE_WIDE_ROLES = (Role.DX_OFFICE, Role.LEADER, Role.SYSTEM_ADMIN)
 
 
-def _province_of(unit: AdministrativeUnit) -> int:
-    while unit.level != UnitLevel.PROVINCE and unit.parent_id is not None:
-        unit = unit.parent  # type: ignore[assignment]
-    return unit.pk
-
-
 def _province_roles(person: Person | AnonymousUser) -> dict[str, set[int | None]]:
     """Province-wide roles of ``person``: role → province unit ids (None = every province)."""
     if not person.is_authenticated or not person.is_active:
@@ -44,13 +39,13 @@ def _province_roles(person: Person | AnonymousUser) -> dict[str, set[int | None]
     reach: dict[str, set[int | None]] = {}
     assignments = RoleAssignment.objects.active().filter(person=person, role__in=PROVINCE_WIDE_ROLES)
     for assignment in assignments.select_related("agency__unit__parent__parent"):
-        province = _province_of(assignment.agency.unit) if assignment.agency else None
+        province = assignment.agency.unit.province.pk if assignment.agency else None
         reach.setdefault(assignment.role, set()).add(province)
     return reach
 
 
 def _reaches(provinces: set[int | None], programme: Programme) -> bool:
-    return None in provinces or _province_of(programme.owner.unit) in provinces
+    return None in provinces or programme.owner.unit.province.pk in provinces
 
 
 @dataclass(frozen=True)
@@ -61,9 +56,6 @@ class ProgrammeScope:
     read_all: bool  # DX office, leaders, system administrators
     report_agencies: frozenset[int]  # agencies whose tasks/targets the person reports on
     read_agencies: frozenset[int]  # agencies whose partnered tasks/targets the person reads
-
-    def can_see_programme(self) -> bool:
-        return self.read_all or bool(self.report_agencies or self.read_agencies)
 
 
 def programme_scope(person: Person | AnonymousUser, programme: Programme) -> ProgrammeScope:
@@ -91,7 +83,7 @@ def programmes_visible(person: Person | AnonymousUser) -> QuerySet[Programme]:
     if provinces:
         in_province = [
             programme.pk for programme in Programme.objects.select_related("owner__unit__parent")
-            if _province_of(programme.owner.unit) in provinces
+            if programme.owner.unit.province.pk in provinces
         ]
         condition |= Q(pk__in=in_province)
     return Programme.objects.filter(condition).distinct()
@@ -106,7 +98,7 @@ def access_programme(person: Person | AnonymousUser, programme_id: int | str) ->
     if programme is None:
         raise NotFound(_("Không tìm thấy đề án."), code="not_found")
     scope = programme_scope(person, programme)
-    if not scope.can_see_programme():
+    if not scope.read_all and not programmes_visible(person).filter(pk=programme.pk).exists():
         raise NotFound(_("Không tìm thấy đề án."), code="not_found")
     return programme, scope
 
@@ -156,6 +148,16 @@ def access_target(person: Person | AnonymousUser, target_id: int | str) -> tuple
     if not targets_visible(scope, target.programme).filter(pk=target.pk).exists():
         raise NotFound(_("Không tìm thấy chỉ tiêu."), code="not_found")
     return target, scope
+
+
+def commenting_agencies(scope: ProgrammeScope, lead_id: int | None, partner_ids: Iterable[int]) -> set[int]:
+    """The subject's agencies (lead or tracking, partners) the person reports for: a comment is
+    signed in the name of one of them. Leaders read but do not comment."""
+    return ({lead_id, *partner_ids} - {None}) & set(scope.report_agencies)  # type: ignore[return-value]
+
+
+def can_comment(scope: ProgrammeScope, lead_id: int | None, partner_ids: Iterable[int]) -> bool:
+    return scope.manage or bool(commenting_agencies(scope, lead_id, partner_ids))
 
 
 def require_manage(scope: ProgrammeScope) -> None:

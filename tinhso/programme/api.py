@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, TypeVar
 
 from django.core.validators import (
@@ -113,10 +114,24 @@ class UnsupportedMedia(DomainError):
 
 @extend_schema_field({"oneOf": [{"type": "number"}, {"type": "string"}]})
 class NumberField(serializers.CharField):
-    """A number as JSON gives it (21.5) or as people type it ("58,5"); the service reads it."""
+    """A number as JSON gives it (21.5) or as people type it ("58,5"), passed on as text: the
+    service reads it and says what is wrong with it. Only what a report's value column
+    (18 digits, 4 of them decimal) cannot hold is refused here, since the database would fail."""
+
+    MAX = Decimal(10) ** 14
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(allow_null=True, allow_blank=True, max_length=40, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        text = super().to_internal_value(data)
+        try:
+            number = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            return text
+        if number.is_finite() and abs(number) >= self.MAX:
+            self.fail("too_large")
+        return text
 
 
 # REST framework's messages, per field class and error code, in Vietnamese. ``%(label)s`` is the
@@ -154,7 +169,10 @@ _MESSAGES: tuple[tuple[type[serializers.Field], dict[str, Any]], ...] = (
         "not_a_dict": gettext_lazy("%(label)s phải là một đối tượng JSON."),
         "empty": gettext_lazy("%(label)s không được để trống."),
     }),
-    (NumberField, {"invalid": gettext_lazy("%(label)s phải là một số.")}),
+    (NumberField, {
+        "invalid": gettext_lazy("%(label)s phải là một số."),
+        "too_large": gettext_lazy("%(label)s quá lớn (tối đa 14 chữ số trước dấu thập phân)."),
+    }),
     (serializers.FileField, {
         "required": gettext_lazy("Vui lòng chọn %(label)s."),
         "invalid": gettext_lazy("%(label)s không phải là một tệp."),

@@ -42,7 +42,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tinhso.core.text import fold
-from tinhso.org.models import AdministrativeUnit, Agency, AgencyKind, UnitLevel
+from tinhso.org.models import AdministrativeUnit, Agency, AgencyKind
 
 from .models import Comparator, Level, Milestone, PillarCode, Programme, ReportingRound, TaskStatus
 from .selectors import (
@@ -196,15 +196,9 @@ class Issuer:
     collective: bool  # a people's committee signs "TM." (on behalf of the collective)
 
 
-def province_of(unit: AdministrativeUnit) -> AdministrativeUnit:
-    while unit.level != UnitLevel.PROVINCE and unit.parent is not None:
-        unit = unit.parent
-    return unit
-
-
 def place_name(unit: AdministrativeUnit) -> str:
     """"Tỉnh Hưng Yên" → "Hưng Yên": Decree 30 writes the province's proper name only."""
-    name = province_of(unit).name
+    name = unit.province.name
     for prefix in ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố "):
         if name.startswith(prefix):
             return name[len(prefix):]
@@ -567,7 +561,7 @@ def introduction(document: DocxDocument, progress: ProgrammeProgress, issuer: Is
             basis += " " + _("ngày %(date)s") % {"date": vn_date(programme.decision_date)}
         if programme.issuer:
             basis += " " + _("của %(issuer)s") % {"issuer": programme.issuer}
-    if province_of(programme.owner.unit).pk != programme.province_id:
+    if programme.owner.unit.province.pk != programme.province_id:
         basis += _(" (sau sắp xếp đơn vị hành chính, %(owner)s tiếp tục tổ chức thực hiện)") % {
             "owner": programme.owner.name}
     body(document, _("Thực hiện %(basis)s;") % {"basis": basis})

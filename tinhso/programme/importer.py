@@ -21,7 +21,7 @@ from tinhso.ledger.services import ledger_append
 from tinhso.org.models import AdministrativeUnit, Agency, AgencyKind, Person, UnitLevel
 from tinhso.org.units import unit_search, unit_successors_on
 
-from .access import ProgrammeScope, require_manage
+from .access import ProgrammeScope, programme_scope, require_manage
 from .importing import types as parsed
 from .matching import AgencyMatcher, Match, programme_provinces
 from .models import Budget, Milestone, Pillar, PillarCode, Programme, Target, Task
@@ -133,7 +133,7 @@ def programme_import(
                                  "reason": _("Không tìm thấy bảng nhiệm vụ hay chỉ tiêu nào trong tệp.")})
     try:
         with transaction.atomic():
-            _save(actor=actor, result=result, programme=programme, outcome=outcome)
+            _save(actor=actor, result=result, programme=programme, outcome=outcome, check_scope=scope is not None)
             if outcome.rejected or dry_run:
                 raise _Rollback
             outcome.saved = True
@@ -144,7 +144,7 @@ def programme_import(
 
 
 def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Programme | None,
-          outcome: ImportOutcome) -> None:
+          outcome: ImportOutcome, check_scope: bool) -> None:
     meta = result.document_meta
     if programme is None:
         day = _document_date(meta, None)
@@ -162,6 +162,10 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
             province=province, period_start=meta.period_start or day.year, period_end=meta.period_end or day.year,
             decision_number=meta.number or "", decision_date=meta.date, issuer=meta.issuer or "",
         )
+        if check_scope and (actor is None or not programme_scope(actor, programme).manage):
+            outcome.rejected.append({"source": "", "row": None, "raw": meta.issuer or "", "reason": _(
+                "Bạn không có quyền nhập đề án của %(province)s.") % {"province": province.name}})
+            return
     outcome.programme_id = programme.pk
     matcher = AgencyMatcher(programme_provinces(programme.province), _document_date(meta, programme))
     unmatched: dict[str, UnmatchedAgency] = {}

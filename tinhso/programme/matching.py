@@ -136,7 +136,7 @@ class AgencyMatcher:
         for agency in Agency.objects.select_related("unit", "unit__parent", "unit__parent__parent").prefetch_related(
             "names"
         ):
-            if _province_of(agency.unit).pk not in province_ids:
+            if agency.unit.province.pk not in province_ids:
                 continue
             self._agencies[agency.pk] = agency
             names = [agency.name, agency.short_name, *agency.aliases, *(former.name for former in agency.names.all())]
@@ -156,7 +156,7 @@ class AgencyMatcher:
         one active on the document's date in the province that issued the document."""
         candidates = [self._agencies[pk] for pk in ids]
         active = [agency for agency in candidates if agency.is_active_on(self.document_date)] or candidates
-        issuing = [agency for agency in active if _province_of(agency.unit).pk == self.provinces[0].pk]
+        issuing = [agency for agency in active if agency.unit.province.pk == self.provinces[0].pk]
         return issuing or active
 
     def _collective(self, kind: str) -> tuple[Agency, ...]:
@@ -228,12 +228,6 @@ class AgencyMatcher:
         if folded in self._mappings or any(pattern.match(folded) for pattern, _ in _COLLECTIVE):
             return True
         return any(key in self._index for key in query_keys(text)[:2])
-
-
-def _province_of(unit: AdministrativeUnit) -> AdministrativeUnit:
-    while unit.level != UnitLevel.PROVINCE and unit.parent is not None:
-        unit = unit.parent
-    return unit
 
 
 def programme_provinces(province: AdministrativeUnit, today: dt.date | None = None) -> list[AdministrativeUnit]:

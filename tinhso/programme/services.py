@@ -20,7 +20,7 @@ from tinhso.core.text import clean, fold
 from tinhso.ledger.services import ledger_append
 from tinhso.org.models import AdministrativeUnit, Agency, Person
 
-from .access import ProgrammeScope, require_manage, require_reporter
+from .access import ProgrammeScope, commenting_agencies, require_manage, require_reporter
 from .models import (
     AgencyNameMapping,
     Comment,
@@ -37,6 +37,7 @@ from .models import (
 )
 
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+MAX_VALUE = Decimal(10) ** 14  # the value columns hold 14 digits before the decimal point
 EVIDENCE_TYPES = {  # magic bytes → what we accept as evidence
     b"%PDF": "pdf",
     b"PK\x03\x04": "office",  # docx, xlsx (zip containers)
@@ -84,6 +85,14 @@ def agency_mapping_set(
     """Remember that ``text`` (as documents write it) means ``agency`` in this programme's
     province (None: "not an agency"), and re-point the programme's rows that carry it."""
     require_manage(scope)
+    if not clean(text):
+        raise DomainError(_("Tên cơ quan như văn bản không được để trống."), field="text")
+    if agency is not None:
+        from .matching import programme_provinces
+
+        provinces = {unit.pk for unit in programme_provinces(programme.province)}
+        if agency.unit.province.pk not in provinces:
+            raise DomainError(_("Cơ quan được chọn không thuộc tỉnh của đề án."), field="agency")
     mapping, _created = AgencyNameMapping.objects.update_or_create(
         province=programme.province, text_folded=fold(text),
         defaults={"text": clean(text), "agency": agency, "created_by": actor},
@@ -117,12 +126,11 @@ def round_default_dates(period: str) -> RoundDates:
     """Dates of a semi-annual or annual round as provinces apply Decree 09/2019: data from
     15/12 of the year before to 14/6 (H1) or 14/12 (H2, annual); reports due by 30/6 and 15/12
     (the seed schemes' deadlines; editable when the round is opened)."""
-    try:
-        year_text, _sep, half = period.partition("-")
-        year = int(year_text)
-    except ValueError:
+    year_text, _sep, half = period.partition("-")
+    if not (year_text.isdigit() and len(year_text) == 4 and 2000 <= int(year_text) <= 2100):
         raise DomainError(_("Kỳ báo cáo “%(period)s” không hợp lệ (ví dụ 2025-H1, 2025-H2, 2025).")
-                          % {"period": period}, field="period") from None
+                          % {"period": period}, field="period")
+    year = int(year_text)
     start = dt.date(year - 1, 12, 15)
     if half == "H1":
         return RoundDates(start, dt.date(year, 6, 14), dt.date(year, 6, 14), dt.date(year, 6, 30))
@@ -211,6 +219,8 @@ def _decimal(value: Any, field: str) -> Decimal | None:
         raise DomainError(_("Giá trị “%(value)s” không phải là số.") % {"value": value}, field=field) from None
     if not number.is_finite():
         raise DomainError(_("Giá trị “%(value)s” không phải là số.") % {"value": value}, field=field)
+    if number >= MAX_VALUE:
+        raise DomainError(_("Giá trị “%(value)s” quá lớn.") % {"value": value}, field=field)
     if number < 0:
         raise DomainError(_("Giá trị không được âm."), field=field)
     return number
@@ -386,15 +396,14 @@ def comment_add(
     text = clean(text)
     if not text:
         raise DomainError(_("Nội dung ý kiến không được để trống."), field="text")
-    subject_agencies: set[int] = set()
-    if task is not None:
-        subject_agencies = {task.lead_agency_id, *task.partner_agencies.values_list("pk", flat=True)} - {None}
-    elif target is not None:
-        subject_agencies = {target.tracking_agency_id, *target.partner_agencies.values_list("pk", flat=True)} - {None}
-    mine = subject_agencies & set(scope.read_agencies)
+    subject = task if task is not None else target
+    if subject is None:
+        raise DomainError(_("Chưa chọn nhiệm vụ hoặc chỉ tiêu để góp ý."))
+    lead_id = task.lead_agency_id if task is not None else target.tracking_agency_id  # type: ignore[union-attr]
+    mine = commenting_agencies(scope, lead_id, subject.partner_agencies.values_list("pk", flat=True))
     if not mine and not scope.manage:
         raise NotAllowed(_("Chỉ đơn vị chủ trì, phối hợp hoặc cơ quan chuyên trách được góp ý."), code="forbidden")
-    agency_id = min(mine) if mine else (task or target).programme.owner_id  # type: ignore[union-attr]
+    agency_id = min(mine) if mine else subject.programme.owner_id
     comment = Comment.objects.create(task=task, target=target, author=actor, agency_id=agency_id, text=text)
     ledger_append(actor=actor, action="programme.comment.add", obj=comment,
                   payload={"task": task.pk if task else None, "target": target.pk if target else None})

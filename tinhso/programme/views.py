@@ -42,6 +42,7 @@ from .access import (
     access_programme,
     access_target,
     access_task,
+    can_comment,
     programme_scope,
     programmes_visible,
     tasks_visible,
@@ -127,16 +128,6 @@ def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-def _access_programme(person: Person, programme_id: int) -> tuple[Programme, ProgrammeScope]:
-    """``access_programme``, and the programme must also be one ``programmes_visible`` lists:
-    ``ProgrammeScope.can_see_programme`` alone lets any agency with a reporting role open any
-    programme (empty, but its existence shows), which the list page would never offer."""
-    programme, scope = access_programme(person, programme_id)
-    if not scope.read_all and not programmes_visible(person).filter(pk=programme.pk).exists():
-        raise NotFound(_("Không tìm thấy đề án."), code="not_found")
-    return programme, scope
-
-
 def _same_programme(obj: Task | Target | ReportingRound, programme: Programme, message: str) -> None:
     if obj.programme_id != programme.pk:
         raise NotFound(message, code="not_found")
@@ -208,7 +199,7 @@ class PillarBar:
 
 @page("GET")
 def overview(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme, scope = _access_programme(_person(request), programme_id)
+    programme, scope = access_programme(_person(request), programme_id)
     rounds = _rounds_of(programme)
     round_ = _chosen_round(rounds, request.GET.get("ky"))
     progress = programme_progress(programme=programme, round_=round_, scope=scope)
@@ -246,7 +237,7 @@ class TaskLine:
 
 @page("GET")
 def task_list_page(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme, scope = _access_programme(_person(request), programme_id)
+    programme, scope = access_programme(_person(request), programme_id)
     rounds = _rounds_of(programme)
     round_ = rounds[-1] if rounds else None
     agencies = (tasks_visible(scope, programme).filter(lead_agency__isnull=False)
@@ -276,7 +267,7 @@ class TargetLine:
 
 @page("GET")
 def target_list_page(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme, scope = _access_programme(_person(request), programme_id)
+    programme, scope = access_programme(_person(request), programme_id)
     rounds = _rounds_of(programme)
     round_ = rounds[-1] if rounds else None
     progress = programme_progress(programme=programme, round_=round_, scope=scope)
@@ -306,11 +297,6 @@ def _now(agencies: Iterable[Agency | None]) -> list[AgencyNow]:
     return [AgencyNow(agency, agency_successor_on(agency=agency)) for agency in agencies if agency is not None]
 
 
-def _may_comment(scope: ProgrammeScope, lead_id: int | None, partner_ids: Iterable[int]) -> bool:
-    """Mirrors ``services.comment_add`` so the form is offered only to those it will accept."""
-    return scope.manage or bool(({lead_id, *partner_ids} - {None}) & scope.read_agencies)
-
-
 def _history(reports: QuerySet[Any], scope: ProgrammeScope, reporter_id: int | None) -> list[Any]:
     """Reports across rounds, newest first; drafts only for the agency writing them and the DX office."""
     if not (scope.manage or reporter_id in scope.report_agencies):
@@ -319,14 +305,14 @@ def _history(reports: QuerySet[Any], scope: ProgrammeScope, reporter_id: int | N
 
 
 def _task_in(request: HttpRequest, programme_id: int, task_id: int) -> tuple[Programme, Task, ProgrammeScope]:
-    programme, _scope = _access_programme(_person(request), programme_id)
+    programme, _scope = access_programme(_person(request), programme_id)
     task, scope = access_task(_person(request), task_id)
     _same_programme(task, programme, _("Không tìm thấy nhiệm vụ."))
     return programme, task, scope
 
 
 def _target_in(request: HttpRequest, programme_id: int, target_id: int) -> tuple[Programme, Target, ProgrammeScope]:
-    programme, _scope = _access_programme(_person(request), programme_id)
+    programme, _scope = access_programme(_person(request), programme_id)
     target, scope = access_target(_person(request), target_id)
     _same_programme(target, programme, _("Không tìm thấy chỉ tiêu."))
     return programme, target, scope
@@ -343,7 +329,7 @@ def _task_detail(request: HttpRequest, programme: Programme, task: Task, scope: 
         "reports": [(report, _state_badge(report.state), _task_badge(report.status))
                     for report in _history(task.reports.all(), scope, task.lead_agency_id)],
         "comments": task.comments.select_related("author", "agency"),
-        "can_comment": _may_comment(scope, task.lead_agency_id, (agency.pk for agency in partners)),
+        "can_comment": can_comment(scope, task.lead_agency_id, (agency.pk for agency in partners)),
         "comment_form": form or CommentForm(), "comment_url": reverse("programme:task_comment",
                                                                       args=[programme.pk, task.pk]),
     }, status=status)
@@ -381,7 +367,7 @@ def _target_detail(request: HttpRequest, programme: Programme, target: Target, s
         "baseline": vn_number(target.baseline_value) if target.baseline_value is not None else "",
         "reports": [(report, _state_badge(report.state), _reported(report)) for report in reports],
         "comments": target.comments.select_related("author", "agency"),
-        "can_comment": _may_comment(scope, target.tracking_agency_id, (agency.pk for agency in partners)),
+        "can_comment": can_comment(scope, target.tracking_agency_id, (agency.pk for agency in partners)),
         "comment_form": form or CommentForm(), "comment_url": reverse("programme:target_comment",
                                                                       args=[programme.pk, target.pk]),
     }, status=status)
@@ -446,7 +432,7 @@ def _report(person: Person, programme: Programme, kind: str, report_id: int) -> 
 
 @page("GET")
 def evidence_download(request: HttpRequest, programme_id: int, evidence_id: int) -> FileResponse:
-    programme, _scope = _access_programme(_person(request), programme_id)
+    programme, _scope = access_programme(_person(request), programme_id)
     evidence = Evidence.objects.filter(pk=evidence_id, round__programme=programme).first()
     if evidence is None:
         raise NotFound(_("Không tìm thấy minh chứng."), code="not_found")
@@ -537,7 +523,7 @@ def _inbox(request: HttpRequest, programme: Programme, scope: ProgrammeScope, *,
 
 @page("GET")
 def inbox(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme, scope = _access_programme(_person(request), programme_id)
+    programme, scope = access_programme(_person(request), programme_id)
     return _inbox(request, programme, scope)
 
 
@@ -546,7 +532,7 @@ def report_save(request: HttpRequest, programme_id: int, kind: str, report_id: i
     """Save a report as a draft, with an evidence file if one is attached, and send it when the
     "Gửi báo cáo" button was pressed: all of it or nothing."""
     person = _person(request)
-    programme, _viewer_scope = _access_programme(person, programme_id)
+    programme, _viewer_scope = access_programme(person, programme_id)
     report, scope = _report(person, programme, kind, report_id)
     if isinstance(report, TaskReport):
         form: TaskReportForm | TargetReportForm = _task_form(report, request.POST, request.FILES)
@@ -673,7 +659,7 @@ def _rounds(request: HttpRequest, programme: Programme, scope: ProgrammeScope, *
 @page("GET", "POST")
 def rounds(request: HttpRequest, programme_id: int) -> HttpResponse:
     person = _person(request)
-    programme, scope = _access_programme(person, programme_id)
+    programme, scope = access_programme(person, programme_id)
     _read_all(scope)
     if request.method == "GET":
         return _rounds(request, programme, scope)
@@ -694,7 +680,7 @@ def rounds(request: HttpRequest, programme_id: int) -> HttpResponse:
 @page("GET")
 def round_dates(request: HttpRequest, programme_id: int) -> HttpResponse:
     """The default dates of the period being typed (HTMX fragment of the "open a round" form)."""
-    _programme, scope = _access_programme(_person(request), programme_id)
+    _programme, scope = access_programme(_person(request), programme_id)
     _read_all(scope)
     return render(request, "programme/_round_dates.html",
                   {"form": _round_form((request.GET.get("period") or "").strip().upper())})
@@ -710,7 +696,7 @@ def _round_of(programme: Programme, round_id: int) -> ReportingRound:
 @page("POST")
 def round_close(request: HttpRequest, programme_id: int, round_id: int) -> HttpResponse:
     person = _person(request)
-    programme, scope = _access_programme(person, programme_id)
+    programme, scope = access_programme(person, programme_id)
     _read_all(scope)
     round_ = _round_of(programme, round_id)
     try:
@@ -725,7 +711,7 @@ def round_close(request: HttpRequest, programme_id: int, round_id: int) -> HttpR
 def report_review(request: HttpRequest, programme_id: int, kind: str, report_id: int, decision: str) -> HttpResponse:
     """Approve or return a report; answers with the report's card for HTMX, else the rounds page."""
     person = _person(request)
-    programme, viewer_scope = _access_programme(person, programme_id)
+    programme, viewer_scope = access_programme(person, programme_id)
     report, scope = _report(person, programme, kind, report_id)
     form = ReturnForm(request.POST if decision == "tra-lai" else None)
     try:
@@ -767,7 +753,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def round_report_docx(request: HttpRequest, programme_id: int, round_id: int) -> HttpResponse:
     from .documents import round_report_docx as build
 
-    programme, scope = _access_programme(_person(request), programme_id)
+    programme, scope = access_programme(_person(request), programme_id)
     _read_all(scope)
     round_ = _round_of(programme, round_id)
     return _download(build(round_), f"bao-cao-chuyen-doi-so-{round_.period}.docx", DOCX)
@@ -777,7 +763,7 @@ def round_report_docx(request: HttpRequest, programme_id: int, round_id: int) ->
 def round_report_xlsx(request: HttpRequest, programme_id: int, round_id: int) -> HttpResponse:
     from .documents import round_report_xlsx as build
 
-    programme, scope = _access_programme(_person(request), programme_id)
+    programme, scope = access_programme(_person(request), programme_id)
     _read_all(scope)
     round_ = _round_of(programme, round_id)
     return _download(build(round_), f"bao-cao-chuyen-doi-so-{round_.period}.xlsx", XLSX)

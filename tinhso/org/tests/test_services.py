@@ -17,6 +17,11 @@ from tinhso.org.selectors import agency_search, agency_successor_on
 pytestmark = pytest.mark.django_db
 
 
+def _ours(agencies: Any) -> list[Agency]:
+    """Results among this test's agencies (the demo agencies are in the database too)."""
+    return [agency for agency in agencies if agency.key and agency.key.startswith("t.")]
+
+
 def _ledger_actions() -> list[str]:
     return list(Entry.objects.order_by("sequence").values_list("action", flat=True))
 
@@ -57,14 +62,13 @@ def test_rename_keeps_the_former_name_searchable(world: dict[str, Any]) -> None:
     assert finance.name == "Sở Tài chính tỉnh Hưng Yên"
     former = finance.names.get()
     assert (former.name, former.valid_to) == ("Sở Tài chính", dt.date(2025, 6, 30))
-    assert list(agency_search(query="so tai chinh")) == [finance]
+    assert _ours(agency_search(query="so tai chinh")) == [finance]
     assert "org.agency.rename" in _ledger_actions()
 
 
 def test_search_by_old_name_without_diacritics(world: dict[str, Any]) -> None:
-    found = list(agency_search(query="thong tin va truyen thong"))
-    assert found == [world["tb_ict"]]
-    assert list(agency_search(query="Sở TT&TT")) == [world["tb_ict"]]
+    assert _ours(agency_search(query="thong tin va truyen thong")) == [world["tb_ict"]]
+    assert _ours(agency_search(query="Sở TT&TT")) == [world["tb_ict"]]
 
 
 def test_role_on_a_dissolved_agency_is_refused(world: dict[str, Any], make_person: Any) -> None:

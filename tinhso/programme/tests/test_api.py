@@ -217,8 +217,10 @@ def test_progress_defaults_to_the_latest_round_and_counts_approved_reports_only(
 def test_a_round_is_closed_once_and_then_nothing_changes(
     scheme: dict[str, Any], as_: As, round_: ReportingRound, reports: dict[str, Any],
 ) -> None:
+    start = _last_sequence()
     closed = _post(as_("dx"), f"rounds/{round_.pk}/close/")
     assert (closed.status_code, closed.json()["status"]) == (200, "closed")
+    assert _new_actions(start) == ["programme.round.close"]
     start = _last_sequence()
     again = _post(as_("dx"), f"rounds/{round_.pk}/close/")
     assert (again.status_code, again.json()) == (409, {"detail": "Kỳ báo cáo đã đóng.", "code": "round_closed"})
@@ -472,10 +474,6 @@ def test_leaders_read_everything_and_change_nothing(
     assert TargetReport.objects.get(pk=reports["online"].pk).state == ReportState.SUBMITTED
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "services.comment_add lets anyone whose read_agencies touch the task comment, and a leader reads "
-    "every agency of the province: the comment is signed with the lead agency. It should use "
-    "scope.report_agencies (the agencies the person acts for)."))
 def test_leaders_cannot_comment(scheme: dict[str, Any], as_: As) -> None:
     response = _post(as_("leader"), f"tasks/{scheme['platform'].pk}/comments/", {"text": "Chỉ đạo"})
     assert response.status_code == 403
@@ -538,6 +536,11 @@ BAD_REPORT_INPUT: list[tuple[str, Any, dict[str, str]]] = [
      {"detail": "Giá trị “abc” không phải là số.", "code": "invalid", "field": "value"}),
     ("target-reports/{online}/", {"value": "-3"},
      {"detail": "Giá trị không được âm.", "code": "invalid", "field": "value"}),
+    ("target-reports/{online}/", {"value": 1e308},
+     {"detail": "Giá trị quá lớn (tối đa 14 chữ số trước dấu thập phân).", "code": "too_large", "field": "value"}),
+    ("target-reports/{online}/", {"level_values": {"province": "100000000000000"}},
+     {"detail": "Giá trị theo cấp quá lớn (tối đa 14 chữ số trước dấu thập phân).", "code": "too_large",
+      "field": "level_values.province"}),
     ("target-reports/{online}/", {"value": {"province": 1}},
      {"detail": "Giá trị phải là một số.", "code": "invalid", "field": "value"}),
     ("target-reports/{online}/", {"level_values": "92"},

@@ -1,0 +1,99 @@
+"""A whole reporting cycle of the programme tracker in a real Chromium, at phone width:
+the DX office opens a round, a focal point reports, one report comes back with a comment, is
+corrected and approved, and the overview shows the new figures."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tinhso.programme.tests.conftest import scheme  # noqa: F401 - the fixture, shared with the unit tests
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "pw-Tinhso-2026"
+SCREENSHOTS = Path(tempfile.gettempdir())  # phone-width captures of the overview and the inbox, to look at
+TASK = "Nền tảng tích hợp, chia sẻ dữ liệu"
+TARGET = "Tỷ lệ dịch vụ công trực tuyến toàn trình: cấp tỉnh 90%, cấp xã 60%"
+
+
+def _log_in(page: Any, username: str, path: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"/tai-khoan/dang-nhap/?next={path}")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"**{path}")
+
+
+def test_a_reporting_cycle_from_opening_to_the_overview(page: Any, scheme: dict[str, Any]) -> None:  # noqa: F811
+    base = f"/de-an/{scheme['programme'].pk}/"
+
+    # The DX office opens the round the page suggests, with its default dates.
+    _log_in(page, "cds", base + "ky-bao-cao/")
+    period = page.get_by_role("textbox", name="Kỳ báo cáo", exact=True).input_value()
+    assert page.get_by_label("Hạn nộp báo cáo").input_value()  # prefilled
+    page.get_by_role("button", name="Mở kỳ báo cáo").click()
+    page.get_by_text(f"Đã mở kỳ báo cáo {period}.").wait_for()
+
+    # The focal point of Sở KH&CN fills and sends a task report and a target report.
+    _log_in(page, "dm.khcn", base + "don-vi/")
+    task_card = page.get_by_role("article", name=TASK)
+    task_card.get_by_label("Tình trạng").select_option(label="Hoàn thành")
+    task_card.get_by_label("Phần trăm hoàn thành").fill("100")
+    task_card.get_by_label("Thuyết minh kết quả").fill("Nền tảng LGSP đã kết nối 25 hệ thống.")
+    task_card.get_by_role("button", name="Gửi báo cáo").click()
+    page.get_by_text("Đã gửi báo cáo.").wait_for()
+    target_card = page.get_by_role("article", name=TARGET)
+    target_card.get_by_label("Cấp tỉnh").fill("92")
+    target_card.get_by_label("Cấp xã").fill("61,5")
+    target_card.get_by_role("button", name="Gửi báo cáo").click()
+    page.get_by_text("Đã gửi báo cáo.").wait_for()
+    assert page.get_by_role("article").count() == 0
+
+    # The DX office returns the target report with a comment (HTMX, no page reload).
+    _log_in(page, "cds", base + "ky-bao-cao/")
+    review = page.locator("article", has_text=TARGET)
+    review.get_by_text("Trả lại…").click()
+    review.get_by_role("button", name="Trả lại cho đơn vị").click()  # no reason: refused (400), shown in place
+    review.get_by_text("Vui lòng ghi rõ lý do trả lại báo cáo.").wait_for()
+    review.get_by_label("Lý do trả lại").fill("Thiếu nguồn số liệu")
+    review.get_by_role("button", name="Trả lại cho đơn vị").click()
+    page.get_by_text("Đã trả lại báo cáo để đơn vị bổ sung.").wait_for()
+
+    # The focal point sees the comment first, adds the source and sends again.
+    _log_in(page, "dm.khcn", base + "don-vi/")
+    returned = page.get_by_role("article", name=TARGET)
+    assert "Thiếu nguồn số liệu" in returned.get_by_test_id("review-comment").inner_text()
+    assert returned.get_by_label("Cấp xã").input_value() == "61,5"
+    page.screenshot(path=SCREENSHOTS / "programme-inbox.png", full_page=True)
+    returned.get_by_label("Nguồn số liệu").fill("Cổng dịch vụ công tỉnh")
+    returned.get_by_role("button", name="Gửi báo cáo").click()
+    page.get_by_text("Đã gửi báo cáo.").wait_for()
+
+    # The DX office approves both.
+    _log_in(page, "cds", base + "ky-bao-cao/")
+    for subject in (TASK, TARGET):
+        page.locator("article", has_text=subject).get_by_role("button", name="Duyệt").click()
+        page.locator("article", has_text=subject).get_by_text("Đã duyệt báo cáo.").wait_for()
+
+    # The report of the round downloads as a Word document.
+    with page.expect_download() as download:
+        page.get_by_role("link", name=f"Báo cáo kỳ {period}, tệp Word").click()
+    assert download.value.suggested_filename == f"bao-cao-chuyen-doi-so-{period}.docx"
+
+    # The overview quotes the new figures.
+    page.goto(base)
+    assert page.get_by_test_id("sentence").inner_text() == "1/2 mục tiêu hoàn thành, 1/2 nhiệm vụ hoàn thành"
+    page.screenshot(path=SCREENSHOTS / "programme-overview.png", full_page=True)
+
+    # The task list finds the task typed without diacritics, refreshed in place.
+    page.goto(base + "nhiem-vu/")
+    page.get_by_role("searchbox", name="Tìm nhiệm vụ").fill("nen tang")
+    page.get_by_test_id("task-count").filter(has_text="1 nhiệm vụ").wait_for()
+    assert page.get_by_role("link", name=TASK).is_visible()
+    assert page.get_by_role("link", name="Thanh toán không dùng tiền mặt").count() == 0
+    assert "q=nen%20tang" in page.url  # the filtered list has its own address
