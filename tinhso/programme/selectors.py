@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tinhso.core.text import fold
 
@@ -131,8 +132,10 @@ class ProgrammeProgress:
 
     def sentence(self) -> str:
         """The one-line summary leaders quote ("15/16 mục tiêu hoàn thành, 42/48 nhiệm vụ hoàn thành")."""
-        return (f"{self.overall.targets.get(MET, 0)}/{self.overall.targets_total} mục tiêu hoàn thành, "
-                f"{self.overall.tasks.get(TaskStatus.DONE, 0)}/{self.overall.tasks_total} nhiệm vụ hoàn thành")
+        return _("%(met)d/%(targets)d mục tiêu hoàn thành, %(done)d/%(tasks)d nhiệm vụ hoàn thành") % {
+            "met": self.overall.targets.get(MET, 0), "targets": self.overall.targets_total,
+            "done": self.overall.tasks.get(TaskStatus.DONE, 0), "tasks": self.overall.tasks_total,
+        }
 
 
 def _reports_by(model: type[TaskReport] | type[TargetReport], round_: ReportingRound | None, key: str) -> dict:
