@@ -9,6 +9,7 @@ unit or agency therefore stays attributable to it and still rolls up into its su
 from __future__ import annotations
 
 import datetime as dt
+from typing import Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -29,13 +30,17 @@ class UnitLevel(models.TextChoices):
     COMMUNE = "commune", _("Xã, phường, thị trấn, đặc khu")
 
 
-class AdministrativeUnitQuerySet(models.QuerySet["AdministrativeUnit"]):
-    def valid_on(self, day: dt.date) -> AdministrativeUnitQuerySet:
+class ValidityQuerySet(models.QuerySet):
+    """Rows with ``valid_from``/``valid_to`` (either may be open): those in force on a day."""
+
+    def valid_on(self, day: dt.date) -> Self:
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=day)
         )
 
-    def current(self) -> AdministrativeUnitQuerySet:
+
+class AdministrativeUnitQuerySet(ValidityQuerySet):
+    def current(self) -> Self:
         return self.valid_on(timezone.localdate())
 
 
@@ -145,16 +150,11 @@ class AgencyKind(models.TextChoices):
     OTHER = "other", _("Cơ quan, đơn vị khác")
 
 
-class AgencyQuerySet(models.QuerySet["Agency"]):
-    def valid_on(self, day: dt.date) -> AgencyQuerySet:
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
-
-    def active(self) -> AgencyQuerySet:
+class AgencyQuerySet(ValidityQuerySet):
+    def active(self) -> Self:
         return self.valid_on(timezone.localdate())
 
-    def subtree_of(self, agencies: models.QuerySet[Agency] | list[Agency]) -> AgencyQuerySet:
+    def subtree_of(self, agencies: models.QuerySet[Agency] | list[Agency]) -> Self:
         """The given agencies and everything below them."""
         condition = Q(pk__in=[])
         for path in {agency.path for agency in agencies}:
