@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tinhso.org",
     "tinhso.indicators",
     "tinhso.programme",
+    "tinhso.services",
 ]
 
 MIDDLEWARE = [

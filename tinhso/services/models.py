@@ -1,0 +1,257 @@
+"""The one-stop shop: the procedure catalogue and the life of a dossier.
+
+Rules: ``../shared/domain/FRAMEWORKS.md`` §2 (Decree 118/2025/NĐ-CP, Circulars 03 and
+4/2025/TT-VPCP, Decree 42/2022 on online services, Decree 45/2020 on digitisation).
+A procedure's internal workflow is data (:class:`WorkflowStep`), never code, because every
+procedure has its own steps and shares of the processing time.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.core.text import clean, fold
+from tinhso.org.models import Agency
+from tinhso.org.roles import Role
+
+
+class AuthorityLevel(models.TextChoices):
+    PROVINCE = "province", _("Cấp tỉnh")
+    COMMUNE = "commune", _("Cấp xã")
+
+
+class OnlineLevel(models.TextChoices):
+    """Decree 42/2022 (levels 1–4 before): everything online, partly online, or not online."""
+
+    FULL = "full", _("Toàn trình")
+    PARTIAL = "partial", _("Một phần")
+    NONE = "none", _("Không cung cấp trực tuyến")
+
+
+class Procedure(models.Model):
+    """Thủ tục hành chính, by its national catalogue code (e.g. 1.001234.000.00.00.H12)."""
+
+    code = models.CharField(_("mã thủ tục"), max_length=40, unique=True)
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    field = models.CharField(_("lĩnh vực"), max_length=200)
+    authority_level = models.CharField(_("cấp thực hiện"), max_length=10, choices=AuthorityLevel.choices)
+    agencies = models.ManyToManyField(Agency, verbose_name=_("cơ quan thực hiện"), related_name="procedures")
+    online_level = models.CharField(_("mức độ trực tuyến"), max_length=10, choices=OnlineLevel.choices)
+    not_full_reason = models.TextField(
+        _("lý do chưa cung cấp toàn trình"), blank=True,
+        help_text=_("Bắt buộc công khai khi thủ tục không cung cấp trực tuyến toàn trình (Nghị định 224/2026)."),
+    )
+    processing_days = models.DecimalField(
+        _("thời hạn giải quyết (ngày làm việc)"), max_digits=6, decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    fee_vnd = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
+    fee_note = models.CharField(_("ghi chú về phí, lệ phí"), max_length=500, blank=True)
+    result_type = models.CharField(_("kết quả giải quyết"), max_length=300)
+    legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
+    form_fields = models.JSONField(
+        _("trường của tờ khai điện tử"), default=list, blank=True,
+        help_text=_("Danh sách trường: name, label, type (text, number, date, email, phone, personal_id, select), "
+                    "required, options, max_length."),
+    )
+    active = models.BooleanField(_("đang áp dụng"), default=True)
+    name_folded = models.CharField(max_length=500, editable=False, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+        ordering = ["field", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(online_level="full") | ~Q(not_full_reason=""), name="procedure_reason_when_not_full",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name = clean(self.name)
+        self.name_folded = fold(f"{self.code} {self.name} {self.field}")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class DocumentRequirement(models.Model):
+    """Thành phần hồ sơ."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documents")
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    required = models.BooleanField(_("bắt buộc"), default=True)
+    copies = models.PositiveSmallIntegerField(_("số bản"), default=1)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+        ordering = ["procedure", "order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StepAction(models.TextChoices):
+    RECEIVE = "receive", _("Tiếp nhận")
+    FORWARD = "forward", _("Chuyển xử lý")
+    ASSIGN = "assign", _("Phân công")
+    REVIEW = "review", _("Thẩm định")
+    APPROVE = "approve", _("Phê duyệt")
+    RETURN_RESULT = "return_result", _("Trả kết quả")
+
+
+class WorkflowStep(models.Model):
+    """One step of a procedure's internal workflow: who acts and what share of the time it has.
+
+    E.g. Hà Tĩnh QĐ 2904/QĐ-UBND 2025: receive → forward (0.25 day) → assign (0.25) → review
+    (0.5) → head of agency (0.5) → approval (1.5) → return the result.
+    """
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    action = models.CharField(_("thao tác"), max_length=20, choices=StepAction.choices)
+    name = models.CharField(_("tên bước"), max_length=200)
+    role = models.CharField(_("vai trò thực hiện"), max_length=20, choices=Role.choices)
+    days = models.DecimalField(_("thời gian (ngày làm việc)"), max_digits=6, decimal_places=2,
+                               validators=[MinValueValidator(Decimal(0))])
+
+    class Meta:
+        verbose_name = _("bước quy trình")
+        verbose_name_plural = _("bước quy trình")
+        ordering = ["procedure", "order"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "order"], name="workflow_step_order_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Trực tuyến")
+    COUNTER = "counter", _("Trực tiếp")
+    POSTAL = "postal", _("Bưu chính công ích")
+
+
+class DossierState(models.TextChoices):
+    SUBMITTED = "submitted", _("Đã nộp trực tuyến, chờ tiếp nhận")
+    RECEIVED = "received", _("Đã tiếp nhận")
+    FORWARDED = "forwarded", _("Đã chuyển xử lý")
+    ASSIGNED = "assigned", _("Đã phân công")
+    UNDER_REVIEW = "under_review", _("Đang thẩm định")
+    PENDING_APPROVAL = "pending_approval", _("Chờ phê duyệt")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Chờ bổ sung hồ sơ")
+    TRANSFERRED = "transferred", _("Chuyển liên thông")
+    APPROVED = "approved", _("Đã phê duyệt, chờ trả kết quả")
+    REFUSED = "refused", _("Từ chối giải quyết")
+    RESULT_RETURNED = "result_returned", _("Đã trả kết quả")
+    STOPPED = "stopped", _("Dừng xử lý theo đề nghị")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class Dossier(models.Model):
+    """Hồ sơ: one application under one procedure.
+
+    States (transitions are services in ``services.py``, each allowed only from the states
+    listed and to the roles named there):
+
+    - ``submitted`` — filed online, awaiting the one-stop desk's check;
+    - ``received`` — accepted at the desk (receipt with code and due date issued);
+    - ``forwarded`` → ``assigned`` → ``under_review`` → ``pending_approval``;
+    - ``supplement_requested`` — the clock stops until the applicant supplements, then the
+      dossier goes back to the state it left;
+    - ``transferred`` — sent to another agency (liên thông) for its share of the work;
+    - ``approved`` or ``refused`` (with a reason) → ``result_returned``;
+    - ``stopped`` at the applicant's request, ``cancelled``.
+    """
+
+    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers")
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT,
+                               related_name="dossiers")
+    handling_agency = models.ForeignKey(Agency, verbose_name=_("cơ quan đang xử lý"), on_delete=models.PROTECT,
+                                        related_name="handled_dossiers")
+    channel = models.CharField(_("kênh nộp"), max_length=10, choices=Channel.choices)
+    state = models.CharField(_("trạng thái"), max_length=24, choices=DossierState.choices, db_index=True)
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("tài khoản người nộp"),
+                                  on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers")
+    applicant_name = models.CharField(_("người nộp"), max_length=200)
+    applicant_personal_id = models.CharField(_("số định danh"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    form_data = models.JSONField(_("tờ khai"), default=dict, blank=True)
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True)
+    original_due_at = models.DateTimeField(_("hẹn trả ban đầu"), null=True, blank=True)
+    due_reset_count = models.PositiveSmallIntegerField(default=0)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_working_days = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal(0))
+    supplement_requests = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+    state_before_pause = models.CharField(max_length=24, blank=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người xử lý"), on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="assigned_dossiers")
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    refusal_reason = models.TextField(_("lý do từ chối"), blank=True)
+    completed_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    fee_vnd = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["handling_agency", "state", "due_at"], name="dossier_queue"),
+            models.Index(fields=["applicant", "-created_at"], name="dossier_applicant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DossierEvent(models.Model):
+    """Every transition of a dossier: who, what, from which state to which, and when."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=24, blank=True)
+    to_state = models.CharField(max_length=24)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("diễn biến hồ sơ")
+        verbose_name_plural = _("diễn biến hồ sơ")
+        ordering = ["dossier", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.from_state} → {self.to_state}"
+
+
+class DossierSequence(models.Model):
+    """The day's counter per agency for dossier codes (Circular 4/2025/TT-VPCP:
+    ``<agency id>-YYMMDD-<sequence>``); incremented under a row lock so codes never repeat."""
+
+    agency_code = models.CharField(max_length=40)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency_code", "day"], name="dossier_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_code} {self.day}: {self.last}"
