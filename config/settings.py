@@ -251,7 +251,7 @@ LEDGER_CHECKPOINT_SECONDS = int(os.environ.get("LEDGER_CHECKPOINT_SECONDS", "300
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
 
 # Demo data loaders run by `manage.py demo_load`, in dependency order (never in production).
-DEMO_LOADERS = ["tinhso.org.demo.demo_load", "tinhso.programme.demo.demo_load"]
+DEMO_LOADERS = ["tinhso.org.demo.demo_load", "tinhso.programme.demo.demo_load", "tinhso.services.demo.demo_load"]
 
 # The province this installation serves (GSO code of the post-2025 province).
 TINHSO_PROVINCE_CODE = os.environ.get("TINHSO_PROVINCE_CODE", "33")

@@ -19,4 +19,5 @@ urlpatterns = [
     path("api/org/", include("tinhso.org.urls")),
     path("api/programme/", include("tinhso.programme.api_urls")),
     path("de-an/", include("tinhso.programme.urls")),
+    path("dich-vu-cong/", include("tinhso.services.urls")),
 ]

@@ -10,11 +10,15 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str | Promise, *, field: str | None = None, code: str = "invalid"):
+    def __init__(
+        self, message: str | Promise, *, field: str | None = None, code: str = "invalid",
+        errors: dict[str, str] | None = None,
+    ):
         super().__init__(str(message))
         self.message = str(message)
         self.field = field
         self.code = code
+        self.errors = errors or {}  # field → message, when one request has several bad fields
 
 
 class Conflict(DomainError):

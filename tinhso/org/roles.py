@@ -62,7 +62,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     Role.DX_OFFICE: frozenset(
-        _READ | {Perm.PERSON_VIEW, Perm.PROGRAMME_MANAGE, Perm.PROGRAMME_REPORT, Perm.LEDGER_AUDIT}
+        _READ | {Perm.PERSON_VIEW, Perm.PROGRAMME_MANAGE, Perm.PROGRAMME_REPORT, Perm.LEDGER_AUDIT,
+                 Perm.PROCEDURE_MANAGE}
     ),
     Role.FOCAL_POINT: frozenset(_READ | {Perm.PERSON_VIEW, Perm.PROGRAMME_REPORT}),
     Role.RECEIVER: frozenset(

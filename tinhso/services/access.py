@@ -1,0 +1,41 @@
+"""Which dossiers a person may see, and fetching one without revealing what exists elsewhere."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from tinhso.core.errors import NotFound
+from tinhso.org.access import agencies_where
+from tinhso.org.roles import Perm
+
+from .models import Dossier
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tinhso.org.models import Person
+
+
+def dossiers_visible(person: Person | AnonymousUser) -> QuerySet[Dossier]:
+    """Officers: dossiers received or handled within their reach; everyone: their own."""
+    if not person.is_authenticated or not person.is_active:
+        return Dossier.objects.none()
+    agencies = agencies_where(person, Perm.DOSSIER_VIEW).values("pk")
+    return Dossier.objects.filter(
+        Q(agency__in=agencies) | Q(handling_agency__in=agencies) | Q(applicant=person),
+    ).distinct()
+
+
+def access_dossier(person: Person | AnonymousUser, dossier_id: int | str) -> Dossier:
+    """The dossier if ``person`` may see it; the same :class:`NotFound` if missing or not theirs."""
+    try:
+        pk = int(dossier_id)
+    except (TypeError, ValueError):
+        pk = None
+    dossier = None if pk is None else dossiers_visible(person).filter(pk=pk).first()
+    if dossier is None:
+        raise NotFound(_("Không tìm thấy hồ sơ."), code="not_found")
+    return dossier

@@ -1,0 +1,609 @@
+"""Writes of the one-stop shop: the life cycle of a dossier, one function per transition.
+
+Every transition is atomic: it re-reads the dossier under a row lock, checks the state and
+the actor's permission, changes the dossier, writes a :class:`DossierEvent` and appends the
+ledger event last. A refused transition raises before anything is written.
+
+Who acts where: the one-stop desk (receiver) acts on the receiving agency or the handling
+agency; approvers and handlers act on the handling agency. Ledger payloads carry codes,
+states and ids only — never names, ID numbers or phones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from tinhso.core.errors import Conflict, DomainError, NotAllowed
+from tinhso.ledger.services import ledger_append
+from tinhso.org.access import can
+from tinhso.org.models import Agency
+from tinhso.org.roles import Perm, Role
+
+from .models import Channel, Dossier, DossierEvent, DossierSequence, DossierState, OnlineLevel, Procedure
+
+if TYPE_CHECKING:
+    from tinhso.org.models import Person
+
+S = DossierState
+
+# States in which the dossier is still being worked on (no decision yet).
+OPEN_STATES = frozenset({
+    S.SUBMITTED, S.RECEIVED, S.FORWARDED, S.ASSIGNED, S.UNDER_REVIEW, S.PENDING_APPROVAL,
+    S.SUPPLEMENT_REQUESTED, S.TRANSFERRED,
+})
+FINAL_STATES = frozenset({S.RESULT_RETURNED, S.STOPPED, S.CANCELLED})
+
+# Which states each transition starts from: the one table the services and tests share.
+ALLOWED_FROM: dict[str, frozenset[str]] = {
+    "receive": frozenset({S.SUBMITTED}),
+    "forward": frozenset({S.RECEIVED}),
+    "assign": frozenset({S.FORWARDED, S.TRANSFERRED}),
+    "start_review": frozenset({S.ASSIGNED}),
+    "submit_for_approval": frozenset({S.UNDER_REVIEW}),
+    "approve": frozenset({S.PENDING_APPROVAL}),
+    "refuse": frozenset({S.UNDER_REVIEW, S.PENDING_APPROVAL}),
+    "return_result": frozenset({S.APPROVED, S.REFUSED}),
+    "request_supplement": frozenset({S.RECEIVED, S.FORWARDED, S.ASSIGNED, S.UNDER_REVIEW}),
+    "supplement": frozenset({S.SUPPLEMENT_REQUESTED}),
+    "transfer": frozenset({S.FORWARDED, S.ASSIGNED, S.UNDER_REVIEW}),
+    "stop": OPEN_STATES,
+    "cancel": OPEN_STATES,
+    "apologise": OPEN_STATES - {S.SUBMITTED},
+}
+
+_VERBS = {
+    "receive": _lazy("tiếp nhận"), "forward": _lazy("chuyển xử lý"), "assign": _lazy("phân công"),
+    "start_review": _lazy("bắt đầu thẩm định"), "submit_for_approval": _lazy("trình phê duyệt"),
+    "approve": _lazy("phê duyệt"), "refuse": _lazy("từ chối giải quyết"), "return_result": _lazy("trả kết quả"),
+    "request_supplement": _lazy("yêu cầu bổ sung"), "supplement": _lazy("bổ sung hồ sơ"),
+    "transfer": _lazy("chuyển liên thông"), "stop": _lazy("dừng xử lý"), "cancel": _lazy("hủy"),
+    "apologise": _lazy("hẹn lại ngày trả kết quả"),
+}
+
+PHONE_RE = re.compile(r"^0\d{9}$")
+PERSONAL_ID_RE = re.compile(r"^\d{12}$")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _locked(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_for_update().select_related(
+        "procedure", "agency", "handling_agency",
+    ).get(pk=dossier.pk)
+
+
+def _check_state(dossier: Dossier, transition: str) -> None:
+    if dossier.state not in ALLOWED_FROM[transition]:
+        raise Conflict(
+            _("Hồ sơ đang ở trạng thái “%(state)s”, không thể %(verb)s.")
+            % {"state": DossierState(dossier.state).label, "verb": _VERBS[transition]},
+            code="wrong_state",
+        )
+
+
+def _forbidden() -> NotAllowed:
+    return NotAllowed(_("Bạn không có quyền thực hiện thao tác này đối với hồ sơ."), code="forbidden")
+
+
+def _require_on(actor: Person, perms: Iterable[str], agencies: Iterable[Agency]) -> None:
+    for agency in agencies:
+        for perm in perms:
+            if can(actor, perm, agency):
+                return
+    raise _forbidden()
+
+
+def _require_desk(actor: Person, dossier: Dossier, perm: str) -> None:
+    """The one-stop desk acts for the receiving agency as well as the handling one."""
+    _require_on(actor, [perm], [dossier.agency, dossier.handling_agency])
+
+
+def _require_handling(actor: Person, dossier: Dossier, *perms: str) -> None:
+    _require_on(actor, perms, [dossier.handling_agency])
+
+
+def _require_assignee(actor: Person, dossier: Dossier) -> None:
+    _require_handling(actor, dossier, Perm.DOSSIER_REVIEW)
+    if dossier.assignee_id != actor.pk:
+        raise NotAllowed(_("Hồ sơ không được phân công cho bạn."), code="not_assignee")
+
+
+def _is_applicant(actor: Person, dossier: Dossier) -> bool:
+    return dossier.applicant_id is not None and dossier.applicant_id == actor.pk
+
+
+def _reason(reason: str, what: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise DomainError(_("Vui lòng nêu %(what)s.") % {"what": what}, field="reason", code="required")
+    return text
+
+
+def _record(
+    dossier: Dossier, *, action: str, from_state: str, actor: Person | None, agency: Agency | None,
+    note: str = "", at: dt.datetime | None = None, extra: Mapping[str, Any] | None = None,
+) -> Dossier:
+    """The event row, then the ledger entry: the last write of every transition."""
+    at = at or timezone.now()
+    DossierEvent.objects.create(
+        dossier=dossier, action=action, from_state=from_state, to_state=dossier.state, actor=actor,
+        agency=agency, note=note, at=at,
+    )
+    payload: dict[str, Any] = {
+        "code": dossier.code, "procedure": dossier.procedure.code, "from": from_state, "to": dossier.state,
+        "handling_agency": dossier.handling_agency_id,
+    }
+    payload.update(extra or {})
+    ledger_append(actor=actor, action=f"services.dossier.{action}", obj=dossier, payload=payload)
+    return dossier
+
+
+# --- dossier code ----------------------------------------------------------------------------
+
+def dossier_code_next(*, agency: Agency, day: dt.date) -> str:
+    """``<agency code>-YYMMDD-<sequence>`` (Circular 4/2025/TT-VPCP), sequence ≥ 4 digits.
+
+    The day's counter row is locked until the caller's transaction ends, so two desks never
+    get the same number; the first of the day is created in a savepoint and a lost race
+    falls back to locking the row the other transaction created.
+    """
+    code = (agency.code or "").strip()
+    if not code:
+        raise DomainError(
+            _("Cơ quan “%(name)s” chưa có mã định danh điện tử, không thể cấp mã hồ sơ.") % {"name": agency.name},
+            code="agency_without_code",
+        )
+    with transaction.atomic():
+        sequence = DossierSequence.objects.select_for_update().filter(agency_code=code, day=day).first()
+        if sequence is None:
+            try:
+                with transaction.atomic():
+                    DossierSequence.objects.create(agency_code=code, day=day, last=0)
+            except IntegrityError:
+                pass
+            sequence = DossierSequence.objects.select_for_update().get(agency_code=code, day=day)
+        sequence.last += 1
+        sequence.save(update_fields=["last"])
+    return f"{code}-{day:%y%m%d}-{sequence.last:04d}"
+
+
+# --- form validation -------------------------------------------------------------------------
+
+def form_data_validate(procedure: Procedure, form_data: Mapping[str, Any]) -> dict[str, Any]:
+    """Check ``form_data`` against the procedure's e-form; every error in Vietnamese, by field.
+
+    Returns the cleaned data (known fields only, strings stripped). Raises one
+    :class:`DomainError` listing every error; ``.errors`` maps field name → message.
+    """
+    if not isinstance(form_data, Mapping):
+        raise DomainError(_("Tờ khai không hợp lệ."), code="invalid_form")
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    for spec in procedure.form_fields or []:
+        name = spec["name"]
+        label = spec.get("label") or name
+        kind = spec.get("type", "text")
+        raw = form_data.get(name)
+        value = raw.strip() if isinstance(raw, str) else raw
+        if value in (None, "", [], {}):
+            if spec.get("required"):
+                errors[name] = _("Trường “%(label)s” là bắt buộc.") % {"label": label}
+            continue
+        error = _field_error(kind, value, spec)
+        if error:
+            errors[name] = error % {"label": label}
+            continue
+        cleaned[name] = value
+    if errors:
+        raise DomainError(" ".join(errors.values()), field=next(iter(errors)), code="invalid_form", errors=errors)
+    return cleaned
+
+
+def _field_error(kind: str, value: Any, spec: Mapping[str, Any]) -> str | None:
+    text = str(value)
+    max_length = spec.get("max_length")
+    if max_length and len(text) > int(max_length):
+        return _("Trường “%(label)s” dài quá {n} ký tự.").replace("{n}", str(max_length))
+    if kind == "number":
+        try:
+            Decimal(text)
+        except (InvalidOperation, ValueError):
+            return _("Trường “%(label)s” phải là một số.")
+        if isinstance(value, bool):
+            return _("Trường “%(label)s” phải là một số.")
+    elif kind == "date":
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            return _("Trường “%(label)s” phải là ngày hợp lệ (năm-tháng-ngày).")
+    elif kind == "email":
+        try:
+            EmailValidator()(text)
+        except ValidationError:
+            return _("Trường “%(label)s” phải là địa chỉ thư điện tử hợp lệ.")
+    elif kind == "phone":
+        if not PHONE_RE.match(text):
+            return _("Trường “%(label)s” phải là số điện thoại gồm 10 chữ số, bắt đầu bằng 0.")
+    elif kind == "personal_id":
+        if not PERSONAL_ID_RE.match(text):
+            return _("Trường “%(label)s” phải là số định danh cá nhân gồm 12 chữ số.")
+    elif kind == "select" and text not in [str(option) for option in spec.get("options", [])]:
+        return _("Giá trị của trường “%(label)s” không nằm trong danh sách cho phép.")
+    return None
+
+
+def _check_procedure(procedure: Procedure, *, online: bool) -> None:
+    if not procedure.active:
+        raise DomainError(_("Thủ tục không còn áp dụng."), code="procedure_inactive")
+    if not procedure.steps.exists():
+        raise DomainError(_("Thủ tục chưa có quy trình xử lý"), code="no_workflow")
+    if online and procedure.online_level == OnlineLevel.NONE:
+        raise DomainError(_("Thủ tục này không cung cấp dịch vụ công trực tuyến."), code="not_online")
+
+
+def _due(received_at: dt.datetime, days: Decimal) -> dt.datetime:
+    from tinhso.core.workdays import due_at
+
+    return due_at(received_at, days)
+
+
+def _working_days(start: dt.datetime, end: dt.datetime) -> Decimal:
+    from tinhso.core.workdays import elapsed_working_days
+
+    return Decimal(elapsed_working_days(start, end))
+
+
+# --- submission and receipt ------------------------------------------------------------------
+
+@transaction.atomic
+def dossier_submit_online(
+    *, applicant: Person, procedure: Procedure, agency: Agency, form_data: Mapping[str, Any], idempotency_key: str,
+) -> Dossier:
+    """A citizen files a dossier online. The same ``idempotency_key`` returns the same dossier."""
+    key = (idempotency_key or "").strip()
+    if not key:
+        raise DomainError(_("Thiếu mã chống gửi trùng."), code="idempotency_key_required")
+    existing = _by_key(applicant, key)
+    if existing is not None:
+        return existing
+    if not can(applicant, Perm.DOSSIER_SUBMIT):
+        raise _forbidden()
+    _check_procedure(procedure, online=True)
+    cleaned = form_data_validate(procedure, form_data)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            dossier = Dossier.objects.create(
+                code=dossier_code_next(agency=agency, day=timezone.localdate(now)),
+                procedure=procedure, agency=agency, handling_agency=agency, channel=Channel.ONLINE,
+                state=S.SUBMITTED, applicant=applicant,
+                applicant_name=applicant.get_full_name() or applicant.get_username(),
+                applicant_email=getattr(applicant, "email", "") or "",
+                form_data=cleaned, idempotency_key=key, submitted_at=now, fee_vnd=procedure.fee_vnd,
+            )
+    except IntegrityError:
+        existing = _by_key(applicant, key)
+        if existing is None:
+            raise
+        return existing
+    return _record(dossier, action="submit_online", from_state="", actor=applicant, agency=agency, at=now)
+
+
+def _by_key(applicant: Person, key: str) -> Dossier | None:
+    existing = Dossier.objects.filter(idempotency_key=key).first()
+    if existing is not None and existing.applicant_id != applicant.pk:
+        raise Conflict(_("Mã chống gửi trùng đã được dùng cho hồ sơ khác."), code="idempotency_key_taken")
+    return existing
+
+
+def _start_clock(dossier: Dossier, now: dt.datetime) -> None:
+    dossier.received_at = now
+    dossier.due_at = _due(now, dossier.procedure.processing_days)
+    dossier.original_due_at = dossier.due_at
+
+
+@transaction.atomic
+def dossier_receive(*, actor: Person, dossier: Dossier) -> Dossier:
+    """The desk accepts an online dossier: the clock starts, the due date is set."""
+    dossier = _locked(dossier)
+    _check_state(dossier, "receive")
+    _require_desk(actor, dossier, Perm.DOSSIER_RECEIVE)
+    now = timezone.now()
+    from_state = dossier.state
+    dossier.state = S.RECEIVED
+    _start_clock(dossier, now)
+    dossier.save()
+    return _record(dossier, action="receive", from_state=from_state, actor=actor, agency=dossier.agency, at=now,
+                   extra={"due_at": dossier.due_at})
+
+
+@transaction.atomic
+def dossier_receive_at_counter(
+    *, actor: Person, agency: Agency, procedure: Procedure, applicant_name: str, applicant_personal_id: str,
+    applicant_phone: str, form_data: Mapping[str, Any], channel: str = Channel.COUNTER,
+) -> Dossier:
+    """A dossier handed in at the desk (or by post): created and received in one step."""
+    if not can(actor, Perm.DOSSIER_RECEIVE, agency):
+        raise _forbidden()
+    if channel not in (Channel.COUNTER, Channel.POSTAL):
+        raise DomainError(_("Kênh nộp không hợp lệ."), field="channel", code="invalid_channel")
+    _check_procedure(procedure, online=False)
+    name = (applicant_name or "").strip()
+    if not name:
+        raise DomainError(_("Vui lòng nhập tên người nộp."), field="applicant_name", code="required")
+    personal_id = (applicant_personal_id or "").strip()
+    if personal_id and not PERSONAL_ID_RE.match(personal_id):
+        raise DomainError(_("Số định danh cá nhân phải gồm 12 chữ số."), field="applicant_personal_id")
+    phone = (applicant_phone or "").strip()
+    if phone and not PHONE_RE.match(phone):
+        raise DomainError(_("Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0."), field="applicant_phone")
+    cleaned = form_data_validate(procedure, form_data)
+    now = timezone.now()
+    dossier = Dossier(
+        code=dossier_code_next(agency=agency, day=timezone.localdate(now)), procedure=procedure, agency=agency,
+        handling_agency=agency, channel=channel, state=S.RECEIVED, applicant_name=name,
+        applicant_personal_id=personal_id, applicant_phone=phone, form_data=cleaned, submitted_at=now,
+        fee_vnd=procedure.fee_vnd,
+    )
+    _start_clock(dossier, now)
+    dossier.save()
+    return _record(dossier, action="receive_at_counter", from_state="", actor=actor, agency=agency, at=now,
+                   extra={"channel": channel, "due_at": dossier.due_at})
+
+
+# --- processing ------------------------------------------------------------------------------
+
+@transaction.atomic
+def dossier_forward(*, actor: Person, dossier: Dossier, to_agency: Agency | None = None) -> Dossier:
+    """The desk forwards the dossier to the unit that handles it (by default: where it is)."""
+    dossier = _locked(dossier)
+    _check_state(dossier, "forward")
+    _require_desk(actor, dossier, Perm.DOSSIER_RECEIVE)
+    from_state, from_agency = dossier.state, dossier.handling_agency
+    if to_agency is not None:
+        dossier.handling_agency = to_agency
+    dossier.state = S.FORWARDED
+    dossier.save()
+    return _record(dossier, action="forward", from_state=from_state, actor=actor, agency=from_agency,
+                   note=_("Chuyển đến %(agency)s.") % {"agency": dossier.handling_agency.name})
+
+
+@transaction.atomic
+def dossier_assign(*, actor: Person, dossier: Dossier, assignee: Person) -> Dossier:
+    dossier = _locked(dossier)
+    _check_state(dossier, "assign")
+    _require_handling(actor, dossier, Perm.DOSSIER_ASSIGN)
+    if not _holds_role(assignee, Role.HANDLER, dossier.handling_agency):
+        raise DomainError(_("Người được phân công không phải chuyên viên thụ lý của cơ quan xử lý hồ sơ."),
+                          field="assignee", code="not_handler")
+    from_state = dossier.state
+    dossier.assignee = assignee
+    dossier.state = S.ASSIGNED
+    dossier.save()
+    return _record(dossier, action="assign", from_state=from_state, actor=actor, agency=dossier.handling_agency,
+                   extra={"assignee": assignee.pk})
+
+
+def _holds_role(person: Person, role: str, agency: Agency) -> bool:
+    from tinhso.org.models import RoleAssignment
+
+    return RoleAssignment.objects.active().filter(
+        person=person, role=role, agency_id__in=agency.ancestor_ids,
+    ).exists() and person.is_active
+
+
+@transaction.atomic
+def dossier_start_review(*, actor: Person, dossier: Dossier) -> Dossier:
+    dossier = _locked(dossier)
+    _check_state(dossier, "start_review")
+    _require_assignee(actor, dossier)
+    from_state = dossier.state
+    dossier.state = S.UNDER_REVIEW
+    dossier.save()
+    return _record(dossier, action="start_review", from_state=from_state, actor=actor,
+                   agency=dossier.handling_agency)
+
+
+@transaction.atomic
+def dossier_submit_for_approval(*, actor: Person, dossier: Dossier, note: str = "") -> Dossier:
+    dossier = _locked(dossier)
+    _check_state(dossier, "submit_for_approval")
+    _require_assignee(actor, dossier)
+    from_state = dossier.state
+    dossier.state = S.PENDING_APPROVAL
+    dossier.save()
+    return _record(dossier, action="submit_for_approval", from_state=from_state, actor=actor,
+                   agency=dossier.handling_agency, note=(note or "").strip())
+
+
+@transaction.atomic
+def dossier_approve(*, actor: Person, dossier: Dossier) -> Dossier:
+    dossier = _locked(dossier)
+    _check_state(dossier, "approve")
+    _require_handling(actor, dossier, Perm.DOSSIER_APPROVE)
+    now = timezone.now()
+    from_state = dossier.state
+    dossier.state = S.APPROVED
+    dossier.decided_at = now
+    dossier.save()
+    return _record(dossier, action="approve", from_state=from_state, actor=actor, agency=dossier.handling_agency,
+                   at=now)
+
+
+@transaction.atomic
+def dossier_refuse(*, actor: Person, dossier: Dossier, reason: str) -> Dossier:
+    dossier = _locked(dossier)
+    _check_state(dossier, "refuse")
+    _require_handling(actor, dossier, Perm.DOSSIER_APPROVE)
+    text = _reason(reason, _("lý do từ chối"))
+    now = timezone.now()
+    from_state = dossier.state
+    dossier.state = S.REFUSED
+    dossier.decided_at = now
+    dossier.refusal_reason = text
+    dossier.save()
+    return _record(dossier, action="refuse", from_state=from_state, actor=actor, agency=dossier.handling_agency,
+                   note=text, at=now)
+
+
+@transaction.atomic
+def dossier_return_result(*, actor: Person, dossier: Dossier) -> Dossier:
+    dossier = _locked(dossier)
+    _check_state(dossier, "return_result")
+    _require_desk(actor, dossier, Perm.DOSSIER_RETURN)
+    now = timezone.now()
+    from_state = dossier.state
+    dossier.state = S.RESULT_RETURNED
+    dossier.completed_at = now
+    dossier.save()
+    late = dossier.due_at is not None and now > dossier.due_at
+    return _record(dossier, action="return_result", from_state=from_state, actor=actor, agency=dossier.agency,
+                   at=now, extra={"late": late})
+
+
+# --- supplements, transfer, apology ------------------------------------------------------------
+
+@transaction.atomic
+def dossier_request_supplement(*, actor: Person, dossier: Dossier, reason: str) -> Dossier:
+    """Ask the applicant for more documents; the processing clock stops until they supplement."""
+    dossier = _locked(dossier)
+    _check_state(dossier, "request_supplement")
+    _require_on(actor, [Perm.DOSSIER_REVIEW, Perm.DOSSIER_RECEIVE], [dossier.handling_agency, dossier.agency])
+    text = _reason(reason, _("nội dung cần bổ sung"))
+    now = timezone.now()
+    from_state = dossier.state
+    dossier.state_before_pause = from_state
+    dossier.paused_at = now
+    dossier.supplement_requests += 1
+    dossier.state = S.SUPPLEMENT_REQUESTED
+    dossier.save()
+    note = text
+    if dossier.supplement_requests > 1:
+        note = _("Yêu cầu bổ sung lần thứ %(n)s: %(reason)s") % {"n": dossier.supplement_requests, "reason": text}
+    return _record(dossier, action="request_supplement", from_state=from_state, actor=actor,
+                   agency=dossier.handling_agency, note=note, at=now,
+                   extra={"supplement_requests": dossier.supplement_requests})
+
+
+@transaction.atomic
+def dossier_supplement(*, actor: Person, dossier: Dossier, form_data: Mapping[str, Any]) -> Dossier:
+    """The applicant supplements: the paused working days are added and the due date moves."""
+    dossier = _locked(dossier)
+    _check_state(dossier, "supplement")
+    if not _is_applicant(actor, dossier):
+        _require_desk(actor, dossier, Perm.DOSSIER_RECEIVE)  # the desk may record a paper supplement
+    merged = {**(dossier.form_data or {}), **dict(form_data or {})}
+    cleaned = form_data_validate(dossier.procedure, merged)
+    now = timezone.now()
+    paused = _working_days(dossier.paused_at, now) if dossier.paused_at and dossier.paused_at < now else Decimal(0)
+    from_state = dossier.state
+    dossier.form_data = cleaned
+    dossier.paused_working_days = (dossier.paused_working_days or Decimal(0)) + paused
+    if dossier.due_at is not None and paused > 0:
+        from tinhso.core.workdays import extend_due
+
+        dossier.due_at = extend_due(dossier.due_at, paused)
+    dossier.state = dossier.state_before_pause or S.RECEIVED
+    dossier.state_before_pause = ""
+    dossier.paused_at = None
+    dossier.save()
+    return _record(dossier, action="supplement", from_state=from_state, actor=actor, agency=dossier.handling_agency,
+                   note=_("Thời gian chờ bổ sung: %(days)s ngày làm việc.") % {"days": paused}, at=now,
+                   extra={"paused_working_days": paused, "due_at": dossier.due_at})
+
+
+@transaction.atomic
+def dossier_transfer(*, actor: Person, dossier: Dossier, to_agency: Agency, days: Decimal | int | str) -> Dossier:
+    """Liên thông: the dossier goes to another agency for its share of the processing time."""
+    dossier = _locked(dossier)
+    _check_state(dossier, "transfer")
+    _require_handling(actor, dossier, Perm.DOSSIER_ASSIGN)
+    try:
+        share = Decimal(str(days))
+    except InvalidOperation:
+        share = Decimal(-1)
+    if share <= 0 or share > dossier.procedure.processing_days:
+        raise DomainError(_("Thời gian chuyển liên thông phải lớn hơn 0 và không quá thời hạn giải quyết."),
+                          field="days", code="invalid_days")
+    if to_agency.pk == dossier.handling_agency_id:
+        raise DomainError(_("Hồ sơ đang được xử lý tại cơ quan này."), field="to_agency", code="same_agency")
+    from_state, from_agency = dossier.state, dossier.handling_agency
+    dossier.handling_agency = to_agency
+    dossier.assignee = None
+    dossier.state = S.TRANSFERRED
+    dossier.save()
+    return _record(
+        dossier, action="transfer", from_state=from_state, actor=actor, agency=from_agency,
+        note=_("Chuyển liên thông từ %(src)s đến %(dst)s, thời gian %(days)s ngày làm việc.")
+        % {"src": from_agency.name, "dst": to_agency.name, "days": share},
+        extra={"from_agency": from_agency.pk, "to_agency": to_agency.pk, "days": share},
+    )
+
+
+@transaction.atomic
+def dossier_stop(*, actor: Person, dossier: Dossier, reason: str) -> Dossier:
+    """Stop processing at the applicant's request (the applicant, or the desk on their behalf)."""
+    dossier = _locked(dossier)
+    _check_state(dossier, "stop")
+    if not _is_applicant(actor, dossier):
+        _require_desk(actor, dossier, Perm.DOSSIER_RECEIVE)
+    text = _reason(reason, _("lý do dừng xử lý"))
+    now = timezone.now()
+    from_state = dossier.state
+    dossier.state = S.STOPPED
+    dossier.completed_at = now
+    dossier.save()
+    return _record(dossier, action="stop", from_state=from_state, actor=actor, agency=dossier.handling_agency,
+                   note=text, at=now)
+
+
+@transaction.atomic
+def dossier_cancel(*, actor: Person, dossier: Dossier, reason: str) -> Dossier:
+    """Cancel a dossier filed in error (the desk)."""
+    dossier = _locked(dossier)
+    _check_state(dossier, "cancel")
+    _require_desk(actor, dossier, Perm.DOSSIER_RECEIVE)
+    text = _reason(reason, _("lý do hủy"))
+    from_state = dossier.state
+    dossier.state = S.CANCELLED
+    dossier.save()
+    return _record(dossier, action="cancel", from_state=from_state, actor=actor, agency=dossier.handling_agency,
+                   note=text)
+
+
+@transaction.atomic
+def dossier_apologise(*, actor: Person, dossier: Dossier, new_due_at: dt.datetime, reason: str) -> Dossier:
+    """Phiếu xin lỗi: a new return date, at the latest 1 working day before the deadline, once."""
+    dossier = _locked(dossier)
+    _check_state(dossier, "apologise")
+    _require_handling(actor, dossier, Perm.DOSSIER_REVIEW, Perm.DOSSIER_APPROVE)
+    text = _reason(reason, _("lý do chậm trả kết quả"))
+    if dossier.due_reset_count >= 1:
+        raise Conflict(_("Chỉ được hẹn lại ngày trả kết quả một lần"), code="due_already_reset")
+    now = timezone.now()
+    if dossier.due_at is None or now >= dossier.due_at or _working_days(now, dossier.due_at) < 1:
+        raise Conflict(
+            _("Đã quá thời điểm xin lỗi và hẹn lại: phải thực hiện chậm nhất 1 ngày làm việc trước hạn trả kết quả."),
+            code="apology_too_late",
+        )
+    if timezone.is_naive(new_due_at) or new_due_at <= dossier.due_at:
+        raise DomainError(_("Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại."), field="new_due_at",
+                          code="invalid_due")
+    old_due = dossier.due_at
+    dossier.due_at = new_due_at
+    dossier.due_reset_count += 1
+    dossier.save()
+    return _record(dossier, action="apologise", from_state=dossier.state, actor=actor,
+                   agency=dossier.handling_agency, note=text, at=now,
+                   extra={"old_due_at": old_due, "new_due_at": new_due_at})

@@ -1,0 +1,98 @@
+"""Fixtures for the dossier life cycle: a real procedure, the desk, a department, people, a clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+JUDICIAL_RECORD_FIELDS = [
+    {"name": "full_name", "label": "Họ và tên", "type": "text", "required": True, "max_length": 100},
+    {"name": "personal_id", "label": "Số định danh cá nhân", "type": "personal_id", "required": True},
+    {"name": "phone", "label": "Số điện thoại", "type": "phone"},
+    {"name": "purpose", "label": "Mục đích", "type": "select", "options": ["Xin việc", "Du học", "Khác"]},
+]
+
+GOOD_FORM = {"full_name": "Nguyễn Văn An", "personal_id": "033095001234", "phone": "0912345678",
+             "purpose": "Xin việc"}
+
+
+def at(day: str, hour: int = 9, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), tzinfo=VN)
+
+
+class Clock:
+    """timezone.now() pinned to a settable instant (no freezegun in the project)."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def set(self, now: dt.datetime) -> None:
+        self.now = now
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    c = Clock(at("2026-03-02"))  # a Monday
+    with mock.patch("django.utils.timezone.now", side_effect=lambda: c.now):
+        yield c
+
+
+def make_procedure(*, code: str = "1.001193.000.00.00.H31", agencies: list[Any], steps: bool = True,
+                   online_level: str = "full") -> Any:
+    from tinhso.org.roles import Role
+    from tinhso.services.models import Procedure, StepAction, WorkflowStep
+
+    procedure = Procedure.objects.create(
+        code=code,
+        name="Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài đang cư trú tại Việt Nam",
+        field="Lý lịch tư pháp", authority_level="province", online_level=online_level,
+        not_full_reason="" if online_level == "full" else "Cần đối chiếu bản gốc",
+        processing_days=Decimal(10), fee_vnd=200_000, result_type="Phiếu lý lịch tư pháp",
+        form_fields=JUDICIAL_RECORD_FIELDS,
+    )
+    procedure.agencies.set(agencies)
+    if steps:
+        for order, (action, role, days) in enumerate([
+            (StepAction.RECEIVE, Role.RECEIVER, "0.5"), (StepAction.FORWARD, Role.RECEIVER, "0.5"),
+            (StepAction.ASSIGN, Role.APPROVER, "0.5"), (StepAction.REVIEW, Role.HANDLER, "6"),
+            (StepAction.APPROVE, Role.APPROVER, "2"), (StepAction.RETURN_RESULT, Role.RECEIVER, "0.5"),
+        ], start=1):
+            WorkflowStep.objects.create(procedure=procedure, order=order, action=action, name=action.label,
+                                        role=role, days=Decimal(days))
+    return procedure
+
+
+@pytest.fixture
+def svc(demo_agencies: dict[str, Any], make_person: Any) -> SimpleNamespace:
+    """The Hưng Yên desk (H31.01), Sở Tư pháp (H31.02), their people, a citizen and a procedure."""
+    from tinhso.org.models import Agency
+    from tinhso.org.roles import Role
+
+    Agency.objects.filter(pk=demo_agencies["hy.ttpvhcc"].pk).update(code="H31.01")
+    Agency.objects.filter(pk=demo_agencies["hy.stp"].pk).update(code="H31.02")
+    Agency.objects.filter(pk=demo_agencies["hy.sct"].pk).update(code="H31.03")
+    centre = Agency.objects.get(pk=demo_agencies["hy.ttpvhcc"].pk)
+    stp = Agency.objects.get(pk=demo_agencies["hy.stp"].pk)
+    sct = Agency.objects.get(pk=demo_agencies["hy.sct"].pk)
+    return SimpleNamespace(
+        centre=centre, stp=stp, sct=sct,
+        procedure=make_procedure(agencies=[centre, stp]),
+        receiver=make_person("motcua", Role.RECEIVER, centre),
+        approver=make_person("lanhdao.stp", Role.APPROVER, stp),
+        handler=make_person("chuyenvien.stp", Role.HANDLER, stp),
+        handler2=make_person("chuyenvien2.stp", Role.HANDLER, stp),
+        sct_approver=make_person("lanhdao.sct", Role.APPROVER, sct),
+        sct_handler=make_person("chuyenvien.sct", Role.HANDLER, sct),
+        sct_officer=make_person("motcua.sct", Role.RECEIVER, sct),
+        citizen=make_person("congdan", Role.CITIZEN, None, full_name="Nguyễn Văn An"),
+        other_citizen=make_person("congdan2", Role.CITIZEN, None),
+    )
