@@ -51,6 +51,10 @@ class Procedure(models.Model):
         _("thời hạn giải quyết (ngày làm việc)"), max_digits=6, decimal_places=2,
         validators=[MinValueValidator(Decimal(0))],
     )
+    receipt_cutoff_hour = models.PositiveSmallIntegerField(
+        _("giờ chốt tiếp nhận trong ngày"), null=True, blank=True,
+        help_text=_("Hồ sơ tiếp nhận sau giờ này được tính từ ngày làm việc tiếp theo (ví dụ 15)."),
+    )
     fee_vnd = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
     fee_note = models.CharField(_("ghi chú về phí, lệ phí"), max_length=500, blank=True)
     result_type = models.CharField(_("kết quả giải quyết"), max_length=300)
@@ -195,7 +199,8 @@ class Dossier(models.Model):
     original_due_at = models.DateTimeField(_("hẹn trả ban đầu"), null=True, blank=True)
     due_reset_count = models.PositiveSmallIntegerField(default=0)
     paused_at = models.DateTimeField(null=True, blank=True)
-    paused_working_days = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal(0))
+    # Working days are computed to a millionth of a day (tinhso.core.workdays).
+    paused_working_days = models.DecimalField(max_digits=14, decimal_places=6, default=Decimal(0))
     supplement_requests = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
     state_before_pause = models.CharField(max_length=24, blank=True)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người xử lý"), on_delete=models.PROTECT,

@@ -252,10 +252,10 @@ def _check_procedure(procedure: Procedure, *, online: bool) -> None:
         raise DomainError(_("Thủ tục này không cung cấp dịch vụ công trực tuyến."), code="not_online")
 
 
-def _due(received_at: dt.datetime, days: Decimal) -> dt.datetime:
+def _due(received_at: dt.datetime, procedure: Procedure) -> dt.datetime:
     from tinhso.core.workdays import due_at
 
-    return due_at(received_at, days)
+    return due_at(received_at, procedure.processing_days, cutoff_hour=procedure.receipt_cutoff_hour)
 
 
 def _working_days(start: dt.datetime, end: dt.datetime) -> Decimal:
@@ -309,7 +309,7 @@ def _by_key(applicant: Person, key: str) -> Dossier | None:
 
 def _start_clock(dossier: Dossier, now: dt.datetime) -> None:
     dossier.received_at = now
-    dossier.due_at = _due(now, dossier.procedure.processing_days)
+    dossier.due_at = _due(now, dossier.procedure)
     dossier.original_due_at = dossier.due_at
 
 
