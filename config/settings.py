@@ -253,6 +253,11 @@ WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
 # Demo data loaders run by `manage.py demo_load`, in dependency order (never in production).
 DEMO_LOADERS = ["tinhso.org.demo.demo_load", "tinhso.programme.demo.demo_load", "tinhso.services.demo.demo_load"]
 
+# Office hours for deadlines, e.g. TINHSO_WORKING_HOURS="07:30-11:30,13:30-17:00" (default).
+TINHSO_WORKING_HOURS = [
+    tuple(period.strip().split("-", 1)) for period in env_list("TINHSO_WORKING_HOURS")
+] or None
+
 # The province this installation serves (GSO code of the post-2025 province).
 TINHSO_PROVINCE_CODE = os.environ.get("TINHSO_PROVINCE_CODE", "33")
 
