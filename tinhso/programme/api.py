@@ -22,7 +22,6 @@ from django.core.validators import (
     MinValueValidator,
     ProhibitNullCharactersValidator,
 )
-from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,11 +35,9 @@ from rest_framework.settings import api_settings
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 from rest_framework.views import APIView
 
-from tinhso.core.errors import DomainError, NotAllowed, NotFound
+from tinhso.core.errors import DomainError, NotFound
 from tinhso.core.text import clean, fold
-from tinhso.org.access import can
-from tinhso.org.models import Agency, Person, UnitLevel
-from tinhso.org.roles import Perm
+from tinhso.org.models import Agency, Person
 
 from .access import (
     ProgrammeScope,
@@ -52,7 +49,7 @@ from .access import (
     targets_visible,
     tasks_visible,
 )
-from .importer import ImportOutcome, programme_import
+from .importer import programme_import
 from .models import (
     AgencyNameMapping,
     Budget,
@@ -962,9 +959,7 @@ class ProgrammeAgencyMappingApi(APIView):
 def _mapping_agency(programme: Programme, agency_id: int) -> Agency:
     """An agency active today in the province carrying the programme (its owner's), as the
     import page offers them."""
-    province = programme.owner.unit
-    while province.level != UnitLevel.PROVINCE and province.parent_id is not None:
-        province = province.parent  # type: ignore[assignment]
+    province = programme.owner.unit.province
     in_province = Q(unit=province) | Q(unit__parent=province) | Q(unit__parent__parent=province)
     agency = Agency.objects.active().filter(in_province, pk=agency_id).first()
     if agency is None:
@@ -991,27 +986,12 @@ class ProgrammeImportApi(APIView):
         if upload.size is None or upload.size > IMPORT_MAX_BYTES:
             raise DomainError(_("Tệp đề án vượt quá 20 MB."), field="file")
         filename, content = upload.name or "", upload.read()
+        programme = None
         if data.get("programme") is not None:
-            programme, scope = access_visible_programme(actor, data["programme"])
-            outcome = programme_import(actor=actor, scope=scope, filename=filename, data=content,
-                                       programme=programme, dry_run=data["dry_run"])
-        else:
-            outcome = _import_new_programme(actor, filename, content, dry_run=data["dry_run"])
+            programme, _scope = access_visible_programme(actor, data["programme"])
+        outcome = programme_import(actor=actor, filename=filename, data=content, programme=programme,
+                                   dry_run=data["dry_run"])
         return Response(ImportOutcomeOutput(outcome.as_json()).data, status=400 if outcome.rejected else 200)
-
-
-def _import_new_programme(actor: Person, filename: str, content: bytes, *, dry_run: bool) -> ImportOutcome:
-    """A new programme's province is known only once the document is read: a DX office may try,
-    and the import is undone unless the user manages the programme it created."""
-    if not can(actor, Perm.PROGRAMME_MANAGE):
-        raise NotAllowed(_("Chỉ cơ quan chuyên trách chuyển đổi số được nhập đề án."), code="forbidden")
-    with transaction.atomic():
-        outcome = programme_import(actor=actor, scope=None, filename=filename, data=content, dry_run=dry_run)
-        if outcome.saved and outcome.programme_id is not None:
-            created = Programme.objects.select_related("owner__unit__parent").get(pk=outcome.programme_id)
-            if not programme_scope(actor, created).manage:
-                raise NotAllowed(_("Đề án trong tệp thuộc tỉnh khác, bạn không được nhập."), code="forbidden")
-    return outcome
 
 
 # --- tasks and targets ------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def demo_load() -> ProgrammeDemoReport:
         if Programme.objects.filter(title=title, decision_number=meta.number or "").exists():
             report.skipped.append(name)
             continue
-        outcome = programme_import(actor=None, scope=None, filename=name, data=data)
+        outcome = programme_import(actor=None, filename=name, data=data)
         if not outcome.saved:
             reasons = "; ".join(row["reason"] for row in outcome.rejected[:3])
             raise RuntimeError(f"{name}: {reasons}")

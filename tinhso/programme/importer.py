@@ -15,13 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.core.errors import NotAllowed
 from tinhso.core.text import clean, fold
 from tinhso.indicators.services import indicator_get_or_create
 from tinhso.ledger.services import ledger_append
+from tinhso.org.access import agencies_where
 from tinhso.org.models import AdministrativeUnit, Agency, AgencyKind, Person, UnitLevel
+from tinhso.org.roles import Perm
 from tinhso.org.units import unit_search, unit_successors_on
 
-from .access import ProgrammeScope, programme_scope, require_manage
+from .access import programme_scope, require_manage
 from .importing import types as parsed
 from .matching import AgencyMatcher, Match, programme_provinces
 from .models import Budget, Milestone, Pillar, PillarCode, Programme, Target, Task
@@ -111,18 +114,25 @@ def _pillar_of(code: str | None, given: str | None) -> str | None:
 def programme_import(
     *,
     actor: Person | None,
-    scope: ProgrammeScope | None,
     filename: str,
     data: bytes,
     programme: Programme | None = None,
     dry_run: bool = False,
 ) -> ImportOutcome:
     """Parse ``data`` and save its targets and tasks into ``programme`` (created from the
-    document's decision when None). ``scope`` None means a trusted operator (command line)."""
+    document's decision when None).
+
+    ``actor`` None is a trusted operator (command line, demo). A person must manage the
+    programme; for a new one, whose province is known only once the document is read, they
+    must hold the DX-office role somewhere before and manage the programme created after —
+    otherwise :class:`NotAllowed`, and nothing is saved (not even in a preview)."""
     from .importing.readers import parse_file
 
-    if scope is not None:
-        require_manage(scope)
+    if actor is not None:
+        if programme is not None:
+            require_manage(programme_scope(actor, programme))
+        elif not agencies_where(actor, Perm.PROGRAMME_MANAGE).exists():
+            raise NotAllowed(_("Chỉ cơ quan chuyên trách chuyển đổi số được nhập đề án."), code="forbidden")
     result = parse_file(filename, data)
     outcome = ImportOutcome(programme_id=programme.pk if programme else None, dry_run=dry_run,
                             warnings=list(result.warnings))
@@ -133,7 +143,7 @@ def programme_import(
                                  "reason": _("Không tìm thấy bảng nhiệm vụ hay chỉ tiêu nào trong tệp.")})
     try:
         with transaction.atomic():
-            _save(actor=actor, result=result, programme=programme, outcome=outcome, check_scope=scope is not None)
+            _save(actor=actor, result=result, programme=programme, outcome=outcome)
             if outcome.rejected or dry_run:
                 raise _Rollback
             outcome.saved = True
@@ -144,7 +154,7 @@ def programme_import(
 
 
 def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Programme | None,
-          outcome: ImportOutcome, check_scope: bool) -> None:
+          outcome: ImportOutcome) -> None:
     meta = result.document_meta
     if programme is None:
         day = _document_date(meta, None)
@@ -162,10 +172,8 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
             province=province, period_start=meta.period_start or day.year, period_end=meta.period_end or day.year,
             decision_number=meta.number or "", decision_date=meta.date, issuer=meta.issuer or "",
         )
-        if check_scope and (actor is None or not programme_scope(actor, programme).manage):
-            outcome.rejected.append({"source": "", "row": None, "raw": meta.issuer or "", "reason": _(
-                "Bạn không có quyền nhập đề án của %(province)s.") % {"province": province.name}})
-            return
+        if actor is not None and not programme_scope(actor, programme).manage:
+            raise NotAllowed(_("Đề án trong tệp thuộc tỉnh khác, bạn không được nhập."), code="forbidden")
     outcome.programme_id = programme.pk
     matcher = AgencyMatcher(programme_provinces(programme.province), _document_date(meta, programme))
     unmatched: dict[str, UnmatchedAgency] = {}

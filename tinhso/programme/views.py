@@ -32,7 +32,7 @@ from django.views.decorators.http import require_http_methods
 
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.org.access import agencies_where
-from tinhso.org.models import AdministrativeUnit, Agency, Person, UnitLevel
+from tinhso.org.models import Agency, Person
 from tinhso.org.roles import Perm
 from tinhso.org.selectors import agency_successor_on
 
@@ -774,12 +774,10 @@ def round_report_xlsx(request: HttpRequest, programme_id: int, round_id: int) ->
 IMPORTS_KEY = "programme_imports"
 
 
-def _creation_scope(person: Person) -> ProgrammeScope:
-    """Who may import a scheme that creates a new programme: a DX office somewhere. Whether the
-    new programme is in that office's province is checked once it exists (see ``import_page``)."""
+def _require_dx_office(person: Person) -> None:
+    """The import pages are the DX office's; the importer checks each programme itself."""
     if not agencies_where(person, Perm.PROGRAMME_MANAGE).exists():
         raise NotAllowed(_("Chỉ cơ quan chuyên trách chuyển đổi số được nhập đề án."), code="forbidden")
-    return ProgrammeScope(manage=True, read_all=True, report_agencies=frozenset(), read_agencies=frozenset())
 
 
 def _managed(person: Person) -> QuerySet[Programme]:
@@ -788,17 +786,11 @@ def _managed(person: Person) -> QuerySet[Programme]:
     return Programme.objects.filter(pk__in=ids)
 
 
-def _province(unit: AdministrativeUnit) -> AdministrativeUnit:
-    while unit.level != UnitLevel.PROVINCE and unit.parent is not None:
-        unit = unit.parent
-    return unit
-
-
 def _mapping_agencies(person: Person, programme: Programme | None) -> QuerySet[Agency]:
     """Agencies active today in the province of the programme (or of the user's DX office)."""
     units = ([programme.owner.unit] if programme else
              [agency.unit for agency in agencies_where(person, Perm.PROGRAMME_MANAGE).select_related("unit__parent")])
-    provinces = {_province(unit).pk for unit in units}
+    provinces = {unit.province.pk for unit in units}
     in_province = Q(unit__in=provinces) | Q(unit__parent__in=provinces) | Q(unit__parent__parent__in=provinces)
     return Agency.objects.active().filter(in_province).order_by("path")
 
@@ -837,20 +829,19 @@ def _import_page(request: HttpRequest, form: ImportForm, *, outcome: ImportOutco
 @page("GET", "POST")
 def import_page(request: HttpRequest) -> HttpResponse:
     person = _person(request)
-    creation_scope = _creation_scope(person)
+    _require_dx_office(person)
     managed = _managed(person)
     if request.method == "GET":
         return _import_page(request, ImportForm(programmes=managed, initial={"programme": request.GET.get("de_an")}))
     if request.POST.get("token"):
-        return _import_save(request, person, managed, creation_scope)
+        return _import_save(request, person, managed)
     form = ImportForm(request.POST, request.FILES, programmes=managed)
     if not form.is_valid():
         return _import_page(request, form, status=400)
     filename, data = form.payload()
     programme: Programme | None = form.cleaned_data["programme"]
-    scope = programme_scope(person, programme) if programme else creation_scope
     try:
-        outcome = programme_import(actor=person, scope=scope, filename=filename, data=data, programme=programme,
+        outcome = programme_import(actor=person, filename=filename, data=data, programme=programme,
                                    dry_run=True)
     except DomainError as exc:
         _form_error(form, exc)
@@ -861,8 +852,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return _import_page(request, form, outcome=outcome, mapping=mapping, token=token)
 
 
-def _import_save(request: HttpRequest, person: Person, managed: QuerySet[Programme],
-                 creation_scope: ProgrammeScope) -> HttpResponse:
+def _import_save(request: HttpRequest, person: Person, managed: QuerySet[Programme]) -> HttpResponse:
     token = request.POST["token"]
     stash = request.session.get(IMPORTS_KEY, {}).get(token)
     form = ImportForm(programmes=managed)
@@ -872,7 +862,6 @@ def _import_save(request: HttpRequest, person: Person, managed: QuerySet[Program
     if stash["programme"] and programme is None:
         raise NotFound(_("Không tìm thấy đề án."), code="not_found")
     form = ImportForm(programmes=managed, initial={"programme": programme})
-    scope = programme_scope(person, programme) if programme else creation_scope
     with default_storage.open(stash["path"], "rb") as stored:
         data = stored.read()
     mapping = AgencyMappingForm(request.POST, texts=stash["texts"], agencies=_mapping_agencies(person, programme))
@@ -880,14 +869,12 @@ def _import_save(request: HttpRequest, person: Person, managed: QuerySet[Program
         if not mapping.is_valid():
             raise DomainError(_("Lựa chọn cơ quan không hợp lệ."), field="mapping")
         with transaction.atomic():
-            outcome = programme_import(actor=person, scope=scope, filename=stash["filename"], data=data,
+            outcome = programme_import(actor=person, filename=stash["filename"], data=data,
                                        programme=programme, dry_run=False)
             if outcome.saved:
                 saved = Programme.objects.select_related("owner__unit__parent", "province").get(
                     pk=outcome.programme_id)
                 saved_scope = programme_scope(person, saved)
-                if not saved_scope.manage:  # undo: the scheme belongs to a province this office does not serve
-                    raise NotAllowed(_("Đề án trong tệp thuộc tỉnh khác, bạn không được nhập."), code="forbidden")
                 for text, agency in mapping.chosen():
                     services.agency_mapping_set(actor=person, scope=saved_scope, programme=saved, text=text,
                                                 agency=agency)
@@ -907,6 +894,6 @@ def import_template(request: HttpRequest) -> HttpResponse:
     from .importing.template import build_template
 
     person = _person(request)
-    _creation_scope(person)
+    _require_dx_office(person)
     names = [agency.name for agency in _mapping_agencies(person, None)]
     return _download(build_template(agencies=names), "mau-nhap-de-an.xlsx", XLSX)

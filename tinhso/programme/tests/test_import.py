@@ -73,7 +73,7 @@ def test_a_pasted_table_with_budgets_into_an_existing_programme(imported: dict[s
         "CQS90\tNền tảng LGSP\t- Nâng cấp\n- Kết nối NDXP\tSở TT&TT\tSở KH&ĐT, Sở Văn hóa, Thể thao và Du lịch\t"
         "2026-2027\t1.500,5\tNgân sách tỉnh\n"
     ).encode()
-    outcome = programme_import(actor=None, scope=None, filename="paste.txt", data=pasted,
+    outcome = programme_import(actor=None, filename="paste.txt", data=pasted,
                                programme=imported["thai_binh"])
     assert (outcome.saved, outcome.tasks, outcome.rejected) == (True, 1, [])
     task = Task.objects.get(programme=imported["thai_binh"], code="CQS90")
@@ -90,7 +90,7 @@ def test_a_mapping_is_remembered_and_applied(imported: dict[str, Programme], dem
     services.agency_mapping_set(actor=dx, scope=programme_scope(dx, programme), programme=programme,
                                 text="Xã/phường được chọn triển khai thí điểm", agency=demo_agencies["hy.ubnd"])
     assert not Task.objects.filter(programme=programme, lead_agency__isnull=True).exists()
-    again = programme_import(actor=dx, scope=None, filename="x.txt", data=THAI_BINH.read_bytes(), dry_run=True)
+    again = programme_import(actor=dx, filename="x.txt", data=THAI_BINH.read_bytes(), dry_run=True)
     assert again.unmatched_agencies == []
 
 
@@ -103,7 +103,7 @@ def test_demo_load_is_idempotent(imported: dict[str, Programme]) -> None:
 
 def test_dry_run_saves_nothing(demo_agencies: dict[str, Any]) -> None:
     entries = Entry.objects.count()
-    outcome = programme_import(actor=None, scope=None, filename=THAI_BINH.name, data=THAI_BINH.read_bytes(),
+    outcome = programme_import(actor=None, filename=THAI_BINH.name, data=THAI_BINH.read_bytes(),
                                dry_run=True)
     assert (outcome.targets, outcome.tasks, outcome.saved) == (16, 95, False)
     assert not Programme.objects.exists()
@@ -130,7 +130,7 @@ BAD_INPUTS = [
 def test_bad_files_are_refused_whole_with_vietnamese_reasons(demo_agencies: dict[str, Any], name: str,
                                                             data: bytes) -> None:
     entries = Entry.objects.count()
-    outcome = programme_import(actor=None, scope=None, filename=name, data=data)
+    outcome = programme_import(actor=None, filename=name, data=data)
     assert outcome.saved is False
     assert outcome.rejected
     assert all(row["reason"] and row["reason"][0].isupper() for row in outcome.rejected)

@@ -30,7 +30,7 @@ class Command(BaseCommand):
             if target is None:
                 raise CommandError(f"Không tìm thấy đề án số {programme}.")
         try:
-            outcome = programme_import(actor=None, scope=None, filename=path.name, data=path.read_bytes(),
+            outcome = programme_import(actor=None, filename=path.name, data=path.read_bytes(),
                                        programme=target, dry_run=dry_run)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
