@@ -269,3 +269,33 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- one-stop shop ---------------------------------------------------------------------------
+# Address citizens reach the platform at; QR codes on signed results point here.
+TINHSO_PUBLIC_URL = os.environ.get("TINHSO_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+# Uploads of dossier components: largest file, in bytes.
+TINHSO_UPLOAD_MAX_BYTES = int(os.environ.get("TINHSO_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# Result signing (PAdES): PEM key and certificate chain of the agency's signing certificate.
+# Debug: a self-signed demo certificate is generated under DATA_DIR on first use.
+TINHSO_SIGNING_KEY_FILE = os.environ.get("TINHSO_SIGNING_KEY_FILE", "")
+TINHSO_SIGNING_CERT_FILE = os.environ.get("TINHSO_SIGNING_CERT_FILE", "")
+TINHSO_SIGNING_KEY_PASSPHRASE = os.environ.get("TINHSO_SIGNING_KEY_PASSPHRASE", "")
+# Payment gateway: the provider's class and the secret its callbacks are signed with.
+TINHSO_PAYMENT_PROVIDER = os.environ.get("TINHSO_PAYMENT_PROVIDER", "tinhso.services.payments.FakeProvider")
+TINHSO_PAYMENT_SECRET = os.environ.get("TINHSO_PAYMENT_SECRET", "")
+if not TINHSO_PAYMENT_SECRET:
+    if not DEBUG:
+        raise ImproperlyConfigured("TINHSO_PAYMENT_SECRET must be set in the environment when DEBUG is off.")
+    TINHSO_PAYMENT_SECRET = _dev_secret(".dev_payment_secret", lambda: secrets.token_urlsafe(32))
+# Text messages (SMS, Zalo): the provider's class; the console provider prints them.
+TINHSO_SMS_PROVIDER = os.environ.get("TINHSO_SMS_PROVIDER", "tinhso.services.notify.ConsoleSmsProvider")
+
+# Cache (rate limits): REDIS_URL in production so several web processes share counters;
+# otherwise a table in the database (shared too, slower).
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "tinhso_cache"}}
+RATELIMIT_USE_CACHE = "default"

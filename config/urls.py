@@ -19,5 +19,10 @@ urlpatterns = [
     path("api/org/", include("tinhso.org.urls")),
     path("api/programme/", include("tinhso.programme.api_urls")),
     path("de-an/", include("tinhso.programme.urls")),
+    path("api/services/", include("tinhso.services.api_urls")),
     path("dich-vu-cong/", include("tinhso.services.urls")),
+    path("dich-vu-cong/", include("tinhso.services.citizen_urls")),
+    path("mot-cua/", include("tinhso.services.officer_urls")),
+    path("xac-minh/", include("tinhso.services.verify_urls")),
+    path("thanh-toan/", include("tinhso.services.payment_urls")),
 ]

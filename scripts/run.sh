@@ -11,6 +11,7 @@ HOST="${HOST:-127.0.0.1}"
 PY=.venv/bin/python
 
 $PY manage.py migrate --noinput
+$PY manage.py createcachetable
 $PY manage.py demo_load
 $PY manage.py ledger_verify
 

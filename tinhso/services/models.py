@@ -209,6 +209,8 @@ class Dossier(models.Model):
     refusal_reason = models.TextField(_("lý do từ chối"), blank=True)
     completed_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
     fee_vnd = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
+    # Set by the late-dossier job when the deadline is one working day away or past.
+    at_risk_since = models.DateTimeField(_("cảnh báo sắp quá hạn từ"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -260,3 +262,156 @@ class DossierSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_code} {self.day}: {self.last}"
+
+
+# --- files, payments, ratings, notifications --------------------------------------------------
+
+class FileKind(models.TextChoices):
+    COMPONENT = "component", _("Thành phần hồ sơ")
+    RESULT = "result", _("Kết quả giải quyết")
+
+
+def dossier_file_path(instance: DossierFile, filename: str) -> str:
+    """Stored names never carry what the user typed: ``dossiers/<dossier id>/<random>.<ext>``."""
+    import secrets
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"dossiers/{instance.dossier_id}/{secrets.token_hex(16)}{suffix}"
+
+
+class DossierFile(models.Model):
+    """A file of a dossier, kept through Django's storage API (disk by default, S3-compatible in
+    production): a component the applicant or the desk provided, or the result.
+
+    ``digitised`` is the mark of Decree 118/2025 art. 17 (an electronic copy matching the
+    original). A citizen's earlier digitised component can be reused in a new dossier: the new
+    row points at the same stored file and records where it came from.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("loại"), max_length=10, choices=FileKind.choices, default=FileKind.COMPONENT)
+    requirement = models.ForeignKey(DocumentRequirement, verbose_name=_("thành phần hồ sơ"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    file = models.FileField(_("tệp"), upload_to=dossier_file_path, max_length=300)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("định dạng"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64, db_index=True)
+    digitised = models.BooleanField(_("đã số hóa"), default=False)
+    signed = models.BooleanField(_("đã ký số"), default=False)
+    verification_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    reused_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("chủ sở hữu"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="dossier_files")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp hồ sơ")
+        verbose_name_plural = _("tệp hồ sơ")
+        ordering = ["dossier", "kind", "pk"]
+        indexes = [models.Index(fields=["owner", "digitised"], name="dossier_file_owner")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PaymentMethod(models.TextChoices):
+    ONLINE = "online", _("Thanh toán trực tuyến")
+    COUNTER = "counter", _("Nộp tại quầy")
+
+
+class PaymentState(models.TextChoices):
+    PENDING = "pending", _("Chờ thanh toán")
+    PAID = "paid", _("Đã thanh toán")
+    FAILED = "failed", _("Không thành công")
+
+
+class Payment(models.Model):
+    """A fee payment of a dossier; at most one paid payment per dossier (a database constraint)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payments")
+    amount_vnd = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    method = models.CharField(_("hình thức"), max_length=10, choices=PaymentMethod.choices)
+    provider = models.CharField(_("cổng thanh toán"), max_length=40, blank=True)
+    reference = models.CharField(_("mã giao dịch"), max_length=64, unique=True)
+    provider_transaction = models.CharField(_("mã giao dịch của cổng"), max_length=100, blank=True)
+    state = models.CharField(_("trạng thái"), max_length=10, choices=PaymentState.choices,
+                             default=PaymentState.PENDING)
+    receipt_number = models.CharField(_("số biên lai"), max_length=40, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(_("thanh toán lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thanh toán")
+        verbose_name_plural = _("thanh toán")
+        ordering = ["dossier", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier"], condition=Q(state="paid"), name="payment_one_paid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Rating(models.Model):
+    """The applicant's rating of the service, once, after the result is returned."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("mức độ hài lòng"))
+    comment = models.TextField(_("góp ý"), blank=True)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="rating_score_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.score}"
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", _("Thư điện tử")
+    SMS = "sms", _("Tin nhắn SMS")
+    ZALO = "zalo", _("Zalo")
+
+
+class NotificationState(models.TextChoices):
+    PENDING = "pending", _("Chờ gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi lỗi")
+
+
+class Notification(models.Model):
+    """An outgoing message about a dossier (outbox): written in the transition's transaction,
+    sent afterwards by a background task, so a failed send never undoes a transition."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="notifications")
+    channel = models.CharField(_("kênh"), max_length=10, choices=NotificationChannel.choices)
+    recipient = models.CharField(_("người nhận"), max_length=254)
+    subject = models.CharField(_("tiêu đề"), max_length=300, blank=True)
+    body = models.TextField(_("nội dung"))
+    state = models.CharField(_("trạng thái"), max_length=10, choices=NotificationState.choices,
+                             default=NotificationState.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.subject}"
