@@ -24,5 +24,7 @@ urlpatterns = [
     path("dich-vu-cong/", include("tinhso.services.citizen_urls")),
     path("mot-cua/", include("tinhso.services.officer_urls")),
     path("xac-minh/", include("tinhso.services.verify_urls")),
+    path("tep/", include("tinhso.services.file_urls")),
+    path("phieu/", include("tinhso.services.print_urls")),
     path("thanh-toan/", include("tinhso.services.payment_urls")),
 ]

@@ -395,6 +395,30 @@ def dossier_assign(*, actor: Person, dossier: Dossier, assignee: Person) -> Doss
                    extra={"assignee": assignee.pk})
 
 
+@transaction.atomic
+def dossier_assign_bulk(*, actor: Person, dossiers: Iterable[Dossier], assignee: Person) -> list[Dossier]:
+    """Assign several dossiers to one handler: all of them or none.
+
+    Each dossier goes through :func:`dossier_assign` (same checks, own event and ledger
+    entry); if any is refused, nothing is assigned and the error lists every refused code.
+    """
+    done: list[Dossier] = []
+    errors: dict[str, str] = {}
+    for dossier in dossiers:
+        try:
+            with transaction.atomic():
+                done.append(dossier_assign(actor=actor, dossier=dossier, assignee=assignee))
+        except DomainError as error:
+            errors[dossier.code] = error.message
+    if not done and not errors:
+        raise DomainError(_("Chưa chọn hồ sơ nào để phân công."), field="dossiers", code="required")
+    if errors:
+        lines = "; ".join(f"{code}: {message}" for code, message in errors.items())
+        raise DomainError(_("Không phân công được, chưa hồ sơ nào được giao. %(lines)s") % {"lines": lines},
+                          field="dossiers", code="bulk_refused", errors=errors)
+    return done
+
+
 def _holds_role(person: Person, role: str, agency: Agency) -> bool:
     from tinhso.org.models import RoleAssignment
 
