@@ -48,7 +48,7 @@ SHEET_FORM = "Tờ khai"
 PROCEDURE_HEADERS = [
     "Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cấp thực hiện", "Cơ quan thực hiện", "Mức độ trực tuyến",
     "Lý do chưa toàn trình", "Thời hạn (ngày làm việc)", "Phí, lệ phí (đồng)", "Ghi chú phí", "Kết quả",
-    "Căn cứ pháp lý",
+    "Căn cứ pháp lý", "Giờ chốt tiếp nhận",
 ]
 DOCUMENT_HEADERS = ["Mã thủ tục", "Tên giấy tờ", "Bắt buộc", "Số bản"]
 STEP_HEADERS = ["Mã thủ tục", "Thứ tự", "Thao tác", "Tên bước", "Vai trò", "Số ngày"]
@@ -115,7 +115,7 @@ def _dropdown(sheet: Worksheet, column: str, values: Iterable[str]) -> None:
 def procedures_export_xlsx(procedures: Iterable[Procedure]) -> bytes:
     book = Workbook()
     book.remove(book.active)
-    main = _sheet(book, SHEET_PROCEDURES, PROCEDURE_HEADERS, [26, 50, 24, 12, 36, 18, 36, 12, 14, 30, 30, 40])
+    main = _sheet(book, SHEET_PROCEDURES, PROCEDURE_HEADERS, [26, 50, 24, 12, 36, 18, 36, 12, 14, 30, 30, 40, 12])
     docs = _sheet(book, SHEET_DOCUMENTS, DOCUMENT_HEADERS, [26, 60, 10, 8])
     steps = _sheet(book, SHEET_STEPS, STEP_HEADERS, [26, 8, 16, 40, 26, 10])
     form = _sheet(book, SHEET_FORM, FORM_HEADERS, [26, 20, 36, 14, 10, 36, 12])
@@ -132,7 +132,7 @@ def procedures_export_xlsx(procedures: Iterable[Procedure]) -> bytes:
             procedure.code, procedure.name, procedure.field, procedure.get_authority_level_display(),
             SEPARATOR.join(a.key or a.name for a in agencies), procedure.get_online_level_display(),
             procedure.not_full_reason, _days_text(procedure.processing_days), procedure.fee_vnd,
-            procedure.fee_note, procedure.result_type, procedure.legal_basis,
+            procedure.fee_note, procedure.result_type, procedure.legal_basis, procedure.receipt_cutoff_hour,
         ])
         for doc in procedure.documents.all():
             docs.append([procedure.code, doc.name, YES if doc.required else NO, doc.copies])
@@ -243,7 +243,7 @@ def _specs_from_xlsx(data: bytes) -> list[dict[str, Any]]:
         specs.append({
             "code": c[0], "name": c[1], "field": c[2], "authority_level": c[3], "agencies": c[4],
             "online_level": c[5], "not_full_reason": c[6], "processing_days": c[7], "fee_vnd": c[8],
-            "fee_note": c[9], "result_type": c[10], "legal_basis": c[11],
+            "fee_note": c[9], "result_type": c[10], "legal_basis": c[11], "receipt_cutoff_hour": c[12],
             "documents": [], "steps": [], "form_fields": [], "_where": (SHEET_PROCEDURES, number),
         })
     children: list[tuple[str, str, int, dict[str, Any], Any]] = []
@@ -334,6 +334,9 @@ def _validate(specs: list[dict[str, Any]]) -> tuple[list[_Clean], list[dict[str,
                 raise _Rejected(_("Thủ tục không cung cấp toàn trình phải công khai lý do."))
             days = _days(spec.get("processing_days"), _("Thời hạn giải quyết"))
             fee = _int(spec.get("fee_vnd"), _("Phí, lệ phí"), blank=0)
+            cutoff = _int(spec.get("receipt_cutoff_hour"), _("Giờ chốt tiếp nhận"))
+            if cutoff is not None and not 0 < cutoff < 24:
+                raise _Rejected(_("Giờ chốt tiếp nhận phải từ 1 đến 23: %(value)s.") % {"value": cutoff})
             raw_agencies = spec.get("agencies")
             names = raw_agencies if isinstance(raw_agencies, list) else _text(raw_agencies).split(";")
             agencies: list[Agency] = []
@@ -423,7 +426,8 @@ def _validate(specs: list[dict[str, Any]]) -> tuple[list[_Clean], list[dict[str,
             cleaned.append(_Clean(
                 values={"name": name, "field": field_name, "authority_level": level, "online_level": online,
                         "not_full_reason": "" if online == OnlineLevel.FULL else reason,
-                        "processing_days": days, "fee_vnd": fee, "fee_note": _text(spec.get("fee_note")),
+                        "processing_days": days, "receipt_cutoff_hour": cutoff, "fee_vnd": fee,
+                        "fee_note": _text(spec.get("fee_note")),
                         "result_type": result_type, "legal_basis": _text(spec.get("legal_basis")),
                         "code": code},
                 agencies=agencies, documents=documents, steps=steps, form_fields=form_fields,

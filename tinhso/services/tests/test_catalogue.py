@@ -29,6 +29,7 @@ def _snapshot() -> list[tuple[Any, ...]]:
     for p in Procedure.objects.order_by("code").prefetch_related("agencies", "documents", "steps"):
         rows.append((
             p.code, p.name, p.field, p.authority_level, p.online_level, p.not_full_reason, p.processing_days,
+            p.receipt_cutoff_hour,
             p.fee_vnd, p.fee_note, p.result_type, p.legal_basis, p.form_fields,
             sorted(a.key for a in p.agencies.all()),
             [(d.name, d.required, d.copies, d.order) for d in p.documents.all()],
@@ -65,6 +66,9 @@ def test_export_has_the_four_sheets_with_frozen_headers_and_dropdowns(demo: None
     assert row[4] == "hy.stp; hy.ttpvhcc"
     assert row[7] == 10
     assert row[8] == 200000
+    same_day = next(r for r in main.iter_rows(min_row=2, values_only=True) if r[0] == "1.001193.000.00.00.H31")
+    assert main.cell(row=1, column=13).value == "Giờ chốt tiếp nhận"
+    assert same_day[12] == 15
 
 
 def test_export_then_import_round_trips_exactly(demo: None) -> None:
@@ -127,6 +131,7 @@ CASES = [
     (lambda b: _edit_main(b, 4, "hy.stp; hy.khong_co"), "Không tìm thấy cơ quan “hy.khong_co”"),
     (lambda b: _edit_main(b, 3, "Cấp huyện"), "Cấp thực hiện không hợp lệ"),
     (lambda b: _edit_main(b, 7, -1), "không được âm"),
+    (lambda b: _edit_main(b, 12, 24), "Giờ chốt tiếp nhận phải từ 1 đến 23"),
     (lambda b: _edit_step(b, 5, -2), "không được âm"),
     (lambda b: _edit_main(b, 8, 200000.5), "phải là số nguyên"),
     (lambda b: _edit_main(b, 8, "hai trăm nghìn"), "phải là số nguyên"),
