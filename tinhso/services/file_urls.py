@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import file_views
 
 app_name = "file"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:file_id>/", file_views.download, name="download"),
+]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Literal
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from tinhso.core.workdays import calendar
 from tinhso.org.access import agencies_where
 from tinhso.org.roles import Perm
 
@@ -19,9 +21,31 @@ if TYPE_CHECKING:
 S = DossierState
 Queue = Literal["receive", "assign", "review", "approve", "return"]
 
+# "Due soon": the deadline is at most this much working time away. The late-dossier job flags
+# the same dossiers (tinhso.services.late), so the queues and the warnings agree. The apology
+# and new date must be issued at the latest 1 working day before the deadline, so the warning
+# comes one working day before that: there is still a day to act on it.
+DUE_SOON_WORKING_DAYS = Decimal(2)
+# States with no running clock to warn about: awaiting receipt, paused, or finished.
+_NO_WARNING_STATES = frozenset({S.SUBMITTED, S.SUPPLEMENT_REQUESTED, S.RESULT_RETURNED, S.STOPPED, S.CANCELLED})
+
+
+class DossierFlags(TypedDict):
+    overdue: bool
+    due_soon: bool
+
+
+def due_soon_cutoff(now: dt.datetime) -> dt.datetime:
+    """The latest due moment that counts as due soon at ``now``: one working day of working
+    time ahead (DUE_SOON_WORKING_DAYS) on the province's calendar (a Friday afternoon reaches into Monday, a day
+    before a holiday past it). Compute it once per query or scan, not per dossier."""
+    return calendar().shift(now, DUE_SOON_WORKING_DAYS)
+
 
 def dossier_queue(*, person: Person, queue: Queue, now: dt.datetime | None = None) -> QuerySet[Dossier]:
-    """The dossiers waiting for ``person`` in one work queue: overdue first, then by due date."""
+    """The dossiers waiting for ``person`` in one work queue, annotated ``overdue`` (past the
+    due date) and ``due_soon`` (due within one working day): overdue first, then due soon,
+    then by due date."""
     now = now or timezone.now()
     if queue == "receive":
         where = agencies_where(person, Perm.DOSSIER_RECEIVE).values("pk")
@@ -43,9 +67,14 @@ def dossier_queue(*, person: Person, queue: Queue, now: dt.datetime | None = Non
         )
     else:
         raise ValueError(f"Unknown queue {queue!r}")
+    cutoff = due_soon_cutoff(now)
     return qs.annotate(
         overdue=Case(When(due_at__lt=now, then=Value(True)), default=Value(False), output_field=BooleanField()),
-    ).order_by(F("overdue").desc(), F("due_at").asc(nulls_last=True), "pk").select_related("procedure")
+        due_soon=Case(When(due_at__gte=now, due_at__lte=cutoff, then=Value(True)), default=Value(False),
+                      output_field=BooleanField()),
+    ).order_by(
+        F("overdue").desc(), F("due_soon").desc(), F("due_at").asc(nulls_last=True), "pk",
+    ).select_related("procedure")
 
 
 def dossier_timeline(dossier: Dossier) -> list[DossierEvent]:
@@ -61,3 +90,14 @@ def dossier_is_overdue(dossier: Dossier, now: dt.datetime) -> bool:
     if dossier.state == S.SUPPLEMENT_REQUESTED and dossier.paused_at is not None:
         return dossier.paused_at > dossier.due_at
     return now > dossier.due_at
+
+
+def dossier_flags(dossier: Dossier, now: dt.datetime) -> DossierFlags:
+    """For pages: ``overdue`` as :func:`dossier_is_overdue`; ``due_soon`` when the clock runs
+    and the due date is within one working day but not yet past."""
+    overdue = dossier_is_overdue(dossier, now)
+    due_soon = (
+        not overdue and dossier.due_at is not None and dossier.state not in _NO_WARNING_STATES
+        and now <= dossier.due_at <= due_soon_cutoff(now)
+    )
+    return {"overdue": overdue, "due_soon": due_soon}

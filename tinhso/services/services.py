@@ -145,18 +145,30 @@ def _record(
         "handling_agency": dossier.handling_agency_id,
     }
     payload.update(extra or {})
+    from .notify import dossier_notify  # the applicant's status notifications (outbox, sent after commit)
+
+    dossier_notify(dossier, action, actor=actor, at=at, note=note)
     ledger_append(actor=actor, action=f"services.dossier.{action}", obj=dossier, payload=payload)
     return dossier
 
 
 # --- dossier code ----------------------------------------------------------------------------
 
+# The table name comes from the model; every value is a parameter. Upsert + RETURNING works on
+# PostgreSQL and SQLite ≥ 3.35 alike.
+_NEXT_SEQUENCE_SQL = (
+    f'INSERT INTO "{DossierSequence._meta.db_table}" ("agency_code", "day", "last") VALUES (%s, %s, %s) '  # noqa: S608
+    f'ON CONFLICT ("agency_code", "day") DO UPDATE SET "last" = "{DossierSequence._meta.db_table}"."last" + 1 '
+    'RETURNING "last"'
+)
+
+
 def dossier_code_next(*, agency: Agency, day: dt.date) -> str:
     """``<agency code>-YYMMDD-<sequence>`` (Circular 4/2025/TT-VPCP), sequence ≥ 4 digits.
 
-    The day's counter row is locked until the caller's transaction ends, so two desks never
-    get the same number; the first of the day is created in a savepoint and a lost race
-    falls back to locking the row the other transaction created.
+    One statement creates the day's counter row or bumps it (an upsert ``RETURNING`` the new
+    value). The row stays locked until the caller's transaction ends, so two desks never get
+    the same number and a rolled-back dossier gives its number back.
     """
     code = (agency.code or "").strip()
     if not code:
@@ -164,18 +176,11 @@ def dossier_code_next(*, agency: Agency, day: dt.date) -> str:
             _("Cơ quan “%(name)s” chưa có mã định danh điện tử, không thể cấp mã hồ sơ.") % {"name": agency.name},
             code="agency_without_code",
         )
-    with transaction.atomic():
-        sequence = DossierSequence.objects.select_for_update().filter(agency_code=code, day=day).first()
-        if sequence is None:
-            try:
-                with transaction.atomic():
-                    DossierSequence.objects.create(agency_code=code, day=day, last=0)
-            except IntegrityError:
-                pass
-            sequence = DossierSequence.objects.select_for_update().get(agency_code=code, day=day)
-        sequence.last += 1
-        sequence.save(update_fields=["last"])
-    return f"{code}-{day:%y%m%d}-{sequence.last:04d}"
+    connection = transaction.get_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_SEQUENCE_SQL, [code, connection.ops.adapt_datefield_value(day), 1])
+        (last,) = cursor.fetchone()
+    return f"{code}-{day:%y%m%d}-{last:04d}"
 
 
 # --- form validation -------------------------------------------------------------------------
@@ -290,6 +295,7 @@ def dossier_submit_online(
                 state=S.SUBMITTED, applicant=applicant,
                 applicant_name=applicant.get_full_name() or applicant.get_username(),
                 applicant_email=getattr(applicant, "email", "") or "",
+                applicant_phone=getattr(applicant, "phone", "") or "",
                 form_data=cleaned, idempotency_key=key, submitted_at=now, fee_vnd=procedure.fee_vnd,
             )
     except IntegrityError:

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import verify_views
 
 app_name = "verify"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:token>/", verify_views.result, name="result"),
+]

@@ -33,7 +33,9 @@ def test_healthz_sees_a_worker_that_ran_the_heartbeat() -> None:
 def test_scheduler_enqueues_each_due_job_once() -> None:
     now = timezone.now()
     sync_jobs(now)
-    assert set(enqueue_due_jobs(now)) == {"worker_heartbeat", "ledger_checkpoint", "programme_reminders"}
+    assert set(enqueue_due_jobs(now)) == {
+        "worker_heartbeat", "ledger_checkpoint", "programme_reminders", "dossiers_late_scan",
+    }
     assert enqueue_due_jobs(now) == []  # moved forward: not due again at the same instant
     later = now + dt.timedelta(seconds=31)
     assert enqueue_due_jobs(later) == ["worker_heartbeat"]

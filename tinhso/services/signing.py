@@ -1,0 +1,394 @@
+"""Signed electronic results and their public verification.
+
+:func:`dossier_result_issue` signs the result PDF of an approved dossier with the agency's
+certificate (PAdES, pyHanko). The visible signature shows a QR code to the public page
+``verify:result`` with the dossier code and the agency; the QR area is also a link. The signed
+bytes are stored as the dossier's one result file and their SHA-256 goes into the ledger.
+
+:func:`result_verify` answers "is this the result the agency issued?": the stored PDF's
+signature (intact, covering the whole file, signed by the configured certificate), the stored
+bytes against the digest recorded at issue and in the ledger (the entry's hash recomputed and
+its Merkle inclusion proved, against a signed checkpoint when one covers it), and optionally a
+PDF the visitor holds, byte for byte. It never returns the applicant's personal data.
+
+Key material: ``TINHSO_SIGNING_KEY_FILE`` / ``TINHSO_SIGNING_CERT_FILE`` (PEM, passphrase in
+``TINHSO_SIGNING_KEY_PASSPHRASE``). Without them, in debug runs and tests only, a self-signed
+demo certificate is generated once under ``DATA_DIR/signing/`` and reused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+import os
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from tinhso.ledger import merkle
+from tinhso.ledger.canonical import entry_hash, payload_digest
+from tinhso.ledger.models import Checkpoint, Entry
+from tinhso.ledger.selectors import LedgerIntegrityError, checkpoint_signature_valid, entry_inclusion_proof
+from tinhso.ledger.services import ledger_append
+from tinhso.org.access import can
+from tinhso.org.roles import Perm
+
+from .files import check_dossier_visible, clean_filename, max_upload_mb, store_new_file
+from .models import Dossier, DossierEvent, DossierFile, DossierState, FileKind
+
+if TYPE_CHECKING:
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.signers import SimpleSigner
+
+    from tinhso.org.models import Person
+
+logger = logging.getLogger(__name__)
+
+RESULT_ACTION = "services.dossier.result_issued"
+SIGNATURE_FIELD = "KetQuaGiaiQuyet"
+DEMO_COMMON_NAME = "Tỉnh số – chứng thư thử nghiệm"
+DEMO_YEARS = 5
+# Where the visible signature sits on the last page: x, y from the lower left, width, height (pt).
+STAMP_BOX = (36, 36, 400, 110)
+
+
+# --- key material ----------------------------------------------------------------------------
+
+def _demo_allowed() -> bool:
+    return bool(settings.DEBUG or getattr(settings, "TINHSO_SIGNING_DEMO", False)
+                or os.environ.get("PYTEST_CURRENT_TEST"))
+
+
+def demo_material_paths() -> tuple[Path, Path]:
+    folder = Path(settings.DATA_DIR) / "signing"
+    return folder / "demo-key.pem", folder / "demo-cert.pem"
+
+
+def _demo_material() -> tuple[Path, Path]:
+    """The demo key and self-signed certificate, generated on first use (debug and tests only)."""
+    key_path, cert_path = demo_material_paths()
+    if key_path.exists() and cert_path.exists():
+        return key_path, cert_path
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Tỉnh số"),
+        x509.NameAttribute(NameOID.COMMON_NAME, DEMO_COMMON_NAME),
+    ])
+    # Real time on purpose: certificate validity is judged against the real clock.
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365 * DEMO_YEARS))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.KeyUsage(
+            digital_signature=True, content_commitment=True, key_encipherment=False, data_encipherment=False,
+            key_agreement=False, key_cert_sign=True, crl_sign=False, encipher_only=False, decipher_only=False,
+        ), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = secrets.token_hex(4)
+    tmp_key, tmp_cert = key_path.with_suffix(f".{suffix}"), cert_path.with_suffix(f".{suffix}")
+    fd = os.open(tmp_key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    tmp_cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    # Certificate first: a reader that finds the key finds its certificate too.
+    os.replace(tmp_cert, cert_path)
+    os.replace(tmp_key, key_path)
+    logger.warning("Generated a self-signed demo signing certificate under %s", key_path.parent)
+    return key_path, cert_path
+
+
+def signing_material() -> tuple[Path, Path, bytes | None]:
+    """Key file, certificate file and passphrase: configured ones, or the demo ones."""
+    key_file, cert_file = settings.TINHSO_SIGNING_KEY_FILE, settings.TINHSO_SIGNING_CERT_FILE
+    if key_file and cert_file:
+        passphrase = settings.TINHSO_SIGNING_KEY_PASSPHRASE
+        return Path(key_file), Path(cert_file), passphrase.encode() if passphrase else None
+    if not _demo_allowed():
+        raise ImproperlyConfigured(
+            "TINHSO_SIGNING_KEY_FILE and TINHSO_SIGNING_CERT_FILE must be set when DEBUG is off.")
+    key_path, cert_path = _demo_material()
+    return key_path, cert_path, None
+
+
+def _signer() -> SimpleSigner:
+    from pyhanko.sign.signers import SimpleSigner
+
+    key_path, cert_path, passphrase = signing_material()
+    signer = SimpleSigner.load(str(key_path), str(cert_path), key_passphrase=passphrase)
+    if signer is None:
+        raise ImproperlyConfigured(f"Cannot load the result signing key/certificate from {key_path}, {cert_path}.")
+    return signer
+
+
+def trust_root() -> asn1_x509.Certificate:
+    from pyhanko.keys import load_cert_from_pemder
+
+    _key_path, cert_path, _passphrase = signing_material()
+    return load_cert_from_pemder(str(cert_path))
+
+
+# --- PDF checks ------------------------------------------------------------------------------
+
+def _ascii(text: str) -> str:
+    """The stamp's built-in PDF font has no Vietnamese glyphs: "Sở Tư pháp" → "So Tu phap"."""
+    text = text.replace("đ", "d").replace("Đ", "D").replace("–", "-").replace("—", "-")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).encode("ascii", "ignore").decode()
+
+
+def pdf_check(data: bytes, *, field: str = "pdf") -> None:
+    """A :class:`DomainError` unless ``data`` is a readable, unencrypted PDF within the size limit."""
+    if not data:
+        raise DomainError(_("Tệp rỗng, không có nội dung."), field=field, code="empty")
+    if len(data) > settings.TINHSO_UPLOAD_MAX_BYTES:
+        raise DomainError(_("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
+                          field=field, code="too_large")
+    kind = filetype.guess(data[:8192])
+    if kind is None or kind.mime != "application/pdf":
+        raise DomainError(_("Tệp không phải định dạng PDF."), field=field, code="not_pdf")
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        encrypted = reader.encrypted
+        pages = int(reader.root["/Pages"]["/Count"])
+    except Exception:
+        raise DomainError(_("Tệp PDF bị hỏng hoặc không đọc được."), field=field, code="bad_pdf") from None
+    if encrypted:
+        raise DomainError(_("Tệp PDF đang được đặt mật khẩu, không thể ký số."), field=field, code="encrypted_pdf")
+    if pages < 1:
+        raise DomainError(_("Tệp PDF không có trang nào."), field=field, code="bad_pdf")
+
+
+def verification_url(token: str) -> str:
+    return settings.TINHSO_PUBLIC_URL + reverse("verify:result", args=[token])
+
+
+def _sign(pdf: bytes, *, url: str, code: str, agency: str) -> bytes:
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name, pdf_string
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.stamp import QRStampStyle
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    last = int(writer.root["/Pages"]["/Count"]) - 1
+    page_ref, _resources = writer.find_page_for_modification(last)
+    media_box = [float(value) for value in page_ref.get_object()["/MediaBox"]]
+    x, y, width, height = STAMP_BOX
+    box = (media_box[0] + x, media_box[1] + y, media_box[0] + x + width, media_box[1] + y + height)
+    # The signature widget is not clickable in most readers: a link over it opens the page.
+    link = generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/Annot"), pdf_name("/Subtype"): pdf_name("/Link"),
+        pdf_name("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in box]),
+        pdf_name("/Border"): generic.ArrayObject([generic.NumberObject(0)] * 3),
+        pdf_name("/A"): generic.DictionaryObject({
+            pdf_name("/S"): pdf_name("/URI"), pdf_name("/URI"): pdf_string(url),
+        }),
+    })
+    writer.register_annotation(page_ref, writer.add_object(link))
+    meta = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
+        reason=_ascii(_("Kết quả giải quyết thủ tục hành chính")), location="Viet Nam",
+    )
+    style = QRStampStyle(
+        stamp_text="Ma ho so: %(code)s\nCo quan: %(agency)s\nKy so: %(when)s\nQuet ma QR hoac truy cap:\n"
+                   "%(url_base)s\n%(url_token)s",
+        border_width=1,
+    )
+    signer = signers.PdfSigner(
+        meta, signer=_signer(), stamp_style=style,
+        new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=last, box=box),
+    )
+    when = timezone.localtime().strftime("%d/%m/%Y %H:%M (GMT%z)")
+    # The address on two lines, so the text stays legible in the stamp.
+    cut = url.rstrip("/").rindex("/") + 1
+    out = signer.sign_pdf(writer, appearance_text_params={
+        "url": url, "url_base": url[:cut], "url_token": url[cut:], "code": _ascii(code), "agency": _ascii(agency),
+        "when": when,
+    })
+    return out.getvalue()
+
+
+# --- issue -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def dossier_result_issue(*, actor: Person, dossier: Dossier, pdf: bytes, filename: str) -> DossierFile:
+    """Sign and store the result of an approved dossier; one result per dossier.
+
+    A second result is refused (409): the QR code printed on the first already points to its
+    verification page, and a silent replacement would make that page vouch for another paper.
+    """
+    check_dossier_visible(actor, dossier)
+    dossier = Dossier.objects.select_for_update().select_related(
+        "procedure", "agency", "handling_agency").get(pk=dossier.pk)
+    if dossier.state != DossierState.APPROVED:
+        raise Conflict(
+            _("Hồ sơ đang ở trạng thái “%(state)s”, chỉ phát hành kết quả khi hồ sơ đã được phê duyệt.")
+            % {"state": DossierState(dossier.state).label}, code="wrong_state",
+        )
+    if not any(can(actor, perm, dossier.handling_agency) for perm in (Perm.DOSSIER_APPROVE, Perm.DOSSIER_REVIEW)):
+        raise NotAllowed(_("Chỉ lãnh đạo hoặc chuyên viên của cơ quan xử lý được phát hành kết quả."),
+                         code="forbidden")
+    if DossierFile.objects.filter(dossier=dossier, kind=FileKind.RESULT).exists():
+        raise Conflict(_("Hồ sơ đã có kết quả điện tử được ký số; không thể phát hành lần thứ hai."),
+                       code="result_exists")
+    pdf_check(pdf)
+    token = secrets.token_urlsafe(24)
+    signed = _sign(pdf, url=verification_url(token), code=dossier.code, agency=dossier.handling_agency.name)
+    digest = hashlib.sha256(signed).hexdigest()
+    row = DossierFile(
+        dossier=dossier, kind=FileKind.RESULT, original_name=clean_filename(filename, "pdf"),
+        content_type="application/pdf", size=len(signed), sha256=digest, digitised=True, signed=True,
+        verification_token=token, owner_id=dossier.applicant_id, uploaded_by=actor,
+    )
+
+    def record() -> None:
+        DossierEvent.objects.create(
+            dossier=dossier, action="result_issued", from_state=dossier.state, to_state=dossier.state, actor=actor,
+            agency=dossier.handling_agency, note=_("Phát hành kết quả điện tử có chữ ký số."), at=timezone.now(),
+        )
+        ledger_append(actor=actor, action=RESULT_ACTION, obj=row, payload={
+            "code": dossier.code, "file": row.pk, "sha256": digest, "kind": row.kind,
+            "procedure": dossier.procedure.code, "handling_agency": dossier.handling_agency_id,
+        })
+
+    store_new_file(row, ContentFile(signed), "pdf", record)
+    return row
+
+
+# --- verify ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Verification:
+    """What the public verification page may say about a result: no personal data."""
+
+    token: str
+    dossier_code: str
+    procedure_name: str
+    agency_name: str
+    issued_at: dt.datetime
+    signer_subject: str
+    signature_valid: bool  # intact, trusted signer, covering the whole file
+    unmodified: bool  # the stored bytes are the bytes recorded at issue
+    ledger_match: bool  # the ledger entry holds that digest, hashes right and is in the Merkle tree
+    ledger_sequence: int | None
+    ledger_checkpointed: bool  # the inclusion was proved against a signed checkpoint
+    upload_matches: bool | None = None  # the visitor's PDF is byte-identical to the result
+
+    @property
+    def valid(self) -> bool:
+        return self.signature_valid and self.unmodified and self.ledger_match
+
+
+def _read(row: DossierFile) -> bytes | None:
+    try:
+        with row.file.storage.open(row.file.name, "rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def _signature(data: bytes) -> tuple[bool, str]:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = [sig for sig in reader.embedded_signatures if sig.field_name == SIGNATURE_FIELD]
+        if len(signatures) != 1:
+            return False, ""
+        context = ValidationContext(trust_roots=[trust_root()], allow_fetching=False)
+        status = validate_pdf_signature(signatures[0], context)
+    except Exception:
+        logger.info("Result signature could not be validated", exc_info=True)
+        return False, ""
+    subject = status.signing_cert.subject.human_friendly if status.signing_cert is not None else ""
+    ok = bool(status.bottom_line and status.coverage == SignatureCoverageLevel.ENTIRE_FILE)
+    return ok, subject
+
+
+def _ledger_check(row: DossierFile, digest: str | None) -> tuple[bool, int | None, bool]:
+    entry = (Entry.objects.filter(action=RESULT_ACTION, object_type=DossierFile._meta.label_lower,
+                                  object_id=str(row.pk))
+             .select_related("payload").order_by("sequence").first())
+    if entry is None:
+        return False, None, False
+    try:
+        payload = entry.payload
+    except Entry.payload.RelatedObjectDoesNotExist:
+        return False, entry.sequence, False
+    recomputed = entry_hash(
+        sequence=entry.sequence, recorded_at=entry.recorded_at, actor_id=entry.actor_id,
+        actor_label=entry.actor_label, action=entry.action, object_type=entry.object_type,
+        object_id=entry.object_id, payload_digest=entry.payload_digest, prev_hash=entry.prev_hash,
+    )
+    recorded = payload.data.get("sha256") if isinstance(payload.data, dict) else None
+    sound = (payload_digest(payload.canonical_json) == entry.payload_digest and recomputed == entry.entry_hash
+             and digest is not None and recorded == digest == row.sha256)
+    if not sound:
+        return False, entry.sequence, False
+    checkpoint = next((cp for cp in Checkpoint.objects.filter(tree_size__gte=entry.sequence)
+                       .order_by("-tree_size")[:3] if checkpoint_signature_valid(cp)), None)
+    try:
+        proof = entry_inclusion_proof(entry.sequence, checkpoint.tree_size if checkpoint else None)
+    except (LedgerIntegrityError, DomainError):
+        return False, entry.sequence, False
+    root = checkpoint.root_hash if checkpoint else proof.root_hash
+    included = merkle.verify_inclusion(
+        merkle.leaf_hash(bytes.fromhex(entry.entry_hash)), proof.leaf_index, proof.tree_size,
+        [bytes.fromhex(item) for item in proof.audit_path], bytes.fromhex(root),
+    )
+    return included, entry.sequence, included and checkpoint is not None
+
+
+def result_verify(token: str, pdf: bytes | None = None) -> Verification:
+    """Check the result issued under ``token``; with ``pdf``, also whether it is that result."""
+    row = (DossierFile.objects.filter(verification_token=token or None, kind=FileKind.RESULT, signed=True)
+           .select_related("dossier__procedure", "dossier__handling_agency").first()) if token else None
+    if row is None:
+        raise NotFound(_("Không tìm thấy kết quả cần xác minh. Vui lòng kiểm tra lại đường dẫn hoặc mã QR."),
+                       code="not_found")
+    if pdf is not None:
+        pdf_check(pdf, field="file")
+    data = _read(row)
+    digest = hashlib.sha256(data).hexdigest() if data is not None else None
+    signature_valid, subject = _signature(data) if data is not None else (False, "")
+    ledger_match, sequence, checkpointed = _ledger_check(row, digest)
+    dossier = row.dossier
+    return Verification(
+        token=row.verification_token or "", dossier_code=dossier.code, procedure_name=dossier.procedure.name,
+        agency_name=dossier.handling_agency.name, issued_at=row.created_at, signer_subject=subject,
+        signature_valid=signature_valid, unmodified=digest is not None and digest == row.sha256,
+        ledger_match=ledger_match, ledger_sequence=sequence, ledger_checkpointed=checkpointed,
+        upload_matches=None if pdf is None else (data is not None and pdf == data),
+    )

@@ -1,0 +1,20 @@
+"""Background work of the one-stop shop, run by the worker; every task works from ids or the
+database alone, so it is safe to retry and to run on several workers."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import late, notify
+
+
+@task()
+def notification_send(notification_id: int) -> str:
+    """Send one outbox row (e-mail, SMS or Zalo); marks it SENT or FAILED, never raises."""
+    return notify.notification_deliver(notification_id)
+
+
+@task()
+def dossiers_late_scan() -> int:
+    """Every 30 minutes: flag dossiers due within one working day or late, warn their officers."""
+    return late.dossiers_late_scan()
