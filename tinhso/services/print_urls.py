@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Printable forms of a dossier: /phieu/<dossier id>/<kind>.<docx|pdf>."""
+
+from django.urls import path
+
+from . import print_views
 
 app_name = "print"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:dossier_id>/<slug:kind>.<slug:fmt>", print_views.form_download, name="form"),
+]
