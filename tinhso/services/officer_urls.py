@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import officer_views as views
 
 app_name = "officer"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queues, name="queues"),
+    path("phan-cong/", views.assign_bulk, name="assign_bulk"),
+    path("tiep-nhan/", views.receive, name="receive"),
+    path("ho-so/<int:dossier_id>/", views.dossier_detail, name="dossier"),
+    path("ho-so/<int:dossier_id>/thao-tac/<slug:slug>/", views.dossier_action, name="action"),
+]
