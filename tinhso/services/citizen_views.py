@@ -1,0 +1,496 @@
+"""The citizen's pages of the one-stop shop (/dich-vu-cong/): file a dossier online, follow one's
+own dossiers and answer what the agency asks, and the public lookup by code.
+
+Views parse input, call the services and render; every rule is the services'. A dossier is
+fetched through :func:`access.access_dossier` (the same 404 for a missing dossier and someone
+else's) and only its applicant may act on it here. Files, payments, ratings and printing are
+separate modules; the pages offer them when they are installed (:func:`_optional`).
+
+Made for a phone on a slow link: plain forms that work without JavaScript, HTMX only where a
+partial answer saves a reload (the lookup).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from types import ModuleType
+from typing import Any, TypeVar, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from tinhso.org.access import can
+from tinhso.org.models import Agency, Person
+from tinhso.org.roles import Perm
+
+from . import services
+from .access import access_dossier
+from .citizen_forms import (
+    LookupForm,
+    RatingForm,
+    ReasonForm,
+    SubmitForm,
+    SupplementForm,
+    mark_invalid,
+    new_idempotency_key,
+)
+from .lookup import LookupResult, dossier_lookup, lookup_failed, lookup_limited
+from .models import Dossier, DossierEvent, DossierFile, DossierState, FileKind, OnlineLevel, Payment, Procedure, Rating
+from .selectors import dossier_flags, dossier_timeline
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+S = DossierState
+PAGE_SIZE = 20
+
+_PAY_STATES = (services.OPEN_STATES | {S.APPROVED}) - {S.SUBMITTED}
+
+
+# --- plumbing ---------------------------------------------------------------------------------
+
+def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return render(request, "services/citizen/error.html", {"message": message, "status": status}, status=status)
+
+
+def page(*methods: str, login: bool = True) -> Callable[[View], View]:
+    """Only ``methods`` (and login unless ``login=False``); a :class:`DomainError` escaping the
+    view is shown as its Vietnamese message with its status."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            try:
+                return view(request, *args, **kwargs)
+            except DomainError as exc:
+                return _error(request, exc.message, exc.status_code)
+
+        wrapped = require_http_methods(list(methods))(wrapper)
+        return cast(View, login_required(wrapped) if login else wrapped)
+
+    return decorate
+
+
+def _person(request: HttpRequest) -> Person:
+    return cast(Person, request.user)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
+
+
+def _optional(name: str) -> ModuleType | None:
+    """A sibling module built separately (files, payments, feedback, printing), if installed."""
+    full = f"{__package__}.{name}"
+    try:
+        return importlib.import_module(full)
+    except ModuleNotFoundError as exc:
+        if exc.name == full:
+            return None
+        raise
+
+
+def _url(name: str, *args: Any, **kwargs: Any) -> str | None:
+    try:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+def _own_dossier(request: HttpRequest, dossier_id: int) -> Dossier:
+    """The dossier if the user may see it (404 alike otherwise), with what the pages show."""
+    dossier = access_dossier(request.user, dossier_id)
+    return Dossier.objects.select_related("procedure", "agency", "handling_agency").get(pk=dossier.pk)
+
+
+def _applicant_only(request: HttpRequest, dossier: Dossier) -> None:
+    if dossier.applicant_id is None or dossier.applicant_id != request.user.pk:
+        raise NotAllowed(_("Chỉ người nộp hồ sơ được thực hiện thao tác này."), code="not_applicant")
+
+
+def _delete_stored(rows: list[DossierFile]) -> None:
+    """Files written during a transaction that was rolled back (reused ones share a source's
+    stored file and are left alone)."""
+    for row in rows:
+        if row.reused_from_id is None and row.file.name:
+            row.file.storage.delete(row.file.name)
+
+
+def _attach(files: ModuleType | None, person: Person, dossier: Dossier, form: SubmitForm,
+            stored: list[DossierFile]) -> None:
+    if files is None:
+        return
+    for requirement, upload, reuse in form.attachments():
+        if reuse:
+            stored.append(files.dossier_file_reuse(actor=person, dossier=dossier, source_id=reuse,
+                                                   requirement=requirement))
+        else:
+            stored.append(files.dossier_file_add(actor=person, dossier=dossier, upload=upload,
+                                                 requirement=requirement))
+
+
+# --- filing a dossier online ------------------------------------------------------------------
+
+def _submit_form(request: HttpRequest, procedure: Procedure, files: ModuleType | None,
+                 data: Any = None) -> SubmitForm:
+    agencies = Agency.objects.active().filter(procedures=procedure).order_by("name")
+    return SubmitForm(
+        data, request.FILES if data is not None else None, procedure=procedure, agencies=agencies,
+        requirements=procedure.documents.all(), with_files=files is not None,
+        reusable=files.reusable_files(request.user) if files is not None else (),
+        inspect=getattr(files, "inspect_upload", None), initial={"idempotency_key": new_idempotency_key()},
+    )
+
+
+@page("GET", "POST")
+@never_cache
+def submit(request: HttpRequest, code: str) -> HttpResponse:
+    """Nộp hồ sơ trực tuyến. The hidden key made when the form is shown makes a double click or
+    a retried POST land on the one dossier it created."""
+    procedure = Procedure.objects.filter(code=code, active=True).first()
+    if procedure is None:
+        raise NotFound(_("Không tìm thấy thủ tục có mã “%(code)s”.") % {"code": code})
+    person = _person(request)
+    if not can(person, Perm.DOSSIER_SUBMIT):
+        raise NotAllowed(_("Chỉ tài khoản công dân, tổ chức được nộp hồ sơ trực tuyến."), code="forbidden")
+    context: dict[str, Any] = {"procedure": procedure, "nav": "submit"}
+    if procedure.online_level == OnlineLevel.NONE:
+        context["not_online"] = True
+        return render(request, "services/citizen/submit.html", context,
+                      status=400 if request.method == "POST" else 200)
+    files = _optional("files")
+    if request.method == "GET":
+        context["form"] = _submit_form(request, procedure, files)
+        return render(request, "services/citizen/submit.html", context)
+
+    key = request.POST.get("idempotency_key", "").strip()
+    done = Dossier.objects.filter(idempotency_key=key, applicant=person).first() if key else None
+    if done is not None:  # the same form sent again: nothing new, back to what it created
+        return redirect("citizen:dossier", dossier_id=done.pk)
+    form = _submit_form(request, procedure, files, data=request.POST)
+    status = 400
+    if form.is_valid():
+        stored: list[DossierFile] = []
+        try:
+            with transaction.atomic():
+                dossier = services.dossier_submit_online(
+                    applicant=person, procedure=procedure, agency=form.cleaned_data["agency"],
+                    form_data=form.eform_raw(), idempotency_key=form.cleaned_data["idempotency_key"],
+                )
+                if not dossier.files.exists():  # a concurrent retry of this form already attached them
+                    _attach(files, person, dossier, form, stored)
+        except DomainError as exc:
+            _delete_stored(stored)
+            form.add_service_errors(exc)
+            status = exc.status_code
+        except BaseException:
+            _delete_stored(stored)
+            raise
+        else:
+            messages.success(request, _("Đã nộp hồ sơ %(code)s. Bộ phận một cửa sẽ kiểm tra và tiếp nhận.")
+                             % {"code": dossier.code})
+            return redirect("citizen:dossier", dossier_id=dossier.pk)
+    else:
+        try:  # show the e-form's errors in the same answer as the other fields'
+            services.form_data_validate(procedure, form.eform_raw())
+        except DomainError as exc:
+            form.add_service_errors(exc)
+    context["form"] = mark_invalid(form)
+    return render(request, "services/citizen/submit.html", context, status=status)
+
+
+# --- my dossiers --------------------------------------------------------------------------------
+
+@dataclass
+class DossierRow:
+    dossier: Dossier
+    overdue: bool
+    todo: list[tuple[str, Any]] = field(default_factory=list)  # (url, what is expected of the applicant)
+
+
+def _expected(dossier: Dossier, *, paid: bool, rated: bool, payments: bool, feedback: bool) -> list[tuple[str, Any]]:
+    url = reverse("citizen:dossier", args=[dossier.pk])
+    todo: list[tuple[str, Any]] = []
+    if dossier.state == S.SUPPLEMENT_REQUESTED:
+        todo.append((reverse("citizen:supplement", args=[dossier.pk]), _lazy("Cần bổ sung hồ sơ")))
+    if payments and dossier.fee_vnd and not paid and dossier.state in _PAY_STATES:
+        todo.append((url + "#thanh-toan", _lazy("Cần nộp phí, lệ phí")))
+    if feedback and dossier.state == S.RESULT_RETURNED and not rated:
+        todo.append((reverse("citizen:rate", args=[dossier.pk]), _lazy("Mời đánh giá mức độ hài lòng")))
+    return todo
+
+
+@page("GET")
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    """Hồ sơ của tôi: only the dossiers the user filed."""
+    dossiers = (Dossier.objects.filter(applicant=request.user).select_related("procedure", "agency")
+                .annotate(paid=Exists(Payment.objects.filter(dossier=OuterRef("pk"), state="paid")),
+                          rated=Exists(Rating.objects.filter(dossier=OuterRef("pk"))))
+                .order_by("-created_at", "-pk"))
+    page_obj = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("trang"))
+    now = timezone.now()
+    has_payments, has_feedback = _optional("payments") is not None, _optional("feedback") is not None
+    rows = [DossierRow(d, dossier_flags(d, now)["overdue"],
+                       _expected(d, paid=d.paid, rated=d.rated, payments=has_payments, feedback=has_feedback))
+            for d in page_obj.object_list]
+    return render(request, "services/citizen/my_dossiers.html", {"nav": "mine", "page": page_obj, "rows": rows})
+
+
+# --- one dossier --------------------------------------------------------------------------------
+
+_EVENT_LABELS = {
+    "submit_online": _lazy("Nộp hồ sơ trực tuyến"), "receive": _lazy("Tiếp nhận hồ sơ"),
+    "receive_at_counter": _lazy("Tiếp nhận hồ sơ"), "forward": _lazy("Chuyển đến cơ quan xử lý"),
+    "assign": _lazy("Phân công chuyên viên xử lý"), "start_review": _lazy("Bắt đầu thẩm định"),
+    "submit_for_approval": _lazy("Trình lãnh đạo phê duyệt"), "approve": _lazy("Phê duyệt"),
+    "refuse": _lazy("Từ chối giải quyết"), "return_result": _lazy("Trả kết quả"),
+    "request_supplement": _lazy("Yêu cầu bổ sung hồ sơ"), "supplement": _lazy("Đã bổ sung hồ sơ"),
+    "transfer": _lazy("Chuyển liên thông"), "stop": _lazy("Dừng xử lý theo đề nghị"),
+    "cancel": _lazy("Hủy hồ sơ"), "apologise": _lazy("Xin lỗi và hẹn lại ngày trả kết quả"),
+    "pay": _lazy("Nộp phí, lệ phí"), "result_issued": _lazy("Phát hành kết quả điện tử (đã ký số)"),
+}
+# Notes written for the applicant; every other note (an officer's opinion to the approver…) stays internal.
+_PUBLIC_NOTES = frozenset({
+    "request_supplement", "refuse", "apologise", "stop", "cancel", "pay", "supplement", "forward", "transfer",
+})
+_FORM_LABELS = {
+    "receipt": _lazy("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+    "supplement_request": _lazy("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "refusal": _lazy("Phiếu từ chối tiếp nhận, giải quyết hồ sơ"),
+    "apology": _lazy("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+    "stop_notice": _lazy("Phiếu dừng xử lý hồ sơ"),
+}
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    at: dt.datetime
+    label: Any
+    state_label: Any
+    agency: str
+    note: str
+
+
+def public_timeline(dossier: Dossier) -> list[PublicEvent]:
+    """The dossier's history as its applicant may read it: what happened, when, at which
+    agency; no officer's name and only the notes meant for the applicant."""
+    out = []
+    for event in dossier_timeline(dossier):
+        state_label = S(event.to_state).label if event.to_state in S.values else ""
+        out.append(PublicEvent(
+            at=event.at, label=_EVENT_LABELS.get(event.action, state_label), state_label=state_label,
+            agency=event.agency.name if event.agency else "",
+            note=event.note if event.action in _PUBLIC_NOTES else "",
+        ))
+    return out
+
+
+def _last_note(dossier: Dossier, action: str) -> str:
+    event = DossierEvent.objects.filter(dossier=dossier, action=action).order_by("-at", "-pk").first()
+    return event.note if event else ""
+
+
+def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
+    now = timezone.now()
+    is_applicant = dossier.applicant_id is not None and dossier.applicant_id == request.user.pk
+    payments, feedback, printing = _optional("payments"), _optional("feedback"), _optional("printing")
+    files = list(dossier.files.select_related("requirement").order_by("kind", "pk"))
+    download = _url("file:download", 0) is not None
+    context: dict[str, Any] = {
+        "nav": "mine", "dossier": dossier, "is_applicant": is_applicant, "flags": dossier_flags(dossier, now),
+        "timeline": public_timeline(dossier),
+        "components": [f for f in files if f.kind == FileKind.COMPONENT],
+        "results": [f for f in files if f.kind == FileKind.RESULT], "can_download": download,
+        "supplement_reason": _last_note(dossier, "request_supplement") if dossier.state == S.SUPPLEMENT_REQUESTED
+        else "",
+        "can_supplement": is_applicant and dossier.state == S.SUPPLEMENT_REQUESTED,
+        "can_stop": is_applicant and dossier.state in services.ALLOWED_FROM["stop"],
+    }
+    if payments is not None:
+        paid = dossier.payments.filter(state="paid").first()
+        context.update(
+            fee=payments.vnd(dossier.fee_vnd) if dossier.fee_vnd else "", paid=paid,
+            can_pay=is_applicant and paid is None and bool(dossier.fee_vnd) and dossier.state in _PAY_STATES,
+        )
+    if feedback is not None:
+        rating = Rating.objects.filter(dossier=dossier).first()
+        context.update(rating=rating, rating_label=feedback.RATING_LABELS.get(rating.score) if rating else "",
+                       can_rate=is_applicant and dossier.state == S.RESULT_RETURNED and rating is None)
+    if printing is not None:
+        forms_ = []
+        for kind in getattr(printing, "FORM_KINDS", ()):
+            url = _url("print:form", dossier_id=dossier.pk, kind=kind, fmt="pdf")
+            if url and printing.form_available(dossier, kind):
+                title = getattr(printing, "form_title", None)
+                forms_.append({"label": title(kind) if title else _FORM_LABELS.get(kind, kind), "url": url})
+        context["print_forms"] = forms_
+    context.setdefault("stop_form", ReasonForm())
+    context.update(extra)
+    return context
+
+
+@page("GET")
+def dossier_detail(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    dossier = _own_dossier(request, dossier_id)
+    return render(request, "services/citizen/dossier.html", _dossier_context(request, dossier))
+
+
+@page("GET", "POST")
+def supplement(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    """Answer a supplement request: the e-form, corrected, and more components."""
+    dossier = _own_dossier(request, dossier_id)
+    _applicant_only(request, dossier)
+    if dossier.state != S.SUPPLEMENT_REQUESTED:
+        raise Conflict(_("Hồ sơ không ở trạng thái chờ bổ sung."), code="wrong_state")
+    person = _person(request)
+    files = _optional("files")
+    form_kwargs: dict[str, Any] = {
+        "procedure": dossier.procedure, "agencies": Agency.objects.none(), "initial_data": dossier.form_data or {},
+        "requirements": dossier.procedure.documents.all(), "with_files": files is not None,
+        "reusable": files.reusable_files(person).exclude(dossier=dossier) if files is not None else (),
+        "inspect": getattr(files, "inspect_upload", None),
+    }
+    status = 200
+    if request.method == "POST":
+        form = SupplementForm(request.POST, request.FILES, **form_kwargs)
+        status = 400
+        if form.is_valid():
+            stored: list[DossierFile] = []
+            try:
+                with transaction.atomic():
+                    _attach(files, person, dossier, form, stored)  # files first: allowed while waiting
+                    services.dossier_supplement(actor=person, dossier=dossier, form_data=form.eform_raw())
+            except DomainError as exc:
+                _delete_stored(stored)
+                form.add_service_errors(exc)
+                status = exc.status_code
+            except BaseException:
+                _delete_stored(stored)
+                raise
+            else:
+                messages.success(request, _("Đã gửi hồ sơ bổ sung. Thời hạn giải quyết được tính tiếp."))
+                return redirect("citizen:dossier", dossier_id=dossier.pk)
+    else:
+        form = SupplementForm(**form_kwargs)
+    return render(request, "services/citizen/supplement.html", {
+        "nav": "mine", "dossier": dossier, "form": mark_invalid(form),
+        "reason": _last_note(dossier, "request_supplement"),
+    }, status=status)
+
+
+@page("POST")
+def stop(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    dossier = _own_dossier(request, dossier_id)
+    _applicant_only(request, dossier)
+    form = ReasonForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.dossier_stop(actor=_person(request), dossier=dossier, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form.add_error("reason" if exc.field == "reason" else None, exc.message)
+            status = exc.status_code
+        else:
+            messages.success(request, _("Đã dừng xử lý hồ sơ theo đề nghị của bạn."))
+            return redirect("citizen:dossier", dossier_id=dossier.pk)
+    dossier.refresh_from_db()
+    return render(request, "services/citizen/dossier.html",
+                  _dossier_context(request, dossier, stop_form=mark_invalid(form), stop_open=True), status=status)
+
+
+@page("POST")
+def pay(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    payments = _optional("payments")
+    if payments is None:
+        raise NotFound(_("Chưa hỗ trợ thanh toán trực tuyến."), code="no_payments")
+    dossier = _own_dossier(request, dossier_id)
+    _applicant_only(request, dossier)
+    _payment, url = payments.payment_start(actor=_person(request), dossier=dossier)
+    return redirect(url)
+
+
+@page("GET", "POST")
+def rate(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    """Đánh giá mức độ hài lòng, once, after the result (before it: 409)."""
+    feedback = _optional("feedback")
+    if feedback is None:
+        raise NotFound(_("Chưa hỗ trợ đánh giá trực tuyến."), code="no_feedback")
+    dossier = _own_dossier(request, dossier_id)
+    _applicant_only(request, dossier)
+    if dossier.state != S.RESULT_RETURNED:
+        raise Conflict(_("Chỉ đánh giá sau khi nhận kết quả"), code="not_returned")
+    if Rating.objects.filter(dossier=dossier).exists():
+        raise Conflict(_("Hồ sơ đã được đánh giá"), code="already_rated")
+    status = 200
+    if request.method == "POST":
+        form = RatingForm(request.POST, labels=feedback.RATING_LABELS)
+        status = 400
+        if form.is_valid():
+            try:
+                feedback.dossier_rate(actor=_person(request), dossier=dossier, score=form.cleaned_data["score"],
+                                      comment=form.cleaned_data["comment"])
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("Cảm ơn bạn đã đánh giá."))
+                return redirect("citizen:dossier", dossier_id=dossier.pk)
+    else:
+        form = RatingForm(labels=feedback.RATING_LABELS)
+    context = {"nav": "mine", "dossier": dossier, "form": mark_invalid(form)}
+    return render(request, "services/citizen/rate.html", context, status=status)
+
+
+# --- public lookup ------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Tra cứu hồ sơ: public, by code and the last 4 digits; rate-limited per client address."""
+    status = 200
+    context: dict[str, Any] = {"nav": "lookup"}
+    result: LookupResult | None = None
+    if request.method == "POST":
+        form = LookupForm(request.POST)
+        code = request.POST.get("code", "")
+        if lookup_limited(request, code):
+            status = 429
+            context["limited"] = _("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút.")
+        elif form.is_valid():
+            try:
+                result = dossier_lookup(code=form.cleaned_data["code"], digits=form.cleaned_data["digits"])
+            except NotFound as exc:
+                lookup_failed(request, code)
+                status, context["not_found"] = 404, exc.message
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                for name, message in exc.errors.items():
+                    if name in form.fields and name != exc.field:
+                        form.add_error(name, message)
+                status = 400
+        else:
+            status = 400
+        form.data = form.data.copy()
+        form.data["digits"] = ""  # never echoed back
+    else:
+        form = LookupForm()
+    context.update(form=mark_invalid(form), result=result, partial=_is_htmx(request))
+    template = "services/citizen/_lookup_result.html" if _is_htmx(request) else "services/citizen/lookup.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
