@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "tinhso.core.context_processors.navigation",
             ],
         },
     },
@@ -267,7 +268,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "fontTools": {"level": "ERROR"},  # font subsetting for signature stamps logs every table at INFO
+    },
 }
 
 # --- one-stop shop ---------------------------------------------------------------------------
@@ -280,6 +284,14 @@ TINHSO_UPLOAD_MAX_BYTES = int(os.environ.get("TINHSO_UPLOAD_MAX_BYTES", str(10 *
 TINHSO_SIGNING_KEY_FILE = os.environ.get("TINHSO_SIGNING_KEY_FILE", "")
 TINHSO_SIGNING_CERT_FILE = os.environ.get("TINHSO_SIGNING_CERT_FILE", "")
 TINHSO_SIGNING_KEY_PASSPHRASE = os.environ.get("TINHSO_SIGNING_KEY_PASSPHRASE", "")
+# Without key files, sign with a generated self-signed demo certificate (never in production).
+TINHSO_SIGNING_DEMO = env_bool("TINHSO_SIGNING_DEMO", DEBUG)
+# Extra PEM certificates trusted when verifying, comma-separated: the agency's previous
+# certificates, so results signed before a rotation still verify.
+TINHSO_SIGNING_TRUSTED_CERTS = env_list("TINHSO_SIGNING_TRUSTED_CERTS")
+# TrueType/OpenType font embedded in the visible signature (Vietnamese diacritics); from the
+# fonts-dejavu-core package. Empty: a built-in PDF font, the text without diacritics.
+TINHSO_STAMP_FONT = os.environ.get("TINHSO_STAMP_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 # Payment gateway: the provider's class and the secret its callbacks are signed with.
 TINHSO_PAYMENT_PROVIDER = os.environ.get("TINHSO_PAYMENT_PROVIDER", "tinhso.services.payments.FakeProvider")
 TINHSO_PAYMENT_SECRET = os.environ.get("TINHSO_PAYMENT_SECRET", "")

@@ -296,6 +296,7 @@ def dossier_submit_online(
                 applicant_name=applicant.get_full_name() or applicant.get_username(),
                 applicant_email=getattr(applicant, "email", "") or "",
                 applicant_phone=getattr(applicant, "phone", "") or "",
+                applicant_personal_id=getattr(applicant, "personal_id", "") or "",
                 form_data=cleaned, idempotency_key=key, submitted_at=now, fee_vnd=procedure.fee_vnd,
             )
     except IntegrityError:
