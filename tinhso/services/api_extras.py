@@ -1,0 +1,345 @@
+"""HTTP API of the one-stop shop, continued: a dossier's files and signed result, fees,
+the applicant's rating, printable forms, and the two public endpoints (the payment gateway's
+callback and the lookup of a dossier by code and 4 digits).
+
+Same rules as :mod:`api`: dossiers through ``access_dossier`` (404 alike for missing and
+forbidden), Vietnamese input errors, one service call per write.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tinhso.core.documents import DocumentConversionError
+from tinhso.core.errors import DomainError, NotFound
+from tinhso.programme.api import Input, _parse, _payload
+
+from .access import access_dossier, dossiers_visible
+from .api import DOSSIER_ID, TAG, ErrorOutput, FileOutput, _actor, _path, _responses, _state_field
+from .feedback import dossier_rate
+from .files import dossier_file_add, dossier_file_mark_digitised, dossier_file_reuse, max_upload_mb, reusable_files
+from .lookup import dossier_lookup, lookup_failed, lookup_limited
+from .models import DocumentRequirement, DossierFile, Payment
+from .payments import payment_callback, payment_provider, payment_record_counter, payment_start
+from .print_views import CONTENT_TYPES, content_disposition
+from .printing import FORM_KINDS, FORMATS, dossier_form_docx, dossier_form_pdf, form_filenames
+from .signing import dossier_result_issue
+
+
+class TooManyRequests(DomainError):
+    status_code = 429
+
+
+class Unavailable(DomainError):
+    status_code = 503
+
+
+def _requirement(requirement_id: int | None) -> DocumentRequirement | None:
+    if requirement_id is None:
+        return None
+    requirement = DocumentRequirement.objects.filter(pk=requirement_id).first()
+    if requirement is None:
+        raise DomainError(_("Thành phần hồ sơ không thuộc thủ tục của hồ sơ này."), field="requirement",
+                          code="wrong_requirement")
+    return requirement
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+class FileUploadInput(Input):
+    file = serializers.FileField(label=gettext_lazy("tệp"), help_text=gettext_lazy(
+        "PDF, ảnh JPEG/PNG, Word (.docx) hoặc Excel (.xlsx); định dạng kiểm tra theo nội dung tệp."))
+    requirement = serializers.IntegerField(required=False, allow_null=True, label=gettext_lazy("thành phần hồ sơ"),
+                                           help_text=gettext_lazy("Mã (id) thành phần hồ sơ của thủ tục."))
+    digitised = serializers.BooleanField(required=False, default=False, label=gettext_lazy("đã số hóa"),
+                                         help_text=gettext_lazy(
+                                             "Một cửa xác nhận bản quét khớp bản gốc; tệp người nộp tự tải lên "
+                                             "luôn được tính là đã số hóa."))
+
+
+class FileReuseInput(Input):
+    source = serializers.IntegerField(label=gettext_lazy("tệp đã số hóa"), help_text=gettext_lazy(
+        "Mã (id) tệp trong danh sách giấy tờ dùng lại được."))
+    requirement = serializers.IntegerField(required=False, allow_null=True, label=gettext_lazy("thành phần hồ sơ"))
+
+
+class ReusableFileOutput(FileOutput):
+    dossier_code = serializers.CharField(source="dossier.code")
+    requirement_name = serializers.CharField(source="requirement.name", default="")
+
+    class Meta(FileOutput.Meta):
+        fields = [*FileOutput.Meta.fields, "dossier_code", "requirement_name"]
+
+
+class DossierFilesApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(tags=[TAG], summary=gettext_lazy("Các tệp của hồ sơ (thành phần và kết quả)"),
+                   parameters=[DOSSIER_ID], responses=_responses(FileOutput(many=True), 404))
+    def get(self, request: Request, dossier_id: str) -> Response:
+        dossier = access_dossier(_actor(request), dossier_id)
+        return Response(FileOutput(dossier.files.order_by("kind", "pk"), many=True).data)
+
+    @extend_schema(tags=[TAG], summary=gettext_lazy("Tải lên thành phần hồ sơ (người nộp, một cửa)"),
+                   parameters=[DOSSIER_ID], request={"multipart/form-data": FileUploadInput},
+                   responses=_responses(FileOutput, 400, 403, 404, 409, 415, status=201))
+    def post(self, request: Request, dossier_id: str) -> Response:
+        actor = _actor(request)
+        dossier = access_dossier(actor, dossier_id)
+        data = _parse(FileUploadInput, _payload(request))
+        row = dossier_file_add(actor=actor, dossier=dossier, upload=data["file"],
+                               requirement=_requirement(data.get("requirement")), digitised=data["digitised"])
+        return Response(FileOutput(row).data, status=201)
+
+
+class DossierFileReuseApi(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(tags=[TAG], summary=gettext_lazy("Dùng lại giấy tờ đã số hóa của mình cho hồ sơ (người nộp)"),
+                   parameters=[DOSSIER_ID], request=FileReuseInput,
+                   responses=_responses(FileOutput, 400, 403, 404, 409, 415, status=201))
+    def post(self, request: Request, dossier_id: str) -> Response:
+        actor = _actor(request)
+        dossier = access_dossier(actor, dossier_id)
+        data = _parse(FileReuseInput, _payload(request))
+        row = dossier_file_reuse(actor=actor, dossier=dossier, source_id=data["source"],
+                                 requirement=_requirement(data.get("requirement")))
+        return Response(FileOutput(row).data, status=201)
+
+
+class ReusableFilesApi(APIView):
+    @extend_schema(tags=[TAG], summary=gettext_lazy("Giấy tờ đã số hóa của tôi, dùng lại được cho hồ sơ mới"),
+                   responses={200: ReusableFileOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        return Response(ReusableFileOutput(reusable_files(_actor(request)), many=True).data)
+
+
+class FileMarkDigitisedApi(APIView):
+    @extend_schema(tags=[TAG], summary=gettext_lazy("Xác nhận bản quét khớp bản gốc (một cửa)"),
+                   parameters=[_path("file_id", gettext_lazy("Mã (id) tệp."))], request=None,
+                   responses=_responses(FileOutput, 403, 404, 409))
+    def post(self, request: Request, file_id: str) -> Response:
+        actor = _actor(request)
+        try:
+            pk: int | None = int(file_id)
+        except ValueError:
+            pk = None
+        row = None if pk is None else DossierFile.objects.filter(pk=pk, dossier__in=dossiers_visible(actor)).first()
+        if row is None:
+            raise NotFound(_("Không tìm thấy tệp."), code="not_found")
+        return Response(FileOutput(dossier_file_mark_digitised(actor=actor, file=row)).data)
+
+
+class ResultInput(Input):
+    file = serializers.FileField(label=gettext_lazy("tệp kết quả"), help_text=gettext_lazy(
+        "Bản PDF của kết quả giải quyết; hệ thống ký số và gắn mã QR xác minh."))
+
+
+class DossierResultApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(tags=[TAG], summary=gettext_lazy("Phát hành kết quả điện tử có chữ ký số (cơ quan xử lý)"),
+                   description=gettext_lazy("Hồ sơ phải đã được phê duyệt; mỗi hồ sơ một kết quả."),
+                   parameters=[DOSSIER_ID], request={"multipart/form-data": ResultInput},
+                   responses=_responses(FileOutput, 400, 403, 404, 409, 415, status=201))
+    def post(self, request: Request, dossier_id: str) -> Response:
+        actor = _actor(request)
+        dossier = access_dossier(actor, dossier_id)
+        upload = _parse(ResultInput, _payload(request))["file"]
+        if upload.size is not None and upload.size > settings.TINHSO_UPLOAD_MAX_BYTES:
+            raise DomainError(_("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
+                              field="file", code="too_large")
+        row = dossier_result_issue(actor=actor, dossier=dossier, pdf=upload.read(), filename=upload.name or "")
+        return Response(FileOutput(row).data, status=201)
+
+
+# --- payments ---------------------------------------------------------------------------------
+
+
+class PaymentOutput(serializers.ModelSerializer):
+    state = serializers.CharField(help_text=gettext_lazy(
+        "pending (chờ), paid (đã thanh toán), failed (không thành công)."))
+
+    class Meta:
+        model = Payment
+        fields = ["reference", "amount_vnd", "method", "provider", "state", "receipt_number", "created_at",
+                  "paid_at"]
+
+
+class PaymentStartOutput(PaymentOutput):
+    checkout_url = serializers.CharField(help_text=gettext_lazy("Địa chỉ cổng thanh toán để chuyển người nộp tới."))
+
+    class Meta(PaymentOutput.Meta):
+        fields = [*PaymentOutput.Meta.fields, "checkout_url"]
+
+
+class PaymentStartApi(APIView):
+    @extend_schema(tags=[TAG], summary=gettext_lazy("Bắt đầu thanh toán phí, lệ phí trực tuyến (người nộp)"),
+                   description=gettext_lazy("Bấm hai lần dùng lại giao dịch đang chờ; hồ sơ đã thanh toán: 409."),
+                   parameters=[DOSSIER_ID], request=None, responses=_responses(PaymentStartOutput, 404, 409,
+                                                                               status=201))
+    def post(self, request: Request, dossier_id: str) -> Response:
+        actor = _actor(request)
+        payment, url = payment_start(actor=actor, dossier=access_dossier(actor, dossier_id))
+        payment.checkout_url = url  # type: ignore[attr-defined]
+        return Response(PaymentStartOutput(payment).data, status=201)
+
+
+class PaymentCounterApi(APIView):
+    @extend_schema(tags=[TAG], summary=gettext_lazy("Ghi nhận nộp phí tại quầy và cấp biên lai (một cửa)"),
+                   parameters=[DOSSIER_ID], request=None, responses=_responses(PaymentOutput, 403, 404, 409,
+                                                                               status=201))
+    def post(self, request: Request, dossier_id: str) -> Response:
+        actor = _actor(request)
+        payment = payment_record_counter(actor=actor, dossier=access_dossier(actor, dossier_id))
+        return Response(PaymentOutput(payment).data, status=201)
+
+
+class CallbackOutput(serializers.Serializer):
+    reference = serializers.CharField()
+    state = serializers.CharField()
+    receipt_number = serializers.CharField(allow_blank=True)
+
+
+class PaymentCallbackApi(APIView):
+    """Server to server: no session, no CSRF; the gateway's signature is what authenticates."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=[TAG], summary=gettext_lazy("Cổng thanh toán báo kết quả giao dịch (ký số, gửi lại nhiều lần được)"),
+        parameters=[_path("provider", gettext_lazy("Tên cổng thanh toán."), str), OpenApiParameter(
+            "X-Signature", str, OpenApiParameter.HEADER, required=True,
+            description=gettext_lazy("Chữ ký của cổng thanh toán trên nội dung gửi."))],
+        request=OpenApiTypes.OBJECT, responses=_responses(CallbackOutput, 400, 403, 404, 409), auth=[],
+    )
+    def post(self, request: Request, provider: str) -> Response:
+        gateway = payment_provider()
+        signature = request.headers.get("X-Signature") or request.headers.get(gateway.signature_header) or ""
+        payment = payment_callback(provider=provider, body=request.body, signature=signature)
+        return Response(CallbackOutput(payment).data)
+
+
+# --- rating -----------------------------------------------------------------------------------
+
+
+class RatingInput(Input):
+    score = serializers.IntegerField(label=gettext_lazy("mức độ hài lòng"), help_text=gettext_lazy(
+        "1 = rất không hài lòng … 5 = rất hài lòng."))
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000,
+                                    label=gettext_lazy("góp ý"))
+
+
+class RatingOutput(serializers.Serializer):
+    score = serializers.IntegerField()
+    comment = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class DossierRatingApi(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(tags=[TAG], summary=gettext_lazy("Đánh giá mức độ hài lòng sau khi nhận kết quả (người nộp)"),
+                   parameters=[DOSSIER_ID], request=RatingInput,
+                   responses=_responses(RatingOutput, 400, 404, 409, 415, status=201))
+    def post(self, request: Request, dossier_id: str) -> Response:
+        actor = _actor(request)
+        dossier = access_dossier(actor, dossier_id)
+        data = _parse(RatingInput, _payload(request))
+        rating = dossier_rate(actor=actor, dossier=dossier, score=data["score"], comment=data["comment"])
+        return Response(RatingOutput(rating).data, status=201)
+
+
+# --- printable forms --------------------------------------------------------------------------
+
+
+class DossierFormApi(APIView):
+    @extend_schema(
+        tags=[TAG], summary=gettext_lazy("Tải phiếu in của hồ sơ (Word hoặc PDF)"),
+        description=gettext_lazy("Phiếu: receipt, supplement_request, refusal, apology, stop_notice. "
+                                 "Phiếu chưa phát sinh theo diễn biến hồ sơ: 409."),
+        parameters=[DOSSIER_ID, _path("kind", gettext_lazy("Loại phiếu."), str),
+                    _path("fmt", gettext_lazy("docx hoặc pdf."), str)],
+        responses={
+            (200, CONTENT_TYPES["docx"]): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, CONTENT_TYPES["pdf"]): OpenApiResponse(OpenApiTypes.BINARY),
+            **{code: ErrorOutput for code in (404, 409, 503)},
+        },
+    )
+    def get(self, request: Request, dossier_id: str, kind: str, fmt: str) -> HttpResponse:
+        dossier = access_dossier(_actor(request), dossier_id)
+        if kind not in FORM_KINDS or fmt not in FORMATS:
+            raise NotFound(_("Không có mẫu phiếu này."), code="unknown_form")
+        try:
+            content = dossier_form_pdf(dossier, kind) if fmt == "pdf" else dossier_form_docx(dossier, kind)
+        except DocumentConversionError:
+            raise Unavailable(_("Chưa tạo được bản PDF lúc này, vui lòng thử lại sau hoặc tải bản Word."),
+                              code="conversion_failed") from None
+        response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = content_disposition(*form_filenames(dossier, kind, fmt))
+        response["Cache-Control"] = "private, no-store"  # the forms carry the applicant's personal data
+        return response
+
+
+# --- public lookup ----------------------------------------------------------------------------
+
+
+class LookupInput(Input):
+    code = serializers.CharField(max_length=60, allow_blank=True, label=gettext_lazy("mã hồ sơ"))
+    digits = serializers.CharField(max_length=10, allow_blank=True, label=gettext_lazy("4 số cuối"),
+                                   help_text=gettext_lazy(
+                                       "4 chữ số cuối của số điện thoại hoặc số định danh cá nhân của người nộp."))
+
+
+class LookupOutput(serializers.Serializer):
+    code = serializers.CharField()
+    state = _state_field()
+    state_label = serializers.CharField()
+    procedure_code = serializers.CharField()
+    procedure_name = serializers.CharField()
+    agency_name = serializers.CharField()
+    handling_agency_name = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.BooleanField()
+    waiting_for_applicant = serializers.BooleanField(help_text=gettext_lazy("Đang chờ người nộp bổ sung hồ sơ."))
+
+
+class LookupApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=[TAG], summary=gettext_lazy("Tra cứu tiến độ hồ sơ bằng mã hồ sơ và 4 số cuối (công khai)"),
+        description=gettext_lazy("Không trả thông tin cá nhân. Mã sai và số sai đều trả 404 như nhau; "
+                                 "mỗi địa chỉ được thử giới hạn số lần mỗi phút (429)."),
+        parameters=[LookupInput], responses=_responses(LookupOutput, 400, 404, 429), auth=[],
+    )
+    def get(self, request: Request) -> Response:
+        code = request.query_params.get("code", "")
+        # The page's limits and counters (lookup.lookup_limited): the API is no way around them.
+        if lookup_limited(request._request, code):
+            raise TooManyRequests(_("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút."),
+                                  code="rate_limited")
+        query = _parse(LookupInput, request.query_params)
+        try:
+            result = dossier_lookup(code=query["code"], digits=query["digits"])
+        except NotFound:
+            lookup_failed(request._request, code)
+            raise
+        return Response(LookupOutput(result).data)
+
