@@ -119,7 +119,12 @@ def _applicant_messages(
     agency = dossier.handling_agency.name
     procedure = dossier.procedure.name
     due = _local(dossier.due_at) if dossier.due_at else _("chưa có (tính từ khi hồ sơ được tiếp nhận)")
-    headline = _("hẹn lại ngày trả kết quả") if action == "apologise" else status
+    if action == "apologise":
+        headline = _("hẹn lại ngày trả kết quả")
+    elif action == "result_issued":
+        headline = _("Đã có kết quả")
+    else:
+        headline = status
     subject = _("[Tỉnh số] Hồ sơ %(code)s: %(headline)s") % {"code": dossier.code, "headline": headline}
     lines = [
         _("Hồ sơ %(code)s – %(procedure)s") % {"code": dossier.code, "procedure": procedure},
@@ -134,6 +139,9 @@ def _applicant_messages(
     ]
     if note and action in APPLICANT_NOTES:
         lines.append(_("Nội dung: %(note)s") % {"note": note})
+    if action == "result_issued":
+        lines.append(_("Kết quả điện tử có chữ ký số của cơ quan đã được phát hành; mã QR trên văn bản "
+                       "dẫn tới trang xác minh kết quả."))
     lines += [
         "",
         _("Tra cứu tình trạng hồ sơ tại %(url)s") % {"url": settings.TINHSO_PUBLIC_URL},

@@ -12,13 +12,20 @@ its Merkle inclusion proved, against a signed checkpoint when one covers it), an
 PDF the visitor holds, byte for byte. It never returns the applicant's personal data.
 
 Key material: ``TINHSO_SIGNING_KEY_FILE`` / ``TINHSO_SIGNING_CERT_FILE`` (PEM, passphrase in
-``TINHSO_SIGNING_KEY_PASSPHRASE``). Without them, in debug runs and tests only, a self-signed
-demo certificate is generated once under ``DATA_DIR/signing/`` and reused.
+``TINHSO_SIGNING_KEY_PASSPHRASE``). Without them, only when ``TINHSO_SIGNING_DEMO`` is on (the
+default in debug runs; on in the test settings), a self-signed demo certificate is generated
+once under ``DATA_DIR/signing/`` and reused. Verification trusts the current certificate and
+the PEM files in ``TINHSO_SIGNING_TRUSTED_CERTS`` (earlier certificates, after a rotation).
+
+The stamp embeds the TrueType font ``TINHSO_STAMP_FONT`` (a subset), so the agency's name and
+the texts keep their Vietnamese diacritics; without a usable font it falls back to a built-in
+PDF font and plain ASCII.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
@@ -27,7 +34,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import filetype
 from django.conf import settings
@@ -49,6 +56,7 @@ from tinhso.org.roles import Perm
 
 from .files import check_dossier_visible, clean_filename, max_upload_mb, store_new_file
 from .models import Dossier, DossierEvent, DossierFile, DossierState, FileKind
+from .notify import dossier_notify
 
 if TYPE_CHECKING:
     from asn1crypto import x509 as asn1_x509
@@ -64,13 +72,17 @@ DEMO_COMMON_NAME = "Tỉnh số – chứng thư thử nghiệm"
 DEMO_YEARS = 5
 # Where the visible signature sits on the last page: x, y from the lower left, width, height (pt).
 STAMP_BOX = (36, 36, 400, 110)
+STAMP_FONT_SIZE = 9
+# What the stamp may need: Basic Latin and Latin-1/Extended (names), combining marks and the
+# Vietnamese block, dashes and quotes, the đồng sign.
+STAMP_FONT_CODEPOINTS = [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x300, 0x324), *range(0x1EA0, 0x1EFA),
+                         *range(0x2010, 0x2028), 0x20AB]
 
 
 # --- key material ----------------------------------------------------------------------------
 
 def _demo_allowed() -> bool:
-    return bool(settings.DEBUG or getattr(settings, "TINHSO_SIGNING_DEMO", False)
-                or os.environ.get("PYTEST_CURRENT_TEST"))
+    return bool(settings.TINHSO_SIGNING_DEMO)
 
 
 def demo_material_paths() -> tuple[Path, Path]:
@@ -132,7 +144,10 @@ def signing_material() -> tuple[Path, Path, bytes | None]:
         return Path(key_file), Path(cert_file), passphrase.encode() if passphrase else None
     if not _demo_allowed():
         raise ImproperlyConfigured(
-            "TINHSO_SIGNING_KEY_FILE and TINHSO_SIGNING_CERT_FILE must be set when DEBUG is off.")
+            "Result signing needs the agency's key and certificate: set TINHSO_SIGNING_KEY_FILE and "
+            "TINHSO_SIGNING_CERT_FILE (PEM files; TINHSO_SIGNING_KEY_PASSPHRASE if the key is encrypted), "
+            "or set TINHSO_SIGNING_DEMO=1 to sign with a generated self-signed demo certificate "
+            "(development only).")
     key_path, cert_path = _demo_material()
     return key_path, cert_path, None
 
@@ -148,16 +163,32 @@ def _signer() -> SimpleSigner:
 
 
 def trust_root() -> asn1_x509.Certificate:
+    """The certificate results are signed with now."""
     from pyhanko.keys import load_cert_from_pemder
 
     _key_path, cert_path, _passphrase = signing_material()
     return load_cert_from_pemder(str(cert_path))
 
 
+def trust_roots() -> list[asn1_x509.Certificate]:
+    """Every certificate a result may be signed with: the current one and, from
+    ``TINHSO_SIGNING_TRUSTED_CERTS``, earlier ones (a PEM file may hold several)."""
+    from pyhanko.keys import load_certs_from_pemder
+
+    roots = [trust_root()]
+    for path in settings.TINHSO_SIGNING_TRUSTED_CERTS:
+        try:
+            roots.extend(load_certs_from_pemder([str(path)]))
+        except Exception as error:
+            raise ImproperlyConfigured(
+                f"TINHSO_SIGNING_TRUSTED_CERTS: cannot read a PEM/DER certificate from {path} ({error}).") from error
+    return roots
+
+
 # --- PDF checks ------------------------------------------------------------------------------
 
 def _ascii(text: str) -> str:
-    """The stamp's built-in PDF font has no Vietnamese glyphs: "Sở Tư pháp" → "So Tu phap"."""
+    """The built-in PDF font has no Vietnamese glyphs: "Sở Tư pháp" → "So Tu phap"."""
     text = text.replace("đ", "d").replace("Đ", "D").replace("–", "-").replace("—", "-")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).encode("ascii", "ignore").decode()
@@ -191,12 +222,82 @@ def verification_url(token: str) -> str:
     return settings.TINHSO_PUBLIC_URL + reverse("verify:result", args=[token])
 
 
+# --- signing ---------------------------------------------------------------------------------
+
+def stamp_font_path() -> Path | None:
+    """The stamp's TrueType/OpenType font, or ``None`` (then a built-in font and ASCII text)."""
+    configured = settings.TINHSO_STAMP_FONT
+    if not configured:
+        return None
+    path = Path(configured)
+    if not path.is_file():
+        logger.warning("TINHSO_STAMP_FONT %s is not a file: the signature stamp is written without diacritics",
+                       path)
+        return None
+    return path
+
+
+@functools.lru_cache(maxsize=4)
+def _font_program(path: str, mtime_ns: int) -> bytes:
+    """The stamp font cut down to Latin and Vietnamese, rescaled to 1000 units per em.
+
+    pyHanko 0.38 writes the embedded font's glyph widths in the font's own units, where PDF
+    expects thousandths of an em: a 2048-unit TrueType font (DejaVu, Liberation) would come out
+    with every letter spaced twice too wide. Done once per font file and process (about 1 s).
+    """
+    from fontTools import subset, ttLib
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    font = ttLib.TTFont(path)
+    options = subset.Options()
+    options.hinting = False  # instructions are not rescaled; a PDF reader does not need them
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=STAMP_FONT_CODEPOINTS)
+    subsetter.subset(font)
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _font_engine_factory(font: Path, size: int) -> Any:
+    from pyhanko.pdf_utils.font.api import FontEngineFactory
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+
+    program = _font_program(str(font), font.stat().st_mtime_ns)
+
+    class StampFont(FontEngineFactory):
+        def create_font_engine(self, writer: Any, obj_stream: Any = None) -> GlyphAccumulator:
+            if obj_stream is None and writer.stream_xrefs:
+                obj_stream = writer.prepare_object_stream()
+            return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(program), font_size=size,
+                                    bcp47_lang_code="vi", obj_stream=obj_stream)
+
+    return StampFont()
+
+
+def _stamp_style(font: Path | None, template: str) -> Any:
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.stamp import QRStampStyle
+
+    if font is None:
+        return QRStampStyle(stamp_text=template, border_width=1)
+    size = STAMP_FONT_SIZE
+    return QRStampStyle(
+        stamp_text=template, border_width=1,
+        text_box_style=TextBoxStyle(font=_font_engine_factory(font, size), font_size=size, leading=size + 2),
+    )
+
+
 def _sign(pdf: bytes, *, url: str, code: str, agency: str) -> bytes:
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.generic import pdf_name, pdf_string
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
-    from pyhanko.stamp import QRStampStyle
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     last = int(writer.root["/Pages"]["/Count"]) - 1
@@ -214,15 +315,16 @@ def _sign(pdf: bytes, *, url: str, code: str, agency: str) -> bytes:
         }),
     })
     writer.register_annotation(page_ref, writer.add_object(link))
+    font = stamp_font_path()
+    # Without an embedded font the built-in one has no Vietnamese glyphs: plain ASCII then.
+    plain = (lambda text: text) if font is not None else _ascii
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
-        reason=_ascii(_("Kết quả giải quyết thủ tục hành chính")), location="Viet Nam",
+        reason=_("Kết quả giải quyết thủ tục hành chính"), location=_("Việt Nam"),
     )
-    style = QRStampStyle(
-        stamp_text="Ma ho so: %(code)s\nCo quan: %(agency)s\nKy so: %(when)s\nQuet ma QR hoac truy cap:\n"
-                   "%(url_base)s\n%(url_token)s",
-        border_width=1,
-    )
+    template = _("Mã hồ sơ: %(code)s\nCơ quan: %(agency)s\nKý số: %(when)s\nQuét mã QR hoặc truy cập:\n"
+                 "%(url_base)s\n%(url_token)s")
+    style = _stamp_style(font, plain(template))
     signer = signers.PdfSigner(
         meta, signer=_signer(), stamp_style=style,
         new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=last, box=box),
@@ -231,7 +333,7 @@ def _sign(pdf: bytes, *, url: str, code: str, agency: str) -> bytes:
     # The address on two lines, so the text stays legible in the stamp.
     cut = url.rstrip("/").rindex("/") + 1
     out = signer.sign_pdf(writer, appearance_text_params={
-        "url": url, "url_base": url[:cut], "url_token": url[cut:], "code": _ascii(code), "agency": _ascii(agency),
+        "url": url, "url_base": url[:cut], "url_token": url[cut:], "code": plain(code), "agency": plain(agency),
         "when": when,
     })
     return out.getvalue()
@@ -271,10 +373,14 @@ def dossier_result_issue(*, actor: Person, dossier: Dossier, pdf: bytes, filenam
     )
 
     def record() -> None:
+        # Not services._record: the ledger entry is about the signed file (its digest), which
+        # result_verify looks up; the event and the applicant's notification are the same.
+        now = timezone.now()
         DossierEvent.objects.create(
             dossier=dossier, action="result_issued", from_state=dossier.state, to_state=dossier.state, actor=actor,
-            agency=dossier.handling_agency, note=_("Phát hành kết quả điện tử có chữ ký số."), at=timezone.now(),
+            agency=dossier.handling_agency, note=_("Phát hành kết quả điện tử có chữ ký số."), at=now,
         )
+        dossier_notify(dossier, "result_issued", actor=actor, at=now)
         ledger_append(actor=actor, action=RESULT_ACTION, obj=row, payload={
             "code": dossier.code, "file": row.pk, "sha256": digest, "kind": row.kind,
             "procedure": dossier.procedure.code, "handling_agency": dossier.handling_agency_id,
@@ -322,12 +428,13 @@ def _signature(data: bytes) -> tuple[bool, str]:
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
+    roots = trust_roots()  # outside the try: a configuration error is raised, not a "forged" verdict
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = [sig for sig in reader.embedded_signatures if sig.field_name == SIGNATURE_FIELD]
         if len(signatures) != 1:
             return False, ""
-        context = ValidationContext(trust_roots=[trust_root()], allow_fetching=False)
+        context = ValidationContext(trust_roots=roots, allow_fetching=False)
         status = validate_pdf_signature(signatures[0], context)
     except Exception:
         logger.info("Result signature could not be validated", exc_info=True)

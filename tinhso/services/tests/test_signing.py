@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
-import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -20,7 +22,7 @@ from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.ledger.models import Entry
 from tinhso.ledger.services import checkpoint_sign
 from tinhso.services import signing
-from tinhso.services.models import DossierEvent, DossierFile, DossierState, FileKind
+from tinhso.services.models import DossierEvent, DossierFile, DossierState, FileKind, Notification
 
 from .conftest import GOOD_FORM
 from .test_files import EXE, make_dossier, make_pdf, stored_files
@@ -40,6 +42,7 @@ def media(settings: Any, tmp_path: Path, signing_data_dir: Path) -> Iterator[Pat
     settings.DATA_DIR = signing_data_dir
     settings.TINHSO_SIGNING_KEY_FILE = ""
     settings.TINHSO_SIGNING_CERT_FILE = ""
+    settings.TINHSO_SIGNING_TRUSTED_CERTS = []
     settings.TINHSO_PUBLIC_URL = "https://dichvucong.hungyen.gov.vn"
     return settings.MEDIA_ROOT
 
@@ -60,13 +63,54 @@ def replace_stored(row: DossierFile, data: bytes) -> None:
     assert default_storage.save(row.file.name, ContentFile(data)) == row.file.name
 
 
-# --- issue -------------------------------------------------------------------------------------
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    """The text a reader shows (poppler's pdftotext, the signature's appearance included)."""
+    path = tmp_path / "extract.pdf"
+    path.write_bytes(data)
+    command = ["pdftotext", "-layout", str(path), "-"]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
 
-def test_issued_result_is_signed_with_a_qr_link_to_the_verification_page(svc: Any, media: Path) -> None:
+
+def signature_status(data: bytes, roots: list[Any] | None = None) -> Any:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
+
+    (signature,) = PdfFileReader(io.BytesIO(data)).embedded_signatures
+    return validate_pdf_signature(
+        signature, ValidationContext(trust_roots=roots or [signing.trust_root()], allow_fetching=False))
+
+
+def make_certificate(folder: Path, common_name: str, passphrase: bytes | None = None) -> tuple[Path, Path]:
+    """A self-signed EC signing certificate and its key, as PEM files in ``folder``."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    folder.mkdir(parents=True, exist_ok=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+            .sign(key, hashes.SHA256()))
+    encryption = (serialization.BestAvailableEncryption(passphrase) if passphrase
+                  else serialization.NoEncryption())
+    key_path, cert_path = folder / "key.pem", folder / "cert.pem"
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return key_path, cert_path
+
+
+# --- issue -------------------------------------------------------------------------------------
+
+def test_issued_result_is_signed_with_a_qr_link_to_the_verification_page(svc: Any, media: Path,
+                                                                          tmp_path: Path) -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     dossier = make_dossier(svc, DossierState.APPROVED)
     row = issue(svc, dossier)
@@ -80,14 +124,15 @@ def test_issued_result_is_signed_with_a_qr_link_to_the_verification_page(svc: An
 
     reader = PdfFileReader(io.BytesIO(data))
     (signature,) = reader.embedded_signatures
-    status = validate_pdf_signature(
-        signature, ValidationContext(trust_roots=[signing.trust_root()], allow_fetching=False))
+    status = signature_status(data)
     assert status.bottom_line
     assert status.intact
     assert status.valid
     assert status.trusted
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     assert "Tỉnh số – chứng thư thử nghiệm" in status.signing_cert.subject.human_friendly
+    assert signature.sig_object["/Reason"] == "Kết quả giải quyết thủ tục hành chính"
+    assert signature.sig_object["/Location"] == "Việt Nam"
 
     url = f"https://dichvucong.hungyen.gov.vn/xac-minh/{row.verification_token}/"
     assert signing.verification_url(row.verification_token) == url
@@ -96,9 +141,16 @@ def test_issued_result_is_signed_with_a_qr_link_to_the_verification_page(svc: An
     widget = next(annot for annot in annots if annot.get("/FT") == "/Sig")
     appearance = widget["/AP"]["/N"].get_object()
     assert "/QR" in appearance["/Resources"]["/XObject"]  # the QR code is drawn in the signature
-    text = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), appearance.data.decode("latin-1"))
-    assert dossier.code in text
-    assert "So Tu phap" in text
+    # The stamp's font is embedded (a subset of DejaVu Sans), so the text keeps its diacritics.
+    (font,) = appearance["/Resources"]["/Font"].values()
+    descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+    assert "DejaVuSans" in str(descriptor["/FontName"])
+    assert "/FontFile2" in descriptor
+    text = pdf_text(data, tmp_path)
+    assert f"Mã hồ sơ: {dossier.code}" in text
+    assert "Cơ quan: Sở Tư pháp tỉnh Hưng Yên" in text
+    assert f"Cơ quan: {svc.stp.name}" in text
+    assert "Quét mã QR hoặc truy cập:" in text
     assert "https://dichvucong.hungyen.gov.vn/xac-minh/" in text
     assert f"{row.verification_token}/" in text
     links = [annot["/A"]["/URI"] for annot in annots if annot.get("/Subtype") == "/Link"]
@@ -110,6 +162,42 @@ def test_issued_result_is_signed_with_a_qr_link_to_the_verification_page(svc: An
     assert entry.payload.data["code"] == dossier.code
     assert "Nguyễn Văn An" not in entry.payload.canonical_json
     assert DossierEvent.objects.filter(dossier=dossier, action="result_issued").count() == 1
+
+
+def test_issuing_notifies_the_applicant(svc: Any, media: Path, django_capture_on_commit_callbacks: Any) -> None:
+    dossier = make_dossier(svc, DossierState.APPROVED, applicant_email="an.nguyen@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        issue(svc, dossier)
+    (row,) = Notification.objects.filter(dossier=dossier)
+    assert (row.channel, row.recipient, row.state) == ("email", "an.nguyen@example.vn", "sent")
+    (message,) = mail.outbox
+    assert message.to == ["an.nguyen@example.vn"]
+    assert message.subject == f"[Tỉnh số] Hồ sơ {dossier.code}: Đã có kết quả"
+    assert f"Cơ quan đang xử lý: {svc.stp.name}" in message.body
+    assert f"Cán bộ thực hiện: {svc.approver.get_full_name()}" in message.body
+    assert "Kết quả điện tử có chữ ký số" in message.body
+    assert GOOD_FORM["personal_id"] not in message.body
+
+
+def test_a_refused_issue_notifies_nobody(svc: Any, media: Path) -> None:
+    dossier = make_dossier(svc, DossierState.APPROVED, applicant_email="an.nguyen@example.vn")
+    issue(svc, dossier)
+    with pytest.raises(Conflict):
+        issue(svc, dossier)
+    assert Notification.objects.filter(dossier=dossier).count() == 1
+
+
+@pytest.mark.parametrize("font", ["", "/khong-co/phong-chu.ttf"])
+def test_without_a_usable_font_the_stamp_falls_back_to_plain_ascii(svc: Any, settings: Any, media: Path,
+                                                                    tmp_path: Path, font: str) -> None:
+    settings.TINHSO_STAMP_FONT = font
+    row = issue(svc)
+    data = stored(row)
+    text = pdf_text(data, tmp_path)
+    assert "Co quan: So Tu phap tinh Hung Yen" in text
+    assert f"Ma ho so: {row.dossier.code}" in text
+    assert signature_status(data).bottom_line
+    assert signing.result_verify(row.verification_token).valid
 
 
 def test_result_only_in_state_approved(svc: Any, media: Path) -> None:
@@ -218,41 +306,86 @@ def test_demo_certificate_is_generated_once_and_reused(svc: Any, media: Path, si
     assert cert.read_bytes() == before
 
 
-def test_no_demo_certificate_in_production(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings.DEBUG = False
-    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
-    with pytest.raises(ImproperlyConfigured):
+@pytest.mark.parametrize("debug", [False, True])
+def test_no_demo_certificate_unless_the_setting_allows_it(settings: Any, debug: bool) -> None:
+    settings.DEBUG = debug  # the setting decides (its default is DEBUG), not DEBUG nor a test runner
+    settings.TINHSO_SIGNING_DEMO = False
+    with pytest.raises(ImproperlyConfigured) as caught:
         signing.signing_material()
+    for name in ("TINHSO_SIGNING_KEY_FILE", "TINHSO_SIGNING_CERT_FILE", "TINHSO_SIGNING_DEMO"):
+        assert name in str(caught.value)
+
+
+def test_demo_setting_alone_allows_the_demo_certificate(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings.DEBUG = False
+    settings.TINHSO_SIGNING_DEMO = True
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
+    key, cert, _passphrase = signing.signing_material()
+    assert (key, cert) == signing.demo_material_paths()
+
+
+def test_issuing_without_key_material_leaves_nothing_behind(svc: Any, settings: Any, media: Path) -> None:
+    settings.TINHSO_SIGNING_DEMO = False
+    dossier = make_dossier(svc, DossierState.APPROVED, applicant_email="an.nguyen@example.vn")
+    entries = Entry.objects.count()
+    with pytest.raises(ImproperlyConfigured):
+        issue(svc, dossier)
+    assert DossierFile.objects.count() == 0
+    assert Entry.objects.count() == entries
+    assert not DossierEvent.objects.filter(dossier=dossier, action="result_issued").exists()
+    assert not Notification.objects.filter(dossier=dossier).exists()
+    assert stored_files(media) == []
 
 
 def test_configured_certificate_with_passphrase_signs_and_verifies(svc: Any, settings: Any, tmp_path: Path,
                                                                    media: Path) -> None:
-    import datetime as dt
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Sở Tư pháp tỉnh Hưng Yên")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=30))
-            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-            .sign(key, hashes.SHA256()))
-    (tmp_path / "key.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(b"mat-khau")))
-    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    settings.TINHSO_SIGNING_KEY_FILE = str(tmp_path / "key.pem")
-    settings.TINHSO_SIGNING_CERT_FILE = str(tmp_path / "cert.pem")
+    key, cert = make_certificate(tmp_path, "Sở Tư pháp tỉnh Hưng Yên", passphrase=b"mat-khau")
+    settings.TINHSO_SIGNING_KEY_FILE = str(key)
+    settings.TINHSO_SIGNING_CERT_FILE = str(cert)
     settings.TINHSO_SIGNING_KEY_PASSPHRASE = "mat-khau"
     row = issue(svc)
     result = signing.result_verify(row.verification_token)
     assert result.valid
     assert "Sở Tư pháp tỉnh Hưng Yên" in result.signer_subject
+
+
+def test_results_signed_before_a_rotation_verify_while_the_old_certificate_is_trusted(
+        svc: Any, settings: Any, tmp_path: Path, media: Path) -> None:
+    old_key, old_cert = make_certificate(tmp_path / "2025", "Sở Tư pháp – chứng thư 2025")
+    new_key, new_cert = make_certificate(tmp_path / "2026", "Sở Tư pháp – chứng thư 2026")
+    settings.TINHSO_SIGNING_KEY_FILE, settings.TINHSO_SIGNING_CERT_FILE = str(old_key), str(old_cert)
+    before = issue(svc)
+    assert signing.result_verify(before.verification_token).valid
+
+    # Rotation: the new certificate signs from now on.
+    settings.TINHSO_SIGNING_KEY_FILE, settings.TINHSO_SIGNING_CERT_FILE = str(new_key), str(new_cert)
+    after = issue(svc)
+    settings.TINHSO_SIGNING_TRUSTED_CERTS = []
+    untrusted = signing.result_verify(before.verification_token)
+    assert untrusted.signature_valid is False
+    assert untrusted.unmodified
+    assert untrusted.ledger_match
+    assert not untrusted.valid
+    assert signing.result_verify(after.verification_token).valid
+
+    settings.TINHSO_SIGNING_TRUSTED_CERTS = [str(old_cert)]
+    trusted = signing.result_verify(before.verification_token)
+    assert trusted.valid
+    assert "chứng thư 2025" in trusted.signer_subject
+    assert "chứng thư 2026" in signing.result_verify(after.verification_token).signer_subject
+    assert len(signing.trust_roots()) == 2
+
+
+def test_an_unreadable_trusted_certificate_is_a_configuration_error(svc: Any, settings: Any, tmp_path: Path,
+                                                                     media: Path) -> None:
+    row = issue(svc)
+    (tmp_path / "hong.pem").write_text("not a certificate")
+    for path in (tmp_path / "khong-co.pem", tmp_path / "hong.pem"):
+        settings.TINHSO_SIGNING_TRUSTED_CERTS = [str(path)]
+        with pytest.raises(ImproperlyConfigured) as caught:
+            signing.result_verify(row.verification_token)
+        assert "TINHSO_SIGNING_TRUSTED_CERTS" in str(caught.value)
+        assert str(path) in str(caught.value)
 
 
 # --- the public page -----------------------------------------------------------------------------
