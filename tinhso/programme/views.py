@@ -12,25 +12,23 @@ import datetime as dt
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet, prefetch_related_objects
-from django.forms import Form
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
+from tinhso.core import web
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
+from tinhso.core.web import View, form_error, is_htmx, person_of
 from tinhso.org.access import agencies_where
 from tinhso.org.models import Agency, Person
 from tinhso.org.roles import Perm
@@ -87,7 +85,6 @@ from .selectors import (
     task_list,
 )
 
-View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 AnyReport = TaskReport | TargetReport
 
 # --- plumbing ---------------------------------------------------------------------------------
@@ -96,32 +93,7 @@ AnyReport = TaskReport | TargetReport
 def page(*methods: str) -> Callable[[View], View]:
     """Login required, only ``methods``, and a :class:`DomainError` escaping the view rendered as
     a Vietnamese message with its status (a fragment for HTMX, a page otherwise)."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            try:
-                return view(request, *args, **kwargs)
-            except DomainError as exc:
-                template = "programme/_error.html" if _is_htmx(request) else "programme/error.html"
-                return render(request, template, {"message": exc.message}, status=exc.status_code)
-
-        return cast(View, login_required(require_http_methods(list(methods))(wrapper)))
-
-    return decorate
-
-
-def _person(request: HttpRequest) -> Person:
-    return cast(Person, request.user)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
-
-
-def _form_error(form: Form, exc: DomainError) -> None:
-    """Put a service's error on the field it names, or on the form as a whole."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return web.page(*methods, template="programme/error.html", fragment="programme/_error.html")
 
 
 def _percent(part: int, whole: int) -> int:
@@ -163,7 +135,7 @@ def _state_badge(state: str) -> Badge:
 
 @page("GET")
 def index(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     programmes = list(programmes_visible(person).select_related("owner"))
     can_import = agencies_where(person, Perm.PROGRAMME_MANAGE).exists()
     return render(request, "programme/index.html", {"programmes": programmes, "can_import": can_import})
@@ -199,7 +171,7 @@ class PillarBar:
 
 @page("GET")
 def overview(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme, scope = access_programme(_person(request), programme_id)
+    programme, scope = access_programme(person_of(request), programme_id)
     rounds = _rounds_of(programme)
     round_ = _chosen_round(rounds, request.GET.get("ky"))
     progress = programme_progress(programme=programme, round_=round_, scope=scope)
@@ -237,7 +209,7 @@ class TaskLine:
 
 @page("GET")
 def task_list_page(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme, scope = access_programme(_person(request), programme_id)
+    programme, scope = access_programme(person_of(request), programme_id)
     rounds = _rounds_of(programme)
     round_ = rounds[-1] if rounds else None
     agencies = (tasks_visible(scope, programme).filter(lead_agency__isnull=False)
@@ -252,7 +224,7 @@ def task_list_page(request: HttpRequest, programme_id: int) -> HttpResponse:
     rows = task_list(scope=scope, programme=programme, round_=round_, **form.filters())
     context = {"programme": programme, "scope": scope, "nav": "tasks", "round": round_, "form": form,
                "lines": [TaskLine(row, _task_badge(row.outcome)) for row in rows]}
-    template = "programme/_task_results.html" if _is_htmx(request) else "programme/task_list.html"
+    template = "programme/_task_results.html" if is_htmx(request) else "programme/task_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -267,7 +239,7 @@ class TargetLine:
 
 @page("GET")
 def target_list_page(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme, scope = access_programme(_person(request), programme_id)
+    programme, scope = access_programme(person_of(request), programme_id)
     rounds = _rounds_of(programme)
     round_ = rounds[-1] if rounds else None
     progress = programme_progress(programme=programme, round_=round_, scope=scope)
@@ -305,15 +277,15 @@ def _history(reports: QuerySet[Any], scope: ProgrammeScope, reporter_id: int | N
 
 
 def _task_in(request: HttpRequest, programme_id: int, task_id: int) -> tuple[Programme, Task, ProgrammeScope]:
-    programme, _scope = access_programme(_person(request), programme_id)
-    task, scope = access_task(_person(request), task_id)
+    programme, _scope = access_programme(person_of(request), programme_id)
+    task, scope = access_task(person_of(request), task_id)
     _same_programme(task, programme, _("Không tìm thấy nhiệm vụ."))
     return programme, task, scope
 
 
 def _target_in(request: HttpRequest, programme_id: int, target_id: int) -> tuple[Programme, Target, ProgrammeScope]:
-    programme, _scope = access_programme(_person(request), programme_id)
-    target, scope = access_target(_person(request), target_id)
+    programme, _scope = access_programme(person_of(request), programme_id)
+    target, scope = access_target(person_of(request), target_id)
     _same_programme(target, programme, _("Không tìm thấy chỉ tiêu."))
     return programme, target, scope
 
@@ -348,9 +320,9 @@ def task_comment(request: HttpRequest, programme_id: int, task_id: int) -> HttpR
     if not form.is_valid():
         return _task_detail(request, programme, task, scope, form, status=400)
     try:
-        services.comment_add(actor=_person(request), scope=scope, task=task, text=form.cleaned_data["text"])
+        services.comment_add(actor=person_of(request), scope=scope, task=task, text=form.cleaned_data["text"])
     except DomainError as exc:
-        _form_error(form, exc)
+        form_error(form, exc)
         return _task_detail(request, programme, task, scope, form, status=exc.status_code)
     messages.success(request, _("Đã gửi ý kiến."))
     return redirect(reverse("programme:task_detail", args=[programme.pk, task.pk]) + "#y-kien")
@@ -397,9 +369,9 @@ def target_comment(request: HttpRequest, programme_id: int, target_id: int) -> H
     if not form.is_valid():
         return _target_detail(request, programme, target, scope, form, status=400)
     try:
-        services.comment_add(actor=_person(request), scope=scope, target=target, text=form.cleaned_data["text"])
+        services.comment_add(actor=person_of(request), scope=scope, target=target, text=form.cleaned_data["text"])
     except DomainError as exc:
-        _form_error(form, exc)
+        form_error(form, exc)
         return _target_detail(request, programme, target, scope, form, status=exc.status_code)
     messages.success(request, _("Đã gửi ý kiến."))
     return redirect(reverse("programme:target_detail", args=[programme.pk, target.pk]) + "#y-kien")
@@ -432,15 +404,15 @@ def _report(person: Person, programme: Programme, kind: str, report_id: int) -> 
 
 @page("GET")
 def evidence_download(request: HttpRequest, programme_id: int, evidence_id: int) -> FileResponse:
-    programme, _scope = access_programme(_person(request), programme_id)
+    programme, _scope = access_programme(person_of(request), programme_id)
     evidence = Evidence.objects.filter(pk=evidence_id, round__programme=programme).first()
     if evidence is None:
         raise NotFound(_("Không tìm thấy minh chứng."), code="not_found")
     try:
         if evidence.task_report_id:
-            _report(_person(request), programme, "nhiem-vu", evidence.task_report_id)
+            _report(person_of(request), programme, "nhiem-vu", evidence.task_report_id)
         else:
-            _report(_person(request), programme, "chi-tieu", cast(int, evidence.target_report_id))
+            _report(person_of(request), programme, "chi-tieu", cast(int, evidence.target_report_id))
     except NotFound:
         raise NotFound(_("Không tìm thấy minh chứng."), code="not_found") from None
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
@@ -523,7 +495,7 @@ def _inbox(request: HttpRequest, programme: Programme, scope: ProgrammeScope, *,
 
 @page("GET")
 def inbox(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme, scope = access_programme(_person(request), programme_id)
+    programme, scope = access_programme(person_of(request), programme_id)
     return _inbox(request, programme, scope)
 
 
@@ -531,7 +503,7 @@ def inbox(request: HttpRequest, programme_id: int) -> HttpResponse:
 def report_save(request: HttpRequest, programme_id: int, kind: str, report_id: int) -> HttpResponse:
     """Save a report as a draft, with an evidence file if one is attached, and send it when the
     "Gửi báo cáo" button was pressed: all of it or nothing."""
-    person = _person(request)
+    person = person_of(request)
     programme, _viewer_scope = access_programme(person, programme_id)
     report, scope = _report(person, programme, kind, report_id)
     if isinstance(report, TaskReport):
@@ -558,7 +530,7 @@ def report_save(request: HttpRequest, programme_id: int, kind: str, report_id: i
             if form.submitting:
                 services.report_submit(actor=person, scope=scope, report=report)
     except DomainError as exc:
-        _form_error(form, exc)
+        form_error(form, exc)
         return _inbox(request, programme, scope, bound=form, error=exc.message, status=exc.status_code)
     messages.success(request, _("Đã gửi báo cáo.") if form.submitting else _("Đã lưu dự thảo."))
     return redirect(reverse("programme:inbox", args=[programme.pk]) + f"#bao-cao-{kind}-{report.pk}")
@@ -658,7 +630,7 @@ def _rounds(request: HttpRequest, programme: Programme, scope: ProgrammeScope, *
 
 @page("GET", "POST")
 def rounds(request: HttpRequest, programme_id: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     programme, scope = access_programme(person, programme_id)
     _read_all(scope)
     if request.method == "GET":
@@ -671,7 +643,7 @@ def rounds(request: HttpRequest, programme_id: int) -> HttpResponse:
                                      period=form.cleaned_data["period"], due_date=form.cleaned_data["due_date"],
                                      cutoff_date=form.cleaned_data["cutoff_date"])
     except DomainError as exc:
-        _form_error(form, exc)
+        form_error(form, exc)
         return _rounds(request, programme, scope, form=form, status=exc.status_code)
     messages.success(request, _("Đã mở kỳ báo cáo %(period)s.") % {"period": round_.period})
     return redirect("programme:rounds", programme.pk)
@@ -680,7 +652,7 @@ def rounds(request: HttpRequest, programme_id: int) -> HttpResponse:
 @page("GET")
 def round_dates(request: HttpRequest, programme_id: int) -> HttpResponse:
     """The default dates of the period being typed (HTMX fragment of the "open a round" form)."""
-    _programme, scope = access_programme(_person(request), programme_id)
+    _programme, scope = access_programme(person_of(request), programme_id)
     _read_all(scope)
     return render(request, "programme/_round_dates.html",
                   {"form": _round_form((request.GET.get("period") or "").strip().upper())})
@@ -695,7 +667,7 @@ def _round_of(programme: Programme, round_id: int) -> ReportingRound:
 
 @page("POST")
 def round_close(request: HttpRequest, programme_id: int, round_id: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     programme, scope = access_programme(person, programme_id)
     _read_all(scope)
     round_ = _round_of(programme, round_id)
@@ -710,7 +682,7 @@ def round_close(request: HttpRequest, programme_id: int, round_id: int) -> HttpR
 @page("POST")
 def report_review(request: HttpRequest, programme_id: int, kind: str, report_id: int, decision: str) -> HttpResponse:
     """Approve or return a report; answers with the report's card for HTMX, else the rounds page."""
-    person = _person(request)
+    person = person_of(request)
     programme, viewer_scope = access_programme(person, programme_id)
     report, scope = _report(person, programme, kind, report_id)
     form = ReturnForm(request.POST if decision == "tra-lai" else None)
@@ -724,14 +696,14 @@ def report_review(request: HttpRequest, programme_id: int, kind: str, report_id:
             done = _("Đã trả lại báo cáo để đơn vị bổ sung.")
     except DomainError as exc:
         if form.is_bound:
-            _form_error(form, exc)
-        if not _is_htmx(request):
+            form_error(form, exc)
+        if not is_htmx(request):
             return _rounds(request, programme, viewer_scope, error=exc.message, status=exc.status_code)
         report.refresh_from_db()
         item = _review_item(kind, report, form=form, error="" if form.has_error("comment") else exc.message)
         return render(request, "programme/_review_item.html", {"item": item, "programme": programme,
                                                                "scope": viewer_scope}, status=exc.status_code)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         messages.success(request, done)
         return redirect(reverse("programme:rounds", args=[programme.pk]) + "#cho-duyet")
     report.refresh_from_db()
@@ -753,7 +725,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def round_report_docx(request: HttpRequest, programme_id: int, round_id: int) -> HttpResponse:
     from .documents import round_report_docx as build
 
-    programme, scope = access_programme(_person(request), programme_id)
+    programme, scope = access_programme(person_of(request), programme_id)
     _read_all(scope)
     round_ = _round_of(programme, round_id)
     return _download(build(round_), f"bao-cao-chuyen-doi-so-{round_.period}.docx", DOCX)
@@ -763,7 +735,7 @@ def round_report_docx(request: HttpRequest, programme_id: int, round_id: int) ->
 def round_report_xlsx(request: HttpRequest, programme_id: int, round_id: int) -> HttpResponse:
     from .documents import round_report_xlsx as build
 
-    programme, scope = access_programme(_person(request), programme_id)
+    programme, scope = access_programme(person_of(request), programme_id)
     _read_all(scope)
     round_ = _round_of(programme, round_id)
     return _download(build(round_), f"bao-cao-chuyen-doi-so-{round_.period}.xlsx", XLSX)
@@ -828,7 +800,7 @@ def _import_page(request: HttpRequest, form: ImportForm, *, outcome: ImportOutco
 
 @page("GET", "POST")
 def import_page(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     _require_dx_office(person)
     managed = _managed(person)
     if request.method == "GET":
@@ -844,7 +816,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         outcome = programme_import(actor=person, filename=filename, data=data, programme=programme,
                                    dry_run=True)
     except DomainError as exc:
-        _form_error(form, exc)
+        form_error(form, exc)
         return _import_page(request, form, status=exc.status_code)
     texts = [unmatched.text for unmatched in outcome.unmatched_agencies]
     token = _stash(request, filename, data, programme, texts)
@@ -893,7 +865,7 @@ def _import_save(request: HttpRequest, person: Person, managed: QuerySet[Program
 def import_template(request: HttpRequest) -> HttpResponse:
     from .importing.template import build_template
 
-    person = _person(request)
+    person = person_of(request)
     _require_dx_office(person)
     names = [agency.name for agency in _mapping_agencies(person, None)]
     return _download(build_template(agencies=names), "mau-nhap-de-an.xlsx", XLSX)

@@ -18,28 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.core.errors import DomainError
 from tinhso.org.models import Agency
 
+from .eform import APPLICANT, BAD_CHOICE, EFORM_PREFIX, EFormMixin, text_field
 from .models import DocumentRequirement, DossierFile, Procedure
 
-EFORM_PREFIX = "tk_"  # e-form inputs: tk_<field name>
 FILE_PREFIX = "tep_"  # one upload per document requirement: tep_<requirement id>
 REUSE_PREFIX = "dung_lai_"  # or one of the citizen's earlier digitised files: dung_lai_<requirement id>
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,80}$")
 
-BAD_CHOICE = {"invalid_choice": _("Lựa chọn không hợp lệ."), "required": _("Vui lòng chọn một mục.")}
-REQUIRED = {"required": _("Vui lòng nhập thông tin này.")}
-
 
 def new_idempotency_key() -> str:
     return secrets.token_urlsafe(24)
-
-
-def _text(label: Any, *, required: bool = False, max_length: int | None = None, rows: int | None = None,
-          **attrs: Any) -> forms.CharField:
-    widget: forms.Widget = (forms.Textarea(attrs={"class": "form-control", "rows": rows, **attrs}) if rows
-                            else forms.TextInput(attrs={"class": "form-control", **attrs}))
-    messages = {**REQUIRED, "max_length": _("Tối đa %(limit_value)d ký tự (hiện có %(show_value)d).")}
-    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget,
-                           error_messages=messages)
 
 
 def mark_invalid(form: forms.Form) -> forms.Form:
@@ -53,82 +41,6 @@ def mark_invalid(form: forms.Form) -> forms.Form:
                 described.insert(0, f"{form[name].auto_id}_helptext")
             attrs["aria-describedby"] = " ".join(described)
     return form
-
-
-# --- the procedure's e-form --------------------------------------------------------------------
-
-# Phone keyboards and autofill per field type: digits for numbers, a phone pad for phones.
-_WIDGET_ATTRS: dict[str, dict[str, Any]] = {
-    "number": {"inputmode": "decimal", "autocomplete": "off"},
-    "email": {"type": "email", "inputmode": "email", "autocomplete": "email", "autocapitalize": "off",
-              "spellcheck": "false"},
-    "phone": {"type": "tel", "inputmode": "tel", "autocomplete": "tel", "maxlength": 10,
-              "placeholder": "0912345678"},
-    "personal_id": {"inputmode": "numeric", "autocomplete": "off", "maxlength": 12, "pattern": r"\d*"},
-    "date": {"type": "date"},
-    "text": {},
-}
-
-
-def eform_field(spec: Mapping[str, Any], initial: Any = None) -> forms.Field:
-    """One input for one entry of ``Procedure.form_fields``.
-
-    Never required for Django: the service checks required fields and formats, so that its
-    messages (the same as the desk's and the API's) are the ones the citizen reads.
-    """
-    kind = spec.get("type", "text")
-    label = spec.get("label") or spec["name"]
-    attrs: dict[str, Any] = {"class": "form-control"}
-    if spec.get("required"):
-        attrs["aria-required"] = "true"
-    if spec.get("max_length"):
-        attrs["maxlength"] = int(spec["max_length"])
-    widget: forms.Widget
-    if kind == "select":
-        choices = [("", _("— Chọn —"))] + [(str(option), str(option)) for option in spec.get("options", [])]
-        widget = forms.Select(attrs={"class": "form-select", **({"aria-required": "true"}
-                                                                if spec.get("required") else {})},
-                              choices=choices)
-    else:
-        widget = forms.TextInput(attrs={**attrs, **_WIDGET_ATTRS.get(kind, {})})
-    field = forms.CharField(label=label, required=False, widget=widget, initial=initial, strip=True)
-    field.eform_required = bool(spec.get("required"))  # type: ignore[attr-defined]
-    if kind == "personal_id":
-        field.help_text = _("12 chữ số, in trên căn cước.")
-    elif kind == "phone":
-        field.help_text = _("10 chữ số, bắt đầu bằng 0.")
-    return field
-
-
-class EFormMixin:
-    fields: dict[str, forms.Field]
-    cleaned_data: dict[str, Any]
-
-    def add_eform(self, procedure: Procedure, initial: Mapping[str, Any] | None = None) -> None:
-        self.eform_specs = [spec for spec in (procedure.form_fields or []) if isinstance(spec, dict)]
-        for spec in self.eform_specs:
-            self.fields[EFORM_PREFIX + spec["name"]] = eform_field(spec, (initial or {}).get(spec["name"]))
-
-    def eform_raw(self) -> dict[str, Any]:
-        """The e-form as typed (before any check), for the service to judge."""
-        data = getattr(self, "data", {})
-        return {spec["name"]: data.get(EFORM_PREFIX + spec["name"], "") for spec in self.eform_specs}
-
-    def eform_bound_fields(self) -> list[forms.BoundField]:
-        return [self[EFORM_PREFIX + spec["name"]] for spec in self.eform_specs]  # type: ignore[index]
-
-    def add_service_errors(self, exc: DomainError) -> None:
-        """Put a service's errors on the inputs they name, the rest on the form as a whole."""
-        errors = dict(exc.errors) or ({exc.field: exc.message} if exc.field else {})
-        attached = False
-        for name, message in errors.items():
-            key = name if name in self.fields else EFORM_PREFIX + name
-            if key in self.fields:
-                if message not in self.errors.get(key, []):  # type: ignore[attr-defined]
-                    self.add_error(key, message)  # type: ignore[attr-defined]
-                attached = True
-        if not attached:
-            self.add_error(None, exc.message)  # type: ignore[attr-defined]
 
 
 # --- submission ---------------------------------------------------------------------------------
@@ -146,9 +58,11 @@ class AgencyChoiceField(forms.ModelChoiceField):
 class SubmitForm(EFormMixin, forms.Form):
     """Nộp hồ sơ trực tuyến: the receiving agency, the e-form, and one file per component.
 
-    ``inspect`` (``files.inspect_upload`` when the files module is installed) judges each
-    upload from its content here, before anything is created.
+    ``inspect`` (``files.inspect_upload``) judges each upload from its content here, before
+    anything is created.
     """
+
+    eform_style = APPLICANT
 
     idempotency_key = forms.CharField(
         widget=forms.HiddenInput, max_length=80,
@@ -161,7 +75,7 @@ class SubmitForm(EFormMixin, forms.Form):
 
     def __init__(self, *args: Any, procedure: Procedure, agencies: QuerySet[Agency],
                  requirements: Iterable[DocumentRequirement] = (), reusable: Iterable[DossierFile] = (),
-                 with_files: bool = False, inspect: Any = None, components_required: bool = True,
+                 inspect: Any = None, components_required: bool = True,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.procedure = procedure
@@ -171,7 +85,7 @@ class SubmitForm(EFormMixin, forms.Form):
         if agencies.count() == 1:
             self.fields["agency"].initial = agencies.first()
         self.add_eform(procedure)
-        self.requirements = list(requirements) if with_files else []
+        self.requirements = list(requirements)
         reuse_choices = [(row.pk, _file_label(row)) for row in reusable]
         self.component_rows: list[dict[str, Any]] = []
         for requirement in self.requirements:
@@ -247,7 +161,7 @@ class SupplementForm(SubmitForm):
 
 
 class ReasonForm(forms.Form):
-    reason = _text(_("Lý do đề nghị dừng xử lý"), required=True, max_length=2000, rows=3)
+    reason = text_field(_("Lý do đề nghị dừng xử lý"), required=True, max_length=2000, rows=3)
 
 
 class RatingForm(forms.Form):
@@ -255,7 +169,7 @@ class RatingForm(forms.Form):
         label=_("Mức độ hài lòng"), coerce=int, choices=[], widget=forms.RadioSelect,
         error_messages={"required": _("Vui lòng chọn mức độ hài lòng."), "invalid_choice": _("Lựa chọn không hợp lệ.")},
     )
-    comment = _text(_("Góp ý (không bắt buộc)"), max_length=1000, rows=3)
+    comment = text_field(_("Góp ý (không bắt buộc)"), max_length=1000, rows=3)
 
     def __init__(self, *args: Any, labels: Mapping[int, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -264,7 +178,7 @@ class RatingForm(forms.Form):
 
 
 class LookupForm(forms.Form):
-    code = _text(_("Mã hồ sơ"), required=True, max_length=60, autocomplete="off", autocapitalize="characters",
+    code = text_field(_("Mã hồ sơ"), required=True, max_length=60, autocomplete="off", autocapitalize="characters",
                  spellcheck="false", placeholder="H31.01-260302-0001")
-    digits = _text(_("4 số cuối số điện thoại hoặc số định danh cá nhân"), required=True, max_length=4,
+    digits = text_field(_("4 số cuối số điện thoại hoặc số định danh cá nhân"), required=True, max_length=4,
                    inputmode="numeric", pattern=r"\d{4}", autocomplete="off")

@@ -4,7 +4,7 @@ own dossiers and answer what the agency asks, and the public lookup by code.
 Views parse input, call the services and render; every rule is the services'. A dossier is
 fetched through :func:`access.access_dossier` (the same 404 for a missing dossier and someone
 else's) and only its applicant may act on it here. Files, payments, ratings and printing are
-separate modules; the pages offer them when they are installed (:func:`_optional`).
+the sibling modules ``files``, ``payments``, ``feedback`` and ``printing``.
 
 Made for a phone on a slow link: plain forms that work without JavaScript, HTMX only where a
 partial answer saves a reload (the lookup).
@@ -13,21 +13,18 @@ partial answer saves a reload (the lookup).
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import wraps
-from types import ModuleType
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -35,12 +32,14 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from tinhso.core import web
 from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from tinhso.core.web import View, form_error, is_htmx, person_of
 from tinhso.org.access import can
 from tinhso.org.models import Agency, Person
 from tinhso.org.roles import Perm
 
-from . import services
+from . import feedback, files, payments, printing, services
 from .access import access_dossier
 from .citizen_forms import (
     LookupForm,
@@ -55,7 +54,6 @@ from .lookup import LookupResult, dossier_lookup, lookup_failed, lookup_limited
 from .models import Dossier, DossierEvent, DossierFile, DossierState, FileKind, OnlineLevel, Payment, Procedure, Rating
 from .selectors import dossier_flags, dossier_timeline
 
-View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 S = DossierState
 PAGE_SIZE = 20
 
@@ -64,52 +62,10 @@ _PAY_STATES = (services.OPEN_STATES | {S.APPROVED}) - {S.SUBMITTED}
 
 # --- plumbing ---------------------------------------------------------------------------------
 
-def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    return render(request, "services/citizen/error.html", {"message": message, "status": status}, status=status)
-
-
-def page(*methods: str, login: bool = True) -> Callable[[View], View]:
-    """Only ``methods`` (and login unless ``login=False``); a :class:`DomainError` escaping the
-    view is shown as its Vietnamese message with its status."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            try:
-                return view(request, *args, **kwargs)
-            except DomainError as exc:
-                return _error(request, exc.message, exc.status_code)
-
-        wrapped = require_http_methods(list(methods))(wrapper)
-        return cast(View, login_required(wrapped) if login else wrapped)
-
-    return decorate
-
-
-def _person(request: HttpRequest) -> Person:
-    return cast(Person, request.user)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
-
-
-def _optional(name: str) -> ModuleType | None:
-    """A sibling module built separately (files, payments, feedback, printing), if installed."""
-    full = f"{__package__}.{name}"
-    try:
-        return importlib.import_module(full)
-    except ModuleNotFoundError as exc:
-        if exc.name == full:
-            return None
-        raise
-
-
-def _url(name: str, *args: Any, **kwargs: Any) -> str | None:
-    try:
-        return reverse(name, args=args or None, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return None
+def page(*methods: str) -> Callable[[View], View]:
+    """Login required, only ``methods``; a :class:`DomainError` escaping the view is shown as
+    its Vietnamese message with its status."""
+    return web.page(*methods, template="services/citizen/error.html")
 
 
 def _own_dossier(request: HttpRequest, dossier_id: int) -> Dossier:
@@ -118,23 +74,29 @@ def _own_dossier(request: HttpRequest, dossier_id: int) -> Dossier:
     return Dossier.objects.select_related("procedure", "agency", "handling_agency").get(pk=dossier.pk)
 
 
-def _applicant_only(request: HttpRequest, dossier: Dossier) -> None:
+def _applicant_dossier(request: HttpRequest, dossier_id: int) -> Dossier:
+    """The dossier for what only its applicant may do (403 for others who may see it)."""
+    dossier = _own_dossier(request, dossier_id)
     if dossier.applicant_id is None or dossier.applicant_id != request.user.pk:
         raise NotAllowed(_("Chỉ người nộp hồ sơ được thực hiện thao tác này."), code="not_applicant")
+    return dossier
 
 
-def _delete_stored(rows: list[DossierFile]) -> None:
-    """Files written during a transaction that was rolled back (reused ones share a source's
-    stored file and are left alone)."""
-    for row in rows:
-        if row.reused_from_id is None and row.file.name:
-            row.file.storage.delete(row.file.name)
+@contextmanager
+def _storing() -> Iterator[list[DossierFile]]:
+    """Collects the files stored inside the block; if the block fails (its transaction rolled
+    back), deletes them again (reused ones share a source's stored file and are left alone)."""
+    stored: list[DossierFile] = []
+    try:
+        yield stored
+    except BaseException:
+        for row in stored:
+            if row.reused_from_id is None and row.file.name:
+                row.file.storage.delete(row.file.name)
+        raise
 
 
-def _attach(files: ModuleType | None, person: Person, dossier: Dossier, form: SubmitForm,
-            stored: list[DossierFile]) -> None:
-    if files is None:
-        return
+def _attach(person: Person, dossier: Dossier, form: SubmitForm, stored: list[DossierFile]) -> None:
     for requirement, upload, reuse in form.attachments():
         if reuse:
             stored.append(files.dossier_file_reuse(actor=person, dossier=dossier, source_id=reuse,
@@ -146,14 +108,12 @@ def _attach(files: ModuleType | None, person: Person, dossier: Dossier, form: Su
 
 # --- filing a dossier online ------------------------------------------------------------------
 
-def _submit_form(request: HttpRequest, procedure: Procedure, files: ModuleType | None,
-                 data: Any = None) -> SubmitForm:
+def _submit_form(request: HttpRequest, procedure: Procedure, data: Any = None) -> SubmitForm:
     agencies = Agency.objects.active().filter(procedures=procedure).order_by("name")
     return SubmitForm(
         data, request.FILES if data is not None else None, procedure=procedure, agencies=agencies,
-        requirements=procedure.documents.all(), with_files=files is not None,
-        reusable=files.reusable_files(request.user) if files is not None else (),
-        inspect=getattr(files, "inspect_upload", None), initial={"idempotency_key": new_idempotency_key()},
+        requirements=procedure.documents.all(), reusable=files.reusable_files(request.user),
+        inspect=files.inspect_upload, initial={"idempotency_key": new_idempotency_key()},
     )
 
 
@@ -165,7 +125,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     procedure = Procedure.objects.filter(code=code, active=True).first()
     if procedure is None:
         raise NotFound(_("Không tìm thấy thủ tục có mã “%(code)s”.") % {"code": code})
-    person = _person(request)
+    person = person_of(request)
     if not can(person, Perm.DOSSIER_SUBMIT):
         raise NotAllowed(_("Chỉ tài khoản công dân, tổ chức được nộp hồ sơ trực tuyến."), code="forbidden")
     context: dict[str, Any] = {"procedure": procedure, "nav": "submit"}
@@ -173,34 +133,28 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         context["not_online"] = True
         return render(request, "services/citizen/submit.html", context,
                       status=400 if request.method == "POST" else 200)
-    files = _optional("files")
     if request.method == "GET":
-        context["form"] = _submit_form(request, procedure, files)
+        context["form"] = _submit_form(request, procedure)
         return render(request, "services/citizen/submit.html", context)
 
     key = request.POST.get("idempotency_key", "").strip()
     done = Dossier.objects.filter(idempotency_key=key, applicant=person).first() if key else None
     if done is not None:  # the same form sent again: nothing new, back to what it created
         return redirect("citizen:dossier", dossier_id=done.pk)
-    form = _submit_form(request, procedure, files, data=request.POST)
+    form = _submit_form(request, procedure, data=request.POST)
     status = 400
     if form.is_valid():
-        stored: list[DossierFile] = []
         try:
-            with transaction.atomic():
+            with _storing() as stored, transaction.atomic():
                 dossier = services.dossier_submit_online(
                     applicant=person, procedure=procedure, agency=form.cleaned_data["agency"],
                     form_data=form.eform_raw(), idempotency_key=form.cleaned_data["idempotency_key"],
                 )
                 if not dossier.files.exists():  # a concurrent retry of this form already attached them
-                    _attach(files, person, dossier, form, stored)
+                    _attach(person, dossier, form, stored)
         except DomainError as exc:
-            _delete_stored(stored)
             form.add_service_errors(exc)
             status = exc.status_code
-        except BaseException:
-            _delete_stored(stored)
-            raise
         else:
             messages.success(request, _("Đã nộp hồ sơ %(code)s. Bộ phận một cửa sẽ kiểm tra và tiếp nhận.")
                              % {"code": dossier.code})
@@ -223,14 +177,14 @@ class DossierRow:
     todo: list[tuple[str, Any]] = field(default_factory=list)  # (url, what is expected of the applicant)
 
 
-def _expected(dossier: Dossier, *, paid: bool, rated: bool, payments: bool, feedback: bool) -> list[tuple[str, Any]]:
+def _expected(dossier: Dossier, *, paid: bool, rated: bool) -> list[tuple[str, Any]]:
     url = reverse("citizen:dossier", args=[dossier.pk])
     todo: list[tuple[str, Any]] = []
     if dossier.state == S.SUPPLEMENT_REQUESTED:
         todo.append((reverse("citizen:supplement", args=[dossier.pk]), _lazy("Cần bổ sung hồ sơ")))
-    if payments and dossier.fee_vnd and not paid and dossier.state in _PAY_STATES:
+    if dossier.fee_vnd and not paid and dossier.state in _PAY_STATES:
         todo.append((url + "#thanh-toan", _lazy("Cần nộp phí, lệ phí")))
-    if feedback and dossier.state == S.RESULT_RETURNED and not rated:
+    if dossier.state == S.RESULT_RETURNED and not rated:
         todo.append((reverse("citizen:rate", args=[dossier.pk]), _lazy("Mời đánh giá mức độ hài lòng")))
     return todo
 
@@ -244,9 +198,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
                 .order_by("-created_at", "-pk"))
     page_obj = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("trang"))
     now = timezone.now()
-    has_payments, has_feedback = _optional("payments") is not None, _optional("feedback") is not None
-    rows = [DossierRow(d, dossier_flags(d, now)["overdue"],
-                       _expected(d, paid=d.paid, rated=d.rated, payments=has_payments, feedback=has_feedback))
+    rows = [DossierRow(d, dossier_flags(d, now)["overdue"], _expected(d, paid=d.paid, rated=d.rated))
             for d in page_obj.object_list]
     return render(request, "services/citizen/my_dossiers.html", {"nav": "mine", "page": page_obj, "rows": rows})
 
@@ -268,15 +220,6 @@ _EVENT_LABELS = {
 _PUBLIC_NOTES = frozenset({
     "request_supplement", "refuse", "apologise", "stop", "cancel", "pay", "supplement", "forward", "transfer",
 })
-_FORM_LABELS = {
-    "receipt": _lazy("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
-    "supplement_request": _lazy("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
-    "refusal": _lazy("Phiếu từ chối tiếp nhận, giải quyết hồ sơ"),
-    "apology": _lazy("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
-    "stop_notice": _lazy("Phiếu dừng xử lý hồ sơ"),
-}
-
-
 @dataclass(frozen=True)
 class PublicEvent:
     at: dt.datetime
@@ -308,37 +251,26 @@ def _last_note(dossier: Dossier, action: str) -> str:
 def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
     now = timezone.now()
     is_applicant = dossier.applicant_id is not None and dossier.applicant_id == request.user.pk
-    payments, feedback, printing = _optional("payments"), _optional("feedback"), _optional("printing")
-    files = list(dossier.files.select_related("requirement").order_by("kind", "pk"))
-    download = _url("file:download", 0) is not None
+    stored = list(dossier.files.select_related("requirement").order_by("kind", "pk"))
+    paid = dossier.payments.filter(state="paid").first()
+    rating = Rating.objects.filter(dossier=dossier).first()
     context: dict[str, Any] = {
         "nav": "mine", "dossier": dossier, "is_applicant": is_applicant, "flags": dossier_flags(dossier, now),
         "timeline": public_timeline(dossier),
-        "components": [f for f in files if f.kind == FileKind.COMPONENT],
-        "results": [f for f in files if f.kind == FileKind.RESULT], "can_download": download,
+        "components": [f for f in stored if f.kind == FileKind.COMPONENT],
+        "results": [f for f in stored if f.kind == FileKind.RESULT],
         "supplement_reason": _last_note(dossier, "request_supplement") if dossier.state == S.SUPPLEMENT_REQUESTED
         else "",
         "can_supplement": is_applicant and dossier.state == S.SUPPLEMENT_REQUESTED,
         "can_stop": is_applicant and dossier.state in services.ALLOWED_FROM["stop"],
+        "fee": payments.vnd(dossier.fee_vnd) if dossier.fee_vnd else "", "paid": paid,
+        "can_pay": is_applicant and paid is None and bool(dossier.fee_vnd) and dossier.state in _PAY_STATES,
+        "rating": rating, "rating_label": feedback.RATING_LABELS.get(rating.score) if rating else "",
+        "can_rate": is_applicant and dossier.state == S.RESULT_RETURNED and rating is None,
+        "print_forms": [{"label": printing.form_title(kind),
+                         "url": reverse("print:form", kwargs={"dossier_id": dossier.pk, "kind": kind, "fmt": "pdf"})}
+                        for kind in printing.FORM_KINDS if printing.form_available(dossier, kind)],
     }
-    if payments is not None:
-        paid = dossier.payments.filter(state="paid").first()
-        context.update(
-            fee=payments.vnd(dossier.fee_vnd) if dossier.fee_vnd else "", paid=paid,
-            can_pay=is_applicant and paid is None and bool(dossier.fee_vnd) and dossier.state in _PAY_STATES,
-        )
-    if feedback is not None:
-        rating = Rating.objects.filter(dossier=dossier).first()
-        context.update(rating=rating, rating_label=feedback.RATING_LABELS.get(rating.score) if rating else "",
-                       can_rate=is_applicant and dossier.state == S.RESULT_RETURNED and rating is None)
-    if printing is not None:
-        forms_ = []
-        for kind in getattr(printing, "FORM_KINDS", ()):
-            url = _url("print:form", dossier_id=dossier.pk, kind=kind, fmt="pdf")
-            if url and printing.form_available(dossier, kind):
-                title = getattr(printing, "form_title", None)
-                forms_.append({"label": title(kind) if title else _FORM_LABELS.get(kind, kind), "url": url})
-        context["print_forms"] = forms_
     context.setdefault("stop_form", ReasonForm())
     context.update(extra)
     return context
@@ -353,35 +285,27 @@ def dossier_detail(request: HttpRequest, dossier_id: int) -> HttpResponse:
 @page("GET", "POST")
 def supplement(request: HttpRequest, dossier_id: int) -> HttpResponse:
     """Answer a supplement request: the e-form, corrected, and more components."""
-    dossier = _own_dossier(request, dossier_id)
-    _applicant_only(request, dossier)
+    dossier = _applicant_dossier(request, dossier_id)
     if dossier.state != S.SUPPLEMENT_REQUESTED:
         raise Conflict(_("Hồ sơ không ở trạng thái chờ bổ sung."), code="wrong_state")
-    person = _person(request)
-    files = _optional("files")
+    person = person_of(request)
     form_kwargs: dict[str, Any] = {
         "procedure": dossier.procedure, "agencies": Agency.objects.none(), "initial_data": dossier.form_data or {},
-        "requirements": dossier.procedure.documents.all(), "with_files": files is not None,
-        "reusable": files.reusable_files(person).exclude(dossier=dossier) if files is not None else (),
-        "inspect": getattr(files, "inspect_upload", None),
+        "requirements": dossier.procedure.documents.all(),
+        "reusable": files.reusable_files(person).exclude(dossier=dossier), "inspect": files.inspect_upload,
     }
     status = 200
     if request.method == "POST":
         form = SupplementForm(request.POST, request.FILES, **form_kwargs)
         status = 400
         if form.is_valid():
-            stored: list[DossierFile] = []
             try:
-                with transaction.atomic():
-                    _attach(files, person, dossier, form, stored)  # files first: allowed while waiting
+                with _storing() as stored, transaction.atomic():
+                    _attach(person, dossier, form, stored)  # files first: allowed while waiting
                     services.dossier_supplement(actor=person, dossier=dossier, form_data=form.eform_raw())
             except DomainError as exc:
-                _delete_stored(stored)
                 form.add_service_errors(exc)
                 status = exc.status_code
-            except BaseException:
-                _delete_stored(stored)
-                raise
             else:
                 messages.success(request, _("Đã gửi hồ sơ bổ sung. Thời hạn giải quyết được tính tiếp."))
                 return redirect("citizen:dossier", dossier_id=dossier.pk)
@@ -395,15 +319,14 @@ def supplement(request: HttpRequest, dossier_id: int) -> HttpResponse:
 
 @page("POST")
 def stop(request: HttpRequest, dossier_id: int) -> HttpResponse:
-    dossier = _own_dossier(request, dossier_id)
-    _applicant_only(request, dossier)
+    dossier = _applicant_dossier(request, dossier_id)
     form = ReasonForm(request.POST)
     status = 400
     if form.is_valid():
         try:
-            services.dossier_stop(actor=_person(request), dossier=dossier, reason=form.cleaned_data["reason"])
+            services.dossier_stop(actor=person_of(request), dossier=dossier, reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            form.add_error("reason" if exc.field == "reason" else None, exc.message)
+            form_error(form, exc)
             status = exc.status_code
         else:
             messages.success(request, _("Đã dừng xử lý hồ sơ theo đề nghị của bạn."))
@@ -415,23 +338,15 @@ def stop(request: HttpRequest, dossier_id: int) -> HttpResponse:
 
 @page("POST")
 def pay(request: HttpRequest, dossier_id: int) -> HttpResponse:
-    payments = _optional("payments")
-    if payments is None:
-        raise NotFound(_("Chưa hỗ trợ thanh toán trực tuyến."), code="no_payments")
-    dossier = _own_dossier(request, dossier_id)
-    _applicant_only(request, dossier)
-    _payment, url = payments.payment_start(actor=_person(request), dossier=dossier)
+    dossier = _applicant_dossier(request, dossier_id)
+    _payment, url = payments.payment_start(actor=person_of(request), dossier=dossier)
     return redirect(url)
 
 
 @page("GET", "POST")
 def rate(request: HttpRequest, dossier_id: int) -> HttpResponse:
     """Đánh giá mức độ hài lòng, once, after the result (before it: 409)."""
-    feedback = _optional("feedback")
-    if feedback is None:
-        raise NotFound(_("Chưa hỗ trợ đánh giá trực tuyến."), code="no_feedback")
-    dossier = _own_dossier(request, dossier_id)
-    _applicant_only(request, dossier)
+    dossier = _applicant_dossier(request, dossier_id)
     if dossier.state != S.RESULT_RETURNED:
         raise Conflict(_("Chỉ đánh giá sau khi nhận kết quả"), code="not_returned")
     if Rating.objects.filter(dossier=dossier).exists():
@@ -442,10 +357,10 @@ def rate(request: HttpRequest, dossier_id: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                feedback.dossier_rate(actor=_person(request), dossier=dossier, score=form.cleaned_data["score"],
+                feedback.dossier_rate(actor=person_of(request), dossier=dossier, score=form.cleaned_data["score"],
                                       comment=form.cleaned_data["comment"])
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_error(form, exc)
                 status = exc.status_code
             else:
                 messages.success(request, _("Cảm ơn bạn đã đánh giá."))
@@ -478,7 +393,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 lookup_failed(request, code)
                 status, context["not_found"] = 404, exc.message
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_error(form, exc)
                 for name, message in exc.errors.items():
                     if name in form.fields and name != exc.field:
                         form.add_error(name, message)
@@ -489,8 +404,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
         form.data["digits"] = ""  # never echoed back
     else:
         form = LookupForm()
-    context.update(form=mark_invalid(form), result=result, partial=_is_htmx(request))
-    template = "services/citizen/_lookup_result.html" if _is_htmx(request) else "services/citizen/lookup.html"
+    context.update(form=mark_invalid(form), result=result, partial=is_htmx(request))
+    template = "services/citizen/_lookup_result.html" if is_htmx(request) else "services/citizen/lookup.html"
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -6,18 +6,18 @@ import unicodedata
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tinhso.core.errors import NotFound
+from tinhso.core.web import render_error
 
 from .access import access_dossier
 from .models import DossierFile
 
 
 def _missing(request: HttpRequest) -> HttpResponse:
-    return render(request, "services/error.html", {"message": _("Không tìm thấy tệp.")}, status=404)
+    return render_error(request, NotFound(_("Không tìm thấy tệp.")))
 
 
 def safe_download_name(name: str, file: DossierFile) -> str:

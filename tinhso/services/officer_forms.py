@@ -15,20 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.org.models import Agency, Person
 
+from .eform import BAD_CHOICE, DESK, REQUIRED, EFormMixin, text_field
 from .models import Procedure
-
-REQUIRED = {"required": _("Vui lòng nhập thông tin này.")}
-BAD_CHOICE = {"invalid_choice": _("Lựa chọn không hợp lệ."), "required": _("Vui lòng chọn một mục.")}
-EFORM_PREFIX = "tk_"  # e-form inputs are named tk_<field name>, apart from the applicant's own fields
-
-
-def _text(label: Any, *, required: bool = False, max_length: int | None = None, rows: int | None = None,
-          **attrs: Any) -> forms.CharField:
-    widget: forms.Widget = (forms.Textarea(attrs={"class": "form-control", "rows": rows, **attrs}) if rows
-                            else forms.TextInput(attrs={"class": "form-control", **attrs}))
-    messages = {**REQUIRED, "max_length": _("Tối đa %(limit_value)d ký tự (hiện có %(show_value)d).")}
-    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget,
-                           error_messages=messages)
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
@@ -48,82 +36,20 @@ def _agency_field(label: Any, queryset: QuerySet[Agency], *, required: bool = Tr
                              widget=forms.Select(attrs={"class": "form-select"}))
 
 
-# --- the procedure's e-form --------------------------------------------------------------------
-
-def eform_field(spec: Mapping[str, Any], initial: Any = None) -> forms.Field:
-    """One Django field for one entry of ``Procedure.form_fields``.
-
-    Never required here: the service checks required fields and formats, and its errors (one
-    per field) come back onto these inputs, so the desk sees the same messages as the API.
-    """
-    kind = spec.get("type", "text")
-    label = spec.get("label") or spec["name"]
-    attrs: dict[str, Any] = {"class": "form-control"}
-    if spec.get("required"):
-        attrs["aria-required"] = "true"
-    if spec.get("max_length"):
-        attrs["maxlength"] = int(spec["max_length"])
-    widget: forms.Widget
-    if kind == "select":
-        choices = [("", _("— Chọn —"))] + [(str(option), str(option)) for option in spec.get("options", [])]
-        # A plain CharField with a Select widget: an unknown value reaches the service, which names the field.
-        widget = forms.Select(attrs={"class": "form-select"}, choices=choices)
-    elif kind == "date":
-        widget = forms.DateInput(attrs={**attrs, "type": "date"})
-    elif kind == "number":
-        widget = forms.TextInput(attrs={**attrs, "inputmode": "decimal", "autocomplete": "off"})
-    elif kind == "email":
-        widget = forms.EmailInput(attrs={**attrs, "autocomplete": "off"})
-    elif kind == "phone":
-        widget = forms.TextInput(attrs={**attrs, "type": "tel", "inputmode": "tel", "autocomplete": "off"})
-    elif kind == "personal_id":
-        widget = forms.TextInput(attrs={**attrs, "inputmode": "numeric", "autocomplete": "off", "maxlength": 12})
-    else:
-        widget = forms.TextInput(attrs=attrs)
-    field = forms.CharField(label=label, required=False, widget=widget, initial=initial, strip=True)
-    field.eform_required = bool(spec.get("required"))  # type: ignore[attr-defined]
-    return field
-
-
-class EFormMixin:
-    """Adds the procedure's e-form fields (``tk_<name>``) to a form."""
-
-    fields: dict[str, forms.Field]
-    cleaned_data: dict[str, Any]
-
-    def add_eform(self, procedure: Procedure | None, initial: Mapping[str, Any] | None = None) -> None:
-        self.eform_specs = list(procedure.form_fields or []) if procedure else []
-        for spec in self.eform_specs:
-            self.fields[EFORM_PREFIX + spec["name"]] = eform_field(spec, (initial or {}).get(spec["name"]))
-
-    def eform_data(self) -> dict[str, Any]:
-        return {spec["name"]: self.cleaned_data.get(EFORM_PREFIX + spec["name"], "") for spec in self.eform_specs}
-
-    def eform_bound_fields(self) -> list[forms.BoundField]:
-        return [self[EFORM_PREFIX + spec["name"]] for spec in self.eform_specs]  # type: ignore[index]
-
-    def add_service_errors(self, errors: Mapping[str, str]) -> bool:
-        """Attach a service's per-field errors; False if none of them named a known field."""
-        attached = False
-        for name, message in errors.items():
-            key = name if name in self.fields else EFORM_PREFIX + name
-            if key in self.fields:
-                self.add_error(key, message)  # type: ignore[attr-defined]
-                attached = True
-        return attached
-
-
 class CounterReceiptForm(EFormMixin, forms.Form):
     """A dossier handed in at the desk: the procedure, who hands it in, and the e-form."""
+
+    eform_style = DESK
 
     procedure = forms.ModelChoiceField(
         label=_("Thủ tục hành chính"), queryset=Procedure.objects.none(), error_messages=BAD_CHOICE,
         empty_label=_("— Chọn thủ tục —"), widget=forms.Select(attrs={"class": "form-select"}),
     )
     agency = _agency_field(_("Cơ quan tiếp nhận"), Agency.objects.none())
-    applicant_name = _text(_("Họ và tên người nộp"), required=True, max_length=200, autocomplete="off")
-    applicant_personal_id = _text(_("Số định danh cá nhân"), max_length=12, inputmode="numeric", autocomplete="off")
-    applicant_phone = _text(_("Số điện thoại"), max_length=10, type="tel", inputmode="tel", autocomplete="off")
+    applicant_name = text_field(_("Họ và tên người nộp"), required=True, max_length=200, autocomplete="off")
+    applicant_personal_id = text_field(_("Số định danh cá nhân"), max_length=12, inputmode="numeric",
+                                       autocomplete="off")
+    applicant_phone = text_field(_("Số điện thoại"), max_length=10, type="tel", inputmode="tel", autocomplete="off")
 
     def __init__(self, *args: Any, procedures: QuerySet[Procedure], agencies: QuerySet[Agency],
                  procedure: Procedure | None = None, **kwargs: Any) -> None:
@@ -143,11 +69,11 @@ class EmptyForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = _text(_("Ý kiến trình"), max_length=2000, rows=2)
+    note = text_field(_("Ý kiến trình"), max_length=2000, rows=2)
 
 
 class ReasonForm(forms.Form):
-    reason = _text(_("Lý do"), required=True, max_length=2000, rows=3)
+    reason = text_field(_("Lý do"), required=True, max_length=2000, rows=3)
 
     def __init__(self, *args: Any, label: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -211,7 +137,7 @@ class ApologyForm(forms.Form):
         error_messages={**REQUIRED, "invalid": _("Giờ không hợp lệ (giờ:phút).")},
         widget=forms.TimeInput(attrs={"class": "form-control", "type": "time"}, format="%H:%M"),
     )
-    reason = _text(_("Lý do chậm trả kết quả"), required=True, max_length=2000, rows=3)
+    reason = text_field(_("Lý do chậm trả kết quả"), required=True, max_length=2000, rows=3)
 
     def new_due_at(self) -> dt.datetime:
         moment = dt.datetime.combine(self.cleaned_data["new_date"], self.cleaned_data["new_time"])
@@ -220,6 +146,8 @@ class ApologyForm(forms.Form):
 
 class SupplementForm(EFormMixin, forms.Form):
     """The desk records a paper supplement: the e-form, prefilled, may be corrected."""
+
+    eform_style = DESK
 
     def __init__(self, *args: Any, procedure: Procedure, initial_data: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,46 +6,40 @@ handling agency: anyone else gets the same 404 as for a missing dossier. Which a
 page shows is decided from ``services.ALLOWED_FROM`` and ``tinhso.org.access.can``; the
 services check everything again. Every POST answers with a redirect and a Vietnamese message,
 or re-renders the page with the error and its status (400, 403, 404, 409).
-
-Files, signing, printing and payments are separate modules; the page offers them when they
-are installed (:func:`_optional`), so this module depends on none of them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
-from types import ModuleType
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_http_methods
 
+from tinhso.core import web
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.privacy import mask_name
+from tinhso.core.web import View, is_htmx, person_of
 from tinhso.org.access import agencies_where, can
 from tinhso.org.models import Agency, Person, RoleAssignment
 from tinhso.org.roles import Perm, Role
 
-from . import services
+from . import files, payments, printing, services, signing
 from .access import access_dossier, dossiers_visible
+from .eform import add_service_errors
 from .models import Channel, Dossier, DossierFile, DossierState, FileKind, Procedure
 from .officer_forms import (
-    EFORM_PREFIX,
     ApologyForm,
     AssignForm,
     BulkAssignForm,
@@ -63,7 +57,6 @@ from .officer_forms import (
 from .selectors import Queue as QueueKey
 from .selectors import dossier_flags, dossier_queue, dossier_timeline
 
-View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 S = DossierState
 PAGE_SIZE = 20
 RESULT_MAX_BYTES = 20 * 1024 * 1024
@@ -74,62 +67,13 @@ RESULT_MAX_BYTES = 20 * 1024 * 1024
 def page(*methods: str) -> Callable[[View], View]:
     """Login required, only ``methods``, and a :class:`DomainError` escaping the view rendered
     as a Vietnamese message with its status."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            try:
-                return view(request, *args, **kwargs)
-            except DomainError as exc:
-                return render(request, "services/officer/error.html", {"message": exc.message},
-                              status=exc.status_code)
-
-        return cast(View, login_required(require_http_methods(list(methods))(wrapper)))
-
-    return decorate
-
-
-def _person(request: HttpRequest) -> Person:
-    return cast(Person, request.user)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
-
-
-def _optional(name: str) -> ModuleType | None:
-    """A sibling module built separately (files, signing, printing, payments), if installed."""
-    full = f"{__package__}.{name}"
-    try:
-        return importlib.import_module(full)
-    except ModuleNotFoundError as exc:
-        if exc.name == full:
-            return None
-        raise
-
-
-def _url(name: str, *args: Any) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
+    return web.page(*methods, template="services/officer/error.html")
 
 
 def _local(moment: dt.datetime | None) -> str:
     if moment is None:
         return ""
     return formats.date_format(timezone.localtime(moment), "d/m/Y H:i")
-
-
-def _form_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's error on the fields it names, or on the form as a whole."""
-    attach = getattr(form, "add_service_errors", None)
-    if exc.errors and attach is not None and attach(exc.errors):
-        return
-    field = exc.field if exc.field in form.fields else None
-    if field is None and exc.field and EFORM_PREFIX + exc.field in form.fields:
-        field = EFORM_PREFIX + exc.field
-    form.add_error(field, exc.message)
 
 
 def _handlers_of(agency: Agency) -> QuerySet[Person]:
@@ -197,7 +141,7 @@ def _queue_rows(dossiers: list[Dossier]) -> list[QueueRow]:
 
 def _queues_context(request: HttpRequest, *, bulk_form: BulkAssignForm | None = None,
                     chosen: str | None = None) -> dict[str, Any]:
-    person = _person(request)
+    person = person_of(request)
     now = timezone.now()
     tabs = []
     for queue in QUEUES:
@@ -227,7 +171,7 @@ def _queues_context(request: HttpRequest, *, bulk_form: BulkAssignForm | None = 
 @page("GET")
 def queues(request: HttpRequest) -> HttpResponse:
     context = _queues_context(request)
-    template = "services/officer/_queue.html" if _is_htmx(request) else "services/officer/queues.html"
+    template = "services/officer/_queue.html" if is_htmx(request) else "services/officer/queues.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -236,7 +180,7 @@ def queues(request: HttpRequest) -> HttpResponse:
 @page("POST")
 def assign_bulk(request: HttpRequest) -> HttpResponse:
     """Assign the ticked dossiers of the assign queue to one handler: all of them or none."""
-    person = _person(request)
+    person = person_of(request)
     handlers = _handlers_within(agencies_where(person, Perm.DOSSIER_ASSIGN))
     visible = dossiers_visible(person).filter(state__in=services.ALLOWED_FROM["assign"])
     form = BulkAssignForm(request.POST, handlers=handlers, dossier_ids=visible.values_list("pk", flat=True))
@@ -269,7 +213,7 @@ def _receipt_choices(person: Person) -> tuple[QuerySet[Procedure], QuerySet[Agen
 @page("GET", "POST")
 def receive(request: HttpRequest) -> HttpResponse:
     """Tiếp nhận hồ sơ trực tiếp: choose the procedure, then fill in the applicant and the e-form."""
-    person = _person(request)
+    person = person_of(request)
     procedures, agencies = _receipt_choices(person)
     if not agencies.exists():
         raise NotAllowed(_("Bạn không có quyền tiếp nhận hồ sơ."), code="forbidden")
@@ -296,7 +240,7 @@ def receive(request: HttpRequest) -> HttpResponse:
                     form_data=form.eform_data(), channel=Channel.COUNTER,
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                add_service_errors(form, exc)
                 status = exc.status_code
             else:
                 messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s, hẹn trả kết quả %(due)s.")
@@ -309,7 +253,7 @@ def receive(request: HttpRequest) -> HttpResponse:
         form = CounterReceiptForm(initial=initial, procedures=procedures, agencies=agencies, procedure=procedure)
     context = {"nav": "receive", "form": form, "procedure": procedure, "show_agency": single is None,
                "single_agency": single}
-    template = "services/officer/_eform.html" if _is_htmx(request) and request.method == "GET" \
+    template = "services/officer/_eform.html" if is_htmx(request) and request.method == "GET" \
         else "services/officer/receive.html"
     return render(request, template, context, status=status)
 
@@ -350,25 +294,21 @@ def _state_ok(key: str) -> Callable[[Dossier], bool]:
 
 
 def _files_ok(person: Person, dossier: Dossier) -> bool:
-    return _optional("files") is not None and dossier.state not in services.FINAL_STATES and _on_desk(
-        person, dossier, Perm.DOSSIER_RECEIVE)
+    return dossier.state not in services.FINAL_STATES and _on_desk(person, dossier, Perm.DOSSIER_RECEIVE)
 
 
 def _result_ok(person: Person, dossier: Dossier) -> bool:
-    return (_optional("signing") is not None and dossier.state == S.APPROVED
-            and _on_handling(person, dossier, Perm.DOSSIER_APPROVE, Perm.DOSSIER_REVIEW))
+    return dossier.state == S.APPROVED and _on_handling(person, dossier, Perm.DOSSIER_APPROVE, Perm.DOSSIER_REVIEW)
 
 
 def _payment_ok(person: Person, dossier: Dossier) -> bool:
-    payments = _optional("payments")
-    if payments is None or dossier.state in (S.CANCELLED, S.STOPPED) or not _on_desk(
+    if dossier.state in (S.CANCELLED, S.STOPPED) or not _on_desk(
             person, dossier, Perm.DOSSIER_RECEIVE, Perm.DOSSIER_RETURN):
         return False
     return payments.dossier_amount_due(dossier) > 0 and not payments.dossier_is_paid(dossier)
 
 
 def _file_add(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:
-    files = cast(Any, _optional("files"))
     requirement = None
     if form.cleaned_data.get("requirement"):
         requirement = dossier.procedure.documents.filter(pk=form.cleaned_data["requirement"]).first()
@@ -377,7 +317,6 @@ def _file_add(person: Person, dossier: Dossier, form: Any, request: HttpRequest)
 
 
 def _file_mark(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:
-    files = cast(Any, _optional("files"))
     found = DossierFile.objects.filter(dossier=dossier, pk=form.cleaned_data["file_id"]).first()
     if found is None:
         raise NotFound(_("Không tìm thấy tệp."), code="not_found")
@@ -385,7 +324,6 @@ def _file_mark(person: Person, dossier: Dossier, form: Any, request: HttpRequest
 
 
 def _result_issue(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:
-    signing = cast(Any, _optional("signing"))
     upload = form.cleaned_data["pdf"]
     if upload.size and upload.size > RESULT_MAX_BYTES:
         raise DomainError(_("Tệp lớn hơn 20 MB."), field="pdf")
@@ -393,7 +331,7 @@ def _result_issue(person: Person, dossier: Dossier, form: Any, request: HttpRequ
 
 
 def _payment(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:
-    return cast(Any, _optional("payments")).payment_record_counter(actor=person, dossier=dossier)
+    return payments.payment_record_counter(actor=person, dossier=dossier)
 
 
 def _empty(dossier: Dossier, data: Any, files: Any) -> forms.Form:
@@ -542,9 +480,6 @@ def _form_rows(dossier: Dossier) -> list[tuple[str, str]]:
 
 
 def _print_links(dossier: Dossier) -> list[dict[str, Any]]:
-    printing = _optional("printing")
-    if printing is None or _url("print:form", dossier.pk, "receipt", "pdf") is None:
-        return []
     links = []
     for kind in printing.FORM_KINDS:
         if printing.form_available(dossier, kind):
@@ -557,30 +492,27 @@ def _print_links(dossier: Dossier) -> list[dict[str, Any]]:
 def _files(dossier: Dossier, can_mark: bool) -> list[dict[str, Any]]:
     rows = []
     for item in dossier.files.select_related("requirement").order_by("kind", "pk"):
-        rows.append({"file": item, "url": _url("file:download", item.pk), "result": item.kind == FileKind.RESULT,
+        rows.append({"file": item, "url": reverse("file:download", args=[item.pk]),
+                     "result": item.kind == FileKind.RESULT,
                      "can_mark": can_mark and not item.digitised and item.kind == FileKind.COMPONENT})
     return rows
 
 
-def _payment_info(dossier: Dossier) -> dict[str, Any] | None:
-    payments = _optional("payments")
-    if payments is None:
-        return None
+def _payment_info(dossier: Dossier) -> dict[str, Any]:
     paid = dossier.payments.filter(state="paid").first()
     return {"amount": payments.dossier_amount_due(dossier), "paid": paid}
 
 
 def _dossier_context(request: HttpRequest, dossier: Dossier, *, failed: Action | None = None,
                      failed_form: forms.Form | None = None, error: str = "") -> dict[str, Any]:
-    person = _person(request)
+    person = person_of(request)
     flags = dossier_flags(dossier, timezone.now())
     actions = []
     for action in _available(person, dossier):
         form = failed_form if failed is not None and action.key == failed.key else _action_form(action, dossier)
         actions.append({"action": action, "form": form, "open": form is failed_form,
                         "url": reverse("officer:action", args=[dossier.pk, action.slug])})
-    files_on = _optional("files") is not None
-    can_mark = files_on and MARK_DIGITISED.allowed(person, dossier) and dossier.state not in services.FINAL_STATES
+    can_mark = MARK_DIGITISED.allowed(person, dossier) and dossier.state not in services.FINAL_STATES
     print_links = _print_links(dossier)
     return {
         "dossier": dossier, "state_tone": STATE_TONES.get(dossier.state, "secondary"),
@@ -594,8 +526,7 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, *, failed: Action |
                      for event in dossier_timeline(dossier)],
         "actions": actions, "primary_actions": [a for a in actions if a["action"].primary],
         "other_actions": [a for a in actions if not a["action"].primary],
-        "error": error, "files_on": files_on,
-        "files": _files(dossier, can_mark) if files_on else [],
+        "error": error, "files": _files(dossier, can_mark),
         "mark_url": reverse("officer:action", args=[dossier.pk, MARK_DIGITISED.slug]),
         "print_links": print_links,
         "receipt_link": next((link for link in print_links if link["kind"] == "receipt"), None),
@@ -607,13 +538,13 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, *, failed: Action |
 
 @page("GET")
 def dossier_detail(request: HttpRequest, dossier_id: int) -> HttpResponse:
-    dossier = _officer_dossier(_person(request), dossier_id)
+    dossier = _officer_dossier(person_of(request), dossier_id)
     return render(request, "services/officer/dossier.html", _dossier_context(request, dossier))
 
 
 @page("POST")
 def dossier_action(request: HttpRequest, dossier_id: int, slug: str) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     dossier = _officer_dossier(person, dossier_id)
     action = ACTIONS_BY_SLUG.get(slug)
     if action is None:
@@ -623,7 +554,7 @@ def dossier_action(request: HttpRequest, dossier_id: int, slug: str) -> HttpResp
         try:
             action.run(person, dossier, form, request)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
             status, error = exc.status_code, exc.message
         else:
             messages.success(request, str(action.done))

@@ -7,17 +7,16 @@ applicant who pays, and answers "not found" to anyone else alike.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar, cast
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
+from tinhso.core import web
 from tinhso.core.errors import DomainError, NotFound
+from tinhso.core.web import View
 
 from .access import access_dossier
 from .models import DossierState, Payment, PaymentState
@@ -34,27 +33,13 @@ from .payments import (
     vnd,
 )
 
-View = TypeVar("View", bound=Callable[..., HttpResponseBase])
-
 # The buttons of the fake gateway page and what each reports.
 _OUTCOMES = {"thanh-cong": OUTCOME_SUCCESS, "huy": OUTCOME_CANCELLED}
 
 
 def page(*methods: str) -> Callable[[View], View]:
     """Login required, only ``methods``, a :class:`DomainError` shown as a message with its status."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            try:
-                return view(request, *args, **kwargs)
-            except DomainError as exc:
-                return render(request, "services/payments/error.html", {"message": exc.message},
-                              status=exc.status_code)
-
-        return cast(View, login_required(require_http_methods(list(methods))(wrapper)))
-
-    return decorate
+    return web.page(*methods, template="services/payments/error.html")
 
 
 @page("GET", "POST")

@@ -11,12 +11,12 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tinhso.core.documents import DocumentConversionError
 from tinhso.core.errors import DomainError, NotFound
+from tinhso.core.web import render_error
 
 from .access import access_dossier
 from .printing import FORM_KINDS, FORMATS, dossier_form_docx, dossier_form_pdf, form_filenames
@@ -41,10 +41,10 @@ def form_download(request: HttpRequest, dossier_id: int, kind: str, fmt: str) ->
             raise NotFound(_("Không có mẫu phiếu này."), code="unknown_form")
         content = dossier_form_pdf(dossier, kind) if fmt == "pdf" else dossier_form_docx(dossier, kind)
     except DomainError as exc:
-        return render(request, "services/error.html", {"message": exc.message}, status=exc.status_code)
+        return render_error(request, exc)
     except DocumentConversionError:
-        message = _("Chưa tạo được bản PDF lúc này, vui lòng thử lại sau hoặc tải bản Word.")
-        return render(request, "services/error.html", {"message": message}, status=503)
+        return render_error(request, _("Chưa tạo được bản PDF lúc này, vui lòng thử lại sau hoặc tải bản Word."),
+                            status=503)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition(*form_filenames(dossier, kind, fmt))
     response["Cache-Control"] = "private, no-store"  # the forms carry the applicant's personal data

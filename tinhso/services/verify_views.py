@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tinhso.core.errors import DomainError, NotFound
+from tinhso.core.web import render_error
 
 from .files import max_upload_mb
 from .signing import Verification, result_verify
@@ -32,7 +33,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     try:
         verification = result_verify(token)
     except NotFound as exc:
-        return render(request, "services/error.html", {"message": exc.message}, status=404)
+        return render_error(request, exc)
     if request.method == "GET":
         return _page(request, verification)
     upload = request.FILES.get("file")

@@ -20,8 +20,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tinhso.core.errors import DomainError
+from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.text import fold
+from tinhso.core.web import is_htmx, render_error
 
 from .catalogue import can_manage_catalogue, procedures_export_xlsx, procedures_import_xlsx
 from .models import AuthorityLevel, OnlineLevel, Procedure
@@ -29,10 +30,6 @@ from .models import AuthorityLevel, OnlineLevel, Procedure
 PAGE_SIZE = 20
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _SESSION_KEY = "services.catalogue_import"
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
 
 
 def vnd(amount: int) -> str:
@@ -75,7 +72,7 @@ def catalogue_search(request: HttpRequest) -> HttpResponse:
         "levels": AuthorityLevel.choices, "online_levels": OnlineLevel.choices,
         "querystring": params.urlencode(), "can_manage": can_manage_catalogue(request.user),
     }
-    template = "services/_results.html" if _is_htmx(request) else "services/catalogue.html"
+    template = "services/_results.html" if is_htmx(request) else "services/catalogue.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -85,9 +82,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     procedure = (Procedure.objects.filter(code=code, active=True)
                  .prefetch_related("agencies", "documents", "steps").first())
     if procedure is None:
-        return render(request, "services/error.html", {
-            "message": _("Không tìm thấy thủ tục có mã “%(code)s”.") % {"code": code},
-        }, status=404)
+        return render_error(request, NotFound(_("Không tìm thấy thủ tục có mã “%(code)s”.") % {"code": code}))
     steps = list(procedure.steps.all())
     total = procedure.processing_days
     shares = [{
@@ -103,9 +98,8 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "services/error.html", {
-        "message": _("Chỉ cơ quan chuyên trách chuyển đổi số và quản trị hệ thống được xuất, nhập danh mục thủ tục."),
-    }, status=403)
+    return render_error(request, NotAllowed(
+        _("Chỉ cơ quan chuyên trách chuyển đổi số và quản trị hệ thống được xuất, nhập danh mục thủ tục.")))
 
 
 @login_required
