@@ -229,6 +229,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API của nền tảng chuyển đổi số cấp tỉnh Tỉnh số.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Fields named alike with other values ("state", "kind") each get their own enum name.
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStateEnum": "tinhso.services.models.DossierState",
+        "PaymentStateEnum": "tinhso.services.models.PaymentState",
+        "FileKindEnum": "tinhso.services.models.FileKind",
+        "AgencyKindEnum": "tinhso.org.models.AgencyKind",
+        "ReportStateEnum": "tinhso.programme.models.ReportState",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,12 +1,28 @@
-"""REST framework glue shared by every app's API."""
+"""REST framework glue shared by every app's API: the exception handler, Vietnamese input
+parsing, and the pieces of the OpenAPI description every app repeats."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinLengthValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, serializers, status
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
@@ -29,3 +45,165 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             response.data = {"detail": "Vui lòng đăng nhập."}
         return response
     return drf_exception_handler(exc, context)
+
+
+# --- reading input ----------------------------------------------------------------------------
+#
+# REST framework's own messages are English. Input serializers derive from :class:`Input`, whose
+# fields answer in Vietnamese, named by their label; :func:`parse_input` turns the first bad field
+# into a :class:`DomainError`, so every app's API refuses bad input the same way.
+
+
+class UnsupportedMedia(DomainError):
+    """The body is not in a format the endpoint reads (HTTP 415)."""
+
+    status_code = 415
+
+
+# REST framework's messages, per field class and error code. ``%(label)s`` is the field's label;
+# ``{…}`` placeholders are filled by REST framework when the check fails. A field class of an app
+# adds its own in a ``label_messages`` class attribute of the same form.
+FIELD_MESSAGES: tuple[tuple[type[serializers.Field], dict[str, Any]], ...] = (
+    (serializers.Field, {
+        "required": gettext_lazy("Vui lòng nhập %(label)s."),
+        "null": gettext_lazy("%(label)s không được để trống."),
+    }),
+    (serializers.CharField, {
+        "invalid": gettext_lazy("%(label)s phải là một chuỗi ký tự."),
+        "blank": gettext_lazy("%(label)s không được để trống."),
+        "max_length": gettext_lazy("%(label)s không được dài quá {max_length} ký tự."),
+        "min_length": gettext_lazy("%(label)s phải có ít nhất {min_length} ký tự."),
+    }),
+    (serializers.IntegerField, {
+        "invalid": gettext_lazy("%(label)s phải là một số nguyên."),
+        "max_value": gettext_lazy("%(label)s không được lớn hơn {max_value}."),
+        "min_value": gettext_lazy("%(label)s không được nhỏ hơn {min_value}."),
+        "max_string_length": gettext_lazy("%(label)s quá dài."),
+    }),
+    (serializers.BooleanField, {"invalid": gettext_lazy("%(label)s phải là true hoặc false.")}),
+    (serializers.DateField, {
+        "invalid": gettext_lazy("%(label)s phải là một ngày theo định dạng YYYY-MM-DD."),
+        "datetime": gettext_lazy("%(label)s phải là một ngày, không kèm giờ."),
+    }),
+    (serializers.ChoiceField, {"invalid_choice": gettext_lazy("%(label)s “{input}” không hợp lệ.")}),
+    (serializers.ListField, {
+        "not_a_list": gettext_lazy("%(label)s phải là một danh sách."),
+        "empty": gettext_lazy("%(label)s không được để trống."),
+        "max_length": gettext_lazy("%(label)s có tối đa {max_length} mục."),
+        "min_length": gettext_lazy("%(label)s phải có ít nhất {min_length} mục."),
+    }),
+    (serializers.DictField, {
+        "not_a_dict": gettext_lazy("%(label)s phải là một đối tượng JSON."),
+        "empty": gettext_lazy("%(label)s không được để trống."),
+    }),
+    (serializers.FileField, {
+        "required": gettext_lazy("Vui lòng chọn %(label)s."),
+        "invalid": gettext_lazy("%(label)s không phải là một tệp."),
+        "no_name": gettext_lazy("Không xác định được tên của %(label)s."),
+        "empty": gettext_lazy("%(label)s rỗng."),
+        "max_length": gettext_lazy("Tên của %(label)s không được dài quá {max_length} ký tự."),
+    }),
+)
+
+# Limits are checked by validators that copied their message when the field was made.
+_LIMIT_VALIDATORS: dict[type, str] = {MaxLengthValidator: "max_length", MinLengthValidator: "min_length",
+                                      MaxValueValidator: "max_value", MinValueValidator: "min_value"}
+_CHARACTER_MESSAGES: dict[type, Any] = {
+    ProhibitNullCharactersValidator: gettext_lazy("%(label)s không được chứa ký tự NUL."),
+    ProhibitSurrogateCharactersValidator: gettext_lazy("%(label)s chứa ký tự không hợp lệ (U+{code_point:X})."),
+}
+
+
+def _sentence(message: Any, label: str) -> str:
+    text = str(message) % {"label": label}
+    return text[:1].upper() + text[1:]
+
+
+def _localise(field: serializers.Field, label: str) -> None:
+    messages: dict[str, Any] = {}
+    for field_class, class_messages in FIELD_MESSAGES:
+        if isinstance(field, field_class):
+            messages.update(class_messages)
+    messages.update(getattr(field, "label_messages", {}))
+    for code, message in messages.items():
+        field.error_messages[code] = _sentence(message, label)
+    for validator in field.validators:
+        code = _LIMIT_VALIDATORS.get(type(validator))
+        if code is not None and code in field.error_messages:
+            validator.message = field.error_messages[code].format(**{code: validator.limit_value})
+        elif type(validator) in _CHARACTER_MESSAGES:
+            validator.message = _sentence(_CHARACTER_MESSAGES[type(validator)], label)
+    child = getattr(field, "child", None)
+    if isinstance(child, serializers.Field):
+        _localise(child, label)
+
+
+class Input(serializers.Serializer):
+    """Base of the input serializers: every field answers in Vietnamese, named by its label."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for name, field in fields.items():
+            _localise(field, str(field.label or name))
+        return fields
+
+
+def request_data(request: Request) -> Any:
+    """The request body as parsed by the view's parsers, with a Vietnamese error when it cannot be."""
+    try:
+        return request.data
+    except ParseError:
+        raise DomainError(_("Không đọc được dữ liệu gửi lên: sai định dạng JSON hoặc biểu mẫu."),
+                          code="parse_error") from None
+    except UnsupportedMediaType:
+        expected = ", ".join(parser.media_type for parser in request.parsers)
+        raise UnsupportedMedia(_("Định dạng dữ liệu “%(type)s” không được hỗ trợ; vui lòng gửi %(expected)s.")
+                               % {"type": request.content_type, "expected": expected},
+                               code="unsupported_media_type") from None
+
+
+def _first_error(errors: Any, path: str = "") -> tuple[str | None, Any]:
+    if isinstance(errors, Mapping):
+        key, value = next(iter(errors.items()))
+        name = "" if key == api_settings.NON_FIELD_ERRORS_KEY else str(key)
+        return _first_error(value, f"{path}.{name}" if path and name else path or name)
+    if isinstance(errors, list):
+        return _first_error(errors[0], path)
+    return path or None, errors
+
+
+def parse_input(input_class: type[Input], data: Any, *, partial: bool = False) -> dict[str, Any]:
+    """Validated input, or a :class:`DomainError` naming the first bad field."""
+    if not isinstance(data, Mapping):
+        raise DomainError(_("Dữ liệu gửi lên phải là một đối tượng JSON."), code="invalid")
+    serializer = input_class(data=data, partial=partial)
+    if not serializer.is_valid():
+        field, detail = _first_error(serializer.errors)
+        raise DomainError(str(detail), field=field, code=str(getattr(detail, "code", None) or "invalid"))
+    return dict(serializer.validated_data)
+
+
+# --- describing output ------------------------------------------------------------------------
+
+
+class ErrorOutput(serializers.Serializer):
+    """What :func:`exception_handler` answers for a refused request."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    field = serializers.CharField(required=False)
+    errors = serializers.DictField(child=serializers.CharField(), required=False, help_text=gettext_lazy(
+        "Lỗi theo từng trường khi một yêu cầu có nhiều trường sai (ví dụ các trường của tờ khai)."))
+
+
+READ_ERRORS = (404,)
+WRITE_ERRORS = (400, 403, 404, 409)
+
+
+def error_responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
+    """``responses=`` of ``extend_schema``: ``ok`` under ``status``, :class:`ErrorOutput` under each error."""
+    return {status: ok, **{code: ErrorOutput for code in errors}}
+
+
+def path_param(name: str, description: Any, kind: type = int) -> OpenApiParameter:
+    return OpenApiParameter(name, kind, OpenApiParameter.PATH, description=description)

@@ -50,6 +50,13 @@ class MeApi(APIView):
         return Response(MeOutput({"username": person.username, "full_name": person.full_name, "roles": roles}).data)
 
 
+class AgencyRefOutput(serializers.Serializer):
+    """An agency named where another object points to it (a procedure's agencies, a report's)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class UnitOutput(serializers.ModelSerializer):
     class Meta:
         model = AdministrativeUnit

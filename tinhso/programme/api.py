@@ -11,32 +11,32 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, TypeVar
 
-from django.core.validators import (
-    MaxLengthValidator,
-    MaxValueValidator,
-    MinLengthValidator,
-    MinValueValidator,
-    ProhibitNullCharactersValidator,
-)
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
-from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.validators import ProhibitSurrogateCharactersValidator
 from rest_framework.views import APIView
 
+from tinhso.core.api import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOutput,
+    Input,
+    error_responses,
+    parse_input,
+    path_param,
+    request_data,
+)
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.core.text import clean, fold
+from tinhso.org.api import AgencyRefOutput
 from tinhso.org.models import Agency, Person
 
 from .access import (
@@ -100,12 +100,6 @@ TARGET_OUTCOMES = [(MET, gettext_lazy("Đạt")), (NOT_MET, gettext_lazy("Chưa 
                    (NO_DATA, gettext_lazy("Chưa có số liệu"))]
 
 
-class UnsupportedMedia(DomainError):
-    """The body is not in a format the endpoint reads (HTTP 415)."""
-
-    status_code = 415
-
-
 # --- reading input ----------------------------------------------------------------------------
 
 
@@ -116,6 +110,10 @@ class NumberField(serializers.CharField):
     (18 digits, 4 of them decimal) cannot hold is refused here, since the database would fail."""
 
     MAX = Decimal(10) ** 14
+    label_messages: ClassVar[dict[str, Any]] = {
+        "invalid": gettext_lazy("%(label)s phải là một số."),
+        "too_large": gettext_lazy("%(label)s quá lớn (tối đa 14 chữ số trước dấu thập phân)."),
+    }
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(allow_null=True, allow_blank=True, max_length=40, **kwargs)
@@ -129,130 +127,6 @@ class NumberField(serializers.CharField):
         if number.is_finite() and abs(number) >= self.MAX:
             self.fail("too_large")
         return text
-
-
-# REST framework's messages, per field class and error code, in Vietnamese. ``%(label)s`` is the
-# field's label; ``{…}`` placeholders are filled by REST framework when the check fails.
-_MESSAGES: tuple[tuple[type[serializers.Field], dict[str, Any]], ...] = (
-    (serializers.Field, {
-        "required": gettext_lazy("Vui lòng nhập %(label)s."),
-        "null": gettext_lazy("%(label)s không được để trống."),
-    }),
-    (serializers.CharField, {
-        "invalid": gettext_lazy("%(label)s phải là một chuỗi ký tự."),
-        "blank": gettext_lazy("%(label)s không được để trống."),
-        "max_length": gettext_lazy("%(label)s không được dài quá {max_length} ký tự."),
-        "min_length": gettext_lazy("%(label)s phải có ít nhất {min_length} ký tự."),
-    }),
-    (serializers.IntegerField, {
-        "invalid": gettext_lazy("%(label)s phải là một số nguyên."),
-        "max_value": gettext_lazy("%(label)s không được lớn hơn {max_value}."),
-        "min_value": gettext_lazy("%(label)s không được nhỏ hơn {min_value}."),
-        "max_string_length": gettext_lazy("%(label)s quá dài."),
-    }),
-    (serializers.BooleanField, {"invalid": gettext_lazy("%(label)s phải là true hoặc false.")}),
-    (serializers.DateField, {
-        "invalid": gettext_lazy("%(label)s phải là một ngày theo định dạng YYYY-MM-DD."),
-        "datetime": gettext_lazy("%(label)s phải là một ngày, không kèm giờ."),
-    }),
-    (serializers.ChoiceField, {"invalid_choice": gettext_lazy("%(label)s “{input}” không hợp lệ.")}),
-    (serializers.ListField, {
-        "not_a_list": gettext_lazy("%(label)s phải là một danh sách."),
-        "empty": gettext_lazy("%(label)s không được để trống."),
-        "max_length": gettext_lazy("%(label)s có tối đa {max_length} mục."),
-        "min_length": gettext_lazy("%(label)s phải có ít nhất {min_length} mục."),
-    }),
-    (serializers.DictField, {
-        "not_a_dict": gettext_lazy("%(label)s phải là một đối tượng JSON."),
-        "empty": gettext_lazy("%(label)s không được để trống."),
-    }),
-    (NumberField, {
-        "invalid": gettext_lazy("%(label)s phải là một số."),
-        "too_large": gettext_lazy("%(label)s quá lớn (tối đa 14 chữ số trước dấu thập phân)."),
-    }),
-    (serializers.FileField, {
-        "required": gettext_lazy("Vui lòng chọn %(label)s."),
-        "invalid": gettext_lazy("%(label)s không phải là một tệp."),
-        "no_name": gettext_lazy("Không xác định được tên của %(label)s."),
-        "empty": gettext_lazy("%(label)s rỗng."),
-        "max_length": gettext_lazy("Tên của %(label)s không được dài quá {max_length} ký tự."),
-    }),
-)
-
-
-# Limits are checked by validators that copied their message when the field was made.
-_LIMIT_VALIDATORS: dict[type, str] = {MaxLengthValidator: "max_length", MinLengthValidator: "min_length",
-                                      MaxValueValidator: "max_value", MinValueValidator: "min_value"}
-_CHARACTER_MESSAGES: dict[type, Any] = {
-    ProhibitNullCharactersValidator: gettext_lazy("%(label)s không được chứa ký tự NUL."),
-    ProhibitSurrogateCharactersValidator: gettext_lazy("%(label)s chứa ký tự không hợp lệ (U+{code_point:X})."),
-}
-
-
-def _sentence(message: Any, label: str) -> str:
-    text = str(message) % {"label": label}
-    return text[:1].upper() + text[1:]
-
-
-def _localise(field: serializers.Field, label: str) -> None:
-    for field_class, messages in _MESSAGES:
-        if isinstance(field, field_class):
-            for code, message in messages.items():
-                field.error_messages[code] = _sentence(message, label)
-    for validator in field.validators:
-        code = _LIMIT_VALIDATORS.get(type(validator))
-        if code is not None and code in field.error_messages:
-            validator.message = field.error_messages[code].format(**{code: validator.limit_value})
-        elif type(validator) in _CHARACTER_MESSAGES:
-            validator.message = _sentence(_CHARACTER_MESSAGES[type(validator)], label)
-    child = getattr(field, "child", None)
-    if isinstance(child, serializers.Field):
-        _localise(child, label)
-
-
-class Input(serializers.Serializer):
-    """Base of the input serializers: every field answers in Vietnamese, named by its label."""
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
-        for name, field in fields.items():
-            _localise(field, str(field.label or name))
-        return fields
-
-
-def _payload(request: Request) -> Any:
-    """The request body as parsed by the view's parsers, with a Vietnamese error when it cannot be."""
-    try:
-        return request.data
-    except ParseError:
-        raise DomainError(_("Không đọc được dữ liệu gửi lên: sai định dạng JSON hoặc biểu mẫu."),
-                          code="parse_error") from None
-    except UnsupportedMediaType:
-        expected = ", ".join(parser.media_type for parser in request.parsers)
-        raise UnsupportedMedia(_("Định dạng dữ liệu “%(type)s” không được hỗ trợ; vui lòng gửi %(expected)s.")
-                               % {"type": request.content_type, "expected": expected},
-                               code="unsupported_media_type") from None
-
-
-def _first_error(errors: Any, path: str = "") -> tuple[str | None, Any]:
-    if isinstance(errors, Mapping):
-        key, value = next(iter(errors.items()))
-        name = "" if key == api_settings.NON_FIELD_ERRORS_KEY else str(key)
-        return _first_error(value, f"{path}.{name}" if path and name else path or name)
-    if isinstance(errors, list):
-        return _first_error(errors[0], path)
-    return path or None, errors
-
-
-def _parse(input_class: type[Input], data: Any, *, partial: bool = False) -> dict[str, Any]:
-    """Validated input, or a :class:`DomainError` naming the first bad field."""
-    if not isinstance(data, Mapping):
-        raise DomainError(_("Dữ liệu gửi lên phải là một đối tượng JSON."), code="invalid")
-    serializer = input_class(data=data, partial=partial)
-    if not serializer.is_valid():
-        field, detail = _first_error(serializer.errors)
-        raise DomainError(str(detail), field=field, code=str(getattr(detail, "code", None) or "invalid"))
-    return dict(serializer.validated_data)
 
 
 def _actor(request: Request) -> Person:
@@ -382,34 +256,11 @@ def _target_detail(pk: int, scope: ProgrammeScope) -> Target:
 # --- output -----------------------------------------------------------------------------------
 
 
-class ProgrammeErrorOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    field = serializers.CharField(required=False)
-
-
-def _responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
-    return {status: ok, **{code: ProgrammeErrorOutput for code in errors}}
-
-
-READ_ERRORS = (404,)
-WRITE_ERRORS = (400, 403, 404, 409)
-
-
-def _path(name: str, description: str) -> OpenApiParameter:
-    return OpenApiParameter(name, int, OpenApiParameter.PATH, description=description)
-
-
-PROGRAMME_ID = _path("programme_id", gettext_lazy("Mã đề án."))
-TASK_ID = _path("task_id", gettext_lazy("Mã nhiệm vụ."))
-TARGET_ID = _path("target_id", gettext_lazy("Mã chỉ tiêu."))
-ROUND_ID = _path("round_id", gettext_lazy("Mã kỳ báo cáo."))
-REPORT_ID = _path("report_id", gettext_lazy("Mã báo cáo."))
-
-
-class AgencyRefOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
+PROGRAMME_ID = path_param("programme_id", gettext_lazy("Mã đề án."))
+TASK_ID = path_param("task_id", gettext_lazy("Mã nhiệm vụ."))
+TARGET_ID = path_param("target_id", gettext_lazy("Mã chỉ tiêu."))
+ROUND_ID = path_param("round_id", gettext_lazy("Mã kỳ báo cáo."))
+REPORT_ID = path_param("report_id", gettext_lazy("Mã báo cáo."))
 
 
 class PillarOutput(serializers.ModelSerializer):
@@ -851,7 +702,7 @@ class ProgrammeListApi(APIView):
 
 class ProgrammeDetailApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Một đề án và các trụ cột"), parameters=[PROGRAMME_ID],
-                   responses=_responses(ProgrammeDetailOutput, *READ_ERRORS))
+                   responses=error_responses(ProgrammeDetailOutput, *READ_ERRORS))
     def get(self, request: Request, programme_id: str) -> Response:
         programme, scope = access_visible_programme(_actor(request), programme_id)
         return Response(ProgrammeDetailOutput(programme, context={"scope": scope}).data)
@@ -860,11 +711,11 @@ class ProgrammeDetailApi(APIView):
 class ProgrammeProgressApi(APIView):
     @extend_schema(
         tags=[TAG], summary=gettext_lazy("Tiến độ đề án theo kỳ báo cáo (chỉ tính báo cáo đã duyệt)"),
-        parameters=[PROGRAMME_ID, RoundQueryInput], responses=_responses(ProgressOutput, 400, 404),
+        parameters=[PROGRAMME_ID, RoundQueryInput], responses=error_responses(ProgressOutput, 400, 404),
     )
     def get(self, request: Request, programme_id: str) -> Response:
         programme, scope = access_visible_programme(_actor(request), programme_id)
-        query = _parse(RoundQueryInput, request.query_params)
+        query = parse_input(RoundQueryInput, request.query_params)
         progress = programme_progress(programme=programme, round_=_round_of(programme, query.get("round")),
                                       scope=scope)
         return Response(ProgressOutput(_progress_data(progress)).data)
@@ -872,7 +723,7 @@ class ProgrammeProgressApi(APIView):
 
 class ProgrammeTrendApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Diễn biến tiến độ đề án qua các kỳ báo cáo"),
-                   parameters=[PROGRAMME_ID], responses=_responses(TrendPointOutput(many=True), *READ_ERRORS))
+                   parameters=[PROGRAMME_ID], responses=error_responses(TrendPointOutput(many=True), *READ_ERRORS))
     def get(self, request: Request, programme_id: str) -> Response:
         programme, scope = access_visible_programme(_actor(request), programme_id)
         return Response(TrendPointOutput(programme_trend(programme=programme, scope=scope), many=True).data)
@@ -881,10 +732,10 @@ class ProgrammeTrendApi(APIView):
 class ProgrammeTaskListApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Nhiệm vụ của đề án (lọc theo trụ cột, đơn vị, tình trạng)"),
                    parameters=[PROGRAMME_ID, TaskFilterInput],
-                   responses=_responses(TaskRowOutput(many=True), 400, 404))
+                   responses=error_responses(TaskRowOutput(many=True), 400, 404))
     def get(self, request: Request, programme_id: str) -> Response:
         programme, scope = access_visible_programme(_actor(request), programme_id)
-        query = _parse(TaskFilterInput, request.query_params)
+        query = parse_input(TaskFilterInput, request.query_params)
         rows = task_list(
             scope=scope, programme=programme, pillar=query.get("pillar") or None, agency_id=query.get("agency"),
             status=query.get("status") or None, late=query.get("late", False), query=query.get("q", ""),
@@ -896,10 +747,10 @@ class ProgrammeTaskListApi(APIView):
 class ProgrammeTargetListApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Chỉ tiêu của đề án và kết quả theo kỳ báo cáo"),
                    parameters=[PROGRAMME_ID, RoundQueryInput],
-                   responses=_responses(TargetRowOutput(many=True), 400, 404))
+                   responses=error_responses(TargetRowOutput(many=True), 400, 404))
     def get(self, request: Request, programme_id: str) -> Response:
         programme, scope = access_visible_programme(_actor(request), programme_id)
-        query = _parse(RoundQueryInput, request.query_params)
+        query = parse_input(RoundQueryInput, request.query_params)
         progress = programme_progress(programme=programme, round_=_round_of(programme, query.get("round")),
                                       scope=scope)
         return Response(TargetRowOutput(progress.target_rows, many=True).data)
@@ -907,7 +758,7 @@ class ProgrammeTargetListApi(APIView):
 
 class ProgrammeInboxApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Việc cần báo cáo của các đơn vị của người dùng"),
-                   parameters=[PROGRAMME_ID], responses=_responses(InboxOutput, *READ_ERRORS))
+                   parameters=[PROGRAMME_ID], responses=error_responses(InboxOutput, *READ_ERRORS))
     def get(self, request: Request, programme_id: str) -> Response:
         programme, scope = access_visible_programme(_actor(request), programme_id)
         inbox = agency_inbox(scope=scope, programme=programme)
@@ -923,7 +774,7 @@ class ProgrammeRoundsApi(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Các kỳ báo cáo của đề án"), parameters=[PROGRAMME_ID],
-                   responses=_responses(ReportingRoundOutput(many=True), *READ_ERRORS))
+                   responses=error_responses(ReportingRoundOutput(many=True), *READ_ERRORS))
     def get(self, request: Request, programme_id: str) -> Response:
         programme, _scope = access_visible_programme(_actor(request), programme_id)
         rounds = ReportingRound.objects.filter(programme=programme).order_by("period_end")
@@ -931,11 +782,11 @@ class ProgrammeRoundsApi(APIView):
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Mở kỳ báo cáo (cơ quan chuyên trách)"),
                    parameters=[PROGRAMME_ID], request=RoundOpenInput,
-                   responses=_responses(ReportingRoundOutput, *WRITE_ERRORS, 415, status=201))
+                   responses=error_responses(ReportingRoundOutput, *WRITE_ERRORS, 415, status=201))
     def post(self, request: Request, programme_id: str) -> Response:
         actor = _actor(request)
         programme, scope = access_visible_programme(actor, programme_id)
-        data = _parse(RoundOpenInput, _payload(request))
+        data = parse_input(RoundOpenInput, request_data(request))
         round_ = round_open(actor=actor, scope=scope, programme=programme, period=data["period"],
                             due_date=data.get("due_date"), cutoff_date=data.get("cutoff_date"))
         return Response(ReportingRoundOutput(round_).data, status=201)
@@ -946,11 +797,11 @@ class ProgrammeAgencyMappingApi(APIView):
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Ghi nhớ tên cơ quan như văn bản ứng với cơ quan nào"),
                    parameters=[PROGRAMME_ID], request=AgencyMappingInput,
-                   responses=_responses(AgencyMappingOutput, *WRITE_ERRORS, 415))
+                   responses=error_responses(AgencyMappingOutput, *WRITE_ERRORS, 415))
     def post(self, request: Request, programme_id: str) -> Response:
         actor = _actor(request)
         programme, scope = access_visible_programme(actor, programme_id)
-        data = _parse(AgencyMappingInput, _payload(request))
+        data = parse_input(AgencyMappingInput, request_data(request))
         agency = None if data["agency"] is None else _mapping_agency(programme, data["agency"])
         mapping = agency_mapping_set(actor=actor, scope=scope, programme=programme, text=data["text"], agency=agency)
         return Response(AgencyMappingOutput(mapping).data)
@@ -976,12 +827,12 @@ class ProgrammeImportApi(APIView):
             "200: xem trước hoặc đã lưu. 400: có dòng bị từ chối, không lưu gì; nội dung vẫn là kết quả đầy đủ, "
             "liệt kê mọi dòng bị từ chối (hoặc lỗi chung dạng detail/code/field)."),
         request={"multipart/form-data": ImportInput},
-        responses={200: ImportOutcomeOutput, 400: ImportOutcomeOutput, 403: ProgrammeErrorOutput,
-                   404: ProgrammeErrorOutput, 415: ProgrammeErrorOutput},
+        responses={200: ImportOutcomeOutput, 400: ImportOutcomeOutput, 403: ErrorOutput,
+                   404: ErrorOutput, 415: ErrorOutput},
     )
     def post(self, request: Request) -> Response:
         actor = _actor(request)
-        data = _parse(ImportInput, _payload(request))
+        data = parse_input(ImportInput, request_data(request))
         upload = data["file"]
         if upload.size is None or upload.size > IMPORT_MAX_BYTES:
             raise DomainError(_("Tệp đề án vượt quá 20 MB."), field="file")
@@ -1000,7 +851,7 @@ class ProgrammeImportApi(APIView):
 class TaskDetailApi(APIView):
     @extend_schema(
         tags=[TAG], summary=gettext_lazy("Một nhiệm vụ: kinh phí, đơn vị phối hợp, báo cáo qua các kỳ, ý kiến"),
-        parameters=[TASK_ID], responses=_responses(TaskDetailOutput, *READ_ERRORS),
+        parameters=[TASK_ID], responses=error_responses(TaskDetailOutput, *READ_ERRORS),
     )
     def get(self, request: Request, task_id: str) -> Response:
         task, scope = access_task(_actor(request), task_id)
@@ -1012,18 +863,18 @@ class TaskCommentApi(APIView):
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Góp ý về một nhiệm vụ (đơn vị chủ trì, phối hợp)"),
                    parameters=[TASK_ID], request=CommentInput,
-                   responses=_responses(CommentOutput, *WRITE_ERRORS, 415, status=201))
+                   responses=error_responses(CommentOutput, *WRITE_ERRORS, 415, status=201))
     def post(self, request: Request, task_id: str) -> Response:
         actor = _actor(request)
         task, scope = access_task(actor, task_id)
-        data = _parse(CommentInput, _payload(request))
+        data = parse_input(CommentInput, request_data(request))
         comment = comment_add(actor=actor, scope=scope, task=task, text=data["text"])
         return Response(CommentOutput(_comments().get(pk=comment.pk)).data, status=201)
 
 
 class TargetDetailApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Một chỉ tiêu: các mốc, báo cáo qua các kỳ, ý kiến"),
-                   parameters=[TARGET_ID], responses=_responses(TargetDetailOutput, *READ_ERRORS))
+                   parameters=[TARGET_ID], responses=error_responses(TargetDetailOutput, *READ_ERRORS))
     def get(self, request: Request, target_id: str) -> Response:
         target, scope = access_target(_actor(request), target_id)
         return Response(TargetDetailOutput(_target_detail(target.pk, scope)).data)
@@ -1034,11 +885,11 @@ class TargetCommentApi(APIView):
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Góp ý về một chỉ tiêu (cơ quan theo dõi, phối hợp)"),
                    parameters=[TARGET_ID], request=CommentInput,
-                   responses=_responses(CommentOutput, *WRITE_ERRORS, 415, status=201))
+                   responses=error_responses(CommentOutput, *WRITE_ERRORS, 415, status=201))
     def post(self, request: Request, target_id: str) -> Response:
         actor = _actor(request)
         target, scope = access_target(actor, target_id)
-        data = _parse(CommentInput, _payload(request))
+        data = parse_input(CommentInput, request_data(request))
         comment = comment_add(actor=actor, scope=scope, target=target, text=data["text"])
         return Response(CommentOutput(_comments().get(pk=comment.pk)).data, status=201)
 
@@ -1049,7 +900,7 @@ class TargetCommentApi(APIView):
 class RoundReportsApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy(
         "Báo cáo của một kỳ (cơ quan chuyên trách: tất cả; lãnh đạo: các báo cáo đã gửi; đơn vị: báo cáo của mình)"),
-        parameters=[ROUND_ID], responses=_responses(RoundReportsOutput, *READ_ERRORS))
+        parameters=[ROUND_ID], responses=error_responses(RoundReportsOutput, *READ_ERRORS))
     def get(self, request: Request, round_id: str) -> Response:
         round_, scope = access_round(_actor(request), round_id)
         mine = Q() if scope.read_all else Q(agency__in=scope.read_agencies)
@@ -1061,7 +912,7 @@ class RoundReportsApi(APIView):
 
 class RoundCloseApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Đóng kỳ báo cáo (cơ quan chuyên trách)"),
-                   parameters=[ROUND_ID], request=None, responses=_responses(ReportingRoundOutput, *WRITE_ERRORS))
+                   parameters=[ROUND_ID], request=None, responses=error_responses(ReportingRoundOutput, *WRITE_ERRORS))
     def post(self, request: Request, round_id: str) -> Response:
         actor = _actor(request)
         round_, scope = access_round(actor, round_id)
@@ -1093,17 +944,17 @@ class TaskReportApi(_ReportApi):
     parser_classes = [JSONParser]
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Một báo cáo nhiệm vụ"), description=_DRAFTS_NOTE,
-                   parameters=[REPORT_ID], responses=_responses(TaskReportOutput, *READ_ERRORS))
+                   parameters=[REPORT_ID], responses=error_responses(TaskReportOutput, *READ_ERRORS))
     def get(self, request: Request, report_id: str) -> Response:
         return self.render(_read_report(_actor(request), report_id, TaskReport))
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Lưu dự thảo báo cáo nhiệm vụ (đơn vị chủ trì)"),
                    description=gettext_lazy("Trường không gửi giữ nguyên giá trị hiện có."),
                    parameters=[REPORT_ID], request=TaskReportInput,
-                   responses=_responses(TaskReportOutput, *WRITE_ERRORS, 415))
+                   responses=error_responses(TaskReportOutput, *WRITE_ERRORS, 415))
     def patch(self, request: Request, report_id: str) -> Response:
         report, scope = self.report_for(request, report_id)
-        data = _parse(TaskReportInput, _payload(request), partial=True)
+        data = parse_input(TaskReportInput, request_data(request), partial=True)
         saved = task_report_save(
             actor=_actor(request), scope=scope, report=report, status=data.get("status", report.status),
             percent_done=data.get("percent_done", report.percent_done),
@@ -1117,17 +968,17 @@ class TargetReportApi(_ReportApi):
     parser_classes = [JSONParser]
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Một báo cáo chỉ tiêu"), description=_DRAFTS_NOTE,
-                   parameters=[REPORT_ID], responses=_responses(TargetReportOutput, *READ_ERRORS))
+                   parameters=[REPORT_ID], responses=error_responses(TargetReportOutput, *READ_ERRORS))
     def get(self, request: Request, report_id: str) -> Response:
         return self.render(_read_report(_actor(request), report_id, TargetReport))
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Lưu dự thảo báo cáo chỉ tiêu (cơ quan theo dõi)"),
                    description=gettext_lazy("Trường không gửi giữ nguyên giá trị hiện có."),
                    parameters=[REPORT_ID], request=TargetReportInput,
-                   responses=_responses(TargetReportOutput, *WRITE_ERRORS, 415))
+                   responses=error_responses(TargetReportOutput, *WRITE_ERRORS, 415))
     def patch(self, request: Request, report_id: str) -> Response:
         report, scope = self.report_for(request, report_id)
-        data = _parse(TargetReportInput, _payload(request), partial=True)
+        data = parse_input(TargetReportInput, request_data(request), partial=True)
         as_of: dt.date | None = data.get("as_of", report.as_of)
         saved = target_report_save(
             actor=_actor(request), scope=scope, report=report, value=data.get("value", report.value), as_of=as_of,
@@ -1148,7 +999,7 @@ class _ReportReturnApi(_ReportApi):
 
     def post(self, request: Request, report_id: str) -> Response:
         report, scope = self.report_for(request, report_id)
-        data = _parse(ReturnInput, _payload(request))
+        data = parse_input(ReturnInput, request_data(request))
         return self.render(report_return(actor=_actor(request), scope=scope, report=report, comment=data["comment"]))
 
 
@@ -1163,7 +1014,7 @@ class _ReportEvidenceApi(_ReportApi):
 
     def post(self, request: Request, report_id: str) -> Response:
         report, scope = self.report_for(request, report_id)
-        data = _parse(EvidenceInput, _payload(request))
+        data = parse_input(EvidenceInput, request_data(request))
         evidence = evidence_add(actor=_actor(request), scope=scope, report=report, upload=data["file"])
         return Response(EvidenceOutput(evidence).data, status=201)
 
@@ -1172,7 +1023,7 @@ def _report_action(summary: Any, output: type[serializers.Serializer], *, reques
                    responses: dict[int, Any] | None = None) -> Any:
     return extend_schema_view(post=extend_schema(
         tags=[TAG], summary=summary, parameters=[REPORT_ID], request=request,
-        responses=responses or _responses(output, *WRITE_ERRORS),
+        responses=responses or error_responses(output, *WRITE_ERRORS),
     ))
 
 
@@ -1187,13 +1038,13 @@ class TargetReportSubmitApi(_ReportSubmitApi):
 
 
 @_report_action(gettext_lazy("Trả lại báo cáo nhiệm vụ để bổ sung (cơ quan chuyên trách)"), TaskReportOutput,
-                request=ReturnInput, responses=_responses(TaskReportOutput, *WRITE_ERRORS, 415))
+                request=ReturnInput, responses=error_responses(TaskReportOutput, *WRITE_ERRORS, 415))
 class TaskReportReturnApi(_ReportReturnApi):
     model, output = TaskReport, TaskReportOutput
 
 
 @_report_action(gettext_lazy("Trả lại báo cáo chỉ tiêu để bổ sung (cơ quan chuyên trách)"), TargetReportOutput,
-                request=ReturnInput, responses=_responses(TargetReportOutput, *WRITE_ERRORS, 415))
+                request=ReturnInput, responses=error_responses(TargetReportOutput, *WRITE_ERRORS, 415))
 class TargetReportReturnApi(_ReportReturnApi):
     model, output = TargetReport, TargetReportOutput
 
@@ -1209,7 +1060,7 @@ class TargetReportApproveApi(_ReportApproveApi):
 
 
 _EVIDENCE_SCHEMA = {"request": {"multipart/form-data": EvidenceInput},
-                    "responses": _responses(EvidenceOutput, *WRITE_ERRORS, 415, status=201)}
+                    "responses": error_responses(EvidenceOutput, *WRITE_ERRORS, 415, status=201)}
 
 
 @_report_action(gettext_lazy("Thêm minh chứng cho báo cáo nhiệm vụ"), EvidenceOutput, **_EVIDENCE_SCHEMA)

@@ -1,13 +1,20 @@
+"""Django admin of the one-stop shop. Procedures are kept here; dossiers and what hangs on them
+(files, payments, ratings, notifications) are written by the services and only looked at here,
+except that an outgoing notification may be deleted (the delete is recorded in the ledger,
+without its recipient or text). Lists never show a full phone, email, ID number or a message."""
+
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.core.privacy import mask_digits, mask_name
+from tinhso.core.privacy import mask_digits, mask_email, mask_name
 from tinhso.ledger.admin import LedgeredAdminMixin
 
-from .models import DocumentRequirement, Dossier, Procedure, WorkflowStep
+from .models import DocumentRequirement, Dossier, DossierFile, Notification, Payment, Procedure, Rating, WorkflowStep
 
 
 class DocumentRequirementInline(admin.TabularInline):
@@ -32,8 +39,21 @@ class ProcedureAdmin(LedgeredAdminMixin, admin.ModelAdmin):
     inlines = (DocumentRequirementInline, WorkflowStepInline)
 
 
+class _ServiceRowAdmin(LedgeredAdminMixin, admin.ModelAdmin):
+    """Rows the services write: viewed here, never added or edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(_ServiceRowAdmin):
     list_display = ("code", "procedure", "agency", "state", "channel", "applicant_masked", "personal_id_masked",
                     "due_at")
     list_filter = ("state", "channel")
@@ -48,11 +68,58 @@ class DossierAdmin(admin.ModelAdmin):
     def personal_id_masked(self, obj: Dossier) -> str:
         return mask_digits(obj.applicant_personal_id)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Dossier | None = None) -> bool:
-        return False
+@admin.register(DossierFile)
+class DossierFileAdmin(_ServiceRowAdmin):
+    # No file name in the list: people name scans after themselves ("CCCD Nguyen Van An.pdf").
+    list_display = ("pk", "dossier", "kind", "requirement", "content_type", "size", "digitised", "signed",
+                    "created_at")
+    list_filter = ("kind", "digitised", "signed")
+    search_fields = ("dossier__code", "=sha256")
+    list_select_related = ("dossier", "requirement")
+    exclude = ("verification_token",)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Dossier | None = None) -> bool:
-        return False
+
+@admin.register(Payment)
+class PaymentAdmin(_ServiceRowAdmin):
+    list_display = ("reference", "dossier", "amount_vnd", "method", "provider", "state", "receipt_number",
+                    "created_at", "paid_at")
+    list_filter = ("state", "method", "provider")
+    search_fields = ("=reference", "=receipt_number", "dossier__code")
+    list_select_related = ("dossier",)
+
+
+@admin.register(Rating)
+class RatingAdmin(_ServiceRowAdmin):
+    list_display = ("dossier", "score", "created_at")
+    list_filter = ("score",)
+    search_fields = ("dossier__code",)
+    list_select_related = ("dossier",)
+
+
+def mask_recipient(recipient: str) -> str:
+    """An email address or a phone number (SMS, Zalo), masked."""
+    return mask_email(recipient) if "@" in recipient else mask_digits(recipient)
+
+
+@admin.register(Notification)
+class NotificationAdmin(_ServiceRowAdmin):
+    """Sent by the background task; retried by ``notify.notifications_retry``. A wrong row may be
+    deleted; the ledger keeps that it was, not to whom or what it said."""
+
+    list_display = ("created_at", "channel", "recipient_masked", "subject", "dossier", "state", "attempts",
+                    "sent_at")
+    list_filter = ("state", "channel")
+    search_fields = ("dossier__code",)
+    list_select_related = ("dossier",)
+    fields = ("dossier", "channel", "recipient_masked", "subject", "body", "state", "attempts", "error",
+              "created_at", "sent_at")
+    readonly_fields = fields
+    ledger_payload_exclude = ("recipient", "subject", "body", "error")
+
+    @admin.display(description=_("người nhận"))
+    def recipient_masked(self, obj: Notification) -> str:
+        return mask_recipient(obj.recipient)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super(_ServiceRowAdmin, self).has_delete_permission(request, obj)  # Django's own check

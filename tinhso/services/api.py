@@ -3,7 +3,7 @@
 The procedure catalogue needs no account; everything else here needs a login. Dossiers are
 fetched through :func:`access.access_dossier`, so a missing dossier and one out of the user's
 reach give the same 404. Input is parsed by serializers that answer in Vietnamese (the
-programme API's :class:`Input`), and every write is one service call, which checks state and
+project's :class:`tinhso.core.api.Input`), and every write is one service call, which checks state and
 permission and records it in the ledger; refusals reach the client through the project's
 exception handler (``tinhso.core.api``). Files, results, payments, ratings, the public lookup
 and printable forms are in :mod:`api_extras`.
@@ -20,7 +20,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -31,12 +30,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tinhso.core.api import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Input,
+    error_responses,
+    parse_input,
+    path_param,
+    request_data,
+)
 from tinhso.core.errors import Conflict, DomainError, NotFound
 from tinhso.core.privacy import mask_digits, mask_email, mask_name
 from tinhso.org.access import can
+from tinhso.org.api import AgencyRefOutput
 from tinhso.org.models import Agency, Person
 from tinhso.org.roles import Perm
-from tinhso.programme.api import AgencyRefOutput, Input, _parse, _payload
 
 from . import services
 from .access import access_dossier, dossiers_visible
@@ -74,37 +82,19 @@ def _actor(request: Request) -> Person:
     return request.user  # type: ignore[return-value]  # the endpoints using it require a login
 
 
-# --- shared output ----------------------------------------------------------------------------
+def dossier_request(
+    request: Request, dossier_id: str, input_class: type[Input] | None = None,
+) -> tuple[Person, Dossier, dict[str, Any]]:
+    """The user, the dossier as they may reach it (else 404), then the parsed body (else 400/415)."""
+    actor = _actor(request)
+    dossier = access_dossier(actor, dossier_id)
+    return actor, dossier, parse_input(input_class, request_data(request)) if input_class is not None else {}
 
 
-class ErrorOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    field = serializers.CharField(required=False)
-    errors = serializers.DictField(child=serializers.CharField(), required=False, help_text=gettext_lazy(
-        "Lỗi theo từng trường khi một yêu cầu có nhiều trường sai (ví dụ các trường của tờ khai)."))
+# --- shared output ---------------------------------------------------------------------------
 
 
-def _responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
-    return {status: ok, **{code: ErrorOutput for code in errors}}
-
-
-READ_ERRORS = (404,)
-WRITE_ERRORS = (400, 403, 404, 409)
-
-
-def _path(name: str, description: Any, kind: type = int) -> OpenApiParameter:
-    return OpenApiParameter(name, kind, OpenApiParameter.PATH, description=description)
-
-
-DOSSIER_ID = _path("dossier_id", gettext_lazy("Mã (id) hồ sơ."))
-
-
-def _state_field(**kwargs: Any) -> serializers.CharField:
-    """The dossier's state as plain text in the schema: "state" already names the report states
-    of the programme API, and one enum name cannot hold two sets of values."""
-    return serializers.CharField(help_text=format_lazy("{}: {}.", gettext_lazy("Trạng thái hồ sơ"),
-                                                       ", ".join(DossierState.values)), **kwargs)
+DOSSIER_ID = path_param("dossier_id", gettext_lazy("Mã (id) hồ sơ."))
 
 
 class ProcedureRefOutput(serializers.Serializer):
@@ -195,9 +185,9 @@ class ProcedureListApi(APIView):
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Tra cứu thủ tục hành chính (công khai)"),
                    operation_id="services_procedures_list",
-                   parameters=[ProcedureSearchInput], responses=_responses(ProcedurePageOutput, 400), auth=[])
+                   parameters=[ProcedureSearchInput], responses=error_responses(ProcedurePageOutput, 400), auth=[])
     def get(self, request: Request) -> Response:
-        query = _parse(ProcedureSearchInput, request.query_params)
+        query = parse_input(ProcedureSearchInput, request.query_params)
         procedures = procedures_search(query=query.get("q", ""), field=query.get("field", ""),
                                        level=query.get("level", ""), online=query.get("online", ""))
         meta, rows = _page(procedures.prefetch_related("agencies"), query.get("page", 1))
@@ -208,8 +198,8 @@ class ProcedureDetailApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Một thủ tục: thành phần hồ sơ, quy trình, tờ khai (công khai)"),
-                   parameters=[_path("code", gettext_lazy("Mã thủ tục."), str)],
-                   responses=_responses(ProcedureDetailOutput, *READ_ERRORS), auth=[])
+                   parameters=[path_param("code", gettext_lazy("Mã thủ tục."), str)],
+                   responses=error_responses(ProcedureDetailOutput, *READ_ERRORS), auth=[])
     def get(self, request: Request, code: str) -> Response:
         procedure = (Procedure.objects.filter(code=code, active=True)
                      .prefetch_related("agencies", "documents", "steps").first())
@@ -226,7 +216,7 @@ class SubmittedOutput(serializers.Serializer):
 
     id = serializers.IntegerField()
     code = serializers.CharField(help_text=gettext_lazy("Mã hồ sơ, ví dụ H31.01-260302-0001."))
-    state = _state_field()
+    state = serializers.ChoiceField(choices=DossierState.choices)
     due_at = serializers.DateTimeField(allow_null=True, help_text=gettext_lazy(
         "Hẹn trả kết quả; có sau khi bộ phận một cửa tiếp nhận."))
     submitted_at = serializers.DateTimeField(allow_null=True)
@@ -242,7 +232,6 @@ class DossierRowOutput(serializers.ModelSerializer):
         "Tên người nộp; che bớt (N. V. An) trong danh sách của cán bộ."))
     overdue = serializers.SerializerMethodField()
     due_soon = serializers.SerializerMethodField(help_text=gettext_lazy("Còn không quá 1 ngày làm việc đến hạn."))
-    state = _state_field()
 
     class Meta:
         model = Dossier
@@ -291,7 +280,6 @@ class EventOutput(serializers.ModelSerializer):
 
 
 class FileOutput(serializers.ModelSerializer):
-    kind = serializers.CharField(help_text=gettext_lazy("component (thành phần hồ sơ) hoặc result (kết quả)."))
     requirement = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
 
@@ -469,11 +457,11 @@ class DossierListApi(APIView):
         description=gettext_lazy(
             "Cán bộ: hồ sơ tiếp nhận hoặc xử lý trong phạm vi của mình, tên người nộp được che bớt; công dân: "
             "hồ sơ của mình. Danh sách không có số định danh và số điện thoại."),
-        parameters=[DossierFilterInput], responses=_responses(DossierPageOutput, 400),
+        parameters=[DossierFilterInput], responses=error_responses(DossierPageOutput, 400),
     )
     def get(self, request: Request) -> Response:
         actor = _actor(request)
-        query = _parse(DossierFilterInput, request.query_params)
+        query = parse_input(DossierFilterInput, request.query_params)
         if query.get("queue"):
             dossiers = dossier_queue(person=actor, queue=query["queue"])
         else:
@@ -493,7 +481,7 @@ class DossierListApi(APIView):
             "Tờ khai được kiểm tra theo thủ tục; lỗi trả về theo từng trường trong “errors” và không tạo hồ sơ. "
             "Gửi lại với cùng Idempotency-Key trả về hồ sơ đã tạo với mã 200."),
         parameters=[IDEMPOTENCY_HEADER], request=SubmitInput,
-        responses={**_responses(SubmittedOutput, 400, 403, 409, 415, status=201), 200: SubmittedOutput},
+        responses={**error_responses(SubmittedOutput, 400, 403, 409, 415, status=201), 200: SubmittedOutput},
     )
     def post(self, request: Request) -> Response:
         actor = _actor(request)
@@ -504,7 +492,7 @@ class DossierListApi(APIView):
             if existing.applicant_id != actor.pk:
                 raise Conflict(_("Mã chống gửi trùng đã được dùng cho hồ sơ khác."), code="idempotency_key_taken")
             return Response(SubmittedOutput(existing).data, status=200)
-        data = _parse(SubmitInput, _payload(request))
+        data = parse_input(SubmitInput, request_data(request))
         procedure, agency = _offering(data["procedure"], data["agency"])
         dossier = services.dossier_submit_online(applicant=actor, procedure=procedure, agency=agency,
                                                  form_data=data["form_data"], idempotency_key=key)
@@ -518,9 +506,9 @@ class DossierCounterApi(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Tiếp nhận hồ sơ trực tiếp hoặc qua bưu chính (một cửa)"),
-                   request=CounterInput, responses=_responses(DossierDetailOutput, 400, 403, 415, status=201))
+                   request=CounterInput, responses=error_responses(DossierDetailOutput, 400, 403, 415, status=201))
     def post(self, request: Request) -> Response:
-        data = _parse(CounterInput, _payload(request))
+        data = parse_input(CounterInput, request_data(request))
         procedure, agency = _offering(data["procedure"], data["agency"])
         dossier = services.dossier_receive_at_counter(
             actor=_actor(request), agency=agency, procedure=procedure, applicant_name=data["applicant_name"],
@@ -532,7 +520,7 @@ class DossierCounterApi(APIView):
 
 class DossierDetailApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Một hồ sơ và diễn biến xử lý"), parameters=[DOSSIER_ID],
-                   responses=_responses(DossierDetailOutput, *READ_ERRORS))
+                   responses=error_responses(DossierDetailOutput, *READ_ERRORS))
     def get(self, request: Request, dossier_id: str) -> Response:
         return dossier_detail_response(request, access_dossier(_actor(request), dossier_id))
 
@@ -555,10 +543,10 @@ class DossierBulkAssignApi(APIView):
         tags=[TAG], summary=gettext_lazy("Phân công nhiều hồ sơ cho một chuyên viên (tất cả hoặc không hồ sơ nào)"),
         description=gettext_lazy("Nếu một hồ sơ không phân công được, không hồ sơ nào được giao; “errors” nêu "
                                  "từng hồ sơ theo mã."),
-        request=BulkAssignInput, responses=_responses(BulkAssignOutput, *WRITE_ERRORS, 415))
+        request=BulkAssignInput, responses=error_responses(BulkAssignOutput, *WRITE_ERRORS, 415))
     def post(self, request: Request) -> Response:
         actor = _actor(request)
-        data = _parse(BulkAssignInput, _payload(request))
+        data = parse_input(BulkAssignInput, request_data(request))
         dossiers = [access_dossier(actor, pk) for pk in dict.fromkeys(data["ids"])]
         done = services.dossier_assign_bulk(actor=actor, dossiers=dossiers, assignee=_handler(data["assignee"]))
         return Response(BulkAssignOutput({"assigned": done}).data)
@@ -617,9 +605,7 @@ class _TransitionApi(APIView):
     call: Call
 
     def post(self, request: Request, dossier_id: str) -> Response:
-        actor = _actor(request)
-        dossier = access_dossier(actor, dossier_id)
-        data = _parse(self.input_class, _payload(request)) if self.input_class is not None else {}
+        actor, dossier, data = dossier_request(request, dossier_id, self.input_class)
         changed = type(self).call(actor, dossier, data)
         return dossier_detail_response(request, changed)
 
@@ -630,15 +616,23 @@ def _transition(name: str, summary: Any, call: Call, input_class: type[Input] | 
                                           "__doc__": str(summary)})
     return extend_schema_view(post=extend_schema(
         tags=[TAG], summary=summary, parameters=[DOSSIER_ID], request=input_class,
-        responses=_responses(DossierDetailOutput, *errors),
+        responses=error_responses(DossierDetailOutput, *errors),
     ))(view)
+
+
+def _plain(service: Callable[..., Dossier]) -> Call:
+    return lambda actor, dossier, data: service(actor=actor, dossier=dossier)
+
+
+def _with_reason(service: Callable[..., Dossier]) -> Call:
+    return lambda actor, dossier, data: service(actor=actor, dossier=dossier, reason=data["reason"])
 
 
 S = services
 TRANSITIONS: dict[str, type[APIView]] = {
     "receive": _transition(
         "DossierReceiveApi", gettext_lazy("Tiếp nhận hồ sơ nộp trực tuyến (một cửa)"),
-        lambda actor, dossier, data: S.dossier_receive(actor=actor, dossier=dossier)),
+        _plain(S.dossier_receive)),
     "forward": _transition(
         "DossierForwardApi", gettext_lazy("Chuyển hồ sơ đến đơn vị xử lý (một cửa)"),
         lambda actor, dossier, data: S.dossier_forward(
@@ -652,7 +646,7 @@ TRANSITIONS: dict[str, type[APIView]] = {
         AssignInput),
     "start-review": _transition(
         "DossierStartReviewApi", gettext_lazy("Bắt đầu thẩm định (chuyên viên được giao)"),
-        lambda actor, dossier, data: S.dossier_start_review(actor=actor, dossier=dossier)),
+        _plain(S.dossier_start_review)),
     "submit-for-approval": _transition(
         "DossierSubmitForApprovalApi", gettext_lazy("Trình phê duyệt (chuyên viên được giao)"),
         lambda actor, dossier, data: S.dossier_submit_for_approval(actor=actor, dossier=dossier,
@@ -660,18 +654,17 @@ TRANSITIONS: dict[str, type[APIView]] = {
         NoteInput),
     "approve": _transition(
         "DossierApproveApi", gettext_lazy("Phê duyệt (lãnh đạo cơ quan xử lý)"),
-        lambda actor, dossier, data: S.dossier_approve(actor=actor, dossier=dossier)),
+        _plain(S.dossier_approve)),
     "refuse": _transition(
         "DossierRefuseApi", gettext_lazy("Từ chối giải quyết, nêu lý do (lãnh đạo cơ quan xử lý)"),
-        lambda actor, dossier, data: S.dossier_refuse(actor=actor, dossier=dossier, reason=data["reason"]),
+        _with_reason(S.dossier_refuse),
         ReasonInput),
     "return-result": _transition(
         "DossierReturnResultApi", gettext_lazy("Trả kết quả cho người nộp (một cửa)"),
-        lambda actor, dossier, data: S.dossier_return_result(actor=actor, dossier=dossier)),
+        _plain(S.dossier_return_result)),
     "request-supplement": _transition(
         "DossierRequestSupplementApi", gettext_lazy("Yêu cầu bổ sung hồ sơ (tạm dừng tính thời hạn)"),
-        lambda actor, dossier, data: S.dossier_request_supplement(actor=actor, dossier=dossier,
-                                                                  reason=data["reason"]),
+        _with_reason(S.dossier_request_supplement),
         ReasonInput),
     "supplement": _transition(
         "DossierSupplementApi", gettext_lazy("Bổ sung hồ sơ (người nộp, hoặc một cửa nhận bản giấy)"),
@@ -686,11 +679,11 @@ TRANSITIONS: dict[str, type[APIView]] = {
         TransferInput),
     "stop": _transition(
         "DossierStopApi", gettext_lazy("Dừng xử lý theo đề nghị của người nộp"),
-        lambda actor, dossier, data: S.dossier_stop(actor=actor, dossier=dossier, reason=data["reason"]),
+        _with_reason(S.dossier_stop),
         ReasonInput),
     "cancel": _transition(
         "DossierCancelApi", gettext_lazy("Hủy hồ sơ (một cửa)"),
-        lambda actor, dossier, data: S.dossier_cancel(actor=actor, dossier=dossier, reason=data["reason"]),
+        _with_reason(S.dossier_cancel),
         ReasonInput),
     "apologise": _transition(
         "DossierApologiseApi", gettext_lazy("Xin lỗi và hẹn lại ngày trả kết quả (một lần)"),

@@ -21,16 +21,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tinhso.core.api import ErrorOutput, Input, error_responses, parse_input, path_param
 from tinhso.core.documents import DocumentConversionError
 from tinhso.core.errors import DomainError, NotFound
-from tinhso.programme.api import Input, _parse, _payload
 
 from .access import access_dossier, dossiers_visible
-from .api import DOSSIER_ID, TAG, ErrorOutput, FileOutput, _actor, _path, _responses, _state_field
+from .api import DOSSIER_ID, TAG, FileOutput, _actor, dossier_request
 from .feedback import dossier_rate
 from .files import dossier_file_add, dossier_file_mark_digitised, dossier_file_reuse, max_upload_mb, reusable_files
 from .lookup import dossier_lookup, lookup_failed, lookup_limited
-from .models import DocumentRequirement, DossierFile, Payment
+from .models import DocumentRequirement, DossierFile, DossierState, Payment, PaymentState
 from .payments import payment_callback, payment_provider, payment_record_counter, payment_start
 from .print_views import CONTENT_TYPES, content_disposition
 from .printing import FORM_KINDS, FORMATS, dossier_form_docx, dossier_form_pdf, form_filenames
@@ -87,18 +87,16 @@ class DossierFilesApi(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Các tệp của hồ sơ (thành phần và kết quả)"),
-                   parameters=[DOSSIER_ID], responses=_responses(FileOutput(many=True), 404))
+                   parameters=[DOSSIER_ID], responses=error_responses(FileOutput(many=True), 404))
     def get(self, request: Request, dossier_id: str) -> Response:
         dossier = access_dossier(_actor(request), dossier_id)
         return Response(FileOutput(dossier.files.order_by("kind", "pk"), many=True).data)
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Tải lên thành phần hồ sơ (người nộp, một cửa)"),
                    parameters=[DOSSIER_ID], request={"multipart/form-data": FileUploadInput},
-                   responses=_responses(FileOutput, 400, 403, 404, 409, 415, status=201))
+                   responses=error_responses(FileOutput, 400, 403, 404, 409, 415, status=201))
     def post(self, request: Request, dossier_id: str) -> Response:
-        actor = _actor(request)
-        dossier = access_dossier(actor, dossier_id)
-        data = _parse(FileUploadInput, _payload(request))
+        actor, dossier, data = dossier_request(request, dossier_id, FileUploadInput)
         row = dossier_file_add(actor=actor, dossier=dossier, upload=data["file"],
                                requirement=_requirement(data.get("requirement")), digitised=data["digitised"])
         return Response(FileOutput(row).data, status=201)
@@ -109,11 +107,9 @@ class DossierFileReuseApi(APIView):
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Dùng lại giấy tờ đã số hóa của mình cho hồ sơ (người nộp)"),
                    parameters=[DOSSIER_ID], request=FileReuseInput,
-                   responses=_responses(FileOutput, 400, 403, 404, 409, 415, status=201))
+                   responses=error_responses(FileOutput, 400, 403, 404, 409, 415, status=201))
     def post(self, request: Request, dossier_id: str) -> Response:
-        actor = _actor(request)
-        dossier = access_dossier(actor, dossier_id)
-        data = _parse(FileReuseInput, _payload(request))
+        actor, dossier, data = dossier_request(request, dossier_id, FileReuseInput)
         row = dossier_file_reuse(actor=actor, dossier=dossier, source_id=data["source"],
                                  requirement=_requirement(data.get("requirement")))
         return Response(FileOutput(row).data, status=201)
@@ -128,8 +124,8 @@ class ReusableFilesApi(APIView):
 
 class FileMarkDigitisedApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Xác nhận bản quét khớp bản gốc (một cửa)"),
-                   parameters=[_path("file_id", gettext_lazy("Mã (id) tệp."))], request=None,
-                   responses=_responses(FileOutput, 403, 404, 409))
+                   parameters=[path_param("file_id", gettext_lazy("Mã (id) tệp."))], request=None,
+                   responses=error_responses(FileOutput, 403, 404, 409))
     def post(self, request: Request, file_id: str) -> Response:
         actor = _actor(request)
         try:
@@ -153,11 +149,10 @@ class DossierResultApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Phát hành kết quả điện tử có chữ ký số (cơ quan xử lý)"),
                    description=gettext_lazy("Hồ sơ phải đã được phê duyệt; mỗi hồ sơ một kết quả."),
                    parameters=[DOSSIER_ID], request={"multipart/form-data": ResultInput},
-                   responses=_responses(FileOutput, 400, 403, 404, 409, 415, status=201))
+                   responses=error_responses(FileOutput, 400, 403, 404, 409, 415, status=201))
     def post(self, request: Request, dossier_id: str) -> Response:
-        actor = _actor(request)
-        dossier = access_dossier(actor, dossier_id)
-        upload = _parse(ResultInput, _payload(request))["file"]
+        actor, dossier, data = dossier_request(request, dossier_id, ResultInput)
+        upload = data["file"]
         if upload.size is not None and upload.size > settings.TINHSO_UPLOAD_MAX_BYTES:
             raise DomainError(_("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
                               field="file", code="too_large")
@@ -169,9 +164,6 @@ class DossierResultApi(APIView):
 
 
 class PaymentOutput(serializers.ModelSerializer):
-    state = serializers.CharField(help_text=gettext_lazy(
-        "pending (chờ), paid (đã thanh toán), failed (không thành công)."))
-
     class Meta:
         model = Payment
         fields = ["reference", "amount_vnd", "method", "provider", "state", "receipt_number", "created_at",
@@ -188,7 +180,7 @@ class PaymentStartOutput(PaymentOutput):
 class PaymentStartApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Bắt đầu thanh toán phí, lệ phí trực tuyến (người nộp)"),
                    description=gettext_lazy("Bấm hai lần dùng lại giao dịch đang chờ; hồ sơ đã thanh toán: 409."),
-                   parameters=[DOSSIER_ID], request=None, responses=_responses(PaymentStartOutput, 404, 409,
+                   parameters=[DOSSIER_ID], request=None, responses=error_responses(PaymentStartOutput, 404, 409,
                                                                                status=201))
     def post(self, request: Request, dossier_id: str) -> Response:
         actor = _actor(request)
@@ -199,7 +191,7 @@ class PaymentStartApi(APIView):
 
 class PaymentCounterApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Ghi nhận nộp phí tại quầy và cấp biên lai (một cửa)"),
-                   parameters=[DOSSIER_ID], request=None, responses=_responses(PaymentOutput, 403, 404, 409,
+                   parameters=[DOSSIER_ID], request=None, responses=error_responses(PaymentOutput, 403, 404, 409,
                                                                                status=201))
     def post(self, request: Request, dossier_id: str) -> Response:
         actor = _actor(request)
@@ -209,7 +201,7 @@ class PaymentCounterApi(APIView):
 
 class CallbackOutput(serializers.Serializer):
     reference = serializers.CharField()
-    state = serializers.CharField()
+    state = serializers.ChoiceField(choices=PaymentState.choices)
     receipt_number = serializers.CharField(allow_blank=True)
 
 
@@ -221,10 +213,10 @@ class PaymentCallbackApi(APIView):
 
     @extend_schema(
         tags=[TAG], summary=gettext_lazy("Cổng thanh toán báo kết quả giao dịch (ký số, gửi lại nhiều lần được)"),
-        parameters=[_path("provider", gettext_lazy("Tên cổng thanh toán."), str), OpenApiParameter(
+        parameters=[path_param("provider", gettext_lazy("Tên cổng thanh toán."), str), OpenApiParameter(
             "X-Signature", str, OpenApiParameter.HEADER, required=True,
             description=gettext_lazy("Chữ ký của cổng thanh toán trên nội dung gửi."))],
-        request=OpenApiTypes.OBJECT, responses=_responses(CallbackOutput, 400, 403, 404, 409), auth=[],
+        request=OpenApiTypes.OBJECT, responses=error_responses(CallbackOutput, 400, 403, 404, 409), auth=[],
     )
     def post(self, request: Request, provider: str) -> Response:
         gateway = payment_provider()
@@ -254,11 +246,9 @@ class DossierRatingApi(APIView):
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Đánh giá mức độ hài lòng sau khi nhận kết quả (người nộp)"),
                    parameters=[DOSSIER_ID], request=RatingInput,
-                   responses=_responses(RatingOutput, 400, 404, 409, 415, status=201))
+                   responses=error_responses(RatingOutput, 400, 404, 409, 415, status=201))
     def post(self, request: Request, dossier_id: str) -> Response:
-        actor = _actor(request)
-        dossier = access_dossier(actor, dossier_id)
-        data = _parse(RatingInput, _payload(request))
+        actor, dossier, data = dossier_request(request, dossier_id, RatingInput)
         rating = dossier_rate(actor=actor, dossier=dossier, score=data["score"], comment=data["comment"])
         return Response(RatingOutput(rating).data, status=201)
 
@@ -271,8 +261,8 @@ class DossierFormApi(APIView):
         tags=[TAG], summary=gettext_lazy("Tải phiếu in của hồ sơ (Word hoặc PDF)"),
         description=gettext_lazy("Phiếu: receipt, supplement_request, refusal, apology, stop_notice. "
                                  "Phiếu chưa phát sinh theo diễn biến hồ sơ: 409."),
-        parameters=[DOSSIER_ID, _path("kind", gettext_lazy("Loại phiếu."), str),
-                    _path("fmt", gettext_lazy("docx hoặc pdf."), str)],
+        parameters=[DOSSIER_ID, path_param("kind", gettext_lazy("Loại phiếu."), str),
+                    path_param("fmt", gettext_lazy("docx hoặc pdf."), str)],
         responses={
             (200, CONTENT_TYPES["docx"]): OpenApiResponse(OpenApiTypes.BINARY),
             (200, CONTENT_TYPES["pdf"]): OpenApiResponse(OpenApiTypes.BINARY),
@@ -306,7 +296,7 @@ class LookupInput(Input):
 
 class LookupOutput(serializers.Serializer):
     code = serializers.CharField()
-    state = _state_field()
+    state = serializers.ChoiceField(choices=DossierState.choices)
     state_label = serializers.CharField()
     procedure_code = serializers.CharField()
     procedure_name = serializers.CharField()
@@ -327,7 +317,7 @@ class LookupApi(APIView):
         tags=[TAG], summary=gettext_lazy("Tra cứu tiến độ hồ sơ bằng mã hồ sơ và 4 số cuối (công khai)"),
         description=gettext_lazy("Không trả thông tin cá nhân. Mã sai và số sai đều trả 404 như nhau; "
                                  "mỗi địa chỉ được thử giới hạn số lần mỗi phút (429)."),
-        parameters=[LookupInput], responses=_responses(LookupOutput, 400, 404, 429), auth=[],
+        parameters=[LookupInput], responses=error_responses(LookupOutput, 400, 404, 429), auth=[],
     )
     def get(self, request: Request) -> Response:
         code = request.query_params.get("code", "")
@@ -335,7 +325,7 @@ class LookupApi(APIView):
         if lookup_limited(request._request, code):
             raise TooManyRequests(_("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút."),
                                   code="rate_limited")
-        query = _parse(LookupInput, request.query_params)
+        query = parse_input(LookupInput, request.query_params)
         try:
             result = dossier_lookup(code=query["code"], digits=query["digits"])
         except NotFound:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 # A row is tried at most this many times (a retried task, or a later re-enqueue of FAILED rows).
 MAX_ATTEMPTS = 3
+# A PENDING row older than this lost its task (enqueue failed after commit, or a worker died).
+RETRY_PENDING_AFTER = dt.timedelta(minutes=5)
+RETRY_BATCH = 500
 SMS_PROCEDURE_CHARS = 60
 # The only notes an applicant is meant to read: reasons given to them. Other notes (e.g. the
 # handler's note to the approver) are internal.
@@ -244,3 +247,21 @@ def notification_deliver(notification_id: int) -> str:
     log.info("notification %s sent (%s to %s)", notification_id, notification.channel,
              _masked_recipient(notification))
     return NotificationState.SENT
+
+
+def notifications_retry(now: dt.datetime | None = None) -> int:
+    """Enqueue again the rows nobody will send otherwise: FAILED ones with attempts left, and
+    PENDING ones older than RETRY_PENDING_AFTER whose task was lost. Returns how many.
+
+    Run every few minutes (``tasks.notifications_retry``). A row the first task is still
+    sending is not double-sent in practice (it is young), and never past MAX_ATTEMPTS;
+    :func:`notification_deliver` skips SENT rows.
+    """
+    now = now or timezone.now()
+    lost = Q(state=NotificationState.PENDING, created_at__lt=now - RETRY_PENDING_AFTER)
+    due = Notification.objects.filter(lost | Q(state=NotificationState.FAILED), attempts__lt=MAX_ATTEMPTS)
+    ids = list(due.order_by("pk").values_list("pk", flat=True)[:RETRY_BATCH])
+    _enqueue(ids)
+    if ids:
+        log.info("notifications retried: %s", len(ids))
+    return len(ids)

@@ -15,6 +15,12 @@ def notification_send(notification_id: int) -> str:
 
 
 @task()
+def notifications_retry() -> int:
+    """Every 5 minutes: enqueue again failed notifications with attempts left and lost pending ones."""
+    return notify.notifications_retry()
+
+
+@task()
 def dossiers_late_scan() -> int:
     """Every 30 minutes: flag dossiers due within one working day or late, warn their officers."""
     return late.dossiers_late_scan()

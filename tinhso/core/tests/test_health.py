@@ -34,7 +34,7 @@ def test_scheduler_enqueues_each_due_job_once() -> None:
     now = timezone.now()
     sync_jobs(now)
     assert set(enqueue_due_jobs(now)) == {
-        "worker_heartbeat", "ledger_checkpoint", "programme_reminders", "dossiers_late_scan",
+        "worker_heartbeat", "ledger_checkpoint", "programme_reminders", "dossiers_late_scan", "notifications_retry",
     }
     assert enqueue_due_jobs(now) == []  # moved forward: not due again at the same instant
     later = now + dt.timedelta(seconds=31)
