@@ -11,7 +11,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # Debian packages: only those missing, so a second run is quick and offline-friendly.
-DEB_PACKAGES=(python3.11 python3.11-venv chromium libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core poppler-utils gettext nodejs npm)
+DEB_PACKAGES=(python3.11 python3.11-venv chromium libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core poppler-utils gettext wrk nodejs npm)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
   case "$pkg" in

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import unicodedata
 from collections.abc import Mapping
@@ -42,9 +43,81 @@ def _short_text(value: str, field: str, max_length: int, *, required: bool = Fal
     return text
 
 
-def _locked_head() -> LedgerHead:
-    head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=LedgerHead.SINGLETON_PK)
-    return head
+# The append's SQL, written once. Table and column names come from the models, never from
+# input; every value is a query parameter.
+_HEAD, _ENTRY, _PAYLOAD, _NODE = (model._meta.db_table for model in (LedgerHead, Entry, EntryPayload, MerkleNode))
+_ENTRY_COLUMNS = ("sequence", "recorded_at", "actor_id", "actor_label", "action", "object_type", "object_id",
+                  "payload_digest", "prev_hash", "entry_hash")
+_SELECT_HEAD = f'SELECT "size", "head_hash", "frontier" FROM "{_HEAD}" WHERE "id" = %s'  # noqa: S608
+_QUOTED_COLUMNS = ", ".join(f'"{name}"' for name in _ENTRY_COLUMNS)
+_INSERT_ENTRY = (
+    f'INSERT INTO "{_ENTRY}" ({_QUOTED_COLUMNS}) '  # noqa: S608
+    f'VALUES ({", ".join(["%s"] * len(_ENTRY_COLUMNS))}) RETURNING "id"'
+)
+_INSERT_PAYLOAD = f'INSERT INTO "{_PAYLOAD}" ("entry_id", "canonical_json") VALUES (%s, %s)'  # noqa: S608
+_INSERT_PAYLOAD_OF_ENTRY = (  # PostgreSQL: the entry's id from the "entry" CTE below
+    f'INSERT INTO "{_PAYLOAD}" ("entry_id", "canonical_json") SELECT "id", %s FROM "entry"'  # noqa: S608
+)
+_INSERT_NODES = f'INSERT INTO "{_NODE}" ("level", "index", "hash") VALUES '  # noqa: S608
+_UPDATE_HEAD = f'UPDATE "{_HEAD}" SET "size" = %s, "head_hash" = %s, "frontier" = %s WHERE "id" = %s'  # noqa: S608
+
+
+def _locked_head(cursor: Any, connection: Any) -> tuple[int, str, list[str]]:
+    """Lock the head row (``SELECT … FOR UPDATE``; SQLite's IMMEDIATE transactions already
+    serialise writers) and return (size, head hash, frontier), creating the row if needed."""
+    select = _SELECT_HEAD + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+    cursor.execute(select, [LedgerHead.SINGLETON_PK])
+    row = cursor.fetchone()
+    if row is None:
+        LedgerHead.objects.get_or_create(pk=LedgerHead.SINGLETON_PK)
+        cursor.execute(select, [LedgerHead.SINGLETON_PK])
+        row = cursor.fetchone()
+    size, head_hash, frontier = row
+    if isinstance(frontier, str | bytes):
+        frontier = json.loads(frontier)
+    return int(size), head_hash, list(frontier or [])
+
+
+def _prep(model: type[models.Model], name: str, value: Any, connection: Any) -> Any:
+    return model._meta.get_field(name).get_db_prep_value(value, connection, prepared=False)
+
+
+def _append_write(
+    cursor: Any, connection: Any, entry: dict[str, Any], body: str, nodes: list[merkle.CompletedNode],
+    head: dict[str, Any],
+) -> int:
+    """Write one append (entry, payload, completed subtrees, head); returns the entry's id.
+
+    Raw SQL, not the ORM: it runs while the head is locked, where every statement delays every
+    other writer. On PostgreSQL the writes go as one statement (data-modifying CTEs), i.e. one
+    round trip. Values go through the fields' own ``get_db_prep_value``, so the rows read back
+    exactly as the ORM would have written them (the hash covers ``recorded_at``).
+    """
+    entry_params = [_prep(Entry, name, entry[name], connection) for name in _ENTRY_COLUMNS]
+    writes = []
+    if nodes:
+        writes.append((
+            _INSERT_NODES + ", ".join(["(%s, %s, %s)"] * len(nodes)),
+            [value for node in nodes for value in (node.level, node.index, node.hash.hex())],
+        ))
+    writes.append((_UPDATE_HEAD, [
+        head["size"], head["head_hash"], _prep(LedgerHead, "frontier", head["frontier"], connection),
+        LedgerHead.SINGLETON_PK,
+    ]))
+    if connection.vendor == "postgresql":
+        parts = [f'"entry" AS ({_INSERT_ENTRY})', f'"payload" AS ({_INSERT_PAYLOAD_OF_ENTRY})']
+        params = [*entry_params, body]
+        for number, (sql, values) in enumerate(writes):
+            parts.append(f'"write{number}" AS ({sql})')
+            params += values
+        cursor.execute("WITH " + ", ".join(parts) + ' SELECT "id" FROM "entry"', params)  # noqa: S608
+        return cursor.fetchone()[0]
+    cursor.execute(_INSERT_ENTRY, entry_params)
+    entry_id = cursor.fetchone()[0]
+    cursor.execute(_INSERT_PAYLOAD, [entry_id, body])
+    for sql, values in writes:
+        cursor.execute(sql, values)
+    return entry_id
 
 
 def ledger_append(
@@ -67,8 +140,12 @@ def ledger_append(
     :mod:`tinhso.ledger.canonical`): strings, numbers, booleans, None, dates, datetimes
     (aware), decimals, UUIDs, lists and mappings. Keep personal data in it to what the
     record needs: it can be erased later, but its digest stays.
+
+    Everything that does not depend on the head is done before locking it; while it is
+    locked, one read and (on PostgreSQL) one write statement.
     """
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError(
             "ledger_append() must run inside transaction.atomic(), together with the write it records."
         )
@@ -92,51 +169,34 @@ def ledger_append(
     if len(body.encode("utf-8")) > MAX_PAYLOAD_BYTES:
         raise ValueError(f"Ledger payload of {action!r} exceeds {MAX_PAYLOAD_BYTES} bytes.")
     digest = payload_digest(body)
+    actor_id = actor.pk if actor is not None else None
 
-    head = _locked_head()
-    sequence = head.size + 1
-    recorded_at = timezone.now()
-    digest_hex = entry_hash(
-        sequence=sequence,
-        recorded_at=recorded_at,
-        actor_id=actor.pk if actor is not None else None,
-        actor_label=actor_label,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        payload_digest=digest,
-        prev_hash=head.head_hash,
-    )
-    entry = Entry.objects.create(
-        sequence=sequence,
-        recorded_at=recorded_at,
-        actor=actor,
-        actor_label=actor_label,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        payload_digest=digest,
-        prev_hash=head.head_hash,
-        entry_hash=digest_hex,
-    )
-    EntryPayload.objects.create(entry=entry, canonical_json=body)
-
-    frontier, completed = merkle.frontier_append(
-        [bytes.fromhex(item) for item in head.frontier],
-        head.size,
-        merkle.leaf_hash(bytes.fromhex(digest_hex)),
-    )
-    MerkleNode.objects.bulk_create(
-        [
-            MerkleNode(level=node.level, index=node.index, hash=node.hash.hex())
-            for node in completed
-            if node.level >= MerkleNode.STORED_MIN_LEVEL
-        ]
-    )
-    head.size = sequence
-    head.head_hash = digest_hex
-    head.frontier = [item.hex() for item in frontier]
-    head.save(update_fields=["size", "head_hash", "frontier"])
+    with connection.cursor() as cursor:
+        size, prev_hash, frontier_hex = _locked_head(cursor, connection)
+        sequence = size + 1
+        recorded_at = timezone.now()
+        digest_hex = entry_hash(
+            sequence=sequence, recorded_at=recorded_at, actor_id=actor_id, actor_label=actor_label, action=action,
+            object_type=object_type, object_id=object_id, payload_digest=digest, prev_hash=prev_hash,
+        )
+        frontier, completed = merkle.frontier_append(
+            [bytes.fromhex(item) for item in frontier_hex], size, merkle.leaf_hash(bytes.fromhex(digest_hex)),
+        )
+        fields = {
+            "sequence": sequence, "recorded_at": recorded_at, "actor_id": actor_id, "actor_label": actor_label,
+            "action": action, "object_type": object_type, "object_id": object_id, "payload_digest": digest,
+            "prev_hash": prev_hash, "entry_hash": digest_hex,
+        }
+        entry_id = _append_write(
+            cursor, connection, fields, body,
+            [node for node in completed if node.level >= MerkleNode.STORED_MIN_LEVEL],
+            {"size": sequence, "head_hash": digest_hex, "frontier": [item.hex() for item in frontier]},
+        )
+    entry = Entry(id=entry_id, **fields)
+    entry._state.adding = False
+    entry._state.db = connection.alias
+    if actor is not None:
+        entry.actor = actor
     return entry
 
 

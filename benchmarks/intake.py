@@ -1,0 +1,575 @@
+"""Intake benchmark: how many online dossier submissions per second the platform takes, and how fast.
+
+What it measures. ``POST /api/services/dossiers/`` (a citizen files a dossier: validation, the
+dossier code of the day, the dossier row, its event and the ledger entry, all in one
+transaction) served by gunicorn with several worker processes against PostgreSQL, under a
+closed-loop load of ``--connections`` concurrent clients. Beside it, in the same run, with the
+same tool, the same server and the same concurrency: the baseline, ``GET /bench/noop``, a
+trivial view added by the benchmark's own URLconf (``benchmarks/intake_urls.py``) that goes
+through the whole middleware stack but touches neither the database nor the session, i.e.
+what any request costs in this server. It prints throughput, p50 and p99 latency of both, and
+the ratios submission / baseline. The target of the issue is ≥ 300 submissions/s and
+p99 ≤ 150 ms on the 2-core machine.
+
+How. The script creates a fresh database ``tinhso_bench_<pid>`` on the PostgreSQL server of
+``--pg`` (default ``postgres://postgres@127.0.0.1:5432``), migrates it, loads the demo
+agencies and procedures (``tinhso.org.demo`` and ``tinhso.services.demo`` loaders), gives the
+receiving agency an electronic code, creates a citizen account (with an e-mail address, so
+each submission also writes its notification to the outbox and queues the sending task, as
+for a real citizen), starts gunicorn with ``DEBUG=0`` and random secrets in its environment,
+logs the citizen in once through the login page (session cookie + CSRF token), then drives
+the load with ``wrk`` (Debian package, see scripts/setup.sh) and a Lua script that gives
+every request its own ``Idempotency-Key`` (every request creates a new dossier). Each run
+starts with a short warm-up that is not counted. Afterwards it checks that the dossiers in
+the database match the 201 answers (give or take the requests in flight when wrk stops) and
+that the whole ledger verifies, then stops gunicorn and drops the database (also on failure,
+Ctrl-C or SIGTERM). It exits 1 when a check fails or a request got another status.
+
+``--mode direct`` (chosen automatically while the API route does not exist) skips HTTP: it
+forks ``--workers`` processes that call ``dossier_submit_online`` in a loop for the same time,
+with a trivial ``SELECT 1`` transaction as the baseline; it shows what the database side
+allows, not what a citizen sees.
+
+Output: human-readable lines, then one JSON object per measurement as the last lines (name,
+value, unit, baseline, baseline_value, ratio), as benchmarks/ledger.py does.
+
+    .venv/bin/python benchmarks/intake.py [--seconds 20] [--warmup 3] [--workers 2] [--threads 4]
+        [--connections 16] [--wrk-threads 1] [--mode auto|http|direct] [--pg postgres://…]
+
+``--threads 1`` runs gunicorn's sync workers; more runs gthread workers with that many threads.
+The default, 2 gthread workers × 4 threads, was the best of those measured on the 2-core
+machine (sync workers close the connection after every answer; 4 sync workers took fewer
+submissions and had a worse p99, 3 gthread workers × 4 threads no more).
+
+The machine is shared: besides throughput and latency the script reports the CPU time each
+request cost in gunicorn and in the PostgreSQL backends (from /proc, when PostgreSQL runs on
+this machine) and wrk, and the ceiling that implies on this machine's CPUs. Also reported as a
+JSON row, it varies far less than the throughput with what else runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import http.client
+import json
+import multiprocessing
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SUBMIT_PATH = "/api/services/dossiers/"
+SUBMITTED_UNMEASURED = [0]  # dossiers created outside the measured runs (probe, warm-ups)
+BASELINE_PATH = "/bench/noop"
+PROCEDURE_CODE = "2.000488.000.00.00.H31"  # Phiếu lý lịch tư pháp (demo catalogue), fully online
+AGENCY_KEY = "hy.ttpvhcc"
+AGENCY_CODE = "H31.01"
+CITIZEN = "bench.congdan"
+PASSWORD = secrets.token_urlsafe(16)
+FORM_DATA = {
+    "ho_ten": "Nguyễn Văn An", "so_dinh_danh": "033095001234", "ngay_sinh": "1995-04-30",
+    "loai_phieu": "Phiếu số 1", "so_luong": 1, "muc_dich": "Xin việc",
+}
+
+
+# --- database and environment ----------------------------------------------------------------
+
+def _admin(pg: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _environment(pg: str, db_name: str, tmp: Path) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "benchmarks.intake_settings",
+        "DATABASE_URL": f"{pg}/{db_name}",
+        "DB_CONN_MAX_AGE": "600",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "LEDGER_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "TINHSO_PAYMENT_SECRET": secrets.token_urlsafe(32),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_COOKIES": "0",  # plain HTTP on the loopback
+        "TINHSO_DATA_DIR": str(tmp / "data"),
+        "STATIC_ROOT": str(tmp / "static"),
+        "MEDIA_ROOT": str(tmp / "media"),
+        "LOG_LEVEL": "WARNING",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "TINHSO_SMS_PROVIDER": os.environ.get("TINHSO_SMS_PROVIDER", "tinhso.services.notify.ConsoleSmsProvider"),
+    }
+
+
+def _prepare() -> dict[str, Any]:
+    """Migrate and load what a submission needs; returns ids for the load generator."""
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+    from tinhso.org import services as org_services
+    from tinhso.org.demo import demo_load as org_demo_load
+    from tinhso.org.models import Agency
+    from tinhso.org.roles import Role
+    from tinhso.services.demo import demo_load as services_demo_load
+    from tinhso.services.models import Procedure
+
+    org_demo_load()
+    services_demo_load()
+    agency = Agency.objects.get(key=AGENCY_KEY)
+    if not agency.code:
+        agency = org_services.agency_update(actor=None, agency=agency, code=AGENCY_CODE)
+    procedure = Procedure.objects.get(code=PROCEDURE_CODE)
+    assert procedure.agencies.filter(pk=agency.pk).exists(), "the demo procedure is not offered by the agency"
+    citizen = org_services.person_create(
+        actor=None, username=CITIZEN, full_name="Công dân thử tải", email=f"{CITIZEN}@bench.tinhso.local",
+        password=PASSWORD, check_password=False,
+    )  # with an e-mail address, as the demo citizens: each submission also queues its notification
+    org_services.role_grant(actor=None, person=citizen, role=Role.CITIZEN, agency=None,
+                            valid_from=dt.date(2025, 7, 1))
+    return {"agency": agency.pk, "procedure": procedure.pk, "citizen": citizen.pk}
+
+
+def _counts() -> dict[str, int]:
+    from tinhso.ledger.models import Entry
+    from tinhso.services.models import Dossier
+
+    return {"dossiers": Dossier.objects.count(), "entries": Entry.objects.count()}
+
+
+def _verify_ledger() -> tuple[bool, str]:
+    from tinhso.ledger.selectors import ledger_verify
+    from tinhso.ledger.services import checkpoint_sign
+
+    checkpoint_sign()
+    result = ledger_verify()
+    return result.ok, f"{result.checked} entries, {result.checkpoints_checked} checkpoint(s)" + (
+        "" if result.ok else f": {result.reason}"
+    )
+
+
+# --- HTTP: gunicorn, login, wrk ----------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _gunicorn(env: dict[str, str], port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--chdir", str(ROOT),
+        "--timeout", "60", "--backlog", "2048", "--error-logfile", str(log), "--log-level", "warning",
+    ]
+    if threads > 1:
+        command += ["--worker-class", "gthread", "--threads", str(threads)]
+    return subprocess.Popen(command, env={**os.environ, **env}, cwd=ROOT, start_new_session=True)
+
+
+def _request(port: int, method: str, path: str, body: bytes | None = None,
+             headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request(method, path, body=body, headers=headers or {})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response
+
+
+def _wait_ready(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {server.returncode}")
+        with contextlib.suppress(OSError):
+            if _request(port, "GET", BASELINE_PATH).status == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer in time")
+
+
+def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
+    jar = {}
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+    return jar
+
+
+def _login(port: int) -> tuple[str, str]:
+    """Log the citizen in through the login page: returns (Cookie header, CSRF token)."""
+    csrf = secrets.token_hex(16)  # a 32-character CSRF secret, accepted unmasked by Django
+    body = urllib.parse.urlencode({"username": CITIZEN, "password": PASSWORD, "csrfmiddlewaretoken": csrf})
+    response = _request(port, "POST", "/tai-khoan/dang-nhap/", body.encode(), {
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf}",
+    })
+    jar = _cookies(response)
+    if response.status != 302 or "sessionid" not in jar:
+        raise RuntimeError(f"login failed: HTTP {response.status}")
+    csrf = jar.get("csrftoken", csrf)  # rotated at login
+    return f"sessionid={jar['sessionid']}; csrftoken={csrf}", csrf
+
+
+def _lua_string(text: str) -> str:
+    return "[==[" + text + "]==]"
+
+
+WRK_LUA = """
+local threads = {}
+local counter = 0
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+function init(args)
+  ok = 0
+  bad = 0
+end
+function request()
+  counter = counter + 1
+  local headers = {["Cookie"] = COOKIE, ["X-CSRFToken"] = CSRF}
+  if METHOD == "POST" then
+    headers["Content-Type"] = "application/json"
+    headers["Idempotency-Key"] = string.format("%s-%d-%d", NONCE, id, counter)
+  end
+  return wrk.format(METHOD, PATH, headers, BODY)
+end
+function response(status, headers, body)
+  if status == EXPECT then
+    ok = ok + 1
+  else
+    bad = bad + 1
+    if bad <= 3 then io.stderr:write("HTTP " .. status .. ": " .. string.sub(body or "", 1, 300) .. "\\n") end
+  end
+end
+function done(summary, latency, requests)
+  local good, wrong = 0, 0
+  for _, thread in ipairs(threads) do
+    good = good + thread:get("ok")
+    wrong = wrong + thread:get("bad")
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests": %d, "duration_us": %d, "ok": %d, "bad": %d, "connect": %d, "read": %d, ' ..
+    '"write": %d, "timeout": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d, "mean_us": %.1f}\\n',
+    summary.requests, summary.duration, good, wrong, e.connect, e.read, e.write, e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
+end
+"""
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, from /proc; 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(server: subprocess.Popen, db_name: str) -> tuple[list[int], list[int]]:
+    """gunicorn's master and workers, and the PostgreSQL backends serving the bench database
+    (when the server runs on this machine: the same CPUs)."""
+    web = [server.pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == server.pid:
+                web.append(int(stat.parent.name))
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db_name])
+        db = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    return web, db
+
+
+def _wrk(port: int, tmp: Path, *, name: str, method: str, path: str, body: str, expect: int, cookie: str,
+         csrf: str, seconds: float, connections: int, wrk_threads: int, server: subprocess.Popen | None = None,
+         db_name: str = "") -> dict[str, Any]:
+    script = tmp / f"{name}.lua"
+    script.write_text("\n".join([
+        f"METHOD = {_lua_string(method)}", f"PATH = {_lua_string(path)}", f"BODY = {_lua_string(body)}",
+        f"COOKIE = {_lua_string(cookie)}", f"CSRF = {_lua_string(csrf)}", f"EXPECT = {expect}",
+        f"NONCE = {_lua_string(f'{name}-{secrets.token_hex(6)}')}", WRK_LUA,
+    ]), encoding="utf-8")
+    command = ["wrk", "-t", str(wrk_threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s",
+               "-s", str(script), f"http://127.0.0.1:{port}{path}"]
+    web, db = _server_pids(server, db_name) if server is not None else ([], [])
+    web_before, db_before = sum(map(_proc_cpu, web)), sum(map(_proc_cpu, db))
+    children_before = _children_cpu()
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    cpu_web, cpu_db = sum(map(_proc_cpu, web)) - web_before, sum(map(_proc_cpu, db)) - db_before
+    cpu_wrk = _children_cpu() - children_before
+    if result.stderr.strip():
+        print(result.stderr.strip(), file=sys.stderr)
+    line = next((row for row in result.stdout.splitlines() if row.startswith("WRKJSON ")), None)
+    if result.returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed ({result.returncode}): {result.stdout[-500:]} {result.stderr[-500:]}")
+    stats = json.loads(line.removeprefix("WRKJSON "))
+    seconds_run = stats["duration_us"] / 1e6
+
+    def per_request(cpu_seconds: float) -> float:
+        return 1000 * cpu_seconds / max(stats["requests"], 1)
+
+    return {
+        "name": name, "requests": stats["requests"], "ok": stats["ok"], "bad": stats["bad"],
+        "errors": stats["connect"] + stats["read"] + stats["write"] + stats["timeout"],
+        "rate": stats["ok"] / seconds_run, "p50_ms": stats["p50_us"] / 1000, "p90_ms": stats["p90_us"] / 1000,
+        "p99_ms": stats["p99_us"] / 1000, "max_ms": stats["max_us"] / 1000, "mean_ms": stats["mean_us"] / 1000,
+        "cpu_ms": per_request(cpu_web + cpu_db), "web_cpu_ms": per_request(cpu_web), "db_cpu_ms": per_request(cpu_db),
+        "wrk_cpu_ms": per_request(cpu_wrk),
+    }
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_http(args: argparse.Namespace, env: dict[str, str], ids: dict[str, Any], tmp: Path) -> list[dict]:
+    from django.db import connections
+
+    connections.close_all()
+    port = _free_port()
+    log = tmp / "gunicorn.log"
+    server = _gunicorn(env, port, args.workers, args.threads, log)
+    try:
+        _wait_ready(port, server)
+        cookie, csrf = _login(port)
+        submit_body = json.dumps({"procedure": PROCEDURE_CODE, "agency": ids["agency"], "form_data": FORM_DATA},
+                                 ensure_ascii=False)
+        common = {"cookie": cookie, "csrf": csrf, "connections": args.connections, "wrk_threads": args.wrk_threads,
+                  "server": server, "db_name": env["DATABASE_URL"].rsplit("/", 1)[1]}
+        probe = _request(port, "POST", SUBMIT_PATH, submit_body.encode(), {
+            "Content-Type": "application/json", "Cookie": cookie, "X-CSRFToken": csrf,
+            "Idempotency-Key": f"probe-{secrets.token_hex(8)}",
+        })
+        if probe.status != 201:
+            raise RuntimeError(f"a single submission answered HTTP {probe.status}, not 201")
+        SUBMITTED_UNMEASURED[0] += 1
+        runs = []
+        for name, method, path, body, expect in [
+            ("baseline", "GET", BASELINE_PATH, "", 200),
+            ("submission", "POST", SUBMIT_PATH, submit_body, 201),
+        ]:
+            if args.warmup > 0:
+                warm = _wrk(port, tmp, name=f"{name}-warmup", method=method, path=path, body=body, expect=expect,
+                            seconds=args.warmup, **common)
+                SUBMITTED_UNMEASURED[0] += warm["ok"] if method == "POST" else 0
+            runs.append(_wrk(port, tmp, name=name, method=method, path=path, body=body, expect=expect,
+                             seconds=args.seconds, **common))
+        return runs
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        if log.exists() and log.stat().st_size:
+            tail = log.read_text(errors="replace")[-2000:]
+            print(f"gunicorn log (tail):\n{tail}", file=sys.stderr)
+
+
+# --- direct: the service function in several processes ------------------------------------------
+
+def _direct_worker(kind: str, seconds: float, ids: dict[str, Any], number: int, queue: Any) -> None:
+    from django.db import connection, transaction
+
+    from tinhso.org.models import Agency, Person
+    from tinhso.services.models import Procedure
+    from tinhso.services.services import dossier_submit_online
+
+    connection.close()  # never share the parent's socket
+    applicant = Person.objects.get(pk=ids["citizen"])
+    agency = Agency.objects.get(pk=ids["agency"])
+    procedure = Procedure.objects.get(pk=ids["procedure"])
+    latencies, count = [], 0
+    deadline = time.perf_counter() + seconds
+    while True:
+        started = time.perf_counter()
+        if started >= deadline:
+            break
+        if kind == "submission":
+            dossier_submit_online(applicant=applicant, procedure=procedure, agency=agency, form_data=FORM_DATA,
+                                  idempotency_key=f"direct-{os.getpid()}-{number}-{count}")
+        else:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        latencies.append(time.perf_counter() - started)
+        count += 1
+    connection.close()
+    queue.put(latencies)
+
+
+def _direct(kind: str, seconds: float, processes: int, ids: dict[str, Any]) -> dict[str, Any]:
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    workers = [context.Process(target=_direct_worker, args=(kind, seconds, ids, n, queue)) for n in range(processes)]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    latencies = []
+    for _ in workers:
+        latencies += queue.get(timeout=seconds + 120)
+    elapsed = time.perf_counter() - started
+    for worker in workers:
+        worker.join()
+    latencies.sort()
+    quantiles = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {
+        "name": kind, "requests": len(latencies), "ok": len(latencies), "bad": 0, "errors": 0,
+        "rate": len(latencies) / elapsed, "p50_ms": quantiles[49] * 1000, "p90_ms": quantiles[89] * 1000,
+        "p99_ms": quantiles[98] * 1000, "max_ms": latencies[-1] * 1000,
+        "mean_ms": statistics.fmean(latencies) * 1000,
+    }
+
+
+def run_direct(args: argparse.Namespace, ids: dict[str, Any]) -> list[dict]:
+    runs = []
+    for kind in ("baseline", "submission"):
+        if args.warmup > 0:
+            warm = _direct(kind, args.warmup, args.workers, ids)
+            SUBMITTED_UNMEASURED[0] += warm["ok"] if kind == "submission" else 0
+        runs.append(_direct(kind, args.seconds, args.workers, ids))
+    return runs
+
+
+# --- main -------------------------------------------------------------------------------------------
+
+def _api_route_exists() -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(SUBMIT_PATH)
+    except Resolver404:
+        return False
+    return True
+
+
+def _report(mode: str, runs: list[dict], args: argparse.Namespace) -> list[dict]:
+    baseline, submission = runs
+    suffix = "http" if mode == "http" else "direct"
+    base_name = "noop_get" if mode == "http" else "select1_tx"
+    rows = []
+    metrics = [("throughput", "req/s", "rate"), ("p50", "ms", "p50_ms"), ("p99", "ms", "p99_ms")]
+    if "cpu_ms" in submission:
+        metrics.append(("cpu_per_request", "ms", "cpu_ms"))
+    for metric, unit, key in metrics:
+        value, base = submission[key], baseline[key]
+        rows.append({
+            "name": f"intake_submission_{metric}_{suffix}", "value": round(value, 2), "unit": unit,
+            "baseline": f"{base_name}_{metric}_{suffix}", "baseline_value": round(base, 2),
+            "ratio": round(value / base, 4) if base else None,
+        })
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=20, help="measured seconds per endpoint (default 20)")
+    parser.add_argument("--warmup", type=int, default=3, help="unmeasured warm-up seconds per endpoint")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker; 1 = sync workers (default 4)")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent clients (default 16)")
+    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (default 1)")
+    parser.add_argument("--mode", choices=["auto", "http", "direct"], default="auto")
+    parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432"),
+                        help="PostgreSQL server (URL without database name); a fresh database is created on it")
+    args = parser.parse_args()
+    if args.connections < args.wrk_threads:
+        parser.error("--connections must be at least --wrk-threads")
+
+    db_name = f"tinhso_bench_{os.getpid()}"
+    tmp = Path(tempfile.mkdtemp(prefix="tinhso_bench_"))
+    env = _environment(args.pg.rstrip("/"), db_name, tmp)
+    os.environ.update(env)
+    for number in (signal.SIGTERM, signal.SIGHUP):  # still drop the database when stopped
+        signal.signal(number, lambda signum, _frame: sys.exit(128 + signum))
+    _admin(args.pg, f'CREATE DATABASE "{db_name}"')
+    try:
+        import django
+
+        django.setup()
+        mode = args.mode
+        if mode == "auto":
+            mode = "http" if _api_route_exists() else "direct"
+            if mode == "direct":
+                print(f"{SUBMIT_PATH} does not exist yet: measuring the service function directly", file=sys.stderr)
+        if mode == "http" and shutil.which("wrk") is None:
+            raise SystemExit("wrk is not installed (scripts/setup.sh installs it)")
+        started = time.perf_counter()
+        ids = _prepare()
+        print(f"database {db_name} prepared in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        before = _counts()
+        runs = run_http(args, env, ids, tmp) if mode == "http" else run_direct(args, ids)
+        after = _counts()
+        created = after["dossiers"] - before["dossiers"]
+        answered = sum(run["ok"] for run in runs if run["name"] == "submission")
+        unmeasured = SUBMITTED_UNMEASURED[0]
+        ledger_ok, ledger_note = _verify_ledger()
+    finally:
+        with contextlib.suppress(Exception):
+            from django.db import connections
+
+            connections.close_all()
+        _admin(args.pg, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    shape = (f"gunicorn {args.workers} × {'sync' if args.threads == 1 else f'gthread/{args.threads}'}"
+             if mode == "http" else f"{args.workers} processes calling the service")
+    print(f"mode: {mode}; {shape}; {args.connections if mode == 'http' else args.workers} concurrent clients; "
+          f"{args.seconds:g} s per endpoint; PostgreSQL; {os.cpu_count()} CPUs")
+    for run in runs:
+        print(f"{run['name']:<11} {run['rate']:8.1f} req/s  p50 {run['p50_ms']:7.1f} ms  p90 {run['p90_ms']:7.1f} ms  "
+              f"p99 {run['p99_ms']:7.1f} ms  max {run['max_ms']:7.1f} ms  ({run['ok']} ok, {run['bad']} wrong "
+              f"status, {run['errors']} socket errors)")
+    for run in runs:
+        if "cpu_ms" in run:
+            ceiling = 1000 * (os.cpu_count() or 1) / (run["cpu_ms"] + run["wrk_cpu_ms"])
+            print(f"{run['name']:<11} CPU per request: {run['web_cpu_ms']:.2f} ms gunicorn, {run['db_cpu_ms']:.2f} ms "
+                  f"PostgreSQL backends, {run['wrk_cpu_ms']:.2f} ms wrk: at most {ceiling:.0f} req/s on "
+                  f"{os.cpu_count()} CPUs with nothing else running")
+    load = os.getloadavg()[0]
+    print(f"load average after the run: {load:.2f} (other processes on the machine skew the figures)")
+    # wrk stops with requests in flight: the server still completes them, wrk does not count them.
+    in_flight = args.connections * (2 if args.warmup > 0 else 1) if mode == "http" else 0
+    counted = 0 <= created - answered - unmeasured <= in_flight
+    print(f"dossiers created during the run: {created} ({answered} measured + {unmeasured} in warm-up and probe "
+          f"answered 201, + at most {in_flight} in flight when wrk stopped: {'consistent' if counted else 'MISMATCH'})"
+          f"; ledger verifies: {ledger_ok} ({ledger_note})")
+    submission = runs[1]
+    met = submission["rate"] >= 300 and submission["p99_ms"] <= 150
+    print(f"target ≥ 300 submissions/s and p99 ≤ 150 ms: {'met' if met else 'NOT met'}")
+    for row in _report(mode, runs, args):
+        print(json.dumps(row, ensure_ascii=False))
+    failed = not ledger_ok or not counted or any(run["bad"] or run["errors"] for run in runs)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
