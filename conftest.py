@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+
+TEST_PASSWORD = "pw-Tinhso-2026"  # noqa: S105 - the password of every person make_person makes
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -84,7 +86,7 @@ def world(vn_units: None) -> dict[str, Any]:
 
 @pytest.fixture
 def make_person(db: None) -> Any:
-    """make_person("user", role, agency) → a Person holding that role (password "pw-Tinhso-2026")."""
+    """make_person("user", role, agency) → a Person holding that role (password TEST_PASSWORD)."""
     from tinhso.org import services
 
     counter = iter(range(1, 10_000))
@@ -92,7 +94,7 @@ def make_person(db: None) -> Any:
     def make(username: str | None = None, role: str | None = None, agency: Any = None, **extra: Any) -> Any:
         person = services.person_create(
             actor=None, username=username or f"user{next(counter)}", full_name=extra.pop("full_name", "Người Thử"),
-            password="pw-Tinhso-2026", check_password=False, **extra,  # noqa: S106
+            password=TEST_PASSWORD, check_password=False, **extra,
         )
         if role:
             services.role_grant(actor=None, person=person, role=role, agency=agency,
@@ -129,6 +131,22 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def log_in(page: Any) -> Callable[[str, str], None]:
+    """log_in("username", "/path/") → the browser signs out, signs in as that test person through the
+    login page and lands on ``path``."""
+
+    def sign_in(username: str, path: str) -> None:
+        page.context.clear_cookies()
+        page.goto(f"/tai-khoan/dang-nhap/?next={path}")
+        page.get_by_label("Tên đăng nhập").fill(username)
+        page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_url(f"**{path}")
+
+    return sign_in
 
 
 @pytest.fixture

@@ -14,33 +14,24 @@ from tinhso.programme.tests.conftest import scheme  # noqa: F401 - the fixture, 
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-Tinhso-2026"
 SCREENSHOTS = Path(tempfile.gettempdir())  # phone-width captures of the overview and the inbox, to look at
 TASK = "Nền tảng tích hợp, chia sẻ dữ liệu"
 TARGET = "Tỷ lệ dịch vụ công trực tuyến toàn trình: cấp tỉnh 90%, cấp xã 60%"
 
 
-def _log_in(page: Any, username: str, path: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/tai-khoan/dang-nhap/?next={path}")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"**{path}")
-
-
-def test_a_reporting_cycle_from_opening_to_the_overview(page: Any, scheme: dict[str, Any]) -> None:  # noqa: F811
+def test_a_reporting_cycle_from_opening_to_the_overview(page: Any, log_in: Any,
+                                                        scheme: dict[str, Any]) -> None:  # noqa: F811
     base = f"/de-an/{scheme['programme'].pk}/"
 
     # The DX office opens the round the page suggests, with its default dates.
-    _log_in(page, "cds", base + "ky-bao-cao/")
+    log_in("cds", base + "ky-bao-cao/")
     period = page.get_by_role("textbox", name="Kỳ báo cáo", exact=True).input_value()
     assert page.get_by_label("Hạn nộp báo cáo").input_value()  # prefilled
     page.get_by_role("button", name="Mở kỳ báo cáo").click()
     page.get_by_text(f"Đã mở kỳ báo cáo {period}.").wait_for()
 
     # The focal point of Sở KH&CN fills and sends a task report and a target report.
-    _log_in(page, "dm.khcn", base + "don-vi/")
+    log_in("dm.khcn", base + "don-vi/")
     task_card = page.get_by_role("article", name=TASK)
     task_card.get_by_label("Tình trạng").select_option(label="Hoàn thành")
     task_card.get_by_label("Phần trăm hoàn thành").fill("100")
@@ -55,7 +46,7 @@ def test_a_reporting_cycle_from_opening_to_the_overview(page: Any, scheme: dict[
     assert page.get_by_role("article").count() == 0
 
     # The DX office returns the target report with a comment (HTMX, no page reload).
-    _log_in(page, "cds", base + "ky-bao-cao/")
+    log_in("cds", base + "ky-bao-cao/")
     review = page.locator("article", has_text=TARGET)
     review.get_by_text("Trả lại…").click()
     review.get_by_role("button", name="Trả lại cho đơn vị").click()  # no reason: refused (400), shown in place
@@ -65,7 +56,7 @@ def test_a_reporting_cycle_from_opening_to_the_overview(page: Any, scheme: dict[
     page.get_by_text("Đã trả lại báo cáo để đơn vị bổ sung.").wait_for()
 
     # The focal point sees the comment first, adds the source and sends again.
-    _log_in(page, "dm.khcn", base + "don-vi/")
+    log_in("dm.khcn", base + "don-vi/")
     returned = page.get_by_role("article", name=TARGET)
     assert "Thiếu nguồn số liệu" in returned.get_by_test_id("review-comment").inner_text()
     assert returned.get_by_label("Cấp xã").input_value() == "61,5"
@@ -75,7 +66,7 @@ def test_a_reporting_cycle_from_opening_to_the_overview(page: Any, scheme: dict[
     page.get_by_text("Đã gửi báo cáo.").wait_for()
 
     # The DX office approves both.
-    _log_in(page, "cds", base + "ky-bao-cao/")
+    log_in("cds", base + "ky-bao-cao/")
     for subject in (TASK, TARGET):
         page.locator("article", has_text=subject).get_by_role("button", name="Duyệt").click()
         page.locator("article", has_text=subject).get_by_text("Đã duyệt báo cáo.").wait_for()

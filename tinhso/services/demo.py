@@ -15,10 +15,7 @@ idempotency key marks that they exist). The dossiers need the demo accounts of
 
 from __future__ import annotations
 
-import io
 import json
-import struct
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +28,7 @@ from tinhso.org.models import Agency, Person
 from . import services
 from .catalogue import CatalogueImportOutcome, procedures_import_specs
 from .models import Channel, DocumentRequirement, Dossier, DossierFile, DossierState, Procedure
+from .samples import sample_pdf, sample_png
 
 DATA = Path(__file__).parent / "data"
 PROCEDURES_FILE = DATA / "procedures_demo.json"
@@ -128,9 +126,9 @@ def _actors() -> DemoActors | None:
 
 def demo_dossiers_allowed() -> bool:
     """Demo dossiers carry results signed with the demo certificate: never outside debug and tests."""
-    from .signing import _demo_allowed
+    from .signing import demo_signing_allowed
 
-    return _demo_allowed()
+    return demo_signing_allowed()
 
 
 def dossiers_load() -> tuple[int, str]:
@@ -185,8 +183,8 @@ def _dossier_create(
     requirements = {r.order: r for r in DocumentRequirement.objects.filter(procedure=procedure)}
     uploader = actors.citizen if online else actors.receiver
     for item in spec.get("files", []):
-        content, mime = (demo_png(), "image/png") if item["type"] == "png" else (
-            demo_pdf([item.get("title", "Giay to"), f"Ho so {dossier.code}"]), "application/pdf")
+        content, mime = (sample_png(), "image/png") if item["type"] == "png" else (
+            sample_pdf(item.get("title", "Giay to"), f"Ho so {dossier.code}"), "application/pdf")
         stored.append(dossier_file_add(
             actor=uploader, dossier=dossier, upload=SimpleUploadedFile(item["name"], content, mime),
             requirement=requirements.get(item["requirement"]), digitised=not online,
@@ -242,48 +240,5 @@ def _dossier_create(
 
 def _result_pdf(spec: dict[str, Any], dossier: Dossier) -> bytes:
     title = (spec.get("result") or {}).get("title", "KET QUA GIAI QUYET THU TUC HANH CHINH")
-    return demo_pdf([title, f"Ma ho so: {dossier.code}", f"Thu tuc: {dossier.procedure.code}",
-                     "Ban trinh dien - du lieu minh hoa, khong co gia tri phap ly."])
-
-
-# --- small real files ----------------------------------------------------------------------------
-
-def _pdf_text(text: str) -> str:
-    from .signing import _ascii  # the built-in PDF font has no Vietnamese glyphs
-
-    return _ascii(text).replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-def demo_pdf(lines: list[str]) -> bytes:
-    """A one-page A4 PDF with ``lines`` in Helvetica, written by pyHanko's writer."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
-
-    writer = PdfFileWriter()
-    font = writer.add_object(generic.DictionaryObject({
-        generic.pdf_name("/Type"): generic.pdf_name("/Font"), generic.pdf_name("/Subtype"): generic.pdf_name("/Type1"),
-        generic.pdf_name("/BaseFont"): generic.pdf_name("/Helvetica"),
-    }))
-    text = " ".join(f"({_pdf_text(line)}) Tj 0 -22 Td" for line in lines)
-    stream = generic.StreamObject(stream_data=f"BT /F1 14 Tf 72 760 Td {text} ET".encode("ascii"))
-    page = PageObject(
-        contents=writer.add_object(stream),
-        media_box=generic.ArrayObject([generic.NumberObject(v) for v in (0, 0, 595, 842)]),
-        resources=generic.DictionaryObject({generic.pdf_name("/Font"): generic.DictionaryObject({
-            generic.pdf_name("/F1"): font})}),
-    )
-    writer.insert_page(page)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def demo_png(width: int = 86, height: int = 54) -> bytes:
-    """A small grey card-shaped PNG (the stand-in for a scanned ID card), chunk by chunk."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
-    rows = b"".join(b"\x00" + bytes(0x60 if y in (0, height - 1) or x in (0, width - 1) else 0xD0
-                                    for x in range(width)) for y in range(height))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return sample_pdf(title, f"Ma ho so: {dossier.code}", f"Thu tuc: {dossier.procedure.code}",
+                      "Ban trinh dien - du lieu minh hoa, khong co gia tri phap ly.")

@@ -81,7 +81,8 @@ STAMP_FONT_CODEPOINTS = [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x300, 
 
 # --- key material ----------------------------------------------------------------------------
 
-def _demo_allowed() -> bool:
+def demo_signing_allowed() -> bool:
+    """Whether results may be signed with the generated demo certificate (TINHSO_SIGNING_DEMO)."""
     return bool(settings.TINHSO_SIGNING_DEMO)
 
 
@@ -142,7 +143,7 @@ def signing_material() -> tuple[Path, Path, bytes | None]:
     if key_file and cert_file:
         passphrase = settings.TINHSO_SIGNING_KEY_PASSPHRASE
         return Path(key_file), Path(cert_file), passphrase.encode() if passphrase else None
-    if not _demo_allowed():
+    if not demo_signing_allowed():
         raise ImproperlyConfigured(
             "Result signing needs the agency's key and certificate: set TINHSO_SIGNING_KEY_FILE and "
             "TINHSO_SIGNING_CERT_FILE (PEM files; TINHSO_SIGNING_KEY_PASSPHRASE if the key is encrypted), "
@@ -187,7 +188,7 @@ def trust_roots() -> list[asn1_x509.Certificate]:
 
 # --- PDF checks ------------------------------------------------------------------------------
 
-def _ascii(text: str) -> str:
+def ascii_fold(text: str) -> str:
     """The built-in PDF font has no Vietnamese glyphs: "Sở Tư pháp" → "So Tu phap"."""
     text = text.replace("đ", "d").replace("Đ", "D").replace("–", "-").replace("—", "-")
     decomposed = unicodedata.normalize("NFKD", text)
@@ -317,7 +318,7 @@ def _sign(pdf: bytes, *, url: str, code: str, agency: str) -> bytes:
     writer.register_annotation(page_ref, writer.add_object(link))
     font = stamp_font_path()
     # Without an embedded font the built-in one has no Vietnamese glyphs: plain ASCII then.
-    plain = (lambda text: text) if font is not None else _ascii
+    plain = (lambda text: text) if font is not None else ascii_fold
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
         reason=_("Kết quả giải quyết thủ tục hành chính"), location=_("Việt Nam"),

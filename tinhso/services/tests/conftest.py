@@ -1,16 +1,21 @@
-"""Fixtures for the dossier life cycle: a real procedure, the desk, a department, people, a clock."""
+"""Fixtures for the dossier life cycle: a real procedure, the desk, a department, people, a clock,
+a private media folder with the demo signing certificate."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, ClassVar
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from tinhso.services import notify
+from tinhso.services.models import NotificationChannel
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -96,3 +101,82 @@ def svc(demo_agencies: dict[str, Any], make_person: Any) -> SimpleNamespace:
         citizen=make_person("congdan", Role.CITIZEN, None, full_name="Nguyễn Văn An"),
         other_citizen=make_person("congdan2", Role.CITIZEN, None),
     )
+
+
+@pytest.fixture(scope="session")
+def signing_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One DATA_DIR for the session, so the demo signing certificate is generated once."""
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path, signing_data_dir: Path) -> Iterator[Path]:
+    """A fresh MEDIA_ROOT for the test; results signed with the session's demo certificate (no
+    configured key, no older trusted certificates); an empty cache (rate limits, lookups)."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = signing_data_dir
+    settings.TINHSO_SIGNING_KEY_FILE = ""
+    settings.TINHSO_SIGNING_CERT_FILE = ""
+    settings.TINHSO_SIGNING_TRUSTED_CERTS = []
+    cache.clear()
+    yield settings.MEDIA_ROOT
+    cache.clear()
+
+
+def stored_files(root: Path) -> list[Path]:
+    """The files written below ``root`` (the media folder), none if it was never made."""
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def submit_online(svc: SimpleNamespace, key: str = "k-1") -> Any:
+    """The citizen's online dossier at the desk (GOOD_FORM), submitted with idempotency key ``key``."""
+    from tinhso.services import services
+
+    return services.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+                                          form_data=GOOD_FORM, idempotency_key=key)
+
+
+def to_review(svc: SimpleNamespace, dossier: Any) -> Any:
+    """``dossier`` received by the desk, forwarded to Sở Tư pháp, assigned to its handler, under review."""
+    from tinhso.services import services
+
+    dossier = services.dossier_receive(actor=svc.receiver, dossier=dossier)
+    dossier = services.dossier_forward(actor=svc.receiver, dossier=dossier, to_agency=svc.stp)
+    dossier = services.dossier_assign(actor=svc.approver, dossier=dossier, assignee=svc.handler)
+    return services.dossier_start_review(actor=svc.handler, dossier=dossier)
+
+
+# --- text gateways, for settings.TINHSO_SMS_PROVIDER = f"{GATEWAYS}.<class>" ------------------
+
+GATEWAYS = __name__  # the module of the gateways below, for their dotted paths
+
+
+class FailingTextProvider(notify.TextProvider):
+    """A gateway that refuses everything and echoes the number, as real ones do."""
+
+    def send(self, *, channel: str, phone: str, body: str) -> None:
+        raise RuntimeError(f"gateway refused {phone}")
+
+
+class RecordingTextProvider(notify.TextProvider):
+    """A gateway that delivers by SMS and keeps what it sent in ``sent`` (see ``texts_sent``)."""
+
+    sent: ClassVar[list[tuple[str, str, str]]] = []
+
+    def send(self, *, channel: str, phone: str, body: str) -> None:
+        self.sent.append((channel, phone, body))
+
+
+class RecordingSmsZaloProvider(RecordingTextProvider):
+    """The same, offering Zalo (ZNS) as well."""
+
+    channels = (NotificationChannel.SMS, NotificationChannel.ZALO)
+
+
+@pytest.fixture
+def texts_sent() -> list[tuple[str, str, str]]:
+    """What the recording gateways sent during the test: (channel, phone, body)."""
+    RecordingTextProvider.sent.clear()
+    return RecordingTextProvider.sent

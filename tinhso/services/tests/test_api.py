@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -23,11 +22,11 @@ from tinhso.ledger.models import Entry
 from tinhso.org.roles import Role
 from tinhso.services.models import Dossier, DossierEvent, DossierFile, Payment, Rating
 from tinhso.services.payments import FakeProvider
+from tinhso.services.samples import sample_pdf
 
 from .conftest import GOOD_FORM, at
-from .test_files import make_pdf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 BASE = "/api/services/"
 
@@ -38,22 +37,6 @@ urlpatterns = [path("api/services/", include("tinhso.services.api_urls")),
                path("thanh-toan/", include("tinhso.services.payment_urls"))]
 
 As = Callable[[Any], Client]
-
-
-@pytest.fixture(scope="session")
-def signing_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("data")
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path, signing_data_dir: Path) -> Iterator[Path]:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DATA_DIR = signing_data_dir
-    settings.TINHSO_SIGNING_KEY_FILE = ""
-    settings.TINHSO_SIGNING_CERT_FILE = ""
-    cache.clear()
-    yield settings.MEDIA_ROOT
-    cache.clear()
 
 
 @pytest.fixture
@@ -389,7 +372,7 @@ def test_procedures_are_public_and_searchable_without_diacritics(svc: SimpleName
 
 def test_files_result_fees_and_rating(svc: SimpleNamespace, as_: As, submitted: int) -> None:
     citizen, receiver = as_(svc.citizen), as_(svc.receiver)
-    upload = SimpleUploadedFile("cccd.pdf", make_pdf("CCCD"), content_type="application/pdf")
+    upload = SimpleUploadedFile("cccd.pdf", sample_pdf("CCCD"), content_type="application/pdf")
     added = _ok(citizen.post(f"{BASE}dossiers/{submitted}/files/", {"file": upload}), 201)
     assert added["digitised"] is True
     assert added["content_type"] == "application/pdf"
@@ -403,7 +386,7 @@ def test_files_result_fees_and_rating(svc: SimpleNamespace, as_: As, submitted: 
     assert as_(svc.sct_officer).post(f"{BASE}files/{added['id']}/mark-digitised/").status_code == 404
 
     _to(svc, as_, submitted, "approve")
-    pdf = SimpleUploadedFile("phieu.pdf", make_pdf("Phieu LLTP"), content_type="application/pdf")
+    pdf = SimpleUploadedFile("phieu.pdf", sample_pdf("Phieu LLTP"), content_type="application/pdf")
     assert as_(svc.receiver).post(f"{BASE}dossiers/{submitted}/result/", {"file": pdf}).status_code == 403
     pdf.seek(0)
     result = _ok(as_(svc.approver).post(f"{BASE}dossiers/{submitted}/result/", {"file": pdf}), 201)

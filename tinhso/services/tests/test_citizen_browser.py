@@ -12,23 +12,17 @@ from tinhso.services.models import Dossier
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-Tinhso-2026"
-
 
 def _fits_the_phone(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_a_citizen_files_online_follows_and_looks_up(page: Any, svc: Any) -> None:
+def test_a_citizen_files_online_follows_and_looks_up(page: Any, log_in: Any, svc: Any) -> None:
     cache.clear()
     procedure = svc.procedure
     detail = f"/dich-vu-cong/thu-tuc/{procedure.code}/"
 
-    page.goto(f"/tai-khoan/dang-nhap/?next={detail}")
-    page.get_by_label("Tên đăng nhập").fill("congdan")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"**{detail}")
+    log_in("congdan", detail)
     page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
     page.wait_for_url("**/dich-vu-cong/nop/**")
     _fits_the_phone(page)

@@ -4,8 +4,6 @@ own dossier with its public timeline, answering a supplement request, stopping, 
 from __future__ import annotations
 
 import re
-import struct
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -17,32 +15,11 @@ from django.urls import reverse
 from tinhso.ledger.models import Entry
 from tinhso.services import services as S
 from tinhso.services.models import DocumentRequirement, Dossier, DossierFile, DossierState, Procedure, Rating
+from tinhso.services.samples import sample_png
 
-from .conftest import GOOD_FORM, at, make_procedure
+from .conftest import GOOD_FORM, at, make_procedure, stored_files, submit_online, to_review
 
-pytestmark = pytest.mark.django_db
-
-PASSWORD = "pw-Tinhso-2026"
-
-
-def png() -> bytes:
-    """A 1×1 white PNG, chunk by chunk (a phone photo of a document, in miniature)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
-            + chunk(b"IEND", b""))
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def stored(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def login(client: Client, person: Any) -> Client:
@@ -64,18 +41,6 @@ def post_data(key: str, agency: Any, **fields: str) -> dict[str, Any]:
     data: dict[str, Any] = {"idempotency_key": key, "agency": agency.pk}
     data.update({f"tk_{name}": value for name, value in {**GOOD_FORM, **fields}.items()})
     return data
-
-
-def filed(svc: Any, key: str = "page-key-0000000000001") -> Dossier:
-    return S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                   form_data=GOOD_FORM, idempotency_key=key)
-
-
-def to_review(svc: Any, dossier: Dossier) -> Dossier:
-    S.dossier_receive(actor=svc.receiver, dossier=dossier)
-    S.dossier_forward(actor=svc.receiver, dossier=dossier, to_agency=svc.stp)
-    S.dossier_assign(actor=svc.approver, dossier=dossier, assignee=svc.handler)
-    return S.dossier_start_review(actor=svc.handler, dossier=dossier)
 
 
 # --- filing online --------------------------------------------------------------------------------
@@ -128,7 +93,7 @@ def test_a_repeated_post_with_the_same_key_files_one_dossier(client: Client, svc
 
 
 def test_a_key_of_another_applicant_is_refused(client: Client, svc: Any, clock: Any) -> None:
-    theirs = filed(svc, key="someone-elses-key-000001")
+    theirs = submit_online(svc, "someone-elses-key-000001")
     login(client, svc.other_citizen)
     response = client.post(submit_url(svc.procedure), post_data(theirs.idempotency_key, svc.centre))
     assert response.status_code == 409
@@ -155,7 +120,7 @@ def test_invalid_fields_give_400_with_messages_per_field_and_nothing_created(
     assert form_key(html) == key  # the same key: correcting and sending again still files one dossier
     assert Dossier.objects.count() == 0
     assert Entry.objects.count() == entries
-    assert stored(media) == []
+    assert stored_files(media) == []
     corrected = client.post(submit_url(svc.procedure), post_data(key, svc.centre))
     assert corrected.status_code == 302
     assert Dossier.objects.count() == 1
@@ -217,16 +182,16 @@ def test_components_are_uploaded_with_the_dossier(client: Client, svc: Any, cloc
     assert bad.status_code == 400
     assert "Định dạng tệp không được chấp nhận" in bad.content.decode()
     assert Dossier.objects.count() == 0
-    assert stored(media) == []
+    assert stored_files(media) == []
 
     good = client.post(submit_url(svc.procedure), {
-        **post_data(key, svc.centre), f"tep_{required.pk}": SimpleUploadedFile("cccd.png", png(), "image/png"),
+        **post_data(key, svc.centre), f"tep_{required.pk}": SimpleUploadedFile("cccd.png", sample_png(), "image/png"),
     })
     assert good.status_code == 302
     dossier = Dossier.objects.get()
     row = DossierFile.objects.get()
     assert (row.dossier, row.requirement, row.content_type, row.digitised) == (dossier, required, "image/png", True)
-    assert len(stored(media)) == 1
+    assert len(stored_files(media)) == 1
     assert optional.pk not in DossierFile.objects.values_list("requirement", flat=True)
 
     # The next dossier may reuse the digitised photo instead of uploading it again.
@@ -239,13 +204,13 @@ def test_components_are_uploaded_with_the_dossier(client: Client, svc: Any, cloc
     reused = DossierFile.objects.exclude(pk=row.pk).get()
     assert reused.reused_from == row
     assert reused.dossier != dossier
-    assert len(stored(media)) == 1  # no copy
+    assert len(stored_files(media)) == 1  # no copy
 
 
 # --- my dossiers ----------------------------------------------------------------------------------
 
 def test_my_dossiers_lists_only_my_own(client: Client, svc: Any, clock: Any) -> None:
-    mine = filed(svc)
+    mine = submit_online(svc, "page-key-0000000000001")
     theirs = S.dossier_submit_online(applicant=svc.other_citizen, procedure=svc.procedure, agency=svc.centre,
                                      form_data=GOOD_FORM, idempotency_key="their-key-000000000001")
     counter = S.dossier_receive_at_counter(
@@ -266,7 +231,7 @@ def test_my_dossiers_lists_only_my_own(client: Client, svc: Any, clock: Any) -> 
 
 
 def test_my_dossiers_says_what_is_expected(client: Client, svc: Any, clock: Any) -> None:
-    dossier = to_review(svc, filed(svc))
+    dossier = to_review(svc, submit_online(svc, "page-key-0000000000001"))
     S.dossier_request_supplement(actor=svc.handler, dossier=dossier, reason="Thiếu ảnh căn cước mặt sau")
     login(client, svc.citizen)
     html = client.get(reverse("citizen:dossiers")).content.decode()
@@ -278,7 +243,7 @@ def test_my_dossiers_says_what_is_expected(client: Client, svc: Any, clock: Any)
 # --- one dossier ----------------------------------------------------------------------------------
 
 def test_another_citizen_gets_404_everywhere(client: Client, svc: Any, clock: Any) -> None:
-    dossier = to_review(svc, filed(svc))
+    dossier = to_review(svc, submit_online(svc, "page-key-0000000000001"))
     S.dossier_request_supplement(actor=svc.handler, dossier=dossier, reason="Thiếu giấy tờ")
     login(client, svc.other_citizen)
     missing = client.get(reverse("citizen:dossier", args=[999_999]))
@@ -300,7 +265,7 @@ def test_another_citizen_gets_404_everywhere(client: Client, svc: Any, clock: An
 
 
 def test_dossier_page_shows_a_public_timeline(client: Client, svc: Any, clock: Any) -> None:
-    dossier = to_review(svc, filed(svc))
+    dossier = to_review(svc, submit_online(svc, "page-key-0000000000001"))
     S.dossier_submit_for_approval(actor=svc.handler, dossier=dossier, note="Ý kiến nội bộ: đủ điều kiện")
     S.dossier_refuse(actor=svc.approver, dossier=dossier, reason="Không thuộc thẩm quyền cấp phiếu")
     login(client, svc.citizen)
@@ -319,7 +284,7 @@ def test_dossier_page_shows_a_public_timeline(client: Client, svc: Any, clock: A
 
 
 def test_an_officer_may_look_but_not_act(client: Client, svc: Any, clock: Any) -> None:
-    dossier = filed(svc)
+    dossier = submit_online(svc, "page-key-0000000000001")
     login(client, svc.receiver)
     html = client.get(reverse("citizen:dossier", args=[dossier.pk])).content.decode()
     assert 'data-testid="stop"' not in html
@@ -330,7 +295,7 @@ def test_an_officer_may_look_but_not_act(client: Client, svc: Any, clock: Any) -
 
 
 def test_answering_a_supplement_request_resumes_the_clock(client: Client, svc: Any, clock: Any) -> None:
-    dossier = to_review(svc, filed(svc))
+    dossier = to_review(svc, submit_online(svc, "page-key-0000000000001"))
     due = Dossier.objects.get(pk=dossier.pk).due_at
     clock.set(at("2026-03-03"))  # Tuesday
     S.dossier_request_supplement(actor=svc.handler, dossier=dossier, reason="Ghi rõ mục đích: du học")
@@ -360,7 +325,7 @@ def test_answering_a_supplement_request_resumes_the_clock(client: Client, svc: A
 
 
 def test_stop_at_the_applicants_request(client: Client, svc: Any, clock: Any) -> None:
-    dossier = filed(svc)
+    dossier = submit_online(svc, "page-key-0000000000001")
     login(client, svc.citizen)
     url = reverse("citizen:stop", args=[dossier.pk])
     empty = client.post(url, {"reason": "  "})
@@ -375,7 +340,7 @@ def test_stop_at_the_applicants_request(client: Client, svc: Any, clock: Any) ->
 
 def test_rating_only_after_the_result(client: Client, svc: Any, clock: Any) -> None:
     pytest.importorskip("tinhso.services.feedback")
-    dossier = to_review(svc, filed(svc))
+    dossier = to_review(svc, submit_online(svc, "page-key-0000000000001"))
     login(client, svc.citizen)
     url = reverse("citizen:rate", args=[dossier.pk])
     early = client.post(url, {"score": "5"})
@@ -395,7 +360,7 @@ def test_rating_only_after_the_result(client: Client, svc: Any, clock: Any) -> N
 
 def test_pay_online_sends_the_applicant_to_the_gateway(client: Client, svc: Any, clock: Any) -> None:
     payments = pytest.importorskip("tinhso.services.payments")
-    dossier = filed(svc)
+    dossier = submit_online(svc, "page-key-0000000000001")
     S.dossier_receive(actor=svc.receiver, dossier=dossier)
     login(client, svc.citizen)
     html = client.get(reverse("citizen:dossier", args=[dossier.pk])).content.decode()
@@ -414,7 +379,7 @@ def test_printable_forms_and_the_result_are_offered(client: Client, svc: Any, cl
 
     from tinhso.services.models import FileKind
 
-    dossier = filed(svc)
+    dossier = submit_online(svc, "page-key-0000000000001")
     login(client, svc.citizen)
     url = reverse("citizen:dossier", args=[dossier.pk])
     receipt = reverse("print:form", kwargs={"dossier_id": dossier.pk, "kind": "receipt", "fmt": "pdf"})

@@ -31,7 +31,9 @@ from tinhso.services.models import (
 )
 from tinhso.services.signing import result_verify
 
-pytestmark = pytest.mark.django_db
+from .conftest import stored_files
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 S = DossierState
 EXPECTED_STATES = sorted([
@@ -40,20 +42,10 @@ EXPECTED_STATES = sorted([
 ])
 
 
-@pytest.fixture(scope="session")
-def signing_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One DATA_DIR for the session, so the demo certificate is generated once."""
-    return tmp_path_factory.mktemp("demo-data")
-
-
 @pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path, signing_data_dir: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DATA_DIR = signing_data_dir
-    settings.TINHSO_SIGNING_KEY_FILE = ""
-    settings.TINHSO_SIGNING_CERT_FILE = ""
+def fake_gateway(settings: Any) -> None:
+    """Online demo payments complete through the fake gateway's callback."""
     settings.TINHSO_PAYMENT_PROVIDER = "tinhso.services.payments.FakeProvider"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -80,10 +72,6 @@ def _counts() -> dict[str, int]:
         "entries": Entry.objects.exclude(action="services.procedure.import").count(),
         "coded": Agency.objects.exclude(code="").count(),
     }
-
-
-def _stored_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 # --- the dossiers ------------------------------------------------------------------------------
@@ -156,7 +144,7 @@ def test_demo_files_are_real_and_stored(loaded: Any, media: Path) -> None:
             head = handle.read(8)
         assert head.startswith(b"%PDF-" if row.content_type == "application/pdf" else b"\x89PNG")
         assert row.requirement is None or row.requirement.procedure_id == row.dossier.procedure_id
-    assert len(_stored_files(media)) == DossierFile.objects.count()
+    assert len(stored_files(media)) == DossierFile.objects.count()
 
 
 def test_the_signed_results_verify(loaded: Any) -> None:
@@ -191,11 +179,11 @@ def test_payments_and_the_rating(loaded: Any) -> None:
 
 
 def test_a_second_demo_load_creates_nothing(loaded: Any, media: Path) -> None:
-    before, files = _counts(), len(_stored_files(media))
+    before, files = _counts(), len(stored_files(media))
     report = demo_load()
     assert (report.dossiers_created, report.codes_given) == (0, {})
     assert _counts() == before
-    assert len(_stored_files(media)) == files
+    assert len(stored_files(media)) == files
     assert "0 mới" in report.describe()
 
 
@@ -206,7 +194,7 @@ def test_a_failure_part_way_leaves_no_dossier_and_no_file(accounts: Any, media: 
         demo_load()
     assert (Dossier.objects.count(), DossierFile.objects.count(), Payment.objects.count()) == (0, 0, 0)
     assert Entry.objects.filter(action__startswith="services.dossier").count() == entries
-    assert _stored_files(media) == []
+    assert stored_files(media) == []
     Person.objects.filter(username="thuly.hungyen").update(is_active=True)
     assert demo_load().dossiers_created == 11
 

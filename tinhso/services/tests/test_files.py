@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
-import struct
 import zipfile
-import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,48 +18,16 @@ from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.ledger.models import Entry
 from tinhso.services import files as F
 from tinhso.services.models import DocumentRequirement, Dossier, DossierFile, DossierState, FileKind
+from tinhso.services.samples import sample_pdf, sample_png
 
-from .conftest import GOOD_FORM, at, make_procedure
+from .conftest import GOOD_FORM, at, make_procedure, stored_files
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 _n = iter(range(1, 100_000))
 
 
 # --- real files of each kind -----------------------------------------------------------------
-
-def make_pdf(text: str = "Giay to") -> bytes:
-    """A one-page PDF written by pyHanko's writer."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
-
-    writer = PdfFileWriter()
-    font = writer.add_object(generic.DictionaryObject({
-        generic.pdf_name("/Type"): generic.pdf_name("/Font"), generic.pdf_name("/Subtype"): generic.pdf_name("/Type1"),
-        generic.pdf_name("/BaseFont"): generic.pdf_name("/Helvetica"),
-    }))
-    stream = generic.StreamObject(stream_data=f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode("ascii"))
-    page = PageObject(
-        contents=writer.add_object(stream),
-        media_box=generic.ArrayObject([generic.NumberObject(v) for v in (0, 0, 595, 842)]),
-        resources=generic.DictionaryObject({generic.pdf_name("/Font"): generic.DictionaryObject({
-            generic.pdf_name("/F1"): font})}),
-    )
-    writer.insert_page(page)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def make_png() -> bytes:
-    """A 1×1 white PNG, chunk by chunk."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
-            + chunk(b"IEND", b""))
-
 
 # A 1×1 baseline JPEG (JFIF).
 JPEG = base64.b64decode(
@@ -110,16 +75,6 @@ def upload(data: bytes, name: str = "giay-to.pdf", content_type: str = "applicat
 
 # --- fixtures ----------------------------------------------------------------------------------
 
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Iterator[Path]:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def stored_files(root: Path) -> list[Path]:
-    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
-
-
 def make_dossier(svc: Any, state: str = DossierState.SUBMITTED, **extra: Any) -> Dossier:
     fields: dict[str, Any] = {
         "code": f"H31.01-260302-{next(_n):04d}", "procedure": svc.procedure, "agency": svc.centre,
@@ -138,8 +93,8 @@ def req(svc: Any) -> DocumentRequirement:
 # --- good uploads ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("maker", "name", "expected"), [
-    (make_pdf, "to-khai.pdf", F.PDF),
-    (make_png, "anh.png", F.PNG),
+    (sample_pdf, "to-khai.pdf", F.PDF),
+    (sample_png, "anh.png", F.PNG),
     (lambda: JPEG, "anh-chup.jpg", F.JPEG),
     (make_docx, "don.docx", F.DOCX),
     (make_xlsx, "bang-ke.xlsx", F.XLSX),
@@ -180,7 +135,7 @@ def test_applicant_uploads_each_allowed_type(svc: Any, req: Any, media: Path, ma
 
 def test_original_name_keeps_only_the_last_part(svc: Any) -> None:
     row = F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc),
-                             upload=upload(make_pdf(), "C:\\Users\\An\\..\\Căn cước \"An\".pdf"))
+                             upload=upload(sample_pdf(), "C:\\Users\\An\\..\\Căn cước \"An\".pdf"))
     assert row.original_name == "Căn cước An.pdf"
     assert F.clean_filename("../../etc/passwd", "pdf") == "passwd"
     assert F.clean_filename("  ", "pdf") == "tep.pdf"
@@ -213,7 +168,7 @@ def test_bad_content_is_refused_and_nothing_is_left(svc: Any, media: Path, data:
 
 def test_oversized_file_is_refused_with_the_limit_in_mb(svc: Any, settings: Any, media: Path) -> None:
     settings.TINHSO_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
-    big = make_pdf() + b"%" + b"0" * (2 * 1024 * 1024)
+    big = sample_pdf() + b"%" + b"0" * (2 * 1024 * 1024)
     with pytest.raises(DomainError) as caught:
         F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc), upload=upload(big))
     assert caught.value.status_code == 400
@@ -230,7 +185,7 @@ def test_a_failure_after_the_write_removes_the_stored_file(svc: Any, media: Path
 
     monkeypatch.setattr(F, "ledger_append", broken)
     with pytest.raises(RuntimeError):
-        F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc), upload=upload(make_pdf()))
+        F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc), upload=upload(sample_pdf()))
     assert DossierFile.objects.count() == 0
     assert stored_files(media) == []
 
@@ -239,7 +194,7 @@ def test_requirement_of_another_procedure_is_refused(svc: Any, media: Path) -> N
     other = make_procedure(code="1.000001.000.00.00.H31", agencies=[svc.centre])
     foreign = DocumentRequirement.objects.create(procedure=other, name="Giấy khác")
     with pytest.raises(DomainError) as caught:
-        F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc), upload=upload(make_pdf()),
+        F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc), upload=upload(sample_pdf()),
                            requirement=foreign)
     assert caught.value.field == "requirement"
     assert caught.value.status_code == 400
@@ -251,11 +206,11 @@ def test_requirement_of_another_procedure_is_refused(svc: Any, media: Path) -> N
 
 def test_applicant_may_add_only_while_submitted_or_supplement_requested(svc: Any, media: Path) -> None:
     for state in (DossierState.SUBMITTED, DossierState.SUPPLEMENT_REQUESTED):
-        F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc, state), upload=upload(make_pdf()))
+        F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc, state), upload=upload(sample_pdf()))
     assert DossierFile.objects.count() == 2
     for state in (DossierState.RECEIVED, DossierState.UNDER_REVIEW, DossierState.APPROVED):
         with pytest.raises(Conflict):
-            F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc, state), upload=upload(make_pdf()))
+            F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc, state), upload=upload(sample_pdf()))
     assert DossierFile.objects.count() == 2
     assert len(stored_files(media)) == 2
 
@@ -263,14 +218,14 @@ def test_applicant_may_add_only_while_submitted_or_supplement_requested(svc: Any
 def test_desk_adds_scans_while_open_and_says_whether_digitised(svc: Any, media: Path) -> None:
     dossier = make_dossier(svc, DossierState.UNDER_REVIEW)
     plain = F.dossier_file_add(actor=svc.receiver, dossier=dossier, upload=upload(JPEG, "scan.jpg"))
-    certified = F.dossier_file_add(actor=svc.receiver, dossier=dossier, upload=upload(make_pdf(), "scan.pdf"),
+    certified = F.dossier_file_add(actor=svc.receiver, dossier=dossier, upload=upload(sample_pdf(), "scan.pdf"),
                                    digitised=True)
     assert (plain.digitised, certified.digitised) == (False, True)
     assert plain.owner == svc.citizen
     assert plain.uploaded_by == svc.receiver
     with pytest.raises(Conflict):
         F.dossier_file_add(actor=svc.receiver, dossier=make_dossier(svc, DossierState.RESULT_RETURNED),
-                           upload=upload(make_pdf()))
+                           upload=upload(sample_pdf()))
 
 
 def test_others_are_refused_and_nothing_is_written(svc: Any, media: Path) -> None:
@@ -279,11 +234,11 @@ def test_others_are_refused_and_nothing_is_written(svc: Any, media: Path) -> Non
     # Cannot see the dossier at all: the same 404 as a missing one.
     for outsider in (svc.other_citizen, svc.sct_officer, svc.sct_approver):
         with pytest.raises(NotFound):
-            F.dossier_file_add(actor=outsider, dossier=dossier, upload=upload(make_pdf()))
+            F.dossier_file_add(actor=outsider, dossier=dossier, upload=upload(sample_pdf()))
     # Sees it (handling agency) but is not the desk: 403.
     for officer in (svc.approver, svc.handler):
         with pytest.raises(NotAllowed):
-            F.dossier_file_add(actor=officer, dossier=dossier, upload=upload(make_pdf()))
+            F.dossier_file_add(actor=officer, dossier=dossier, upload=upload(sample_pdf()))
     assert DossierFile.objects.count() == 0
     assert Entry.objects.count() == entries
     assert stored_files(media) == []
@@ -318,7 +273,7 @@ def test_dossier_is_digitised_needs_every_required_component_and_the_result(svc:
                                                   order=2)
     second = DocumentRequirement.objects.create(procedure=svc.procedure, name="Bản sao căn cước", order=3)
     dossier = make_dossier(svc, DossierState.RECEIVED)
-    F.dossier_file_add(actor=svc.receiver, dossier=dossier, upload=upload(make_pdf()), requirement=req,
+    F.dossier_file_add(actor=svc.receiver, dossier=dossier, upload=upload(sample_pdf()), requirement=req,
                        digitised=True)
     scan = F.dossier_file_add(actor=svc.receiver, dossier=dossier, upload=upload(JPEG, "cc.jpg"),
                               requirement=second)
@@ -336,7 +291,7 @@ def test_dossier_is_digitised_needs_every_required_component_and_the_result(svc:
 
 def test_owner_reuses_an_earlier_digitised_file_without_a_copy(svc: Any, req: Any, media: Path) -> None:
     earlier = make_dossier(svc, DossierState.SUBMITTED)
-    original = F.dossier_file_add(actor=svc.citizen, dossier=earlier, upload=upload(make_pdf(), "cccd.pdf"),
+    original = F.dossier_file_add(actor=svc.citizen, dossier=earlier, upload=upload(sample_pdf(), "cccd.pdf"),
                                   requirement=req)
     undigitised = F.dossier_file_add(actor=svc.receiver, dossier=earlier, upload=upload(JPEG, "scan.jpg"))
     assert list(F.reusable_files(svc.citizen)) == [original]  # only digitised components
@@ -359,7 +314,7 @@ def test_owner_reuses_an_earlier_digitised_file_without_a_copy(svc: Any, req: An
 
 
 def test_reuse_by_anyone_else_is_refused(svc: Any, media: Path) -> None:
-    original = F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc), upload=upload(make_pdf()))
+    original = F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc), upload=upload(sample_pdf()))
     theirs = make_dossier(svc, applicant=svc.other_citizen)
     count, entries = DossierFile.objects.count(), Entry.objects.count()
     with pytest.raises(NotFound) as missing:
@@ -389,7 +344,7 @@ def _client(person: Any) -> Client:
 
 
 def test_download_streams_the_file_to_those_who_may_see_the_dossier(svc: Any, media: Path) -> None:
-    data = make_pdf()
+    data = sample_pdf()
     row = F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc),
                              upload=upload(data, 'Đơn "An"; x.pdf'))
     url = reverse("file:download", args=[row.pk])

@@ -15,7 +15,7 @@ from tinhso.services.access import access_dossier, dossiers_visible
 from tinhso.services.models import Dossier, DossierEvent, DossierState
 from tinhso.services.selectors import dossier_is_overdue, dossier_queue, dossier_timeline
 
-from .conftest import GOOD_FORM, at, make_procedure
+from .conftest import GOOD_FORM, at, make_procedure, submit_online, to_review
 
 pytestmark = pytest.mark.django_db
 
@@ -138,19 +138,6 @@ def test_refusal_needs_a_reason(svc: Any, clock: Any) -> None:
 
 # --- whole paths ------------------------------------------------------------------------------
 
-def _submit(svc: Any, key: str = "k-1") -> Dossier:
-    return S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                   form_data=GOOD_FORM, idempotency_key=key)
-
-
-def _to_review(svc: Any, clock: Any) -> Dossier:
-    dossier = _submit(svc)
-    dossier = S.dossier_receive(actor=svc.receiver, dossier=dossier)
-    dossier = S.dossier_forward(actor=svc.receiver, dossier=dossier, to_agency=svc.stp)
-    dossier = S.dossier_assign(actor=svc.approver, dossier=dossier, assignee=svc.handler)
-    return S.dossier_start_review(actor=svc.handler, dossier=dossier)
-
-
 def _finish(svc: Any, dossier: Dossier) -> Dossier:
     dossier = S.dossier_submit_for_approval(actor=svc.handler, dossier=dossier)
     dossier = S.dossier_approve(actor=svc.approver, dossier=dossier)
@@ -161,7 +148,7 @@ def test_on_time_path(svc: Any, clock: Any) -> None:
     from tinhso.core.workdays import due_at
 
     entries = Entry.objects.count()
-    dossier = _submit(svc)
+    dossier = submit_online(svc)
     assert dossier.state == "submitted"
     assert dossier.due_at is None
     assert dossier.code == "H31.01-260302-0001"
@@ -202,7 +189,7 @@ def test_on_time_path(svc: Any, clock: Any) -> None:
 
 
 def test_late_path_with_apology_once(svc: Any, clock: Any) -> None:
-    dossier = _to_review(svc, clock)
+    dossier = to_review(svc, submit_online(svc))
     original = dossier.due_at
     clock.set(original - dt.timedelta(days=7))
     dossier = S.dossier_apologise(actor=svc.handler, dossier=dossier, new_due_at=original + dt.timedelta(days=7),
@@ -226,7 +213,7 @@ def test_late_path_with_apology_once(svc: Any, clock: Any) -> None:
 
 
 def test_apology_not_later_than_one_working_day_before_the_deadline(svc: Any, clock: Any) -> None:
-    dossier = _to_review(svc, clock)
+    dossier = to_review(svc, submit_online(svc))
     for late in (dossier.due_at - dt.timedelta(hours=3), dossier.due_at + dt.timedelta(days=1)):
         clock.set(late)
         before = _snapshot(dossier)
@@ -239,7 +226,7 @@ def test_apology_not_later_than_one_working_day_before_the_deadline(svc: Any, cl
 
 
 def test_apology_needs_a_later_date(svc: Any, clock: Any) -> None:
-    dossier = _to_review(svc, clock)
+    dossier = to_review(svc, submit_online(svc))
     with pytest.raises(DomainError, match="phải sau ngày hẹn trả hiện tại"):
         S.dossier_apologise(actor=svc.handler, dossier=dossier, new_due_at=dossier.due_at, reason="Chậm")
 
@@ -247,7 +234,7 @@ def test_apology_needs_a_later_date(svc: Any, clock: Any) -> None:
 def test_supplement_stops_the_clock_and_moves_the_due_date(svc: Any, clock: Any) -> None:
     from tinhso.core.workdays import elapsed_working_days, extend_due
 
-    dossier = _to_review(svc, clock)  # received Monday 2 March 2026, 09:00
+    dossier = to_review(svc, submit_online(svc))  # received Monday 2 March 2026, 09:00
     original = dossier.due_at
     clock.set(at("2026-03-04"))  # Wednesday
     dossier = S.dossier_request_supplement(actor=svc.handler, dossier=dossier, reason="Thiếu bản sao căn cước")
@@ -284,7 +271,7 @@ def test_supplement_is_validated(svc: Any, clock: Any) -> None:
 
 
 def test_refusal_path(svc: Any, clock: Any) -> None:
-    dossier = _to_review(svc, clock)
+    dossier = to_review(svc, submit_online(svc))
     dossier = S.dossier_submit_for_approval(actor=svc.handler, dossier=dossier)
     dossier = S.dossier_refuse(actor=svc.approver, dossier=dossier, reason="Người nộp không thuộc đối tượng")
     assert (dossier.state, dossier.refusal_reason) == ("refused", "Người nộp không thuộc đối tượng")
@@ -295,7 +282,7 @@ def test_refusal_path(svc: Any, clock: Any) -> None:
 
 
 def test_transfer_path(svc: Any, clock: Any) -> None:
-    dossier = _to_review(svc, clock)
+    dossier = to_review(svc, submit_online(svc))
     dossier = S.dossier_transfer(actor=svc.approver, dossier=dossier, to_agency=svc.sct, days="2.5")
     assert (dossier.state, dossier.handling_agency, dossier.assignee) == ("transferred", svc.sct, None)
     event = dossier_timeline(dossier)[-1]
@@ -323,12 +310,12 @@ def test_transfer_share_must_be_within_the_time_limit(svc: Any, clock: Any, days
 
 
 def test_stop_by_the_applicant_and_cancel_by_the_desk(svc: Any, clock: Any) -> None:
-    stopped = S.dossier_stop(actor=svc.citizen, dossier=_to_review(svc, clock), reason="Không còn nhu cầu")
+    stopped = S.dossier_stop(actor=svc.citizen, dossier=to_review(svc, submit_online(svc)), reason="Không còn nhu cầu")
     assert (stopped.state, stopped.completed_at) == ("stopped", clock.now)
     assert dossier_timeline(stopped)[-1].note == "Không còn nhu cầu"
     by_desk = S.dossier_stop(actor=svc.receiver, dossier=_dossier(svc, "assigned"), reason="Công dân đề nghị")
     assert by_desk.state == "stopped"
-    cancelled = S.dossier_cancel(actor=svc.receiver, dossier=_submit(svc, "k-2"), reason="Nộp nhầm thủ tục")
+    cancelled = S.dossier_cancel(actor=svc.receiver, dossier=submit_online(svc, "k-2"), reason="Nộp nhầm thủ tục")
     assert cancelled.state == "cancelled"
     assert dossier_timeline(cancelled)[-1].note == "Nộp nhầm thủ tục"
 
@@ -416,15 +403,15 @@ def test_procedure_without_workflow_or_not_online(svc: Any, clock: Any) -> None:
 
 
 def test_submission_is_idempotent(svc: Any, clock: Any) -> None:
-    first = _submit(svc, "abc")
+    first = submit_online(svc, "abc")
     counts = (Dossier.objects.count(), DossierEvent.objects.count(), Entry.objects.count())
-    again = _submit(svc, "abc")
+    again = submit_online(svc, "abc")
     assert again.pk == first.pk
     assert (Dossier.objects.count(), DossierEvent.objects.count(), Entry.objects.count()) == counts
     with pytest.raises(Conflict):
         S.dossier_submit_online(applicant=svc.other_citizen, procedure=svc.procedure, agency=svc.centre,
                                 form_data=GOOD_FORM, idempotency_key="abc")
-    assert _submit(svc, "abd").pk != first.pk
+    assert submit_online(svc, "abd").pk != first.pk
 
 
 def test_officers_cannot_submit_online(svc: Any, clock: Any) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -12,29 +12,14 @@ from django.test import override_settings
 from tinhso.org.models import Person
 from tinhso.services import notify
 from tinhso.services import services as S
-from tinhso.services.models import Dossier, DossierState, Notification, NotificationChannel, NotificationState
+from tinhso.services.models import Dossier, DossierState, Notification, NotificationState
 
-from .conftest import GOOD_FORM, at
+from .conftest import GATEWAYS, GOOD_FORM, at
 
 pytestmark = pytest.mark.django_db
 
 PHONE = "0912345678"
 PERSONAL_ID = "033095001234"
-
-
-class FailingProvider(notify.TextProvider):
-    """A gateway that refuses everything and echoes the number, as real ones do."""
-
-    def send(self, *, channel: str, phone: str, body: str) -> None:
-        raise RuntimeError(f"gateway refused {phone}")
-
-
-class RecordingSmsZaloProvider(notify.TextProvider):
-    channels = (NotificationChannel.SMS, NotificationChannel.ZALO)
-    sent: ClassVar[list[tuple[str, str, str]]] = []
-
-    def send(self, *, channel: str, phone: str, body: str) -> None:
-        self.sent.append((channel, phone, body))
 
 
 @pytest.fixture
@@ -125,7 +110,7 @@ def test_the_account_email_is_used_when_the_dossier_has_none(
     assert [m.to for m in mail.outbox] == [["an.nguyen@example.vn"]]
 
 
-@override_settings(TINHSO_SMS_PROVIDER="tinhso.services.tests.test_notify.FailingProvider")
+@override_settings(TINHSO_SMS_PROVIDER=f"{GATEWAYS}.FailingTextProvider")
 def test_a_failing_provider_marks_failed_and_the_transition_stands(
     svc: Any, citizen: Person, clock: Any, caplog: Any, django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -210,11 +195,10 @@ def test_reasons_for_the_applicant_are_sent_internal_notes_are_not(
     assert f"Cơ quan đang xử lý: {svc.stp.name}" in refused.body
 
 
-@override_settings(TINHSO_SMS_PROVIDER="tinhso.services.tests.test_notify.RecordingSmsZaloProvider")
+@override_settings(TINHSO_SMS_PROVIDER=f"{GATEWAYS}.RecordingSmsZaloProvider")
 def test_zalo_goes_through_the_same_text_interface(
-    svc: Any, clock: Any, django_capture_on_commit_callbacks: Any,
+    svc: Any, clock: Any, django_capture_on_commit_callbacks: Any, texts_sent: list[tuple[str, str, str]],
 ) -> None:
-    RecordingSmsZaloProvider.sent.clear()
     with django_capture_on_commit_callbacks(execute=True):
         dossier = S.dossier_receive_at_counter(
             actor=svc.receiver, agency=svc.centre, procedure=svc.procedure, applicant_name="Trần Thị Bình",
@@ -223,8 +207,8 @@ def test_zalo_goes_through_the_same_text_interface(
     assert sorted(Notification.objects.filter(dossier=dossier).values_list("channel", "state")) == [
         ("sms", "sent"), ("zalo", "sent"),
     ]
-    assert sorted(channel for channel, phone, _ in RecordingSmsZaloProvider.sent) == ["sms", "zalo"]
-    assert {phone for _, phone, _ in RecordingSmsZaloProvider.sent} == {PHONE}
+    assert sorted(channel for channel, phone, _ in texts_sent) == ["sms", "zalo"]
+    assert {phone for _, phone, _ in texts_sent} == {PHONE}
 
 
 def test_writing_the_outbox_costs_one_query(svc: Any, citizen: Person, clock: Any,

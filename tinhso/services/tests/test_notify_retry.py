@@ -4,7 +4,7 @@ task was lost are sent again; a sent one never is, and no row passes MAX_ATTEMPT
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -16,29 +16,11 @@ from tinhso.services import notify
 from tinhso.services import services as S
 from tinhso.services.models import Dossier, Notification, NotificationChannel, NotificationState
 
-from .conftest import GOOD_FORM
+from .conftest import GATEWAYS, GOOD_FORM
 
 pytestmark = pytest.mark.django_db
 
 PHONE = "0912345678"
-HERE = "tinhso.services.tests.test_notify_retry"
-
-
-class DownProvider(notify.TextProvider):
-    def send(self, *, channel: str, phone: str, body: str) -> None:
-        raise RuntimeError(f"gateway down for {phone}")
-
-
-class UpProvider(notify.TextProvider):
-    sent: ClassVar[list[tuple[str, str]]] = []
-
-    def send(self, *, channel: str, phone: str, body: str) -> None:
-        self.sent.append((channel, phone))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_provider() -> None:
-    UpProvider.sent = []
 
 
 def _submit_with_contacts(svc: Any, callbacks: Any) -> Dossier:
@@ -55,9 +37,9 @@ def _submit_with_contacts(svc: Any, callbacks: Any) -> Dossier:
 
 
 def test_a_failed_text_is_retried_and_sent_and_the_sent_email_is_not_sent_again(
-    svc: Any, clock: Any, django_capture_on_commit_callbacks: Any,
+    svc: Any, clock: Any, django_capture_on_commit_callbacks: Any, texts_sent: list[tuple[str, str, str]],
 ) -> None:
-    with override_settings(TINHSO_SMS_PROVIDER=f"{HERE}.DownProvider"):
+    with override_settings(TINHSO_SMS_PROVIDER=f"{GATEWAYS}.FailingTextProvider"):
         dossier = _submit_with_contacts(svc, django_capture_on_commit_callbacks)
     rows = Notification.objects.filter(dossier=dossier)
     sms = rows.get(channel=NotificationChannel.SMS)
@@ -68,23 +50,23 @@ def test_a_failed_text_is_retried_and_sent_and_the_sent_email_is_not_sent_again(
     assert all(sent_at is not None for _, sent_at in sent_emails)
 
     clock.set(clock.now + dt.timedelta(minutes=5))
-    with override_settings(TINHSO_SMS_PROVIDER=f"{HERE}.UpProvider"):
+    with override_settings(TINHSO_SMS_PROVIDER=f"{GATEWAYS}.RecordingTextProvider"):
         assert notify.notifications_retry() == 1
 
     sms.refresh_from_db()
     assert (sms.state, sms.attempts, sms.error, sms.sent_at) == (NotificationState.SENT, 2, "", clock.now)
-    assert UpProvider.sent == [(NotificationChannel.SMS, PHONE)]
+    assert [(channel, phone) for channel, phone, _ in texts_sent] == [(NotificationChannel.SMS, PHONE)]
     assert len(mail.outbox) == emails_before  # the e-mail went out the first time and stays sent
     assert set(rows.filter(channel=NotificationChannel.EMAIL).values_list("pk", "sent_at")) == sent_emails
 
-    with override_settings(TINHSO_SMS_PROVIDER=f"{HERE}.UpProvider"):
+    with override_settings(TINHSO_SMS_PROVIDER=f"{GATEWAYS}.RecordingTextProvider"):
         assert notify.notifications_retry() == 0  # nothing left: a sent row is never re-sent
-    assert UpProvider.sent == [(NotificationChannel.SMS, PHONE)]
+    assert [(channel, phone) for channel, phone, _ in texts_sent] == [(NotificationChannel.SMS, PHONE)]
 
 
-@override_settings(TINHSO_SMS_PROVIDER=f"{HERE}.DownProvider")
+@override_settings(TINHSO_SMS_PROVIDER=f"{GATEWAYS}.FailingTextProvider")
 def test_a_failing_row_is_tried_at_most_max_attempts_times(
-    svc: Any, clock: Any, django_capture_on_commit_callbacks: Any,
+    svc: Any, clock: Any, django_capture_on_commit_callbacks: Any, texts_sent: list[tuple[str, str, str]],
 ) -> None:
     dossier = _submit_with_contacts(svc, django_capture_on_commit_callbacks)
     sms = Notification.objects.get(dossier=dossier, channel=NotificationChannel.SMS)
@@ -93,9 +75,9 @@ def test_a_failing_row_is_tried_at_most_max_attempts_times(
     sms.refresh_from_db()
     assert (sms.state, sms.attempts, sms.sent_at) == (NotificationState.FAILED, notify.MAX_ATTEMPTS, None)
     assert PHONE not in sms.error  # the gateway's echo of the number is masked
-    with override_settings(TINHSO_SMS_PROVIDER=f"{HERE}.UpProvider"):
+    with override_settings(TINHSO_SMS_PROVIDER=f"{GATEWAYS}.RecordingTextProvider"):
         assert notify.notifications_retry() == 0  # the cap holds even when the gateway is back
-    assert UpProvider.sent == []
+    assert texts_sent == []
 
 
 def test_a_pending_row_is_retried_only_once_its_task_is_clearly_lost(clock: Any) -> None:

@@ -15,26 +15,16 @@ from tinhso.services.models import Dossier, DossierState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-Tinhso-2026"  # the test people's password (root conftest)
 SCREENSHOTS = Path(tempfile.gettempdir())
-
-
-def _log_in(page: Any, username: str, path: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/tai-khoan/dang-nhap/?next={path}")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"**{path}")
 
 
 def _fits(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_counter_receipt_to_returned_result(page: Any, svc: Any) -> None:
+def test_counter_receipt_to_returned_result(page: Any, log_in: Any, svc: Any) -> None:
     # The desk of the centre receives a dossier at the counter; the e-form appears with HTMX.
-    _log_in(page, "motcua", "/mot-cua/tiep-nhan/")
+    log_in("motcua", "/mot-cua/tiep-nhan/")
     page.get_by_label("Thủ tục hành chính").select_option(str(svc.procedure.pk))
     eform = page.get_by_test_id("eform")
     eform.get_by_label("Họ và tên").fill("Nguyễn Văn An")
@@ -58,7 +48,7 @@ def test_counter_receipt_to_returned_result(page: Any, svc: Any) -> None:
     page.get_by_text("Đã chuyển hồ sơ đến cơ quan xử lý.").wait_for()
 
     # The department's leader assigns it from the queue (bulk form, one ticked).
-    _log_in(page, "lanhdao.stp", "/mot-cua/")
+    log_in("lanhdao.stp", "/mot-cua/")
     page.get_by_test_id("tab-approve").click()  # tabs switch with HTMX, the address follows
     page.get_by_test_id("queue-empty").wait_for()
     page.wait_for_url("**/mot-cua/?hang=approve")
@@ -70,7 +60,7 @@ def test_counter_receipt_to_returned_result(page: Any, svc: Any) -> None:
     _fits(page)
 
     # The handler finds it in their queue, reviews it and submits it for approval.
-    _log_in(page, "chuyenvien.stp", "/mot-cua/")
+    log_in("chuyenvien.stp", "/mot-cua/")
     assert page.get_by_test_id("applicant").first.inner_text() == "N. V. An"  # masked in the list
     page.get_by_role("link", name=dossier.code).click()
     page.get_by_role("button", name="Bắt đầu thẩm định").click()
@@ -80,13 +70,13 @@ def test_counter_receipt_to_returned_result(page: Any, svc: Any) -> None:
     page.get_by_text("Đã trình lãnh đạo phê duyệt.").wait_for()
 
     # The leader approves from the approval queue.
-    _log_in(page, "lanhdao.stp", "/mot-cua/?hang=approve")
+    log_in("lanhdao.stp", "/mot-cua/?hang=approve")
     page.get_by_role("link", name=dossier.code).click()
     page.get_by_role("button", name="Phê duyệt").click()
     page.get_by_text("Đã phê duyệt hồ sơ.").wait_for()
 
     # The desk returns the result.
-    _log_in(page, "motcua", "/mot-cua/?hang=return")
+    log_in("motcua", "/mot-cua/?hang=return")
     page.get_by_role("link", name=dossier.code).click()
     page.get_by_role("button", name="Trả kết quả").click()
     page.get_by_text("Đã trả kết quả cho người nộp.").wait_for()

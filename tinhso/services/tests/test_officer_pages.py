@@ -15,10 +15,11 @@ from tinhso.ledger.models import Entry
 from tinhso.org.roles import Role
 from tinhso.services import services as S
 from tinhso.services.models import Dossier, DossierEvent, DossierFile, DossierState, Payment
+from tinhso.services.samples import sample_pdf
 
 from .conftest import GOOD_FORM, at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 ST = DossierState
 
 
@@ -37,22 +38,6 @@ def _client(person: Any) -> Client:
     client = Client()
     client.force_login(person)
     return client
-
-
-def _pdf() -> bytes:
-    """A real one-page PDF, written by hand with a correct cross-reference table."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return out
 
 
 def _act(client: Client, dossier: Dossier, slug: str, data: dict[str, Any] | None = None) -> Any:
@@ -219,7 +204,7 @@ def test_full_path_from_online_submission_to_return(svc: Any, clock: Any) -> Non
         (handler, "trinh-duyet", {"note": "Đủ điều kiện cấp phiếu."}, ST.PENDING_APPROVAL,
          "Đã trình lãnh đạo phê duyệt."),
         (leader, "phe-duyet", {}, ST.APPROVED, "Đã phê duyệt hồ sơ."),
-        (leader, "ket-qua", {"pdf": SimpleUploadedFile("ket-qua.pdf", _pdf(), "application/pdf")}, ST.APPROVED,
+        (leader, "ket-qua", {"pdf": SimpleUploadedFile("ket-qua.pdf", sample_pdf(), "application/pdf")}, ST.APPROVED,
          "Đã ký số và phát hành kết quả."),
         (desk, "tra-ket-qua", {}, ST.RESULT_RETURNED, "Đã trả kết quả cho người nộp."),
     ]
@@ -385,7 +370,7 @@ def test_desk_uploads_a_scan_and_marks_it_digitised(svc: Any, clock: Any) -> Non
     bad = _act(desk, dossier, "tep", {"file": SimpleUploadedFile("a.pdf", b"not a pdf", "application/pdf")})
     assert bad.status_code == 400
     assert not DossierFile.objects.exists()
-    good = _act(desk, dossier, "tep", {"file": SimpleUploadedFile("to-khai.pdf", _pdf(), "application/pdf")})
+    good = _act(desk, dossier, "tep", {"file": SimpleUploadedFile("to-khai.pdf", sample_pdf(), "application/pdf")})
     assert good.status_code == 302
     row = DossierFile.objects.get()
     assert not row.digitised

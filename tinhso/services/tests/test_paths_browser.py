@@ -16,37 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
-from tinhso.services import services as S
 from tinhso.services.models import Dossier, DossierFile, DossierState, Payment, Rating
+from tinhso.services.samples import sample_pdf
 
-from .conftest import GOOD_FORM
-from .test_files import make_pdf
+from .conftest import submit_online, to_review
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-Tinhso-2026"  # the test people's password (root conftest)
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DATA_DIR = tmp_path / "data"
-    settings.TINHSO_SIGNING_KEY_FILE = ""
-    settings.TINHSO_SIGNING_CERT_FILE = ""
-    cache.clear()
-    return settings.MEDIA_ROOT
-
-
-def _log_in(page: Any, username: str, path: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/tai-khoan/dang-nhap/?next={path}")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"**{path}")
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media")]
 
 
 def _open(page: Any, title: str) -> None:
@@ -61,10 +38,10 @@ def _act(page: Any, button: str, done: str) -> None:
 
 
 def test_online_dossier_with_supplement_signed_result_payment_and_rating(
-    page: Any, svc: Any, tmp_path: Path,
+    page: Any, log_in: Any, svc: Any, tmp_path: Path,
 ) -> None:
     # The citizen files the e-form.
-    _log_in(page, "congdan", f"/dich-vu-cong/nop/{svc.procedure.code}/")
+    log_in("congdan", f"/dich-vu-cong/nop/{svc.procedure.code}/")
     page.get_by_label("Cơ quan tiếp nhận hồ sơ").select_option(label=svc.centre.name)
     page.get_by_label("Họ và tên").fill("Nguyễn Văn An")
     page.get_by_label("Số định danh cá nhân").fill("033095001234")
@@ -76,7 +53,7 @@ def test_online_dossier_with_supplement_signed_result_payment_and_rating(
     desk_page = f"/mot-cua/ho-so/{dossier.pk}/"
 
     # The desk receives it and asks for a supplement.
-    _log_in(page, "motcua", "/mot-cua/")
+    log_in("motcua", "/mot-cua/")
     page.get_by_role("link", name=dossier.code).click()
     _act(page, "Tiếp nhận", "Đã tiếp nhận hồ sơ.")
     _open(page, "Yêu cầu bổ sung hồ sơ")
@@ -84,7 +61,7 @@ def test_online_dossier_with_supplement_signed_result_payment_and_rating(
     _act(page, "Gửi yêu cầu bổ sung", "Đã gửi yêu cầu bổ sung hồ sơ.")
 
     # The citizen reads the request and supplements.
-    _log_in(page, "congdan", citizen_page)
+    log_in("congdan", citizen_page)
     assert "Ghi rõ mục đích sử dụng phiếu" in page.get_by_test_id("supplement-request").inner_text()
     page.get_by_test_id("supplement-link").click()
     page.get_by_label("Mục đích").select_option("Du học")
@@ -95,28 +72,28 @@ def test_online_dossier_with_supplement_signed_result_payment_and_rating(
     assert dossier.form_data["purpose"] == "Du học"
 
     # The desk forwards it to Sở Tư pháp; its leader assigns; the handler reviews and submits.
-    _log_in(page, "motcua", desk_page)
+    log_in("motcua", desk_page)
     page.get_by_label("Chuyển đến cơ quan").select_option(str(svc.stp.pk))
     _act(page, "Chuyển xử lý", "Đã chuyển hồ sơ đến cơ quan xử lý.")
-    _log_in(page, "lanhdao.stp", desk_page)
+    log_in("lanhdao.stp", desk_page)
     page.get_by_label("Chuyên viên thụ lý").select_option(str(svc.handler.pk))
     _act(page, "Phân công", "Đã phân công hồ sơ.")
-    _log_in(page, "chuyenvien.stp", desk_page)
+    log_in("chuyenvien.stp", desk_page)
     _act(page, "Bắt đầu thẩm định", "Đã bắt đầu thẩm định hồ sơ.")
     _act(page, "Trình phê duyệt", "Đã trình lãnh đạo phê duyệt.")
 
     # The leader approves, then signs and issues the electronic result.
-    _log_in(page, "lanhdao.stp", desk_page)
+    log_in("lanhdao.stp", desk_page)
     _act(page, "Phê duyệt", "Đã phê duyệt hồ sơ.")
     result_pdf = tmp_path / "ket-qua.pdf"
-    result_pdf.write_bytes(make_pdf("Phieu ly lich tu phap"))
+    result_pdf.write_bytes(sample_pdf("Phieu ly lich tu phap"))
     page.get_by_label("Kết quả giải quyết (PDF)").set_input_files(str(result_pdf))
     _act(page, "Ký số và phát hành", "Đã ký số và phát hành kết quả.")
     result = DossierFile.objects.get(dossier=dossier, kind="result")
     assert result.signed
 
     # The citizen pays the fee through the gateway.
-    _log_in(page, "congdan", citizen_page)
+    log_in("congdan", citizen_page)
     page.get_by_test_id("pay").click()
     page.get_by_role("button", name="Thanh toán thành công").click()
     page.get_by_text("BL-").first.wait_for()
@@ -125,11 +102,11 @@ def test_online_dossier_with_supplement_signed_result_payment_and_rating(
     assert payment.receipt_number.startswith(f"BL-{timezone.localdate().year}-")
 
     # The desk returns the result.
-    _log_in(page, "motcua", desk_page)
+    log_in("motcua", desk_page)
     _act(page, "Trả kết quả", "Đã trả kết quả cho người nộp.")
 
     # The citizen downloads the signed result and rates the service.
-    _log_in(page, "congdan", citizen_page)
+    log_in("congdan", citizen_page)
     with page.expect_download() as download:
         page.get_by_test_id("result").click()
     assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
@@ -149,25 +126,16 @@ def test_online_dossier_with_supplement_signed_result_payment_and_rating(
     assert "033095001234" not in page.content()
 
 
-def _under_review(svc: Any) -> Dossier:
-    dossier = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                      form_data=GOOD_FORM, idempotency_key="path-1")
-    dossier = S.dossier_receive(actor=svc.receiver, dossier=dossier)
-    dossier = S.dossier_forward(actor=svc.receiver, dossier=dossier, to_agency=svc.stp)
-    dossier = S.dossier_assign(actor=svc.approver, dossier=dossier, assignee=svc.handler)
-    return S.dossier_start_review(actor=svc.handler, dossier=dossier)
-
-
-def _refuse(page: Any, svc: Any, dossier: Dossier) -> str:
-    _log_in(page, "lanhdao.stp", f"/mot-cua/ho-so/{dossier.pk}/")
+def _refuse(page: Any, log_in: Any, svc: Any, dossier: Dossier) -> str:
+    log_in("lanhdao.stp", f"/mot-cua/ho-so/{dossier.pk}/")
     _open(page, "Từ chối giải quyết")
     page.get_by_label("Lý do từ chối").fill("Người yêu cầu không thuộc đối tượng được cấp")
     _act(page, "Từ chối", "Đã từ chối giải quyết hồ sơ.")
     return "Người yêu cầu không thuộc đối tượng được cấp"
 
 
-def _transfer(page: Any, svc: Any, dossier: Dossier) -> str:
-    _log_in(page, "lanhdao.stp", f"/mot-cua/ho-so/{dossier.pk}/")
+def _transfer(page: Any, log_in: Any, svc: Any, dossier: Dossier) -> str:
+    log_in("lanhdao.stp", f"/mot-cua/ho-so/{dossier.pk}/")
     _open(page, "Chuyển liên thông")
     page.get_by_label("Cơ quan phối hợp (liên thông)").select_option(str(svc.sct.pk))
     page.get_by_label("Thời gian của cơ quan phối hợp (ngày làm việc)").fill("3")
@@ -175,9 +143,9 @@ def _transfer(page: Any, svc: Any, dossier: Dossier) -> str:
     return svc.sct.name
 
 
-def _apologise(page: Any, svc: Any, dossier: Dossier) -> str:
+def _apologise(page: Any, log_in: Any, svc: Any, dossier: Dossier) -> str:
     new_day = timezone.localtime(dossier.due_at).date() + dt.timedelta(days=7)
-    _log_in(page, "lanhdao.stp", f"/mot-cua/ho-so/{dossier.pk}/")
+    log_in("lanhdao.stp", f"/mot-cua/ho-so/{dossier.pk}/")
     _open(page, "Xin lỗi và hẹn lại ngày trả")
     page.get_by_label("Ngày hẹn trả mới").fill(new_day.isoformat())
     page.get_by_label("Giờ hẹn trả").fill("16:00")
@@ -186,8 +154,8 @@ def _apologise(page: Any, svc: Any, dossier: Dossier) -> str:
     return f"{new_day:%d/%m/%Y} 16:00"
 
 
-def _stop(page: Any, svc: Any, dossier: Dossier) -> str:
-    _log_in(page, "congdan", f"/dich-vu-cong/ho-so/{dossier.pk}/")
+def _stop(page: Any, log_in: Any, svc: Any, dossier: Dossier) -> str:
+    log_in("congdan", f"/dich-vu-cong/ho-so/{dossier.pk}/")
     _open(page, "Đề nghị dừng xử lý hồ sơ")
     page.get_by_label("Lý do").fill("Tôi không còn nhu cầu")
     page.get_by_test_id("stop").click()
@@ -204,13 +172,13 @@ PATHS = {
 
 
 @pytest.mark.parametrize("path", list(PATHS))
-def test_short_paths_end_where_the_citizen_sees_them(page: Any, svc: Any, path: str) -> None:
+def test_short_paths_end_where_the_citizen_sees_them(page: Any, log_in: Any, svc: Any, path: str) -> None:
     act, state = PATHS[path]
-    dossier = _under_review(svc)
-    shown = act(page, svc, dossier)
+    dossier = to_review(svc, submit_online(svc, "path-1"))
+    shown = act(page, log_in, svc, dossier)
     dossier.refresh_from_db()
     assert dossier.state == state
-    _log_in(page, "congdan", f"/dich-vu-cong/ho-so/{dossier.pk}/")
+    log_in("congdan", f"/dich-vu-cong/ho-so/{dossier.pk}/")
     assert page.get_by_test_id("state").inner_text() == str(DossierState(state).label)
     assert shown in page.locator("main").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

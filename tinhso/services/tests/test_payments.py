@@ -51,6 +51,13 @@ def _counts() -> tuple[int, int, int, int]:
             DossierEvent.objects.count(), Entry.objects.count())
 
 
+def _still_pending(payment: Payment, before: tuple[int, int, int, int]) -> None:
+    """A refused attempt wrote nothing: the counts are as ``before`` and ``payment`` still waits."""
+    assert _counts() == before
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.PENDING
+
+
 def _payload(entry: Entry) -> dict[str, Any]:
     return json.loads(entry.payload.canonical_json)
 
@@ -222,9 +229,7 @@ def test_forged_or_missing_signatures_are_refused_and_write_nothing(svc: Any, cl
     # A signed body that was changed afterwards (a bigger amount, someone else's reference).
     tampered = body.replace(b"200000", b"1")
     assert _post_callback(client, tampered, signature).status_code == 403
-    assert _counts() == before
-    payment.refresh_from_db()
-    assert payment.state == PaymentState.PENDING
+    _still_pending(payment, before)
     with pytest.raises(NotAllowed):
         payment_callback(provider="gia-lap", body=body, signature="forged")
 
@@ -254,9 +259,7 @@ def test_malformed_or_mismatched_callbacks_are_refused(svc: Any, clock: Any) -> 
     body, signature = provider.callback_for(payment, "success")
     assert _post_callback(client, body, signature, provider="vnpay").status_code == 404
     assert client.get(reverse("payment:callback", args=["gia-lap"])).status_code == 405
-    assert _counts() == before
-    payment.refresh_from_db()
-    assert payment.state == PaymentState.PENDING
+    _still_pending(payment, before)
 
 
 def test_a_replayed_success_returns_the_same_payment_and_records_once(svc: Any, clock: Any) -> None:
@@ -325,9 +328,7 @@ def test_a_second_gateway_payment_of_a_paid_dossier_is_refused(svc: Any, clock: 
     response = _post_callback(Client(), body, signature)
     assert response.status_code == 409
     assert response.json()["code"] == "already_paid"
-    assert _counts() == before
-    payment.refresh_from_db()
-    assert payment.state == PaymentState.PENDING
+    _still_pending(payment, before)
     # The gateway page of that payment says it is over rather than offering to pay.
     assert "Thanh toán thành công" not in _client(svc.citizen).get(url).content.decode()
 
@@ -404,9 +405,7 @@ def test_another_citizen_can_neither_start_nor_see_a_payment(svc: Any, clock: An
         assert done.status_code == 404
         assert dossier.code not in done.content.decode()
     assert _client(svc.citizen).get(reverse("payment:done", args=["TT-NOPE"])).status_code == 404
-    assert _counts() == before
-    payment.refresh_from_db()
-    assert payment.state == PaymentState.PENDING
+    _still_pending(payment, before)
 
 
 def test_payment_pages_need_a_login(svc: Any, clock: Any) -> None:

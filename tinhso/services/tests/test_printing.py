@@ -23,7 +23,7 @@ from tinhso.services import printing
 from tinhso.services import services as S
 from tinhso.services.models import DocumentRequirement, Dossier
 
-from .conftest import GOOD_FORM, at
+from .conftest import GOOD_FORM, at, submit_online, to_review
 
 pytestmark = pytest.mark.django_db
 
@@ -65,12 +65,20 @@ def counter(svc: Any, clock: Any) -> Dossier:
 @pytest.fixture
 def online(svc: Any, clock: Any) -> Dossier:
     """The citizen's online dossier, received, forwarded to Sở Tư pháp, under review."""
-    dossier = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                      form_data=GOOD_FORM, idempotency_key="in-1")
-    dossier = S.dossier_receive(actor=svc.receiver, dossier=dossier)
-    dossier = S.dossier_forward(actor=svc.receiver, dossier=dossier, to_agency=svc.stp)
-    dossier = S.dossier_assign(actor=svc.approver, dossier=dossier, assignee=svc.handler)
-    return S.dossier_start_review(actor=svc.handler, dossier=dossier)
+    return to_review(svc, submit_online(svc, "in-1"))
+
+
+def _form(dossier: Dossier, kind: str, issued: str, *lines: str, signed: str = "") -> str:
+    """The text of a dossier's form ``kind``, checked for what every such form carries (the dossier's
+    code, "Hưng Yên, ``issued``"), for each of ``lines`` and, given ``signed``, for the signature block
+    it ends with."""
+    text = _words(_text(printing.dossier_form_docx(dossier, kind)))
+    assert f"Mã hồ sơ: {dossier.code}" in text
+    assert f"Hưng Yên, {issued}" in text
+    for line in lines:
+        assert line in text
+    assert text.endswith(signed)
+    return text
 
 
 # --- content -----------------------------------------------------------------------------------
@@ -146,16 +154,13 @@ def test_the_supplement_request_says_what_to_add_and_which_request_it_is(svc: An
     clock.set(at("2026-03-06", 14, 30))
     dossier = S.dossier_request_supplement(actor=svc.handler, dossier=dossier,
                                            reason="Ảnh chụp giấy khai sinh bị mờ, đề nghị chụp lại")
-    text = _words(_text(printing.dossier_form_docx(dossier, "supplement_request")))
-    assert f"Mã hồ sơ: {dossier.code}" in text
-    assert "(Lần thứ 2)" in text
-    assert "Hưng Yên, ngày 06 tháng 3 năm 2026" in text
-    assert "Ngày tiếp nhận hồ sơ: 02/03/2026" in text
-    assert "lần thứ 2 gồm những nội dung sau: Ảnh chụp giấy khai sinh bị mờ, đề nghị chụp lại" in text
+    text = _form(dossier, "supplement_request", "ngày 06 tháng 3 năm 2026", "(Lần thứ 2)",
+                 "Ngày tiếp nhận hồ sơ: 02/03/2026",
+                 "lần thứ 2 gồm những nội dung sau: Ảnh chụp giấy khai sinh bị mờ, đề nghị chụp lại",
+                 svc.stp.name.upper(),  # issued by the handling department
+                 signed="NGƯỜI HƯỚNG DẪN (Ký và ghi rõ họ tên) Người Thử")
     assert "Thiếu bản sao căn cước" not in text  # the latest request only
     assert "Yêu cầu bổ sung lần thứ 2:" not in text  # the event's prefix is not repeated
-    assert svc.stp.name.upper() in text  # issued by the handling department
-    assert text.endswith("NGƯỜI HƯỚNG DẪN (Ký và ghi rõ họ tên) Người Thử")
 
 
 def test_the_refusal_gives_the_reason(svc: Any, clock: Any, online: Dossier) -> None:
@@ -163,13 +168,9 @@ def test_the_refusal_gives_the_reason(svc: Any, clock: Any, online: Dossier) -> 
     clock.set(at("2026-03-10", 16, 5))
     dossier = S.dossier_refuse(actor=svc.approver, dossier=online,
                                reason="Người yêu cầu không thuộc đối tượng được cấp")
-    text = _words(_text(printing.dossier_form_docx(dossier, "refusal")))
-    assert f"Mã hồ sơ: {dossier.code}" in text
-    assert "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ" in text
-    assert "Hưng Yên, ngày 10 tháng 3 năm 2026" in text
-    assert "Ngày tiếp nhận hồ sơ: 02/03/2026" in text
-    assert "lý do cụ thể như sau: Người yêu cầu không thuộc đối tượng được cấp" in text
-    assert text.endswith("PHÓ GIÁM ĐỐC (Ký và ghi rõ họ tên) Lê Văn Cường")
+    _form(dossier, "refusal", "ngày 10 tháng 3 năm 2026", "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ",
+          "Ngày tiếp nhận hồ sơ: 02/03/2026", "lý do cụ thể như sau: Người yêu cầu không thuộc đối tượng được cấp",
+          signed="PHÓ GIÁM ĐỐC (Ký và ghi rõ họ tên) Lê Văn Cường")
     # Still printable after the result (the refusal) was handed back.
     dossier = S.dossier_return_result(actor=svc.receiver, dossier=dossier)
     assert printing.form_available(dossier, "refusal")
@@ -182,15 +183,10 @@ def test_the_apology_gives_the_reason_and_the_old_and_new_return_dates(svc: Any,
     clock.set(at("2026-03-09", 10, 0))
     dossier = S.dossier_apologise(actor=svc.approver, dossier=online, new_due_at=at("2026-03-27", 16, 30),
                                   reason="Cần xác minh thêm tại địa phương nơi cư trú")
-    text = _words(_text(printing.dossier_form_docx(dossier, "apology")))
-    assert f"Mã hồ sơ: {dossier.code}" in text
-    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
-    assert "Hưng Yên, ngày 09 tháng 3 năm 2026" in text
-    assert "Ngày 02/03/2026," in text
-    assert f"Thời gian hẹn trả kết quả giải quyết hồ sơ: {_local(old_due)}" in text
-    assert "Lý do: Cần xác minh thêm tại địa phương nơi cư trú" in text
-    assert "trả kết quả giải quyết hồ sơ vào 16:30 ngày 27/03/2026." in text
-    assert "(Ký, ghi rõ họ tên và đóng dấu)" in text
+    _form(dossier, "apology", "ngày 09 tháng 3 năm 2026", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+          "Ngày 02/03/2026,", f"Thời gian hẹn trả kết quả giải quyết hồ sơ: {_local(old_due)}",
+          "Lý do: Cần xác minh thêm tại địa phương nơi cư trú",
+          "trả kết quả giải quyết hồ sơ vào 16:30 ngày 27/03/2026.", "(Ký, ghi rõ họ tên và đóng dấu)")
 
 
 def test_the_apology_shows_the_date_it_replaced_even_after_a_supplement_moved_it(svc: Any, clock: Any,
@@ -214,14 +210,10 @@ def test_the_apology_shows_the_date_it_replaced_even_after_a_supplement_moved_it
 def test_the_stop_notice_gives_the_reason(svc: Any, clock: Any, online: Dossier) -> None:
     clock.set(at("2026-03-04", 11, 20))
     dossier = S.dossier_stop(actor=svc.citizen, dossier=online, reason="Không còn nhu cầu cấp phiếu")
-    text = _words(_text(printing.dossier_form_docx(dossier, "stop_notice")))
-    assert f"Mã hồ sơ: {dossier.code}" in text
-    assert "THÔNG BÁO Về việc dừng xử lý hồ sơ" in text
-    assert "Hưng Yên, ngày 04 tháng 3 năm 2026" in text
-    assert "Theo đề nghị của ông/bà/tổ chức Nguyễn Văn An" in text
-    assert "Lý do dừng xử lý: Không còn nhu cầu cấp phiếu" in text
-    assert "Thời điểm dừng xử lý: 11:20 ngày 04/03/2026" in text
-    assert text.endswith("LÃNH ĐẠO CƠ QUAN (Ký và ghi rõ họ tên)")  # the applicant asked: no officer named
+    _form(dossier, "stop_notice", "ngày 04 tháng 3 năm 2026", "THÔNG BÁO Về việc dừng xử lý hồ sơ",
+          "Theo đề nghị của ông/bà/tổ chức Nguyễn Văn An", "Lý do dừng xử lý: Không còn nhu cầu cấp phiếu",
+          "Thời điểm dừng xử lý: 11:20 ngày 04/03/2026",
+          signed="LÃNH ĐẠO CƠ QUAN (Ký và ghi rõ họ tên)")  # the applicant asked: no officer named
 
 
 # --- which forms exist -------------------------------------------------------------------------
@@ -232,8 +224,7 @@ def _available(dossier: Dossier) -> set[str]:
 
 
 def test_each_form_exists_only_once_the_history_gives_rise_to_it(svc: Any, clock: Any) -> None:
-    dossier = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                      form_data=GOOD_FORM, idempotency_key="in-2")
+    dossier = submit_online(svc, "in-2")
     assert _available(dossier) == set()
     dossier = S.dossier_receive(actor=svc.receiver, dossier=dossier)
     assert _available(dossier) == {"receipt"}

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import io
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,33 +22,23 @@ from tinhso.ledger.models import Entry
 from tinhso.ledger.services import checkpoint_sign
 from tinhso.services import signing
 from tinhso.services.models import DossierEvent, DossierFile, DossierState, FileKind, Notification
+from tinhso.services.samples import sample_pdf
 
-from .conftest import GOOD_FORM
-from .test_files import EXE, make_dossier, make_pdf, stored_files
+from .conftest import GOOD_FORM, stored_files
+from .test_files import EXE, make_dossier
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="session")
-def signing_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One DATA_DIR for the session, so the demo certificate is generated once."""
-    return tmp_path_factory.mktemp("data")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 @pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path, signing_data_dir: Path) -> Iterator[Path]:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DATA_DIR = signing_data_dir
-    settings.TINHSO_SIGNING_KEY_FILE = ""
-    settings.TINHSO_SIGNING_CERT_FILE = ""
-    settings.TINHSO_SIGNING_TRUSTED_CERTS = []
+def public_url(settings: Any) -> None:
+    """The address the QR code and the verification links are made from."""
     settings.TINHSO_PUBLIC_URL = "https://dichvucong.hungyen.gov.vn"
-    return settings.MEDIA_ROOT
 
 
 def issue(svc: Any, dossier: Any = None, pdf: bytes | None = None) -> DossierFile:
     dossier = dossier or make_dossier(svc, DossierState.APPROVED)
-    data = make_pdf("Phieu LLTP") if pdf is None else pdf
+    data = sample_pdf("Phieu LLTP") if pdf is None else pdf
     return signing.dossier_result_issue(actor=svc.approver, dossier=dossier, pdf=data, filename="phieu-lltp.pdf")
 
 
@@ -224,13 +213,13 @@ def test_who_may_issue(svc: Any, media: Path) -> None:
     dossier = make_dossier(svc, DossierState.APPROVED)
     for outsider in (svc.other_citizen, svc.sct_approver, svc.sct_handler):
         with pytest.raises(NotFound):
-            signing.dossier_result_issue(actor=outsider, dossier=dossier, pdf=make_pdf(), filename="kq.pdf")
+            signing.dossier_result_issue(actor=outsider, dossier=dossier, pdf=sample_pdf(), filename="kq.pdf")
     for person in (svc.citizen, svc.receiver):  # they see it, but may not sign for the agency
         with pytest.raises(NotAllowed):
-            signing.dossier_result_issue(actor=person, dossier=dossier, pdf=make_pdf(), filename="kq.pdf")
+            signing.dossier_result_issue(actor=person, dossier=dossier, pdf=sample_pdf(), filename="kq.pdf")
     assert DossierFile.objects.count() == 0
     assert stored_files(media) == []
-    row = signing.dossier_result_issue(actor=svc.handler, dossier=dossier, pdf=make_pdf(), filename="kq.pdf")
+    row = signing.dossier_result_issue(actor=svc.handler, dossier=dossier, pdf=sample_pdf(), filename="kq.pdf")
     assert row.uploaded_by == svc.handler
 
 
@@ -269,7 +258,7 @@ def test_verify_says_valid_and_carries_no_personal_data(svc: Any, media: Path) -
 def test_verify_compares_an_uploaded_pdf(svc: Any, media: Path) -> None:
     row = issue(svc)
     assert signing.result_verify(row.verification_token, pdf=stored(row)).upload_matches is True
-    assert signing.result_verify(row.verification_token, pdf=make_pdf("Khac")).upload_matches is False
+    assert signing.result_verify(row.verification_token, pdf=sample_pdf("Khac")).upload_matches is False
     with pytest.raises(DomainError) as caught:
         signing.result_verify(row.verification_token, pdf=EXE)
     assert caught.value.status_code == 400
@@ -284,7 +273,7 @@ def test_unknown_token_is_not_found(svc: Any) -> None:
 
 def test_forging_file_and_recorded_digest_together_still_fails_the_ledger(svc: Any, media: Path) -> None:
     row = issue(svc)
-    forged = make_pdf("Gia mao")
+    forged = sample_pdf("Gia mao")
     replace_stored(row, forged)
     DossierFile.objects.filter(pk=row.pk).update(sha256=hashlib.sha256(forged).hexdigest())
     result = signing.result_verify(row.verification_token)
@@ -430,7 +419,7 @@ def test_page_compares_an_uploaded_pdf(svc: Any, media: Path) -> None:
     same = post(stored(row))
     assert same.status_code == 200
     assert "Tệp của bạn khớp với kết quả đã phát hành." in same.content.decode()
-    other = post(make_pdf("Khac"))
+    other = post(sample_pdf("Khac"))
     assert other.status_code == 200
     assert "không khớp" in other.content.decode()
     exe = post(EXE, "ket-qua.pdf")
@@ -445,7 +434,7 @@ def test_page_refuses_an_oversized_upload(svc: Any, settings: Any, media: Path) 
     row = issue(svc)
     settings.TINHSO_UPLOAD_MAX_BYTES = 1024 * 1024
     response = Client().post(reverse("verify:result", args=[row.verification_token]),
-                             {"file": ContentFile(make_pdf() + b"%" + b"0" * (1024 * 1024), name="to.pdf")})
+                             {"file": ContentFile(sample_pdf() + b"%" + b"0" * (1024 * 1024), name="to.pdf")})
     assert response.status_code == 400
     assert "tối đa 1 MB" in response.content.decode()
 
