@@ -54,12 +54,12 @@ def can(person: Person | AnonymousUser, perm: str, agency: Agency | None = None)
     """Does ``person`` hold ``perm`` on ``agency`` (or anywhere, for a global permission)?"""
     if not person.is_authenticated or not person.is_active:
         return False
-    granting = _active_assignments(person).filter(role__in=roles_with(perm))
-    if granting.filter(agency__isnull=True).exists():
-        return True
-    if agency is None:
-        return granting.exists()
-    return granting.filter(agency_id__in=agency.ancestor_ids).exists()
+    # One query: a role held without an agency answers anywhere; otherwise, without an
+    # agency asked for, any granting role answers, and with one, a role on it or above it.
+    granting = RoleAssignment.objects.active().filter(person=person, role__in=roles_with(perm))
+    if agency is not None:
+        granting = granting.filter(Q(agency__isnull=True) | Q(agency_id__in=agency.ancestor_ids))
+    return granting.exists()
 
 
 def require(person: Person | AnonymousUser, perm: str, agency: Agency | None = None) -> None:

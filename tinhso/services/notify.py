@@ -5,7 +5,8 @@ Decree 224/2026 asks for real-time status notifications that name the agency, th
 and the times (FRAMEWORKS §2). Every transition of a dossier goes through
 ``services._record``, which calls :func:`dossier_notify`: it writes the :class:`Notification`
 rows (an e-mail and, when a phone is known, one text per channel the text provider offers)
-and, on commit, enqueues one :func:`tinhso.services.tasks.notification_send` per row. A
+and enqueues one :func:`tinhso.services.tasks.notification_send` per row (in the same
+transaction with the database task queue, else on commit, see :func:`notifications_queue`). A
 rolled-back transition leaves neither rows nor tasks; a failed send marks its row FAILED and
 never touches the transition.
 
@@ -163,7 +164,7 @@ def dossier_notify(
     """Queue the applicant's notifications of a status change (call inside the transition's
     transaction). Returns the rows written: none when no e-mail address or phone is known.
 
-    One insert for all rows and, after commit, one task per row (each channel is sent and
+    One insert for all rows and one task per row (each channel is sent and
     retried on its own, so a failing SMS never re-sends the e-mail).
     """
     email, phone = _applicant_contacts(dossier)
@@ -184,12 +185,32 @@ def dossier_notify(
 
 
 def notifications_queue(rows: Sequence[Notification]) -> list[Notification]:
-    """Write outbox rows and enqueue their sending once the surrounding transaction commits."""
+    """Write outbox rows and enqueue their sending with the surrounding transaction.
+
+    With the database task backend the task rows are written in that transaction: they commit
+    or roll back with the rows they send (no second commit, no task for a rolled-back row, no
+    row left without its task). A backend that runs or ships tasks at once gets them once the
+    transaction commits, so nothing is sent for a transition that rolls back.
+    """
     created = Notification.objects.bulk_create(rows)
     ids = [row.pk for row in created]
-    if ids:
+    if not ids:
+        return created
+    if _enqueues_in_transaction():
+        _enqueue(ids)
+    else:
         transaction.on_commit(functools.partial(_enqueue, ids), robust=True)
     return created
+
+
+def _enqueues_in_transaction() -> bool:
+    """Is the sending task stored in this database, inside the current transaction?"""
+    from django_tasks_db import DatabaseBackend
+
+    from .tasks import notification_send
+
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and isinstance(notification_send.get_backend(), DatabaseBackend)
 
 
 def _enqueue(ids: list[int]) -> None:

@@ -249,9 +249,11 @@ def _field_error(kind: str, value: Any, spec: Mapping[str, Any]) -> str | None:
 
 
 def _check_procedure(procedure: Procedure, *, online: bool) -> None:
+    """A ``procedure.has_steps`` annotation, when the caller made one, spares the query on the steps."""
     if not procedure.active:
         raise DomainError(_("Thủ tục không còn áp dụng."), code="procedure_inactive")
-    if not procedure.steps.exists():
+    has_steps = getattr(procedure, "has_steps", None)
+    if not (procedure.steps.exists() if has_steps is None else has_steps):
         raise DomainError(_("Thủ tục chưa có quy trình xử lý"), code="no_workflow")
     if online and procedure.online_level == OnlineLevel.NONE:
         raise DomainError(_("Thủ tục này không cung cấp dịch vụ công trực tuyến."), code="not_online")
@@ -271,44 +273,61 @@ def _working_days(start: dt.datetime, end: dt.datetime) -> Decimal:
 
 # --- submission and receipt ------------------------------------------------------------------
 
-@transaction.atomic
 def dossier_submit_online(
     *, applicant: Person, procedure: Procedure, agency: Agency, form_data: Mapping[str, Any], idempotency_key: str,
 ) -> Dossier:
-    """A citizen files a dossier online. The same ``idempotency_key`` returns the same dossier."""
+    """A citizen files a dossier online. The same ``idempotency_key`` returns the same dossier.
+
+    The key is unique in the database: a retry is recognised when its insert fails on it (the
+    attempt rolls back whole, its dossier number too), then the first dossier is read and
+    returned — to its applicant only (:class:`Conflict` for anyone else). A first submission
+    thus costs no look-up of the key; callers that answer retries before validating the input
+    (the API, the citizen page) look the key up themselves, see :func:`dossier_by_key`.
+    """
     key = (idempotency_key or "").strip()
     if not key:
         raise DomainError(_("Thiếu mã chống gửi trùng."), code="idempotency_key_required")
-    existing = _by_key(applicant, key)
-    if existing is not None:
+    try:
+        # Outermost, this is the transaction itself (no savepoint); inside a caller's
+        # transaction, a savepoint that the failed insert rolls back to.
+        with transaction.atomic():
+            return _submit_online(applicant=applicant, procedure=procedure, agency=agency, form_data=form_data,
+                                  key=key)
+    except IntegrityError:
+        existing = dossier_by_key(applicant, key)
+        if existing is None:
+            raise
         return existing
+
+
+def _submit_online(
+    *, applicant: Person, procedure: Procedure, agency: Agency, form_data: Mapping[str, Any], key: str,
+) -> Dossier:
     if not can(applicant, Perm.DOSSIER_SUBMIT):
         raise _forbidden()
     _check_procedure(procedure, online=True)
     cleaned = form_data_validate(procedure, form_data)
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            dossier = Dossier.objects.create(
-                code=dossier_code_next(agency=agency, day=timezone.localdate(now)),
-                procedure=procedure, agency=agency, handling_agency=agency, channel=Channel.ONLINE,
-                state=S.SUBMITTED, applicant=applicant,
-                applicant_name=applicant.get_full_name() or applicant.get_username(),
-                applicant_email=getattr(applicant, "email", "") or "",
-                applicant_phone=getattr(applicant, "phone", "") or "",
-                applicant_personal_id=getattr(applicant, "personal_id", "") or "",
-                form_data=cleaned, idempotency_key=key, submitted_at=now, fee_vnd=procedure.fee_vnd,
-            )
-    except IntegrityError:
-        existing = _by_key(applicant, key)
-        if existing is None:
-            raise
-        return existing
+    dossier = Dossier.objects.create(
+        code=dossier_code_next(agency=agency, day=timezone.localdate(now)),
+        procedure=procedure, agency=agency, handling_agency=agency, channel=Channel.ONLINE,
+        state=S.SUBMITTED, applicant=applicant,
+        applicant_name=applicant.get_full_name() or applicant.get_username(),
+        applicant_email=getattr(applicant, "email", "") or "",
+        applicant_phone=getattr(applicant, "phone", "") or "",
+        applicant_personal_id=getattr(applicant, "personal_id", "") or "",
+        form_data=cleaned, idempotency_key=key, submitted_at=now, fee_vnd=procedure.fee_vnd,
+    )
     return _record(dossier, action="submit_online", from_state="", actor=applicant, agency=agency, at=now)
 
 
-def _by_key(applicant: Person, key: str) -> Dossier | None:
-    existing = Dossier.objects.filter(idempotency_key=key).first()
+def dossier_by_key(applicant: Person, key: str, *, fields: Iterable[str] = ()) -> Dossier | None:
+    """The dossier filed with ``key`` (with ``fields`` only loaded, if given), None if there is
+    none; :class:`Conflict` if someone else filed it, without saying anything about it."""
+    found = Dossier.objects.filter(idempotency_key=key)
+    if fields:
+        found = found.only(*fields, "applicant_id")
+    existing = found.first()
     if existing is not None and existing.applicant_id != applicant.pk:
         raise Conflict(_("Mã chống gửi trùng đã được dùng cho hồ sơ khác."), code="idempotency_key_taken")
     return existing
