@@ -13,8 +13,9 @@ from docx.document import Document as DocxDocument
 
 from tinhso.programme.importing import ParseResult, parse_text
 
-THAI_BINH = "000_18d339afc06f5095.txt"
-THANH_HOA = "003_d0645d174cb97bc7.txt"
+# The shared seeds (../shared/seeds/000_… and 003_…), committed beside the demo loader.
+THAI_BINH = "thai-binh-2022-de-an-chuyen-doi-so.txt"
+THANH_HOA = "thanh-hoa-2020-ke-hoach-chuyen-doi-so.txt"
 
 
 def repo_root() -> Path:
@@ -24,16 +25,13 @@ def repo_root() -> Path:
 
 
 def seeds_dir() -> Path:
-    """The shared seeds sit beside the repository (``/work/main/../shared/seeds``); they are not
-    committed. TINHSO_SEEDS_DIR overrides the place."""
-    return Path(os.environ.get("TINHSO_SEEDS_DIR") or repo_root().parent / "shared" / "seeds")
+    """The seed schemes committed with the demo data (the same files as the shared seeds), so
+    the tests run from any clone. TINHSO_SEEDS_DIR points them at other copies."""
+    return Path(os.environ.get("TINHSO_SEEDS_DIR") or repo_root() / "tinhso" / "programme" / "data" / "seeds")
 
 
 def seed_text(name: str) -> str:
-    path = seeds_dir() / name
-    if not path.is_file():
-        pytest.skip(f"seed {name} not found in {seeds_dir()}")
-    return path.read_text(encoding="utf-8")
+    return (seeds_dir() / name).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
