@@ -250,8 +250,9 @@ class DossierEvent(models.Model):
 
 
 class DossierSequence(models.Model):
-    """The day's counter per agency for dossier codes (Circular 4/2025/TT-VPCP:
-    ``<agency id>-YYMMDD-<sequence>``); incremented under a row lock so codes never repeat."""
+    """A numbered counter per key and day, incremented under a row lock so numbers never repeat:
+    dossier codes per agency and day (Circular 4/2025/TT-VPCP: ``<agency id>-YYMMDD-<sequence>``,
+    the key is the agency id) and fee receipt numbers per year (key ``receipt:BL``, 1 January)."""
 
     agency_code = models.CharField(max_length=40)
     day = models.DateField()

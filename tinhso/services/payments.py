@@ -37,8 +37,8 @@ from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.ledger.services import ledger_append
 from tinhso.org.roles import Perm
 
-from .models import Dossier, DossierSequence, DossierState, Payment, PaymentMethod, PaymentState
-from .services import _is_applicant, _locked, _record, _require_desk
+from .models import Dossier, DossierState, Payment, PaymentMethod, PaymentState
+from .services import _is_applicant, _locked, _record, _require_desk, sequence_next
 
 if TYPE_CHECKING:
     from tinhso.org.models import Person
@@ -52,6 +52,7 @@ OUTCOME_FAILED = "failed"
 OUTCOMES = frozenset({OUTCOME_SUCCESS, OUTCOME_CANCELLED, OUTCOME_FAILED})
 
 RECEIPT_PREFIX = "BL"
+RECEIPT_COUNTER = "receipt:BL"  # a DossierSequence key; agency codes have no colon
 
 
 # --- amounts ---------------------------------------------------------------------------------
@@ -173,26 +174,11 @@ def _new_reference() -> str:
 
 
 def _receipt_number_next(now: dt.datetime) -> str:
-    """``BL-<year>-<6 digits>``, numbered from 1 every year.
-
-    The year's counter is a :class:`DossierSequence` row keyed ``BL`` / 1 January, locked until
-    the caller's transaction ends so two payments never share a number and no number is
-    skipped by a payment that was never completed.
-    """
+    """``BL-<year>-<6 digits>``, numbered from 1 every year, without gaps (the year's counter,
+    dated 1 January, under a key no agency code can take)."""
     year_start = dt.date(timezone.localtime(now).year, 1, 1)
-    with transaction.atomic():
-        counter = DossierSequence.objects.select_for_update().filter(
-            agency_code=RECEIPT_PREFIX, day=year_start).first()
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    DossierSequence.objects.create(agency_code=RECEIPT_PREFIX, day=year_start, last=0)
-            except IntegrityError:
-                pass
-            counter = DossierSequence.objects.select_for_update().get(agency_code=RECEIPT_PREFIX, day=year_start)
-        counter.last += 1
-        counter.save(update_fields=["last"])
-    return f"{RECEIPT_PREFIX}-{year_start.year}-{counter.last:06d}"
+    number = sequence_next(key=RECEIPT_COUNTER, day=year_start)
+    return f"{RECEIPT_PREFIX}-{year_start.year}-{number:06d}"
 
 
 # --- checks ----------------------------------------------------------------------------------

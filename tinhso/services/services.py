@@ -176,11 +176,20 @@ def dossier_code_next(*, agency: Agency, day: dt.date) -> str:
             _("Cơ quan “%(name)s” chưa có mã định danh điện tử, không thể cấp mã hồ sơ.") % {"name": agency.name},
             code="agency_without_code",
         )
+    return f"{code}-{day:%y%m%d}-{sequence_next(key=code, day=day):04d}"
+
+
+def sequence_next(*, key: str, day: dt.date) -> int:
+    """The next number of the counter ``key`` for ``day``, from 1: one upsert ``RETURNING`` it.
+
+    The counter row stays locked until the caller's transaction ends: numbers never repeat,
+    and a rolled-back caller gives its number back, so the sequence has no gaps.
+    """
     connection = transaction.get_connection()
     with connection.cursor() as cursor:
-        cursor.execute(_NEXT_SEQUENCE_SQL, [code, connection.ops.adapt_datefield_value(day), 1])
+        cursor.execute(_NEXT_SEQUENCE_SQL, [key, connection.ops.adapt_datefield_value(day), 1])
         (last,) = cursor.fetchone()
-    return f"{code}-{day:%y%m%d}-{last:04d}"
+    return int(last)
 
 
 # --- form validation -------------------------------------------------------------------------
