@@ -33,7 +33,15 @@ from tinhso.ledger.services import ledger_append
 from tinhso.org.models import Agency
 from tinhso.org.roles import Perm, Role
 
-from .models import AuthorityLevel, DocumentRequirement, OnlineLevel, Procedure, StepAction, WorkflowStep
+from .models import (
+    PREFILL_SOURCES,
+    AuthorityLevel,
+    DocumentRequirement,
+    OnlineLevel,
+    Procedure,
+    StepAction,
+    WorkflowStep,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -52,7 +60,8 @@ PROCEDURE_HEADERS = [
 ]
 DOCUMENT_HEADERS = ["Mã thủ tục", "Tên giấy tờ", "Bắt buộc", "Số bản"]
 STEP_HEADERS = ["Mã thủ tục", "Thứ tự", "Thao tác", "Tên bước", "Vai trò", "Số ngày"]
-FORM_HEADERS = ["Mã thủ tục", "Tên trường", "Nhãn", "Kiểu", "Bắt buộc", "Lựa chọn", "Độ dài tối đa"]
+FORM_HEADERS = ["Mã thủ tục", "Tên trường", "Nhãn", "Kiểu", "Bắt buộc", "Lựa chọn", "Độ dài tối đa",
+                "Điền sẵn từ tài khoản"]
 
 FORM_FIELD_TYPES = ("text", "number", "date", "email", "phone", "personal_id", "select")
 YES, NO = "Có", "Không"
@@ -118,7 +127,7 @@ def procedures_export_xlsx(procedures: Iterable[Procedure]) -> bytes:
     main = _sheet(book, SHEET_PROCEDURES, PROCEDURE_HEADERS, [26, 50, 24, 12, 36, 18, 36, 12, 14, 30, 30, 40, 12])
     docs = _sheet(book, SHEET_DOCUMENTS, DOCUMENT_HEADERS, [26, 60, 10, 8])
     steps = _sheet(book, SHEET_STEPS, STEP_HEADERS, [26, 8, 16, 40, 26, 10])
-    form = _sheet(book, SHEET_FORM, FORM_HEADERS, [26, 20, 36, 14, 10, 36, 12])
+    form = _sheet(book, SHEET_FORM, FORM_HEADERS, [26, 20, 36, 14, 10, 36, 12, 16])
     _dropdown(main, "D", [str(label) for label in AuthorityLevel.labels])
     _dropdown(main, "F", [str(label) for label in OnlineLevel.labels])
     for sheet, column in ((docs, "C"), (form, "E")):
@@ -126,6 +135,7 @@ def procedures_export_xlsx(procedures: Iterable[Procedure]) -> bytes:
     _dropdown(steps, "C", [str(label) for label in StepAction.labels])
     _dropdown(steps, "E", [str(label) for label in Role.labels])
     _dropdown(form, "D", FORM_FIELD_TYPES)
+    _dropdown(form, "H", PREFILL_SOURCES)
     for procedure in procedures:
         agencies = sorted(procedure.agencies.all(), key=lambda a: a.key or a.name)
         main.append([
@@ -143,7 +153,7 @@ def procedures_export_xlsx(procedures: Iterable[Procedure]) -> bytes:
             options = item.get("options") or []
             form.append([procedure.code, item.get("name", ""), item.get("label", ""), item.get("type", "text"),
                          YES if item.get("required") else NO, SEPARATOR.join(options),
-                         item.get("max_length")])
+                         item.get("max_length"), item.get("prefill") or None])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -256,7 +266,7 @@ def _specs_from_xlsx(data: bytes) -> list[dict[str, Any]]:
     for number, c in _rows(book, SHEET_FORM, len(FORM_HEADERS)):
         children.append(("form_fields", SHEET_FORM, number,
                          {"name": c[1], "label": c[2], "type": c[3], "required": c[4], "options": c[5],
-                          "max_length": c[6]}, c[0]))
+                          "max_length": c[6], "prefill": c[7]}, c[0]))
     by_code: dict[str, dict[str, Any]] = {}
     for spec in specs:
         by_code.setdefault(_text(spec["code"]), spec)
@@ -415,10 +425,17 @@ def _validate(specs: list[dict[str, Any]]) -> tuple[list[_Clean], list[dict[str,
                 options = [o for o in options if o]
                 if ftype == "select" and not options:
                     raise _Rejected(_("Trường lựa chọn “%(name)s” cần danh sách lựa chọn.") % {"name": fname})
-                form_fields.append({"name": fname, "label": _text(item.get("label")) or fname, "type": ftype,
-                                    "required": _bool(item.get("required", False), _("Bắt buộc")),
-                                    "options": options,
-                                    "max_length": _int(item.get("max_length"), _("Độ dài tối đa"))})
+                prefill = _text(item.get("prefill"))
+                if prefill and prefill not in PREFILL_SOURCES:
+                    raise _Rejected(_("Nguồn điền sẵn “%(source)s” không hợp lệ (chọn một trong: %(choices)s).")
+                                    % {"source": prefill, "choices": ", ".join(PREFILL_SOURCES)})
+                field_spec = {"name": fname, "label": _text(item.get("label")) or fname, "type": ftype,
+                              "required": _bool(item.get("required", False), _("Bắt buộc")),
+                              "options": options,
+                              "max_length": _int(item.get("max_length"), _("Độ dài tối đa"))}
+                if prefill:
+                    field_spec["prefill"] = prefill
+                form_fields.append(field_spec)
             except _Rejected as exc:
                 ok = False
                 reject(item.get("_where", where), code, str(exc))

@@ -76,7 +76,7 @@ class SubmitForm(EFormMixin, forms.Form):
     def __init__(self, *args: Any, procedure: Procedure, agencies: QuerySet[Agency],
                  requirements: Iterable[DocumentRequirement] = (), reusable: Iterable[DossierFile] = (),
                  inspect: Any = None, components_required: bool = True,
-                 **kwargs: Any) -> None:
+                 eform_initial: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.procedure = procedure
         self.components_required = components_required
@@ -84,7 +84,7 @@ class SubmitForm(EFormMixin, forms.Form):
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
         if agencies.count() == 1:
             self.fields["agency"].initial = agencies.first()
-        self.add_eform(procedure)
+        self.add_eform(procedure, eform_initial)
         self.requirements = list(requirements)
         reuse_choices = [(row.pk, _file_label(row)) for row in reusable]
         self.component_rows: list[dict[str, Any]] = []

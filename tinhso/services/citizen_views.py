@@ -50,6 +50,7 @@ from .citizen_forms import (
     mark_invalid,
     new_idempotency_key,
 )
+from .eform import eform_prefill
 from .lookup import LookupResult, dossier_lookup, lookup_failed, lookup_limited
 from .models import Dossier, DossierEvent, DossierFile, DossierState, FileKind, OnlineLevel, Payment, Procedure, Rating
 from .selectors import dossier_flags, dossier_timeline
@@ -114,6 +115,7 @@ def _submit_form(request: HttpRequest, procedure: Procedure, data: Any = None) -
         data, request.FILES if data is not None else None, procedure=procedure, agencies=agencies,
         requirements=procedure.documents.all(), reusable=files.reusable_files(request.user),
         inspect=files.inspect_upload, initial={"idempotency_key": new_idempotency_key()},
+        eform_initial=eform_prefill(procedure, request.user) if data is None else None,
     )
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.errors import DomainError
 
-from .models import Procedure
+from .models import PREFILL_SOURCES, Procedure
 
 EFORM_PREFIX = "tk_"  # e-form inputs: tk_<field name>, apart from the form's own fields
 REQUIRED = {"required": _("Vui lòng nhập thông tin này.")}
@@ -38,6 +38,18 @@ def text_field(label: Any, *, required: bool = False, max_length: int | None = N
 
 
 # --- the procedure's e-form --------------------------------------------------------------------
+
+def eform_prefill(procedure: Procedure, person: Any) -> dict[str, str]:
+    """What the applicant's account already says, for the e-form fields that ask for it
+    (``prefill`` in the field's spec): the citizen gives each piece of information once."""
+    known = {"full_name": person.get_full_name(), "personal_id": getattr(person, "personal_id", ""),
+             "phone": getattr(person, "phone", ""), "email": getattr(person, "email", "")}
+    return {
+        spec["name"]: known[spec["prefill"]]
+        for spec in procedure.form_fields or []
+        if isinstance(spec, dict) and spec.get("prefill") in PREFILL_SOURCES and known[spec["prefill"]]
+    }
+
 
 @dataclass(frozen=True)
 class EFormStyle:

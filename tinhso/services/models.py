@@ -34,6 +34,11 @@ class OnlineLevel(models.TextChoices):
     NONE = "none", _("Không cung cấp trực tuyến")
 
 
+# What an e-form field may be filled in with from the applicant's account ("prefill" in
+# Procedure.form_fields), so that a citizen does not type again what the platform knows.
+PREFILL_SOURCES = ("full_name", "personal_id", "phone", "email")
+
+
 class Procedure(models.Model):
     """Thủ tục hành chính, by its national catalogue code (e.g. 1.001234.000.00.00.H12)."""
 
@@ -62,7 +67,8 @@ class Procedure(models.Model):
     form_fields = models.JSONField(
         _("trường của tờ khai điện tử"), default=list, blank=True,
         help_text=_("Danh sách trường: name, label, type (text, number, date, email, phone, personal_id, select), "
-                    "required, options, max_length."),
+                    "required, options, max_length, prefill (full_name, personal_id, phone, email: điền sẵn từ "
+                    "tài khoản người nộp)."),
     )
     active = models.BooleanField(_("đang áp dụng"), default=True)
     name_folded = models.CharField(max_length=500, editable=False, db_index=True)

@@ -69,6 +69,10 @@ def test_export_has_the_four_sheets_with_frozen_headers_and_dropdowns(demo: None
     same_day = next(r for r in main.iter_rows(min_row=2, values_only=True) if r[0] == "1.001193.000.00.00.H31")
     assert main.cell(row=1, column=13).value == "Giờ chốt tiếp nhận"
     assert same_day[12] == 15
+    form = book["Tờ khai"]
+    assert form.cell(row=1, column=8).value == "Điền sẵn từ tài khoản"
+    prefills = [r[7] for r in form.iter_rows(min_row=2, values_only=True) if r[0] == LLTP]
+    assert prefills[:2] == ["full_name", "personal_id"]
 
 
 def test_export_then_import_round_trips_exactly(demo: None) -> None:
@@ -121,6 +125,12 @@ def _edit_step(book: Any, column: int, value: Any) -> None:
             row[column].value = value
 
 
+def _edit_form(book: Any, column: int, value: Any) -> None:
+    for row in book["Tờ khai"].iter_rows(min_row=2):
+        if row[0].value == LLTP and row[1].value == "ho_ten":
+            row[column].value = value
+
+
 def _dup(book: Any) -> None:
     main = book["Thủ tục"]
     first = next(main.iter_rows(min_row=2, max_row=2, values_only=True))
@@ -139,6 +149,7 @@ CASES = [
     (lambda b: _edit_step(b, 5, 9), "vượt thời hạn giải quyết"),
     (_dup, "trùng với dòng"),
     (lambda b: _edit_step(b, 4, "Giám đốc"), "Vai trò “Giám đốc” không có trong danh mục vai trò"),
+    (lambda b: _edit_form(b, 7, "ho_ten_cha"), "Nguồn điền sẵn “ho_ten_cha” không hợp lệ"),
 ]
 
 
@@ -156,7 +167,7 @@ def test_a_rejected_row_saves_nothing(demo: None, edit: Any, reason: str) -> Non
     assert not outcome.saved
     assert len(outcome.rejected) == 1, outcome.rejected
     assert reason in outcome.rejected[0]["reason"]
-    assert outcome.rejected[0]["sheet"] in ("Thủ tục", "Quy trình")
+    assert outcome.rejected[0]["sheet"] in ("Thủ tục", "Quy trình", "Tờ khai")
     assert _snapshot() == before
     assert (DocumentRequirement.objects.count(), WorkflowStep.objects.count()) == counts
     assert Entry.objects.count() == entries

@@ -58,6 +58,31 @@ def test_form_is_built_from_the_procedure_for_phones(client: Client, svc: Any, c
     assert form_key(html) != form_key(client.get(submit_url(svc.procedure)).content.decode())  # one per render
 
 
+def test_the_form_is_filled_in_from_the_account_where_the_field_asks_for_it(
+    client: Client, svc: Any, clock: Any,
+) -> None:
+    from tinhso.org.models import Person
+
+    Person.objects.filter(pk=svc.citizen.pk).update(personal_id="033095001234", phone="0987654321")
+    fields = [dict(spec) for spec in svc.procedure.form_fields]
+    for spec in fields:
+        if spec["name"] in ("full_name", "personal_id"):
+            spec["prefill"] = spec["name"]
+    svc.procedure.form_fields = fields  # the phone field does not ask: it stays empty
+    svc.procedure.save()
+    html = login(client, svc.citizen).get(submit_url(svc.procedure)).content.decode()
+    assert re.search(r'name="tk_full_name"[^>]*value="Nguyễn Văn An"|value="Nguyễn Văn An"[^>]*name="tk_full_name"',
+                     html)
+    assert re.search(r'name="tk_personal_id"[^>]*value="033095001234"|value="033095001234"[^>]*name="tk_personal_id"',
+                     html)
+    assert "0987654321" not in html
+    # What the citizen typed wins over the account when the form comes back with errors.
+    again = client.post(submit_url(svc.procedure), post_data(form_key(html), svc.centre, full_name="Trần Thị Bình",
+                                                             purpose="Không có"))
+    assert again.status_code == 400
+    assert "Trần Thị Bình" in again.content.decode()
+
+
 def test_submit_creates_one_dossier_with_the_data_and_a_ledger_entry(client: Client, svc: Any, clock: Any) -> None:
     login(client, svc.citizen)
     key = form_key(client.get(submit_url(svc.procedure)).content.decode())
