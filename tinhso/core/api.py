@@ -14,6 +14,7 @@ from django.core.validators import (
     MinValueValidator,
     ProhibitNullCharactersValidator,
 )
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter
@@ -25,7 +26,7 @@ from rest_framework.settings import api_settings
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import DomainError
+from .errors import Busy, DomainError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -36,7 +37,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             body["field"] = exc.field
         if exc.errors:
             body["errors"] = exc.errors
-        return Response(body, status=exc.status_code)
+        headers = {"Retry-After": "1"} if isinstance(exc, Busy) else None
+        return Response(body, status=exc.status_code, headers=headers)
     if isinstance(exc, DjangoValidationError):
         return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
@@ -138,13 +140,44 @@ def _localise(field: serializers.Field, label: str) -> None:
         _localise(child, label)
 
 
+# What _localise wrote on a field (its messages, its validators' messages, its child's), kept
+# per input class and language: the sentences are built once, not on every request.
+_Snapshot = tuple[dict[str, Any], tuple[Any, ...], Any]
+_LOCALISED: dict[tuple[type, str | None, tuple[str, ...]], dict[str, _Snapshot]] = {}
+
+
+def _snapshot(field: serializers.Field) -> _Snapshot:
+    child = getattr(field, "child", None)
+    return (dict(field.error_messages), tuple(getattr(v, "message", None) for v in field.validators),
+            _snapshot(child) if isinstance(child, serializers.Field) else None)
+
+
+def _restore(field: serializers.Field, snapshot: _Snapshot) -> bool:
+    """Write a snapshot back on a fresh copy of the same field; False if it does not fit."""
+    messages, validator_messages, child_snapshot = snapshot
+    child = getattr(field, "child", None)
+    if len(field.validators) != len(validator_messages) or (child_snapshot is None) != (
+            not isinstance(child, serializers.Field)):
+        return False
+    field.error_messages = dict(messages)
+    for validator, message in zip(field.validators, validator_messages, strict=True):
+        if message is not None:
+            validator.message = message
+    return child_snapshot is None or _restore(child, child_snapshot)
+
+
 class Input(serializers.Serializer):
     """Base of the input serializers: every field answers in Vietnamese, named by its label."""
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
+        key = (type(self), translation.get_language(), tuple(fields))
+        known = _LOCALISED.get(key)
+        if known is not None and all(_restore(field, known[name]) for name, field in fields.items()):
+            return fields
         for name, field in fields.items():
             _localise(field, str(field.label or name))
+        _LOCALISED[key] = {name: _snapshot(field) for name, field in fields.items()}
         return fields
 
 

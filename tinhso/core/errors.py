@@ -37,3 +37,9 @@ class NotFound(DomainError):
     """Missing, or not the user's to see: the two are answered alike (HTTP 404)."""
 
     status_code = 404
+
+
+class Busy(DomainError):
+    """The platform could not finish in time; the same request may be sent again: HTTP 503."""
+
+    status_code = 503
