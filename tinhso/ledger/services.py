@@ -6,7 +6,8 @@ import base64
 import json
 import logging
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
@@ -19,7 +20,7 @@ from .models import Checkpoint, Entry, EntryPayload, LedgerHead, MerkleNode
 from .selectors import LedgerIntegrityError, tree_root
 
 __all__ = [
-    "LedgerIntegrityError", "checkpoint_sign", "ledger_append", "ledger_payload_erase",
+    "LedgerIntegrityError", "Record", "checkpoint_sign", "ledger_append", "ledger_append_many", "ledger_payload_erase",
 ]
 
 if TYPE_CHECKING:
@@ -50,13 +51,12 @@ _ENTRY_COLUMNS = ("sequence", "recorded_at", "actor_id", "actor_label", "action"
                   "payload_digest", "prev_hash", "entry_hash")
 _SELECT_HEAD = f'SELECT "size", "head_hash", "frontier" FROM "{_HEAD}" WHERE "id" = %s'  # noqa: S608
 _QUOTED_COLUMNS = ", ".join(f'"{name}"' for name in _ENTRY_COLUMNS)
-_INSERT_ENTRY = (
-    f'INSERT INTO "{_ENTRY}" ({_QUOTED_COLUMNS}) '  # noqa: S608
-    f'VALUES ({", ".join(["%s"] * len(_ENTRY_COLUMNS))}) RETURNING "id"'
-)
+_INSERT_ENTRIES = f'INSERT INTO "{_ENTRY}" ({_QUOTED_COLUMNS}) VALUES '  # noqa: S608
+_ENTRY_ROW = f'({", ".join(["%s"] * len(_ENTRY_COLUMNS))})'
 _INSERT_PAYLOAD = f'INSERT INTO "{_PAYLOAD}" ("entry_id", "canonical_json") VALUES (%s, %s)'  # noqa: S608
-_INSERT_PAYLOAD_OF_ENTRY = (  # PostgreSQL: the entry's id from the "entry" CTE below
-    f'INSERT INTO "{_PAYLOAD}" ("entry_id", "canonical_json") SELECT "id", %s FROM "entry"'  # noqa: S608
+_INSERT_PAYLOADS_OF_ENTRIES = (  # PostgreSQL: the entries' ids from the "entry" CTE below, matched by sequence
+    f'INSERT INTO "{_PAYLOAD}" ("entry_id", "canonical_json") SELECT "entry"."id", "body"."json" '  # noqa: S608
+    'FROM "entry" INNER JOIN (VALUES {rows}) AS "body" ("sequence", "json") ON "body"."sequence" = "entry"."sequence"'
 )
 _INSERT_NODES = f'INSERT INTO "{_NODE}" ("level", "index", "hash") VALUES '  # noqa: S608
 _UPDATE_HEAD = f'UPDATE "{_HEAD}" SET "size" = %s, "head_hash" = %s, "frontier" = %s WHERE "id" = %s'  # noqa: S608
@@ -83,17 +83,18 @@ def _prep(model: type[models.Model], name: str, value: Any, connection: Any) -> 
 
 
 def _append_write(
-    cursor: Any, connection: Any, entry: dict[str, Any], body: str, nodes: list[merkle.CompletedNode],
-    head: dict[str, Any],
-) -> int:
-    """Write one append (entry, payload, completed subtrees, head); returns the entry's id.
+    cursor: Any, connection: Any, entries: list[dict[str, Any]], bodies: list[str],
+    nodes: list[merkle.CompletedNode], head: dict[str, Any],
+) -> list[int]:
+    """Write appends (entries, their payloads, completed subtrees, head); returns the entries' ids.
 
     Raw SQL, not the ORM: it runs while the head is locked, where every statement delays every
     other writer. On PostgreSQL the writes go as one statement (data-modifying CTEs), i.e. one
-    round trip. Values go through the fields' own ``get_db_prep_value``, so the rows read back
-    exactly as the ORM would have written them (the hash covers ``recorded_at``).
+    round trip however many entries. Values go through the fields' own ``get_db_prep_value``,
+    so the rows read back exactly as the ORM would have written them (the hash covers
+    ``recorded_at``).
     """
-    entry_params = [_prep(Entry, name, entry[name], connection) for name in _ENTRY_COLUMNS]
+    entry_params = [[_prep(Entry, name, entry[name], connection) for name in _ENTRY_COLUMNS] for entry in entries]
     writes = []
     if nodes:
         writes.append((
@@ -105,19 +106,36 @@ def _append_write(
         LedgerHead.SINGLETON_PK,
     ]))
     if connection.vendor == "postgresql":
-        parts = [f'"entry" AS ({_INSERT_ENTRY})', f'"payload" AS ({_INSERT_PAYLOAD_OF_ENTRY})']
-        params = [*entry_params, body]
+        insert_entries = _INSERT_ENTRIES + ", ".join([_ENTRY_ROW] * len(entries)) + ' RETURNING "id", "sequence"'
+        insert_payloads = _INSERT_PAYLOADS_OF_ENTRIES.format(rows=", ".join(["(%s::bigint, %s::text)"] * len(entries)))
+        parts = [f'"entry" AS ({insert_entries})', f'"payload" AS ({insert_payloads})']
+        params = [value for row in entry_params for value in row]
+        params += [value for entry, body in zip(entries, bodies, strict=True) for value in (entry["sequence"], body)]
         for number, (sql, values) in enumerate(writes):
             parts.append(f'"write{number}" AS ({sql})')
             params += values
-        cursor.execute("WITH " + ", ".join(parts) + ' SELECT "id" FROM "entry"', params)  # noqa: S608
-        return cursor.fetchone()[0]
-    cursor.execute(_INSERT_ENTRY, entry_params)
-    entry_id = cursor.fetchone()[0]
-    cursor.execute(_INSERT_PAYLOAD, [entry_id, body])
+        cursor.execute("WITH " + ", ".join(parts) + ' SELECT "id" FROM "entry" ORDER BY "sequence"', params)  # noqa: S608
+        return [row[0] for row in cursor.fetchall()]
+    ids = []
+    for row, body in zip(entry_params, bodies, strict=True):
+        cursor.execute(_INSERT_ENTRIES + _ENTRY_ROW + ' RETURNING "id"', row)
+        ids.append(cursor.fetchone()[0])
+        cursor.execute(_INSERT_PAYLOAD, [ids[-1], body])
     for sql, values in writes:
         cursor.execute(sql, values)
-    return entry_id
+    return ids
+
+
+@dataclass(frozen=True)
+class Record:
+    """One event to append: the arguments of :func:`ledger_append`, for :func:`ledger_append_many`."""
+
+    actor: Person | AnonymousUser | None
+    action: str
+    obj: models.Model | None = None
+    object_type: str | None = None
+    object_id: str | int | None = None
+    payload: Mapping[str, Any] | None = None
 
 
 def ledger_append(
@@ -144,11 +162,13 @@ def ledger_append(
     Everything that does not depend on the head is done before locking it; while it is
     locked, one read and (on PostgreSQL) one write statement.
     """
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        raise RuntimeError(
-            "ledger_append() must run inside transaction.atomic(), together with the write it records."
-        )
+    return ledger_append_many([Record(actor=actor, action=action, obj=obj, object_type=object_type,
+                                      object_id=object_id, payload=payload)])[0]
+
+
+def _prepared(record: Record) -> dict[str, Any]:
+    """The entry's fields that do not depend on the head, checked; and its canonical body."""
+    actor, obj, object_type, object_id = record.actor, record.obj, record.object_type, record.object_id
     if obj is not None:
         if obj.pk is None:
             raise ValueError("ledger_append(obj=...) needs a saved object (call it before deleting).")
@@ -158,46 +178,66 @@ def ledger_append(
         actor = None
     if actor is not None and actor.pk is None:
         raise ValueError("ledger_append(actor=...) needs a saved person.")
-    if payload is not None and not isinstance(payload, Mapping):
+    if record.payload is not None and not isinstance(record.payload, Mapping):
         raise TypeError("ledger_append(payload=...) takes a mapping.")
-
-    action = _short_text(action, "action", 100, required=True)
-    object_type = _short_text(object_type or "", "object_type", 100)
-    object_id = _short_text("" if object_id is None else str(object_id), "object_id", 64)
-    actor_label = _short_text(actor.get_username(), "actor_label", 150) if actor is not None else ""
-    body = canonical_json(dict(payload or {}))
+    action = _short_text(record.action, "action", 100, required=True)
+    body = canonical_json(dict(record.payload or {}))
     if len(body.encode("utf-8")) > MAX_PAYLOAD_BYTES:
         raise ValueError(f"Ledger payload of {action!r} exceeds {MAX_PAYLOAD_BYTES} bytes.")
-    digest = payload_digest(body)
-    actor_id = actor.pk if actor is not None else None
+    return {
+        "actor": actor, "actor_id": actor.pk if actor is not None else None,
+        "actor_label": _short_text(actor.get_username(), "actor_label", 150) if actor is not None else "",
+        "action": action, "object_type": _short_text(object_type or "", "object_type", 100),
+        "object_id": _short_text("" if object_id is None else str(object_id), "object_id", 64),
+        "payload_digest": payload_digest(body), "body": body,
+    }
 
+
+def ledger_append_many(records: Sequence[Record]) -> list[Entry]:
+    """Append several events, in order, under one lock of the head: what :func:`ledger_append`
+    does for one (same rules, same checks), for a write that records many objects at once.
+    The entries get consecutive sequence numbers and the same ``recorded_at``."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError(
+            "ledger_append() must run inside transaction.atomic(), together with the write it records."
+        )
+    prepared = [_prepared(record) for record in records]
+    if not prepared:
+        return []
     with connection.cursor() as cursor:
         size, prev_hash, frontier_hex = _locked_head(cursor, connection)
-        sequence = size + 1
+        frontier = [bytes.fromhex(item) for item in frontier_hex]
         recorded_at = timezone.now()
-        digest_hex = entry_hash(
-            sequence=sequence, recorded_at=recorded_at, actor_id=actor_id, actor_label=actor_label, action=action,
-            object_type=object_type, object_id=object_id, payload_digest=digest, prev_hash=prev_hash,
+        rows: list[dict[str, Any]] = []
+        nodes: list[merkle.CompletedNode] = []
+        for item in prepared:
+            sequence = size + 1
+            fields = {
+                "sequence": sequence, "recorded_at": recorded_at, "actor_id": item["actor_id"],
+                "actor_label": item["actor_label"], "action": item["action"], "object_type": item["object_type"],
+                "object_id": item["object_id"], "payload_digest": item["payload_digest"], "prev_hash": prev_hash,
+            }
+            fields["entry_hash"] = entry_hash(**fields)
+            frontier, completed = merkle.frontier_append(
+                frontier, size, merkle.leaf_hash(bytes.fromhex(fields["entry_hash"])),
+            )
+            nodes += [node for node in completed if node.level >= MerkleNode.STORED_MIN_LEVEL]
+            rows.append(fields)
+            size, prev_hash = sequence, fields["entry_hash"]
+        ids = _append_write(
+            cursor, connection, rows, [item["body"] for item in prepared], nodes,
+            {"size": size, "head_hash": prev_hash, "frontier": [item.hex() for item in frontier]},
         )
-        frontier, completed = merkle.frontier_append(
-            [bytes.fromhex(item) for item in frontier_hex], size, merkle.leaf_hash(bytes.fromhex(digest_hex)),
-        )
-        fields = {
-            "sequence": sequence, "recorded_at": recorded_at, "actor_id": actor_id, "actor_label": actor_label,
-            "action": action, "object_type": object_type, "object_id": object_id, "payload_digest": digest,
-            "prev_hash": prev_hash, "entry_hash": digest_hex,
-        }
-        entry_id = _append_write(
-            cursor, connection, fields, body,
-            [node for node in completed if node.level >= MerkleNode.STORED_MIN_LEVEL],
-            {"size": sequence, "head_hash": digest_hex, "frontier": [item.hex() for item in frontier]},
-        )
-    entry = Entry(id=entry_id, **fields)
-    entry._state.adding = False
-    entry._state.db = connection.alias
-    if actor is not None:
-        entry.actor = actor
-    return entry
+    entries = []
+    for entry_id, fields, item in zip(ids, rows, prepared, strict=True):
+        entry = Entry(id=entry_id, **fields)
+        entry._state.adding = False
+        entry._state.db = connection.alias
+        if item["actor"] is not None:
+            entry.actor = item["actor"]
+        entries.append(entry)
+    return entries
 
 
 def checkpoint_sign() -> Checkpoint | None:

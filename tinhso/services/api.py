@@ -48,6 +48,7 @@ from tinhso.org.roles import Perm
 
 from . import services
 from .access import access_dossier, dossiers_visible
+from .intake import filing_submit_grouped
 from .models import (
     AuthorityLevel,
     Channel,
@@ -509,21 +510,26 @@ class DossierListApi(APIView):
             "Tờ khai được kiểm tra theo thủ tục; lỗi trả về theo từng trường trong “errors” và không tạo hồ sơ. "
             "Gửi lại với cùng Idempotency-Key trả về hồ sơ đã tạo với mã 200."),
         parameters=[IDEMPOTENCY_HEADER], request=SubmitInput,
-        responses={**error_responses(SubmittedOutput, 400, 403, 409, 415, status=201), 200: SubmittedOutput},
+        responses={**error_responses(SubmittedOutput, 400, 403, 409, 415, 503, status=201), 200: SubmittedOutput},
     )
     def post(self, request: Request) -> Response:
         actor = _actor(request)
         key = _idempotency_key(request)
-        # A retry answers with what the first request made, whatever it sends this time. The
-        # one look-up of the key: the service recognises a concurrent retry by the unique key.
-        existing = services.dossier_by_key(actor, key, fields=_SUBMITTED_FIELDS)
-        if existing is not None:
+        try:
+            data = parse_input(SubmitInput, request_data(request))
+            procedure, agency = _submission_offering(data["procedure"], data["agency"])
+            filing = services.filing_check(applicant=actor, procedure=procedure, agency=agency,
+                                           form_data=data["form_data"], idempotency_key=key)
+        except DomainError:
+            # A retry answers with what the first request made, whatever it sends this time;
+            # a first request never looks its key up (a retry of valid input is recognised
+            # when its insert fails on the key, see services.filing_submit).
+            existing = services.dossier_by_key(actor, key, fields=_SUBMITTED_FIELDS)
+            if existing is None:
+                raise
             return Response(SubmittedOutput(existing).data, status=200)
-        data = parse_input(SubmitInput, request_data(request))
-        procedure, agency = _submission_offering(data["procedure"], data["agency"])
-        dossier = services.dossier_submit_online(applicant=actor, procedure=procedure, agency=agency,
-                                                 form_data=data["form_data"], idempotency_key=key)
-        return Response(SubmittedOutput(dossier).data, status=201)
+        filed = filing_submit_grouped(filing)
+        return Response(SubmittedOutput(filed.dossier).data, status=201 if filed.created else 200)
 
 
 _NEVER_LISTED = frozenset({"applicant_personal_id", "applicant_phone", "applicant_email", "form_data"})

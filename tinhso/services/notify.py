@@ -5,7 +5,7 @@ Decree 224/2026 asks for real-time status notifications that name the agency, th
 and the times (FRAMEWORKS §2). Every transition of a dossier goes through
 ``services._record``, which calls :func:`dossier_notify`: it writes the :class:`Notification`
 rows (an e-mail and, when a phone is known, one text per channel the text provider offers)
-and enqueues one :func:`tinhso.services.tasks.notification_send` per row (in the same
+and enqueues :func:`tinhso.services.tasks.notifications_send` for them (in the same
 transaction with the database task queue, else on commit, see :func:`notifications_queue`). A
 rolled-back transition leaves neither rows nor tasks; a failed send marks its row FAILED and
 never touches the transition.
@@ -162,25 +162,36 @@ def dossier_notify(
     dossier: Dossier, action: str, *, actor: Person | None = None, at: dt.datetime | None = None, note: str = "",
 ) -> list[Notification]:
     """Queue the applicant's notifications of a status change (call inside the transition's
-    transaction). Returns the rows written: none when no e-mail address or phone is known.
+    transaction). Returns the rows written: none when no e-mail address or phone is known."""
+    return dossiers_notify([(dossier, actor)], action, at=at, note=note)
 
-    One insert for all rows and one task per row (each channel is sent and
-    retried on its own, so a failing SMS never re-sends the e-mail).
+
+def dossiers_notify(
+    changed: Sequence[tuple[Dossier, Person | None]], action: str, *, at: dt.datetime | None = None, note: str = "",
+) -> list[Notification]:
+    """:func:`dossier_notify` for several dossiers that took the same step (each with the
+    person who acted): one insert for all their rows and one sending task.
+
+    Every channel's row is sent and retried on its own, so a failing SMS never re-sends the
+    e-mail.
     """
-    email, phone = _applicant_contacts(dossier)
-    channels = _text_channels() if phone else ()
-    if not email and not channels:
-        return []
-    with translation.override(settings.LANGUAGE_CODE):
-        subject, body, text = _applicant_messages(
-            dossier, action, _officer_name(dossier, actor), at or timezone.now(), (note or "").strip(),
-        )
+    at = at or timezone.now()
     rows = []
-    if email:
-        rows.append(Notification(dossier=dossier, channel=NotificationChannel.EMAIL, recipient=email,
-                                 subject=subject, body=body))
-    rows += [Notification(dossier=dossier, channel=channel, recipient=phone, subject=subject, body=text)
-             for channel in channels]
+    channels = _text_channels()
+    with translation.override(settings.LANGUAGE_CODE):
+        for dossier, actor in changed:
+            email, phone = _applicant_contacts(dossier)
+            texts = channels if phone else ()
+            if not email and not texts:
+                continue
+            subject, body, text = _applicant_messages(
+                dossier, action, _officer_name(dossier, actor), at, (note or "").strip(),
+            )
+            if email:
+                rows.append(Notification(dossier=dossier, channel=NotificationChannel.EMAIL, recipient=email,
+                                         subject=subject, body=body))
+            rows += [Notification(dossier=dossier, channel=channel, recipient=phone, subject=subject, body=text)
+                     for channel in texts]
     return notifications_queue(rows)
 
 
@@ -192,7 +203,7 @@ def notifications_queue(rows: Sequence[Notification]) -> list[Notification]:
     row left without its task). A backend that runs or ships tasks at once gets them once the
     transaction commits, so nothing is sent for a transition that rolls back.
     """
-    created = Notification.objects.bulk_create(rows)
+    created = Notification.objects.bulk_create(rows) if rows else []
     ids = [row.pk for row in created]
     if not ids:
         return created
@@ -214,10 +225,11 @@ def _enqueues_in_transaction() -> bool:
 
 
 def _enqueue(ids: list[int]) -> None:
-    from .tasks import notification_send
+    """One task sends the rows of one transaction (one task row to write, whatever their number)."""
+    from .tasks import notifications_send
 
-    for pk in ids:
-        notification_send.enqueue(pk)
+    if ids:
+        notifications_send.enqueue(ids)
 
 
 # --- sending -----------------------------------------------------------------------------------

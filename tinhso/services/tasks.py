@@ -15,6 +15,17 @@ def notification_send(notification_id: int) -> str:
 
 
 @task()
+def notifications_send(notification_ids: list[int]) -> dict[str, int]:
+    """Send outbox rows one by one, each marked SENT or FAILED on its own (a failure never
+    stops the others, nor makes a retry send a row twice); returns how many ended in each state."""
+    states: dict[str, int] = {}
+    for notification_id in notification_ids:
+        state = notify.notification_deliver(notification_id)
+        states[state] = states.get(state, 0) + 1
+    return states
+
+
+@task()
 def notifications_retry() -> int:
     """Every 5 minutes: enqueue again failed notifications with attempts left and lost pending ones."""
     return notify.notifications_retry()

@@ -21,8 +21,10 @@ from tinhso.ledger.models import Checkpoint, Entry, EntryPayload, LedgerHead, Me
 from tinhso.ledger.selectors import ledger_head, ledger_verify, tree_root
 from tinhso.ledger.services import (
     LedgerIntegrityError,
+    Record,
     checkpoint_sign,
     ledger_append,
+    ledger_append_many,
     ledger_payload_erase,
 )
 from tinhso.ledger.tasks import checkpoint_sign_task
@@ -234,3 +236,45 @@ def test_payload_erasure_keeps_the_chain_valid_and_is_itself_recorded(fill: Fill
     assert (result.ok, result.checked) == (True, 4)
     with pytest.raises(ValueError, match="No ledger entry 9"):
         ledger_payload_erase(sequence=9, actor=person, reason="x")
+
+
+def test_appending_in_groups_makes_the_chain_and_tree_of_appending_one_by_one(empty_ledger: None) -> None:
+    """ledger_append_many: consecutive sequences, each entry linked to the one before (across
+    groups too), the same Merkle subtrees stored as one-by-one appends would, one head update."""
+    sizes = [1, 7, 16, 3, 13]  # 40 entries; groups that close level-4 subtrees in their middle
+    appended: list[Entry] = []
+    for group, size in enumerate(sizes):
+        with transaction.atomic():
+            appended += ledger_append_many([
+                Record(actor=None, action="test.group", object_type="test.item", object_id=f"{group}-{i}",
+                       payload={"group": group, "i": i})
+                for i in range(size)
+            ])
+    assert [entry.sequence for entry in appended] == list(range(1, 41))
+    stored = list(Entry.objects.order_by("sequence"))
+    assert [entry.pk for entry in stored] == [entry.pk for entry in appended]
+    previous = GENESIS_HASH
+    for entry in stored:
+        assert entry.prev_hash == previous
+        assert EntryPayload.objects.get(entry=entry).canonical_json == canonical_json(
+            {"group": int(entry.object_id.split("-")[0]), "i": int(entry.object_id.split("-")[1])})
+        previous = entry.entry_hash
+    assert ledger_head().size == 40
+    assert ledger_head().head_hash == previous
+    leaves = _leaves()
+    stored_nodes = {(node.level, node.index): node.hash for node in MerkleNode.objects.all()}
+    assert set(stored_nodes) == {(4, 0), (4, 1), (5, 0)}
+    for (level, index), value in stored_nodes.items():
+        assert value == merkle.merkle_root(leaves[index << level: (index + 1) << level]).hex()
+    checkpoint_sign()
+    assert ledger_verify().ok
+
+
+def test_a_group_with_a_bad_record_appends_nothing(empty_ledger: None) -> None:
+    with transaction.atomic():
+        ledger_append(actor=None, action="test.first")
+    head = ledger_head()
+    with pytest.raises(ValueError, match="action"), transaction.atomic():
+        ledger_append_many([Record(actor=None, action="test.ok"), Record(actor=None, action="  ")])
+    assert ledger_head() == head
+    assert Entry.objects.count() == 1

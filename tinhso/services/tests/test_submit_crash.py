@@ -1,9 +1,10 @@
 """No lost or doubled dossier when the server dies in the middle of a submission.
 
-A separate Python process files a dossier and is killed with SIGKILL after every write of the
-submission (the dossier, its event, its notification, its ledger entry) but before the commit,
-as a power cut or an OOM kill would. The database must hold nothing of it; the citizen's
-retry with the same idempotency key files exactly one dossier, and the ledger verifies.
+A separate Python process writes a group of three filings as the intake's group writer does
+(services.filings_write) and is killed with SIGKILL after every write of the group (the
+dossiers, their events, notifications and ledger entries) but before the commit, as a power cut
+or an OOM kill would. The database must hold nothing of them; each citizen's retry with the
+same idempotency key files exactly one dossier, and the ledger verifies.
 Needs a database another process can open (PostgreSQL; the SQLite test database is in memory).
 """
 
@@ -37,18 +38,19 @@ from tinhso.org.models import Agency, Person
 from tinhso.services import services as S
 from tinhso.services.models import Procedure
 
-real_append = S.ledger_append
+real_append = S.ledger_append_many
 
 def append_then_die(*args, **kwargs):
-    real_append(*args, **kwargs)  # every write of the submission is done, the commit is not
+    real_append(*args, **kwargs)  # every write of the group is done, the commit is not
     os.kill(os.getpid(), signal.SIGKILL)
 
-S.ledger_append = append_then_die
+S.ledger_append_many = append_then_die
 citizen, procedure, agency, form = sys.argv[1:5]
-S.dossier_submit_online(
-    applicant=Person.objects.get(pk=int(citizen)), procedure=Procedure.objects.get(pk=int(procedure)),
-    agency=Agency.objects.get(pk=int(agency)), form_data=eval(form), idempotency_key="crash-1",
-)
+S.filings_write([
+    S.filing_check(applicant=Person.objects.get(pk=int(citizen)), procedure=Procedure.objects.get(pk=int(procedure)),
+                   agency=Agency.objects.get(pk=int(agency)), form_data=eval(form), idempotency_key=f"crash-{n}")
+    for n in (1, 2, 3)
+])
 """
 
 
@@ -72,12 +74,12 @@ def test_a_submission_killed_before_its_commit_leaves_nothing_and_the_retry_file
     assert not Notification.objects.exists()
     assert Entry.objects.count() == entries
 
-    first = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                    form_data=GOOD_FORM, idempotency_key="crash-1")
+    retried = [S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+                                       form_data=GOOD_FORM, idempotency_key=f"crash-{n}") for n in (1, 2, 3)]
     again = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                    form_data=GOOD_FORM, idempotency_key="crash-1")
-    assert again.pk == first.pk
-    assert Dossier.objects.count() == 1
-    assert first.code.endswith("-0001")  # the killed attempt's number was never taken
-    assert Entry.objects.count() == entries + 1
+                                    form_data=GOOD_FORM, idempotency_key="crash-2")
+    assert again.pk == retried[1].pk
+    assert Dossier.objects.count() == 3
+    assert [d.code[-4:] for d in retried] == ["0001", "0002", "0003"]  # the killed group's numbers were never taken
+    assert Entry.objects.count() == entries + 3
     assert ledger_verify().ok
