@@ -369,10 +369,9 @@ def filing_check(
 def filing_submit(filing: Filing) -> Filed:
     """Write one checked filing; a key used before by the same applicant gives back its dossier."""
     try:
-        # Outermost, this is the transaction itself (no savepoint); inside a caller's
-        # transaction, a savepoint that the failed insert rolls back to.
-        with transaction.atomic():
-            return Filed(filings_write([filing])[0], created=True)
+        # filings_write is atomic: outermost, the transaction itself (no savepoint); inside a
+        # caller's transaction, a savepoint that the failed insert rolls back to.
+        return Filed(filings_write([filing])[0], created=True)
     except IntegrityError:
         existing = dossier_by_key(filing.applicant, filing.key)
         if existing is None:

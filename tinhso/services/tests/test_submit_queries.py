@@ -78,6 +78,8 @@ def test_a_submission_takes_its_pinned_number_of_queries(svc: SimpleNamespace, c
     assert sum("workflowstep" in sql for sql in statements) == 1  # folded into the procedure query
     assert sum("org_roleassignment" in sql for sql in statements) == 1
     assert not any('"idempotency_key" =' in sql for sql in statements)  # never looked up first
+    # One atomic block around the writes: the test's transaction makes it one savepoint, no more.
+    assert sum(q["sql"].upper().startswith("SAVEPOINT") for q in queries.captured_queries) == 1
     dossier = Dossier.objects.get(pk=response.json()["id"])
     task = DBTaskResult.objects.get(args_kwargs__args=[[Notification.objects.get(dossier=dossier).pk]])
     assert task.task_path == "tinhso.services.tasks.notifications_send"
