@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from tinhso.core.db import rows_insert
 from tinhso.core.errors import Conflict, DomainError, NotAllowed
 from tinhso.ledger.services import Record, ledger_append_many
 from tinhso.org.access import can
@@ -148,7 +149,7 @@ def _record_many(
     """:func:`_record` for dossiers that took the same step, each (dossier, actor, agency):
     one insert of the events, one of the notifications, one ledger append."""
     at = at or timezone.now()
-    DossierEvent.objects.bulk_create([
+    rows_insert([
         DossierEvent(dossier=dossier, action=action, from_state=from_state, to_state=dossier.state, actor=actor,
                      agency=agency, note=note, at=at)
         for dossier, actor, agency in steps
@@ -391,7 +392,7 @@ def filings_write(filings: Sequence[Filing]) -> list[Dossier]:
         return []
     now = timezone.now()
     codes = dossier_codes_next(agencies=[filing.agency for filing in filings], day=timezone.localdate(now))
-    dossiers = Dossier.objects.bulk_create([
+    dossiers = rows_insert([
         Dossier(
             code=code, procedure=filing.procedure, agency=filing.agency, handling_agency=filing.agency,
             channel=Channel.ONLINE, state=S.SUBMITTED, applicant=filing.applicant,

@@ -1,0 +1,60 @@
+"""``rows_insert`` writes rows exactly as the ORM does (JSON, decimals, dates, ``auto_now``),
+in one statement, and gives them their keys in order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tinhso.core.db import rows_insert
+from tinhso.services.models import Channel, Dossier, DossierState
+
+pytestmark = pytest.mark.django_db
+
+
+def _dossier(svc: SimpleNamespace, number: int) -> Dossier:
+    return Dossier(
+        code=f"H31.01-251124-{number:04d}", procedure=svc.procedure, agency=svc.centre, handling_agency=svc.centre,
+        channel=Channel.ONLINE, state=DossierState.SUBMITTED, applicant=svc.citizen, applicant_name="Nguyễn Văn An",
+        form_data={"ho_ten": "Nguyễn Văn An", "so_luong": number, "ghi_chu": ["một", {"hai": None}]},
+        idempotency_key=f"k-{number}", submitted_at=timezone.make_aware(dt.datetime(2025, 11, 24, 8, 30)),
+        paused_working_days=Decimal("1.5"), fee_vnd=200_000,
+    )
+
+
+def test_rows_read_back_as_the_orm_wrote_them(svc: SimpleNamespace) -> None:
+    ours = [_dossier(svc, number) for number in (1, 2, 3)]
+    theirs = Dossier.objects.bulk_create([_dossier(svc, number) for number in (4, 5, 6)])
+    with CaptureQueriesContext(connection) as queries:
+        written = rows_insert(ours)
+    assert len(queries) == 1
+    assert written == ours
+    assert all(not row._state.adding and row._state.db == "default" for row in ours)
+    assert [row.code for row in Dossier.objects.filter(pk__in=[row.pk for row in ours]).order_by("pk")] == [
+        "H31.01-251124-0001", "H31.01-251124-0002", "H31.01-251124-0003"]  # keys given in order
+    fields = [f.attname for f in Dossier._meta.concrete_fields if f.attname not in ("id", "code", "idempotency_key")]
+    for mine, orm in zip(ours, theirs, strict=True):
+        stored, reference = Dossier.objects.get(pk=mine.pk), Dossier.objects.get(pk=orm.pk)
+        for name in fields:
+            if name in ("created_at", "updated_at"):
+                assert getattr(stored, name) is not None
+                assert getattr(stored, name) == getattr(mine, name)
+            elif name == "form_data":
+                assert stored.form_data == {**reference.form_data, "so_luong": stored.form_data["so_luong"]}
+            else:
+                assert getattr(stored, name) == getattr(reference, name), name
+
+
+def test_refuses_saved_rows_and_mixed_models(svc: SimpleNamespace) -> None:
+    saved = Dossier.objects.bulk_create([_dossier(svc, 1)])[0]
+    with pytest.raises(ValueError, match="new instances of one model"):
+        rows_insert([saved])
+    with pytest.raises(ValueError, match="new instances of one model"):
+        rows_insert([_dossier(svc, 2), svc.citizen])
+    assert rows_insert([]) == []
