@@ -132,7 +132,7 @@ AUTH_USER_MODEL = "org.Person"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "tinhso.org.backends.PersonBackend",  # Django's ModelBackend; loads the session's person faster
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -316,7 +316,7 @@ TINHSO_SMS_PROVIDER = os.environ.get("TINHSO_SMS_PROVIDER", "tinhso.services.not
 # Cache (rate limits): REDIS_URL in production so several web processes share counters;
 # otherwise a table in the database (shared too, slower).
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    CACHES = {"default": {"BACKEND": "tinhso.core.cache.RedisCache",  # Django's, with clients reused
                           "LOCATION": os.environ["REDIS_URL"]}}
     # Sessions read from the cache, written through to the database (logouts still end them).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from django.db import models, router, transaction
+from django.core.exceptions import ValidationError
+from django.db import connections, models, router, transaction
 
 M = TypeVar("M", bound=models.Model)
 
@@ -58,3 +59,78 @@ def rows_insert(objs: Sequence[M]) -> list[M]:
         obj._state.adding = False
         obj._state.db = alias
     return list(objs)
+
+
+# How to read a row of given columns into a model (per database alias, model and attribute
+# names): the converters the ORM's compiler would apply, as (position, converters, column) for
+# the columns that need any; and the positions in the model's field order (``from_db`` takes the
+# values of the loaded fields in that order).
+_Converter = tuple[int, list, models.Expression]
+_Reading = tuple[list[_Converter], list[str], list[int]]
+_READINGS: dict[tuple[str, type[models.Model], tuple[str, ...]], _Reading] = {}
+
+
+def _reading(connection: object, model: type[models.Model], attnames: tuple[str, ...]) -> _Reading:
+    key = (connection.alias, model, attnames)
+    known = _READINGS.get(key)
+    if known is None:
+        opts = model._meta
+        by_attname = {field.attname: field for field in opts.concrete_fields}
+        converters = []
+        for index, attname in enumerate(attnames):
+            column = by_attname[attname].get_col(opts.db_table)
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if found:
+                converters.append((index, found, column))
+        ordered = [field.attname for field in opts.concrete_fields if field.attname in attnames]
+        known = _READINGS[key] = (converters, ordered, [attnames.index(name) for name in ordered])
+    return known
+
+
+def model_from_row(model: type[M], attnames: Sequence[str], row: Sequence[object], *, using: str) -> M:
+    """An instance of ``model`` from a row read by hand (``attnames``: the row's columns, in
+    order), with each value converted as the ORM converts it when it reads the row itself
+    (JSON, booleans and dates on SQLite, …). Fields not in ``attnames`` load when first read."""
+    connection = connections[using]
+    converters, ordered, positions = _reading(connection, model, tuple(attnames))
+    values = list(row)
+    for index, functions, column in converters:
+        for function in functions:
+            values[index] = function(values[index], column, connection)
+    return model.from_db(using, ordered, [values[index] for index in positions])
+
+
+# SELECT by primary key, by (database alias, model): the statement and the columns it reads.
+_SELECTS: dict[tuple[str, type[models.Model]], tuple[str, tuple[str, ...]]] = {}
+
+
+def _select_statement(connection: object, model: type[models.Model]) -> tuple[str, tuple[str, ...]]:
+    key = (connection.alias, model)
+    known = _SELECTS.get(key)
+    if known is None:
+        quote, opts = connection.ops.quote_name, model._meta
+        fields = opts.concrete_fields
+        sql = (f"SELECT {', '.join(quote(field.column) for field in fields)} FROM {quote(opts.db_table)} "  # noqa: S608
+               f"WHERE {quote(opts.pk.column)} = %s")
+        known = _SELECTS[key] = (sql, tuple(field.attname for field in fields))
+    return known
+
+
+def row_by_pk(model: type[M], pk: object) -> M | None:
+    """``model.objects.filter(pk=pk).first()`` for the hot paths (the signed-in user on every
+    request): the statement is built once per model, not compiled by the ORM on every call, and
+    the values are converted as the ORM converts them. None when there is no such row, or when
+    ``pk`` is not a valid key at all (a tampered session, say)."""
+    try:
+        pk = model._meta.pk.to_python(pk)
+    except (ValidationError, TypeError, ValueError):
+        return None
+    if pk is None:
+        return None
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    sql, attnames = _select_statement(connection, model)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
+        row = cursor.fetchone()
+    return None if row is None else model_from_row(model, attnames, row, using=alias)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db import connections, router
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +40,7 @@ from tinhso.core.api import (
     path_param,
     request_data,
 )
+from tinhso.core.db import model_from_row
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.core.privacy import mask_digits, mask_email, mask_name
 from tinhso.org.access import can
@@ -433,26 +435,36 @@ def _offering(procedure_code: str, agency_id: int) -> tuple[Procedure, Agency]:
 # the hot path of intake, written once (raw: the ORM's select_related + only + annotate cost more
 # to compile than the query to run). Table names come from the models; values are parameters.
 _OFFERED = Procedure.agencies.through._meta.db_table
+_SUBMISSION_PROCEDURE = ("id", "code", "name", "online_level", "active", "form_fields", "fee_vnd")
+_SUBMISSION_AGENCY = ("id", "code", "name")
+
+
+def _columns(alias: str, names: tuple[str, ...]) -> str:
+    return ", ".join(f'{alias}."{name}"' for name in names)
+
+
 _SUBMISSION_SQL = (
-    'SELECT p."id", p."code", p."name", p."online_level", p."active", p."form_fields", p."fee_vnd", '  # noqa: S608
-    'a."code" AS "agency_code", a."name" AS "agency_name", '
-    f'EXISTS (SELECT 1 FROM "{WorkflowStep._meta.db_table}" s WHERE s."procedure_id" = p."id") AS "has_steps" '
+    f"SELECT {_columns('p', _SUBMISSION_PROCEDURE)}, {_columns('a', _SUBMISSION_AGENCY)}, "  # noqa: S608
+    f'EXISTS (SELECT 1 FROM "{WorkflowStep._meta.db_table}" s WHERE s."procedure_id" = p."id") '
     f'FROM "{_OFFERED}" o INNER JOIN "{Procedure._meta.db_table}" p ON p."id" = o."procedure_id" '
     f'INNER JOIN "{Agency._meta.db_table}" a ON a."id" = o."agency_id" '
     'WHERE p."code" = %s AND o."agency_id" = %s'
 )
-_AGENCY_FIELDS = [field.attname for field in Agency._meta.concrete_fields if field.attname in ("id", "code", "name")]
 
 
 def _submission_offering(procedure_code: str, agency_id: int) -> tuple[Procedure, Agency]:
     """As :func:`_offering`, narrow: the procedure with the fields the submission uses and
     ``has_steps``, and the agency with its id, code and name (other fields load if read)."""
-    procedure = next(iter(Procedure.objects.raw(_SUBMISSION_SQL, [procedure_code, agency_id])), None)
-    if procedure is None:
+    alias = router.db_for_read(Procedure)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_SUBMISSION_SQL, [procedure_code, agency_id])
+        row = cursor.fetchone()
+    if row is None:
         return _offering(procedure_code, agency_id)  # raises the right error
-    procedure.has_steps = bool(procedure.has_steps)
-    known = {"id": agency_id, "code": procedure.agency_code, "name": procedure.agency_name}
-    agency = Agency.from_db(procedure._state.db, _AGENCY_FIELDS, [known[name] for name in _AGENCY_FIELDS])
+    split = len(_SUBMISSION_PROCEDURE)
+    procedure = model_from_row(Procedure, _SUBMISSION_PROCEDURE, row[:split], using=alias)
+    procedure.has_steps = bool(row[-1])
+    agency = model_from_row(Agency, _SUBMISSION_AGENCY, row[split:-1], using=alias)
     return procedure, agency
 
 

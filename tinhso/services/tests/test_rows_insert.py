@@ -1,5 +1,6 @@
-"""``rows_insert`` writes rows exactly as the ORM does (JSON, decimals, dates, ``auto_now``),
-in one statement, and gives them their keys in order."""
+"""The hand-written statements of the hot paths read and write as the ORM does:
+``rows_insert`` (JSON, decimals, dates, ``auto_now``; one statement; keys in order) and
+``model_from_row`` (values converted, columns in any order, the rest loaded when read)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tinhso.core.db import rows_insert
-from tinhso.services.models import Channel, Dossier, DossierState
+from tinhso.core.db import model_from_row, rows_insert
+from tinhso.services.models import Channel, Dossier, DossierState, Procedure
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +59,20 @@ def test_refuses_saved_rows_and_mixed_models(svc: SimpleNamespace) -> None:
     with pytest.raises(ValueError, match="new instances of one model"):
         rows_insert([_dossier(svc, 2), svc.citizen])
     assert rows_insert([]) == []
+
+
+def test_a_row_read_by_hand_converts_as_the_orm_does(svc: SimpleNamespace) -> None:
+    columns = ("form_fields", "processing_days", "code", "active", "id")  # not in the model's order
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT {", ".join(columns)} FROM "{Procedure._meta.db_table}" WHERE "id" = %s',  # noqa: S608
+                       [svc.procedure.pk])
+        procedure = model_from_row(Procedure, columns, cursor.fetchone(), using="default")
+    reference = Procedure.objects.get(pk=svc.procedure.pk)
+    assert procedure.pk == reference.pk
+    assert procedure.code == reference.code
+    assert procedure.form_fields == reference.form_fields  # JSON decoded, not a string
+    assert isinstance(procedure.form_fields, list)
+    assert procedure.processing_days == Decimal(10)
+    assert procedure.active is True
+    assert procedure.get_deferred_fields() >= {"name", "fee_vnd"}
+    assert procedure.fee_vnd == 200_000  # loaded when read
