@@ -23,7 +23,7 @@ from tinhso.services.models import Dossier, DossierEvent, DossierSequence, Notif
 
 from .conftest import GOOD_FORM, make_procedure
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DB_TASKS = {"default": {"BACKEND": "tinhso.core.task_backend.DatabaseBackend"}}
 
 
 def _filing(svc: SimpleNamespace, key: str, *, applicant: Any = None, agency: Any = None) -> S.Filing:

@@ -28,7 +28,7 @@ from .conftest import GOOD_FORM
 pytestmark = pytest.mark.django_db
 
 URL = "/api/services/dossiers/"
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DB_TASKS = {"default": {"BACKEND": "tinhso.core.task_backend.DatabaseBackend"}}
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 # session, user, procedure+agency (one narrow query), permission (one query), dossier number,
