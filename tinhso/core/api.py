@@ -3,7 +3,7 @@ parsing, and the pieces of the OpenAPI description every app repeats."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import ParseError, UnsupportedMediaType
+from rest_framework.fields import SkipField, get_error_detail
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -205,18 +206,85 @@ def _first_error(errors: Any, path: str = "") -> tuple[str | None, Any]:
     return path or None, errors
 
 
+# Flat input classes' fields, made, localised and bound once per class and language: None for
+# a class that needs the serializer itself (its own validate methods or validators, nested
+# serializers, renamed fields, defaults that read the request).
+_FLAT_INPUTS: dict[tuple[type[Input], str | None], tuple[serializers.Field, ...] | None] = {}
+
+
+def _flat_fields(input_class: type[Input]) -> tuple[serializers.Field, ...] | None:
+    key = (input_class, translation.get_language())
+    if key not in _FLAT_INPUTS:
+        serializer = input_class()
+        fields = tuple(field for field in serializer.fields.values() if not field.read_only)
+        flat = (input_class.validate is serializers.Serializer.validate and not serializer.get_validators()
+                and not any(hasattr(serializer, f"validate_{field.field_name}") for field in fields)
+                and all(not isinstance(field, serializers.BaseSerializer) and field.source == field.field_name
+                        and not getattr(field.default, "requires_context", False) for field in fields))
+        _FLAT_INPUTS[key] = fields if flat else None
+    return _FLAT_INPUTS[key]
+
+
+def _validated(fields: tuple[serializers.Field, ...], data: Mapping[str, Any]) -> tuple[dict[str, Any], dict]:
+    """What ``Serializer.to_internal_value`` does with plain fields, up to the first error:
+    (validated data, {field name: error detail} or {})."""
+    validated = {}
+    for field in fields:
+        try:
+            validated[field.field_name] = field.run_validation(field.get_value(data))
+        except exceptions.ValidationError as error:
+            return validated, {field.field_name: error.detail}
+        except DjangoValidationError as error:
+            return validated, {field.field_name: get_error_detail(error)}
+        except SkipField:
+            continue
+    return validated, {}
+
+
 def parse_input(input_class: type[Input], data: Any, *, partial: bool = False) -> dict[str, Any]:
-    """Validated input, or a :class:`DomainError` naming the first bad field."""
+    """Validated input, or a :class:`DomainError` naming the first bad field.
+
+    A flat input class (plain fields, no validate methods of its own: most of them) is read
+    by its fields made once per language (:func:`_flat_fields`), not by a serializer made and
+    its fields copied on every request; the answer and the errors are the same."""
     if not isinstance(data, Mapping):
         raise DomainError(_("Dữ liệu gửi lên phải là một đối tượng JSON."), code="invalid")
-    serializer = input_class(data=data, partial=partial)
-    if not serializer.is_valid():
-        field, detail = _first_error(serializer.errors)
+    fields = None if partial else _flat_fields(input_class)
+    if fields is not None:
+        validated, errors = _validated(fields, data)
+    else:
+        serializer = input_class(data=data, partial=partial)
+        errors = {} if serializer.is_valid() else serializer.errors
+        validated = serializer.validated_data if not errors else {}
+    if errors:
+        field, detail = _first_error(errors)
         raise DomainError(str(detail), field=field, code=str(getattr(detail, "code", None) or "invalid"))
-    return dict(serializer.validated_data)
+    return dict(validated)
 
 
 # --- describing output ------------------------------------------------------------------------
+
+
+def flat_output(output_class: type[serializers.Serializer]) -> Callable[[Any], dict[str, Any]]:
+    """``output_class(obj).data`` without making the serializer and copying its fields on every
+    call, for the hot paths (an online filing's answer). Only for flat outputs: plain fields
+    that read an attribute of the same name; their ``to_representation`` keeps no state, so the
+    fields are made and bound once and shared by every thread."""
+    fields = output_class().fields
+    for name, field in fields.items():
+        if isinstance(field, serializers.BaseSerializer | serializers.SerializerMethodField) or field.source != name:
+            raise TypeError(f"{output_class.__name__}.{name} is not a plain field: use the serializer itself.")
+    plain = tuple(fields.items())
+
+    def represent(obj: Any) -> dict[str, Any]:
+        data = {}
+        for name, field in plain:
+            value = getattr(obj, name)
+            data[name] = None if value is None else field.to_representation(value)
+        return data
+
+    return represent
+
 
 
 class ErrorOutput(serializers.Serializer):

@@ -36,6 +36,7 @@ from tinhso.core.api import (
     WRITE_ERRORS,
     Input,
     error_responses,
+    flat_output,
     parse_input,
     path_param,
     request_data,
@@ -223,6 +224,9 @@ class SubmittedOutput(serializers.Serializer):
     due_at = serializers.DateTimeField(allow_null=True, help_text=gettext_lazy(
         "Hẹn trả kết quả; có sau khi bộ phận một cửa tiếp nhận."))
     submitted_at = serializers.DateTimeField(allow_null=True)
+
+
+_submitted = flat_output(SubmittedOutput)
 
 
 class DossierRowOutput(serializers.ModelSerializer):
@@ -539,9 +543,9 @@ class DossierListApi(APIView):
             existing = services.dossier_by_key(actor, key, fields=_SUBMITTED_FIELDS)
             if existing is None:
                 raise
-            return Response(SubmittedOutput(existing).data, status=200)
+            return Response(_submitted(existing), status=200)
         filed = filing_submit_grouped(filing)
-        return Response(SubmittedOutput(filed.dossier).data, status=201 if filed.created else 200)
+        return Response(_submitted(filed.dossier), status=201 if filed.created else 200)
 
 
 _NEVER_LISTED = frozenset({"applicant_personal_id", "applicant_phone", "applicant_email", "form_data"})
