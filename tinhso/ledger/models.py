@@ -42,7 +42,7 @@ class Entry(models.Model):
     object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
     payload_digest = models.CharField(_("mã băm nội dung"), max_length=64)
     prev_hash = models.CharField(_("mã băm mục trước"), max_length=64)
-    entry_hash = models.CharField(_("mã băm"), max_length=64, unique=True)
+    entry_hash = models.CharField(_("mã băm"), max_length=64)  # unique: see Meta.constraints
 
     class Meta:
         verbose_name = _("mục sổ cái")
@@ -51,6 +51,8 @@ class Entry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="ledger_entry_object")]
         constraints = [
             models.CheckConstraint(condition=models.Q(sequence__gte=1), name="ledger_entry_sequence_positive"),
+            # A constraint, not unique=True: no second "LIKE prefix" index on PostgreSQL.
+            models.UniqueConstraint(fields=["entry_hash"], name="ledger_entry_hash_unique"),
         ]
 
     def __str__(self) -> str:

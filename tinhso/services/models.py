@@ -183,22 +183,23 @@ class Dossier(models.Model):
     - ``stopped`` at the applicant's request, ``cancelled``.
     """
 
-    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
+    code = models.CharField(_("mã hồ sơ"), max_length=60)  # unique: see Meta.constraints
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers")
     agency = models.ForeignKey(Agency, verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT,
                                related_name="dossiers")
     handling_agency = models.ForeignKey(Agency, verbose_name=_("cơ quan đang xử lý"), on_delete=models.PROTECT,
-                                        related_name="handled_dossiers")
+                                        related_name="handled_dossiers", db_index=False)  # leads dossier_queue
     channel = models.CharField(_("kênh nộp"), max_length=10, choices=Channel.choices)
-    state = models.CharField(_("trạng thái"), max_length=24, choices=DossierState.choices, db_index=True)
+    state = models.CharField(_("trạng thái"), max_length=24, choices=DossierState.choices)
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("tài khoản người nộp"),
-                                  on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers")
+                                  on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers",
+                                  db_index=False)  # leads dossier_applicant
     applicant_name = models.CharField(_("người nộp"), max_length=200)
     applicant_personal_id = models.CharField(_("số định danh"), max_length=20, blank=True)
     applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     form_data = models.JSONField(_("tờ khai"), default=dict, blank=True)
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True)  # unique: see Meta.constraints
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
     received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
     due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True)
@@ -224,9 +225,19 @@ class Dossier(models.Model):
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
         ordering = ["-created_at"]
+        # Every online filing writes a row in each index: only the ones the reads use. Unique
+        # values and states are indexed by constraints and Meta indexes, which on PostgreSQL
+        # (unlike unique=True and db_index=True on a text field) do not add a second
+        # "LIKE prefix" index that no query uses; foreign keys leading a composite index have
+        # no index of their own.
         indexes = [
             models.Index(fields=["handling_agency", "state", "due_at"], name="dossier_queue"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant"),
+            models.Index(fields=["state"], name="dossier_state"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="dossier_code_unique"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="dossier_idempotency_key_unique"),
         ]
 
     def __str__(self) -> str:
@@ -409,7 +420,7 @@ class Notification(models.Model):
     subject = models.CharField(_("tiêu đề"), max_length=300, blank=True)
     body = models.TextField(_("nội dung"))
     state = models.CharField(_("trạng thái"), max_length=10, choices=NotificationState.choices,
-                             default=NotificationState.PENDING, db_index=True)
+                             default=NotificationState.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -419,6 +430,7 @@ class Notification(models.Model):
         verbose_name = _("thông báo")
         verbose_name_plural = _("thông báo")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state"], name="notification_state")]  # no "LIKE" twin (see Dossier)
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.subject}"
