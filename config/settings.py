@@ -117,6 +117,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters are bound by the server and statements run often are prepared once per
+    # connection (psycopg prepares a query on its 5th run): PostgreSQL then neither parses nor
+    # plans it again. Set DB_PREPARE_THRESHOLD=off behind a pooler in transaction mode
+    # (PgBouncer < 1.21), which cannot keep a connection's prepared statements.
+    _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5")
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": None if _prepare.lower() in ("off", "none", "") else int(_prepare),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock at BEGIN, so two writers queue instead of
     # failing half-way (the ledger appends to one chain); WAL lets readers run meanwhile.

@@ -1,0 +1,41 @@
+"""On PostgreSQL, parameters are bound by the server and statements run often are prepared
+once per connection; behind a pooler, DB_PREPARE_THRESHOLD=off turns preparing off."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tinhso.core.db import row_by_pk
+from tinhso.org.models import Person
+
+
+def _options(**env: str) -> str:
+    script = ("import django; django.setup(); from django.conf import settings as s; "
+              "print(s.DATABASES['default'].get('OPTIONS'))")
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1",
+                   "DATABASE_URL": "postgres://tinhso@db.example:5432/tinhso", **env}
+    return subprocess.run([sys.executable, "-c", script], env=environment, cwd=settings.BASE_DIR,  # noqa: S603
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_postgresql_binds_on_the_server_and_prepares() -> None:
+    assert _options() == "{'server_side_binding': True, 'prepare_threshold': 5}"
+    assert _options(DB_PREPARE_THRESHOLD="off") == "{'server_side_binding': True, 'prepare_threshold': None}"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_statement_run_often_is_prepared(make_person: object) -> None:
+    person = make_person("hay.dung")
+    for _ in range(6):
+        assert row_by_pk(Person, person.pk) == person
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any(f'FROM "{Person._meta.db_table}" WHERE' in statement for statement in prepared)
