@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 def _dossier(svc: SimpleNamespace, number: int) -> Dossier:
     return Dossier(
         code=f"H31.01-251124-{number:04d}", procedure=svc.procedure, agency=svc.centre, handling_agency=svc.centre,
-        channel=Channel.ONLINE, state=DossierState.SUBMITTED, applicant=svc.citizen, applicant_name="Nguyễn Văn An",
+        channel=Channel.ONLINE, state=DossierState.SUBMITTED, applicant=svc.citizen,
+        applicant_name="Nguyễn Văn \"An\" 'Ô\\Nê' ☺",  # quotes, a backslash, beyond Latin-1
         form_data={"ho_ten": "Nguyễn Văn An", "so_luong": number, "ghi_chu": ["một", {"hai": None}]},
         idempotency_key=f"k-{number}", submitted_at=timezone.make_aware(dt.datetime(2025, 11, 24, 8, 30)),
         paused_working_days=Decimal("1.5"), fee_vnd=200_000,
