@@ -59,6 +59,8 @@ def _json_value(value: Any) -> Any:
     from psycopg.types.json import Json, Jsonb  # only ever called on PostgreSQL
 
     if isinstance(value, Json | Jsonb):  # how the ORM hands a JSON field's value to the driver
+        if value.obj is None:  # JSON null, not SQL NULL: a null in the rows would be read as NULL
+            raise TypeError("rows_insert() cannot write a JSON null as a whole JSON field; use the ORM.")
         return value.obj
     raise TypeError(f"No JSON form for {type(value).__name__}.")
 

@@ -77,3 +77,14 @@ def test_a_row_read_by_hand_converts_as_the_orm_does(svc: SimpleNamespace) -> No
     assert procedure.active is True
     assert procedure.get_deferred_fields() >= {"name", "fee_vnd"}
     assert procedure.fee_vnd == 200_000  # loaded when read
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="rows travel as JSON on PostgreSQL only")
+def test_a_json_null_field_is_refused_rather_than_written_as_sql_null(svc: SimpleNamespace) -> None:
+    from django.db.models import JSONField, Value
+
+    dossier = _dossier(svc, 1)
+    dossier.form_data = Value(None, JSONField())
+    with pytest.raises(TypeError, match="JSON null"):
+        rows_insert([dossier])
+    assert not Dossier.objects.exists()
