@@ -176,6 +176,10 @@ def row_by_pk(model: type[M], pk: object) -> M | None:
         return None
     alias = router.db_for_read(model)
     connection = connections[alias]
+    if isinstance(pk, int):  # a key the column cannot hold names no row (and must not reach the database)
+        low, high = connection.ops.integer_field_range(model._meta.pk.get_internal_type())
+        if (low is not None and pk < low) or (high is not None and pk > high):
+            return None
     sql, attnames = _select_statement(connection, model)
     with connection.cursor() as cursor:
         cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
