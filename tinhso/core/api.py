@@ -208,7 +208,7 @@ def _first_error(errors: Any, path: str = "") -> tuple[str | None, Any]:
 
 # Flat input classes' fields, made, localised and bound once per class and language: None for
 # a class that needs the serializer itself (its own validate methods or validators, nested
-# serializers, renamed fields, defaults that read the request).
+# serializers, renamed fields, defaults or validators that read the serializer's context).
 _FLAT_INPUTS: dict[tuple[type[Input], str | None], tuple[serializers.Field, ...] | None] = {}
 
 
@@ -220,7 +220,9 @@ def _flat_fields(input_class: type[Input]) -> tuple[serializers.Field, ...] | No
         flat = (input_class.validate is serializers.Serializer.validate and not serializer.get_validators()
                 and not any(hasattr(serializer, f"validate_{field.field_name}") for field in fields)
                 and all(not isinstance(field, serializers.BaseSerializer) and field.source == field.field_name
-                        and not getattr(field.default, "requires_context", False) for field in fields))
+                        and not getattr(field.default, "requires_context", False)
+                        and not any(getattr(check, "requires_context", False) for check in field.validators)
+                        for field in fields))
         _FLAT_INPUTS[key] = fields if flat else None
     return _FLAT_INPUTS[key]
 

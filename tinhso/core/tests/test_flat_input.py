@@ -73,3 +73,29 @@ def test_most_input_classes_are_read_flat() -> None:
     assert len(classes) > 20
     assert len(flat) >= len(classes) * 0.8
     assert any(cls.__name__ == "SubmitInput" for cls in flat)  # the online filing's hot path
+
+
+def test_classes_that_need_their_serializer_are_read_by_it() -> None:
+    from rest_framework import serializers
+
+    class _NeedsContext:
+        requires_context = True
+
+        def __call__(self, value: Any, field: Any) -> None:
+            assert field.context["request"] is not None
+
+    class WithOwnCheck(Input):
+        name = serializers.CharField()
+
+        def validate_name(self, value: str) -> str:
+            return value.upper()
+
+    class WithContextValidator(Input):
+        name = serializers.CharField(validators=[_NeedsContext()])
+
+    class WithSource(Input):
+        name = serializers.CharField(source="title")
+
+    for cls in (WithOwnCheck, WithContextValidator, WithSource):
+        assert _flat_fields(cls) is None, cls.__name__
+    assert parse_input(WithOwnCheck, {"name": "an"}) == {"name": "AN"}  # its own method still runs
