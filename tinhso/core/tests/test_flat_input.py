@@ -23,7 +23,8 @@ def _input_classes() -> list[type[Input]]:
         cls = pending.pop()
         found.append(cls)
         pending += cls.__subclasses__()
-    return sorted({cls for cls in found if cls.__module__.startswith("tinhso.")}, key=lambda cls: cls.__qualname__)
+    return sorted({cls for cls in found if cls.__module__.startswith("tinhso.") and ".tests." not in cls.__module__},
+                  key=lambda cls: cls.__qualname__)
 
 
 def _samples(cls: type[Input]) -> list[Any]:
