@@ -122,10 +122,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # connection (psycopg prepares a query on its 5th run): PostgreSQL then neither parses nor
     # plans it again. Set DB_PREPARE_THRESHOLD=off behind a pooler in transaction mode
     # (PgBouncer < 1.21), which cannot keep a connection's prepared statements.
-    _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5")
+    _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5").strip().lower()
+    if _prepare not in ("off", "none", "") and not _prepare.isdigit():
+        raise ImproperlyConfigured("DB_PREPARE_THRESHOLD must be a whole number of runs, or 'off'.")
     DATABASES["default"]["OPTIONS"] = {
         "server_side_binding": True,
-        "prepare_threshold": None if _prepare.lower() in ("off", "none", "") else int(_prepare),
+        "prepare_threshold": int(_prepare) if _prepare.isdigit() else None,
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock at BEGIN, so two writers queue instead of

@@ -15,7 +15,7 @@ from tinhso.core.db import row_by_pk
 from tinhso.org.models import Person
 
 
-def _options(**env: str) -> str:
+def _options(**env: str) -> str:  # the settings as a fresh process reads them
     script = ("import django; django.setup(); from django.conf import settings as s; "
               "print(s.DATABASES['default'].get('OPTIONS'))")
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1",
@@ -27,6 +27,10 @@ def _options(**env: str) -> str:
 def test_postgresql_binds_on_the_server_and_prepares() -> None:
     assert _options() == "{'server_side_binding': True, 'prepare_threshold': 5}"
     assert _options(DB_PREPARE_THRESHOLD="off") == "{'server_side_binding': True, 'prepare_threshold': None}"
+    assert _options(DB_PREPARE_THRESHOLD="2") == "{'server_side_binding': True, 'prepare_threshold': 2}"
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        _options(DB_PREPARE_THRESHOLD="nhiều")
+    assert "DB_PREPARE_THRESHOLD must be a whole number" in failed.value.stderr
 
 
 @pytest.mark.django_db
