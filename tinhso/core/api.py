@@ -288,7 +288,6 @@ def flat_output(output_class: type[serializers.Serializer]) -> Callable[[Any], d
     return represent
 
 
-
 class ErrorOutput(serializers.Serializer):
     """What :func:`exception_handler` answers for a refused request."""
 
