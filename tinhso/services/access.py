@@ -39,3 +39,10 @@ def access_dossier(person: Person | AnonymousUser, dossier_id: int | str) -> Dos
     if dossier is None:
         raise NotFound(_("Không tìm thấy hồ sơ."), code="not_found")
     return dossier
+
+
+def officer_in_reach(person: Person | AnonymousUser, dossier: Dossier) -> bool:
+    """Whether ``person`` sees ``dossier`` as an officer (of its receiving or handling agency),
+    not only as its applicant: for what stays inside the administration."""
+    return agencies_where(person, Perm.DOSSIER_VIEW).filter(
+        pk__in=(dossier.agency_id, dossier.handling_agency_id)).exists()

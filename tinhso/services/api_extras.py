@@ -25,7 +25,7 @@ from tinhso.core.api import ErrorOutput, Input, error_responses, parse_input, pa
 from tinhso.core.documents import DocumentConversionError
 from tinhso.core.errors import DomainError, NotFound
 
-from .access import access_dossier, dossiers_visible
+from .access import access_dossier, dossiers_visible, officer_in_reach
 from .api import DOSSIER_ID, TAG, FileOutput, _actor, dossier_request
 from .feedback import dossier_rate
 from .files import dossier_file_add, dossier_file_mark_digitised, dossier_file_reuse, max_upload_mb, reusable_files
@@ -33,7 +33,7 @@ from .lookup import dossier_lookup, lookup_failed, lookup_limited
 from .models import DocumentRequirement, DossierFile, DossierState, Payment, PaymentState
 from .payments import payment_callback, payment_provider, payment_record_counter, payment_start
 from .print_views import CONTENT_TYPES, content_disposition
-from .printing import FORM_KINDS, FORMATS, dossier_form_docx, dossier_form_pdf, form_filenames
+from .printing import FORM_KINDS, FORMATS, OFFICE_FORMS, dossier_form_docx, dossier_form_pdf, form_filenames
 from .signing import dossier_result_issue
 
 
@@ -259,7 +259,8 @@ class DossierRatingApi(APIView):
 class DossierFormApi(APIView):
     @extend_schema(
         tags=[TAG], summary=gettext_lazy("Tải phiếu in của hồ sơ (Word hoặc PDF)"),
-        description=gettext_lazy("Phiếu: receipt, supplement_request, refusal, apology, stop_notice. "
+        description=gettext_lazy("Phiếu: receipt, supplement_request, refusal, apology, stop_notice; "
+                                 "process_control (phiếu kiểm soát, chỉ cán bộ). "
                                  "Phiếu chưa phát sinh theo diễn biến hồ sơ: 409."),
         parameters=[DOSSIER_ID, path_param("kind", gettext_lazy("Loại phiếu."), str),
                     path_param("fmt", gettext_lazy("docx hoặc pdf."), str)],
@@ -270,8 +271,10 @@ class DossierFormApi(APIView):
         },
     )
     def get(self, request: Request, dossier_id: str, kind: str, fmt: str) -> HttpResponse:
-        dossier = access_dossier(_actor(request), dossier_id)
-        if kind not in FORM_KINDS or fmt not in FORMATS:
+        actor = _actor(request)
+        dossier = access_dossier(actor, dossier_id)
+        if kind not in FORM_KINDS or fmt not in FORMATS or (kind in OFFICE_FORMS
+                                                             and not officer_in_reach(actor, dossier)):
             raise NotFound(_("Không có mẫu phiếu này."), code="unknown_form")
         try:
             content = dossier_form_pdf(dossier, kind) if fmt == "pdf" else dossier_form_docx(dossier, kind)

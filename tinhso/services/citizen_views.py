@@ -271,7 +271,8 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> di
         "can_rate": is_applicant and dossier.state == S.RESULT_RETURNED and rating is None,
         "print_forms": [{"label": printing.form_title(kind),
                          "url": reverse("print:form", kwargs={"dossier_id": dossier.pk, "kind": kind, "fmt": "pdf"})}
-                        for kind in printing.FORM_KINDS if printing.form_available(dossier, kind)],
+                        for kind in printing.FORM_KINDS
+                         if kind not in printing.OFFICE_FORMS and printing.form_available(dossier, kind)],
     }
     context.setdefault("stop_form", ReasonForm())
     context.update(extra)

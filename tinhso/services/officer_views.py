@@ -54,8 +54,8 @@ from .officer_forms import (
     SupplementForm,
     TransferForm,
 )
+from .selectors import EVENT_LABELS, dossier_flags, dossier_queue, dossier_timeline
 from .selectors import Queue as QueueKey
-from .selectors import dossier_flags, dossier_queue, dossier_timeline
 
 S = DossierState
 PAGE_SIZE = 20
@@ -447,15 +447,6 @@ def _available(person: Person, dossier: Dossier) -> list[Action]:
 
 # --- one dossier: the page --------------------------------------------------------------------
 
-EVENT_LABELS = {
-    "submit_online": _lazy("Nộp trực tuyến"), "receive_at_counter": _lazy("Tiếp nhận tại quầy"),
-    "receive": _lazy("Tiếp nhận"), "forward": _lazy("Chuyển xử lý"), "assign": _lazy("Phân công thụ lý"),
-    "start_review": _lazy("Bắt đầu thẩm định"), "submit_for_approval": _lazy("Trình phê duyệt"),
-    "approve": _lazy("Phê duyệt"), "refuse": _lazy("Từ chối giải quyết"), "return_result": _lazy("Trả kết quả"),
-    "request_supplement": _lazy("Yêu cầu bổ sung"), "supplement": _lazy("Bổ sung hồ sơ"),
-    "transfer": _lazy("Chuyển liên thông"), "stop": _lazy("Dừng xử lý"), "cancel": _lazy("Hủy hồ sơ"),
-    "apologise": _lazy("Xin lỗi, hẹn lại ngày trả kết quả"),
-}
 STATE_TONES = {
     S.SUBMITTED: "info", S.RECEIVED: "primary", S.FORWARDED: "primary", S.ASSIGNED: "primary",
     S.UNDER_REVIEW: "primary", S.PENDING_APPROVAL: "info", S.SUPPLEMENT_REQUESTED: "warning",
@@ -465,7 +456,7 @@ STATE_TONES = {
 PRINT_LABELS = {
     "receipt": _lazy("Giấy tiếp nhận và hẹn trả kết quả"), "supplement_request": _lazy("Phiếu yêu cầu bổ sung"),
     "refusal": _lazy("Phiếu từ chối giải quyết"), "apology": _lazy("Phiếu xin lỗi và hẹn lại ngày trả"),
-    "stop_notice": _lazy("Thông báo dừng xử lý"),
+    "stop_notice": _lazy("Thông báo dừng xử lý"), "process_control": _lazy("Phiếu kiểm soát quá trình giải quyết"),
 }
 
 

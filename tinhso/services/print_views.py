@@ -1,8 +1,8 @@
 """Download of a dossier's printable forms (``printing``), for whoever may see the dossier.
 
-Officers within reach and the applicant get the form; anyone else, an unknown form or format,
-"not found" alike; a form the dossier's history does not give rise to, a conflict with the
-reason in Vietnamese.
+Officers within reach and the applicant get the form (the process-control sheet: the officers
+only); anyone else, an unknown form or format, "not found" alike; a form the dossier's history
+does not give rise to, a conflict with the reason in Vietnamese.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from tinhso.core.documents import DocumentConversionError
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.core.web import render_error
 
-from .access import access_dossier
-from .printing import FORM_KINDS, FORMATS, dossier_form_docx, dossier_form_pdf, form_filenames
+from .access import access_dossier, officer_in_reach
+from .printing import FORM_KINDS, FORMATS, OFFICE_FORMS, dossier_form_docx, dossier_form_pdf, form_filenames
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -37,7 +37,8 @@ def content_disposition(ascii_name: str, name: str) -> str:
 def form_download(request: HttpRequest, dossier_id: int, kind: str, fmt: str) -> HttpResponse:
     try:
         dossier = access_dossier(request.user, dossier_id)
-        if kind not in FORM_KINDS or fmt not in FORMATS:
+        if kind not in FORM_KINDS or fmt not in FORMATS or (
+                kind in OFFICE_FORMS and not officer_in_reach(request.user, dossier)):
             raise NotFound(_("Không có mẫu phiếu này."), code="unknown_form")
         content = dossier_form_pdf(dossier, kind) if fmt == "pdf" else dossier_form_docx(dossier, kind)
     except DomainError as exc:

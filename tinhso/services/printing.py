@@ -3,14 +3,19 @@
 The forms are those of Circular 01/2018/TT-VPCP, carried over by Decree 118/2025/NĐ-CP and
 Circular 03/2025/TT-VPCP (which adds the notice that processing stopped): the receipt and
 appointment slip, the request to supplement a dossier, the refusal, the apology with a new
-return date, and the stop notice. Each is laid out as Decree 30/2020 lays out administrative
-documents (``tinhso.core.documents``): issuing body top-left, national title and motto
-top-right, place and date, title, body, signatures.
+return date, the stop notice, and the process-control sheet (phiếu kiểm soát quá trình giải
+quyết hồ sơ) that follows the dossier from hand to hand inside the administration. Each is
+laid out as Decree 30/2020 lays out administrative documents (``tinhso.core.documents``):
+issuing body top-left, national title and motto top-right, place and date, title, body,
+signatures.
 
 A form is a picture of the dossier's history, not of its present: each one is dated and filled
 from the event that gave rise to it (the receipt from the receipt, the apology from the
 apology…), so printing it again later gives the same document. :func:`form_available` says
-whether that event happened. Forms are administrative documents, written in Vietnamese
+whether that event happened. The process-control sheet is the exception: it is the history
+itself, each handover with its time and whether the step kept to its share of the processing
+time, so it grows as the dossier moves; it is an internal document (``OFFICE_FORMS``), for
+the officers, not the applicant. Forms are administrative documents, written in Vietnamese
 whatever language the person who prints them uses.
 """
 
@@ -19,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -50,12 +56,16 @@ from tinhso.core.documents import (
 from tinhso.core.errors import Conflict, NotFound
 from tinhso.org.models import AgencyKind, UnitLevel
 
-from .models import Channel, Dossier, DossierEvent, DossierState, FileKind
+from .models import Channel, Dossier, DossierEvent, DossierState, FileKind, StepAction
+from .selectors import EVENT_LABELS, dossier_timeline
 
 if TYPE_CHECKING:
+    from tinhso.core.workdays import WorkCalendar
     from tinhso.org.models import Agency, Person
 
-FORM_KINDS = ("receipt", "supplement_request", "refusal", "apology", "stop_notice")
+FORM_KINDS = ("receipt", "supplement_request", "refusal", "apology", "stop_notice", "process_control")
+# Forms kept inside the administration: officers within reach print them, the applicant does not.
+OFFICE_FORMS = frozenset({"process_control"})
 FORMATS = ("docx", "pdf")
 
 RECEIPT_ACTIONS = ("receive", "receive_at_counter")
@@ -67,6 +77,7 @@ FILE_STEMS = {
     "refusal": "phieu-tu-choi-tiep-nhan-giai-quyet-ho-so",
     "apology": "phieu-xin-loi-va-hen-lai-ngay-tra-ket-qua",
     "stop_notice": "thong-bao-dung-xu-ly-ho-so",
+    "process_control": "phieu-kiem-soat-qua-trinh-giai-quyet-ho-so",
 }
 
 
@@ -78,6 +89,7 @@ def form_title(kind: str) -> str:
         "refusal": _("Phiếu từ chối tiếp nhận, giải quyết hồ sơ"),
         "apology": _("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
         "stop_notice": _("Thông báo về việc dừng xử lý hồ sơ"),
+        "process_control": _("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
     }
     return titles[kind]
 
@@ -101,7 +113,7 @@ def form_available(dossier: Dossier, kind: str) -> bool:
     """Whether the dossier's history gives rise to the form: the receipt once received, the
     supplement request once one was made, the refusal and the stop notice when the dossier was
     refused or stopped, the apology once a new return date was given."""
-    if kind == "receipt":
+    if kind in ("receipt", "process_control"):
         return dossier.received_at is not None
     if kind == "supplement_request":
         return _last_event(dossier, "request_supplement") is not None
@@ -121,6 +133,7 @@ def _check(dossier: Dossier, kind: str) -> None:
     if not form_available(dossier, kind):
         reasons = {
             "receipt": _("Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận và hẹn trả kết quả."),
+            "process_control": _("Hồ sơ chưa được tiếp nhận nên chưa có phiếu kiểm soát quá trình giải quyết."),
             "supplement_request": _("Hồ sơ chưa có yêu cầu bổ sung, hoàn thiện nào."),
             "refusal": _("Hồ sơ không bị từ chối giải quyết nên không có phiếu từ chối."),
             "apology": _("Hồ sơ chưa được hẹn lại ngày trả kết quả nên không có phiếu xin lỗi."),
@@ -412,9 +425,127 @@ def _stop_notice(dossier: Dossier) -> DocxDocument:
     return document
 
 
+# The process-control sheet: one row per handover, from the receipt on.
+HANDOVERS = frozenset({
+    "receive", "receive_at_counter", "forward", "assign", "submit_for_approval", "approve", "refuse", "transfer",
+    "request_supplement", "supplement", "return_result", "stop", "cancel",
+})
+# The workflow step a handover ends, whose share of the processing time it is judged against.
+STEP_ENDED = {"forward": StepAction.FORWARD, "assign": StepAction.ASSIGN, "submit_for_approval": StepAction.REVIEW,
+              "approve": StepAction.APPROVE}
+TO_APPLICANT = frozenset({"request_supplement", "return_result", "stop", "cancel"})
+
+
+def _holder(person: Person | None, agency: Agency | None) -> str:
+    name = _person_name(person) or (person.get_username() if person is not None else "")
+    return ", ".join(part for part in (name, agency.name if agency is not None else "") if part) or "…"
+
+
+def _timeliness(done: dt.datetime, deadline: dt.datetime) -> str:
+    """Trước hạn: handed on a working day before the one the time ran out; đúng hạn: by the
+    deadline; quá hạn: after it (as the one-stop shop judges a returned dossier)."""
+    if done > deadline:
+        return _("Quá hạn")
+    if timezone.localtime(done).date() < timezone.localtime(deadline).date():
+        return _("Trước hạn")
+    return _("Đúng hạn")
+
+
+def _step_result(event: DossierEvent, start: dt.datetime, pauses: list[tuple[dt.datetime, dt.datetime]],
+                 shares: dict[str, Decimal], cal: WorkCalendar) -> str:
+    """How the step that ``event`` ends kept to its share of the processing time ("" when the
+    workflow gives it none), the working time spent waiting for supplements excluded."""
+    action = StepAction.REVIEW if event.action == "refuse" and event.from_state == DossierState.UNDER_REVIEW \
+        else StepAction.APPROVE if event.action == "refuse" else STEP_ENDED.get(event.action)
+    share = shares.get(action, Decimal(0)) if action is not None else Decimal(0)
+    if share <= 0:
+        return ""
+    spent = cal.elapsed_working_days(start, event.at, pauses)
+    if spent > share:
+        return _("Quá hạn")
+    return _timeliness(event.at, cal.shift(event.at, share - spent))
+
+
+def _dossier_result(dossier: Dossier, returned_at: dt.datetime) -> str:
+    """The whole dossier against its return date; after an apology, against the date it replaced
+    (a new date given for a late dossier does not make it on time)."""
+    deadline = _apology_dates(dossier)[0] if dossier.due_reset_count else dossier.due_at
+    return _timeliness(returned_at, deadline) if deadline is not None else ""
+
+
+def _process_control(dossier: Dossier) -> DocxDocument:
+    from tinhso.core.workdays import calendar
+
+    cal = calendar()
+    events = [event for event in dossier_timeline(dossier) if event.action != "submit_online"]
+    pauses: list[tuple[dt.datetime, dt.datetime]] = []
+    for event in events:
+        if event.action == "request_supplement":
+            pauses.append((event.at, event.at))
+        elif event.action == "supplement" and pauses:
+            pauses[-1] = (pauses[-1][0], event.at)
+    shares: dict[str, Decimal] = {}
+    for step in dossier.procedure.steps.all():
+        shares[step.action] = shares.get(step.action, Decimal(0)) + step.days
+    applicant = _("%(name)s (tổ chức, cá nhân)") % {"name": dossier.applicant_name}
+    handovers = [event for event in events if event.action in HANDOVERS]
+    handlers = list(dict.fromkeys(event.agency.name for event in events
+                                  if event.agency is not None and event.agency.pk != dossier.agency_id))
+    if dossier.handling_agency_id != dossier.agency_id and dossier.handling_agency.name not in handlers:
+        handlers.append(dossier.handling_agency.name)
+
+    document = _new(dossier, dossier.agency, dossier.received_at)
+    _title(document, dossier, form_title("process_control"),
+           _("(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả)"))
+    _line(document, _("Người nộp hồ sơ"), dossier.applicant_name)
+    _line(document, _("Nội dung yêu cầu giải quyết"), _procedure(dossier))
+    _line(document, _("Cơ quan tiếp nhận hồ sơ"), dossier.agency.name)
+    _line(document, _("Cơ quan giải quyết hồ sơ"), "; ".join(handlers) or dossier.agency.name)
+    _line(document, _("Thời hạn giải quyết"), _("%(days)s ngày làm việc, hẹn trả kết quả %(moment)s") % {
+        "days": _days(dossier.procedure.processing_days), "moment": vn_moment(dossier.original_due_at)})
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    columns = (Column(_("STT"), 11, center), Column(_("Giao, nhận hồ sơ"), 62), Column(_("Thời gian"), 27, center),
+               Column(_("Kết quả (trước hạn/ đúng hạn/ quá hạn)"), 27, center), Column(_("Ghi chú"), 38))
+    table = data_table(document, columns)
+    start = dossier.received_at
+    assert start is not None  # form_available
+    for index, event in enumerate(handovers, start=1):
+        later = [other for other in events[events.index(event) + 1:] if other.actor is not None
+                 and other.action != "apologise"]
+        if event.action in ("receive", "receive_at_counter"):
+            giver, taker = applicant, _holder(event.actor, event.agency)
+        elif event.action == "supplement":
+            giver = applicant if event.actor is None or event.actor.pk == dossier.applicant_id \
+                else _holder(event.actor, event.agency)
+            taker = _holder(later[0].actor, later[0].agency) if later else dossier.handling_agency.name
+        else:
+            giver = _holder(event.actor, event.agency)
+            taker = applicant if event.action in TO_APPLICANT else \
+                _holder(later[0].actor, later[0].agency) if later else "…"
+        if event.action == "return_result":
+            result = _dossier_result(dossier, event.at)
+        elif event.action in STEP_ENDED or event.action == "refuse":
+            result = _step_result(event, start, pauses, shares, cal)
+        else:
+            result = ""
+        note = f"{EVENT_LABELS.get(event.action, event.action)}."
+        if event.note and event.action not in ("refuse", "stop", "cancel"):  # those reasons are on their own forms
+            note = f"{note} {event.note}"
+        add_data_row(table, columns, (str(index), [_("Giao: %(who)s") % {"who": giver},
+                                                   _("Nhận: %(who)s") % {"who": taker}],
+                                      [vn_time(event.at), vn_day(event.at)], result, note))
+        if event.action not in ("request_supplement", "supplement"):  # the wait is a pause inside the step
+            start = event.at
+    write(document, after=4)
+    last = vn_moment(events[-1].at if events else None)
+    _text(document, _("Phiếu lập từ nhật ký xử lý hồ sơ trên hệ thống, đến %(moment)s; mỗi lần giao, nhận hồ sơ "
+                      "đã được ghi vào sổ cái của hệ thống.") % {"moment": last}, italic=True)
+    return document
+
+
 BUILDERS = {
     "receipt": _receipt, "supplement_request": _supplement_request, "refusal": _refusal, "apology": _apology,
-    "stop_notice": _stop_notice,
+    "stop_notice": _stop_notice, "process_control": _process_control,
 }
 
 
@@ -437,5 +568,5 @@ def dossier_form_pdf(dossier: Dossier, kind: str) -> bytes:
     return docx_to_pdf(dossier_form_docx(dossier, kind))
 
 
-__all__ = ["FORMATS", "FORM_KINDS", "dossier_form_docx", "dossier_form_pdf", "form_available", "form_filenames",
-           "form_title"]
+__all__ = ["FORMATS", "FORM_KINDS", "OFFICE_FORMS", "dossier_form_docx", "dossier_form_pdf", "form_available",
+           "form_filenames", "form_title"]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal, TypedDict
 
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
 
 from tinhso.core.workdays import calendar
 from tinhso.org.access import agencies_where
@@ -75,6 +76,18 @@ def dossier_queue(*, person: Person, queue: Queue, now: dt.datetime | None = Non
     ).order_by(
         F("overdue").desc(), F("due_soon").desc(), F("due_at").asc(nulls_last=True), "pk",
     ).select_related("procedure")
+
+
+# What each event of a dossier's timeline is called, for officers (pages and the process-control sheet).
+EVENT_LABELS = {
+    "submit_online": _lazy("Nộp trực tuyến"), "receive_at_counter": _lazy("Tiếp nhận tại quầy"),
+    "receive": _lazy("Tiếp nhận"), "forward": _lazy("Chuyển xử lý"), "assign": _lazy("Phân công thụ lý"),
+    "start_review": _lazy("Bắt đầu thẩm định"), "submit_for_approval": _lazy("Trình phê duyệt"),
+    "approve": _lazy("Phê duyệt"), "refuse": _lazy("Từ chối giải quyết"), "return_result": _lazy("Trả kết quả"),
+    "request_supplement": _lazy("Yêu cầu bổ sung"), "supplement": _lazy("Bổ sung hồ sơ"),
+    "transfer": _lazy("Chuyển liên thông"), "stop": _lazy("Dừng xử lý"), "cancel": _lazy("Hủy hồ sơ"),
+    "apologise": _lazy("Xin lỗi, hẹn lại ngày trả kết quả"),
+}
 
 
 def dossier_timeline(dossier: Dossier) -> list[DossierEvent]:

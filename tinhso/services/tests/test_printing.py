@@ -216,6 +216,79 @@ def test_the_stop_notice_gives_the_reason(svc: Any, clock: Any, online: Dossier)
           signed="LÃNH ĐẠO CƠ QUAN (Ký và ghi rõ họ tên)")  # the applicant asked: no officer named
 
 
+def _rows(content: bytes) -> list[list[str]]:
+    """The rows of the process-control sheet's table, each cell's lines joined by " | "."""
+    table = Document(io.BytesIO(content)).tables[1]
+    return [[" | ".join(cell.text.split("\n")) for cell in row.cells] for row in table.rows]
+
+
+def test_the_process_control_sheet_follows_the_dossier_from_hand_to_hand(svc: Any, clock: Any) -> None:
+    for person, name in ((svc.receiver, "Trần Thị Bình"), (svc.approver, "Lê Văn Cường"),
+                         (svc.handler, "Phạm Thu Hà")):
+        Person.objects.filter(pk=person.pk).update(full_name=name)
+    receiver, approver, handler = (Person.objects.get(pk=p.pk) for p in (svc.receiver, svc.approver, svc.handler))
+    dossier = S.dossier_receive(actor=receiver, dossier=submit_online(svc, "pc-1"))  # Monday 02/03 09:00
+    clock.set(at("2026-03-02", 10))
+    dossier = S.dossier_forward(actor=receiver, dossier=dossier, to_agency=svc.stp)  # 1 h of its half day
+    clock.set(at("2026-03-03", 15))
+    dossier = S.dossier_assign(actor=approver, dossier=dossier, assignee=handler)  # over its half day
+    clock.set(at("2026-03-04", 9))
+    dossier = S.dossier_start_review(actor=handler, dossier=dossier)
+    dossier = S.dossier_request_supplement(actor=handler, dossier=dossier, reason="Thiếu ảnh chân dung")
+    clock.set(at("2026-03-09", 9))
+    dossier = S.dossier_supplement(actor=svc.citizen, dossier=dossier, form_data={})
+    clock.set(at("2026-03-10", 9))
+    dossier = S.dossier_submit_for_approval(actor=handler, dossier=dossier)  # 6 days allowed, the wait excluded
+    clock.set(at("2026-03-10", 16))
+    dossier = S.dossier_approve(actor=approver, dossier=dossier)
+    clock.set(at("2026-03-11", 9))
+    dossier = S.dossier_return_result(actor=receiver, dossier=dossier)
+
+    content = printing.dossier_form_docx(dossier, "process_control")
+    text = _form(dossier, "process_control", "ngày 02 tháng 3 năm 2026",
+                 "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ (Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả)",
+                 "Người nộp hồ sơ: Nguyễn Văn An", f"Cơ quan tiếp nhận hồ sơ: {svc.centre.name}",
+                 f"Cơ quan giải quyết hồ sơ: {svc.stp.name}",
+                 f"Thời hạn giải quyết: 10 ngày làm việc, hẹn trả kết quả {_local(dossier.original_due_at)}",
+                 "Phiếu lập từ nhật ký xử lý hồ sơ trên hệ thống, đến 09:00 ngày 11/03/2026")
+    assert "chân dung" in text
+    desk, stp = f"Trần Thị Bình, {svc.centre.name}", svc.stp.name
+    applicant = "Nguyễn Văn An (tổ chức, cá nhân)"
+    assert _rows(content) == [
+        ["STT", "Giao, nhận hồ sơ", "Thời gian", "Kết quả (trước hạn/ đúng hạn/ quá hạn)", "Ghi chú"],
+        ["1", f"Giao: {applicant} | Nhận: {desk}", "09:00 | 02/03/2026", "", "Tiếp nhận."],
+        ["2", f"Giao: {desk} | Nhận: Lê Văn Cường, {stp}", "10:00 | 02/03/2026", "Đúng hạn",
+         f"Chuyển xử lý. Chuyển đến {stp}."],
+        ["3", f"Giao: Lê Văn Cường, {stp} | Nhận: Phạm Thu Hà, {stp}", "15:00 | 03/03/2026", "Quá hạn",
+         "Phân công thụ lý."],
+        ["4", f"Giao: Phạm Thu Hà, {stp} | Nhận: {applicant}", "09:00 | 04/03/2026", "",
+         "Yêu cầu bổ sung. Thiếu ảnh chân dung"],
+        ["5", f"Giao: {applicant} | Nhận: Phạm Thu Hà, {stp}", "09:00 | 09/03/2026", "",
+         "Bổ sung hồ sơ. Thời gian chờ bổ sung: 3 ngày làm việc."],
+        ["6", f"Giao: Phạm Thu Hà, {stp} | Nhận: Lê Văn Cường, {stp}", "09:00 | 10/03/2026", "Trước hạn",
+         "Trình phê duyệt."],
+        ["7", f"Giao: Lê Văn Cường, {stp} | Nhận: {desk}", "16:00 | 10/03/2026", "Trước hạn", "Phê duyệt."],
+        ["8", f"Giao: {desk} | Nhận: {applicant}", "09:00 | 11/03/2026", "Trước hạn", "Trả kết quả."],
+    ]
+
+
+def test_the_process_control_sheet_judges_a_late_dossier_by_the_date_its_apology_replaced(
+        svc: Any, clock: Any, online: Dossier) -> None:
+    old_due = online.due_at
+    assert old_due is not None
+    clock.set(at("2026-03-12", 9))
+    dossier = S.dossier_apologise(actor=svc.approver, dossier=online, new_due_at=old_due + dt.timedelta(days=7),
+                                  reason="Chờ xác minh")
+    dossier = S.dossier_submit_for_approval(actor=svc.handler, dossier=dossier)
+    dossier = S.dossier_approve(actor=svc.approver, dossier=dossier)
+    clock.set(old_due + dt.timedelta(days=3))  # before the new date, after the one it replaced
+    dossier = S.dossier_return_result(actor=svc.receiver, dossier=dossier)
+    rows = _rows(printing.dossier_form_docx(dossier, "process_control"))
+    assert rows[-1][3] == "Quá hạn"
+    assert rows[-1][4] == "Trả kết quả."
+    assert "Xin lỗi" not in " ".join(row[4] for row in rows)  # the apology is its own form, not a handover
+
+
 # --- which forms exist -------------------------------------------------------------------------
 
 
@@ -227,16 +300,16 @@ def test_each_form_exists_only_once_the_history_gives_rise_to_it(svc: Any, clock
     dossier = submit_online(svc, "in-2")
     assert _available(dossier) == set()
     dossier = S.dossier_receive(actor=svc.receiver, dossier=dossier)
-    assert _available(dossier) == {"receipt"}
+    assert _available(dossier) == {"receipt", "process_control"}
     dossier = S.dossier_request_supplement(actor=svc.receiver, dossier=dossier, reason="Thiếu ảnh")
-    assert _available(dossier) == {"receipt", "supplement_request"}
+    assert _available(dossier) == {"receipt", "process_control", "supplement_request"}
     clock.set(at("2026-03-03"))
     dossier = S.dossier_supplement(actor=svc.citizen, dossier=dossier, form_data={})
     dossier = S.dossier_forward(actor=svc.receiver, dossier=dossier, to_agency=svc.stp)
     dossier = S.dossier_apologise(actor=svc.approver, dossier=dossier, new_due_at=at("2026-05-04"), reason="Chậm")
-    assert _available(dossier) == {"receipt", "supplement_request", "apology"}
+    assert _available(dossier) == {"receipt", "process_control", "supplement_request", "apology"}
     dossier = S.dossier_stop(actor=svc.citizen, dossier=dossier, reason="Thôi")
-    assert _available(dossier) == {"receipt", "supplement_request", "apology", "stop_notice"}
+    assert _available(dossier) == {"receipt", "process_control", "supplement_request", "apology", "stop_notice"}
     assert not printing.form_available(dossier, "no_such_form")
 
 
@@ -297,6 +370,24 @@ def test_the_applicant_and_the_officers_in_reach_download_the_form(svc: Any, onl
             f'attachment; filename="giay-tiep-nhan-ho-so-va-hen-tra-ket-qua-{online.code}.docx"; '
             "filename*=UTF-8''Gi%E1%BA%A5y%20ti%E1%BA%BFp%20nh%E1%BA%ADn")
         assert online.code in _text(response.content)
+
+
+def test_the_process_control_sheet_is_for_the_officers_not_the_applicant(svc: Any, online: Dossier) -> None:
+    for person in (svc.receiver, svc.handler, svc.approver):
+        response = _client(person).get(_url(online, "process_control"))
+        assert response.status_code == 200, person.username
+        assert response["Content-Disposition"].startswith(
+            f'attachment; filename="phieu-kiem-soat-qua-trinh-giai-quyet-ho-so-{online.code}.docx"')
+    response = _client(svc.citizen).get(_url(online, "process_control"))
+    assert response.status_code == 404
+    assert "Không có mẫu phiếu này." in response.content.decode()
+    page = _client(svc.citizen).get(reverse("citizen:dossier", args=[online.pk])).content.decode()
+    assert _url(online, "receipt", "pdf") in page
+    assert _url(online, "process_control", "pdf") not in page
+    api = _client(svc.citizen).get(f"/api/services/dossiers/{online.pk}/forms/process_control.docx")
+    assert api.status_code == 404
+    assert _client(svc.handler).get(f"/api/services/dossiers/{online.pk}/forms/process_control.docx"
+                                    ).status_code == 200
 
 
 def test_nobody_else_learns_that_the_dossier_exists(svc: Any, online: Dossier) -> None:
