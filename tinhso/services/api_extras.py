@@ -8,6 +8,8 @@ forbidden), Vietnamese input errors, one service call per write.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -34,6 +36,8 @@ from .models import DocumentRequirement, DossierFile, DossierState, Payment, Pay
 from .payments import payment_callback, payment_provider, payment_record_counter, payment_start
 from .print_views import CONTENT_TYPES, content_disposition
 from .printing import FORM_KINDS, FORMATS, OFFICE_FORMS, dossier_form_docx, dossier_form_pdf, form_filenames
+from .register import XLSX as REGISTER_XLSX
+from .register import dossier_register_xlsx
 from .signing import dossier_result_issue
 
 
@@ -284,6 +288,34 @@ class DossierFormApi(APIView):
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = content_disposition(*form_filenames(dossier, kind, fmt))
         response["Cache-Control"] = "private, no-store"  # the forms carry the applicant's personal data
+        return response
+
+
+# --- dossier register ---------------------------------------------------------------------------
+
+
+def _query_param(name: str, description: Any) -> OpenApiParameter:
+    return OpenApiParameter(name, str, OpenApiParameter.QUERY, required=True, description=description)
+
+
+class DossierRegisterApi(APIView):
+    @extend_schema(
+        tags=[TAG], summary=gettext_lazy("Tải sổ theo dõi hồ sơ của cơ quan (Excel)"),
+        description=gettext_lazy("Hồ sơ cơ quan tiếp nhận từ ngày đến ngày (tối đa 366 ngày), mỗi hồ sơ một dòng; "
+                                 "họ tên, số điện thoại người nộp được che một phần. Cơ quan ngoài phạm vi: 404."),
+        parameters=[_query_param("agency", gettext_lazy("Mã số (id) cơ quan tiếp nhận.")),
+                    _query_param("from", gettext_lazy("Từ ngày, dạng 2026-03-01.")),
+                    _query_param("to", gettext_lazy("Đến ngày, dạng 2026-03-31."))],
+        responses={(200, REGISTER_XLSX): OpenApiResponse(OpenApiTypes.BINARY),
+                   **{code: ErrorOutput for code in (400, 404)}},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        params = request.query_params
+        content, name = dossier_register_xlsx(_actor(request), params.get("agency"), params.get("from"),
+                                              params.get("to"))
+        response = HttpResponse(content, content_type=REGISTER_XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "private, no-store"
         return response
 
 

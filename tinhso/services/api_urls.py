@@ -28,6 +28,7 @@ urlpatterns = [
     path("dossiers/<str:dossier_id>/rating/", api_extras.DossierRatingApi.as_view(), name="dossier-rating"),
     path("dossiers/<str:dossier_id>/forms/<str:kind>.<str:fmt>", api_extras.DossierFormApi.as_view(),
          name="dossier-form"),
+    path("register.xlsx", api_extras.DossierRegisterApi.as_view(), name="dossier-register"),
     path("files/reusable/", api_extras.ReusableFilesApi.as_view(), name="files-reusable"),
     path("files/<str:file_id>/mark-digitised/", api_extras.FileMarkDigitisedApi.as_view(),
          name="file-mark-digitised"),

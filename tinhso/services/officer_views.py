@@ -54,6 +54,9 @@ from .officer_forms import (
     SupplementForm,
     TransferForm,
 )
+from .register import MAX_DAYS as REGISTER_MAX_DAYS
+from .register import XLSX as REGISTER_XLSX
+from .register import dossier_register_xlsx, register_agencies
 from .selectors import EVENT_LABELS, dossier_flags, dossier_queue, dossier_timeline
 from .selectors import Queue as QueueKey
 
@@ -202,6 +205,33 @@ def assign_bulk(request: HttpRequest) -> HttpResponse:
 
 
 # --- counter receipt --------------------------------------------------------------------------
+
+@page("GET")
+def register(request: HttpRequest) -> HttpResponse:
+    """Sổ theo dõi hồ sơ: choose the agency and the days; the register comes as an Excel file."""
+    person = person_of(request)
+    agencies = list(register_agencies(person))
+    if not agencies:
+        raise NotFound(_("Không tìm thấy trang."), code="not_found")
+    today = timezone.localdate()
+    chosen = {"agency": request.GET.get("agency") or str(agencies[0].pk),
+              "from": request.GET.get("from") or today.replace(day=1).isoformat(),
+              "to": request.GET.get("to") or today.isoformat()}
+    status, error = 200, None
+    if "agency" in request.GET:
+        try:
+            content, name = dossier_register_xlsx(person, chosen["agency"], chosen["from"], chosen["to"])
+        except DomainError as exc:
+            status, error = exc.status_code, exc
+        else:
+            response = HttpResponse(content, content_type=REGISTER_XLSX)
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            response["Cache-Control"] = "private, no-store"
+            return response
+    context = {"nav": "register", "agencies": agencies, "chosen": chosen, "error": error,
+               "max_days": REGISTER_MAX_DAYS}
+    return render(request, "services/officer/register.html", context, status=status)
+
 
 def _receipt_choices(person: Person) -> tuple[QuerySet[Procedure], QuerySet[Agency]]:
     reach = agencies_where(person, Perm.DOSSIER_RECEIVE)
