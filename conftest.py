@@ -85,6 +85,12 @@ def world(vn_units: None) -> dict[str, Any]:
 
 
 @pytest.fixture
+def test_password() -> str:
+    """The password of every person :func:`make_person` makes (to sign in as them)."""
+    return TEST_PASSWORD
+
+
+@pytest.fixture
 def make_person(db: None) -> Any:
     """make_person("user", role, agency) → a Person holding that role (password TEST_PASSWORD)."""
     from tinhso.org import services

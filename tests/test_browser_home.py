@@ -11,7 +11,8 @@ from tinhso.org.roles import Role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_officer_logs_in_and_sees_agencies_and_roles(page: Any, world: dict[str, Any], make_person: Any) -> None:
+def test_officer_logs_in_and_sees_agencies_and_roles(page: Any, world: dict[str, Any], make_person: Any,
+                                                     test_password: str) -> None:
     make_person("cds.hungyen", Role.DX_OFFICE, world["dost"], full_name="Nguyễn Thị Minh Hà")
     make_person("cds.hungyen2", Role.LEADER, world["ppc"])
     page.goto("/")
@@ -21,7 +22,7 @@ def test_officer_logs_in_and_sees_agencies_and_roles(page: Any, world: dict[str,
     page.get_by_role("button", name="Đăng nhập").click()
     assert page.get_by_role("alert").inner_text().startswith("Vui lòng nhập chính xác")
     page.get_by_label("Tên đăng nhập").fill("cds.hungyen")
-    page.get_by_label("Mật khẩu").fill("pw-Tinhso-2026")
+    page.get_by_label("Mật khẩu").fill(test_password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.get_by_text("Xin chào, Nguyễn Thị Minh Hà").wait_for()
     roles = page.get_by_test_id("roles")

@@ -13,9 +13,6 @@ from tinhso.org.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "pw-Tinhso-2026"
-
-
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"])
 def test_passwords_are_hashed_with_argon2() -> None:
     assert make_password("Mật khẩu dài 2026").startswith("argon2$argon2id$")
@@ -32,10 +29,10 @@ def _login(client: Client, username: str, password: str) -> Any:
                        REMOTE_ADDR="10.0.0.7")
 
 
-def test_login_shows_agencies_and_roles(world: dict[str, Any], make_person: Any) -> None:
+def test_login_shows_agencies_and_roles(world: dict[str, Any], make_person: Any, test_password: str) -> None:
     make_person("cds", Role.DX_OFFICE, world["dost"], full_name="Nguyễn Thị Hà")
     client = Client()
-    response = _login(client, "cds", PASSWORD)
+    response = _login(client, "cds", test_password)
     assert response.status_code == 302
     home = client.get(reverse("home"))
     body = home.content.decode()
@@ -52,7 +49,7 @@ def test_wrong_password_gets_a_vietnamese_message(make_person: Any) -> None:
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
-def test_lockout_after_repeated_failures_even_with_the_right_password(make_person: Any) -> None:
+def test_lockout_after_repeated_failures_even_with_the_right_password(make_person: Any, test_password: str) -> None:
     make_person("cds")
     client = Client()
     for _ in range(2):
@@ -60,19 +57,19 @@ def test_lockout_after_repeated_failures_even_with_the_right_password(make_perso
     locked = _login(client, "cds", "wrong")
     assert locked.status_code == 429
     assert "tạm thời bị khóa" in locked.content.decode()
-    again = _login(client, "cds", PASSWORD)
+    again = _login(client, "cds", test_password)
     assert again.status_code == 429
     assert "_auth_user_id" not in client.session
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
-def test_lockout_is_per_user_and_address(make_person: Any) -> None:
+def test_lockout_is_per_user_and_address(make_person: Any, test_password: str) -> None:
     make_person("cds")
     make_person("other")
     client = Client()
     for _ in range(3):
         _login(client, "cds", "wrong")
-    assert _login(Client(), "other", PASSWORD).status_code == 302
+    assert _login(Client(), "other", test_password).status_code == 302
 
 
 def test_api_me_lists_roles_and_needs_login(world: dict[str, Any], make_person: Any) -> None:
