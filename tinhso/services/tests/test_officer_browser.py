@@ -4,12 +4,16 @@ whose handler reviews it, the leader approves, and the desk returns the result."
 
 from __future__ import annotations
 
+import io
 import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
+from docx import Document
+from openpyxl import load_workbook
 
 from tinhso.services.models import Dossier, DossierState
 
@@ -88,3 +92,22 @@ def test_counter_receipt_to_returned_result(page: Any, log_in: Any, svc: Any) ->
     _fits(page)
     dossier.refresh_from_db()
     assert dossier.state == DossierState.RESULT_RETURNED
+
+    # The desk prints the process-control sheet: every handover, each step judged on time.
+    with page.expect_download() as download:
+        page.get_by_test_id("form-process_control").get_by_role("link", name="Word").click()
+    sheet = Document(download.value.path())
+    handovers = [row.cells[1].text for row in sheet.tables[1].rows[1:]]
+    assert len(handovers) == 6  # receive, forward, assign, submit, approve, return
+    assert handovers[-1].endswith("Nguyễn Văn An (tổ chức, cá nhân)")
+
+    # …and downloads the day's register, where the dossier has its line.
+    page.get_by_role("link", name="Sổ theo dõi hồ sơ").click()
+    today = timezone.localdate().isoformat()
+    page.get_by_label("Từ ngày").fill(today)
+    page.get_by_label("Đến ngày").fill(today)
+    _fits(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tải sổ theo dõi (Excel)").click()
+    register = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active  # no .xlsx name
+    assert [register.cell(row=6, column=column).value for column in (2, 5)] == [dossier.code, "N. V. An"]
