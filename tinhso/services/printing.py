@@ -488,6 +488,13 @@ def _process_control(dossier: Dossier) -> DocxDocument:
     for step in dossier.procedure.steps.all():
         shares[step.action] = shares.get(step.action, Decimal(0)) + step.days
     applicant = _("%(name)s (tổ chức, cá nhân)") % {"name": dossier.applicant_name}
+    # Who took the dossier after each event: the next one to act on it (an apology moves nothing).
+    taker_after: dict[int, DossierEvent | None] = {}
+    following: DossierEvent | None = None
+    for event in reversed(events):
+        taker_after[event.pk] = following
+        if event.actor is not None and event.action != "apologise":
+            following = event
     handovers = [event for event in events if event.action in HANDOVERS]
     handlers = list(dict.fromkeys(event.agency.name for event in events
                                   if event.agency is not None and event.agency.pk != dossier.agency_id))
@@ -510,18 +517,17 @@ def _process_control(dossier: Dossier) -> DocxDocument:
     start = dossier.received_at
     assert start is not None  # form_available
     for index, event in enumerate(handovers, start=1):
-        later = [other for other in events[events.index(event) + 1:] if other.actor is not None
-                 and other.action != "apologise"]
+        after = taker_after[event.pk]
         if event.action in ("receive", "receive_at_counter"):
             giver, taker = applicant, _holder(event.actor, event.agency)
         elif event.action == "supplement":
             giver = applicant if event.actor is None or event.actor.pk == dossier.applicant_id \
                 else _holder(event.actor, event.agency)
-            taker = _holder(later[0].actor, later[0].agency) if later else dossier.handling_agency.name
+            taker = _holder(after.actor, after.agency) if after else dossier.handling_agency.name
         else:
             giver = _holder(event.actor, event.agency)
             taker = applicant if event.action in TO_APPLICANT else \
-                _holder(later[0].actor, later[0].agency) if later else "…"
+                _holder(after.actor, after.agency) if after else "…"
         if event.action == "return_result":
             result = _dossier_result(dossier, event.at)
         elif event.action in STEP_ENDED or event.action == "refuse":
