@@ -29,6 +29,7 @@ from tinhso.org.access import agencies_where
 from tinhso.org.models import Agency
 from tinhso.org.roles import Perm
 
+from .files import XLSX
 from .models import Dossier, DossierState
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from tinhso.org.models import Person
 
 MAX_DAYS = 366  # one register is at most a year: a longer one is several files
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_TIME = "dd/mm/yyyy hh:mm"
 
 

@@ -25,6 +25,7 @@ from tinhso.core.text import fold
 from tinhso.core.web import is_htmx, render_error
 
 from .catalogue import can_manage_catalogue, procedures_export_xlsx, procedures_import_xlsx
+from .files import XLSX
 from .models import AuthorityLevel, OnlineLevel, Procedure
 
 PAGE_SIZE = 20
@@ -109,7 +110,7 @@ def catalogue_export(request: HttpRequest) -> HttpResponse:
     procedures = Procedure.objects.order_by("code").prefetch_related("agencies", "documents", "steps")
     response = HttpResponse(
         procedures_export_xlsx(procedures),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX,
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="danh-muc-thu-tuc-{stamp}.xlsx"'
