@@ -34,6 +34,15 @@ def _load_reference_data() -> None:
         agencies_load(actor=None, data=json.loads(AGENCIES_FILE.read_text(encoding="utf-8")))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Files stored by tests go to a temporary folder, never to the checkout's data/media that
+    the demo server uses (the hourly storage sweep, run by a test, would clean that one)."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """The test database starts with the reference data, loaded once per session."""

@@ -37,6 +37,7 @@ def periodic_jobs() -> list[JobSpec]:
         JobSpec("programme_reminders", "tinhso.programme.tasks.reminders_send", 6 * 3600),
         JobSpec("dossiers_late_scan", "tinhso.services.tasks.dossiers_late_scan", 30 * 60),
         JobSpec("notifications_retry", "tinhso.services.tasks.notifications_retry", 5 * 60),
+        JobSpec("storage_sweep", "tinhso.core.tasks.storage_sweep_task", 3600),
     ]
 
 

@@ -768,7 +768,8 @@ def _mapping_agencies(person: Person, programme: Programme | None) -> QuerySet[A
 
 
 def _stash(request: HttpRequest, filename: str, data: bytes, programme: Programme | None, texts: list[str]) -> str:
-    """Keep the previewed file until "Nhập" is pressed (in storage, not the session: it may be large)."""
+    """Keep the previewed file until "Nhập" is pressed (in storage, not the session: it may be large;
+    the hourly storage sweep removes one never confirmed)."""
     token = secrets.token_urlsafe(16)
     path = default_storage.save(f"programme/imports/{token}.bin", ContentFile(data))
     stashes = request.session.get(IMPORTS_KEY, {})

@@ -35,6 +35,7 @@ def test_scheduler_enqueues_each_due_job_once() -> None:
     sync_jobs(now)
     assert set(enqueue_due_jobs(now)) == {
         "worker_heartbeat", "ledger_checkpoint", "programme_reminders", "dossiers_late_scan", "notifications_retry",
+        "storage_sweep",
     }
     assert enqueue_due_jobs(now) == []  # moved forward: not due again at the same instant
     later = now + dt.timedelta(seconds=31)
