@@ -39,6 +39,11 @@ from docx.text.paragraph import Paragraph
 
 from tinhso.core.text import fold
 
+# Content types of the documents the platform writes (and accepts as uploads).
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+
 FONT = "Times New Roman"
 # Decree 30/2020, Appendix I: A4 portrait, margins top/bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)

@@ -27,6 +27,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from tinhso.core import web
+from tinhso.core.documents import DOCX, XLSX
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.web import View, form_error, is_htmx, person_of
 from tinhso.org.access import agencies_where
@@ -717,8 +718,6 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @page("GET")

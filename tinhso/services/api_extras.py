@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tinhso.core.api import ErrorOutput, Input, error_responses, parse_input, path_param
-from tinhso.core.documents import DocumentConversionError
+from tinhso.core.documents import XLSX, DocumentConversionError
 from tinhso.core.errors import DomainError, NotFound
 
 from .access import access_dossier, dossiers_visible, officer_in_reach
@@ -36,7 +36,6 @@ from .models import DocumentRequirement, DossierFile, DossierState, Payment, Pay
 from .payments import payment_callback, payment_provider, payment_record_counter, payment_start
 from .print_views import CONTENT_TYPES, content_disposition
 from .printing import FORM_KINDS, FORMATS, OFFICE_FORMS, dossier_form_docx, dossier_form_pdf, form_filenames
-from .register import XLSX as REGISTER_XLSX
 from .register import dossier_register_xlsx
 from .signing import dossier_result_issue
 
@@ -306,14 +305,14 @@ class DossierRegisterApi(APIView):
         parameters=[_query_param("agency", gettext_lazy("Mã số (id) cơ quan tiếp nhận.")),
                     _query_param("from", gettext_lazy("Từ ngày, dạng 2026-03-01.")),
                     _query_param("to", gettext_lazy("Đến ngày, dạng 2026-03-31."))],
-        responses={(200, REGISTER_XLSX): OpenApiResponse(OpenApiTypes.BINARY),
+        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY),
                    **{code: ErrorOutput for code in (400, 404)}},
     )
     def get(self, request: Request) -> HttpResponse:
         params = request.query_params
         content, name = dossier_register_xlsx(_actor(request), params.get("agency"), params.get("from"),
                                               params.get("to"))
-        response = HttpResponse(content, content_type=REGISTER_XLSX)
+        response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Cache-Control"] = "private, no-store"
         return response

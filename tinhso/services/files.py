@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from tinhso.core.documents import DOCX, PDF, XLSX
 from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.ledger.services import ledger_append
 from tinhso.org.access import can
@@ -45,11 +46,8 @@ if TYPE_CHECKING:
 
     from tinhso.org.models import Person
 
-PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Detected content type → extension of the stored name (chosen by us, never by the user).
 ALLOWED_TYPES: dict[str, str] = {PDF: "pdf", JPEG: "jpg", PNG: "png", DOCX: "docx", XLSX: "xlsx"}

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from tinhso.core import web
+from tinhso.core.documents import XLSX
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.privacy import mask_name
 from tinhso.core.web import View, is_htmx, person_of
@@ -55,7 +56,6 @@ from .officer_forms import (
     TransferForm,
 )
 from .register import MAX_DAYS as REGISTER_MAX_DAYS
-from .register import XLSX as REGISTER_XLSX
 from .register import dossier_register_xlsx, register_agencies
 from .selectors import EVENT_LABELS, dossier_flags, dossier_queue, dossier_timeline
 from .selectors import Queue as QueueKey
@@ -224,7 +224,7 @@ def register(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             status, error = exc.status_code, exc
         else:
-            response = HttpResponse(content, content_type=REGISTER_XLSX)
+            response = HttpResponse(content, content_type=XLSX)
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             response["Cache-Control"] = "private, no-store"
             return response

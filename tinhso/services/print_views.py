@@ -14,17 +14,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from tinhso.core.documents import DocumentConversionError
+from tinhso.core.documents import DOCX, PDF, DocumentConversionError
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.core.web import render_error
 
 from .access import access_dossier, officer_in_reach
 from .printing import FORM_KINDS, FORMATS, OFFICE_FORMS, dossier_form_docx, dossier_form_pdf, form_filenames
 
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
+CONTENT_TYPES = {"docx": DOCX, "pdf": PDF}
 
 
 def content_disposition(ascii_name: str, name: str) -> str:

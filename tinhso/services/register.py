@@ -29,7 +29,6 @@ from tinhso.org.access import agencies_where
 from tinhso.org.models import Agency
 from tinhso.org.roles import Perm
 
-from .files import XLSX
 from .models import Dossier, DossierState
 
 if TYPE_CHECKING:
@@ -182,4 +181,4 @@ def _workbook(agency: Agency, start: dt.date, end: dt.date, dossiers: QuerySet[D
     return buffer.getvalue()
 
 
-__all__ = ["MAX_DAYS", "XLSX", "dossier_register_xlsx", "register_agencies", "register_dossiers"]
+__all__ = ["MAX_DAYS", "dossier_register_xlsx", "register_agencies", "register_dossiers"]

@@ -20,12 +20,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tinhso.core.documents import XLSX
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.text import fold
 from tinhso.core.web import is_htmx, render_error
 
 from .catalogue import can_manage_catalogue, procedures_export_xlsx, procedures_import_xlsx
-from .files import XLSX
 from .models import AuthorityLevel, OnlineLevel, Procedure
 
 PAGE_SIZE = 20
