@@ -57,8 +57,8 @@ AREAS = (
 )
 
 
-def _files_by_directory(storage: Storage, prefix: str) -> Iterator[tuple[str, list[str]]]:
-    """(directory, names of the files directly in it) for ``prefix`` and every folder below it."""
+def _files_by_directory(storage: Storage, prefix: str) -> Iterator[list[str]]:
+    """The names of the files in ``prefix`` and in every folder below it, a folder at a time."""
     pending = [prefix]
     while pending:
         directory = pending.pop()
@@ -68,7 +68,7 @@ def _files_by_directory(storage: Storage, prefix: str) -> Iterator[tuple[str, li
             continue
         pending += [posixpath.join(directory, folder) for folder in folders]
         if files:
-            yield directory, [posixpath.join(directory, name) for name in files]
+            yield [posixpath.join(directory, name) for name in files]
 
 
 def _referenced(field: str, names: list[str]) -> set[str]:
@@ -82,18 +82,16 @@ def _referenced(field: str, names: list[str]) -> set[str]:
     return found
 
 
-def storage_sweep(
-    *, now: dt.datetime | None = None, storage: Storage | None = None, areas: tuple[Area, ...] = AREAS,
-) -> dict[str, int]:
+def storage_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Delete the unreferenced and stale files of every area; returns how many per area."""
     from tinhso.ledger.services import ledger_append
 
     now = now or timezone.now()
-    storage = storage or default_storage
-    deleted = {area.name: 0 for area in areas}
-    for area in areas:
+    storage = default_storage
+    deleted = {area.name: 0 for area in AREAS}
+    for area in AREAS:
         cutoff = now - area.grace
-        for _directory, names in _files_by_directory(storage, area.prefix):
+        for names in _files_by_directory(storage, area.prefix):
             old = [name for name in names if storage.get_modified_time(name) < cutoff]
             if not old:
                 continue
