@@ -9,6 +9,15 @@ export DEBUG="${DEBUG:-1}"
 PORT="${PORT:-8000}"
 HOST="${HOST:-127.0.0.1}"
 PY=.venv/bin/python
+# The address shown, put on QR codes and in messages: this host and port, unless set. A server
+# listening on every interface is reached at the machine's first address.
+URL_HOST="$HOST"
+if [[ "$HOST" == "0.0.0.0" ]]; then
+  URL_HOST="$(hostname -I 2>/dev/null | awk '{print $1}')"
+  URL_HOST="${URL_HOST:-127.0.0.1}"
+fi
+export TINHSO_PUBLIC_URL="${TINHSO_PUBLIC_URL:-http://$URL_HOST:$PORT}"
+export ALLOWED_HOSTS="${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1],$URL_HOST}"
 
 $PY manage.py migrate --noinput
 $PY manage.py createcachetable
@@ -21,9 +30,9 @@ trap 'kill $WORKER_PID 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 
-  Tỉnh số đang chạy:  http://$HOST:$PORT/
-  Trang quản trị:     http://$HOST:$PORT/quan-tri/
-  Tài liệu API:       http://$HOST:$PORT/api/docs/
+  Tỉnh số đang chạy:  $TINHSO_PUBLIC_URL/
+  Trang quản trị:     $TINHSO_PUBLIC_URL/quan-tri/
+  Tài liệu API:       $TINHSO_PUBLIC_URL/api/docs/
   Tài khoản mẫu ở trên (mật khẩu chung TinhSo@2026). Dừng: Ctrl+C.
 
 MSG
