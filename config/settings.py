@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +96,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by the platform (no CDN)
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -108,6 +111,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tinhso.core.middleware.LanguageMiddleware",
@@ -209,6 +213,25 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): scripts, styles, fonts and
+# everything else from the platform's own origin only; no inline script or style="" (the
+# pages take their behaviour from static/js and their looks from static/css); images also
+# as data: URIs (QR codes, Bootstrap's icons). TINHSO_CSP_FORM_ACTION adds origins forms may
+# post or be redirected to (an external payment gateway's checkout).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF, *env_list("TINHSO_CSP_FORM_ACTION")],
+        "frame-ancestors": [NONE],
+    },
+}
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
@@ -277,6 +300,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API của nền tảng chuyển đổi số cấp tỉnh Tỉnh số.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from drf-spectacular-sidecar's static files, never from a CDN; no call to the
+    # public online validator either.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Fields named alike with other values ("state", "kind") each get their own enum name.
     "ENUM_NAME_OVERRIDES": {
         "DossierStateEnum": "tinhso.services.models.DossierState",

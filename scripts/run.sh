@@ -9,15 +9,7 @@ export DEBUG="${DEBUG:-1}"
 PORT="${PORT:-8000}"
 HOST="${HOST:-127.0.0.1}"
 PY=.venv/bin/python
-# The address shown, put on QR codes and in messages: this host and port, unless set. A server
-# listening on every interface is reached at the machine's first address.
-URL_HOST="$HOST"
-if [[ "$HOST" == "0.0.0.0" ]]; then
-  URL_HOST="$(hostname -I 2>/dev/null | awk '{print $1}')"
-  URL_HOST="${URL_HOST:-127.0.0.1}"
-fi
-export TINHSO_PUBLIC_URL="${TINHSO_PUBLIC_URL:-http://$URL_HOST:$PORT}"
-export ALLOWED_HOSTS="${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1],$URL_HOST}"
+source scripts/public_url.sh  # TINHSO_PUBLIC_URL and ALLOWED_HOSTS from HOST and PORT
 
 $PY manage.py migrate --noinput
 $PY manage.py createcachetable

@@ -169,3 +169,30 @@ def test_the_masked_console_backend_logs_no_address_or_body(caplog: pytest.LogCa
     ]
     for secret in ("Nguyễn Văn An", "034201001234", "0912345678", "an.nguyen", "Trần Thị Bình", "binh.tran"):
         assert secret not in caplog.text
+
+
+def _run_sh_environment(**env: str) -> dict[str, str]:
+    """What scripts/run.sh exports for its server and worker, from HOST and PORT."""
+    done = subprocess.run(
+        ["/bin/bash", "-c", 'source scripts/public_url.sh && echo "$TINHSO_PUBLIC_URL" && echo "$ALLOWED_HOSTS"'],
+        cwd=settings.BASE_DIR, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
+        capture_output=True, text=True, timeout=10, check=True,
+    )
+    url, hosts = done.stdout.splitlines()
+    return {"TINHSO_PUBLIC_URL": url, "ALLOWED_HOSTS": hosts}
+
+
+def test_the_public_url_follows_the_run_commands_host_and_port(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    exported = _run_sh_environment(HOST="192.0.2.7", PORT="8081")
+    assert exported == {"TINHSO_PUBLIC_URL": "http://192.0.2.7:8081",
+                        "ALLOWED_HOSTS": "localhost,127.0.0.1,[::1],192.0.2.7"}
+    loaded = _load(monkeypatch, tmp_path, DEBUG="1", **exported)
+    assert loaded["TINHSO_PUBLIC_URL"] == "http://192.0.2.7:8081"
+    assert "192.0.2.7" in loaded["ALLOWED_HOSTS"]
+    everywhere = _run_sh_environment(HOST="0.0.0.0", PORT="8000")  # noqa: S104 - the run command's choice
+    assert everywhere["TINHSO_PUBLIC_URL"] != "http://0.0.0.0:8000"
+    assert everywhere["TINHSO_PUBLIC_URL"].endswith(":8000")
+    chosen = _run_sh_environment(HOST="127.0.0.1", PORT="8000", TINHSO_PUBLIC_URL="https://dvc.example.gov.vn")
+    assert chosen["TINHSO_PUBLIC_URL"] == "https://dvc.example.gov.vn"
