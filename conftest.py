@@ -139,13 +139,26 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+def csp_violations(page: Any) -> list[str]:
+    """The list Chromium's Content-Security-Policy refusals on ``page`` are added to (it logs
+    each one to the console as an error)."""
+    found: list[str] = []
+    page.on("console", lambda message: found.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text else None)
+    return found
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A phone-width page on the live server. Any CSP violation on it fails the test: every
+    browser test checks that the pages work under the platform's Content-Security-Policy."""
     context = browser.new_context(locale="vi-VN", base_url=live_server.url, viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = csp_violations(page)
     yield page
     context.close()
+    assert violations == [], "Content-Security-Policy violations"
 
 
 @pytest.fixture

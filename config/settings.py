@@ -1,8 +1,20 @@
 """Settings of Tỉnh số, read from the environment.
 
-Defaults give the embedded one-machine setup (SQLite under ``data/``). In production set at
-least ``SECRET_KEY``, ``DATABASE_URL`` and ``ALLOWED_HOSTS``; ``DEBUG`` defaults to off and
-then a missing secret stops the start instead of falling back to a guessable value.
+Two ways to run it:
+
+* **The embedded default** (``DATABASE_URL`` unset: one machine, the SQLite file under
+  ``data/``, as ``scripts/run.sh`` starts it). Secrets that are not in the environment
+  (``SECRET_KEY``, ``LEDGER_SIGNING_KEY``, ``TINHSO_PAYMENT_SECRET``) are generated once, at
+  random, and kept under ``DATA_DIR`` (mode 600, git-ignored), so every process and every
+  ``manage.py`` command of that install, with or without ``DEBUG``, shares them; mail without
+  ``EMAIL_BACKEND`` is logged with its addresses masked and its body left out, never sent.
+* **Production** (``DATABASE_URL`` set, or ``TINHSO_EMBEDDED=0``, and ``DEBUG`` off, its
+  default): those secrets and ``EMAIL_BACKEND`` must come from the environment, else the start
+  stops with ``ImproperlyConfigured`` instead of falling back to anything; set
+  ``ALLOWED_HOSTS`` too, and ``BEHIND_TLS_PROXY=1`` behind an HTTPS reverse proxy (HSTS).
+
+``DEBUG=1`` (development) behaves as the embedded default, with the database ``DATABASE_URL``
+names.
 """
 
 from __future__ import annotations
@@ -14,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -34,24 +47,43 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG")
 DATA_DIR = Path(os.environ.get("TINHSO_DATA_DIR", BASE_DIR / "data"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The embedded default: no DATABASE_URL, i.e. the SQLite file under DATA_DIR on one machine.
+EMBEDDED = env_bool("TINHSO_EMBEDDED", not os.environ.get("DATABASE_URL"))
+# Where secrets missing from the environment may be generated under DATA_DIR (see above).
+LOCAL_SECRETS = DEBUG or EMBEDDED
+PRODUCTION_HINT = "in production (DEBUG off, and DATABASE_URL set or TINHSO_EMBEDDED=0)"
 
 
-def _dev_secret(filename: str, make: Callable[[], str]) -> str:
-    """A random secret kept under DATA_DIR, for debug runs only (never in production)."""
+def _local_secret(filename: str, make: Callable[[], str]) -> str:
+    """A random secret generated once under DATA_DIR (mode 600), for the embedded default and
+    debug runs only. Created atomically: processes starting together all read the first one."""
     path = DATA_DIR / filename
     if not path.exists():
-        path.write_text(make())
-        path.chmod(0o600)
+        temporary = DATA_DIR / f"{filename}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(make())
+            os.link(temporary, path)  # fails if another process created it first: theirs wins
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink(missing_ok=True)
     return path.read_text().strip()
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off.")
-    SECRET_KEY = _dev_secret(".dev_secret_key", lambda: secrets.token_urlsafe(50))
+def required_secret(name: str, filename: str, make: Callable[[], str]) -> str:
+    value = os.environ.get(name, "")
+    if value:
+        return value
+    if not LOCAL_SECRETS:
+        raise ImproperlyConfigured(f"{name} must be set in the environment {PRODUCTION_HINT}.")
+    return _local_secret(filename, make)
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+
+SECRET_KEY = required_secret("SECRET_KEY", ".dev_secret_key", lambda: secrets.token_urlsafe(50))
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if LOCAL_SECRETS else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -64,6 +96,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by the platform (no CDN)
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -77,6 +111,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tinhso.core.middleware.LanguageMiddleware",
@@ -178,14 +213,38 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): scripts, styles, fonts and
+# everything else from the platform's own origin only; no inline script or style="" (the
+# pages take their behaviour from static/js and their looks from static/css); images also
+# as data: URIs (QR codes, Bootstrap's icons). TINHSO_CSP_FORM_ACTION adds origins forms may
+# post or be redirected to (an external payment gateway's checkout).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF, *env_list("TINHSO_CSP_FORM_ACTION")],
+        "frame-ancestors": [NONE],
+    },
+}
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
-    if env_bool("BEHIND_TLS_PROXY", False):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
+    # The proxy speaks HTTPS to browsers: trust its X-Forwarded-Proto, and tell browsers to
+    # come back over HTTPS only (HSTS, sent on HTTPS responses; one year unless set).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600) if BEHIND_TLS_PROXY else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("Tiếng Anh"))]
@@ -241,6 +300,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API của nền tảng chuyển đổi số cấp tỉnh Tỉnh số.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from drf-spectacular-sidecar's static files, never from a CDN; no call to the
+    # public online validator either.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Fields named alike with other values ("state", "kind") each get their own enum name.
     "ENUM_NAME_OVERRIDES": {
         "DossierStateEnum": "tinhso.services.models.DossierState",
@@ -251,18 +316,37 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Outgoing mail. Production names its backend (SMTP with Django's EMAIL_HOST…); without one,
+# mail would only be written to the log, so the start stops. The embedded default and debug
+# runs log each message with its addresses masked and no body (tinhso.core.mail).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "").strip()
+_CONSOLE_MAIL = "django.core.mail.backends.console.EmailBackend"
+if not EMAIL_BACKEND:
+    if not LOCAL_SECRETS:
+        raise ImproperlyConfigured(
+            f"EMAIL_BACKEND must be set in the environment {PRODUCTION_HINT}, e.g. "
+            "django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER…"
+        )
+    EMAIL_BACKEND = "tinhso.core.mail.MaskedConsoleBackend"
+elif EMAIL_BACKEND == _CONSOLE_MAIL and not DEBUG:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND: Django's console backend writes addresses and bodies to the log; outside DEBUG "
+        "name a real backend, or tinhso.core.mail.MaskedConsoleBackend to log masked messages only."
+    )
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tinhso@localhost")
 
 # Ledger checkpoints are signed with Ed25519. Production: LEDGER_SIGNING_KEY holds the
 # base64 of the 32-byte private seed. Debug: a key is generated under DATA_DIR.
-LEDGER_SIGNING_KEY = os.environ.get("LEDGER_SIGNING_KEY", "")
-if not LEDGER_SIGNING_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("LEDGER_SIGNING_KEY must be set in the environment when DEBUG is off.")
-    LEDGER_SIGNING_KEY = _dev_secret(
-        ".dev_ledger_key", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
-    )
+LEDGER_SIGNING_KEY = required_secret(
+    "LEDGER_SIGNING_KEY", ".dev_ledger_key", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
+)
 # Public keys (base64, raw 32 bytes) of earlier signing keys, so old checkpoints still verify
 # after a key rotation.
 LEDGER_TRUSTED_PUBLIC_KEYS = env_list("LEDGER_TRUSTED_PUBLIC_KEYS")
@@ -295,8 +379,9 @@ LOGGING = {
 }
 
 # --- one-stop shop ---------------------------------------------------------------------------
-# Address citizens reach the platform at; QR codes on signed results point here.
-TINHSO_PUBLIC_URL = os.environ.get("TINHSO_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+# Address citizens reach the platform at; QR codes on signed results and messages point here
+# (scripts/run.sh sets it from its HOST and PORT).
+TINHSO_PUBLIC_URL = os.environ.get("TINHSO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Uploads of dossier components: largest file, in bytes.
 # Online filings that reach a web process together are written in one transaction, up to
 # this many (tinhso/services/intake.py); 1 writes each filing alone, in its request's thread.
@@ -317,11 +402,9 @@ TINHSO_SIGNING_TRUSTED_CERTS = env_list("TINHSO_SIGNING_TRUSTED_CERTS")
 TINHSO_STAMP_FONT = os.environ.get("TINHSO_STAMP_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 # Payment gateway: the provider's class and the secret its callbacks are signed with.
 TINHSO_PAYMENT_PROVIDER = os.environ.get("TINHSO_PAYMENT_PROVIDER", "tinhso.services.payments.FakeProvider")
-TINHSO_PAYMENT_SECRET = os.environ.get("TINHSO_PAYMENT_SECRET", "")
-if not TINHSO_PAYMENT_SECRET:
-    if not DEBUG:
-        raise ImproperlyConfigured("TINHSO_PAYMENT_SECRET must be set in the environment when DEBUG is off.")
-    TINHSO_PAYMENT_SECRET = _dev_secret(".dev_payment_secret", lambda: secrets.token_urlsafe(32))
+TINHSO_PAYMENT_SECRET = required_secret(
+    "TINHSO_PAYMENT_SECRET", ".dev_payment_secret", lambda: secrets.token_urlsafe(32)
+)
 # Text messages (SMS, Zalo): the provider's class; the console provider prints them.
 TINHSO_SMS_PROVIDER = os.environ.get("TINHSO_SMS_PROVIDER", "tinhso.services.notify.ConsoleSmsProvider")
 

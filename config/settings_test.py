@@ -10,6 +10,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("LEDGER_SIGNING_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("TINHSO_PAYMENT_SECRET", "test-only-payment-secret")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from .settings import *  # noqa: F403
 

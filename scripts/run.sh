@@ -9,6 +9,7 @@ export DEBUG="${DEBUG:-1}"
 PORT="${PORT:-8000}"
 HOST="${HOST:-127.0.0.1}"
 PY=.venv/bin/python
+source scripts/public_url.sh  # TINHSO_PUBLIC_URL and ALLOWED_HOSTS from HOST and PORT
 
 $PY manage.py migrate --noinput
 $PY manage.py createcachetable
@@ -21,9 +22,9 @@ trap 'kill $WORKER_PID 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 
-  Tỉnh số đang chạy:  http://$HOST:$PORT/
-  Trang quản trị:     http://$HOST:$PORT/quan-tri/
-  Tài liệu API:       http://$HOST:$PORT/api/docs/
+  Tỉnh số đang chạy:  $TINHSO_PUBLIC_URL/
+  Trang quản trị:     $TINHSO_PUBLIC_URL/quan-tri/
+  Tài liệu API:       $TINHSO_PUBLIC_URL/api/docs/
   Tài khoản mẫu ở trên (mật khẩu chung TinhSo@2026). Dừng: Ctrl+C.
 
 MSG

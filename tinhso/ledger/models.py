@@ -10,7 +10,8 @@ or that today's log extends yesterday's.
 
 Only the *digest* of an event's payload is chained; the payload itself lives in
 :class:`EntryPayload` so that personal data can be erased on request (Law 91/2025/QH15 on
-personal data protection) without breaking any hash. A missing payload reads as "erased".
+personal data protection) without breaking any hash. An erasure is itself an entry
+(``ledger.payload.erase``) naming the erased one; a payload missing without it is damage.
 
 Rows are written only by :func:`tinhso.ledger.services.ledger_append`; the models refuse
 ``save()`` on an existing entry and ``delete()``, which guards honest code, not an attacker

@@ -23,6 +23,12 @@ from .models import Checkpoint, Entry, LedgerHead, MerkleNode
 
 VERIFY_CHUNK_SIZE = 2000
 
+# The entry that records a payload erasure (``services.ledger_payload_erase``): its hashed
+# ``object_type`` and ``object_id`` name the erased entry, so the record survives even if its
+# own payload is erased later.
+ERASE_ACTION = "ledger.payload.erase"
+ERASE_OBJECT_TYPE = "ledger.entry"
+
 
 class LedgerIntegrityError(RuntimeError):
     """The stored ledger contradicts itself (a proof or a root cannot be computed honestly)."""
@@ -235,6 +241,10 @@ def checkpoint_signature_valid(checkpoint: Checkpoint, keys: dict[str, Ed25519Pu
     return True
 
 
+def _erased_sequence(object_id: str) -> int | None:
+    return int(object_id) if object_id.isascii() and object_id.isdigit() else None
+
+
 class _Verifier:
     """One pass over the ledger; stops at the first problem, which it names.
 
@@ -252,6 +262,9 @@ class _Verifier:
         self.checkpoints_checked = 0
         self.last_good_checkpoint_size = 0
         self.latest_checkpoint_size: int | None = None
+        # Entries whose payload is missing, and entries an erasure recorded later in the chain.
+        self.missing_payloads: list[int] = []
+        self.erased: set[int] = set()
         self.checkpoints: Iterator[Checkpoint] = Checkpoint.objects.order_by(
             "tree_size", "signed_at", "pk"
         ).iterator(chunk_size=chunk_size)
@@ -303,6 +316,22 @@ class _Verifier:
             self.pending = next(self.checkpoints, None)
         return None
 
+    def _unrecorded_erasure(self) -> int | None:
+        """The first entry whose payload is missing with no erasure recorded after it.
+
+        An erasure that committed after the head was read (its entry lies beyond the head
+        verified here) still counts when the head now includes it.
+        """
+        missing = [item for item in self.missing_payloads if item not in self.erased]
+        if not missing:
+            return None
+        later = Entry.objects.filter(
+            sequence__gt=self.head.size, sequence__lte=_head_row().size,
+            action=ERASE_ACTION, object_type=ERASE_OBJECT_TYPE, object_id__in=[str(item) for item in missing],
+        ).values_list("object_id", flat=True)
+        erased_later = {_erased_sequence(object_id) for object_id in later}
+        return next((item for item in missing if item not in erased_later), None)
+
     def run(self) -> VerifyResult:
         problem = self._due_checkpoints()  # a checkpoint of size 0, if anyone made one
         if problem is not None:
@@ -347,11 +376,17 @@ class _Verifier:
                     )
                     % {"bad": bad, "next": sequence},
                 )
-            if payload_text is not None and payload_digest(payload_text) != digest:
+            if payload_text is None:
+                self.missing_payloads.append(sequence)
+            elif payload_digest(payload_text) != digest:
                 return self.result(
                     bad=sequence,
                     reason=_("Mục số %(sequence)s: nội dung không khớp mã băm đã ghi.") % {"sequence": sequence},
                 )
+            if action == ERASE_ACTION and object_type == ERASE_OBJECT_TYPE:
+                erased = _erased_sequence(object_id)
+                if erased is not None and erased < sequence:
+                    self.erased.add(erased)
             self.frontier, _completed = merkle.frontier_append(
                 self.frontier, self.checked, merkle.leaf_hash(bytes.fromhex(stored_hash))
             )
@@ -405,6 +440,16 @@ class _Verifier:
                     reason=_("Có mục từ số %(first)s nằm ngoài đầu sổ cái (đầu sổ cái đã bị lùi lại).")
                     % {"first": fresh.size + 1},
                 )
+        unrecorded = self._unrecorded_erasure()
+        if unrecorded is not None:
+            return self.result(
+                bad=unrecorded,
+                reason=_(
+                    "Mục số %(sequence)s: nội dung đã bị xoá nhưng sổ cái không có mục ghi nhận việc xoá "
+                    "(ledger.payload.erase)."
+                )
+                % {"sequence": unrecorded},
+            )
         return self.result(
             ok=True,
             reason=_("Sổ cái toàn vẹn: đã kiểm tra %(size)s mục và %(checkpoints)s điểm kiểm tra đã ký.")
@@ -417,7 +462,9 @@ def ledger_verify(*, chunk_size: int = VERIFY_CHUNK_SIZE) -> VerifyResult:
 
     Streams the entries in order (memory stays flat), recomputes every hash and link, checks
     sequences run 1..n without a gap (catches deletion and reordering), checks each present
-    payload against its digest (a missing payload is an erasure, not damage), checks the head
+    payload against its digest, checks that every missing payload was erased on the record (a
+later ``ledger.payload.erase`` entry names it; a payload deleted any other way is damage),
+checks the head
     row, and checks every checkpoint: trusted signature, and the Merkle root recomputed at
     its size. The checkpoints are what catch a cut tail, which leaves a valid shorter chain.
     The result names the first entry that cannot be trusted.

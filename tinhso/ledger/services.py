@@ -17,7 +17,7 @@ from . import merkle
 from .canonical import canonical_json, canonical_value, entry_hash, payload_digest
 from .keys import key_id_of, signing_key
 from .models import Checkpoint, Entry, EntryPayload, LedgerHead, MerkleNode
-from .selectors import LedgerIntegrityError, tree_root
+from .selectors import ERASE_ACTION, ERASE_OBJECT_TYPE, LedgerIntegrityError, tree_root
 
 __all__ = [
     "LedgerIntegrityError", "Record", "checkpoint_sign", "ledger_append", "ledger_append_many", "ledger_payload_erase",
@@ -284,8 +284,9 @@ def ledger_payload_erase(*, sequence: int, actor: Person | None, reason: str) ->
     """Erase the payload of entry ``sequence`` (personal-data erasure) and record the erasure.
 
     The entry and its digest stay, so the chain still verifies; the erasure itself becomes a
-    new entry ``ledger.payload.erase``. ``reason`` is kept in the ledger: cite the request or
-    decision, never the personal data.
+    new entry ``ledger.payload.erase`` naming it, which ``ledger_verify`` requires for every
+    missing payload (one deleted any other way fails verification). ``reason`` is kept in the
+    ledger: cite the request or decision, never the personal data.
     """
     with transaction.atomic():
         entry = Entry.objects.filter(sequence=sequence).first()
@@ -294,8 +295,9 @@ def ledger_payload_erase(*, sequence: int, actor: Person | None, reason: str) ->
         EntryPayload.objects.filter(entry=entry).delete()
         return ledger_append(
             actor=actor,
-            action="ledger.payload.erase",
+            action=ERASE_ACTION,
             obj=entry,
+            object_type=ERASE_OBJECT_TYPE,
             object_id=str(entry.sequence),
             payload={"sequence": entry.sequence, "reason": reason},
         )

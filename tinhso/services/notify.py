@@ -71,10 +71,12 @@ class TextProvider:
 
 
 class ConsoleSmsProvider(TextProvider):
-    """Development provider: writes the message to the log, the phone masked."""
+    """Development provider: logs that a message would go, the phone masked, the body left out
+    (it stays in the outbox row)."""
 
     def send(self, *, channel: str, phone: str, body: str) -> None:
-        log.info("%s to %s: %s", channel, mask_digits(phone), body)
+        log.info("%s to %s: %s characters, not sent (console provider), body not logged",
+                 channel, mask_digits(phone), len(body))
 
 
 @functools.lru_cache(maxsize=8)

@@ -12,11 +12,12 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import override_settings
 
 from tinhso.ledger.models import Checkpoint, Entry, EntryPayload, LedgerHead
 from tinhso.ledger.selectors import latest_checkpoint, ledger_verify
-from tinhso.ledger.services import checkpoint_sign
+from tinhso.ledger.services import checkpoint_sign, ledger_append, ledger_payload_erase
 
 from . import tamper
 
@@ -157,8 +158,45 @@ def test_entries_beyond_the_head_are_caught_without_checkpoints(fill: Fill) -> N
     assert result.reason == "Có mục từ số 9 nằm ngoài đầu sổ cái (đầu sổ cái đã bị lùi lại)."
 
 
-def test_an_erased_payload_is_not_damage(signed_ledger: None) -> None:
-    EntryPayload.objects.filter(entry__sequence__in=[2, 6]).delete()
+def test_a_payload_erased_on_the_record_is_not_damage(signed_ledger: None) -> None:
+    ledger_payload_erase(sequence=2, actor=None, reason="Yêu cầu số 12/2026")
+    ledger_payload_erase(sequence=6, actor=None, reason="Yêu cầu số 13/2026")
+    ledger_payload_erase(sequence=11, actor=None, reason="Xoá cả nội dung của mục ghi nhận việc xoá")
+    assert set(EntryPayload.objects.values_list("entry__sequence", flat=True)) == {1, 3, 4, 5, 7, 8, 9, 10, 12, 13}
+    result = ledger_verify()
+    assert (result.ok, result.checked, result.first_bad_sequence) == (True, 13, None)
+    assert "Sổ cái toàn vẹn" in _run_command()
+
+
+def test_a_silently_deleted_payload_is_caught_and_named(signed_ledger: None) -> None:
+    ledger_payload_erase(sequence=2, actor=None, reason="Yêu cầu số 12/2026")
+    EntryPayload.objects.filter(entry__sequence__in=[6, 9]).delete()  # around the services
+    result = ledger_verify()
+    assert (result.ok, result.checked, result.first_bad_sequence) == (False, 11, 6)
+    assert result.reason == (
+        "Mục số 6: nội dung đã bị xoá nhưng sổ cái không có mục ghi nhận việc xoá (ledger.payload.erase)."
+    )
+    with pytest.raises(CommandError, match="SỔ CÁI BỊ SAI LỆCH từ mục số 6: Mục số 6: nội dung đã bị xoá") as caught:
+        _run_command()
+    assert caught.value.returncode == 1
+
+
+def test_an_erasure_record_counts_only_for_an_earlier_entry(fill: Fill) -> None:
+    """A record naming an entry that did not exist yet (or naming it in another form) does not
+    cover a later deletion; only ledger_payload_erase's own record does."""
+    fill(2)
+    with transaction.atomic():
+        ledger_append(actor=None, action="ledger.payload.erase", object_type="ledger.entry", object_id="5")
+        ledger_append(actor=None, action="ledger.payload.erase", object_type="ledger.entry", object_id="04")
+        ledger_append(actor=None, action="ledger.payload.erase", object_type="test.thing", object_id="1")
+    fill(2)  # entries 6 and 7
+    EntryPayload.objects.filter(entry__sequence__in=[1, 4, 5]).delete()
+    assert (ledger_verify().ok, ledger_verify().first_bad_sequence) == (False, 1)
+    ledger_payload_erase(sequence=1, actor=None, reason="Yêu cầu số 1")
+    assert (ledger_verify().ok, ledger_verify().first_bad_sequence) == (False, 4)
+    ledger_payload_erase(sequence=4, actor=None, reason="Yêu cầu số 2")
+    assert (ledger_verify().ok, ledger_verify().first_bad_sequence) == (False, 5)
+    ledger_payload_erase(sequence=5, actor=None, reason="Yêu cầu số 3")
     assert ledger_verify().ok
 
 

@@ -77,6 +77,8 @@ def test_a_transition_sends_the_applicant_an_email_and_a_masked_sms(
     # The console provider logged both texts, the phone masked; no log line carries the number.
     assert caplog.text.count("sms to ******5678:") == 2
     assert PHONE not in caplog.text
+    assert sms.body not in caplog.text  # the body stays in the outbox row, out of the log
+    assert f"{len(sms.body)} characters, not sent (console provider), body not logged" in caplog.text
     assert PERSONAL_ID not in caplog.text
 
 
