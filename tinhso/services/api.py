@@ -64,7 +64,7 @@ from .models import (
     StepAction,
     WorkflowStep,
 )
-from .personal import PersonalData, personal_data_for
+from .personal import PersonalData, file_name, personal_data_for
 from .selectors import dossier_flags, dossier_queue, dossier_timeline
 from .views import procedures_search
 
@@ -301,20 +301,18 @@ class FileOutput(serializers.ModelSerializer):
         fields = ["id", "kind", "requirement", "original_name", "content_type", "size", "sha256", "digitised",
                   "signed", "created_at", "download_url"]
 
-    def _personal(self, file: DossierFile) -> PersonalData:
+    def _open(self) -> bool:
         personal: PersonalData | None = self.context.get("personal")
-        if personal is not None:
-            return personal
-        return PersonalData(file.dossier, full=bool(self.context.get("own")))
+        return personal.full if personal is not None else bool(self.context.get("own"))
 
     def get_original_name(self, file: DossierFile) -> str:
-        return self._personal(file).file_name(file)
+        return file_name(file, full=self._open())
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_download_url(self, file: DossierFile) -> str | None:
         from django.urls import reverse
 
-        return reverse("file:download", args=[file.pk]) if self._personal(file).files_open else None
+        return reverse("file:download", args=[file.pk]) if self._open() else None
 
 
 class DossierDetailOutput(DossierRowOutput):

@@ -106,14 +106,7 @@ class PersonalData:
         return rows
 
     def file_name(self, file: DossierFile) -> str:
-        """The name a file is listed under: as uploaded, or for a masked viewer what it is."""
-        if self.full:
-            return file.original_name
-        if file.kind == FileKind.RESULT:
-            return _("Kết quả giải quyết")
-        if file.requirement is not None:
-            return file.requirement.name
-        return _("Tệp thành phần hồ sơ")
+        return file_name(file, full=self.full)
 
     @property
     def files_open(self) -> bool:
@@ -123,6 +116,17 @@ class PersonalData:
     def _specs(self) -> list[dict[str, Any]]:
         specs = self.dossier.procedure.form_fields or []
         return [spec for spec in specs if isinstance(spec, dict) and spec.get("name")]
+
+
+def file_name(file: DossierFile, *, full: bool) -> str:
+    """The name a file is listed under: as uploaded, or for a masked viewer what it is."""
+    if full:
+        return file.original_name
+    if file.kind == FileKind.RESULT:
+        return _("Kết quả giải quyết")
+    if file.requirement is not None:
+        return file.requirement.name
+    return _("Tệp thành phần hồ sơ")
 
 
 def personal_data_for(person: Person | AnonymousUser, dossier: Dossier) -> PersonalData:
