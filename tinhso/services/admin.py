@@ -11,10 +11,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.core.privacy import mask_digits, mask_email, mask_name
+from tinhso.core.privacy import mask_digits, mask_email
 from tinhso.ledger.admin import LedgeredAdminMixin
 
 from .models import DocumentRequirement, Dossier, DossierFile, Notification, Payment, Procedure, Rating, WorkflowStep
+from .personal import PersonalData
 
 
 class DocumentRequirementInline(admin.TabularInline):
@@ -54,19 +55,43 @@ class _ServiceRowAdmin(LedgeredAdminMixin, admin.ModelAdmin):
 
 @admin.register(Dossier)
 class DossierAdmin(_ServiceRowAdmin):
+    """The system administrator is not among those who read an applicant's data in full
+    (``access.sees_personal_data``): the list and the page show it masked, as to a leader."""
+
     list_display = ("code", "procedure", "agency", "state", "channel", "applicant_masked", "personal_id_masked",
                     "due_at")
     list_filter = ("state", "channel")
     search_fields = ("code",)
     list_select_related = ("procedure", "agency")
+    # No raw personal field, nor the applicant's account (it prints as their name).
+    fields = ("code", "procedure", "agency", "handling_agency", "channel", "state", "applicant_masked",
+              "personal_id_masked", "phone_masked", "email_masked", "form_data_masked", "submitted_at",
+              "received_at", "due_at", "original_due_at", "due_reset_count", "supplement_requests", "assignee",
+              "decided_at", "refusal_reason", "completed_at", "fee_vnd", "at_risk_since")
+    readonly_fields = fields
+
+    def _personal(self, obj: Dossier) -> PersonalData:
+        return PersonalData(obj, full=False)
 
     @admin.display(description=_("người nộp"))
     def applicant_masked(self, obj: Dossier) -> str:
-        return mask_name(obj.applicant_name)
+        return self._personal(obj).name
 
     @admin.display(description=_("số định danh"))
     def personal_id_masked(self, obj: Dossier) -> str:
-        return mask_digits(obj.applicant_personal_id)
+        return self._personal(obj).personal_id
+
+    @admin.display(description=_("số điện thoại"))
+    def phone_masked(self, obj: Dossier) -> str:
+        return self._personal(obj).phone
+
+    @admin.display(description=_("thư điện tử"))
+    def email_masked(self, obj: Dossier) -> str:
+        return self._personal(obj).email
+
+    @admin.display(description=_("tờ khai"))
+    def form_data_masked(self, obj: Dossier) -> str:
+        return "; ".join(f"{label}: {value}" for label, value in self._personal(obj).form_rows())
 
 
 @admin.register(DossierFile)
@@ -77,7 +102,10 @@ class DossierFileAdmin(_ServiceRowAdmin):
     list_filter = ("kind", "digitised", "signed")
     search_fields = ("dossier__code", "=sha256")
     list_select_related = ("dossier", "requirement")
-    exclude = ("verification_token",)
+    # Nor on its page: the file itself, its name, or whose it is (personal data, ``personal``).
+    fields = ("dossier", "kind", "requirement", "content_type", "size", "sha256", "digitised", "signed",
+              "reused_from", "created_at")
+    readonly_fields = fields
 
 
 @admin.register(Payment)
@@ -87,6 +115,7 @@ class PaymentAdmin(_ServiceRowAdmin):
     list_filter = ("state", "method", "provider")
     search_fields = ("=reference", "=receipt_number", "dossier__code")
     list_select_related = ("dossier",)
+    exclude = ("created_by",)  # the applicant's account for an online payment: their name
 
 
 @admin.register(Rating)
@@ -95,6 +124,7 @@ class RatingAdmin(_ServiceRowAdmin):
     list_filter = ("score",)
     search_fields = ("dossier__code",)
     list_select_related = ("dossier",)
+    exclude = ("rated_by",)  # the applicant's account: their name
 
 
 def mask_recipient(recipient: str) -> str:

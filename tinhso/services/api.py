@@ -9,8 +9,9 @@ exception handler (``tinhso.core.api``). Files, results, payments, ratings, the 
 and printable forms are in :mod:`api_extras`.
 
 Personal data: lists never carry ID numbers or phones, and show an officer the applicant's
-name masked; a dossier's contacts are shown to its applicant and to officers who work on it
-(the desk, handlers, approvers of its agencies), masked for anyone else who may read it.
+name masked; one dossier's personal data (the applicant, the e-form, the files, the applicant
+as an actor in the timeline) is shown in full or masked by the one rule of
+:func:`access.sees_personal_data`, through :mod:`personal`, as on the pages and the forms.
 """
 
 from __future__ import annotations
@@ -43,11 +44,9 @@ from tinhso.core.api import (
 )
 from tinhso.core.db import model_from_row
 from tinhso.core.errors import DomainError, NotFound
-from tinhso.core.privacy import mask_digits, mask_email, mask_name
-from tinhso.org.access import can
+from tinhso.core.privacy import mask_name
 from tinhso.org.api import AgencyRefOutput
 from tinhso.org.models import Agency, Person
-from tinhso.org.roles import Perm
 
 from . import services
 from .access import access_dossier, dossiers_visible
@@ -65,6 +64,7 @@ from .models import (
     StepAction,
     WorkflowStep,
 )
+from .personal import PersonalData, file_name, personal_data_for
 from .selectors import dossier_flags, dossier_queue, dossier_timeline
 from .views import procedures_search
 
@@ -76,10 +76,6 @@ QUEUES = [
     ("review", gettext_lazy("Đang thụ lý (được giao cho tôi)")), ("approve", gettext_lazy("Chờ phê duyệt")),
     ("return", gettext_lazy("Chờ trả kết quả")),
 ]
-# Officers who work on a dossier see its applicant's contacts; a read-only viewer does not.
-WORKING_PERMS = (Perm.DOSSIER_RECEIVE, Perm.DOSSIER_ASSIGN, Perm.DOSSIER_REVIEW, Perm.DOSSIER_APPROVE,
-                 Perm.DOSSIER_RETURN)
-IDENTITY_FIELD_TYPES = frozenset({"personal_id", "phone"})
 
 
 def _actor(request: Request) -> Person:
@@ -266,7 +262,8 @@ class ApplicantOutput(serializers.Serializer):
     phone = serializers.CharField()
     email = serializers.CharField()
     masked = serializers.BooleanField(help_text=gettext_lazy(
-        "Thông tin liên hệ đã được che bớt (người xem không thụ lý hồ sơ)."))
+        "Thông tin cá nhân đã được che bớt (người xem không phải người nộp, bộ phận một cửa, chuyên viên được "
+        "giao thụ lý hay lãnh đạo phê duyệt của cơ quan giải quyết hồ sơ)."))
 
 
 class PersonRefOutput(serializers.Serializer):
@@ -283,28 +280,46 @@ class EventOutput(serializers.ModelSerializer):
         fields = ["action", "from_state", "to_state", "actor", "agency", "note", "at"]
 
     def get_actor(self, event: DossierEvent) -> str:
-        return event.actor.get_full_name() if event.actor is not None else ""
+        personal: PersonalData | None = self.context.get("personal")
+        if personal is None:
+            return ""
+        return personal.person_name(event.actor)
 
 
 class FileOutput(serializers.ModelSerializer):
+    """A file of a dossier. Context: ``personal`` (the viewer's :class:`PersonalData` of its
+    dossier), or ``own`` for the applicant's own files; without either, it is listed masked."""
+
     requirement = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    download_url = serializers.SerializerMethodField()
+    original_name = serializers.SerializerMethodField(help_text=gettext_lazy(
+        "Tên tệp khi tải lên; với người xem không được xem đầy đủ thông tin cá nhân: tên thành phần hồ sơ."))
+    download_url = serializers.SerializerMethodField(help_text=gettext_lazy(
+        "Địa chỉ tải tệp; null với người xem không được xem đầy đủ thông tin cá nhân của hồ sơ."))
 
     class Meta:
         model = DossierFile
         fields = ["id", "kind", "requirement", "original_name", "content_type", "size", "sha256", "digitised",
                   "signed", "created_at", "download_url"]
 
-    def get_download_url(self, file: DossierFile) -> str:
+    def _open(self) -> bool:
+        personal: PersonalData | None = self.context.get("personal")
+        return personal.full if personal is not None else bool(self.context.get("own"))
+
+    def get_original_name(self, file: DossierFile) -> str:
+        return file_name(file, full=self._open())
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_download_url(self, file: DossierFile) -> str | None:
         from django.urls import reverse
 
-        return reverse("file:download", args=[file.pk])
+        return reverse("file:download", args=[file.pk]) if self._open() else None
 
 
 class DossierDetailOutput(DossierRowOutput):
     applicant = serializers.SerializerMethodField()
     form_data = serializers.SerializerMethodField(help_text=gettext_lazy(
-        "Tờ khai; số định danh, số điện thoại che bớt với người xem không thụ lý hồ sơ."))
+        "Tờ khai; với người xem không được xem đầy đủ thông tin cá nhân, mọi giá trị được che: số định danh, "
+        "số điện thoại giữ 4 số cuối, thư điện tử giữ chữ đầu và tên miền, họ tên giữ chữ cái đầu, còn lại ***."))
     assignee = PersonRefOutput(allow_null=True)
     events = serializers.SerializerMethodField()
     files = serializers.SerializerMethodField()
@@ -315,56 +330,34 @@ class DossierDetailOutput(DossierRowOutput):
                   "files"]
 
     def get_applicant_name(self, dossier: Dossier) -> str:
-        return dossier.applicant_name if self.context["contacts"] else mask_name(dossier.applicant_name)
-
+        return self.context["personal"].name
 
     @extend_schema_field(ApplicantOutput)
     def get_applicant(self, dossier: Dossier) -> dict[str, Any]:
-        if self.context["contacts"]:
-            return {"name": dossier.applicant_name, "personal_id": dossier.applicant_personal_id,
-                    "phone": dossier.applicant_phone, "email": dossier.applicant_email, "masked": False}
-        return {"name": mask_name(dossier.applicant_name), "personal_id": mask_digits(dossier.applicant_personal_id),
-                "phone": mask_digits(dossier.applicant_phone), "email": mask_email(dossier.applicant_email),
-                "masked": True}
+        return self.context["personal"].applicant()
 
     @extend_schema_field({"type": "object", "additionalProperties": {}})
     def get_form_data(self, dossier: Dossier) -> dict[str, Any]:
-        data = dict(dossier.form_data or {})
-        if self.context["contacts"]:
-            return data
-        for spec in dossier.procedure.form_fields or []:
-            name = spec.get("name")
-            if name in data and spec.get("type") in IDENTITY_FIELD_TYPES:
-                data[name] = mask_digits(str(data[name]))
-            elif name in data and spec.get("type") == "email":
-                data[name] = mask_email(str(data[name]))
-        return data
+        return self.context["personal"].form_data()
 
     @extend_schema_field(EventOutput(many=True))
     def get_events(self, dossier: Dossier) -> Any:
-        return EventOutput(dossier_timeline(dossier), many=True).data
+        return EventOutput(dossier_timeline(dossier), many=True, context=self.context).data
 
     @extend_schema_field(FileOutput(many=True))
     def get_files(self, dossier: Dossier) -> Any:
-        return FileOutput(dossier.files.order_by("kind", "pk"), many=True).data
+        files = dossier.files.select_related("requirement").order_by("kind", "pk")
+        return FileOutput(files, many=True, context=self.context).data
 
 
 def _context(request: Request, **extra: Any) -> dict[str, Any]:
     return {"user_id": request.user.pk, "now": timezone.now(), **extra}
 
 
-def sees_contacts(person: Person, dossier: Dossier) -> bool:
-    """The applicant, and officers who work on the dossier at its receiving or handling agency."""
-    if dossier.applicant_id is not None and dossier.applicant_id == person.pk:
-        return True
-    agencies = {dossier.agency_id: dossier.agency, dossier.handling_agency_id: dossier.handling_agency}
-    return any(can(person, perm, agency) for agency in agencies.values() for perm in WORKING_PERMS)
-
-
 def dossier_detail_response(request: Request, dossier: Dossier, status: int = 200) -> Response:
     """The dossier as the user may see it, read afresh (a service may have changed it)."""
     fresh = Dossier.objects.select_related("procedure", "agency", "handling_agency", "assignee").get(pk=dossier.pk)
-    context = _context(request, contacts=sees_contacts(_actor(request), fresh))
+    context = _context(request, personal=personal_data_for(_actor(request), fresh))
     return Response(DossierDetailOutput(fresh, context=context).data, status=status)
 
 

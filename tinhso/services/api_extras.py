@@ -26,14 +26,16 @@ from rest_framework.views import APIView
 from tinhso.core.api import ErrorOutput, Input, error_responses, parse_input, path_param
 from tinhso.core.documents import XLSX, DocumentConversionError
 from tinhso.core.errors import DomainError, NotFound
+from tinhso.org.models import Person
 
-from .access import access_dossier, dossiers_visible, officer_in_reach
+from .access import access_dossier, dossiers_visible, officer_in_reach, sees_personal_data
 from .api import DOSSIER_ID, TAG, FileOutput, _actor, dossier_request
 from .feedback import dossier_rate
 from .files import dossier_file_add, dossier_file_mark_digitised, dossier_file_reuse, max_upload_mb, reusable_files
 from .lookup import dossier_lookup, lookup_failed, lookup_limited
-from .models import DocumentRequirement, DossierFile, DossierState, Payment, PaymentState
+from .models import DocumentRequirement, Dossier, DossierFile, DossierState, Payment, PaymentState
 from .payments import payment_callback, payment_provider, payment_record_counter, payment_start
+from .personal import personal_data_for
 from .print_views import CONTENT_TYPES, content_disposition
 from .printing import FORM_KINDS, FORMATS, OFFICE_FORMS, dossier_form_docx, dossier_form_pdf, form_filenames
 from .register import dossier_register_xlsx
@@ -59,6 +61,12 @@ def _requirement(requirement_id: int | None) -> DocumentRequirement | None:
 
 
 # --- files ------------------------------------------------------------------------------------
+
+
+def _files_context(actor: Person, dossier: Dossier) -> dict[str, Any]:
+    """Files are listed, and open, as the viewer reads the dossier's personal data."""
+    return {"personal": personal_data_for(actor, dossier)}
+
 
 
 class FileUploadInput(Input):
@@ -92,8 +100,10 @@ class DossierFilesApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Các tệp của hồ sơ (thành phần và kết quả)"),
                    parameters=[DOSSIER_ID], responses=error_responses(FileOutput(many=True), 404))
     def get(self, request: Request, dossier_id: str) -> Response:
-        dossier = access_dossier(_actor(request), dossier_id)
-        return Response(FileOutput(dossier.files.order_by("kind", "pk"), many=True).data)
+        actor = _actor(request)
+        dossier = access_dossier(actor, dossier_id)
+        files = dossier.files.select_related("requirement").order_by("kind", "pk")
+        return Response(FileOutput(files, many=True, context=_files_context(actor, dossier)).data)
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Tải lên thành phần hồ sơ (người nộp, một cửa)"),
                    parameters=[DOSSIER_ID], request={"multipart/form-data": FileUploadInput},
@@ -102,7 +112,7 @@ class DossierFilesApi(APIView):
         actor, dossier, data = dossier_request(request, dossier_id, FileUploadInput)
         row = dossier_file_add(actor=actor, dossier=dossier, upload=data["file"],
                                requirement=_requirement(data.get("requirement")), digitised=data["digitised"])
-        return Response(FileOutput(row).data, status=201)
+        return Response(FileOutput(row, context=_files_context(actor, dossier)).data, status=201)
 
 
 class DossierFileReuseApi(APIView):
@@ -115,14 +125,14 @@ class DossierFileReuseApi(APIView):
         actor, dossier, data = dossier_request(request, dossier_id, FileReuseInput)
         row = dossier_file_reuse(actor=actor, dossier=dossier, source_id=data["source"],
                                  requirement=_requirement(data.get("requirement")))
-        return Response(FileOutput(row).data, status=201)
+        return Response(FileOutput(row, context=_files_context(actor, dossier)).data, status=201)
 
 
 class ReusableFilesApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Giấy tờ đã số hóa của tôi, dùng lại được cho hồ sơ mới"),
                    responses={200: ReusableFileOutput(many=True)})
     def get(self, request: Request) -> Response:
-        return Response(ReusableFileOutput(reusable_files(_actor(request)), many=True).data)
+        return Response(ReusableFileOutput(reusable_files(_actor(request)), many=True, context={"own": True}).data)
 
 
 class FileMarkDigitisedApi(APIView):
@@ -138,7 +148,8 @@ class FileMarkDigitisedApi(APIView):
         row = None if pk is None else DossierFile.objects.filter(pk=pk, dossier__in=dossiers_visible(actor)).first()
         if row is None:
             raise NotFound(_("Không tìm thấy tệp."), code="not_found")
-        return Response(FileOutput(dossier_file_mark_digitised(actor=actor, file=row)).data)
+        row = dossier_file_mark_digitised(actor=actor, file=row)
+        return Response(FileOutput(row, context=_files_context(actor, row.dossier)).data)
 
 
 class ResultInput(Input):
@@ -160,7 +171,7 @@ class DossierResultApi(APIView):
             raise DomainError(_("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
                               field="file", code="too_large")
         row = dossier_result_issue(actor=actor, dossier=dossier, pdf=upload.read(), filename=upload.name or "")
-        return Response(FileOutput(row).data, status=201)
+        return Response(FileOutput(row, context=_files_context(actor, dossier)).data, status=201)
 
 
 # --- payments ---------------------------------------------------------------------------------
@@ -279,8 +290,10 @@ class DossierFormApi(APIView):
         if kind not in FORM_KINDS or fmt not in FORMATS or (kind in OFFICE_FORMS
                                                              and not officer_in_reach(actor, dossier)):
             raise NotFound(_("Không có mẫu phiếu này."), code="unknown_form")
+        full = sees_personal_data(actor, dossier)
         try:
-            content = dossier_form_pdf(dossier, kind) if fmt == "pdf" else dossier_form_docx(dossier, kind)
+            content = (dossier_form_pdf(dossier, kind, full=full) if fmt == "pdf"
+                       else dossier_form_docx(dossier, kind, full=full))
         except DocumentConversionError:
             raise Unavailable(_("Chưa tạo được bản PDF lúc này, vui lòng thử lại sau hoặc tải bản Word."),
                               code="conversion_failed") from None

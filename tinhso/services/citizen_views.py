@@ -53,6 +53,7 @@ from .citizen_forms import (
 from .eform import eform_prefill
 from .lookup import LookupResult, dossier_lookup, lookup_failed, lookup_limited
 from .models import Dossier, DossierEvent, DossierFile, DossierState, FileKind, OnlineLevel, Payment, Procedure, Rating
+from .personal import PersonalData, personal_data_for
 from .selectors import dossier_flags, dossier_timeline
 
 S = DossierState
@@ -254,13 +255,16 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> di
     now = timezone.now()
     is_applicant = dossier.applicant_id is not None and dossier.applicant_id == request.user.pk
     stored = list(dossier.files.select_related("requirement").order_by("kind", "pk"))
+    # An officer in reach may open this page too: files as they read the dossier's personal data.
+    personal = PersonalData(dossier, full=True) if is_applicant else personal_data_for(request.user, dossier)
     paid = dossier.payments.filter(state="paid").first()
     rating = Rating.objects.filter(dossier=dossier).first()
     context: dict[str, Any] = {
         "nav": "mine", "dossier": dossier, "is_applicant": is_applicant, "flags": dossier_flags(dossier, now),
         "timeline": public_timeline(dossier),
-        "components": [f for f in stored if f.kind == FileKind.COMPONENT],
-        "results": [f for f in stored if f.kind == FileKind.RESULT],
+        "components": [{"file": f, "name": personal.file_name(f), "open": personal.files_open}
+                       for f in stored if f.kind == FileKind.COMPONENT],
+        "results": [f for f in stored if f.kind == FileKind.RESULT and personal.files_open],
         "supplement_reason": _last_note(dossier, "request_supplement") if dossier.state == S.SUPPLEMENT_REQUESTED
         else "",
         "can_supplement": is_applicant and dossier.state == S.SUPPLEMENT_REQUESTED,

@@ -1,4 +1,5 @@
-"""Downloads of dossier files, for whoever may see the dossier (everyone else: 404 alike)."""
+"""Downloads of dossier files, for whoever may see the dossier and read its personal data in full
+(:func:`access.sees_personal_data`); everyone else: 404 alike."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET
 from tinhso.core.errors import NotFound
 from tinhso.core.web import render_error
 
-from .access import access_dossier
+from .access import access_dossier, sees_personal_data
 from .models import DossierFile
 
 
@@ -35,8 +36,10 @@ def download(request: HttpRequest, file_id: int) -> HttpResponse:
     if file is None:
         return _missing(request)
     try:
-        access_dossier(request.user, file.dossier_id)
+        dossier = access_dossier(request.user, file.dossier_id)
     except NotFound:
+        return _missing(request)
+    if not sees_personal_data(request.user, dossier):  # files are personal data (``personal``): 404 alike
         return _missing(request)
     try:
         handle = file.file.storage.open(file.file.name, "rb")

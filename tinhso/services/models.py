@@ -333,7 +333,9 @@ class DossierFile(models.Model):
         indexes = [models.Index(fields=["owner", "digitised"], name="dossier_file_owner")]
 
     def __str__(self) -> str:
-        return self.original_name
+        # Not the uploaded name: people name scans after themselves ("CCCD Nguyen Van An.pdf"),
+        # and this shows wherever a file is named (the admin's titles, logs).
+        return f"{FileKind(self.kind).label} #{self.pk}"
 
 
 class PaymentMethod(models.TextChoices):

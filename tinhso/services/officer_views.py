@@ -55,6 +55,7 @@ from .officer_forms import (
     SupplementForm,
     TransferForm,
 )
+from .personal import PersonalData, personal_data_for
 from .register import MAX_DAYS as REGISTER_MAX_DAYS
 from .register import dossier_register_xlsx, register_agencies
 from .selectors import EVENT_LABELS, dossier_flags, dossier_queue, dossier_timeline
@@ -490,16 +491,6 @@ PRINT_LABELS = {
 }
 
 
-def _form_rows(dossier: Dossier) -> list[tuple[str, str]]:
-    data = dict(dossier.form_data or {})
-    rows = []
-    for spec in dossier.procedure.form_fields or []:
-        value = data.pop(spec["name"], "")
-        rows.append((spec.get("label") or spec["name"], str(value) if value not in (None, "") else "—"))
-    rows += [(name, str(value)) for name, value in data.items()]
-    return rows
-
-
 def _print_links(dossier: Dossier) -> list[dict[str, Any]]:
     links = []
     for kind in printing.FORM_KINDS:
@@ -510,10 +501,11 @@ def _print_links(dossier: Dossier) -> list[dict[str, Any]]:
     return links
 
 
-def _files(dossier: Dossier, can_mark: bool) -> list[dict[str, Any]]:
+def _files(dossier: Dossier, can_mark: bool, personal: PersonalData) -> list[dict[str, Any]]:
     rows = []
     for item in dossier.files.select_related("requirement").order_by("kind", "pk"):
-        rows.append({"file": item, "url": reverse("file:download", args=[item.pk]),
+        rows.append({"file": item, "name": personal.file_name(item),
+                     "url": reverse("file:download", args=[item.pk]) if personal.files_open else "",
                      "result": item.kind == FileKind.RESULT,
                      "can_mark": can_mark and not item.digitised and item.kind == FileKind.COMPONENT})
     return rows
@@ -527,6 +519,7 @@ def _payment_info(dossier: Dossier) -> dict[str, Any]:
 def _dossier_context(request: HttpRequest, dossier: Dossier, *, failed: Action | None = None,
                      failed_form: forms.Form | None = None, error: str = "") -> dict[str, Any]:
     person = person_of(request)
+    personal = personal_data_for(person, dossier)
     flags = dossier_flags(dossier, timezone.now())
     actions = []
     for action in _available(person, dossier):
@@ -541,13 +534,14 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, *, failed: Action |
         "overdue": flags["overdue"], "due_soon": flags["due_soon"],
         "due": _local(dossier.due_at), "original_due": _local(dossier.original_due_at),
         "received": _local(dossier.received_at), "submitted": _local(dossier.submitted_at),
-        "form_rows": _form_rows(dossier),
+        "personal": personal, "form_rows": personal.form_rows(),
         "timeline": [{"event": event, "label": EVENT_LABELS.get(event.action, event.action), "at": _local(event.at),
+                      "actor": personal.person_name(event.actor),
                       "state": DossierState(event.to_state).label if event.to_state in S.values else event.to_state}
                      for event in dossier_timeline(dossier)],
         "actions": actions, "primary_actions": [a for a in actions if a["action"].primary],
         "other_actions": [a for a in actions if not a["action"].primary],
-        "error": error, "files": _files(dossier, can_mark),
+        "error": error, "files": _files(dossier, can_mark, personal),
         "mark_url": reverse("officer:action", args=[dossier.pk, MARK_DIGITISED.slug]),
         "print_links": print_links,
         "receipt_link": next((link for link in print_links if link["kind"] == "receipt"), None),

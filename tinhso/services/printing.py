@@ -16,7 +16,9 @@ whether that event happened. The process-control sheet is the exception: it is t
 itself, each handover with its time and whether the step kept to its share of the processing
 time, so it grows as the dossier moves; it is an internal document (``OFFICE_FORMS``), for
 the officers, not the applicant. Forms are administrative documents, written in Vietnamese
-whatever language the person who prints them uses.
+whatever language the person who prints them uses. The applicant's personal data is printed in
+full only for those who read it in full (:func:`access.sees_personal_data`), masked for anyone
+else who may print the form, as on the dossier's page.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from tinhso.core.errors import Conflict, NotFound
 from tinhso.org.models import AgencyKind, UnitLevel
 
 from .models import Channel, Dossier, DossierEvent, DossierState, FileKind, StepAction
+from .personal import PersonalData
 from .selectors import EVENT_LABELS, dossier_timeline
 
 if TYPE_CHECKING:
@@ -286,7 +289,7 @@ def _officer_signer(event: DossierEvent | None, dossier: Dossier, default_title:
 # --- the forms -----------------------------------------------------------------------------------
 
 
-def _components(dossier: Dossier) -> list[tuple[str, str, str]]:
+def _components(dossier: Dossier, personal: PersonalData) -> list[tuple[str, str, str]]:
     """(name, form, copies) of what the applicant handed in: the files, and on paper each
     required document that has no file (a counter or postal dossier is received complete)."""
     rows: list[tuple[str, str, str]] = []
@@ -294,7 +297,7 @@ def _components(dossier: Dossier) -> list[tuple[str, str, str]]:
     for item in dossier.files.filter(kind=FileKind.COMPONENT).select_related("requirement").order_by("pk"):
         if item.requirement_id is not None:
             covered.add(item.requirement_id)
-        name = item.requirement.name if item.requirement is not None else item.original_name
+        name = item.requirement.name if item.requirement is not None else personal.file_name(item)
         rows.append((name, _("Bản điện tử (đã số hóa)") if item.digitised else _("Bản điện tử"), "01"))
     if dossier.channel != Channel.ONLINE:
         for requirement in dossier.procedure.documents.filter(required=True).order_by("order", "pk"):
@@ -306,16 +309,16 @@ def _components(dossier: Dossier) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _receipt(dossier: Dossier) -> DocxDocument:
+def _receipt(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     event = _last_event(dossier, *RECEIPT_ACTIONS)
     received_at = dossier.received_at
     document = _new(dossier, dossier.agency, received_at)
     _title(document, dossier, form_title("receipt"))
-    _line(document, _("%(agency)s tiếp nhận hồ sơ của") % {"agency": dossier.agency.name}, dossier.applicant_name)
-    if dossier.applicant_phone:
-        _line(document, _("Số điện thoại"), dossier.applicant_phone)
-    if dossier.applicant_email:
-        _line(document, _("Thư điện tử"), dossier.applicant_email)
+    _line(document, _("%(agency)s tiếp nhận hồ sơ của") % {"agency": dossier.agency.name}, personal.name)
+    if personal.phone:
+        _line(document, _("Số điện thoại"), personal.phone)
+    if personal.email:
+        _line(document, _("Thư điện tử"), personal.email)
     _line(document, _("Nội dung yêu cầu giải quyết"), _procedure(dossier))
     _line(document, _("Mã thủ tục"), dossier.procedure.code)
     _line(document, _("Hình thức nộp hồ sơ"), str(Channel(dossier.channel).label))
@@ -324,7 +327,7 @@ def _receipt(dossier: Dossier) -> DocxDocument:
     columns = (Column(_("STT"), 13, center), Column(_("Tên giấy tờ"), 94), Column(_("Hình thức"), 36, center),
                Column(_("Số lượng"), 22, center))
     table = data_table(document, columns)
-    for index, (name, form, copies) in enumerate(_components(dossier), start=1):
+    for index, (name, form, copies) in enumerate(_components(dossier, personal), start=1):
         add_data_row(table, columns, (str(index), name, form, copies))
     keep_together(table)
     write(document, after=4)
@@ -342,19 +345,19 @@ def _receipt(dossier: Dossier) -> DocxDocument:
     officer = _officer_signer(event, dossier, _("Người tiếp nhận hồ sơ"), _("(Ký và ghi rõ họ tên)"))
     applicant = None
     if dossier.channel != Channel.ONLINE:  # handed in: the applicant signs the slip at the desk
-        applicant = Signer(_("Người nộp hồ sơ"), _("(Ký và ghi rõ họ tên)"), dossier.applicant_name)
+        applicant = Signer(_("Người nộp hồ sơ"), _("(Ký và ghi rõ họ tên)"), personal.name)
     _signatures(document, officer, applicant)
     return document
 
 
-def _supplement_request(dossier: Dossier) -> DocxDocument:
+def _supplement_request(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     event = _last_event(dossier, "request_supplement")
     assert event is not None
     number = DossierEvent.objects.filter(dossier=dossier, action="request_supplement").count()
     agency = event.agency or dossier.handling_agency
     document = _new(dossier, agency, event.at)
     _title(document, dossier, form_title("supplement_request"), _("(Lần thứ %(n)s)") % {"n": number})
-    _line(document, _("Hồ sơ của"), dossier.applicant_name)
+    _line(document, _("Hồ sơ của"), personal.name)
     _line(document, _("Nội dung yêu cầu giải quyết"), _procedure(dossier))
     _line(document, _("Ngày tiếp nhận hồ sơ"), vn_day(dossier.received_at))
     _line(document, _("Yêu cầu bổ sung, hoàn thiện hồ sơ lần thứ %(n)s gồm những nội dung sau:") % {"n": number})
@@ -366,13 +369,13 @@ def _supplement_request(dossier: Dossier) -> DocxDocument:
     return document
 
 
-def _refusal(dossier: Dossier) -> DocxDocument:
+def _refusal(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     event = _last_event(dossier, "refuse")
     assert event is not None
     agency = event.agency or dossier.handling_agency
     document = _new(dossier, agency, dossier.decided_at or event.at)
     _title(document, dossier, form_title("refusal"))
-    _line(document, _("%(agency)s tiếp nhận hồ sơ của") % {"agency": dossier.agency.name}, dossier.applicant_name)
+    _line(document, _("%(agency)s tiếp nhận hồ sơ của") % {"agency": dossier.agency.name}, personal.name)
     _line(document, _("Nội dung yêu cầu giải quyết"), _procedure(dossier))
     _line(document, _("Ngày tiếp nhận hồ sơ"), vn_day(dossier.received_at))
     _text(document, _("Sau khi xem xét hồ sơ, đối chiếu với các quy định hiện hành, %(agency)s từ chối giải quyết "
@@ -383,7 +386,7 @@ def _refusal(dossier: Dossier) -> DocxDocument:
     return document
 
 
-def _apology(dossier: Dossier) -> DocxDocument:
+def _apology(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     event = _last_event(dossier, "apologise")
     assert event is not None
     agency = event.agency or dossier.handling_agency
@@ -391,7 +394,7 @@ def _apology(dossier: Dossier) -> DocxDocument:
     document = _new(dossier, agency, event.at)
     _title(document, dossier, form_title("apology"))
     _line(document, _("Ngày %(day)s, %(agency)s tiếp nhận giải quyết hồ sơ của ông/bà/tổ chức") % {
-        "day": vn_day(dossier.received_at), "agency": dossier.agency.name}, dossier.applicant_name)
+        "day": vn_day(dossier.received_at), "agency": dossier.agency.name}, personal.name)
     _line(document, _("Nội dung yêu cầu giải quyết"), _procedure(dossier))
     _line(document, _("Thời gian hẹn trả kết quả giải quyết hồ sơ"), vn_moment(old_due))
     _text(document, _("Tuy nhiên, %(agency)s chưa thể trả kết quả giải quyết hồ sơ của ông/bà/tổ chức đúng hẹn.")
@@ -406,14 +409,14 @@ def _apology(dossier: Dossier) -> DocxDocument:
     return document
 
 
-def _stop_notice(dossier: Dossier) -> DocxDocument:
+def _stop_notice(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     event = _last_event(dossier, "stop")
     assert event is not None
     agency = event.agency or dossier.handling_agency
     document = _new(dossier, agency, event.at)
     _title(document, dossier, _("Thông báo"), _("Về việc dừng xử lý hồ sơ"))
     _text(document, _("Theo đề nghị của ông/bà/tổ chức %(name)s, %(agency)s thông báo dừng xử lý hồ sơ sau:") % {
-        "name": dossier.applicant_name, "agency": agency.name}, first_line=12.7)
+        "name": personal.name, "agency": agency.name}, first_line=12.7)
     _line(document, _("Nội dung yêu cầu giải quyết"), _procedure(dossier))
     if dossier.received_at is not None:
         _line(document, _("Ngày tiếp nhận hồ sơ"), vn_day(dossier.received_at))
@@ -436,8 +439,8 @@ STEP_ENDED = {"forward": StepAction.FORWARD, "assign": StepAction.ASSIGN, "submi
 TO_APPLICANT = frozenset({"request_supplement", "return_result", "stop", "cancel"})
 
 
-def _holder(person: Person | None, agency: Agency | None) -> str:
-    name = _person_name(person) or (person.get_username() if person is not None else "")
+def _holder(personal: PersonalData, person: Person | None, agency: Agency | None) -> str:
+    name = personal.person_name(person)
     return ", ".join(part for part in (name, agency.name if agency is not None else "") if part) or "…"
 
 
@@ -473,7 +476,7 @@ def _dossier_result(dossier: Dossier, returned_at: dt.datetime) -> str:
     return _timeliness(returned_at, deadline) if deadline is not None else ""
 
 
-def _process_control(dossier: Dossier) -> DocxDocument:
+def _process_control(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     from tinhso.core.workdays import calendar
 
     cal = calendar()
@@ -487,7 +490,7 @@ def _process_control(dossier: Dossier) -> DocxDocument:
     shares: dict[str, Decimal] = {}
     for step in dossier.procedure.steps.all():
         shares[step.action] = shares.get(step.action, Decimal(0)) + step.days
-    applicant = _("%(name)s (tổ chức, cá nhân)") % {"name": dossier.applicant_name}
+    applicant = _("%(name)s (tổ chức, cá nhân)") % {"name": personal.name}
     # Who took the dossier after each event: the next one to act on it (an apology moves nothing).
     taker_after: dict[int, DossierEvent | None] = {}
     following: DossierEvent | None = None
@@ -504,7 +507,7 @@ def _process_control(dossier: Dossier) -> DocxDocument:
     document = _new(dossier, dossier.agency, dossier.received_at)
     _title(document, dossier, form_title("process_control"),
            _("(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả)"))
-    _line(document, _("Người nộp hồ sơ"), dossier.applicant_name)
+    _line(document, _("Người nộp hồ sơ"), personal.name)
     _line(document, _("Nội dung yêu cầu giải quyết"), _procedure(dossier))
     _line(document, _("Cơ quan tiếp nhận hồ sơ"), dossier.agency.name)
     _line(document, _("Cơ quan giải quyết hồ sơ"), "; ".join(handlers) or dossier.agency.name)
@@ -519,15 +522,15 @@ def _process_control(dossier: Dossier) -> DocxDocument:
     for index, event in enumerate(handovers, start=1):
         after = taker_after[event.pk]
         if event.action in ("receive", "receive_at_counter"):
-            giver, taker = applicant, _holder(event.actor, event.agency)
+            giver, taker = applicant, _holder(personal, event.actor, event.agency)
         elif event.action == "supplement":
             giver = applicant if event.actor is None or event.actor.pk == dossier.applicant_id \
-                else _holder(event.actor, event.agency)
-            taker = _holder(after.actor, after.agency) if after else dossier.handling_agency.name
+                else _holder(personal, event.actor, event.agency)
+            taker = _holder(personal, after.actor, after.agency) if after else dossier.handling_agency.name
         else:
-            giver = _holder(event.actor, event.agency)
+            giver = _holder(personal, event.actor, event.agency)
             taker = applicant if event.action in TO_APPLICANT else \
-                _holder(after.actor, after.agency) if after else "…"
+                _holder(personal, after.actor, after.agency) if after else "…"
         if event.action == "return_result":
             result = _dossier_result(dossier, event.at)
         elif event.action in STEP_ENDED or event.action == "refuse":
@@ -558,20 +561,22 @@ BUILDERS = {
 # --- public API ----------------------------------------------------------------------------------
 
 
-def dossier_form_docx(dossier: Dossier, kind: str) -> bytes:
-    """The form ``kind`` of ``dossier`` as a .docx. Raises :class:`NotFound` for an unknown
-    kind and :class:`Conflict` when the dossier's history does not give rise to the form."""
+def dossier_form_docx(dossier: Dossier, kind: str, *, full: bool) -> bytes:
+    """The form ``kind`` of ``dossier`` as a .docx, with the applicant's personal data in full or
+    masked (``full``: :func:`access.sees_personal_data` of whoever prints it). Raises
+    :class:`NotFound` for an unknown kind and :class:`Conflict` when the dossier's history does
+    not give rise to the form."""
     _check(dossier, kind)
     with translation.override("vi"):
-        document = BUILDERS[kind](dossier)
+        document = BUILDERS[kind](dossier, PersonalData(dossier, full=full))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def dossier_form_pdf(dossier: Dossier, kind: str) -> bytes:
+def dossier_form_pdf(dossier: Dossier, kind: str, *, full: bool) -> bytes:
     """The same form as PDF, made by LibreOffice (``DocumentConversionError`` if it cannot)."""
-    return docx_to_pdf(dossier_form_docx(dossier, kind))
+    return docx_to_pdf(dossier_form_docx(dossier, kind, full=full))
 
 
 __all__ = ["FORMATS", "FORM_KINDS", "OFFICE_FORMS", "dossier_form_docx", "dossier_form_pdf", "form_available",

@@ -96,6 +96,23 @@ def test_detail_pages_render_read_only(admin_client: Client, rows: dict[str, Any
     assert (Payment.objects.count(), Rating.objects.count(), DossierFile.objects.count()) == before
 
 
+def test_dossier_and_file_pages_show_personal_data_masked(admin_client: Client, rows: dict[str, Any]) -> None:
+    """The system administrator reads a dossier as a leader does (``access.sees_personal_data``):
+    masked contacts and e-form, no file name, no file, no applicant account."""
+    dossier = admin_client.get(f"{ADMIN}dossier/{rows['dossier'].pk}/change/")
+    assert dossier.status_code == 200
+    html = dossier.content.decode()
+    for secret in (PHONE, EMAIL, PERSONAL_ID, "Nguyễn Văn An", GOOD_FORM["purpose"]):
+        assert secret not in html, secret
+    for masked in ("N. V. An", "********1234", "******5678", "a***@example.vn"):
+        assert masked in html, masked
+    file = admin_client.get(f"{ADMIN}dossierfile/{rows['file'].pk}/change/").content.decode()
+    for secret in (PERSONAL_ID, "Nguyễn Văn An", rows["file"].file.name):
+        assert secret not in file, secret
+    for page, key in (("payment", "payment"), ("rating", "rating")):
+        assert "Nguyễn Văn An" not in admin_client.get(f"{ADMIN}{page}/{rows[key].pk}/change/").content.decode()
+
+
 def test_deleting_a_notification_is_ledgered_without_recipient_or_text(
     admin_client: Client, rows: dict[str, Any],
 ) -> None:

@@ -72,7 +72,7 @@ def _form(dossier: Dossier, kind: str, issued: str, *lines: str, signed: str = "
     """The text of a dossier's form ``kind``, checked for what every such form carries (the dossier's
     code, "Hưng Yên, ``issued``"), for each of ``lines`` and, given ``signed``, for the signature block
     it ends with."""
-    text = _words(_text(printing.dossier_form_docx(dossier, kind)))
+    text = _words(_text(printing.dossier_form_docx(dossier, kind, full=True)))
     assert f"Mã hồ sơ: {dossier.code}" in text
     assert f"Hưng Yên, {issued}" in text
     for line in lines:
@@ -86,7 +86,7 @@ def _form(dossier: Dossier, kind: str, issued: str, *lines: str, signed: str = "
 
 def test_the_receipt_has_the_code_the_applicant_the_components_and_the_appointment(svc: Any, counter: Dossier
                                                                                    ) -> None:
-    content = printing.dossier_form_docx(counter, "receipt")
+    content = printing.dossier_form_docx(counter, "receipt", full=True)
     document = Document(io.BytesIO(content))
     text = _words(_text(content))
     assert counter.code.startswith("H31.01-260302-")
@@ -128,7 +128,7 @@ def test_the_receipt_has_the_code_the_applicant_the_components_and_the_appointme
 
 def test_the_receipt_of_an_online_dossier_names_the_desk_officer_and_the_channel(svc: Any, online: Dossier
                                                                                  ) -> None:
-    text = _words(_text(printing.dossier_form_docx(online, "receipt")))
+    text = _words(_text(printing.dossier_form_docx(online, "receipt", full=True)))
     assert "Hình thức nộp hồ sơ: Trực tuyến" in text
     assert "NGƯỜI NỘP HỒ SƠ" not in text  # nobody signs at a desk for an online dossier
     assert text.endswith("NGƯỜI TIẾP NHẬN HỒ SƠ (Ký và ghi rõ họ tên) Người Thử")
@@ -137,7 +137,7 @@ def test_the_receipt_of_an_online_dossier_names_the_desk_officer_and_the_channel
 
 def test_forms_are_in_vietnamese_whatever_the_language_of_the_person_printing(counter: Dossier) -> None:
     with translation.override("en"):
-        text = _words(_text(printing.dossier_form_docx(counter, "receipt")))
+        text = _words(_text(printing.dossier_form_docx(counter, "receipt", full=True)))
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
     assert "Hình thức nộp hồ sơ: Trực tiếp" in text
 
@@ -146,7 +146,7 @@ def test_the_supplement_request_says_what_to_add_and_which_request_it_is(svc: An
                                                                          ) -> None:
     clock.set(at("2026-03-03", 10, 15))
     dossier = S.dossier_request_supplement(actor=svc.handler, dossier=online, reason="Thiếu bản sao căn cước")
-    first = _words(_text(printing.dossier_form_docx(dossier, "supplement_request")))
+    first = _words(_text(printing.dossier_form_docx(dossier, "supplement_request", full=True)))
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ (Lần thứ 1)" in first
     assert "Thiếu bản sao căn cước" in first
     clock.set(at("2026-03-05", 8, 0))
@@ -202,7 +202,7 @@ def test_the_apology_shows_the_date_it_replaced_even_after_a_supplement_moved_it
     clock.set(at("2026-03-06", 9))
     dossier = S.dossier_apologise(actor=svc.approver, dossier=dossier, new_due_at=moved + dt.timedelta(days=7),
                                   reason="Chờ kết quả xác minh")
-    text = _words(_text(printing.dossier_form_docx(dossier, "apology")))
+    text = _words(_text(printing.dossier_form_docx(dossier, "apology", full=True)))
     assert f"Thời gian hẹn trả kết quả giải quyết hồ sơ: {_local(moved)}" in text
     assert f"trả kết quả giải quyết hồ sơ vào {_local(moved + dt.timedelta(days=7))}." in text
 
@@ -244,7 +244,7 @@ def test_the_process_control_sheet_follows_the_dossier_from_hand_to_hand(svc: An
     clock.set(at("2026-03-11", 9))
     dossier = S.dossier_return_result(actor=receiver, dossier=dossier)
 
-    content = printing.dossier_form_docx(dossier, "process_control")
+    content = printing.dossier_form_docx(dossier, "process_control", full=True)
     text = _form(dossier, "process_control", "ngày 02 tháng 3 năm 2026",
                  "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ (Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả)",
                  "Người nộp hồ sơ: Nguyễn Văn An", f"Cơ quan tiếp nhận hồ sơ: {svc.centre.name}",
@@ -283,7 +283,7 @@ def test_the_process_control_sheet_judges_a_late_dossier_by_the_date_its_apology
     dossier = S.dossier_approve(actor=svc.approver, dossier=dossier)
     clock.set(old_due + dt.timedelta(days=3))  # before the new date, after the one it replaced
     dossier = S.dossier_return_result(actor=svc.receiver, dossier=dossier)
-    rows = _rows(printing.dossier_form_docx(dossier, "process_control"))
+    rows = _rows(printing.dossier_form_docx(dossier, "process_control", full=True))
     assert rows[-1][3] == "Quá hạn"
     assert rows[-1][4] == "Trả kết quả."
     assert "Xin lỗi" not in " ".join(row[4] for row in rows)  # the apology is its own form, not a handover
@@ -315,11 +315,11 @@ def test_each_form_exists_only_once_the_history_gives_rise_to_it(svc: Any, clock
 
 def test_an_unavailable_or_unknown_form_is_refused(counter: Dossier) -> None:
     with pytest.raises(Conflict, match="không bị từ chối giải quyết"):
-        printing.dossier_form_docx(counter, "refusal")
+        printing.dossier_form_docx(counter, "refusal", full=True)
     with pytest.raises(Conflict, match="chưa được hẹn lại ngày trả kết quả"):
-        printing.dossier_form_docx(counter, "apology")
+        printing.dossier_form_docx(counter, "apology", full=True)
     with pytest.raises(NotFound):
-        printing.dossier_form_docx(counter, "phieu_kiem_soat")
+        printing.dossier_form_docx(counter, "phieu_kiem_soat", full=True)
 
 
 # --- download ----------------------------------------------------------------------------------
