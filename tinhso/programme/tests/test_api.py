@@ -19,11 +19,13 @@ from django.utils import timezone
 from tinhso.ledger.models import Entry
 from tinhso.programme.models import Comment, Programme, ReportingRound, ReportState, TargetReport, Task, TaskReport
 
+from .conftest import evidence_pdf
+
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/programme/"
 MISSING = 999_999
-PDF = b"%PDF-1.7 bien ban nghiem thu"
+PDF = evidence_pdf()
 
 # The programme API alone, for validating its part of the schema (see test_schema_has_no_warnings).
 urlpatterns = [path("api/programme/", include("tinhso.programme.api_urls"))]
