@@ -8,12 +8,13 @@ browser sent. What a reader would run or open on its own is refused with a messa
 
 - Word/Excel: macros (``vbaProject.bin``), executables, OLE objects and ActiveX controls, any
   member that is not a part of a plain document, links that make Word or Excel fetch a
-  template, object or workbook from elsewhere (remote template injection, DDE links), and
-  zips that are encrypted or would unpack to far more than an office document does.
+  template, object or workbook from elsewhere (remote template injection), DDE fields and links
+  that run a command, and zips that are encrypted or would unpack to far more than an office
+  document does.
 - PDF: JavaScript, launch and import/submit actions, embedded files, multimedia (RichMedia),
-  XFA forms and automatic actions (``/AA``), found by reading the document's objects with
+  XFA forms and automatic actions (``/AA``), found by reading the objects a reader acts on with
   pyHanko's PDF reader (so object streams and escaped names are read as a PDF reader reads them),
-  and PDFs that open only with a password.
+  and PDFs that open only with a password or cannot be read.
 
 The stored name and the download name take the extension of the detected type (a PDF sent as
 ``payload.exe`` is kept as ``….pdf`` and downloaded as ``payload.pdf``); downloads are served as
@@ -24,11 +25,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import itertools
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO, Any
@@ -238,6 +237,39 @@ def _check_dde(archive: zipfile.ZipFile, info: zipfile.ZipInfo, field: str) -> N
         raise _executable(info.filename, field)
 
 
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Word parts whose fields Word updates: the body, headers and footers, notes, comments.
+WORD_STORIES = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes|comments|glossary/document)\.xml")
+# Field instructions that run a program (DDE) or pull in another file when the field updates.
+ACTIVE_FIELD = re.compile(r"\s*(DDE|DDEAUTO|INCLUDETEXT)\b", re.IGNORECASE)
+
+
+def _check_word_fields(archive: zipfile.ZipFile, info: zipfile.ZipInfo, field: str) -> None:
+    """DDE fields run a command when Word updates them (on opening, for DDEAUTO). A complex
+    field's instruction may be split over many runs, so the pieces are joined first."""
+    open_fields: list[list[str]] = []
+    with archive.open(info) as handle:
+        try:
+            for _event, element in ElementTree.iterparse(handle, events=("end",)):  # noqa: S314 -- as above
+                tag = element.tag
+                if tag == f"{W_NS}fldSimple" and ACTIVE_FIELD.match(element.get(f"{W_NS}instr") or ""):
+                    raise _executable(info.filename, field)
+                if tag in (f"{W_NS}instrText", f"{W_NS}delInstrText") and open_fields:
+                    open_fields[-1].append(element.text or "")
+                elif tag == f"{W_NS}fldChar":
+                    kind = element.get(f"{W_NS}fldCharType")
+                    if kind == "begin":
+                        open_fields.append([])
+                    elif open_fields and ACTIVE_FIELD.match("".join(open_fields[-1])):
+                        raise _executable(info.filename, field)
+                    elif open_fields and kind == "end":
+                        open_fields.pop()
+                elif tag == f"{W_NS}p":
+                    element.clear()  # keeps memory flat on long documents
+        except ElementTree.ParseError:
+            raise _foreign_part(info.filename, field) from None
+
+
 def _check_office(stream: IO[bytes], content_type: str, field: str, *, depth: int = 0) -> None:
     try:
         stream.seek(0)
@@ -263,6 +295,8 @@ def _check_office(stream: IO[bytes], content_type: str, field: str, *, depth: in
                     _check_relationships(archive, member, field)
                 elif re.fullmatch(r"xl/externallinks/[^/]+\.xml", member.filename.lower()):
                     _check_dde(archive, member, field)
+                elif content_type == DOCX and WORD_STORIES.fullmatch(member.filename):
+                    _check_word_fields(archive, member, field)
     except _Refused:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, ValueError,
@@ -344,19 +378,6 @@ def _bad_pdf(field: str) -> DomainError:
                        field=field, code="bad_pdf")
 
 
-def _walk(value: Any) -> Iterator[dict[Any, Any]]:
-    """Every dictionary inside ``value`` (arrays and dictionaries, not following references:
-    each indirect object is visited on its own)."""
-    todo = [value]
-    while todo:
-        item = todo.pop()
-        if isinstance(item, dict):
-            yield item
-            todo.extend(item.values())
-        elif isinstance(item, list):
-            todo.extend(item)
-
-
 def _resolved(entry: dict[Any, Any], key: str) -> Any:
     """``entry[key]`` with an indirect reference followed (pyHanko's dictionaries do), or None."""
     try:
@@ -382,9 +403,54 @@ def _pdf_kind_of(entry: dict[Any, Any]) -> str | None:
     return PDF_SUBTYPES.get(str(_resolved(entry, "/Subtype")))
 
 
+# Where nothing a reader runs or opens can sit: page content, fonts and images, the structure
+# tree of a tagged PDF, metadata. These hold most of a document's objects; skipping them keeps
+# the check fast on long documents.
+PDF_INERT_KEYS = frozenset({
+    "/Contents", "/Resources", "/DR", "/Font", "/XObject", "/ColorSpace", "/Pattern", "/Shading", "/ExtGState",
+    "/StructTreeRoot", "/Metadata", "/Thumb", "/PieceInfo", "/OutputIntents", "/Parent",
+})
+PDF_MAX_OBJECTS = 10_000
+
+
+def _too_complex(field: str) -> DomainError:
+    return DomainError(_("Tệp PDF có quá nhiều đối tượng để kiểm tra. Hãy in lại tài liệu thành PDF hoặc chia thành "
+                         "nhiều tệp nhỏ hơn rồi tải lên lại."), field=field, code="too_complex")
+
+
+def _pdf_active_kind(reader: Any, field: str) -> str | None:
+    """The first kind of active content among the objects a reader can act on: everything
+    reachable from the trailer (catalog, names, outlines, pages, annotations, forms, actions
+    and their chains), not following :data:`PDF_INERT_KEYS`. Indirect objects are read once
+    each, by pyHanko (from object streams too, names with #-escapes decoded)."""
+    from pyhanko.pdf_utils import generic
+
+    todo: list[Any] = [reader.trailer_view]
+    seen: set[tuple[int, int]] = set()
+    while todo:
+        item = todo.pop()
+        if isinstance(item, generic.IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(seen) > PDF_MAX_OBJECTS:
+                raise _too_complex(field)
+            item = item.get_object()
+        if isinstance(item, dict):
+            kind = _pdf_kind_of(item)
+            if kind is not None:
+                return kind
+            todo.extend(value for name, value in dict.items(item) if str(name) not in PDF_INERT_KEYS)
+        elif isinstance(item, list):
+            todo.extend(item)
+    return None
+
+
 def pdf_content_check(data: bytes, field: str = "file") -> None:
-    """Every object the cross-reference sections list (in every revision, in object streams
-    too) is read and looked at; a file pyHanko cannot read is refused rather than let through."""
+    """A :class:`DomainError` if the PDF ``data`` carries active content (see the module
+    docstring), needs a password to open, or cannot be read: a file pyHanko cannot read is
+    refused rather than let through."""
     from pyhanko.pdf_utils.crypt import AuthStatus
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -403,13 +469,9 @@ def pdf_content_check(data: bytes, field: str = "file") -> None:
             raise DomainError(_("Tệp PDF đang được đặt mật khẩu nên không mở được. Hãy gỡ mật khẩu rồi tải "
                                 "lên lại."), field=field, code="encrypted")
     try:
-        refs = set()
-        for revision in range(reader.xrefs.total_revisions):
-            refs |= reader.xrefs.explicit_refs_in_revision(revision)
-        objects = itertools.chain([reader.trailer_view],
-                                  (reader.get_object(ref) for ref in sorted(refs, key=lambda r: r.idnum)))
-        found = next((kind for item in objects for entry in _walk(item)
-                      if (kind := _pdf_kind_of(entry)) is not None), None)
+        found = _pdf_active_kind(reader, field)
+    except DomainError:
+        raise
     except Exception:
         raise _bad_pdf(field) from None
     if found is not None:

