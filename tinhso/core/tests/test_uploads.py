@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -341,3 +342,28 @@ def test_a_pdf_that_needs_a_password_or_cannot_be_read_is_refused() -> None:
 def test_names_keep_the_users_base_name_and_take_the_detected_extension(name: str, extension: str,
                                                                         expected: str) -> None:
     assert uploads.clean_filename(name, extension) == expected
+
+
+def test_a_word_document_saved_by_libreoffice_is_accepted(tmp_path: Path) -> None:
+    """The parts a real office suite writes (its own properties, header, numbering, a picture,
+    custom XML) are those of a plain document."""
+    import shutil
+
+    from docx import Document
+
+    from tinhso.core.documents import run_in_own_group
+
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if binary is None:
+        pytest.skip("LibreOffice is not installed")
+    document = Document(io.BytesIO(platform_docx()))
+    document.add_picture(io.BytesIO(png()))
+    document.save(tmp_path / "in.docx")
+    returncode, output = run_in_own_group(
+        [binary, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--norestore",
+         "--nolockcheck", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "out"),
+         str(tmp_path / "in.docx")], timeout=120, cwd=tmp_path)
+    assert returncode == 0, output
+    saved = (tmp_path / "out" / "in.docx").read_bytes()
+    assert "word/media/image1.png" in zipfile.ZipFile(io.BytesIO(saved)).namelist()
+    assert check(saved, "don.docx").content_type == DOCX
