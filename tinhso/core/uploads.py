@@ -117,6 +117,13 @@ EMBEDDED_PACKAGES = frozenset({"docx", "xlsx", "pptx"})
 # First bytes of content that runs or that hides other content: Windows and Linux executables,
 # OLE compound files (macros, OLE objects, legacy embedded documents), Java classes.
 EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\xca\xfe\xba\xbe", b"#!")
+# Names of programs, scripts, shortcuts and macro-enabled documents, wherever they sit.
+EXECUTABLE_EXTENSIONS = frozenset({
+    "exe", "dll", "com", "scr", "pif", "cpl", "ocx", "sys", "msi", "msp", "bat", "cmd", "ps1", "psm1", "vbs", "vbe",
+    "js", "jse", "wsf", "wsh", "hta", "jar", "class", "lnk", "url", "inf", "reg", "sh", "elf", "so", "dylib", "app",
+    "xll", "xlam", "xlsm", "xltm", "xlsb", "docm", "dotm", "pptm", "ppam", "doc", "xls", "ppt", "rtf", "html",
+    "htm", "mht", "mhtml", "svgz", "swf", "zip", "rar", "7z", "cab", "iso", "img",
+})
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # Part content types that declare macros or controls, whatever the part is called.
@@ -170,16 +177,21 @@ def _extension(member: str) -> str:
     return name.rpartition(".")[2].lower() if "." in name else ""
 
 
-def _check_member_name(member: str, content_type: str, field: str) -> None:
+def _check_member(member: str, head: bytes, content_type: str, field: str) -> None:
+    """``member`` (whose content starts with ``head``) is a part of a plain document of
+    ``content_type``; else the reason it is not, most specific first."""
     lower = member.lower()
     folder = OFFICE_PARTS[content_type][1]
     if member.startswith("/") or "\\" in member or any(part == ".." for part in member.split("/")):
         raise _foreign_part(member, field)
     if lower.endswith("vbaproject.bin") or lower.endswith("vbadata.xml") or "/activex/" in lower:
         raise _macro(field) if "vba" in lower else _executable(member, field)
+    extension = _extension(member)
+    if extension in EXECUTABLE_EXTENSIONS or (extension not in EMBEDDED_PACKAGES and (
+            head.startswith(EXECUTABLE_MAGIC) or head.startswith(b"PK\x03\x04"))):
+        raise _executable(member, field)
     if member == "[Content_Types].xml" or member.endswith("/"):
         return
-    extension = _extension(member)
     if not (lower.startswith(folder.lower()) or lower.startswith(tuple(f.lower() for f in COMMON_FOLDERS))):
         raise _foreign_part(member, field)
     if extension in PART_EXTENSIONS:
@@ -281,16 +293,16 @@ def _check_office(stream: IO[bytes], content_type: str, field: str, *, depth: in
                 raise _encrypted_office(field)
             _check_content_types(archive, field)
             for member in members:
-                _check_member_name(member.filename, content_type, field)
-                if member.is_dir() or member.file_size == 0:
-                    continue
-                with archive.open(member) as handle:
-                    head = handle.read(8)
+                head = b""
+                if not member.is_dir() and member.file_size > 0:
+                    with archive.open(member) as handle:
+                        head = handle.read(8)
+                _check_member(member.filename, head, content_type, field)
                 extension = _extension(member.filename)
+                if not head:
+                    continue
                 if extension in EMBEDDED_PACKAGES:
                     _check_embedded(archive, member, field, depth)
-                elif head.startswith(EXECUTABLE_MAGIC) or head.startswith(b"PK\x03\x04"):
-                    raise _executable(member.filename, field)
                 if extension == "rels":
                     _check_relationships(archive, member, field)
                 elif re.fullmatch(r"xl/externallinks/[^/]+\.xml", member.filename.lower()):

@@ -204,16 +204,19 @@ def test_plain_documents_are_accepted_with_the_type_of_their_content(make: Calla
     assert inspected.size == len(data)
 
 
+PROGRAM = "chương trình hoặc đối tượng nhúng "
+
+
 # --- Word and Excel with active content ------------------------------------------------------------
 
 @pytest.mark.parametrize(("make", "code", "named"), [
     # An executable under a picture's name, an executable and a script as members of their own.
     (lambda: with_members(docx(), {"word/media/image9.png": EXE}), "active_content", "word/media/image9.png"),
     (lambda: with_members(docx(), {"word/embeddings/setup.exe": EXE}), "active_content", "word/embeddings/setup.exe"),
-    (lambda: with_members(docx(), {"word/payload.dll": EXE}), "active_content", "word/payload.dll"),
-    (lambda: with_members(docx(), {"word/evil.js": "WScript.Shell"}), "active_content", "word/evil.js"),
-    (lambda: with_members(xlsx(), {"xl/run.vbs": "CreateObject"}), "active_content", "xl/run.vbs"),
-    (lambda: with_members(docx(), {"Autorun.exe": EXE}), "active_content", "Autorun.exe"),
+    (lambda: with_members(docx(), {"word/payload.dll": EXE}), "active_content", PROGRAM + "“word/payload.dll”"),
+    (lambda: with_members(docx(), {"word/evil.js": "WScript.Shell"}), "active_content", PROGRAM + "“word/evil.js”"),
+    (lambda: with_members(xlsx(), {"xl/run.vbs": "CreateObject"}), "active_content", PROGRAM + "“xl/run.vbs”"),
+    (lambda: with_members(docx(), {"Autorun.exe": EXE}), "active_content", PROGRAM + "“Autorun.exe”"),
     # OLE objects and ActiveX controls, macros whatever their part is called.
     (lambda: with_members(docx(), {"word/embeddings/oleObject1.bin": OLE}), "active_content", "oleObject1.bin"),
     (lambda: with_members(xlsx(), {"xl/activeX/activeX1.xml": "<ax/>"}), "active_content", "activeX1.xml"),
@@ -245,7 +248,7 @@ def test_plain_documents_are_accepted_with_the_type_of_their_content(make: Calla
      "active_content", "word/document.xml"),
     # Encrypted members, and a zip that unpacks to far more than a document does.
     (lambda: encrypted(docx()), "encrypted", "mật khẩu"),
-    (lambda: with_members(docx(), {"../../evil.xml": "<x/>"}), "active_content", "../../evil.xml"),
+    (lambda: with_members(docx(), {"../../evil.xml": "<x/>"}), "active_content", "thành phần lạ “../../evil.xml”"),
 ])
 def test_office_files_with_active_content_are_refused_with_the_reason(make: Callable[[], bytes], code: str,
                                                                      named: str) -> None:
