@@ -563,7 +563,7 @@ def clean_filename(name: str | None, extension: str) -> str:
         if suffix.lower() in EXTENSION_SPELLINGS.get(extension, frozenset({extension})):
             extension = suffix
         text = stem.rstrip(" .")
-    text = text or _("tep")
+    text = text or "tep"
     return f"{text[: 254 - len(extension)]}.{extension}"
 
 
