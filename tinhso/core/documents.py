@@ -19,11 +19,12 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -36,6 +37,8 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tinhso.core.text import fold
 
@@ -434,6 +437,47 @@ def keep_last_words(text: str) -> str:
     its line."""
     head, _sep, last = text.rpartition(" ")
     return f"{head}\u00a0{last}" if head else text
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+# What makes a spreadsheet read a typed entry as a formula (or, for a leading tab or line break,
+# what CSV round trips turn into one): "=", "+", "-" and "@" (Excel's implicit intersection),
+# also after leading spaces, which Excel and LibreOffice skip when they parse what is typed.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def xlsx_set(cell: Cell | MergedCell, value: object) -> Cell | MergedCell:
+    """Put ``value`` into ``cell``; text is stored as text, never as a formula.
+
+    openpyxl stores a string that starts with "=" as a formula (``data_type`` "f"); here every
+    string is a string cell (``data_type`` "s", read back exactly as written), and a string a
+    spreadsheet would evaluate when typed also carries the "quote prefix" style, so that Excel
+    and LibreOffice show it as text and keep it text when the cell is edited. Characters XML
+    cannot hold (control characters other than tab and line breaks) are dropped instead of
+    making openpyxl raise. Numbers, dates and ``None`` are written as they are.
+    """
+    if isinstance(value, Promise):  # a lazy translation
+        value = str(value)
+    if not isinstance(value, str):
+        cell.value = value
+        return cell
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.value = text
+    cell.data_type = "s"
+    if text[:1] in FORMULA_TRIGGERS or text.lstrip(" \u00a0\u3000")[:1] in FORMULA_TRIGGERS:
+        cell.quotePrefix = True
+    return cell
+
+
+def xlsx_cell(sheet: Worksheet, row: int, column: int, value: object = None) -> Cell | MergedCell:
+    """``sheet.cell(row, column, value)`` with :func:`xlsx_set`'s rules for text."""
+    return xlsx_set(sheet.cell(row=row, column=column), value)
+
+
+def xlsx_append(sheet: Worksheet, values: Iterable[object]) -> None:
+    """``sheet.append(values)`` with :func:`xlsx_set`'s rules for text."""
+    sheet.append([xlsx_set(Cell(sheet), value) for value in values])
 
 
 # --- PDF -----------------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ from tinhso.core.documents import (
     vn_date,
     vn_number,
     write,
+    xlsx_cell,
 )
 from tinhso.core.documents import heading as document_heading
 from tinhso.core.text import fold
@@ -434,7 +435,7 @@ def decimal_format(value: Decimal) -> str:
 
 def write_header(sheet: Worksheet, row: int, titles: Sequence[str]) -> None:
     for column, title in enumerate(titles, start=1):
-        cell = sheet.cell(row=row, column=column, value=title)
+        cell = xlsx_cell(sheet, row, column, title)
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
 
 
@@ -448,7 +449,7 @@ def write_rows(sheet: Worksheet, first_row: int, rows: Iterable[Sequence[object]
     row_number = first_row
     for values in rows:
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row_number, column=column, value=value)
+            cell = xlsx_cell(sheet, row_number, column, value)
             cell.alignment = WRAP_TOP
             if isinstance(value, Decimal):
                 cell.number_format = decimal_format(value)
@@ -474,8 +475,8 @@ def summary_sheet(sheet: Worksheet, progress: ProgrammeProgress) -> None:
     round_ = progress.round
     assert round_ is not None
     sheet.title = _("Tổng hợp")
-    sheet.cell(row=1, column=1, value=report_summary(progress.programme, round_)).font = Font(bold=True, size=13)
-    sheet.cell(row=2, column=1, value=_("Số liệu tính đến ngày %(cutoff)s; %(sentence)s") % {
+    xlsx_cell(sheet, 1, 1, report_summary(progress.programme, round_)).font = Font(bold=True, size=13)
+    xlsx_cell(sheet, 2, 1, _("Số liệu tính đến ngày %(cutoff)s; %(sentence)s") % {
         "cutoff": vn_date(round_.cutoff_date), "sentence": progress.sentence()})
     write_header(sheet, 4, (_("Chỉ số"), _("Giá trị")))
     sheet.freeze_panes = "A5"
@@ -492,12 +493,12 @@ def summary_sheet(sheet: Worksheet, progress: ProgrammeProgress) -> None:
         (_("Tóm tắt"), progress.sentence()),
     ]
     row = write_rows(sheet, 5, figures) + 1
-    sheet.cell(row=row, column=1, value=_("Theo trụ cột")).font = HEADER_FONT
+    xlsx_cell(sheet, row, 1, _("Theo trụ cột")).font = HEADER_FONT
     write_header(sheet, row + 1, tally_titles(_("Trụ cột")))
     pillars = pillar_order(progress.programme, progress.by_pillar)
     row = write_rows(sheet, row + 2, [tally_values(pillar_label(code), progress.by_pillar[code]) for code in pillars])
     row = write_rows(sheet, row, [tally_values(_("Cộng"), overall)]) + 1
-    sheet.cell(row=row, column=1, value=_("Theo cơ quan, đơn vị")).font = HEADER_FONT
+    xlsx_cell(sheet, row, 1, _("Theo cơ quan, đơn vị")).font = HEADER_FONT
     write_header(sheet, row + 1, tally_titles(_("Cơ quan, đơn vị")))
     write_rows(sheet, row + 2, [tally_values(progress.agency_names.get(pk, DASH), progress.by_agency[pk])
                                 for pk in agencies_by_name(progress)])

@@ -360,6 +360,8 @@ class Evidence(models.Model):
                                       related_name="files")
     file = models.FileField(_("tệp"), upload_to=evidence_path)
     original_name = models.CharField(_("tên tệp"), max_length=255)
+    # Detected from the content at upload; empty for files kept before it was recorded.
+    content_type = models.CharField(_("định dạng"), max_length=100, blank=True, default="")
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -5,7 +5,6 @@ event in the ledger; follow-up work (e-mails) is queued after commit."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.errors import Conflict, DomainError, NotAllowed
 from tinhso.core.text import clean, fold
+from tinhso.core.uploads import clean_filename, inspect_upload
 from tinhso.ledger.services import ledger_append
 from tinhso.org.models import AdministrativeUnit, Agency, Person
 
@@ -38,12 +38,6 @@ from .models import (
 
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 MAX_VALUE = Decimal(10) ** 14  # the value columns hold 14 digits before the decimal point
-EVIDENCE_TYPES = {  # magic bytes → what we accept as evidence
-    b"%PDF": "pdf",
-    b"PK\x03\x04": "office",  # docx, xlsx (zip containers)
-    b"\x89PNG": "png",
-    b"\xff\xd8\xff": "jpeg",
-}
 
 
 # --- programmes -----------------------------------------------------------------------------
@@ -365,21 +359,23 @@ def evidence_add(*, actor: Person, scope: ProgrammeScope, report: AnyReport, upl
     require_reporter(scope, report.agency)
     if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
         raise Conflict(_("Báo cáo đã gửi, không thêm minh chứng được."), code="wrong_state")
-    if upload.size is None or upload.size > EVIDENCE_MAX_BYTES:
-        raise DomainError(_("Tệp minh chứng vượt quá 20 MB."), field="file")
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in EVIDENCE_TYPES):
-        raise DomainError(_("Chỉ nhận minh chứng dạng PDF, Word, Excel, PNG hoặc JPEG."), field="file")
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    # The same check as every upload (type from the content, no macros, scripts or embedded
+    # programs); the evidence API keeps its own wording for a wrong type and the size limit.
+    try:
+        inspected = inspect_upload(upload, max_bytes=EVIDENCE_MAX_BYTES)
+    except DomainError as error:
+        if error.code == "bad_type":
+            raise DomainError(_("Chỉ nhận minh chứng dạng PDF, Word, Excel, PNG hoặc JPEG."), field="file") from None
+        if error.code == "too_large":
+            raise DomainError(_("Tệp minh chứng vượt quá 20 MB."), field="file") from None
+        raise
     evidence = Evidence(
-        round=report.round, original_name=clean(upload.name or "minh-chung")[:255], sha256=digest.hexdigest(),
-        uploaded_by=actor, **{f"{_kind(report)}_report": report},
+        round=report.round, original_name=clean_filename(clean(upload.name or ""), inspected.extension),
+        content_type=inspected.content_type, sha256=inspected.sha256, uploaded_by=actor,
+        **{f"{_kind(report)}_report": report},
     )
-    evidence.file.save(f"{digest.hexdigest()[:16]}-{evidence.original_name}", upload, save=False)
+    # The stored name carries nothing the user typed: the digest and the detected type's extension.
+    evidence.file.save(f"{inspected.sha256[:16]}.{inspected.extension}", upload, save=False)
     evidence.save()
     ledger_append(actor=actor, action="programme.evidence.add", obj=evidence,
                   payload={"report": f"{_kind(report)}:{report.pk}", "sha256": evidence.sha256,

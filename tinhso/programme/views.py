@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from tinhso.core import web
 from tinhso.core.documents import DOCX, XLSX
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
+from tinhso.core.uploads import ALLOWED_TYPES, attachment, clean_filename, sniff_type
 from tinhso.core.web import View, form_error, is_htmx, person_of
 from tinhso.org.access import agencies_where
 from tinhso.org.models import Agency, Person
@@ -416,7 +417,13 @@ def evidence_download(request: HttpRequest, programme_id: int, evidence_id: int)
             _report(person_of(request), programme, "chi-tieu", cast(int, evidence.target_report_id))
     except NotFound:
         raise NotFound(_("Không tìm thấy minh chứng."), code="not_found") from None
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+    handle = evidence.file.open("rb")
+    content_type = evidence.content_type
+    if content_type not in ALLOWED_TYPES:  # kept before the type was recorded: judged from its first bytes
+        content_type = sniff_type(handle.read(8192))
+        handle.seek(0)
+    return attachment(handle, filename=clean_filename(evidence.original_name, ALLOWED_TYPES.get(content_type, "bin")),
+                      content_type=content_type)
 
 
 # --- the agency's inbox ---------------------------------------------------------------------

@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tinhso.core.documents import xlsx_append
 from tinhso.core.errors import DomainError
 from tinhso.core.text import clean, fold
 from tinhso.ledger.services import ledger_append
@@ -104,7 +105,7 @@ def _days_text(value: Decimal) -> Decimal | int | float:
 
 def _sheet(book: Workbook, title: str, headers: list[str], widths: list[int]) -> Worksheet:
     sheet = book.create_sheet(title)
-    sheet.append(headers)
+    xlsx_append(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, width in enumerate(widths, start=1):
@@ -138,20 +139,20 @@ def procedures_export_xlsx(procedures: Iterable[Procedure]) -> bytes:
     _dropdown(form, "H", PREFILL_SOURCES)
     for procedure in procedures:
         agencies = sorted(procedure.agencies.all(), key=lambda a: a.key or a.name)
-        main.append([
+        xlsx_append(main, [
             procedure.code, procedure.name, procedure.field, procedure.get_authority_level_display(),
             SEPARATOR.join(a.key or a.name for a in agencies), procedure.get_online_level_display(),
             procedure.not_full_reason, _days_text(procedure.processing_days), procedure.fee_vnd,
             procedure.fee_note, procedure.result_type, procedure.legal_basis, procedure.receipt_cutoff_hour,
         ])
         for doc in procedure.documents.all():
-            docs.append([procedure.code, doc.name, YES if doc.required else NO, doc.copies])
+            xlsx_append(docs, [procedure.code, doc.name, YES if doc.required else NO, doc.copies])
         for step in procedure.steps.all():
-            steps.append([procedure.code, step.order, step.get_action_display(), step.name,
+            xlsx_append(steps, [procedure.code, step.order, step.get_action_display(), step.name,
                           step.get_role_display(), _days_text(step.days)])
         for item in procedure.form_fields or []:
             options = item.get("options") or []
-            form.append([procedure.code, item.get("name", ""), item.get("label", ""), item.get("type", "text"),
+            xlsx_append(form, [procedure.code, item.get("name", ""), item.get("label", ""), item.get("type", "text"),
                          YES if item.get("required") else NO, SEPARATOR.join(options),
                          item.get("max_length"), item.get("prefill") or None])
     out = io.BytesIO()

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tinhso.core.errors import NotFound
+from tinhso.core.uploads import ALLOWED_TYPES, attachment, clean_filename
 from tinhso.core.web import render_error
 
 from .access import access_dossier, sees_personal_data
@@ -22,11 +21,9 @@ def _missing(request: HttpRequest) -> HttpResponse:
 
 
 def safe_download_name(name: str, file: DossierFile) -> str:
-    """The stored original name without anything a header or a file system could trip on."""
-    text = "".join(ch for ch in unicodedata.normalize("NFC", name or "")
-                   if unicodedata.category(ch)[0] != "C" and ch not in '"\\/<>|*?:;')
-    text = " ".join(text.split()).strip(" .")
-    return text or f"tep-{file.pk}"
+    """The stored original name, cleaned, with the extension of the file's detected type (a
+    file stored before names were given that extension still downloads as what it is)."""
+    return clean_filename(name or f"tep-{file.pk}", ALLOWED_TYPES.get(file.content_type, "bin"))
 
 
 @login_required
@@ -45,8 +42,5 @@ def download(request: HttpRequest, file_id: int) -> HttpResponse:
         handle = file.file.storage.open(file.file.name, "rb")
     except (FileNotFoundError, OSError):
         return _missing(request)
-    response = FileResponse(handle, as_attachment=True, filename=safe_download_name(file.original_name, file),
-                            content_type=file.content_type or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    content_type = file.content_type if file.content_type in ALLOWED_TYPES else "application/octet-stream"
+    return attachment(handle, filename=safe_download_name(file.original_name, file), content_type=content_type)

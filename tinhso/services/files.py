@@ -2,8 +2,9 @@
 
 Files go through Django's storage API (the ``FileField`` of :class:`DossierFile`), so an
 S3-compatible storage can replace the disk without touching this module. The type of an
-upload is judged from its content, never from its name: PDF, JPEG, PNG, and Word/Excel
-(OOXML, a zip whose parts are checked with :mod:`zipfile`).
+upload is judged from its content, never from its name, by :func:`tinhso.core.uploads.inspect_upload`
+(PDF, JPEG, PNG, Word/Excel; active content refused); the stored name is random with the
+detected type's extension, the shown name the user's with that extension.
 
 Who may add a component: the applicant on their own dossier while it waits for the desk
 (``submitted``) or for a supplement (``supplement_requested``); the one-stop desk
@@ -15,16 +16,9 @@ code, file id, digest and kind — never the file's original name, which often h
 
 from __future__ import annotations
 
-import hashlib
-import unicodedata
-import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import PurePosixPath
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
-import filetype
-from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import QuerySet
@@ -32,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.documents import DOCX, PDF, XLSX
 from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from tinhso.core.uploads import ALLOWED_TYPES, JPEG, PNG, Inspected, clean_filename, inspect_upload, max_upload_mb
 from tinhso.ledger.services import ledger_append
 from tinhso.org.access import can
 from tinhso.org.roles import Perm
@@ -46,116 +41,8 @@ if TYPE_CHECKING:
 
     from tinhso.org.models import Person
 
-JPEG = "image/jpeg"
-PNG = "image/png"
-
-# Detected content type → extension of the stored name (chosen by us, never by the user).
-ALLOWED_TYPES: dict[str, str] = {PDF: "pdf", JPEG: "jpg", PNG: "png", DOCX: "docx", XLSX: "xlsx"}
-
 # States in which the applicant may add files to their own dossier.
 APPLICANT_STATES = frozenset({DossierState.SUBMITTED, DossierState.SUPPLEMENT_REQUESTED})
-
-_HEAD_BYTES = 8192
-_CHUNK = 64 * 1024
-
-
-@dataclass(frozen=True)
-class Inspected:
-    """What the content of an upload turned out to be."""
-
-    content_type: str
-    extension: str
-    size: int
-    sha256: str
-
-
-# --- content checks --------------------------------------------------------------------------
-
-def max_upload_mb() -> str:
-    mb = settings.TINHSO_UPLOAD_MAX_BYTES / (1024 * 1024)
-    return f"{mb:g}".replace(".", ",")
-
-
-def _too_large() -> DomainError:
-    return DomainError(
-        _("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
-        field="file", code="too_large",
-    )
-
-
-def _bad_type() -> DomainError:
-    return DomainError(
-        _("Định dạng tệp không được chấp nhận. Chỉ nhận tệp PDF, ảnh JPEG/PNG, Word (.docx) hoặc Excel (.xlsx)."),
-        field="file", code="bad_type",
-    )
-
-
-def _office_type(stream: IO[bytes] | File) -> str | None:
-    """DOCX or XLSX if the zip holds the parts of one (and no macros); None otherwise."""
-    try:
-        stream.seek(0)
-        with zipfile.ZipFile(stream) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return None
-    if "[Content_Types].xml" not in names or any(name.lower().endswith("vbaproject.bin") for name in names):
-        return None
-    if "word/document.xml" in names:
-        return DOCX
-    if "xl/workbook.xml" in names:
-        return XLSX
-    return None
-
-
-def inspect_upload(upload: File) -> Inspected:
-    """Size, digest and content type of ``upload``, or a :class:`DomainError` (field ``file``).
-
-    The size is checked before reading anything; the type from the first bytes (``filetype``)
-    and, for zip-based Office files, from the zip's table of contents.
-    """
-    if upload is None:
-        raise DomainError(_("Vui lòng chọn tệp để tải lên."), field="file", code="required")
-    limit = settings.TINHSO_UPLOAD_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise _too_large()
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
-    upload.seek(0)
-    for chunk in upload.chunks(_CHUNK):
-        size += len(chunk)
-        if size > limit:
-            raise _too_large()
-        if len(head) < _HEAD_BYTES:
-            head += chunk[: _HEAD_BYTES - len(head)]
-        digest.update(chunk)
-    if size == 0:
-        raise DomainError(_("Tệp rỗng, không có nội dung."), field="file", code="empty")
-    guessed = filetype.guess(head)
-    content_type: str | None = None
-    if guessed is not None and guessed.mime in (PDF, JPEG, PNG):
-        content_type = guessed.mime
-    elif guessed is not None and guessed.extension in ("zip", "docx", "xlsx"):
-        content_type = _office_type(upload)
-    upload.seek(0)
-    if content_type is None:
-        raise _bad_type()
-    return Inspected(content_type=content_type, extension=ALLOWED_TYPES[content_type], size=size,
-                     sha256=digest.hexdigest())
-
-
-def clean_filename(name: str | None, extension: str) -> str:
-    """The last part of what the browser sent, without control characters, at most 255 long."""
-    text = unicodedata.normalize("NFC", str(name or "")).replace("\\", "/")
-    text = PurePosixPath(text).name
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" and ch not in '"<>|*?:')
-    text = " ".join(text.split()).strip(" .")
-    if not text:
-        text = f"tep.{extension}"
-    if len(text) > 255:
-        stem, dot, ext = text.rpartition(".")
-        text = f"{stem[: 254 - len(ext)]}.{ext}" if dot and len(ext) <= 10 else text[:255]
-    return text
 
 
 # --- permissions -----------------------------------------------------------------------------
@@ -329,3 +216,10 @@ def dossier_is_digitised(dossier: Dossier) -> bool:
     covered = set(files.filter(kind=FileKind.COMPONENT, requirement_id__in=required)
                   .values_list("requirement_id", flat=True))
     return required <= covered
+
+
+__all__ = [
+    "ALLOWED_TYPES", "APPLICANT_STATES", "DOCX", "JPEG", "PDF", "PNG", "XLSX", "Inspected", "check_dossier_visible",
+    "clean_filename", "dossier_file_add", "dossier_file_mark_digitised", "dossier_file_reuse", "dossier_is_digitised",
+    "inspect_upload", "max_upload_mb", "reusable_files", "store_new_file",
+]

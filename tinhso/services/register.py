@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from tinhso.core.documents import vn_date
+from tinhso.core.documents import vn_date, xlsx_append, xlsx_cell
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.core.privacy import mask_digits, mask_name
 from tinhso.org.access import agencies_where
@@ -144,21 +144,21 @@ def _workbook(agency: Agency, start: dt.date, end: dt.date, dossiers: QuerySet[D
                                                                       "end": vn_date(end)}, 12, False),
     ), start=1):
         sheet.merge_cells(f"A{row}:{last_column}{row}")
-        cell = sheet.cell(row=row, column=1, value=text)
+        cell = xlsx_cell(sheet, row, 1, text)
         cell.font = Font(name="Times New Roman", size=size, bold=bold, italic=not bold)
         cell.alignment = Alignment(horizontal="center")
     header = 5
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for column, (title, size) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=header, column=column, value=str(title))
+        cell = xlsx_cell(sheet, header, column, title)
         cell.font = Font(name="Times New Roman", bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
         sheet.column_dimensions[get_column_letter(column)].width = size
     count = 0
     for count, dossier in enumerate(dossiers.iterator(chunk_size=500), start=1):
-        sheet.append(_row(count, dossier, now))
+        xlsx_append(sheet, _row(count, dossier, now))
         for column, cell in enumerate(sheet[header + count], start=1):
             cell.border = border
             cell.font = Font(name="Times New Roman")
@@ -166,8 +166,8 @@ def _workbook(agency: Agency, start: dt.date, end: dt.date, dossiers: QuerySet[D
             if column in DATE_COLUMNS:
                 cell.number_format = DATE_TIME
     footer = header + count + 2
-    sheet.cell(row=footer, column=1, value=_("Tổng số: %(n)s hồ sơ. Họ tên và số điện thoại người nộp được che "
-                                             "một phần; xem đầy đủ trên trang hồ sơ.") % {"n": count}).font = Font(
+    xlsx_cell(sheet, footer, 1, _("Tổng số: %(n)s hồ sơ. Họ tên và số điện thoại người nộp được che "
+                                   "một phần; xem đầy đủ trên trang hồ sơ.") % {"n": count}).font = Font(
         name="Times New Roman", italic=True)
     sheet.freeze_panes = f"C{header + 1}"
     sheet.print_title_rows = f"{header}:{header}"

@@ -46,6 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from tinhso.core.uploads import pdf_content_check
 from tinhso.ledger import merkle
 from tinhso.ledger.canonical import entry_hash, payload_digest
 from tinhso.ledger.models import Checkpoint, Entry
@@ -364,6 +365,7 @@ def dossier_result_issue(*, actor: Person, dossier: Dossier, pdf: bytes, filenam
         raise Conflict(_("Hồ sơ đã có kết quả điện tử được ký số; không thể phát hành lần thứ hai."),
                        code="result_exists")
     pdf_check(pdf)
+    pdf_content_check(pdf, field="pdf")  # no script or attachment the agency's signature would vouch for
     token = secrets.token_urlsafe(24)
     signed = _sign(pdf, url=verification_url(token), code=dossier.code, agency=dossier.handling_agency.name)
     digest = hashlib.sha256(signed).hexdigest()

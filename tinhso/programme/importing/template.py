@@ -23,10 +23,10 @@ from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tinhso.core.documents import xlsx_set
 from tinhso.core.text import clean, fold
 
 from .agencies import split_agencies
@@ -237,14 +237,7 @@ def _write(cell: XlCell | MergedCell, value: object) -> None:
     """Text is always stored as text: a leading "=" must not become a formula."""
     if value is None or value == "":
         return
-    if isinstance(value, str):
-        try:
-            cell.value = value
-        except IllegalCharacterError:
-            cell.value = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
+    xlsx_set(cell, value)
 
 
 def _validate(sheet: Worksheet, formula: str | None, area: str, *, strict: bool = True) -> None:

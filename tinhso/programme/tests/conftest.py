@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,20 @@ from tinhso.org.models import AdministrativeUnit
 from tinhso.org.roles import Role
 from tinhso.programme import services
 from tinhso.programme.models import Budget, Milestone, Pillar, PillarCode, Target, Task
+
+
+def evidence_pdf(text: str = "Bien ban nghiem thu") -> bytes:
+    """A real one-page PDF (uploads are read as PDFs, not only by their first bytes)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
+
+    writer = PdfFileWriter()
+    stream = generic.StreamObject(stream_data=f"BT 72 760 Td ({text}) Tj ET".encode("ascii"))
+    writer.insert_page(PageObject(contents=writer.add_object(stream), media_box=generic.ArrayObject(
+        [generic.NumberObject(v) for v in (0, 0, 595, 842)])))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 @pytest.fixture

@@ -19,11 +19,13 @@ from django.utils import timezone
 from tinhso.ledger.models import Entry
 from tinhso.programme.models import Comment, Programme, ReportingRound, ReportState, TargetReport, Task, TaskReport
 
+from .conftest import evidence_pdf
+
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/programme/"
 MISSING = 999_999
-PDF = b"%PDF-1.7 bien ban nghiem thu"
+PDF = evidence_pdf()
 
 # The programme API alone, for validating its part of the schema (see test_schema_has_no_warnings).
 urlpatterns = [path("api/programme/", include("tinhso.programme.api_urls"))]
@@ -820,3 +822,22 @@ def test_openapi_schema_lists_the_endpoints_in_vietnamese() -> None:
 def test_schema_has_no_warnings(tmp_path: Path) -> None:
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"),
                  "--urlconf", __name__)
+
+
+def test_evidence_with_active_content_is_refused_with_the_reason(
+    as_: As, reports: dict[str, Any], settings: Any, tmp_path: Path,
+) -> None:
+    from tinhso.core.tests.test_uploads import pyhanko_pdf
+
+    settings.MEDIA_ROOT = tmp_path
+    url, dost = f"task-reports/{reports['platform'].pk}/evidence/", as_("focal_dost")
+    start = _last_sequence()
+    scripted = _upload(dost, url, "bien-ban.pdf", pyhanko_pdf(open_action={"/S": "/JavaScript", "/JS": "app.alert(1)"}))
+    assert scripted.status_code == 400
+    assert scripted.json() == {
+        "detail": "Tệp PDF có mã JavaScript nên không được chấp nhận. Hãy in lại tài liệu thành PDF (chức năng “In” → "
+                  "“Lưu dưới dạng PDF”) hoặc quét lại, rồi tải lên lại.", "code": "active_content", "field": "file"}
+    assert _new_actions(start) == []
+    assert list(tmp_path.rglob("*.*")) == []
+    renamed = _upload(dost, url, "payload.exe", PDF)
+    assert (renamed.status_code, renamed.json()["original_name"]) == (201, "payload.pdf")

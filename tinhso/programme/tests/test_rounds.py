@@ -18,6 +18,8 @@ from tinhso.programme.models import Reminder, ReportState, TargetReport, TaskRep
 from tinhso.programme.selectors import MET, NO_DATA, NOT_MET, programme_progress, programme_trend
 from tinhso.programme.tasks import remind_round
 
+from .conftest import evidence_pdf
+
 pytestmark = pytest.mark.django_db
 
 
@@ -64,7 +66,7 @@ def test_full_cycle_with_a_returned_report(scheme: dict[str, Any], django_captur
     services.task_report_save(actor=scheme["focal_dost"], scope=dost, report=platform_report, status="done",
                               percent_done=100, narrative="Đã vận hành LGSP", links=["https://hungyen.gov.vn/lgsp"])
     services.evidence_add(actor=scheme["focal_dost"], scope=dost, report=platform_report,
-                          upload=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.7 nghiem thu", "application/pdf"))
+                          upload=SimpleUploadedFile("bien-ban.pdf", evidence_pdf(), "application/pdf"))
     services.report_submit(actor=scheme["focal_dost"], scope=dost, report=platform_report)
     services.target_report_save(actor=scheme["focal_dost"], scope=dost, report=online_report, value=None,
                                 level_values={"province": "92", "commune": "58,5"}, as_of=dt.date(2025, 6, 14),

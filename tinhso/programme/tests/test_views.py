@@ -29,6 +29,8 @@ from tinhso.programme.models import (
     TaskReport,
 )
 
+from .conftest import evidence_pdf
+
 pytestmark = pytest.mark.django_db
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -317,7 +319,7 @@ def test_saving_and_submitting_a_task_report_with_evidence(scheme: dict[str, Any
     client = _client(scheme["focal_dost"])
     url = _url("report_save", scheme, "nhiem-vu", report.pk)
     data = _task_post(report, "save", narrative="Đã vận hành LGSP", links="https://hungyen.gov.vn/lgsp\n\n")
-    data[f"nhiem-vu-{report.pk}-evidence"] = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.7 nghiem thu")
+    data[f"nhiem-vu-{report.pk}-evidence"] = SimpleUploadedFile("bien-ban.pdf", evidence_pdf())
     response = client.post(url, data)
     assert response.status_code == 302
     report.refresh_from_db()
@@ -697,3 +699,50 @@ def test_importing_into_an_existing_programme(scheme: dict[str, Any]) -> None:
     assert set(Task.objects.filter(programme=scheme["programme"]).values_list("code", flat=True)) == {
         "CQS1", "KTS1", "CQS2", "CQS7", "KTS9"}
     assert AgencyNameMapping.objects.get().agency is None
+
+
+def test_evidence_is_kept_and_downloaded_under_the_type_of_its_content(scheme: dict[str, Any]) -> None:
+    """A PDF sent as payload.exe is stored with a .pdf name of ours and downloads as payload.pdf,
+    typed as a PDF and never sniffed; one kept before types were recorded is judged by its bytes."""
+    round_ = _open(scheme)
+    report = TaskReport.objects.get(round=round_, task=scheme["platform"])
+    data = evidence_pdf()
+    evidence = services.evidence_add(actor=scheme["focal_dost"], scope=programme_scope(scheme["focal_dost"],
+                                     scheme["programme"]), report=report,
+                                     upload=SimpleUploadedFile("payload.exe", data, "application/x-msdownload"))
+    assert (evidence.original_name, evidence.content_type) == ("payload.pdf", "application/pdf")
+    assert evidence.file.name.endswith(".pdf")
+    assert "payload" not in evidence.file.name
+    client = _client(scheme["focal_dost"])
+    response = client.get(_url("evidence", scheme, evidence.pk))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="payload.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == data
+    Evidence.objects.filter(pk=evidence.pk).update(content_type="", original_name="bien-ban.html")
+    earlier = client.get(_url("evidence", scheme, evidence.pk))
+    assert (earlier["Content-Disposition"], earlier["Content-Type"]) == (
+        'attachment; filename="bien-ban.pdf"', "application/pdf")
+
+
+def test_evidence_with_active_content_is_refused_with_the_reason(scheme: dict[str, Any]) -> None:
+    from tinhso.core.tests.test_uploads import EXE, docx, pyhanko_pdf, with_members
+
+    round_ = _open(scheme)
+    report = TaskReport.objects.get(round=round_, task=scheme["platform"])
+    entries = Entry.objects.count()
+    client = _client(scheme["focal_dost"])
+    for name, content, message in (
+        ("bien-ban.pdf", pyhanko_pdf(open_action={"/S": "/JavaScript", "/JS": "app.alert(1)"}, compressed=True),
+         "Tệp PDF có mã JavaScript nên không được chấp nhận."),
+        ("bien-ban.docx", with_members(docx(), {"word/embeddings/setup.exe": EXE}),
+         "Tệp Word/Excel có chứa chương trình hoặc đối tượng nhúng “word/embeddings/setup.exe”"),
+    ):
+        data = _task_post(report, "save", narrative="Có minh chứng")
+        data[f"nhiem-vu-{report.pk}-evidence"] = SimpleUploadedFile(name, content)
+        response = client.post(_url("report_save", scheme, "nhiem-vu", report.pk), data)
+        assert response.status_code == 400
+        assert message in _text(response)
+    report.refresh_from_db()
+    assert (report.narrative, Evidence.objects.count(), Entry.objects.count()) == ("", 0, entries)

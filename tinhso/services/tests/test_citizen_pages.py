@@ -232,6 +232,25 @@ def test_components_are_uploaded_with_the_dossier(client: Client, svc: Any, cloc
     assert len(stored_files(media)) == 1  # no copy
 
 
+
+def test_a_component_with_active_content_is_refused_with_the_reason_and_nothing_is_filed(
+        client: Client, svc: Any, clock: Any, media: Path) -> None:
+    from tinhso.core.tests.test_uploads import EXE, docx, with_members
+
+    required = DocumentRequirement.objects.create(procedure=svc.procedure, name="Đơn đề nghị", order=1)
+    login(client, svc.citizen)
+    key = form_key(client.get(submit_url(svc.procedure)).content.decode())
+    entries = Entry.objects.count()
+    response = client.post(submit_url(svc.procedure), {
+        **post_data(key, svc.centre),
+        f"tep_{required.pk}": SimpleUploadedFile("don.docx", with_members(docx(), {"word/media/image1.png": EXE})),
+    })
+    assert response.status_code == 400
+    assert ("Tệp Word/Excel có chứa chương trình hoặc đối tượng nhúng “word/media/image1.png”"
+            in response.content.decode())
+    assert (Dossier.objects.count(), DossierFile.objects.count(), Entry.objects.count()) == (0, 0, entries)
+    assert stored_files(media) == []
+
 # --- my dossiers ----------------------------------------------------------------------------------
 
 def test_my_dossiers_lists_only_my_own(client: Client, svc: Any, clock: Any) -> None:

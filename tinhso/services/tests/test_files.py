@@ -137,7 +137,7 @@ def test_original_name_keeps_only_the_last_part(svc: Any) -> None:
     row = F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc),
                              upload=upload(sample_pdf(), "C:\\Users\\An\\..\\Căn cước \"An\".pdf"))
     assert row.original_name == "Căn cước An.pdf"
-    assert F.clean_filename("../../etc/passwd", "pdf") == "passwd"
+    assert F.clean_filename("../../etc/passwd", "pdf") == "passwd.pdf"
     assert F.clean_filename("  ", "pdf") == "tep.pdf"
 
 
@@ -148,7 +148,7 @@ def test_original_name_keeps_only_the_last_part(svc: Any) -> None:
     (HTML, "giay-to.pdf", "bad_type"),
     (b"", "rong.pdf", "empty"),
     (make_zip(["a.txt"]), "don.docx", "bad_type"),
-    (make_zip(["[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"]), "don.docx", "bad_type"),
+    (make_zip(["[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"]), "don.docx", "active_content"),
     (b"Just some text, not a document", "ghi-chu.pdf", "bad_type"),
 ])
 def test_bad_content_is_refused_and_nothing_is_left(svc: Any, media: Path, data: bytes, name: str,
@@ -160,7 +160,7 @@ def test_bad_content_is_refused_and_nothing_is_left(svc: Any, media: Path, data:
     assert caught.value.status_code == 400
     assert caught.value.field == "file"
     assert caught.value.code == code
-    assert "PDF" in caught.value.message or code == "empty"
+    assert "PDF" in caught.value.message or code != "bad_type"
     assert DossierFile.objects.count() == 0
     assert Entry.objects.count() == entries
     assert stored_files(media) == []
@@ -366,3 +366,81 @@ def test_download_streams_the_file_to_those_who_may_see_the_dossier(svc: Any, me
         assert "Không tìm thấy tệp." in response.content.decode()
         assert "Không tìm thấy tệp." in missing.content.decode()
     assert Client().get(url).status_code == 302  # to the login page
+
+
+# --- names from the detected type; active content refused on every path ---------------------------
+
+def test_a_pdf_sent_as_payload_exe_is_kept_and_downloaded_as_a_pdf(svc: Any, media: Path) -> None:
+    data = sample_pdf()
+    row = F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc),
+                             upload=upload(data, "payload.exe", "application/x-msdownload"))
+    assert (row.original_name, row.content_type) == ("payload.pdf", "application/pdf")
+    assert row.file.name.endswith(".pdf")
+    assert "payload" not in row.file.name
+    response = _client(svc.citizen).get(reverse("file:download", args=[row.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="payload.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == data
+
+
+def test_a_name_stored_with_another_extension_downloads_with_the_detected_one(svc: Any, media: Path) -> None:
+    """Files kept before names took the detected extension download as what they are."""
+    row = F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc), upload=upload(sample_pdf(), "a.pdf"))
+    DossierFile.objects.filter(pk=row.pk).update(original_name="Giấy tờ.exe")
+    response = _client(svc.receiver).get(reverse("file:download", args=[row.pk]))
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''Gi%E1%BA%A5y%20t%E1%BB%9D.pdf"
+    assert response["Content-Type"] == "application/pdf"
+
+
+def _active_files() -> list[Any]:
+    from tinhso.core.tests.test_uploads import OLE, docx, pyhanko_pdf, with_members
+
+    return [
+        pytest.param(with_members(docx(), {"word/media/image9.png": EXE}), "don.docx",
+                     "Tệp Word/Excel có chứa chương trình hoặc đối tượng nhúng “word/media/image9.png”", id="docx-mz"),
+        pytest.param(with_members(docx(), {"word/vbaProject.bin": OLE}), "don.docx",
+                     "Tệp Word/Excel có chứa macro (mã VBA)", id="docx-macro"),
+        pytest.param(pyhanko_pdf(open_action={"/S": "/JavaScript", "/JS": "app.alert(1)"}, compressed=True),
+                     "to-khai.pdf", "Tệp PDF có mã JavaScript", id="pdf-javascript"),
+    ]
+
+
+@pytest.mark.parametrize(("data", "name", "message"), _active_files())
+def test_active_content_is_refused_on_every_path_and_nothing_is_left(svc: Any, media: Path, data: bytes, name: str,
+                                                                     message: str) -> None:
+    dossier = make_dossier(svc)
+    entries = Entry.objects.count()
+    # The applicant through the API (filing, supplements), with a JSON answer.
+    response = _client(svc.citizen).post(f"/api/services/dossiers/{dossier.pk}/files/",
+                                         {"file": upload(data, name, "application/octet-stream")})
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["field"]) == ("active_content", "file")
+    assert body["detail"].startswith(message)
+    # The desk adding a scan.
+    with pytest.raises(DomainError) as caught:
+        F.dossier_file_add(actor=svc.receiver, dossier=dossier, upload=upload(data, name), digitised=True)
+    assert (caught.value.code, caught.value.status_code) == ("active_content", 400)
+    assert caught.value.message.startswith(message)
+    assert DossierFile.objects.count() == 0
+    assert Entry.objects.count() == entries
+    assert stored_files(media) == []
+
+
+def test_a_result_pdf_with_javascript_is_not_signed(svc: Any, media: Path) -> None:
+    from tinhso.core.tests.test_uploads import pyhanko_pdf
+    from tinhso.services import signing
+
+    dossier = make_dossier(svc, DossierState.APPROVED)
+    entries = Entry.objects.count()
+    with pytest.raises(DomainError) as caught:
+        signing.dossier_result_issue(actor=svc.approver, dossier=dossier, filename="ket-qua.pdf",
+                                     pdf=pyhanko_pdf(open_action={"/S": "/JavaScript", "/JS": "app.alert(1)"}))
+    assert (caught.value.code, caught.value.field) == ("active_content", "pdf")
+    assert DossierFile.objects.count() == 0
+    assert Entry.objects.count() == entries
+    assert stored_files(media) == []
+    row = signing.dossier_result_issue(actor=svc.approver, dossier=dossier, pdf=sample_pdf(), filename="kq.exe")
+    assert row.original_name == "kq.pdf"

