@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything Tỉnh số needs on a fresh Debian machine: system packages (Chromium for
-# the browser tests, LibreOffice for PDF conversion), the Python virtualenv from
+# the browser tests, LibreOffice for PDF conversion and for opening the workbooks we write), the Python virtualenv from
 # requirements.txt, and the front-end assets from package-lock.json. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # Debian packages: only those missing, so a second run is quick and offline-friendly.
-DEB_PACKAGES=(python3.11 python3.11-venv chromium libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core poppler-utils gettext wrk nodejs npm)
+DEB_PACKAGES=(python3.11 python3.11-venv chromium libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation2 fonts-dejavu-core poppler-utils gettext wrk nodejs npm)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
   case "$pkg" in
