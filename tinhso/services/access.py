@@ -11,7 +11,7 @@ from tinhso.core.errors import NotFound
 from tinhso.org.access import agencies_where
 from tinhso.org.roles import Perm
 
-from .models import Dossier
+from .models import Dossier, DossierFile, FileKind
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -46,3 +46,12 @@ def officer_in_reach(person: Person | AnonymousUser, dossier: Dossier) -> bool:
     not only as its applicant: for what stays inside the administration."""
     return agencies_where(person, Perm.DOSSIER_VIEW).filter(
         pk__in=(dossier.agency_id, dossier.handling_agency_id)).exists()
+
+
+def dossier_files_visible(person: Person | AnonymousUser, dossier: Dossier) -> QuerySet[DossierFile]:
+    """The files of ``dossier`` (already reached) that ``person`` may list: the draft result only
+    for officers in reach, never for the applicant before it is approved and signed."""
+    files = dossier.files.order_by("kind", "pk")
+    if not officer_in_reach(person, dossier):
+        files = files.exclude(kind=FileKind.DRAFT)
+    return files

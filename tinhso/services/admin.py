@@ -14,7 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.core.privacy import mask_digits, mask_email, mask_name
 from tinhso.ledger.admin import LedgeredAdminMixin
 
-from .models import DocumentRequirement, Dossier, DossierFile, Notification, Payment, Procedure, Rating, WorkflowStep
+from .models import (
+    DocumentRequirement,
+    Dossier,
+    DossierFile,
+    FeeWaiver,
+    Notification,
+    Payment,
+    Procedure,
+    Rating,
+    WorkflowStep,
+)
 
 
 class DocumentRequirementInline(admin.TabularInline):
@@ -87,6 +97,14 @@ class PaymentAdmin(_ServiceRowAdmin):
     list_filter = ("state", "method", "provider")
     search_fields = ("=reference", "=receipt_number", "dossier__code")
     list_select_related = ("dossier",)
+
+
+@admin.register(FeeWaiver)
+class FeeWaiverAdmin(_ServiceRowAdmin):
+    list_display = ("dossier", "reason", "receipt_number", "amount_vnd", "recorded_by", "recorded_at")
+    list_filter = ("reason",)
+    search_fields = ("dossier__code", "=receipt_number")
+    list_select_related = ("dossier", "recorded_by")
 
 
 @admin.register(Rating)

@@ -1,4 +1,5 @@
-"""Downloads of dossier files, for whoever may see the dossier (everyone else: 404 alike)."""
+"""Downloads of dossier files, for whoever may see the dossier (everyone else: 404 alike); the draft
+result only for the officers of the dossier's agencies."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from django.views.decorators.http import require_GET
 from tinhso.core.errors import NotFound
 from tinhso.core.web import render_error
 
-from .access import access_dossier
-from .models import DossierFile
+from .access import access_dossier, officer_in_reach
+from .models import DossierFile, FileKind
 
 
 def _missing(request: HttpRequest) -> HttpResponse:
@@ -35,9 +36,11 @@ def download(request: HttpRequest, file_id: int) -> HttpResponse:
     if file is None:
         return _missing(request)
     try:
-        access_dossier(request.user, file.dossier_id)
+        dossier = access_dossier(request.user, file.dossier_id)
     except NotFound:
         return _missing(request)
+    if file.kind == FileKind.DRAFT and not officer_in_reach(request.user, dossier):
+        return _missing(request)  # a draft result stays inside the administration until it is approved
     try:
         handle = file.file.storage.open(file.file.name, "rb")
     except (FileNotFoundError, OSError):
