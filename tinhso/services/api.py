@@ -651,8 +651,9 @@ class NoteInput(Input):
 class ApproveInput(Input):
     draft = serializers.IntegerField(required=False, allow_null=True, default=None,
                                      label=gettext_lazy("dự thảo kết quả"), help_text=gettext_lazy(
-                                         "Mã (id) tệp dự thảo kết quả đã xem. Nếu chuyên viên đã thay dự thảo khác, "
-                                         "hồ sơ không được phê duyệt (409, draft_changed)."))
+                                         "Mã (id) tệp dự thảo kết quả đã xem, 0 nếu không có dự thảo. Nếu chuyên viên "
+                                         "đã thay hoặc thêm dự thảo khác, hồ sơ không được phê duyệt (409, "
+                                         "draft_changed)."))
 
 
 class ForwardInput(Input):

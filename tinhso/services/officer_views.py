@@ -359,12 +359,13 @@ def _draft_upload(person: Person, dossier: Dossier, form: Any, request: HttpRequ
 
 
 def _approve(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:
+    # The page says which draft the approver saw (0 for none); a post without it is not checked.
     return services.dossier_approve(actor=person, dossier=dossier, draft_id=form.cleaned_data["draft"])
 
 
 def _approve_form(dossier: Dossier, data: Any, files: Any) -> forms.Form:
     draft = signing.dossier_draft(dossier)
-    return ApproveForm(data, initial={"draft": draft.pk if draft else None})
+    return ApproveForm(data, initial={"draft": draft.pk if draft else 0})
 
 
 def _approved_message(dossier: Dossier) -> str:

@@ -596,7 +596,8 @@ def dossier_submit_for_approval(*, actor: Person, dossier: Dossier, note: str = 
 def dossier_approve(*, actor: Person, dossier: Dossier, draft_id: int | None = None) -> Dossier:
     """Approve, and issue the draft result the approver saw: signed (PAdES, QR) and stored as
     the dossier's result. ``draft_id``, when given (the pages always give it), is the draft the
-    approver looked at: if the handler replaced it meanwhile, nothing is approved (409)."""
+    approver looked at, 0 for none: if the handler replaced or added one meanwhile, nothing is
+    approved (409)."""
     from .signing import dossier_draft, result_issue_from_draft
 
     dossier = _locked(dossier)
@@ -606,7 +607,7 @@ def dossier_approve(*, actor: Person, dossier: Dossier, draft_id: int | None = N
     if refusal is not None:
         raise refusal
     draft = dossier_draft(dossier)
-    if draft_id is not None and (draft is None or draft.pk != draft_id):
+    if draft_id is not None and (draft.pk if draft is not None else 0) != draft_id:
         raise Conflict(_("Dự thảo kết quả đã được thay đổi sau khi bạn mở hồ sơ. Vui lòng xem lại dự thảo mới "
                          "trước khi phê duyệt."), code="draft_changed")
     now = timezone.now()

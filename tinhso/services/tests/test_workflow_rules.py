@@ -362,10 +362,16 @@ def test_a_paper_result_needs_no_file_and_an_optional_draft_is_still_signed(svc:
         return to_review(svc, dossier)
 
     plain = S.dossier_submit_for_approval(actor=svc.handler, dossier=reviewed("p-1"))
-    plain = S.dossier_approve(actor=svc.approver, dossier=plain)
+    plain = S.dossier_approve(actor=svc.approver, dossier=plain, draft_id=0)
     assert not plain.files.exists()
     assert S.dossier_return_result(actor=svc.receiver, dossier=plain).state == ST.RESULT_RETURNED
     with_draft = to_approval(svc, reviewed("p-2"))
+    # The approver opened it before the draft came (0: no draft seen): not approved blind.
+    before = _snapshot(with_draft)
+    with pytest.raises(Conflict) as caught:
+        S.dossier_approve(actor=svc.approver, dossier=with_draft, draft_id=0)
+    assert caught.value.code == "draft_changed"
+    assert _snapshot(with_draft) == before
     S.dossier_approve(actor=svc.approver, dossier=with_draft)
     assert with_draft.files.get(kind=FileKind.RESULT).signed
 
@@ -420,9 +426,29 @@ def test_approver_sees_the_draft_on_the_page_before_approving(svc: Any, clock: A
     approve = next(item for item in page.context["actions"] if item["action"].key == "approve")
     assert approve["blocked"] == ""
     assert approve["form"]["draft"].value() == draft.pk
+    assert f'name="draft" value="{draft.pk}"' in html
     stale = leader.post(reverse("officer:action", args=[dossier.pk, "phe-duyet"]), {"draft": draft.pk + 1000})
     assert stale.status_code == 409
     assert Dossier.objects.get(pk=dossier.pk).state == ST.PENDING_APPROVAL
     done = leader.post(reverse("officer:action", args=[dossier.pk, "phe-duyet"]), {"draft": draft.pk})
     assert done.status_code == 302
     assert dossier.files.get(kind=FileKind.RESULT).signed
+
+
+def test_a_draft_added_after_the_page_was_opened_is_not_approved_blind(svc: Any, clock: Any) -> None:
+    paper = make_procedure(code="1.000894.000.00.00.H31", agencies=[svc.centre, svc.stp], online_level="partial")
+    dossier = S.dossier_submit_online(applicant=svc.citizen, procedure=paper, agency=svc.centre,
+                                      form_data={"full_name": "An", "personal_id": "033095001234"},
+                                      idempotency_key="blind-1")
+    dossier = S.dossier_submit_for_approval(actor=svc.handler, dossier=to_review(svc, dossier))
+    leader = _client(svc.approver)
+    page = leader.get(reverse("officer:dossier", args=[dossier.pk]))
+    approve = next(item for item in page.context["actions"] if item["action"].key == "approve")
+    assert approve["blocked"] == ""  # a paper result: no draft needed
+    assert 'name="draft" value="0"' in page.content.decode()
+    draft_upload(svc, dossier)  # meanwhile
+    before = _snapshot(dossier)
+    stale = leader.post(reverse("officer:action", args=[dossier.pk, "phe-duyet"]), {"draft": "0"})
+    assert stale.status_code == 409
+    assert "Dự thảo kết quả đã được thay đổi" in stale.content.decode()
+    assert _snapshot(dossier) == before
