@@ -104,11 +104,13 @@ def test_online_dossier_with_supplement_signed_result_payment_and_rating(
     assert page.get_by_role("button", name="Trả kết quả", exact=True).is_disabled()
     assert "còn phí, lệ phí 200.000 đồng chưa thu" in page.get_by_test_id("blocked-return_result").inner_text()
     assert "chưa thu" in page.get_by_test_id("fee-status").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     # The citizen sees what is owed and pays it through the gateway.
     log_in("congdan", citizen_page)
     assert "200.000 đồng" in page.get_by_test_id("fee-due").inner_text()
     assert "chưa nộp" in page.get_by_test_id("fee-state").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_test_id("pay").click()
     page.get_by_role("button", name="Thanh toán thành công").click()
     page.get_by_text("BL-").first.wait_for()
@@ -148,6 +150,7 @@ def test_the_desk_records_a_fee_paid_elsewhere_then_returns_the_result(page: Any
     desk_page = f"/mot-cua/ho-so/{dossier.pk}/"
     log_in("lanhdao.stp", desk_page)  # signing runs its own event loop: not from this thread, beside Playwright's
     assert "du-thao.pdf" in page.get_by_test_id("draft").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _act(page, "Phê duyệt", "Đã phê duyệt hồ sơ. Dự thảo kết quả đã được ký số và phát hành.")
 
     log_in("motcua", desk_page)
@@ -155,6 +158,7 @@ def test_the_desk_records_a_fee_paid_elsewhere_then_returns_the_result(page: Any
     _open(page, "Ghi nhận miễn phí hoặc đã thu ngoài hệ thống")
     page.get_by_label("Lý do không thu phí trực tuyến").select_option("paid_elsewhere")
     page.get_by_label("Căn cứ, ghi chú").fill("Nộp tại Kho bạc Nhà nước tỉnh")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the disabled return and its reason too
     page.get_by_role("button", name="Ghi nhận", exact=True).click()
     page.get_by_test_id("action-error").wait_for()  # the receipt number is missing: nothing recorded
     assert "số biên lai" in page.get_by_test_id("action-error").inner_text()
