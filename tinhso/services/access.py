@@ -12,7 +12,7 @@ from tinhso.core.errors import NotFound
 from tinhso.org.access import agencies_where, can
 from tinhso.org.roles import Perm
 
-from .models import Dossier
+from .models import Dossier, DossierFile, FileKind
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -72,3 +72,12 @@ def sees_personal_data(person: Person | AnonymousUser, dossier: Dossier) -> bool
             person, Perm.DOSSIER_REVIEW, handling):
         return True
     return dossier.agency_id != dossier.handling_agency_id and can(person, Perm.DOSSIER_RECEIVE, dossier.agency)
+
+
+def dossier_files_visible(person: Person | AnonymousUser, dossier: Dossier) -> QuerySet[DossierFile]:
+    """The files of ``dossier`` (already reached) that ``person`` may list: the draft result only
+    for officers in reach, never for the applicant before it is approved and signed."""
+    files = dossier.files.order_by("kind", "pk")
+    if not officer_in_reach(person, dossier):
+        files = files.exclude(kind=FileKind.DRAFT)
+    return files

@@ -14,7 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.core.privacy import mask_digits, mask_email
 from tinhso.ledger.admin import LedgeredAdminMixin
 
-from .models import DocumentRequirement, Dossier, DossierFile, Notification, Payment, Procedure, Rating, WorkflowStep
+from .models import (
+    DocumentRequirement,
+    Dossier,
+    DossierFile,
+    FeeWaiver,
+    Notification,
+    Payment,
+    Procedure,
+    Rating,
+    WorkflowStep,
+)
 from .personal import PersonalData
 
 
@@ -116,6 +126,14 @@ class PaymentAdmin(_ServiceRowAdmin):
     search_fields = ("=reference", "=receipt_number", "dossier__code")
     list_select_related = ("dossier",)
     exclude = ("created_by",)  # the applicant's account for an online payment: their name
+
+
+@admin.register(FeeWaiver)
+class FeeWaiverAdmin(_ServiceRowAdmin):
+    list_display = ("dossier", "reason", "receipt_number", "amount_vnd", "recorded_by", "recorded_at")
+    list_filter = ("reason",)
+    search_fields = ("dossier__code", "=receipt_number")
+    list_select_related = ("dossier", "recorded_by")
 
 
 @admin.register(Rating)

@@ -315,8 +315,36 @@ class FileOutput(serializers.ModelSerializer):
         return reverse("file:download", args=[file.pk]) if self._open() else None
 
 
+class FeeOutput(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["none", "due", "paid", "exempt", "paid_elsewhere", "not_owed"], help_text=gettext_lazy(
+            "none: không có phí; due: còn phải nộp; paid: đã thanh toán; exempt: được miễn; paid_elsewhere: đã thu "
+            "trực tiếp ngoài hệ thống; not_owed: hồ sơ từ chối, dừng hoặc hủy."))
+    fee_vnd = serializers.IntegerField()
+    amount_due_vnd = serializers.IntegerField(help_text=gettext_lazy("Số tiền còn phải nộp (đồng)."))
+    payable = serializers.BooleanField(help_text=gettext_lazy("Có thể thanh toán ngay lúc này."))
+    receipt_number = serializers.CharField(help_text=gettext_lazy("Số biên lai (đã thanh toán hoặc đã thu trực tiếp)."))
+    recorded_at = serializers.DateTimeField(allow_null=True, help_text=gettext_lazy(
+        "Thời điểm thanh toán hoặc ghi nhận miễn, đã thu trực tiếp."))
+
+
+def fee_output(dossier: Dossier) -> dict[str, Any]:
+    from .payments import fee_status, payment_refusal
+
+    status = fee_status(dossier)
+    receipt, when = "", None
+    if status.payment is not None:
+        receipt, when = status.payment.receipt_number, status.payment.paid_at
+    elif status.waiver is not None:
+        receipt, when = status.waiver.receipt_number, status.waiver.recorded_at
+    return {"status": status.state, "fee_vnd": status.fee_vnd, "amount_due_vnd": status.amount_due_vnd,
+            "payable": status.due and payment_refusal(dossier) is None, "receipt_number": receipt,
+            "recorded_at": when}
+
+
 class DossierDetailOutput(DossierRowOutput):
     applicant = serializers.SerializerMethodField()
+    fee = serializers.SerializerMethodField()
     form_data = serializers.SerializerMethodField(help_text=gettext_lazy(
         "Tờ khai; với người xem không được xem đầy đủ thông tin cá nhân, mọi giá trị được che: số định danh, "
         "số điện thoại giữ 4 số cuối, thư điện tử giữ chữ đầu và tên miền, họ tên giữ chữ cái đầu, còn lại ***."))
@@ -326,7 +354,7 @@ class DossierDetailOutput(DossierRowOutput):
 
     class Meta(DossierRowOutput.Meta):
         fields = [*DossierRowOutput.Meta.fields, "applicant", "form_data", "assignee", "refusal_reason",
-                  "supplement_requests", "original_due_at", "due_reset_count", "decided_at", "fee_vnd", "events",
+                  "supplement_requests", "original_due_at", "due_reset_count", "decided_at", "fee_vnd", "fee", "events",
                   "files"]
 
     def get_applicant_name(self, dossier: Dossier) -> str:
@@ -340,13 +368,19 @@ class DossierDetailOutput(DossierRowOutput):
     def get_form_data(self, dossier: Dossier) -> dict[str, Any]:
         return self.context["personal"].form_data()
 
+    @extend_schema_field(FeeOutput)
+    def get_fee(self, dossier: Dossier) -> dict[str, Any]:
+        return fee_output(dossier)
+
     @extend_schema_field(EventOutput(many=True))
     def get_events(self, dossier: Dossier) -> Any:
         return EventOutput(dossier_timeline(dossier), many=True, context=self.context).data
 
     @extend_schema_field(FileOutput(many=True))
     def get_files(self, dossier: Dossier) -> Any:
-        files = dossier.files.select_related("requirement").order_by("kind", "pk")
+        from .access import dossier_files_visible
+
+        files = dossier_files_visible(self.context["person"], dossier).select_related("requirement")
         return FileOutput(files, many=True, context=self.context).data
 
 
@@ -357,7 +391,8 @@ def _context(request: Request, **extra: Any) -> dict[str, Any]:
 def dossier_detail_response(request: Request, dossier: Dossier, status: int = 200) -> Response:
     """The dossier as the user may see it, read afresh (a service may have changed it)."""
     fresh = Dossier.objects.select_related("procedure", "agency", "handling_agency", "assignee").get(pk=dossier.pk)
-    context = _context(request, personal=personal_data_for(_actor(request), fresh))
+    actor = _actor(request)
+    context = _context(request, personal=personal_data_for(actor, fresh), person=actor)
     return Response(DossierDetailOutput(fresh, context=context).data, status=status)
 
 
@@ -606,6 +641,14 @@ class NoteInput(Input):
                                  label=gettext_lazy("ý kiến"))
 
 
+class ApproveInput(Input):
+    draft = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                     label=gettext_lazy("dự thảo kết quả"), help_text=gettext_lazy(
+                                         "Mã (id) tệp dự thảo kết quả đã xem, 0 nếu không có dự thảo. Nếu chuyên viên "
+                                         "đã thay hoặc thêm dự thảo khác, hồ sơ không được phê duyệt (409, "
+                                         "draft_changed)."))
+
+
 class ForwardInput(Input):
     to_agency = serializers.IntegerField(required=False, allow_null=True, label=gettext_lazy("cơ quan xử lý"),
                                          help_text=gettext_lazy("Mặc định: cơ quan đang xử lý."))
@@ -695,14 +738,17 @@ TRANSITIONS: dict[str, type[APIView]] = {
                                                                    note=data["note"]),
         NoteInput),
     "approve": _transition(
-        "DossierApproveApi", gettext_lazy("Phê duyệt (lãnh đạo cơ quan xử lý)"),
-        _plain(S.dossier_approve)),
+        "DossierApproveApi", gettext_lazy(
+            "Phê duyệt (lãnh đạo cơ quan xử lý); dự thảo kết quả được ký số và phát hành làm kết quả"),
+        lambda actor, dossier, data: S.dossier_approve(actor=actor, dossier=dossier, draft_id=data.get("draft")),
+        ApproveInput),
     "refuse": _transition(
         "DossierRefuseApi", gettext_lazy("Từ chối giải quyết, nêu lý do (lãnh đạo cơ quan xử lý)"),
         _with_reason(S.dossier_refuse),
         ReasonInput),
     "return-result": _transition(
-        "DossierReturnResultApi", gettext_lazy("Trả kết quả cho người nộp (một cửa)"),
+        "DossierReturnResultApi", gettext_lazy(
+            "Trả kết quả cho người nộp (một cửa); bị từ chối (409, fee_due) khi còn phí, lệ phí chưa thu"),
         _plain(S.dossier_return_result)),
     "request-supplement": _transition(
         "DossierRequestSupplementApi", gettext_lazy("Yêu cầu bổ sung hồ sơ (tạm dừng tính thời hạn)"),

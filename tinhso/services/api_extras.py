@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,18 +27,27 @@ from tinhso.core.documents import XLSX, DocumentConversionError
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.org.models import Person
 
-from .access import access_dossier, dossiers_visible, officer_in_reach, sees_personal_data
+from .access import access_dossier, dossier_files_visible, dossiers_visible, officer_in_reach, sees_personal_data
 from .api import DOSSIER_ID, TAG, FileOutput, _actor, dossier_request
 from .feedback import dossier_rate
-from .files import dossier_file_add, dossier_file_mark_digitised, dossier_file_reuse, max_upload_mb, reusable_files
+from .files import dossier_file_add, dossier_file_mark_digitised, dossier_file_reuse, reusable_files
 from .lookup import dossier_lookup, lookup_failed, lookup_limited
-from .models import DocumentRequirement, Dossier, DossierFile, DossierState, Payment, PaymentState
-from .payments import payment_callback, payment_provider, payment_record_counter, payment_start
+from .models import (
+    DocumentRequirement,
+    Dossier,
+    DossierFile,
+    DossierState,
+    FeeWaiver,
+    FeeWaiverReason,
+    Payment,
+    PaymentState,
+)
+from .payments import fee_waive, payment_callback, payment_provider, payment_record_counter, payment_start
 from .personal import personal_data_for
 from .print_views import CONTENT_TYPES, content_disposition
 from .printing import FORM_KINDS, FORMATS, OFFICE_FORMS, dossier_form_docx, dossier_form_pdf, form_filenames
 from .register import dossier_register_xlsx
-from .signing import dossier_result_issue
+from .signing import dossier_draft, dossier_draft_upload
 
 
 class TooManyRequests(DomainError):
@@ -102,7 +110,7 @@ class DossierFilesApi(APIView):
     def get(self, request: Request, dossier_id: str) -> Response:
         actor = _actor(request)
         dossier = access_dossier(actor, dossier_id)
-        files = dossier.files.select_related("requirement").order_by("kind", "pk")
+        files = dossier_files_visible(actor, dossier).select_related("requirement")
         return Response(FileOutput(files, many=True, context=_files_context(actor, dossier)).data)
 
     @extend_schema(tags=[TAG], summary=gettext_lazy("Tải lên thành phần hồ sơ (người nộp, một cửa)"),
@@ -152,25 +160,33 @@ class FileMarkDigitisedApi(APIView):
         return Response(FileOutput(row, context=_files_context(actor, row.dossier)).data)
 
 
-class ResultInput(Input):
-    file = serializers.FileField(label=gettext_lazy("tệp kết quả"), help_text=gettext_lazy(
-        "Bản PDF của kết quả giải quyết; hệ thống ký số và gắn mã QR xác minh."))
+class DraftResultInput(Input):
+    file = serializers.FileField(label=gettext_lazy("tệp dự thảo kết quả"), help_text=gettext_lazy(
+        "Bản PDF dự thảo kết quả giải quyết; khi lãnh đạo phê duyệt, đúng tệp này được ký số, gắn mã QR và "
+        "phát hành."))
 
 
-class DossierResultApi(APIView):
+class DossierDraftResultApi(APIView):
     parser_classes = [MultiPartParser]
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Phát hành kết quả điện tử có chữ ký số (cơ quan xử lý)"),
-                   description=gettext_lazy("Hồ sơ phải đã được phê duyệt; mỗi hồ sơ một kết quả."),
-                   parameters=[DOSSIER_ID], request={"multipart/form-data": ResultInput},
+    @extend_schema(tags=[TAG], summary=gettext_lazy("Dự thảo kết quả của hồ sơ (cán bộ cơ quan tiếp nhận, xử lý)"),
+                   parameters=[DOSSIER_ID], responses=error_responses(FileOutput, 404))
+    def get(self, request: Request, dossier_id: str) -> Response:
+        actor = _actor(request)
+        dossier = access_dossier(actor, dossier_id)
+        draft = dossier_draft(dossier) if officer_in_reach(actor, dossier) else None
+        if draft is None:
+            raise NotFound(_("Hồ sơ chưa có dự thảo kết quả."), code="not_found")
+        return Response(FileOutput(draft, context=_files_context(actor, dossier)).data)
+
+    @extend_schema(tags=[TAG], summary=gettext_lazy("Tải lên hoặc thay dự thảo kết quả (chuyên viên thụ lý)"),
+                   description=gettext_lazy("Khi hồ sơ đang thẩm định hoặc chờ phê duyệt; thay thế dự thảo trước. "
+                                            "Thủ tục toàn trình phải có dự thảo trước khi trình phê duyệt."),
+                   parameters=[DOSSIER_ID], request={"multipart/form-data": DraftResultInput},
                    responses=error_responses(FileOutput, 400, 403, 404, 409, 415, status=201))
     def post(self, request: Request, dossier_id: str) -> Response:
-        actor, dossier, data = dossier_request(request, dossier_id, ResultInput)
-        upload = data["file"]
-        if upload.size is not None and upload.size > settings.TINHSO_UPLOAD_MAX_BYTES:
-            raise DomainError(_("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
-                              field="file", code="too_large")
-        row = dossier_result_issue(actor=actor, dossier=dossier, pdf=upload.read(), filename=upload.name or "")
+        actor, dossier, data = dossier_request(request, dossier_id, DraftResultInput)
+        row = dossier_draft_upload(actor=actor, dossier=dossier, upload=data["file"])
         return Response(FileOutput(row, context=_files_context(actor, dossier)).data, status=201)
 
 
@@ -211,6 +227,42 @@ class PaymentCounterApi(APIView):
         actor = _actor(request)
         payment = payment_record_counter(actor=actor, dossier=access_dossier(actor, dossier_id))
         return Response(PaymentOutput(payment).data, status=201)
+
+
+class FeeWaiverInput(Input):
+    reason = serializers.ChoiceField(choices=FeeWaiverReason.choices, label=gettext_lazy("lý do"),
+                                     help_text=gettext_lazy(
+        "exempt: người nộp được miễn; paid_elsewhere: đã thu trực tiếp tại quầy hoặc nơi khác (cần số biên lai)."))
+    receipt_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=40,
+                                           label=gettext_lazy("số biên lai"))
+    note = serializers.CharField(max_length=2000, allow_blank=True, label=gettext_lazy("căn cứ, ghi chú"))
+
+
+class FeeWaiverOutput(serializers.ModelSerializer):
+    recorded_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FeeWaiver
+        fields = ["reason", "receipt_number", "note", "amount_vnd", "recorded_by", "recorded_at"]
+
+    def get_recorded_by(self, waiver: FeeWaiver) -> str:
+        return waiver.recorded_by.get_full_name()
+
+
+class FeeWaiverApi(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(tags=[TAG], summary=gettext_lazy(
+        "Ghi nhận không thu phí trực tuyến: được miễn, hoặc đã thu trực tiếp (một cửa)"),
+        description=gettext_lazy("Sau khi ghi nhận, hồ sơ không còn nợ phí và được trả kết quả. Hồ sơ đã thanh toán, "
+                                 "đã ghi nhận hoặc không có phí: 409."),
+        parameters=[DOSSIER_ID], request=FeeWaiverInput,
+        responses=error_responses(FeeWaiverOutput, 400, 403, 404, 409, 415, status=201))
+    def post(self, request: Request, dossier_id: str) -> Response:
+        actor, dossier, data = dossier_request(request, dossier_id, FeeWaiverInput)
+        waiver = fee_waive(actor=actor, dossier=dossier, reason=data["reason"], note=data["note"],
+                           receipt_number=data["receipt_number"])
+        return Response(FeeWaiverOutput(waiver).data, status=201)
 
 
 class CallbackOutput(serializers.Serializer):

@@ -52,14 +52,25 @@ from .citizen_forms import (
 )
 from .eform import eform_prefill
 from .lookup import LookupResult, dossier_lookup, lookup_failed, lookup_limited
-from .models import Dossier, DossierEvent, DossierFile, DossierState, FileKind, OnlineLevel, Payment, Procedure, Rating
+from .models import (
+    Dossier,
+    DossierEvent,
+    DossierFile,
+    DossierState,
+    FeeWaiver,
+    FeeWaiverReason,
+    FileKind,
+    OnlineLevel,
+    Payment,
+    Procedure,
+    Rating,
+)
 from .personal import PersonalData, personal_data_for
 from .selectors import dossier_flags, dossier_timeline
 
 S = DossierState
 PAGE_SIZE = 20
 
-_PAY_STATES = (services.OPEN_STATES | {S.APPROVED}) - {S.SUBMITTED}
 
 
 # --- plumbing ---------------------------------------------------------------------------------
@@ -180,12 +191,12 @@ class DossierRow:
     todo: list[tuple[str, Any]] = field(default_factory=list)  # (url, what is expected of the applicant)
 
 
-def _expected(dossier: Dossier, *, paid: bool, rated: bool) -> list[tuple[str, Any]]:
+def _expected(dossier: Dossier, *, paid: bool, waived: bool, rated: bool) -> list[tuple[str, Any]]:
     url = reverse("citizen:dossier", args=[dossier.pk])
     todo: list[tuple[str, Any]] = []
     if dossier.state == S.SUPPLEMENT_REQUESTED:
         todo.append((reverse("citizen:supplement", args=[dossier.pk]), _lazy("Cần bổ sung hồ sơ")))
-    if dossier.fee_vnd and not paid and dossier.state in _PAY_STATES:
+    if dossier.fee_vnd and not paid and not waived and dossier.state in payments.PAYABLE_STATES:
         todo.append((url + "#thanh-toan", _lazy("Cần nộp phí, lệ phí")))
     if dossier.state == S.RESULT_RETURNED and not rated:
         todo.append((reverse("citizen:rate", args=[dossier.pk]), _lazy("Mời đánh giá mức độ hài lòng")))
@@ -197,11 +208,12 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     """Hồ sơ của tôi: only the dossiers the user filed."""
     dossiers = (Dossier.objects.filter(applicant=request.user).select_related("procedure", "agency")
                 .annotate(paid=Exists(Payment.objects.filter(dossier=OuterRef("pk"), state="paid")),
+                          waived=Exists(FeeWaiver.objects.filter(dossier=OuterRef("pk"))),
                           rated=Exists(Rating.objects.filter(dossier=OuterRef("pk"))))
                 .order_by("-created_at", "-pk"))
     page_obj = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("trang"))
     now = timezone.now()
-    rows = [DossierRow(d, dossier_flags(d, now)["overdue"], _expected(d, paid=d.paid, rated=d.rated))
+    rows = [DossierRow(d, dossier_flags(d, now)["overdue"], _expected(d, paid=d.paid, waived=d.waived, rated=d.rated))
             for d in page_obj.object_list]
     return render(request, "services/citizen/my_dossiers.html", {"nav": "mine", "page": page_obj, "rows": rows})
 
@@ -218,7 +230,10 @@ _EVENT_LABELS = {
     "transfer": _lazy("Chuyển liên thông"), "stop": _lazy("Dừng xử lý theo đề nghị"),
     "cancel": _lazy("Hủy hồ sơ"), "apologise": _lazy("Xin lỗi và hẹn lại ngày trả kết quả"),
     "pay": _lazy("Nộp phí, lệ phí"), "result_issued": _lazy("Phát hành kết quả điện tử (đã ký số)"),
+    "fee_waive": _lazy("Ghi nhận phí, lệ phí"),
 }
+# Steps inside the administration the applicant does not follow (the draft result before approval).
+_INTERNAL_EVENTS = frozenset({"draft_result"})
 # Notes written for the applicant; every other note (an officer's opinion to the approver…) stays internal.
 _PUBLIC_NOTES = frozenset({
     "request_supplement", "refuse", "apologise", "stop", "cancel", "pay", "supplement", "forward", "transfer",
@@ -237,6 +252,8 @@ def public_timeline(dossier: Dossier) -> list[PublicEvent]:
     agency; no officer's name and only the notes meant for the applicant."""
     out = []
     for event in dossier_timeline(dossier):
+        if event.action in _INTERNAL_EVENTS:
+            continue
         state_label = S(event.to_state).label if event.to_state in S.values else ""
         out.append(PublicEvent(
             at=event.at, label=_EVENT_LABELS.get(event.action, state_label), state_label=state_label,
@@ -257,7 +274,7 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> di
     stored = list(dossier.files.select_related("requirement").order_by("kind", "pk"))
     # An officer in reach may open this page too: files as they read the dossier's personal data.
     personal = PersonalData(dossier, full=True) if is_applicant else personal_data_for(request.user, dossier)
-    paid = dossier.payments.filter(state="paid").first()
+    fee = payments.fee_status(dossier)
     rating = Rating.objects.filter(dossier=dossier).first()
     context: dict[str, Any] = {
         "nav": "mine", "dossier": dossier, "is_applicant": is_applicant, "flags": dossier_flags(dossier, now),
@@ -269,8 +286,10 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> di
         else "",
         "can_supplement": is_applicant and dossier.state == S.SUPPLEMENT_REQUESTED,
         "can_stop": is_applicant and dossier.state in services.ALLOWED_FROM["stop"],
-        "fee": payments.vnd(dossier.fee_vnd) if dossier.fee_vnd else "", "paid": paid,
-        "can_pay": is_applicant and paid is None and bool(dossier.fee_vnd) and dossier.state in _PAY_STATES,
+        "fee": payments.vnd(dossier.fee_vnd) if dossier.fee_vnd else "", "paid": fee.payment,
+        "fee_status": fee, "fee_waiver_label": FeeWaiverReason(fee.waiver.reason).label if fee.waiver else "",
+        "fee_due": fee.due, "amount_due": payments.vnd(fee.amount_due_vnd) if fee.due else "",
+        "can_pay": is_applicant and fee.due and payments.payment_refusal(dossier) is None,
         "rating": rating, "rating_label": feedback.RATING_LABELS.get(rating.score) if rating else "",
         "can_rate": is_applicant and dossier.state == S.RESULT_RETURNED and rating is None,
         "print_forms": [{"label": printing.form_title(kind),

@@ -3,8 +3,9 @@
 Everything goes through the real services, so the demo has what real data has: the
 procedures through the catalogue import (upsert by code); the agency codes through
 ``org.services.agency_update``; the dossiers through the transitions of ``services.py``, the
-file upload, the signed result, the payment (the fake gateway's callback or the desk) and the
-rating, each with its events, ledger entries and notifications.
+file upload, the handler's draft result signed on approval, the payment (the fake gateway's
+callback or the desk) or the desk's record of a fee not collected online, and the rating, each
+with its events, ledger entries and notifications.
 
 Safe to run again: procedures are upserted, a code is given only to an agency without one,
 and the dossiers are made all together or not at all, once (the first online demo dossier's
@@ -27,7 +28,7 @@ from tinhso.org.models import Agency, Person
 
 from . import services
 from .catalogue import CatalogueImportOutcome, procedures_import_specs
-from .models import Channel, DocumentRequirement, Dossier, DossierFile, DossierState, Procedure
+from .models import Channel, DocumentRequirement, Dossier, DossierFile, DossierState, FileKind, Procedure
 from .samples import sample_pdf, sample_png
 
 DATA = Path(__file__).parent / "data"
@@ -164,8 +165,15 @@ def _dossier_create(
 ) -> Dossier:
     from .feedback import dossier_rate
     from .files import dossier_file_add
-    from .payments import FakeProvider, payment_callback, payment_provider, payment_record_counter, payment_start
-    from .signing import dossier_result_issue
+    from .payments import (
+        FakeProvider,
+        fee_waive,
+        payment_callback,
+        payment_provider,
+        payment_record_counter,
+        payment_start,
+    )
+    from .signing import dossier_draft_upload
 
     online = spec["channel"] == Channel.ONLINE
     if online:
@@ -212,14 +220,20 @@ def _dossier_create(
     for state, step in steps:
         if PATH.index(state) > until:
             break
+        if state == S.PENDING_APPROVAL and (spec.get("result") or services.result_file_required(procedure)):
+            # The handler's draft result, which the approver sees and which is signed on approval.
+            stored.append(dossier_draft_upload(actor=actors.handler, dossier=dossier, upload=SimpleUploadedFile(
+                (spec.get("result") or {}).get("name", "du-thao-ket-qua.pdf"), _result_pdf(spec, dossier),
+                "application/pdf")))
         dossier = step(dossier)
+        if state == S.APPROVED:
+            stored.extend(dossier.files.filter(kind=FileKind.RESULT))  # signed from the draft on approval
         if state == S.RECEIVED and spec.get("paid") == "counter":
             payment_record_counter(actor=actors.receiver, dossier=dossier)
-        if state == S.APPROVED:  # the signed result, before it can be returned
-            stored.append(dossier_result_issue(
-                actor=actors.approver, dossier=dossier, pdf=_result_pdf(spec, dossier),
-                filename=(spec.get("result") or {}).get("name", "ket-qua.pdf"),
-            ))
+        if state == S.APPROVED and spec.get("fee_waiver"):  # the desk records why the fee is not collected online
+            waiver = spec["fee_waiver"]
+            fee_waive(actor=actors.receiver, dossier=dossier, reason=waiver["reason"], note=waiver["note"],
+                      receipt_number=waiver.get("receipt_number", ""))
 
     then = spec.get("then")
     if then:

@@ -1,5 +1,6 @@
 """Downloads of dossier files, for whoever may see the dossier and read its personal data in full
-(:func:`access.sees_personal_data`); everyone else: 404 alike."""
+(:func:`access.sees_personal_data`); everyone else: 404 alike. The draft result only for the
+officers of the dossier's agencies, until it is approved."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from tinhso.core.errors import NotFound
 from tinhso.core.uploads import ALLOWED_TYPES, attachment, clean_filename
 from tinhso.core.web import render_error
 
-from .access import access_dossier, sees_personal_data
-from .models import DossierFile
+from .access import access_dossier, officer_in_reach, sees_personal_data
+from .models import DossierFile, FileKind
 
 
 def _missing(request: HttpRequest) -> HttpResponse:
@@ -38,6 +39,8 @@ def download(request: HttpRequest, file_id: int) -> HttpResponse:
         return _missing(request)
     if not sees_personal_data(request.user, dossier):  # files are personal data (``personal``): 404 alike
         return _missing(request)
+    if file.kind == FileKind.DRAFT and not officer_in_reach(request.user, dossier):
+        return _missing(request)  # a draft result stays inside the administration until it is approved
     try:
         handle = file.file.storage.open(file.file.name, "rb")
     except (FileNotFoundError, OSError):

@@ -286,6 +286,7 @@ class DossierSequence(models.Model):
 
 class FileKind(models.TextChoices):
     COMPONENT = "component", _("Thành phần hồ sơ")
+    DRAFT = "draft", _("Dự thảo kết quả")
     RESULT = "result", _("Kết quả giải quyết")
 
 
@@ -300,7 +301,9 @@ def dossier_file_path(instance: DossierFile, filename: str) -> str:
 
 class DossierFile(models.Model):
     """A file of a dossier, kept through Django's storage API (disk by default, S3-compatible in
-    production): a component the applicant or the desk provided, or the result.
+    production): a component the applicant or the desk provided, the draft of the result the
+    handler prepares for the approver (at most one per dossier, never shown to the applicant), or
+    the result: the draft as approved, signed.
 
     ``digitised`` is the mark of Decree 118/2025 art. 17 (an electronic copy matching the
     original). A citizen's earlier digitised component can be reused in a new dossier: the new
@@ -331,6 +334,9 @@ class DossierFile(models.Model):
         verbose_name_plural = _("tệp hồ sơ")
         ordering = ["dossier", "kind", "pk"]
         indexes = [models.Index(fields=["owner", "digitised"], name="dossier_file_owner")]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier"], condition=Q(kind="draft"), name="dossier_file_one_draft"),
+        ]
 
     def __str__(self) -> str:
         # Not the uploaded name: people name scans after themselves ("CCCD Nguyen Van An.pdf"),
@@ -376,6 +382,36 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class FeeWaiverReason(models.TextChoices):
+    EXEMPT = "exempt", _("Được miễn phí, lệ phí")
+    PAID_ELSEWHERE = "paid_elsewhere", _("Đã thu trực tiếp (ngoài hệ thống)")
+
+
+class FeeWaiver(models.Model):
+    """Why a dossier's fee is not collected through the platform, recorded by the one-stop desk:
+    the applicant is exempt, or paid at the counter or elsewhere (with that receipt's number).
+    Once recorded the fee is no longer due and the result may be returned; one per dossier."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="fee_waiver")
+    reason = models.CharField(_("lý do"), max_length=20, choices=FeeWaiverReason.choices)
+    receipt_number = models.CharField(_("số biên lai"), max_length=40, blank=True)
+    note = models.TextField(_("ghi chú"))
+    amount_vnd = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"))
+
+    class Meta:
+        verbose_name = _("ghi nhận không thu phí trực tuyến")
+        verbose_name_plural = _("ghi nhận không thu phí trực tuyến")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason="paid_elsewhere") | ~Q(receipt_number=""),
+                                   name="fee_waiver_receipt_when_paid_elsewhere"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.reason}"
 
 
 class Rating(models.Model):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.org.models import Agency, Person
 
 from .eform import BAD_CHOICE, DESK, REQUIRED, EFormMixin, text_field
-from .models import Procedure
+from .models import FeeWaiverReason, Procedure
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
@@ -174,12 +174,31 @@ class FileUploadForm(forms.Form):
 
 
 class ResultUploadForm(forms.Form):
+    """The draft result: what the approver sees, and what is signed when they approve."""
+
     pdf = forms.FileField(
-        label=_("Kết quả giải quyết (PDF)"), help_text=_("Tệp PDF sẽ được ký số và gắn mã QR xác minh."),
+        label=_("Dự thảo kết quả giải quyết (PDF)"),
+        help_text=_("Lãnh đạo xem dự thảo trước khi phê duyệt; khi phê duyệt, đúng tệp này được ký số, gắn mã QR "
+                    "xác minh và phát hành. Tải tệp khác lên để thay dự thảo."),
         error_messages={"required": _("Chọn tệp PDF kết quả."), "empty": _("Tệp rỗng."),
                         "invalid": _("Tệp không hợp lệ.")},
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": "application/pdf,.pdf"}),
     )
+
+
+class ApproveForm(forms.Form):
+    """The approver approves the draft they saw: if it was replaced meanwhile, the service refuses."""
+
+    draft = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class FeeWaiverForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Lý do không thu phí trực tuyến"), choices=[("", _("— Chọn lý do —")), *FeeWaiverReason.choices],
+        error_messages=BAD_CHOICE, widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    receipt_number = text_field(_("Số biên lai (khi đã thu trực tiếp)"), max_length=40, autocomplete="off")
+    note = text_field(_("Căn cứ, ghi chú"), required=True, max_length=2000, rows=2)
 
 
 class MarkDigitisedForm(forms.Form):

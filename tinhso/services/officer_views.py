@@ -42,10 +42,12 @@ from .eform import add_service_errors
 from .models import Channel, Dossier, DossierFile, DossierState, FileKind, Procedure
 from .officer_forms import (
     ApologyForm,
+    ApproveForm,
     AssignForm,
     BulkAssignForm,
     CounterReceiptForm,
     EmptyForm,
+    FeeWaiverForm,
     FileUploadForm,
     ForwardForm,
     MarkDigitisedForm,
@@ -63,7 +65,6 @@ from .selectors import Queue as QueueKey
 
 S = DossierState
 PAGE_SIZE = 20
-RESULT_MAX_BYTES = 20 * 1024 * 1024
 
 # --- plumbing ---------------------------------------------------------------------------------
 
@@ -311,13 +312,16 @@ class Action:
     slug: str
     title: Any
     button: Any
-    done: Any  # the success message
+    done: Any  # the success message, or a function of the dossier after the action giving it
     allowed: Callable[[Person, Dossier], bool]
     make_form: Callable[[Dossier, Any, Any], forms.Form]  # (dossier, data, files) → form
     run: Callable[[Person, Dossier, Any, HttpRequest], Any]
     tone: str = "primary"
     multipart: bool = False
     primary: bool = False  # shown open: the next step of the normal path
+    # Why the step cannot be taken yet (the service's own refusal, e.g. a fee due): the form is
+    # shown with its button disabled and the reason beside it.
+    blocked: Callable[[Dossier], DomainError | None] | None = None
 
 
 def _state_ok(key: str) -> Callable[[Dossier], bool]:
@@ -328,15 +332,12 @@ def _files_ok(person: Person, dossier: Dossier) -> bool:
     return dossier.state not in services.FINAL_STATES and _on_desk(person, dossier, Perm.DOSSIER_RECEIVE)
 
 
-def _result_ok(person: Person, dossier: Dossier) -> bool:
-    return dossier.state == S.APPROVED and _on_handling(person, dossier, Perm.DOSSIER_APPROVE, Perm.DOSSIER_REVIEW)
-
-
 def _payment_ok(person: Person, dossier: Dossier) -> bool:
-    if dossier.state in (S.CANCELLED, S.STOPPED) or not _on_desk(
-            person, dossier, Perm.DOSSIER_RECEIVE, Perm.DOSSIER_RETURN):
-        return False
-    return payments.dossier_amount_due(dossier) > 0 and not payments.dossier_is_paid(dossier)
+    return _on_desk(person, dossier, Perm.DOSSIER_RECEIVE)
+
+
+def _payable(dossier: Dossier) -> bool:
+    return payments.payment_refusal(dossier) is None
 
 
 def _file_add(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:
@@ -354,11 +355,29 @@ def _file_mark(person: Person, dossier: Dossier, form: Any, request: HttpRequest
     return files.dossier_file_mark_digitised(actor=person, file=found)
 
 
-def _result_issue(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:
-    upload = form.cleaned_data["pdf"]
-    if upload.size and upload.size > RESULT_MAX_BYTES:
-        raise DomainError(_("Tệp lớn hơn 20 MB."), field="pdf")
-    return signing.dossier_result_issue(actor=person, dossier=dossier, pdf=upload.read(), filename=upload.name)
+def _draft_upload(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:
+    return signing.dossier_draft_upload(actor=person, dossier=dossier, upload=form.cleaned_data["pdf"])
+
+
+def _approve(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:
+    # The page says which draft the approver saw (0 for none); a post without it is not checked.
+    return services.dossier_approve(actor=person, dossier=dossier, draft_id=form.cleaned_data["draft"])
+
+
+def _approve_form(dossier: Dossier, data: Any, files: Any) -> forms.Form:
+    draft = signing.dossier_draft(dossier)
+    return ApproveForm(data, initial={"draft": draft.pk if draft else 0})
+
+
+def _approved_message(dossier: Dossier) -> str:
+    if dossier.files.filter(kind=FileKind.RESULT).exists():
+        return _("Đã phê duyệt hồ sơ. Dự thảo kết quả đã được ký số và phát hành.")
+    return _("Đã phê duyệt hồ sơ.")
+
+
+def _fee_waive(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:
+    return payments.fee_waive(actor=person, dossier=dossier, reason=form.cleaned_data["reason"],
+                              receipt_number=form.cleaned_data["receipt_number"], note=form.cleaned_data["note"])
 
 
 def _payment(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:
@@ -392,25 +411,31 @@ ACTIONS: tuple[Action, ...] = (
     Action("start_review", "tham-dinh", _lazy("Bắt đầu thẩm định"), _lazy("Bắt đầu thẩm định"),
            _lazy("Đã bắt đầu thẩm định hồ sơ."), _is_assignee, _empty,
            lambda p, d, f, r: services.dossier_start_review(actor=p, dossier=d), primary=True),
+    Action("draft_result", "du-thao-ket-qua", _lazy("Dự thảo kết quả (PDF)"), _lazy("Tải lên dự thảo"),
+           _lazy("Đã lưu dự thảo kết quả."), signing.draft_upload_allowed,
+           lambda d, data, files: ResultUploadForm(data, files), _draft_upload, tone="secondary", multipart=True,
+           primary=True),
     Action("submit_for_approval", "trinh-duyet", _lazy("Trình phê duyệt"), _lazy("Trình phê duyệt"),
            _lazy("Đã trình lãnh đạo phê duyệt."), _is_assignee, lambda d, data, files: NoteForm(data),
            lambda p, d, f, r: services.dossier_submit_for_approval(actor=p, dossier=d, note=f.cleaned_data["note"]),
-           primary=True),
-    Action("approve", "phe-duyet", _lazy("Phê duyệt"), _lazy("Phê duyệt"), _lazy("Đã phê duyệt hồ sơ."),
-           lambda p, d: _on_handling(p, d, Perm.DOSSIER_APPROVE), _empty,
-           lambda p, d, f, r: services.dossier_approve(actor=p, dossier=d), tone="success", primary=True),
+           primary=True, blocked=lambda d: services.approval_refusal(d, "submit_for_approval")),
+    Action("approve", "phe-duyet", _lazy("Phê duyệt"), _lazy("Phê duyệt"),
+           _approved_message,
+           lambda p, d: _on_handling(p, d, Perm.DOSSIER_APPROVE), _approve_form, _approve, tone="success",
+           primary=True, blocked=lambda d: services.approval_refusal(d, "approve")),
     Action("refuse", "tu-choi", _lazy("Từ chối giải quyết"), _lazy("Từ chối"), _lazy("Đã từ chối giải quyết hồ sơ."),
            lambda p, d: _on_handling(p, d, Perm.DOSSIER_APPROVE), _reason_form(_lazy("Lý do từ chối")),
            lambda p, d, f, r: services.dossier_refuse(actor=p, dossier=d, reason=f.cleaned_data["reason"]),
            tone="danger"),
-    Action("issue_result", "ket-qua", _lazy("Phát hành kết quả điện tử"), _lazy("Ký số và phát hành"),
-           _lazy("Đã ký số và phát hành kết quả."), _result_ok,
-           lambda d, data, files: ResultUploadForm(data, files), _result_issue, multipart=True, primary=True),
-    Action("payment", "thu-phi", _lazy("Thu phí, lệ phí tại quầy"), _lazy("Xác nhận đã thu"),
+    Action("payment", "thu-phi", _lazy("Thu phí, lệ phí tại quầy"), _lazy("Xác nhận đã thu và cấp biên lai"),
            _lazy("Đã ghi nhận thu phí, lệ phí tại quầy."), _payment_ok, _empty, _payment),
+    Action("fee_waive", "ghi-nhan-phi", _lazy("Ghi nhận miễn phí hoặc đã thu ngoài hệ thống"), _lazy("Ghi nhận"),
+           _lazy("Đã ghi nhận phí, lệ phí của hồ sơ."), payments.fee_waiver_allowed,
+           lambda d, data, files: FeeWaiverForm(data), _fee_waive, tone="secondary"),
     Action("return_result", "tra-ket-qua", _lazy("Trả kết quả"), _lazy("Trả kết quả"),
            _lazy("Đã trả kết quả cho người nộp."), lambda p, d: _on_desk(p, d, Perm.DOSSIER_RETURN), _empty,
-           lambda p, d, f, r: services.dossier_return_result(actor=p, dossier=d), tone="success", primary=True),
+           lambda p, d, f, r: services.dossier_return_result(actor=p, dossier=d), tone="success", primary=True,
+           blocked=payments.return_refusal),
     Action("request_supplement", "yeu-cau-bo-sung", _lazy("Yêu cầu bổ sung hồ sơ"), _lazy("Gửi yêu cầu bổ sung"),
            _lazy("Đã gửi yêu cầu bổ sung hồ sơ."),
            lambda p, d: _on_desk(p, d, Perm.DOSSIER_REVIEW, Perm.DOSSIER_RECEIVE),
@@ -449,8 +474,9 @@ ACTIONS: tuple[Action, ...] = (
 ACTIONS_BY_SLUG = {action.slug: action for action in ACTIONS}
 # Actions outside the ALLOWED_FROM table: their own state rule.
 _EXTRA_STATES: dict[str, Callable[[Dossier], bool]] = {
-    "issue_result": lambda d: d.state == S.APPROVED,
-    "payment": lambda d: d.state not in (S.CANCELLED, S.STOPPED),
+    "draft_result": lambda d: d.state in signing.DRAFT_STATES,
+    "payment": _payable,
+    "fee_waive": _payable,
     "file_add": lambda d: d.state not in services.FINAL_STATES,
 }
 MARK_DIGITISED = Action("mark_digitised", "so-hoa", _lazy("Đánh dấu đã số hóa"), _lazy("Đã đối chiếu, số hóa"),
@@ -506,14 +532,33 @@ def _files(dossier: Dossier, can_mark: bool, personal: PersonalData) -> list[dic
     for item in dossier.files.select_related("requirement").order_by("kind", "pk"):
         rows.append({"file": item, "name": personal.file_name(item),
                      "url": reverse("file:download", args=[item.pk]) if personal.files_open else "",
-                     "result": item.kind == FileKind.RESULT,
+                     "result": item.kind == FileKind.RESULT, "draft": item.kind == FileKind.DRAFT,
                      "can_mark": can_mark and not item.digitised and item.kind == FileKind.COMPONENT})
     return rows
 
 
+FEE_LABELS = {
+    payments.FEE_DUE: _lazy("chưa thu"), payments.FEE_PAID: _lazy("đã thu"),
+    payments.FEE_EXEMPT: _lazy("được miễn"), payments.FEE_PAID_ELSEWHERE: _lazy("đã thu trực tiếp"),
+    payments.FEE_NOT_OWED: _lazy("không thu (hồ sơ không được giải quyết)"),
+}
+
+
 def _payment_info(dossier: Dossier) -> dict[str, Any]:
-    paid = dossier.payments.filter(state="paid").first()
-    return {"amount": payments.dossier_amount_due(dossier), "paid": paid}
+    status = payments.fee_status(dossier)
+    receipt = (status.payment.receipt_number if status.payment is not None
+               else status.waiver.receipt_number if status.waiver is not None else "")
+    return {"amount": status.amount_due_vnd, "paid": status.payment, "waiver": status.waiver, "state": status.state,
+            "label": FEE_LABELS.get(status.state, ""), "receipt": receipt, "due": status.due}
+
+
+def _draft_info(dossier: Dossier) -> dict[str, Any] | None:
+    draft = signing.dossier_draft(dossier)
+    if draft is None:
+        return None
+    return {"file": draft, "url": reverse("file:download", args=[draft.pk]), "at": _local(draft.created_at),
+            "by": draft.uploaded_by.get_full_name() if draft.uploaded_by else "",
+            "issued": dossier.state not in signing.DRAFT_STATES}
 
 
 def _dossier_context(request: HttpRequest, dossier: Dossier, *, failed: Action | None = None,
@@ -524,7 +569,9 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, *, failed: Action |
     actions = []
     for action in _available(person, dossier):
         form = failed_form if failed is not None and action.key == failed.key else _action_form(action, dossier)
+        blocked = action.blocked(dossier) if action.blocked is not None else None
         actions.append({"action": action, "form": form, "open": form is failed_form,
+                        "blocked": blocked.message if blocked is not None else "",
                         "url": reverse("officer:action", args=[dossier.pk, action.slug])})
     can_mark = MARK_DIGITISED.allowed(person, dossier) and dossier.state not in services.FINAL_STATES
     print_links = _print_links(dossier)
@@ -546,7 +593,8 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, *, failed: Action |
         "print_links": print_links,
         "receipt_link": next((link for link in print_links if link["kind"] == "receipt"), None),
         "just_received": request.GET.get("vua-tiep-nhan") == "1",
-        "payment": _payment_info(dossier),
+        "payment": _payment_info(dossier), "draft": _draft_info(dossier),
+        "draft_required": services.result_file_required(dossier.procedure),
         "fee": f"{dossier.fee_vnd:,}".replace(",", "."),
     }
 
@@ -572,7 +620,7 @@ def dossier_action(request: HttpRequest, dossier_id: int, slug: str) -> HttpResp
             add_service_errors(form, exc)
             status, error = exc.status_code, exc.message
         else:
-            messages.success(request, str(action.done))
+            messages.success(request, str(action.done(dossier) if callable(action.done) else action.done))
             return redirect("officer:dossier", dossier.pk)
     else:
         status, error = 400, _("Vui lòng kiểm tra lại thông tin đã nhập.")

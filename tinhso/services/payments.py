@@ -12,6 +12,13 @@ own site and signs its callbacks with HMAC-SHA256 like real Vietnamese gateways 
 
 At most one payment of a dossier is paid (the database constraint ``payment_one_paid``);
 paying twice is refused with a :class:`Conflict`.
+
+The fee rules live here, once, for the pages, the API and the services alike:
+:func:`fee_status` says what a dossier owes; :func:`payment_refusal` whether it can be paid
+now (from receipt on, until the result is returned, never once refused, stopped or cancelled);
+:func:`return_refusal` why its result cannot be handed over yet (a fee is due);
+:func:`fee_waiver_allowed` who may record that the fee is not collected online
+(:func:`fee_waive`: exempt, or paid at the counter or elsewhere with a receipt number).
 """
 
 from __future__ import annotations
@@ -37,14 +44,30 @@ from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.ledger.services import ledger_append
 from tinhso.org.roles import Perm
 
-from .models import Dossier, DossierState, Payment, PaymentMethod, PaymentState
-from .services import _is_applicant, _locked, _record, _require_desk, sequence_next
+from .models import (
+    Dossier,
+    DossierState,
+    FeeWaiver,
+    FeeWaiverReason,
+    Payment,
+    PaymentMethod,
+    PaymentState,
+)
+from .services import _is_applicant, _locked, _reason, _record, _require_desk, sequence_next
 
 if TYPE_CHECKING:
     from tinhso.org.models import Person
 
-# A payment cannot be started or recorded for a dossier that ended without being handled.
-CLOSED_STATES = frozenset({DossierState.CANCELLED, DossierState.STOPPED})
+S = DossierState
+# The fee can be paid from filing (online payment with the online filing, Decree 224/2026) until
+# the result is returned; a fee left unpaid by a result returned before this rule existed can
+# still be paid afterwards. Never once the dossier is refused, stopped or cancelled.
+PAYABLE_STATES = frozenset({
+    S.SUBMITTED, S.RECEIVED, S.FORWARDED, S.ASSIGNED, S.UNDER_REVIEW, S.PENDING_APPROVAL, S.SUPPLEMENT_REQUESTED,
+    S.TRANSFERRED, S.APPROVED, S.RESULT_RETURNED,
+})
+# Nothing is owed by a dossier that ended without a result issued to the applicant.
+NOTHING_OWED_STATES = frozenset({S.REFUSED, S.STOPPED, S.CANCELLED})
 
 OUTCOME_SUCCESS = "success"
 OUTCOME_CANCELLED = "cancelled"
@@ -57,16 +80,90 @@ RECEIPT_COUNTER = "receipt:BL"  # a DossierSequence key; agency codes have no co
 
 # --- amounts ---------------------------------------------------------------------------------
 
+FEE_NONE = "none"
+FEE_DUE = "due"
+FEE_PAID = "paid"
+FEE_EXEMPT = FeeWaiverReason.EXEMPT.value
+FEE_PAID_ELSEWHERE = FeeWaiverReason.PAID_ELSEWHERE.value
+FEE_NOT_OWED = "not_owed"
+
+
+@dataclass(frozen=True)
+class FeeStatus:
+    """What a dossier's fee stands at: ``state`` is one of none (no fee), due, paid, exempt,
+    paid_elsewhere (the last two recorded by the desk) or not_owed (refused, stopped, cancelled)."""
+
+    fee_vnd: int
+    state: str
+    amount_due_vnd: int
+    payment: Payment | None = None
+    waiver: FeeWaiver | None = None
+
+    @property
+    def due(self) -> bool:
+        return self.amount_due_vnd > 0
+
+
+def fee_status(dossier: Dossier) -> FeeStatus:
+    fee = int(dossier.fee_vnd or 0)
+    if fee <= 0:
+        return FeeStatus(fee, FEE_NONE, 0)
+    paid = Payment.objects.filter(dossier_id=dossier.pk, state=PaymentState.PAID).first()
+    if paid is not None:
+        return FeeStatus(fee, FEE_PAID, 0, payment=paid)
+    waiver = FeeWaiver.objects.filter(dossier_id=dossier.pk).first()
+    if waiver is not None:
+        return FeeStatus(fee, waiver.reason, 0, waiver=waiver)
+    if dossier.state in NOTHING_OWED_STATES:
+        return FeeStatus(fee, FEE_NOT_OWED, 0)
+    return FeeStatus(fee, FEE_DUE, fee)
+
+
 def dossier_is_paid(dossier: Dossier) -> bool:
     return Payment.objects.filter(dossier_id=dossier.pk, state=PaymentState.PAID).exists()
 
 
 def dossier_amount_due(dossier: Dossier) -> int:
-    """What the applicant still owes, in VND: 0 when there is no fee or it has been paid."""
-    fee = int(dossier.fee_vnd or 0)
-    if fee <= 0 or dossier_is_paid(dossier):
-        return 0
-    return fee
+    """What the applicant still owes, in VND: 0 when there is no fee, it has been paid, the desk
+    recorded it as exempt or paid elsewhere, or the dossier ended without a result."""
+    return fee_status(dossier).amount_due_vnd
+
+
+def payment_refusal(dossier: Dossier) -> Conflict | None:
+    """Why the fee of ``dossier`` cannot be paid now (online or at the desk), or None."""
+    status = fee_status(dossier)
+    if status.state == FEE_NONE:
+        return Conflict(_("Hồ sơ không phải nộp phí"), code="no_fee")
+    if status.state == FEE_PAID:
+        return Conflict(_("Hồ sơ đã được thanh toán"), code="already_paid")
+    if status.waiver is not None:
+        return Conflict(_("Phí, lệ phí của hồ sơ đã được ghi nhận: %(reason)s.")
+                        % {"reason": FeeWaiverReason(status.waiver.reason).label}, code="fee_waived")
+    if dossier.state not in PAYABLE_STATES:
+        return Conflict(
+            _("Hồ sơ đang ở trạng thái “%(state)s”, không thể thanh toán.") % {"state": S(dossier.state).label},
+            code="wrong_state",
+        )
+    return None
+
+
+def return_refusal(dossier: Dossier) -> Conflict | None:
+    """Why the result of ``dossier`` cannot be handed over yet because of its fee, or None."""
+    status = fee_status(dossier)
+    if not status.due:
+        return None
+    return Conflict(
+        _("Chưa thể trả kết quả: hồ sơ còn phí, lệ phí %(amount)s chưa thu. Người nộp cần thanh toán, hoặc bộ phận "
+          "một cửa ghi nhận đã thu trực tiếp hay được miễn.") % {"amount": vnd(status.amount_due_vnd)},
+        code="fee_due",
+    )
+
+
+def fee_waiver_allowed(person: Any, dossier: Dossier) -> bool:
+    """The one-stop desk (who collects fees at the counter) of the receiving or handling agency."""
+    from tinhso.org.access import can
+
+    return any(can(person, Perm.DOSSIER_RECEIVE, agency) for agency in (dossier.agency, dossier.handling_agency))
 
 
 def vnd(amount: int) -> str:
@@ -185,15 +282,9 @@ def _receipt_number_next(now: dt.datetime) -> str:
 
 def _check_payable(dossier: Dossier) -> int:
     """The amount due, or the reason nothing can be paid."""
-    if dossier.state in CLOSED_STATES:
-        raise Conflict(
-            _("Hồ sơ đang ở trạng thái “%(state)s”, không thể thanh toán.")
-            % {"state": DossierState(dossier.state).label}, code="wrong_state",
-        )
-    if int(dossier.fee_vnd or 0) <= 0:
-        raise Conflict(_("Hồ sơ không phải nộp phí"), code="no_fee")
-    if dossier_is_paid(dossier):
-        raise Conflict(_("Hồ sơ đã được thanh toán"), code="already_paid")
+    refusal = payment_refusal(dossier)
+    if refusal is not None:
+        raise refusal
     return int(dossier.fee_vnd)
 
 
@@ -302,6 +393,43 @@ def payment_record_counter(*, actor: Person, dossier: Dossier) -> Payment:
         state=PaymentState.PENDING, created_by=actor,
     )
     return _mark_paid(payment, dossier=dossier, now=timezone.now(), actor=actor)
+
+
+@transaction.atomic
+def fee_waive(*, actor: Person, dossier: Dossier, reason: str, note: str, receipt_number: str = "") -> FeeWaiver:
+    """The desk records why the fee is not collected online: ``exempt``, or ``paid_elsewhere``
+    (at the counter or another office, ``receipt_number`` required). Who and when are kept;
+    the fee is no longer due and the result may be returned."""
+    dossier = _locked(dossier)
+    if not fee_waiver_allowed(actor, dossier):
+        raise NotAllowed(_("Chỉ bộ phận một cửa được ghi nhận miễn hoặc đã thu phí, lệ phí."), code="forbidden")
+    refusal = payment_refusal(dossier)
+    if refusal is not None:
+        raise refusal
+    if reason not in FeeWaiverReason.values:
+        raise DomainError(_("Vui lòng chọn lý do: được miễn, hoặc đã thu trực tiếp."), field="reason",
+                          code="invalid_choice")
+    text = _reason(note, _("lý do, căn cứ không thu phí trực tuyến"))
+    receipt = " ".join((receipt_number or "").split())
+    if reason == FeeWaiverReason.PAID_ELSEWHERE and not receipt:
+        raise DomainError(_("Vui lòng nhập số biên lai đã thu phí, lệ phí."), field="receipt_number",
+                          code="required")
+    if len(receipt) > FeeWaiver._meta.get_field("receipt_number").max_length:
+        raise DomainError(_("Số biên lai dài quá 40 ký tự."), field="receipt_number", code="too_long")
+    if reason == FeeWaiverReason.EXEMPT:
+        receipt = ""
+    now = timezone.now()
+    waiver = FeeWaiver.objects.create(dossier=dossier, reason=reason, receipt_number=receipt, note=text,
+                                      amount_vnd=int(dossier.fee_vnd), recorded_by=actor, recorded_at=now)
+    label = FeeWaiverReason(reason).label
+    event_note = _("%(label)s: %(amount)s.") % {"label": label, "amount": vnd(waiver.amount_vnd)}
+    if receipt:
+        event_note += " " + _("Biên lai số %(receipt)s.") % {"receipt": receipt}
+    _record(dossier, action="fee_waive", from_state=dossier.state, actor=actor, agency=dossier.agency,
+            note=f"{event_note} {text}", at=now,
+            extra={"fee_waiver": waiver.pk, "reason": reason, "receipt_number": receipt,
+                   "amount_vnd": waiver.amount_vnd})
+    return waiver
 
 
 def payment_for_payer(person: Any, reference: str) -> Payment:

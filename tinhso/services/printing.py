@@ -491,12 +491,13 @@ def _process_control(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     for step in dossier.procedure.steps.all():
         shares[step.action] = shares.get(step.action, Decimal(0)) + step.days
     applicant = _("%(name)s (tổ chức, cá nhân)") % {"name": personal.name}
-    # Who took the dossier after each event: the next one to act on it (an apology moves nothing).
+    # Who took the dossier after each event: the next one to act on it (an apology moves nothing,
+    # nor does the draft result or its signing, done by whoever holds the dossier).
     taker_after: dict[int, DossierEvent | None] = {}
     following: DossierEvent | None = None
     for event in reversed(events):
         taker_after[event.pk] = following
-        if event.actor is not None and event.action != "apologise":
+        if event.actor is not None and event.action not in ("apologise", "draft_result", "result_issued"):
             following = event
     handovers = [event for event in events if event.action in HANDOVERS]
     handlers = list(dict.fromkeys(event.agency.name for event in events

@@ -87,6 +87,8 @@ EVENT_LABELS = {
     "request_supplement": _lazy("Yêu cầu bổ sung"), "supplement": _lazy("Bổ sung hồ sơ"),
     "transfer": _lazy("Chuyển liên thông"), "stop": _lazy("Dừng xử lý"), "cancel": _lazy("Hủy hồ sơ"),
     "apologise": _lazy("Xin lỗi, hẹn lại ngày trả kết quả"),
+    "draft_result": _lazy("Dự thảo kết quả"), "result_issued": _lazy("Phát hành kết quả điện tử (đã ký số)"),
+    "pay": _lazy("Nộp phí, lệ phí"), "fee_waive": _lazy("Ghi nhận phí, lệ phí không thu trực tuyến"),
 }
 
 

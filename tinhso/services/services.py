@@ -553,11 +553,38 @@ def dossier_start_review(*, actor: Person, dossier: Dossier) -> Dossier:
                    agency=dossier.handling_agency)
 
 
+def result_file_required(procedure: Procedure) -> bool:
+    """Whether the procedure's result is an electronic file, signed at approval: a procedure
+    offered fully online (toàn trình, Decree 42/2022) returns its result online. The handler then
+    prepares the draft result (PDF) before submitting, and the approver approves that draft;
+    other procedures may still attach one, or return a paper result."""
+    return procedure.online_level == OnlineLevel.FULL
+
+
+def _draft_missing(dossier: Dossier, verb: str) -> Conflict:
+    return Conflict(
+        _("Thủ tục này trả kết quả điện tử: chuyên viên thụ lý cần tải lên dự thảo kết quả (PDF) trước khi %(verb)s.")
+        % {"verb": verb}, code="draft_required",
+    )
+
+
+def approval_refusal(dossier: Dossier, transition: str) -> Conflict | None:
+    """Why ``dossier`` cannot be submitted for approval or approved for want of a draft result."""
+    from .signing import dossier_draft
+
+    if result_file_required(dossier.procedure) and dossier_draft(dossier) is None:
+        return _draft_missing(dossier, str(_VERBS[transition]))
+    return None
+
+
 @transaction.atomic
 def dossier_submit_for_approval(*, actor: Person, dossier: Dossier, note: str = "") -> Dossier:
     dossier = _locked(dossier)
     _check_state(dossier, "submit_for_approval")
     _require_assignee(actor, dossier)
+    refusal = approval_refusal(dossier, "submit_for_approval")
+    if refusal is not None:
+        raise refusal
     from_state = dossier.state
     dossier.state = S.PENDING_APPROVAL
     dossier.save()
@@ -566,17 +593,33 @@ def dossier_submit_for_approval(*, actor: Person, dossier: Dossier, note: str = 
 
 
 @transaction.atomic
-def dossier_approve(*, actor: Person, dossier: Dossier) -> Dossier:
+def dossier_approve(*, actor: Person, dossier: Dossier, draft_id: int | None = None) -> Dossier:
+    """Approve, and issue the draft result the approver saw: signed (PAdES, QR) and stored as
+    the dossier's result. ``draft_id``, when given (the pages always give it), is the draft the
+    approver looked at, 0 for none: if the handler replaced or added one meanwhile, nothing is
+    approved (409)."""
+    from .signing import dossier_draft, result_issue_from_draft
+
     dossier = _locked(dossier)
     _check_state(dossier, "approve")
     _require_handling(actor, dossier, Perm.DOSSIER_APPROVE)
+    refusal = approval_refusal(dossier, "approve")
+    if refusal is not None:
+        raise refusal
+    draft = dossier_draft(dossier)
+    if draft_id is not None and (draft.pk if draft is not None else 0) != draft_id:
+        raise Conflict(_("Dự thảo kết quả đã được thay đổi sau khi bạn mở hồ sơ. Vui lòng xem lại dự thảo mới "
+                         "trước khi phê duyệt."), code="draft_changed")
     now = timezone.now()
     from_state = dossier.state
     dossier.state = S.APPROVED
     dossier.decided_at = now
     dossier.save()
-    return _record(dossier, action="approve", from_state=from_state, actor=actor, agency=dossier.handling_agency,
-                   at=now)
+    _record(dossier, action="approve", from_state=from_state, actor=actor, agency=dossier.handling_agency, at=now,
+            extra={"draft": draft.pk if draft else None, "draft_sha256": draft.sha256 if draft else None})
+    if draft is not None:
+        result_issue_from_draft(actor=actor, dossier=dossier, draft=draft)
+    return dossier
 
 
 @transaction.atomic
@@ -600,6 +643,11 @@ def dossier_return_result(*, actor: Person, dossier: Dossier) -> Dossier:
     dossier = _locked(dossier)
     _check_state(dossier, "return_result")
     _require_desk(actor, dossier, Perm.DOSSIER_RETURN)
+    from .payments import return_refusal
+
+    refusal = return_refusal(dossier)
+    if refusal is not None:
+        raise refusal
     now = timezone.now()
     from_state = dossier.state
     dossier.state = S.RESULT_RETURNED

@@ -1,9 +1,11 @@
 """Signed electronic results and their public verification.
 
-:func:`dossier_result_issue` signs the result PDF of an approved dossier with the agency's
-certificate (PAdES, pyHanko). The visible signature shows a QR code to the public page
-``verify:result`` with the dossier code and the agency; the QR area is also a link. The signed
-bytes are stored as the dossier's one result file and their SHA-256 goes into the ledger.
+:func:`dossier_draft_upload` keeps the draft result the handler prepares; when the approver
+approves (``services.dossier_approve``), :func:`result_issue_from_draft` signs exactly that draft
+with the agency's certificate (PAdES, pyHanko): no result is uploaded after approval. The
+visible signature shows a QR code to the public page ``verify:result`` with the dossier code and
+the agency; the QR area is also a link. The signed bytes are stored as the dossier's one result
+file and their SHA-256 goes into the ledger.
 
 :func:`result_verify` answers "is this the result the agency issued?": the stored PDF's
 signature (intact, covering the whole file, signed by the configured certificate), the stored
@@ -341,36 +343,118 @@ def _sign(pdf: bytes, *, url: str, code: str, agency: str) -> bytes:
     return out.getvalue()
 
 
-# --- issue -----------------------------------------------------------------------------------
+# --- draft and issue --------------------------------------------------------------------------
+
+DRAFT_ACTION = "services.dossier.draft_result"
+# The handler prepares the draft while reviewing and may replace it until the approver decides.
+DRAFT_STATES = frozenset({DossierState.UNDER_REVIEW, DossierState.PENDING_APPROVAL})
+
+
+def dossier_draft(dossier: Dossier) -> DossierFile | None:
+    """The draft result of ``dossier`` (at most one), or None."""
+    return DossierFile.objects.filter(dossier_id=dossier.pk, kind=FileKind.DRAFT).first()
+
+
+def draft_upload_allowed(person: Any, dossier: Dossier) -> bool:
+    """The handler the dossier is assigned to, while it is reviewed or awaits approval."""
+    return (dossier.state in DRAFT_STATES and dossier.assignee_id is not None and dossier.assignee_id == person.pk
+            and can(person, Perm.DOSSIER_REVIEW, dossier.handling_agency))
+
+
+def _upload_bytes(upload: Any) -> bytes:
+    if upload is None:
+        raise DomainError(_("Vui lòng chọn tệp PDF dự thảo kết quả."), field="file", code="required")
+    size = getattr(upload, "size", None)
+    if size is not None and size > settings.TINHSO_UPLOAD_MAX_BYTES:
+        raise DomainError(_("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
+                          field="file", code="too_large")
+    upload.seek(0)
+    data = upload.read(settings.TINHSO_UPLOAD_MAX_BYTES + 1)
+    if len(data) > settings.TINHSO_UPLOAD_MAX_BYTES:
+        raise DomainError(_("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
+                          field="file", code="too_large")
+    return data
+
 
 @transaction.atomic
-def dossier_result_issue(*, actor: Person, dossier: Dossier, pdf: bytes, filename: str) -> DossierFile:
-    """Sign and store the result of an approved dossier; one result per dossier.
+def dossier_draft_upload(*, actor: Person, dossier: Dossier, upload: Any) -> DossierFile:
+    """The assigned handler uploads the draft result (PDF), replacing the one before, so that the
+    approver sees what they approve; on approval exactly this file is signed and issued.
 
-    A second result is refused (409): the QR code printed on the first already points to its
-    verification page, and a silent replacement would make that page vouch for another paper.
+    The draft is internal: the applicant never sees it. A replaced draft's row goes and its
+    stored file is removed once the transaction commits; the ledger keeps both digests.
     """
     check_dossier_visible(actor, dossier)
     dossier = Dossier.objects.select_for_update().select_related(
         "procedure", "agency", "handling_agency").get(pk=dossier.pk)
+    if dossier.state not in DRAFT_STATES:
+        raise Conflict(
+            _("Hồ sơ đang ở trạng thái “%(state)s”: chỉ tải lên dự thảo kết quả khi hồ sơ đang thẩm định hoặc chờ "
+              "phê duyệt.") % {"state": DossierState(dossier.state).label}, code="wrong_state",
+        )
+    if not draft_upload_allowed(actor, dossier):
+        raise NotAllowed(_("Chỉ chuyên viên được phân công thụ lý hồ sơ được tải lên dự thảo kết quả."),
+                         code="forbidden")
+    data = _upload_bytes(upload)
+    pdf_check(data, field="file")
+    pdf_content_check(data, field="file")  # refused now, not when the approver signs it
+    previous = dossier_draft(dossier)
+    replaced = None
+    if previous is not None:
+        replaced = {"file": previous.pk, "sha256": previous.sha256}
+        old_name = previous.file.name
+        previous.delete()
+        if old_name:
+            storage = previous.file.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+    row = DossierFile(
+        dossier=dossier, kind=FileKind.DRAFT,
+        original_name=clean_filename(getattr(upload, "name", ""), "pdf"), content_type="application/pdf",
+        size=len(data), sha256=hashlib.sha256(data).hexdigest(), digitised=False, signed=False, owner=None,
+        uploaded_by=actor,
+    )
+
+    def record() -> None:
+        DossierEvent.objects.create(
+            dossier=dossier, action="draft_result", from_state=dossier.state, to_state=dossier.state, actor=actor,
+            agency=dossier.handling_agency,
+            note=_("Thay dự thảo kết quả.") if replaced else _("Tải lên dự thảo kết quả."), at=timezone.now(),
+        )
+        ledger_append(actor=actor, action=DRAFT_ACTION, obj=row, payload={
+            "code": dossier.code, "file": row.pk, "sha256": row.sha256, "size": row.size,
+            "replaced": replaced, "handling_agency": dossier.handling_agency_id,
+        })
+
+    store_new_file(row, ContentFile(data), "pdf", record)
+    return row
+
+
+def result_issue_from_draft(*, actor: Person, dossier: Dossier, draft: DossierFile) -> DossierFile:
+    """Sign the approved draft and store it as the result (called by ``services.dossier_approve``
+    inside its transaction, the dossier locked and just approved); one result per dossier.
+
+    A second result is refused (409): the QR code printed on the first already points to its
+    verification page, and a silent replacement would make that page vouch for another paper.
+    """
     if dossier.state != DossierState.APPROVED:
         raise Conflict(
             _("Hồ sơ đang ở trạng thái “%(state)s”, chỉ phát hành kết quả khi hồ sơ đã được phê duyệt.")
             % {"state": DossierState(dossier.state).label}, code="wrong_state",
         )
-    if not any(can(actor, perm, dossier.handling_agency) for perm in (Perm.DOSSIER_APPROVE, Perm.DOSSIER_REVIEW)):
-        raise NotAllowed(_("Chỉ lãnh đạo hoặc chuyên viên của cơ quan xử lý được phát hành kết quả."),
-                         code="forbidden")
     if DossierFile.objects.filter(dossier=dossier, kind=FileKind.RESULT).exists():
         raise Conflict(_("Hồ sơ đã có kết quả điện tử được ký số; không thể phát hành lần thứ hai."),
                        code="result_exists")
-    pdf_check(pdf)
-    pdf_content_check(pdf, field="pdf")  # no script or attachment the agency's signature would vouch for
+    pdf = _read(draft)
+    if pdf is None or hashlib.sha256(pdf).hexdigest() != draft.sha256:
+        raise Conflict(_("Không đọc được tệp dự thảo kết quả đã lưu, hoặc tệp đã bị thay đổi. Chuyên viên thụ lý "
+                         "cần tải lên lại dự thảo."), code="draft_unreadable")
+    pdf_check(pdf, field="file")
+    pdf_content_check(pdf, field="file")  # no script or attachment the agency's signature would vouch for
     token = secrets.token_urlsafe(24)
     signed = _sign(pdf, url=verification_url(token), code=dossier.code, agency=dossier.handling_agency.name)
     digest = hashlib.sha256(signed).hexdigest()
     row = DossierFile(
-        dossier=dossier, kind=FileKind.RESULT, original_name=clean_filename(filename, "pdf"),
+        dossier=dossier, kind=FileKind.RESULT, original_name=draft.original_name,
         content_type="application/pdf", size=len(signed), sha256=digest, digitised=True, signed=True,
         verification_token=token, owner_id=dossier.applicant_id, uploaded_by=actor,
     )
@@ -387,6 +471,7 @@ def dossier_result_issue(*, actor: Person, dossier: Dossier, pdf: bytes, filenam
         ledger_append(actor=actor, action=RESULT_ACTION, obj=row, payload={
             "code": dossier.code, "file": row.pk, "sha256": digest, "kind": row.kind,
             "procedure": dossier.procedure.code, "handling_agency": dossier.handling_agency_id,
+            "draft": draft.pk, "draft_sha256": draft.sha256,
         })
 
     store_new_file(row, ContentFile(signed), "pdf", record)

@@ -52,7 +52,7 @@ def clock() -> Iterator[Clock]:
 
 
 def make_procedure(*, code: str = "1.001193.000.00.00.H31", agencies: list[Any], steps: bool = True,
-                   online_level: str = "full") -> Any:
+                   online_level: str = "full", fee_vnd: int = 200_000) -> Any:
     from tinhso.org.roles import Role
     from tinhso.services.models import Procedure, StepAction, WorkflowStep
 
@@ -61,7 +61,7 @@ def make_procedure(*, code: str = "1.001193.000.00.00.H31", agencies: list[Any],
         name="Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài đang cư trú tại Việt Nam",
         field="Lý lịch tư pháp", authority_level="province", online_level=online_level,
         not_full_reason="" if online_level == "full" else "Cần đối chiếu bản gốc",
-        processing_days=Decimal(10), fee_vnd=200_000, result_type="Phiếu lý lịch tư pháp",
+        processing_days=Decimal(10), fee_vnd=fee_vnd, result_type="Phiếu lý lịch tư pháp",
         form_fields=JUDICIAL_RECORD_FIELDS,
     )
     procedure.agencies.set(agencies)
@@ -180,3 +180,29 @@ def texts_sent() -> list[tuple[str, str, str]]:
     """What the recording gateways sent during the test: (channel, phone, body)."""
     RecordingTextProvider.sent.clear()
     return RecordingTextProvider.sent
+
+
+def draft_upload(svc: SimpleNamespace, dossier: Any, actor: Any = None, title: str = "Du thao Phieu LLTP") -> Any:
+    """The assigned handler's draft result (a real one-page PDF) on ``dossier``; needs ``media``."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tinhso.services.samples import sample_pdf
+    from tinhso.services.signing import dossier_draft_upload
+
+    upload = SimpleUploadedFile("du-thao.pdf", sample_pdf(title), "application/pdf")
+    return dossier_draft_upload(actor=actor or dossier.assignee or svc.handler, dossier=dossier, upload=upload)
+
+
+def to_approval(svc: SimpleNamespace, dossier: Any) -> Any:
+    """``dossier`` under review with the handler's draft result, submitted for approval."""
+    from tinhso.services import services
+
+    draft_upload(svc, dossier)
+    return services.dossier_submit_for_approval(actor=svc.handler, dossier=dossier)
+
+
+def pay_at_counter(svc: SimpleNamespace, dossier: Any) -> Any:
+    """The desk records the fee paid in cash (so that the result may be returned)."""
+    from tinhso.services.payments import payment_record_counter
+
+    return payment_record_counter(actor=svc.receiver, dossier=dossier)

@@ -92,10 +92,20 @@ def _to(svc: SimpleNamespace, as_: As, dossier_id: int, last: str) -> dict[str, 
     ]
     body: dict[str, Any] = {}
     for action, who, data in steps:
+        if action == "submit-for-approval":
+            _draft(as_(svc.handler), dossier_id)
+        if action == "return-result":
+            _ok(_post(as_(svc.receiver), f"dossiers/{dossier_id}/payments/counter/"), 201)
         body = _ok(_act(as_(who), dossier_id, action, data))
         if action == last:
             break
     return body
+
+
+def _draft(client: Client, dossier_id: int, title: str = "Phieu LLTP") -> Any:
+    """The handler's draft result (a real PDF) through the API."""
+    upload = SimpleUploadedFile("du-thao.pdf", sample_pdf(title), content_type="application/pdf")
+    return _ok(client.post(f"{BASE}dossiers/{dossier_id}/draft-result/", {"file": upload}), 201)
 
 
 # --- submission -------------------------------------------------------------------------------
@@ -166,23 +176,34 @@ def test_full_path_from_submission_to_result(svc: SimpleNamespace, as_: As, subm
     for action, who, data in [
         ("receive", svc.receiver, None), ("forward", svc.receiver, {"to_agency": svc.stp.pk}),
         ("assign", svc.approver, {"assignee": svc.handler.pk}), ("start-review", svc.handler, None),
-        ("submit-for-approval", svc.handler, {}), ("approve", svc.approver, None),
+        ("draft-result", svc.handler, None), ("submit-for-approval", svc.handler, {}),
+        ("approve", svc.approver, "draft"), ("payments/counter", svc.receiver, None),
         ("return-result", svc.receiver, None),
     ]:
-        states.append(_ok(_act(as_(who), submitted, action, data))["state"])
+        if action == "draft-result":
+            draft = _draft(as_(who), submitted)
+            continue
+        if data == "draft":
+            data = {"draft": draft["id"]}
+        body = _act(as_(who), submitted, action, data)
+        states.append(_ok(body, 201 if action.startswith("payments") else 200)["state"])
     assert states == ["received", "forwarded", "assigned", "under_review", "pending_approval", "approved",
-                      "result_returned"]
+                      "paid", "result_returned"]
     body = _ok(as_(svc.citizen).get(f"{BASE}dossiers/{submitted}/"))
     assert [e["action"] for e in body["events"]] == [
-        "submit_online", "receive", "forward", "assign", "start_review", "submit_for_approval", "approve",
-        "return_result"]
+        "submit_online", "receive", "forward", "assign", "start_review", "draft_result", "submit_for_approval",
+        "approve", "result_issued", "pay", "return_result"]
+    assert body["fee"]["status"] == "paid"
+    assert body["fee"]["amount_due_vnd"] == 0
+    (result,) = body["files"]  # the applicant sees the signed result, never the draft
+    assert (result["kind"], result["signed"]) == ("result", True)
     assert body["handling_agency"]["id"] == svc.stp.pk
     assert body["assignee"]["id"] == svc.handler.pk
     assert body["due_at"] is not None
     assert body["completed_at"] is not None
     assert body["applicant"]["masked"] is False
     assert body["applicant_name"] == "Nguyễn Văn An"
-    assert Entry.objects.filter(action__startswith="services.dossier.").count() == 8
+    assert Entry.objects.filter(action__startswith="services.dossier.").count() == 11
 
 
 def test_refuse_path(svc: SimpleNamespace, as_: As, submitted: int) -> None:
@@ -385,11 +406,17 @@ def test_files_result_fees_and_rating(svc: SimpleNamespace, as_: As, submitted: 
     assert _ok(receiver.post(f"{BASE}files/{added['id']}/mark-digitised/"))["digitised"] is True
     assert as_(svc.sct_officer).post(f"{BASE}files/{added['id']}/mark-digitised/").status_code == 404
 
-    _to(svc, as_, submitted, "approve")
+    _to(svc, as_, submitted, "start-review")
     pdf = SimpleUploadedFile("phieu.pdf", sample_pdf("Phieu LLTP"), content_type="application/pdf")
-    assert as_(svc.receiver).post(f"{BASE}dossiers/{submitted}/result/", {"file": pdf}).status_code == 403
+    assert as_(svc.receiver).post(f"{BASE}dossiers/{submitted}/draft-result/", {"file": pdf}).status_code == 403
     pdf.seek(0)
-    result = _ok(as_(svc.approver).post(f"{BASE}dossiers/{submitted}/result/", {"file": pdf}), 201)
+    draft = _ok(as_(svc.handler).post(f"{BASE}dossiers/{submitted}/draft-result/", {"file": pdf}), 201)
+    assert (draft["kind"], draft["signed"]) == ("draft", False)
+    assert _ok(as_(svc.approver).get(f"{BASE}dossiers/{submitted}/draft-result/"))["id"] == draft["id"]
+    assert citizen.get(f"{BASE}dossiers/{submitted}/draft-result/").status_code == 404
+    _ok(_act(as_(svc.handler), submitted, "submit-for-approval"))
+    _ok(_act(as_(svc.approver), submitted, "approve", {"draft": draft["id"]}))
+    (result,) = [f for f in _ok(citizen.get(f"{BASE}dossiers/{submitted}/files/")) if f["kind"] != "component"]
     assert result["kind"] == "result"
     assert result["signed"] is True
 

@@ -17,7 +17,17 @@ from tinhso.services import services as S
 from tinhso.services.models import DocumentRequirement, Dossier, DossierFile, DossierState, Procedure, Rating
 from tinhso.services.samples import sample_png
 
-from .conftest import GOOD_FORM, at, make_procedure, stored_files, submit_online, to_review
+from .conftest import (
+    GOOD_FORM,
+    at,
+    draft_upload,
+    make_procedure,
+    pay_at_counter,
+    stored_files,
+    submit_online,
+    to_approval,
+    to_review,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
@@ -308,8 +318,9 @@ def test_another_citizen_gets_404_everywhere(client: Client, svc: Any, clock: An
     assert dossier.form_data == GOOD_FORM
 
 
-def test_dossier_page_shows_a_public_timeline(client: Client, svc: Any, clock: Any) -> None:
+def test_dossier_page_shows_a_public_timeline(client: Client, svc: Any, clock: Any, media: Any) -> None:
     dossier = to_review(svc, submit_online(svc, "page-key-0000000000001"))
+    draft_upload(svc, dossier)
     S.dossier_submit_for_approval(actor=svc.handler, dossier=dossier, note="Ý kiến nội bộ: đủ điều kiện")
     S.dossier_refuse(actor=svc.approver, dossier=dossier, reason="Không thuộc thẩm quyền cấp phiếu")
     login(client, svc.citizen)
@@ -382,7 +393,7 @@ def test_stop_at_the_applicants_request(client: Client, svc: Any, clock: Any) ->
     assert client.post(url, {"reason": "Lần nữa"}).status_code == 409
 
 
-def test_rating_only_after_the_result(client: Client, svc: Any, clock: Any) -> None:
+def test_rating_only_after_the_result(client: Client, svc: Any, clock: Any, media: Any) -> None:
     pytest.importorskip("tinhso.services.feedback")
     dossier = to_review(svc, submit_online(svc, "page-key-0000000000001"))
     login(client, svc.citizen)
@@ -391,8 +402,9 @@ def test_rating_only_after_the_result(client: Client, svc: Any, clock: Any) -> N
     assert early.status_code == 409
     assert "Chỉ đánh giá sau khi nhận kết quả" in early.content.decode()
     assert Rating.objects.count() == 0
-    S.dossier_submit_for_approval(actor=svc.handler, dossier=dossier)
+    to_approval(svc, dossier)
     S.dossier_approve(actor=svc.approver, dossier=dossier)
+    pay_at_counter(svc, dossier)
     S.dossier_return_result(actor=svc.receiver, dossier=dossier)
     assert 'data-testid="rate-link"' in client.get(reverse("citizen:dossier", args=[dossier.pk])).content.decode()
     assert client.post(url, {"score": "9"}).status_code == 400

@@ -39,7 +39,9 @@ S = DossierState
 EXPECTED_STATES = sorted([
     S.SUBMITTED, S.RECEIVED, S.FORWARDED, S.ASSIGNED, S.UNDER_REVIEW, S.PENDING_APPROVAL, S.SUPPLEMENT_REQUESTED,
     S.APPROVED, S.RESULT_RETURNED, S.REFUSED, S.STOPPED,
+    S.APPROVED, S.RESULT_RETURNED,  # demo-12: approved, its fee still due; demo-13: fee recorded as paid elsewhere
 ])
+DEMO_DOSSIERS = 13
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +63,16 @@ def loaded(accounts: dict[str, Any]) -> demo.ProcedureDemoReport:
 
 
 def _by_state() -> dict[str, Dossier]:
-    return {d.state: d for d in Dossier.objects.select_related("handling_agency", "assignee", "applicant")}
+    """The first demo dossier in each state (demo-07 approved, demo-08 returned)."""
+    found: dict[str, Dossier] = {}
+    for dossier in Dossier.objects.select_related("handling_agency", "assignee", "applicant").order_by("pk"):
+        found.setdefault(dossier.state, dossier)
+    return found
+
+
+def _demo(number: int) -> Dossier:
+    """demo-NN of dossiers_demo.json (made in the file's order)."""
+    return Dossier.objects.order_by("pk")[number - 1]
 
 
 def _counts() -> dict[str, int]:
@@ -77,7 +88,7 @@ def _counts() -> dict[str, int]:
 # --- the dossiers ------------------------------------------------------------------------------
 
 def test_demo_dossiers_cover_every_state_at_the_centre(loaded: demo.ProcedureDemoReport) -> None:
-    assert loaded.dossiers_created == 11
+    assert loaded.dossiers_created == DEMO_DOSSIERS
     assert loaded.dossiers_skipped == ""
     assert sorted(Dossier.objects.values_list("state", flat=True)) == EXPECTED_STATES
     centre = Agency.objects.get(key="hy.ttpvhcc")
@@ -88,11 +99,12 @@ def test_demo_dossiers_cover_every_state_at_the_centre(loaded: demo.ProcedureDem
     states = _by_state()
     citizen = Person.objects.get(username="congdan")
     handler = Person.objects.get(username="thuly.hungyen")
-    assert {s for s, d in states.items() if d.applicant_id == citizen.pk} == {
-        S.SUBMITTED, S.RECEIVED, S.SUPPLEMENT_REQUESTED, S.RESULT_RETURNED}
-    assert all(d.channel == Channel.ONLINE for d in states.values() if d.applicant_id == citizen.pk)
-    assert all(d.channel == Channel.COUNTER and d.applicant_id is None
-               for d in states.values() if d.applicant_id != citizen.pk)
+    assert set(Dossier.objects.filter(applicant=citizen).values_list("state", flat=True)) == {
+        S.SUBMITTED, S.RECEIVED, S.SUPPLEMENT_REQUESTED, S.APPROVED, S.RESULT_RETURNED}
+    everyone = list(Dossier.objects.all())
+    assert all(d.channel == Channel.ONLINE for d in everyone if d.applicant_id == citizen.pk)
+    assert all(d.channel == Channel.COUNTER and d.applicant_id is None for d in everyone
+               if d.applicant_id != citizen.pk)
     for state in (S.ASSIGNED, S.UNDER_REVIEW, S.PENDING_APPROVAL):
         assert states[state].assignee == handler
     assert states[S.SUBMITTED].received_at is None
@@ -111,7 +123,7 @@ def test_each_demo_account_finds_work_in_its_queues(loaded: Any) -> None:
         return sorted(d.state for d in dossier_queue(person=person, queue=name))
 
     assert queue("motcua.hungyen", "receive") == [S.SUBMITTED]
-    assert queue("motcua.hungyen", "return") == [S.APPROVED, S.REFUSED]
+    assert queue("motcua.hungyen", "return") == [S.APPROVED, S.APPROVED, S.REFUSED]
     assert queue("pheduyet.hungyen", "assign") == [S.FORWARDED]
     assert queue("pheduyet.hungyen", "approve") == [S.PENDING_APPROVAL]
     assert queue("thuly.hungyen", "review") == [S.ASSIGNED, S.UNDER_REVIEW]
@@ -119,7 +131,9 @@ def test_each_demo_account_finds_work_in_its_queues(loaded: Any) -> None:
 
 def test_every_demo_dossier_has_its_events_and_the_matching_ledger_entries(loaded: Any) -> None:
     for dossier in Dossier.objects.all():
-        events = Counter(dossier.events.exclude(action="result_issued").values_list("action", flat=True))
+        # The signed result's and the draft's ledger entries are about their files.
+        events = Counter(dossier.events.exclude(action__in=["result_issued", "draft_result"])
+                         .values_list("action", flat=True))
         entries = Counter(
             action.removeprefix("services.dossier.") for action in Entry.objects.filter(
                 object_type="services.dossier", object_id=str(dossier.pk)).values_list("action", flat=True)
@@ -136,7 +150,7 @@ def test_every_demo_dossier_has_its_events_and_the_matching_ledger_entries(loade
 
 def test_demo_files_are_real_and_stored(loaded: Any, media: Path) -> None:
     components = DossierFile.objects.filter(kind=FileKind.COMPONENT)
-    assert components.count() == 15
+    assert components.count() == 18
     assert set(components.values_list("content_type", flat=True)) == {"application/pdf", "image/png"}
     assert all(f.digitised for f in components)
     for row in DossierFile.objects.all():
@@ -150,7 +164,8 @@ def test_demo_files_are_real_and_stored(loaded: Any, media: Path) -> None:
 def test_the_signed_results_verify(loaded: Any) -> None:
     states = _by_state()
     results = DossierFile.objects.filter(kind=FileKind.RESULT).select_related("dossier")
-    assert sorted(r.dossier.state for r in results) == sorted([S.APPROVED, S.RESULT_RETURNED])
+    assert sorted(r.dossier.state for r in results) == sorted([S.APPROVED, S.APPROVED, S.RESULT_RETURNED,
+                                                               S.RESULT_RETURNED])
     for row in results:
         with default_storage.open(row.file.name, "rb") as handle:
             data = handle.read()
@@ -159,11 +174,28 @@ def test_the_signed_results_verify(loaded: Any) -> None:
         assert check.upload_matches
         assert check.dossier_code == row.dossier.code
     assert states[S.APPROVED].events.filter(action="result_issued").exists()
+    # Every result is the handler's draft, signed on approval.
+    for row in results:
+        draft = row.dossier.files.get(kind=FileKind.DRAFT)
+        entry = Entry.objects.get(action="services.dossier.result_issued", object_id=str(row.pk))
+        assert entry.payload.data["draft_sha256"] == draft.sha256
+
+
+def test_a_draft_awaits_approval_and_a_refused_draft_is_not_issued(loaded: Any) -> None:
+    from tinhso.services.signing import dossier_draft
+
+    pending, refused = _demo(5), _demo(9)
+    assert (pending.state, refused.state) == (S.PENDING_APPROVAL, S.REFUSED)
+    for dossier in (pending, refused):
+        draft = dossier_draft(dossier)
+        assert draft is not None
+        assert not draft.signed
+        assert not dossier.files.filter(kind=FileKind.RESULT).exists()
+    assert not dossier_draft(_demo(4))  # still under review, the draft not made yet
 
 
 def test_payments_and_the_rating(loaded: Any) -> None:
-    states = _by_state()
-    returned, approved = states[S.RESULT_RETURNED], states[S.APPROVED]
+    returned, approved = _demo(8), _demo(7)
     online = Payment.objects.get(dossier=returned)
     assert (online.method, online.provider, online.state, online.amount_vnd) == (
         PaymentMethod.ONLINE, "gia-lap", PaymentState.PAID, 200_000)
@@ -176,6 +208,23 @@ def test_payments_and_the_rating(loaded: Any) -> None:
     assert (rating.dossier_id, rating.score, rating.rated_by.username) == (returned.pk, 5, "congdan")
     assert returned.events.filter(action="pay").exists()
     assert approved.events.filter(action="pay").exists()
+
+
+def test_a_fee_due_blocks_the_return_and_a_fee_paid_elsewhere_is_recorded(loaded: Any) -> None:
+    from tinhso.services.models import FeeWaiver
+    from tinhso.services.payments import fee_status, return_refusal
+
+    due = _demo(12)
+    assert (due.state, due.applicant.username, due.fee_vnd) == (S.APPROVED, "congdan", 200_000)
+    assert (fee_status(due).state, fee_status(due).amount_due_vnd) == ("due", 200_000)
+    assert return_refusal(due).code == "fee_due"
+    waived = _demo(13)
+    assert waived.state == S.RESULT_RETURNED
+    waiver = FeeWaiver.objects.get(dossier=waived)
+    assert (waiver.reason, waiver.receipt_number, waiver.amount_vnd, waiver.recorded_by.username) == (
+        "paid_elsewhere", "KB-2026-000123", 1_200_000, "motcua.hungyen")
+    assert fee_status(waived).state == "paid_elsewhere"
+    assert waived.events.filter(action="fee_waive").exists()
 
 
 def test_a_second_demo_load_creates_nothing(loaded: Any, media: Path) -> None:
@@ -196,7 +245,7 @@ def test_a_failure_part_way_leaves_no_dossier_and_no_file(accounts: Any, media: 
     assert Entry.objects.filter(action__startswith="services.dossier").count() == entries
     assert stored_files(media) == []
     Person.objects.filter(username="thuly.hungyen").update(is_active=True)
-    assert demo_load().dossiers_created == 11
+    assert demo_load().dossiers_created == DEMO_DOSSIERS
 
 
 def test_without_the_demo_accounts_only_procedures_and_codes_are_loaded(demo_agencies: Any) -> None:

@@ -429,18 +429,23 @@ def test_active_content_is_refused_on_every_path_and_nothing_is_left(svc: Any, m
     assert stored_files(media) == []
 
 
-def test_a_result_pdf_with_javascript_is_not_signed(svc: Any, media: Path) -> None:
+def test_a_draft_result_with_javascript_is_refused_and_a_pdf_named_exe_kept_as_pdf(svc: Any, media: Path) -> None:
+    """The draft is what approval signs: a script in it would carry the agency's signature."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from tinhso.core.tests.test_uploads import pyhanko_pdf
     from tinhso.services import signing
 
-    dossier = make_dossier(svc, DossierState.APPROVED)
+    dossier = make_dossier(svc, DossierState.UNDER_REVIEW, assignee=svc.handler)
     entries = Entry.objects.count()
+    hostile = pyhanko_pdf(open_action={"/S": "/JavaScript", "/JS": "app.alert(1)"})
     with pytest.raises(DomainError) as caught:
-        signing.dossier_result_issue(actor=svc.approver, dossier=dossier, filename="ket-qua.pdf",
-                                     pdf=pyhanko_pdf(open_action={"/S": "/JavaScript", "/JS": "app.alert(1)"}))
-    assert (caught.value.code, caught.value.field) == ("active_content", "pdf")
+        signing.dossier_draft_upload(actor=svc.handler, dossier=dossier,
+                                     upload=SimpleUploadedFile("du-thao.pdf", hostile, "application/pdf"))
+    assert (caught.value.code, caught.value.field) == ("active_content", "file")
     assert DossierFile.objects.count() == 0
     assert Entry.objects.count() == entries
     assert stored_files(media) == []
-    row = signing.dossier_result_issue(actor=svc.approver, dossier=dossier, pdf=sample_pdf(), filename="kq.exe")
+    row = signing.dossier_draft_upload(actor=svc.handler, dossier=dossier,
+                                       upload=SimpleUploadedFile("kq.exe", sample_pdf(), "application/pdf"))
     assert row.original_name == "kq.pdf"

@@ -15,17 +15,26 @@ from tinhso.services.access import access_dossier, dossiers_visible
 from tinhso.services.models import Dossier, DossierEvent, DossierState
 from tinhso.services.selectors import dossier_is_overdue, dossier_queue, dossier_timeline
 
-from .conftest import GOOD_FORM, at, make_procedure, submit_online, to_review
+from .conftest import GOOD_FORM, at, draft_upload, make_procedure, pay_at_counter, submit_online, to_approval, to_review
 
 pytestmark = pytest.mark.django_db
 
 _n = iter(range(1, 100_000))
 
 
+def _paper(svc: Any) -> Any:
+    """A procedure with a paper result and no fee: the state machine alone, no draft or fee rule."""
+    if not hasattr(svc, "paper"):
+        svc.paper = make_procedure(code="1.000894.000.00.00.H31", agencies=[svc.centre, svc.stp],
+                                   online_level="partial", fee_vnd=0)
+    return svc.paper
+
+
 def _dossier(svc: Any, state: str, **extra: Any) -> Dossier:
-    """A dossier put straight into ``state`` (received at the desk, handled by Sở Tư pháp)."""
+    """A dossier put straight into ``state`` (received at the desk, handled by Sở Tư pháp), of a
+    procedure with a paper result and no fee (the draft and fee rules: test_workflow_rules)."""
     fields: dict[str, Any] = {
-        "code": f"T-{next(_n):06d}", "procedure": svc.procedure, "agency": svc.centre, "handling_agency": svc.stp,
+        "code": f"T-{next(_n):06d}", "procedure": _paper(svc), "agency": svc.centre, "handling_agency": svc.stp,
         "channel": "online", "state": state, "applicant": svc.citizen, "applicant_name": "Nguyễn Văn An",
         "form_data": dict(GOOD_FORM), "submitted_at": at("2026-03-02", 8),
     }
@@ -139,12 +148,14 @@ def test_refusal_needs_a_reason(svc: Any, clock: Any) -> None:
 # --- whole paths ------------------------------------------------------------------------------
 
 def _finish(svc: Any, dossier: Dossier) -> Dossier:
-    dossier = S.dossier_submit_for_approval(actor=svc.handler, dossier=dossier)
+    """Draft result, submission, approval (the draft signed), the fee paid at the desk, return."""
+    dossier = to_approval(svc, dossier)
     dossier = S.dossier_approve(actor=svc.approver, dossier=dossier)
+    pay_at_counter(svc, dossier)
     return S.dossier_return_result(actor=svc.receiver, dossier=dossier)
 
 
-def test_on_time_path(svc: Any, clock: Any) -> None:
+def test_on_time_path(svc: Any, clock: Any, media: Any) -> None:
     from tinhso.core.workdays import due_at
 
     entries = Entry.objects.count()
@@ -165,30 +176,36 @@ def test_on_time_path(svc: Any, clock: Any) -> None:
     assert not dossier_queue(person=svc.handler2, queue="review").exists()
     dossier = S.dossier_start_review(actor=svc.handler, dossier=dossier)
     clock.set(at("2026-03-10"))
+    draft_upload(svc, dossier)
     dossier = S.dossier_submit_for_approval(actor=svc.handler, dossier=dossier)
     assert list(dossier_queue(person=svc.approver, queue="approve")) == [dossier]
     dossier = S.dossier_approve(actor=svc.approver, dossier=dossier)
     assert list(dossier_queue(person=svc.receiver, queue="return")) == [dossier]
+    pay_at_counter(svc, dossier)
     dossier = S.dossier_return_result(actor=svc.receiver, dossier=dossier)
     assert dossier.state == "result_returned"
     assert dossier.completed_at == at("2026-03-10")
     assert not dossier_is_overdue(dossier, at("2026-06-01"))
     timeline = dossier_timeline(dossier)
-    assert [(e.from_state, e.to_state) for e in timeline] == [
-        ("", "submitted"), ("submitted", "received"), ("received", "forwarded"), ("forwarded", "assigned"),
-        ("assigned", "under_review"), ("under_review", "pending_approval"), ("pending_approval", "approved"),
-        ("approved", "result_returned"),
+    assert [(e.action, e.from_state, e.to_state) for e in timeline] == [
+        ("submit_online", "", "submitted"), ("receive", "submitted", "received"),
+        ("forward", "received", "forwarded"), ("assign", "forwarded", "assigned"),
+        ("start_review", "assigned", "under_review"), ("draft_result", "under_review", "under_review"),
+        ("submit_for_approval", "under_review", "pending_approval"), ("approve", "pending_approval", "approved"),
+        ("result_issued", "approved", "approved"), ("pay", "approved", "approved"),
+        ("return_result", "approved", "result_returned"),
     ]
     assert [e.actor for e in timeline] == [svc.citizen, svc.receiver, svc.receiver, svc.approver, svc.handler,
-                                           svc.handler, svc.approver, svc.receiver]
-    assert Entry.objects.count() == entries + 8
-    for entry in Entry.objects.order_by("-pk")[:8]:
+                                           svc.handler, svc.handler, svc.approver, svc.approver, svc.receiver,
+                                           svc.receiver]
+    assert Entry.objects.count() == entries + 11
+    for entry in Entry.objects.order_by("-pk")[:11]:
         text = str(entry.__dict__) + str(getattr(entry, "payload", ""))
         assert "Nguyễn Văn An" not in text
         assert "033095001234" not in text
 
 
-def test_late_path_with_apology_once(svc: Any, clock: Any) -> None:
+def test_late_path_with_apology_once(svc: Any, clock: Any, media: Any) -> None:
     dossier = to_review(svc, submit_online(svc))
     original = dossier.due_at
     clock.set(original - dt.timedelta(days=7))
@@ -231,7 +248,7 @@ def test_apology_needs_a_later_date(svc: Any, clock: Any) -> None:
         S.dossier_apologise(actor=svc.handler, dossier=dossier, new_due_at=dossier.due_at, reason="Chậm")
 
 
-def test_supplement_stops_the_clock_and_moves_the_due_date(svc: Any, clock: Any) -> None:
+def test_supplement_stops_the_clock_and_moves_the_due_date(svc: Any, clock: Any, media: Any) -> None:
     from tinhso.core.workdays import elapsed_working_days, extend_due
 
     dossier = to_review(svc, submit_online(svc))  # received Monday 2 March 2026, 09:00
@@ -270,18 +287,19 @@ def test_supplement_is_validated(svc: Any, clock: Any) -> None:
     assert _snapshot(dossier) == before
 
 
-def test_refusal_path(svc: Any, clock: Any) -> None:
-    dossier = to_review(svc, submit_online(svc))
-    dossier = S.dossier_submit_for_approval(actor=svc.handler, dossier=dossier)
+def test_refusal_path(svc: Any, clock: Any, media: Any) -> None:
+    dossier = to_approval(svc, to_review(svc, submit_online(svc)))
     dossier = S.dossier_refuse(actor=svc.approver, dossier=dossier, reason="Người nộp không thuộc đối tượng")
     assert (dossier.state, dossier.refusal_reason) == ("refused", "Người nộp không thuộc đối tượng")
     assert dossier.decided_at == clock.now
     assert dossier_timeline(dossier)[-1].note == "Người nộp không thuộc đối tượng"
+    # Nothing is owed by a refused dossier, and its draft is never issued.
     dossier = S.dossier_return_result(actor=svc.receiver, dossier=dossier)
     assert dossier.state == "result_returned"
+    assert list(dossier.files.values_list("kind", "signed")) == [("draft", False)]
 
 
-def test_transfer_path(svc: Any, clock: Any) -> None:
+def test_transfer_path(svc: Any, clock: Any, media: Any) -> None:
     dossier = to_review(svc, submit_online(svc))
     dossier = S.dossier_transfer(actor=svc.approver, dossier=dossier, to_agency=svc.sct, days="2.5")
     assert (dossier.state, dossier.handling_agency, dossier.assignee) == ("transferred", svc.sct, None)
@@ -296,10 +314,13 @@ def test_transfer_path(svc: Any, clock: Any) -> None:
         S.dossier_assign(actor=svc.approver, dossier=dossier, assignee=svc.handler)
     dossier = S.dossier_assign(actor=svc.sct_approver, dossier=dossier, assignee=svc.sct_handler)
     dossier = S.dossier_start_review(actor=svc.sct_handler, dossier=dossier)
+    draft_upload(svc, dossier, actor=svc.sct_handler)
     dossier = S.dossier_submit_for_approval(actor=svc.sct_handler, dossier=dossier)
     dossier = S.dossier_approve(actor=svc.sct_approver, dossier=dossier)
+    pay_at_counter(svc, dossier)
     dossier = S.dossier_return_result(actor=svc.receiver, dossier=dossier)
     assert dossier.state == "result_returned"
+    assert dossier.files.get(kind="result").signed
 
 
 @pytest.mark.parametrize("days", [0, -1, 11, "abc"])

@@ -14,7 +14,7 @@ from tinhso.services import notify
 from tinhso.services import services as S
 from tinhso.services.models import Dossier, DossierState, Notification, NotificationState
 
-from .conftest import GATEWAYS, GOOD_FORM, at
+from .conftest import GATEWAYS, GOOD_FORM, at, draft_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,7 @@ def test_bulk_assign_refused_rolls_back_every_notification(
 
 
 def test_reasons_for_the_applicant_are_sent_internal_notes_are_not(
-    svc: Any, citizen: Person, clock: Any, django_capture_on_commit_callbacks: Any,
+    svc: Any, citizen: Person, clock: Any, django_capture_on_commit_callbacks: Any, media: Any,
 ) -> None:
     dossier = Dossier.objects.create(
         code="N-review", procedure=svc.procedure, agency=svc.centre, handling_agency=svc.stp, channel="online",
@@ -187,6 +187,7 @@ def test_reasons_for_the_applicant_are_sent_internal_notes_are_not(
         applicant_email=citizen.email, form_data=dict(GOOD_FORM), received_at=at("2026-03-02"),
         due_at=at("2026-03-16"), assignee=svc.handler,
     )
+    draft_upload(svc, dossier)  # internal: notifies nobody
     with django_capture_on_commit_callbacks(execute=True):
         S.dossier_submit_for_approval(actor=svc.handler, dossier=dossier, note="Ý kiến nội bộ: đề nghị ký")
         S.dossier_refuse(actor=svc.approver, dossier=dossier, reason="Không đủ điều kiện cấp phiếu")

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from tinhso.core.storage_sweep import storage_sweep
 from tinhso.services import files as F
-from tinhso.services import signing
+from tinhso.services import services, signing
 from tinhso.services.models import DossierState
 from tinhso.services.samples import sample_pdf
 
@@ -56,9 +56,12 @@ def test_components_and_signed_results_live_in_object_storage(svc: Any, media: P
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == pdf
 
-    approved = make_dossier(svc, DossierState.APPROVED)
-    result = signing.dossier_result_issue(actor=svc.approver, dossier=approved, pdf=sample_pdf("Phieu LLTP"),
-                                          filename="phieu-lltp.pdf")
+    reviewed = make_dossier(svc, DossierState.PENDING_APPROVAL, assignee=svc.handler)
+    draft = signing.dossier_draft_upload(actor=svc.handler, dossier=reviewed, upload=SimpleUploadedFile(
+        "phieu-lltp.pdf", sample_pdf("Phieu LLTP"), content_type="application/pdf"))
+    assert type(draft.file.storage._wrapped).__name__ == "InMemoryStorage"
+    services.dossier_approve(actor=svc.approver, dossier=reviewed, draft_id=draft.pk)
+    result = reviewed.files.get(kind="result")
     verdict = signing.result_verify(result.verification_token)
     assert verdict.valid
     assert verdict.signature_valid

@@ -16,6 +16,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from tinhso.services.models import Dossier, DossierState
+from tinhso.services.samples import sample_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +27,7 @@ def _fits(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_counter_receipt_to_returned_result(page: Any, log_in: Any, svc: Any) -> None:
+def test_counter_receipt_to_returned_result(page: Any, log_in: Any, svc: Any, media: Any) -> None:
     # The desk of the centre receives a dossier at the counter; the e-form appears with HTMX.
     log_in("motcua", "/mot-cua/tiep-nhan/")
     page.get_by_label("Thủ tục hành chính").select_option(str(svc.procedure.pk))
@@ -69,6 +70,11 @@ def test_counter_receipt_to_returned_result(page: Any, log_in: Any, svc: Any) ->
     page.get_by_role("link", name=dossier.code).click()
     page.get_by_role("button", name="Bắt đầu thẩm định").click()
     page.get_by_text("Đã bắt đầu thẩm định hồ sơ.").wait_for()
+    draft = Path(tempfile.mkdtemp()) / "phieu-lltp.pdf"
+    draft.write_bytes(sample_pdf("Phieu ly lich tu phap"))
+    page.get_by_label("Dự thảo kết quả giải quyết (PDF)").set_input_files(str(draft))
+    page.get_by_role("button", name="Tải lên dự thảo").click()
+    page.get_by_text("Đã lưu dự thảo kết quả.").wait_for()
     page.get_by_label("Ý kiến trình").fill("Đủ điều kiện cấp phiếu.")
     page.get_by_role("button", name="Trình phê duyệt").click()
     page.get_by_text("Đã trình lãnh đạo phê duyệt.").wait_for()
@@ -79,9 +85,13 @@ def test_counter_receipt_to_returned_result(page: Any, log_in: Any, svc: Any) ->
     page.get_by_role("button", name="Phê duyệt").click()
     page.get_by_text("Đã phê duyệt hồ sơ.").wait_for()
 
-    # The desk returns the result.
+    # The desk collects the fee at the counter, then returns the result.
     log_in("motcua", "/mot-cua/?hang=return")
     page.get_by_role("link", name=dossier.code).click()
+    assert page.get_by_role("button", name="Trả kết quả").is_disabled()
+    page.locator("summary", has_text="Thu phí, lệ phí tại quầy").click()
+    page.get_by_role("button", name="Xác nhận đã thu và cấp biên lai").click()
+    page.get_by_text("Đã ghi nhận thu phí, lệ phí tại quầy.").wait_for()
     page.get_by_role("button", name="Trả kết quả").click()
     page.get_by_text("Đã trả kết quả cho người nộp.").wait_for()
     assert page.get_by_test_id("state").inner_text() == str(DossierState.RESULT_RETURNED.label)

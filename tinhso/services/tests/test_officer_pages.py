@@ -201,11 +201,11 @@ def test_full_path_from_online_submission_to_return(svc: Any, clock: Any) -> Non
         (desk, "chuyen-xu-ly", {"to_agency": svc.stp.pk}, ST.FORWARDED, "Đã chuyển hồ sơ đến cơ quan xử lý."),
         (leader, "phan-cong", {"assignee": svc.handler.pk}, ST.ASSIGNED, "Đã phân công hồ sơ."),
         (handler, "tham-dinh", {}, ST.UNDER_REVIEW, "Đã bắt đầu thẩm định hồ sơ."),
+        (handler, "du-thao-ket-qua", {"pdf": SimpleUploadedFile("ket-qua.pdf", sample_pdf(), "application/pdf")},
+         ST.UNDER_REVIEW, "Đã lưu dự thảo kết quả."),
         (handler, "trinh-duyet", {"note": "Đủ điều kiện cấp phiếu."}, ST.PENDING_APPROVAL,
          "Đã trình lãnh đạo phê duyệt."),
-        (leader, "phe-duyet", {}, ST.APPROVED, "Đã phê duyệt hồ sơ."),
-        (leader, "ket-qua", {"pdf": SimpleUploadedFile("ket-qua.pdf", sample_pdf(), "application/pdf")}, ST.APPROVED,
-         "Đã ký số và phát hành kết quả."),
+        (leader, "phe-duyet", {}, ST.APPROVED, "Đã phê duyệt hồ sơ. Dự thảo kết quả đã được ký số và phát hành."),
         (desk, "tra-ket-qua", {}, ST.RESULT_RETURNED, "Đã trả kết quả cho người nộp."),
     ]
     for client, slug, data, state, message in steps:
@@ -218,7 +218,8 @@ def test_full_path_from_online_submission_to_return(svc: Any, clock: Any) -> Non
     assert dossier.handling_agency == svc.stp
     assert dossier.assignee == svc.handler
     assert Payment.objects.get(dossier=dossier).state == "paid"
-    assert DossierFile.objects.get(dossier=dossier).signed
+    assert list(DossierFile.objects.filter(dossier=dossier).values_list("kind", "signed", "original_name")) == [
+        ("draft", False, "ket-qua.pdf"), ("result", True, "ket-qua.pdf")]
     transitions = set(S.ALLOWED_FROM) | {"submit_online"}
     assert [action for action in dossier.events.values_list("action", flat=True) if action in transitions] == [
         "submit_online", "receive", "forward", "assign", "start_review", "submit_for_approval", "approve",

@@ -2,9 +2,11 @@
 phone width.
 
 The long path: a citizen files online; the desk receives it and asks for a supplement; the
-citizen supplements; the department reviews and approves, the leader signs and issues the
-result; the citizen pays through the gateway; the desk returns the result; the citizen
-downloads the signed result, rates the service, and anyone can verify the result from its QR address. The short
+citizen supplements; the handler reviews and uploads the draft result; the leader opens the
+draft and approves, which signs and issues it; the desk cannot return the result while the fee
+is due; the citizen pays through the gateway; the desk returns the result; the citizen
+downloads the signed result, rates the service, and anyone can verify the result from its QR
+address. The fee path: the desk records a fee paid elsewhere, then returns the result. The short
 paths (refusal, transfer, apology, stop) start from a dossier under review and end with what
 the citizen sees on their page.
 """
@@ -18,10 +20,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tinhso.services.models import Dossier, DossierFile, DossierState, Payment, Rating
+from tinhso.services.models import Dossier, DossierFile, DossierState, FeeWaiver, Payment, Rating
 from tinhso.services.samples import sample_pdf
 
-from .conftest import submit_online, to_review
+from .conftest import submit_online, to_approval, to_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media")]
 
@@ -80,20 +82,35 @@ def test_online_dossier_with_supplement_signed_result_payment_and_rating(
     _act(page, "Phân công", "Đã phân công hồ sơ.")
     log_in("chuyenvien.stp", desk_page)
     _act(page, "Bắt đầu thẩm định", "Đã bắt đầu thẩm định hồ sơ.")
+    assert page.get_by_role("button", name="Trình phê duyệt", exact=True).is_disabled()  # no draft yet
+    draft_pdf = tmp_path / "phieu-lltp.pdf"
+    draft_pdf.write_bytes(sample_pdf("Phieu ly lich tu phap"))
+    page.get_by_label("Dự thảo kết quả giải quyết (PDF)").set_input_files(str(draft_pdf))
+    _act(page, "Tải lên dự thảo", "Đã lưu dự thảo kết quả.")
     _act(page, "Trình phê duyệt", "Đã trình lãnh đạo phê duyệt.")
 
-    # The leader approves, then signs and issues the electronic result.
+    # The leader opens the draft, then approves: that draft is signed and issued.
     log_in("lanhdao.stp", desk_page)
-    _act(page, "Phê duyệt", "Đã phê duyệt hồ sơ.")
-    result_pdf = tmp_path / "ket-qua.pdf"
-    result_pdf.write_bytes(sample_pdf("Phieu ly lich tu phap"))
-    page.get_by_label("Kết quả giải quyết (PDF)").set_input_files(str(result_pdf))
-    _act(page, "Ký số và phát hành", "Đã ký số và phát hành kết quả.")
+    with page.expect_download() as download:
+        page.get_by_test_id("draft-link").click()
+    assert Path(download.value.path()).read_bytes() == draft_pdf.read_bytes()
+    _act(page, "Phê duyệt", "Đã phê duyệt hồ sơ. Dự thảo kết quả đã được ký số và phát hành.")
     result = DossierFile.objects.get(dossier=dossier, kind="result")
     assert result.signed
+    assert result.file.read().startswith(draft_pdf.read_bytes())  # the signature is an incremental update
 
-    # The citizen pays the fee through the gateway.
+    # The fee is due: the desk cannot return the result yet, and says why.
+    log_in("motcua", desk_page)
+    assert page.get_by_role("button", name="Trả kết quả", exact=True).is_disabled()
+    assert "còn phí, lệ phí 200.000 đồng chưa thu" in page.get_by_test_id("blocked-return_result").inner_text()
+    assert "chưa thu" in page.get_by_test_id("fee-status").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # The citizen sees what is owed and pays it through the gateway.
     log_in("congdan", citizen_page)
+    assert "200.000 đồng" in page.get_by_test_id("fee-due").inner_text()
+    assert "chưa nộp" in page.get_by_test_id("fee-state").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_test_id("pay").click()
     page.get_by_role("button", name="Thanh toán thành công").click()
     page.get_by_text("BL-").first.wait_for()
@@ -104,6 +121,8 @@ def test_online_dossier_with_supplement_signed_result_payment_and_rating(
     # The desk returns the result.
     log_in("motcua", desk_page)
     _act(page, "Trả kết quả", "Đã trả kết quả cho người nộp.")
+    dossier.refresh_from_db()
+    assert dossier.state == DossierState.RESULT_RETURNED
 
     # The citizen downloads the signed result and rates the service.
     log_in("congdan", citizen_page)
@@ -124,6 +143,38 @@ def test_online_dossier_with_supplement_signed_result_payment_and_rating(
     assert dossier.code in text
     assert "Nguyễn Văn An" not in page.content()
     assert "033095001234" not in page.content()
+
+
+def test_the_desk_records_a_fee_paid_elsewhere_then_returns_the_result(page: Any, log_in: Any, svc: Any) -> None:
+    dossier = to_approval(svc, to_review(svc, submit_online(svc, "fee-1")))
+    desk_page = f"/mot-cua/ho-so/{dossier.pk}/"
+    log_in("lanhdao.stp", desk_page)  # signing runs its own event loop: not from this thread, beside Playwright's
+    assert "du-thao.pdf" in page.get_by_test_id("draft").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _act(page, "Phê duyệt", "Đã phê duyệt hồ sơ. Dự thảo kết quả đã được ký số và phát hành.")
+
+    log_in("motcua", desk_page)
+    assert page.get_by_role("button", name="Trả kết quả", exact=True).is_disabled()
+    _open(page, "Ghi nhận miễn phí hoặc đã thu ngoài hệ thống")
+    page.get_by_label("Lý do không thu phí trực tuyến").select_option("paid_elsewhere")
+    page.get_by_label("Căn cứ, ghi chú").fill("Nộp tại Kho bạc Nhà nước tỉnh")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the disabled return and its reason too
+    page.get_by_role("button", name="Ghi nhận", exact=True).click()
+    page.get_by_test_id("action-error").wait_for()  # the receipt number is missing: nothing recorded
+    assert "số biên lai" in page.get_by_test_id("action-error").inner_text()
+    assert not FeeWaiver.objects.exists()
+    page.get_by_label("Số biên lai (khi đã thu trực tiếp)").fill("KB-0042")
+    _act(page, "Ghi nhận", "Đã ghi nhận phí, lệ phí của hồ sơ.")
+    assert "đã thu trực tiếp (biên lai KB-0042)" in page.get_by_test_id("fee-status").inner_text()
+    _act(page, "Trả kết quả", "Đã trả kết quả cho người nộp.")
+    waiver = FeeWaiver.objects.get(dossier=dossier)
+    assert (waiver.reason, waiver.receipt_number, waiver.recorded_by) == ("paid_elsewhere", "KB-0042", svc.receiver)
+
+    log_in("congdan", f"/dich-vu-cong/ho-so/{dossier.pk}/")
+    assert page.get_by_test_id("fee-state").inner_text() == "Đã thu trực tiếp (ngoài hệ thống), biên lai số KB-0042"
+    assert page.get_by_test_id("pay").count() == 0
+    assert page.get_by_test_id("fee-due").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def _refuse(page: Any, log_in: Any, svc: Any, dossier: Dossier) -> str:

@@ -23,7 +23,7 @@ from tinhso.services import printing
 from tinhso.services import services as S
 from tinhso.services.models import DocumentRequirement, Dossier
 
-from .conftest import GOOD_FORM, at, submit_online, to_review
+from .conftest import GOOD_FORM, at, draft_upload, pay_at_counter, submit_online, to_approval, to_review
 
 pytestmark = pytest.mark.django_db
 
@@ -222,7 +222,7 @@ def _rows(content: bytes) -> list[list[str]]:
     return [[" | ".join(cell.text.split("\n")) for cell in row.cells] for row in table.rows]
 
 
-def test_the_process_control_sheet_follows_the_dossier_from_hand_to_hand(svc: Any, clock: Any) -> None:
+def test_the_process_control_sheet_follows_the_dossier_from_hand_to_hand(svc: Any, clock: Any, media: Any) -> None:
     for person, name in ((svc.receiver, "Trần Thị Bình"), (svc.approver, "Lê Văn Cường"),
                          (svc.handler, "Phạm Thu Hà")):
         Person.objects.filter(pk=person.pk).update(full_name=name)
@@ -238,10 +238,12 @@ def test_the_process_control_sheet_follows_the_dossier_from_hand_to_hand(svc: An
     clock.set(at("2026-03-09", 9))
     dossier = S.dossier_supplement(actor=svc.citizen, dossier=dossier, form_data={})
     clock.set(at("2026-03-10", 9))
+    draft_upload(svc, dossier, actor=handler)  # not a handover: no row of its own
     dossier = S.dossier_submit_for_approval(actor=handler, dossier=dossier)  # 6 days allowed, the wait excluded
     clock.set(at("2026-03-10", 16))
     dossier = S.dossier_approve(actor=approver, dossier=dossier)
     clock.set(at("2026-03-11", 9))
+    pay_at_counter(svc, dossier)
     dossier = S.dossier_return_result(actor=receiver, dossier=dossier)
 
     content = printing.dossier_form_docx(dossier, "process_control", full=True)
@@ -273,15 +275,16 @@ def test_the_process_control_sheet_follows_the_dossier_from_hand_to_hand(svc: An
 
 
 def test_the_process_control_sheet_judges_a_late_dossier_by_the_date_its_apology_replaced(
-        svc: Any, clock: Any, online: Dossier) -> None:
+        svc: Any, clock: Any, online: Dossier, media: Any) -> None:
     old_due = online.due_at
     assert old_due is not None
     clock.set(at("2026-03-12", 9))
     dossier = S.dossier_apologise(actor=svc.approver, dossier=online, new_due_at=old_due + dt.timedelta(days=7),
                                   reason="Chờ xác minh")
-    dossier = S.dossier_submit_for_approval(actor=svc.handler, dossier=dossier)
+    dossier = to_approval(svc, dossier)
     dossier = S.dossier_approve(actor=svc.approver, dossier=dossier)
     clock.set(old_due + dt.timedelta(days=3))  # before the new date, after the one it replaced
+    pay_at_counter(svc, dossier)
     dossier = S.dossier_return_result(actor=svc.receiver, dossier=dossier)
     rows = _rows(printing.dossier_form_docx(dossier, "process_control", full=True))
     assert rows[-1][3] == "Quá hạn"

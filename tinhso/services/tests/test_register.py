@@ -17,9 +17,9 @@ from tinhso.services import services as S
 from tinhso.services.models import Dossier
 from tinhso.services.register import dossier_register_xlsx, register_dossiers
 
-from .conftest import GOOD_FORM, at, submit_online, to_review
+from .conftest import GOOD_FORM, at, pay_at_counter, submit_online, to_approval, to_review
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -51,8 +51,9 @@ def march(svc: Any, clock: Any) -> dict[str, Dossier]:
     clock.set(at("2026-04-01", 8))
     _counter(svc, "Đỗ Văn Sau", "0900000002")  # after the period
     clock.set(at("2026-03-20", 10))
-    first = S.dossier_submit_for_approval(actor=svc.handler, dossier=first)
+    first = to_approval(svc, first)
     first = S.dossier_approve(actor=svc.approver, dossier=first)
+    pay_at_counter(svc, first)
     first = S.dossier_return_result(actor=svc.receiver, dossier=first)
     assert first.due_at is not None
     assert first.completed_at is not None

@@ -14,13 +14,14 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.ledger.models import Entry
 from tinhso.ledger.services import checkpoint_sign
-from tinhso.services import signing
+from tinhso.services import services, signing
 from tinhso.services.models import DossierEvent, DossierFile, DossierState, FileKind, Notification
 from tinhso.services.samples import sample_pdf
 
@@ -36,10 +37,24 @@ def public_url(settings: Any) -> None:
     settings.TINHSO_PUBLIC_URL = "https://dichvucong.hungyen.gov.vn"
 
 
-def issue(svc: Any, dossier: Any = None, pdf: bytes | None = None) -> DossierFile:
-    dossier = dossier or make_dossier(svc, DossierState.APPROVED)
+def reviewed(svc: Any, **extra: Any) -> Any:
+    """A dossier under review by the handler."""
+    return make_dossier(svc, DossierState.UNDER_REVIEW, assignee=svc.handler, **extra)
+
+
+def draft(svc: Any, dossier: Any, pdf: bytes | None = None, actor: Any = None) -> DossierFile:
     data = sample_pdf("Phieu LLTP") if pdf is None else pdf
-    return signing.dossier_result_issue(actor=svc.approver, dossier=dossier, pdf=data, filename="phieu-lltp.pdf")
+    upload = SimpleUploadedFile("phieu-lltp.pdf", data, "application/pdf")
+    return signing.dossier_draft_upload(actor=actor or svc.handler, dossier=dossier, upload=upload)
+
+
+def issue(svc: Any, dossier: Any = None, pdf: bytes | None = None) -> DossierFile:
+    """The handler's draft, submitted and approved: the signed result the draft became."""
+    dossier = dossier or reviewed(svc)
+    draft(svc, dossier, pdf)
+    services.dossier_submit_for_approval(actor=svc.handler, dossier=dossier)
+    services.dossier_approve(actor=svc.approver, dossier=dossier)
+    return DossierFile.objects.get(dossier=dossier, kind=FileKind.RESULT)
 
 
 def stored(row: DossierFile) -> bytes:
@@ -101,7 +116,7 @@ def test_issued_result_is_signed_with_a_qr_link_to_the_verification_page(svc: An
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
-    dossier = make_dossier(svc, DossierState.APPROVED)
+    dossier = reviewed(svc)
     row = issue(svc, dossier)
     row.refresh_from_db()
     assert (row.kind, row.digitised, row.signed, row.content_type) == (FileKind.RESULT, True, True, "application/pdf")
@@ -148,18 +163,20 @@ def test_issued_result_is_signed_with_a_qr_link_to_the_verification_page(svc: An
     entry = Entry.objects.latest("sequence")
     assert entry.action == "services.dossier.result_issued"
     assert entry.payload.data["sha256"] == row.sha256
+    the_draft = DossierFile.objects.get(dossier=dossier, kind=FileKind.DRAFT)
+    assert (entry.payload.data["draft"], entry.payload.data["draft_sha256"]) == (the_draft.pk, the_draft.sha256)
     assert entry.payload.data["code"] == dossier.code
     assert "Nguyễn Văn An" not in entry.payload.canonical_json
     assert DossierEvent.objects.filter(dossier=dossier, action="result_issued").count() == 1
 
 
 def test_issuing_notifies_the_applicant(svc: Any, media: Path, django_capture_on_commit_callbacks: Any) -> None:
-    dossier = make_dossier(svc, DossierState.APPROVED, applicant_email="an.nguyen@example.vn")
+    dossier = reviewed(svc, applicant_email="an.nguyen@example.vn")
     with django_capture_on_commit_callbacks(execute=True):
         issue(svc, dossier)
-    (row,) = Notification.objects.filter(dossier=dossier)
+    (row,) = Notification.objects.filter(dossier=dossier, subject__endswith="Đã có kết quả")
     assert (row.channel, row.recipient, row.state) == ("email", "an.nguyen@example.vn", "sent")
-    (message,) = mail.outbox
+    (message,) = [message for message in mail.outbox if message.subject.endswith("Đã có kết quả")]
     assert message.to == ["an.nguyen@example.vn"]
     assert message.subject == f"[Tỉnh số] Hồ sơ {dossier.code}: Đã có kết quả"
     assert f"Cơ quan đang xử lý: {svc.stp.name}" in message.body
@@ -169,11 +186,14 @@ def test_issuing_notifies_the_applicant(svc: Any, media: Path, django_capture_on
 
 
 def test_a_refused_issue_notifies_nobody(svc: Any, media: Path) -> None:
-    dossier = make_dossier(svc, DossierState.APPROVED, applicant_email="an.nguyen@example.vn")
+    dossier = reviewed(svc, applicant_email="an.nguyen@example.vn")
     issue(svc, dossier)
-    with pytest.raises(Conflict):
-        issue(svc, dossier)
-    assert Notification.objects.filter(dossier=dossier).count() == 1
+    dossier.refresh_from_db()
+    notifications = Notification.objects.filter(dossier=dossier).count()
+    with pytest.raises(Conflict, match="không thể phát hành lần thứ hai"):
+        signing.result_issue_from_draft(actor=svc.approver, dossier=dossier,
+                                        draft=DossierFile.objects.get(dossier=dossier, kind=FileKind.DRAFT))
+    assert Notification.objects.filter(dossier=dossier).count() == notifications
 
 
 @pytest.mark.parametrize("font", ["", "/khong-co/phong-chu.ttf"])
@@ -189,46 +209,55 @@ def test_without_a_usable_font_the_stamp_falls_back_to_plain_ascii(svc: Any, set
     assert signing.result_verify(row.verification_token).valid
 
 
-def test_result_only_in_state_approved(svc: Any, media: Path) -> None:
-    for state in (DossierState.PENDING_APPROVAL, DossierState.REFUSED, DossierState.RESULT_RETURNED):
+def test_a_draft_only_while_reviewed_or_awaiting_approval(svc: Any, media: Path) -> None:
+    for state in (DossierState.ASSIGNED, DossierState.SUPPLEMENT_REQUESTED, DossierState.APPROVED,
+                  DossierState.REFUSED, DossierState.RESULT_RETURNED):
+        dossier = make_dossier(svc, state, assignee=svc.handler)
+        entries = Entry.objects.count()
         with pytest.raises(Conflict) as caught:
-            issue(svc, make_dossier(svc, state))
-        assert caught.value.status_code == 409
+            draft(svc, dossier)
+        assert (caught.value.status_code, caught.value.code) == (409, "wrong_state")
+        assert Entry.objects.count() == entries
     assert DossierFile.objects.count() == 0
     assert stored_files(media) == []
 
 
 def test_a_second_result_is_refused(svc: Any, media: Path) -> None:
-    dossier = make_dossier(svc, DossierState.APPROVED)
+    dossier = reviewed(svc)
     first = issue(svc, dossier)
+    dossier.refresh_from_db()
     entries = Entry.objects.count()
-    with pytest.raises(Conflict):
-        issue(svc, dossier)
+    with pytest.raises(Conflict) as caught:
+        signing.result_issue_from_draft(actor=svc.approver, dossier=dossier,
+                                        draft=DossierFile.objects.get(dossier=dossier, kind=FileKind.DRAFT))
+    assert caught.value.code == "result_exists"
     assert list(DossierFile.objects.filter(kind=FileKind.RESULT)) == [first]
     assert Entry.objects.count() == entries
-    assert len(stored_files(media)) == 1
+    assert len(stored_files(media)) == 2  # the draft and the signed result
 
 
-def test_who_may_issue(svc: Any, media: Path) -> None:
-    dossier = make_dossier(svc, DossierState.APPROVED)
+def test_who_may_upload_the_draft(svc: Any, media: Path) -> None:
+    dossier = reviewed(svc)
     for outsider in (svc.other_citizen, svc.sct_approver, svc.sct_handler):
         with pytest.raises(NotFound):
-            signing.dossier_result_issue(actor=outsider, dossier=dossier, pdf=sample_pdf(), filename="kq.pdf")
-    for person in (svc.citizen, svc.receiver):  # they see it, but may not sign for the agency
+            draft(svc, dossier, actor=outsider)
+    for person in (svc.citizen, svc.receiver, svc.approver, svc.handler2):  # they see it, but it is not theirs
         with pytest.raises(NotAllowed):
-            signing.dossier_result_issue(actor=person, dossier=dossier, pdf=sample_pdf(), filename="kq.pdf")
+            draft(svc, dossier, actor=person)
     assert DossierFile.objects.count() == 0
     assert stored_files(media) == []
-    row = signing.dossier_result_issue(actor=svc.handler, dossier=dossier, pdf=sample_pdf(), filename="kq.pdf")
-    assert row.uploaded_by == svc.handler
+    row = draft(svc, dossier)
+    assert (row.kind, row.uploaded_by, row.signed, row.owner) == (FileKind.DRAFT, svc.handler, False, None)
 
 
 @pytest.mark.parametrize("data", [EXE, b"", b"<html><body>not a pdf</body></html>", b"%PDF-1.7\ngarbage"])
-def test_result_must_be_a_pdf(svc: Any, media: Path, data: bytes) -> None:
+def test_the_draft_must_be_a_pdf(svc: Any, media: Path, data: bytes) -> None:
+    dossier = reviewed(svc)
     entries = Entry.objects.count()
     with pytest.raises(DomainError) as caught:
-        issue(svc, pdf=data)
+        draft(svc, dossier, data)
     assert caught.value.status_code == 400
+    assert caught.value.field == "file"
     assert DossierFile.objects.count() == 0
     assert Entry.objects.count() == entries
     assert stored_files(media) == []
@@ -313,17 +342,21 @@ def test_demo_setting_alone_allows_the_demo_certificate(settings: Any, monkeypat
     assert (key, cert) == signing.demo_material_paths()
 
 
-def test_issuing_without_key_material_leaves_nothing_behind(svc: Any, settings: Any, media: Path) -> None:
+def test_approving_without_key_material_leaves_nothing_behind(svc: Any, settings: Any, media: Path) -> None:
+    dossier = reviewed(svc, applicant_email="an.nguyen@example.vn")
+    the_draft = draft(svc, dossier)
+    services.dossier_submit_for_approval(actor=svc.handler, dossier=dossier)
     settings.TINHSO_SIGNING_DEMO = False
-    dossier = make_dossier(svc, DossierState.APPROVED, applicant_email="an.nguyen@example.vn")
-    entries = Entry.objects.count()
+    entries, notifications = Entry.objects.count(), Notification.objects.filter(dossier=dossier).count()
     with pytest.raises(ImproperlyConfigured):
-        issue(svc, dossier)
-    assert DossierFile.objects.count() == 0
+        services.dossier_approve(actor=svc.approver, dossier=dossier)
+    dossier.refresh_from_db()
+    assert (dossier.state, dossier.decided_at) == (DossierState.PENDING_APPROVAL, None)
+    assert list(DossierFile.objects.all()) == [the_draft]
     assert Entry.objects.count() == entries
-    assert not DossierEvent.objects.filter(dossier=dossier, action="result_issued").exists()
-    assert not Notification.objects.filter(dossier=dossier).exists()
-    assert stored_files(media) == []
+    assert not DossierEvent.objects.filter(dossier=dossier, action__in=["approve", "result_issued"]).exists()
+    assert Notification.objects.filter(dossier=dossier).count() == notifications
+    assert stored_files(media) == [media / the_draft.file.name]
 
 
 def test_configured_certificate_with_passphrase_signs_and_verifies(svc: Any, settings: Any, tmp_path: Path,
@@ -427,7 +460,9 @@ def test_page_compares_an_uploaded_pdf(svc: Any, media: Path) -> None:
     assert "Tệp không phải định dạng PDF." in exe.content.decode()
     assert Client(enforce_csrf_checks=True).post(url, {"file": ContentFile(stored(row), name="a.pdf")}).status_code \
         == 403  # no CSRF token
-    assert stored_files(media) == [media / row.file.name]  # nothing the visitor sent is kept
+    the_draft = DossierFile.objects.get(dossier=row.dossier, kind=FileKind.DRAFT)
+    assert sorted(stored_files(media)) == sorted([media / row.file.name, media / the_draft.file.name])  # nothing
+    # the visitor sent is kept
 
 
 def test_page_refuses_an_oversized_upload(svc: Any, settings: Any, media: Path) -> None:
