@@ -252,10 +252,22 @@ def form_data_validate(procedure: Procedure, form_data: Mapping[str, Any]) -> di
         if error:
             errors[name] = error % {"label": label}
             continue
-        cleaned[name] = value
+        cleaned[name] = eform_date(str(value)).isoformat() if kind == "date" else value  # type: ignore[union-attr]
     if errors:
         raise DomainError(" ".join(errors.values()), field=next(iter(errors)), code="invalid_form", errors=errors)
     return cleaned
+
+
+def eform_date(text: str) -> dt.date | None:
+    """An e-form date as typed on a page (dd/mm/yyyy) or sent to the API (ISO 8601), else None;
+    the date is stored in ISO 8601 either way."""
+    text = text.strip()
+    try:
+        if "/" in text:
+            return dt.datetime.strptime(text, "%d/%m/%Y").date()  # noqa: DTZ007 - a calendar date, no time
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _field_error(kind: str, value: Any, spec: Mapping[str, Any]) -> str | None:
@@ -271,10 +283,8 @@ def _field_error(kind: str, value: Any, spec: Mapping[str, Any]) -> str | None:
         if isinstance(value, bool):
             return _("Trường “%(label)s” phải là một số.")
     elif kind == "date":
-        try:
-            dt.date.fromisoformat(text)
-        except ValueError:
-            return _("Trường “%(label)s” phải là ngày hợp lệ (năm-tháng-ngày).")
+        if eform_date(text) is None:
+            return _("Trường “%(label)s” phải là ngày hợp lệ, dạng ngày/tháng/năm (ví dụ 31/12/1990).")
     elif kind == "email":
         try:
             EmailValidator()(text)
