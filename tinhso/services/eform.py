@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core.dates import DAY_PLACEHOLDER, day_display
 from tinhso.core.errors import DomainError
 
 from .models import PREFILL_SOURCES, Procedure
@@ -63,7 +64,7 @@ class EFormStyle:
 
 # Dates are typed as dd/mm/yyyy in a text input: <input type="date"> shows whatever the
 # browser's locale says, which is not always the Vietnamese order.
-DATE_ATTRS = {"inputmode": "numeric", "autocomplete": "off", "placeholder": "dd/mm/yyyy", "maxlength": 10,
+DATE_ATTRS = {"inputmode": "numeric", "autocomplete": "off", "placeholder": DAY_PLACEHOLDER, "maxlength": 10,
               "pattern": r"\d{1,2}/\d{1,2}/\d{4}"}
 DATE_HELP = _("Ngày/tháng/năm, ví dụ 31/12/1990.")
 
@@ -74,7 +75,7 @@ def eform_value_display(spec: Mapping[str, Any], value: Any) -> str:
         return ""
     if spec.get("type") == "date" and isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+            return day_display(dt.date.fromisoformat(value))
         except ValueError:
             return value
     return str(value)
@@ -178,7 +179,7 @@ class EFormMixin:
         self.eform_specs = [spec for spec in specs if isinstance(spec, dict)]
         for spec in self.eform_specs:
             self.fields[EFORM_PREFIX + spec["name"]] = eform_field(
-                spec, (initial or {}).get(spec["name"]), style=self.eform_style)
+                spec, eform_initial_display(spec, (initial or {}).get(spec["name"])), style=self.eform_style)
 
     def eform_raw(self) -> dict[str, Any]:
         """The e-form as typed (before any check), for the service to judge."""

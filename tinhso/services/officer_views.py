@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from tinhso.core import web
+from tinhso.core.dates import day_display
 from tinhso.core.documents import XLSX
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.privacy import mask_name
@@ -38,7 +39,7 @@ from tinhso.org.roles import Perm, Role
 
 from . import files, payments, printing, services, signing
 from .access import access_dossier, dossiers_visible
-from .eform import add_service_errors
+from .eform import add_service_errors, eform_value_display
 from .models import Channel, Dossier, DossierFile, DossierState, FileKind, Procedure
 from .officer_forms import (
     ApologyForm,
@@ -215,8 +216,8 @@ def register(request: HttpRequest) -> HttpResponse:
         raise NotFound(_("Không tìm thấy trang."), code="not_found")
     today = timezone.localdate()
     chosen = {"agency": request.GET.get("agency") or str(agencies[0].pk),
-              "from": request.GET.get("from") or today.replace(day=1).isoformat(),
-              "to": request.GET.get("to") or today.isoformat()}
+              "from": request.GET.get("from") or day_display(today.replace(day=1)),
+              "to": request.GET.get("to") or day_display(today)}
     status, error = 200, None
     if "agency" in request.GET:
         try:
@@ -494,8 +495,8 @@ def _form_rows(dossier: Dossier) -> list[tuple[str, str]]:
     data = dict(dossier.form_data or {})
     rows = []
     for spec in dossier.procedure.form_fields or []:
-        value = data.pop(spec["name"], "")
-        rows.append((spec.get("label") or spec["name"], str(value) if value not in (None, "") else "—"))
+        value = eform_value_display(spec, data.pop(spec["name"], ""))
+        rows.append((spec.get("label") or spec["name"], value or "—"))
     rows += [(name, str(value)) for name, value in data.items()]
     return rows
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from tinhso.core.dates import day_parse
 from tinhso.core.db import rows_insert
 from tinhso.core.errors import Conflict, DomainError, NotAllowed
 from tinhso.ledger.services import Record, ledger_append_many
@@ -261,13 +262,7 @@ def form_data_validate(procedure: Procedure, form_data: Mapping[str, Any]) -> di
 def eform_date(text: str) -> dt.date | None:
     """An e-form date as typed on a page (dd/mm/yyyy) or sent to the API (ISO 8601), else None;
     the date is stored in ISO 8601 either way."""
-    text = text.strip()
-    try:
-        if "/" in text:
-            return dt.datetime.strptime(text, "%d/%m/%Y").date()  # noqa: DTZ007 - a calendar date, no time
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
+    return day_parse(text)
 
 
 def _field_error(kind: str, value: Any, spec: Mapping[str, Any]) -> str | None:
