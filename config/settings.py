@@ -65,8 +65,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
-    "django_tasks_db",
-    "axes",
+    "tinhso.core.apps.TasksDatabaseConfig",  # django_tasks_db, named in Vietnamese in the admin
+    "tinhso.core.apps.AxesConfig",  # axes, idem
     "tinhso.core",
     "tinhso.ledger",
     "tinhso.org",
