@@ -232,3 +232,15 @@ def test_the_declared_e_form_is_for_the_applicant_only(client: Client, svc: Any,
     assert page.status_code == 200
     assert 'data-testid="declared"' not in page.content.decode()
     assert "033095001234" not in page.content.decode()
+
+
+def test_the_desk_reads_and_corrects_e_form_dates_as_dd_mm_yyyy(client: Client, svc: Any, clock: Any) -> None:
+    Procedure.objects.filter(pk=svc.procedure.pk).update(form_fields=DATED_FIELDS)
+    svc.procedure.refresh_from_db()
+    dossier = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+                                      form_data={**GOOD_FORM, "born": "1990-09-05"},
+                                      idempotency_key="desk-date-00000000001")
+    client.force_login(svc.receiver)
+    page = client.get(reverse("officer:dossier", args=[dossier.pk])).content.decode()
+    assert "05/09/1990" in page
+    assert "1990-09-05" not in page
