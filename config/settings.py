@@ -99,8 +99,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files, served by the platform (no CDN)
     "csp",
     "django_tasks",
-    "django_tasks_db",
-    "axes",
+    "tinhso.core.apps.TasksDatabaseConfig",  # django_tasks_db, named in Vietnamese in the admin
+    "tinhso.core.apps.AxesConfig",  # axes, idem
     "tinhso.core",
     "tinhso.ledger",
     "tinhso.org",
@@ -251,6 +251,9 @@ LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("Tiếng Anh"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+# dd/mm/yyyy (and dd/mm/yyyy HH:MM) on every page, the admin included, in both languages.
+FORMAT_MODULE_PATH = ["config.formats"]
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 USE_TZ = True
 
 STATIC_URL = "static/"

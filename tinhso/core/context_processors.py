@@ -9,7 +9,8 @@ from django.utils.functional import SimpleLazyObject
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """``nav.desk``: the person works on dossiers somewhere; ``nav.citizen``: they may file one.
+    """``site_nav.desk``: the person works on dossiers somewhere; ``site_nav.citizen``: they may
+    file one. Not named ``nav``: pages use ``nav`` for their own active tab, which would hide it.
 
     Lazy, so pages that never show the bar pay no query.
     """
@@ -23,4 +24,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             return {"desk": False, "citizen": False}
         return {"desk": agencies_where(user, Perm.DOSSIER_VIEW).exists(), "citizen": can(user, Perm.DOSSIER_SUBMIT)}
 
-    return {"nav": SimpleLazyObject(flags)}
+    return {"site_nav": SimpleLazyObject(flags)}

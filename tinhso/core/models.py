@@ -82,8 +82,8 @@ class CalendarDay(models.Model):
         _("lý do"), max_length=300,
         help_text=_("Ví dụ: nghỉ do bão số 3; làm bù cho ngày nghỉ 02/01 theo thông báo của Bộ Nội vụ."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     objects = CalendarDayQuerySet.as_manager()
 

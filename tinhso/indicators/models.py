@@ -17,7 +17,7 @@ class Indicator(models.Model):
     unit = models.CharField(_("đơn vị tính"), max_length=60, blank=True)
     description = models.TextField(_("mô tả"), blank=True)
     name_folded = models.CharField(max_length=500, editable=False, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("chỉ số")

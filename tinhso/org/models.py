@@ -337,7 +337,8 @@ class RoleAssignment(models.Model):
     System administrators and citizens hold their role without an agency.
     """
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="role_assignments")
+    person = models.ForeignKey(Person, verbose_name=_("người dùng"),
+                               on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
     agency = models.ForeignKey(
         Agency, verbose_name=_("cơ quan"), null=True, blank=True, on_delete=models.PROTECT,
@@ -346,9 +347,9 @@ class RoleAssignment(models.Model):
     valid_from = models.DateField(_("từ ngày"), default=timezone.localdate)
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
     granted_by = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Person, verbose_name=_("người cấp"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
     )
-    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_at = models.DateTimeField(_("cấp lúc"), auto_now_add=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
 

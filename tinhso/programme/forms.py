@@ -15,7 +15,7 @@ from tinhso.org.models import Agency
 
 from .models import Level, Programme, TaskStatus
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 IMPORT_EXTENSIONS = (".docx", ".xlsx", ".txt")
 
@@ -25,10 +25,12 @@ BAD_CHOICE = {"invalid_choice": _("Lựa chọn “%(value)s” không hợp l�
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """dd/mm/yyyy in a text input: <input type="date"> shows the browser's locale order."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
+        super().__init__(attrs={"class": "form-control", "inputmode": "numeric", "autocomplete": "off",
+                                "placeholder": "dd/mm/yyyy", "maxlength": 10, "pattern": r"\d{1,2}/\d{1,2}/\d{4}",
+                                **(attrs or {})}, format="%d/%m/%Y")
 
 
 def _text(label: str | Any, *, required: bool = False, max_length: int | None = None, rows: int | None = None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.core.privacy import mask_digits, mask_email
 from tinhso.ledger.admin import LedgeredAdminMixin
 
+from .eform_admin import EFormFieldsField
 from .models import (
     DocumentRequirement,
     Dossier,
@@ -40,8 +42,20 @@ class WorkflowStepInline(admin.TabularInline):
     fields = ("order", "action", "name", "role", "days")
 
 
+class ProcedureAdminForm(forms.ModelForm):
+    form_fields = EFormFieldsField(
+        label=_("Trường của tờ khai điện tử"), required=False,
+        help_text=_("Các trường người nộp điền khi nộp hồ sơ trực tuyến, theo thứ tự hiển thị."),
+    )
+
+    class Meta:
+        model = Procedure
+        fields = "__all__"  # noqa: DJ007 - the admin lists its fields itself
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(LedgeredAdminMixin, admin.ModelAdmin):
+    form = ProcedureAdminForm
     list_display = ("code", "name", "field", "authority_level", "online_level", "processing_days", "fee_vnd",
                     "active")
     list_filter = ("authority_level", "online_level", "active", "field")
@@ -107,7 +121,7 @@ class DossierAdmin(_ServiceRowAdmin):
 @admin.register(DossierFile)
 class DossierFileAdmin(_ServiceRowAdmin):
     # No file name in the list: people name scans after themselves ("CCCD Nguyen Van An.pdf").
-    list_display = ("pk", "dossier", "kind", "requirement", "content_type", "size", "digitised", "signed",
+    list_display = ("number", "dossier", "kind", "requirement", "content_type", "size", "digitised", "signed",
                     "created_at")
     list_filter = ("kind", "digitised", "signed")
     search_fields = ("dossier__code", "=sha256")
@@ -116,6 +130,10 @@ class DossierFileAdmin(_ServiceRowAdmin):
     fields = ("dossier", "kind", "requirement", "content_type", "size", "sha256", "digitised", "signed",
               "reused_from", "created_at")
     readonly_fields = fields
+
+    @admin.display(description=_("số"), ordering="pk")
+    def number(self, obj: DossierFile) -> int:
+        return obj.pk
 
 
 @admin.register(Payment)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -18,10 +18,18 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.core.errors import DomainError
 from tinhso.org.models import Agency
 
-from .eform import APPLICANT, BAD_CHOICE, EFORM_PREFIX, EFormMixin, text_field
+from .eform import APPLICANT, BAD_CHOICE, EFORM_PREFIX, EFormMixin, eform_initial_display, text_field
 from .models import DocumentRequirement, DossierFile, Procedure
+from .pending_uploads import PendingUpload, pending_open
+
+# (requirement id, token from the form) → the upload kept for it in this session, or None
+KeptLookup = Callable[[int, str], PendingUpload | None]
+# (upload, extension, requirement id) → the upload, now kept
+KeepUpload = Callable[[Any, str, int], PendingUpload]
 
 FILE_PREFIX = "tep_"  # one upload per document requirement: tep_<requirement id>
+KEEP_PREFIX = "giu_"  # or the token of an upload kept from the last try (pending_uploads): giu_<requirement id>
+DROP_PREFIX = "bo_"  # ticked: drop the kept upload: bo_<requirement id>
 REUSE_PREFIX = "dung_lai_"  # or one of the citizen's earlier digitised files: dung_lai_<requirement id>
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,80}$")
 
@@ -59,7 +67,9 @@ class SubmitForm(EFormMixin, forms.Form):
     """Nộp hồ sơ trực tuyến: the receiving agency, the e-form, and one file per component.
 
     ``inspect`` (``files.inspect_upload``) judges each upload from its content here, before
-    anything is created.
+    anything is created. An upload that passed its check while the form as a whole failed can
+    be kept (:meth:`keep_checked_uploads`); the next post names it by a token (``giu_<id>``)
+    that ``kept_lookup`` resolves in the user's session, and a new upload replaces it.
     """
 
     eform_style = APPLICANT
@@ -76,7 +86,8 @@ class SubmitForm(EFormMixin, forms.Form):
     def __init__(self, *args: Any, procedure: Procedure, agencies: QuerySet[Agency],
                  requirements: Iterable[DocumentRequirement] = (), reusable: Iterable[DossierFile] = (),
                  inspect: Any = None, components_required: bool = True,
-                 eform_initial: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+                 eform_initial: Mapping[str, Any] | None = None, kept_lookup: KeptLookup | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.procedure = procedure
         self.components_required = components_required
@@ -98,7 +109,11 @@ class SubmitForm(EFormMixin, forms.Form):
             )
             upload.eform_required = requirement.required and components_required  # type: ignore[attr-defined]
             self.fields[FILE_PREFIX + str(requirement.pk)] = upload
-            row: dict[str, Any] = {"requirement": requirement, "file": FILE_PREFIX + str(requirement.pk)}
+            row: dict[str, Any] = {"requirement": requirement, "file": FILE_PREFIX + str(requirement.pk),
+                                   "kept": None, "checked": None}
+            if self.is_bound and kept_lookup is not None and not self.data.get(DROP_PREFIX + str(requirement.pk)):
+                token = self.data.get(KEEP_PREFIX + str(requirement.pk))
+                row["kept"] = kept_lookup(requirement.pk, token) if token else None
             if reuse_choices:
                 self.fields[REUSE_PREFIX + str(requirement.pk)] = forms.TypedChoiceField(
                     label=_("Hoặc dùng lại giấy tờ đã số hóa"), required=False, coerce=int, empty_value=None,
@@ -109,7 +124,9 @@ class SubmitForm(EFormMixin, forms.Form):
             self.component_rows.append(row)
 
     def component_fields(self) -> list[dict[str, Any]]:
-        return [{"requirement": row["requirement"], "file": self[row["file"]],
+        return [{"requirement": row["requirement"], "file": self[row["file"]], "kept": row["kept"],
+                 "keep_name": KEEP_PREFIX + str(row["requirement"].pk),
+                 "drop_name": DROP_PREFIX + str(row["requirement"].pk),
                  "reuse": self[row["reuse"]] if "reuse" in row else None} for row in self.component_rows]
 
     def clean_idempotency_key(self) -> str:
@@ -128,22 +145,37 @@ class SubmitForm(EFormMixin, forms.Form):
                 self.add_error(row["file"], _("Chọn tải tệp mới hoặc dùng lại giấy tờ cũ, không chọn cả hai."))
             elif upload and self.inspect is not None:
                 try:
-                    self.inspect(upload)
+                    row["checked"] = self.inspect(upload)
                 except DomainError as exc:
                     self.add_error(row["file"], exc.message)
-            elif not upload and not reuse and requirement.required and self.components_required:
+            elif not upload and not reuse and not row["kept"] and requirement.required and self.components_required:
                 self.add_error(row["file"], _("Vui lòng đính kèm “%(name)s”.") % {"name": requirement.name})
         return cleaned
 
     def attachments(self) -> list[tuple[DocumentRequirement, Any, int | None]]:
-        """(requirement, upload or None, reused file id or None) for every component given."""
+        """(requirement, upload or None, reused file id or None) for every component given; an
+        upload kept from an earlier try counts as an upload unless a new file or a reuse replaces it."""
         out = []
         for row in self.component_rows:
             upload = self.cleaned_data.get(row["file"])
             reuse = self.cleaned_data.get(row.get("reuse", ""))
+            if not upload and not reuse and row["kept"]:
+                upload = pending_open(row["kept"])
             if upload or reuse:
                 out.append((row["requirement"], upload, reuse))
         return out
+
+    def kept_uploads(self) -> list[PendingUpload]:
+        """The kept uploads this post uses or replaces (to forget once the dossier is saved)."""
+        return [row["kept"] for row in self.component_rows if row["kept"]]
+
+    def keep_checked_uploads(self, keep: KeepUpload) -> None:
+        """Keep every new upload that passed its check (the form failed for something else), so
+        that the form shows it attached and the next post uses it without attaching it again."""
+        for row in self.component_rows:
+            upload = self.cleaned_data.get(row["file"]) if hasattr(self, "cleaned_data") else None
+            if upload and row["checked"] is not None and not self.errors.get(row["file"]):
+                row["kept"] = keep(upload, row["checked"].extension, row["requirement"].pk)
 
 
 # --- actions on one's own dossier ----------------------------------------------------------------
@@ -157,7 +189,8 @@ class SupplementForm(SubmitForm):
         del self.fields["idempotency_key"]
         del self.fields["agency"]
         for spec in self.eform_specs:
-            self.fields[EFORM_PREFIX + spec["name"]].initial = initial_data.get(spec["name"])
+            self.fields[EFORM_PREFIX + spec["name"]].initial = eform_initial_display(
+                spec, initial_data.get(spec["name"]))
 
 
 class ReasonForm(forms.Form):

@@ -50,7 +50,7 @@ from .citizen_forms import (
     mark_invalid,
     new_idempotency_key,
 )
-from .eform import eform_prefill
+from .eform import eform_declared, eform_prefill
 from .lookup import LookupResult, dossier_lookup, lookup_failed, lookup_limited
 from .models import (
     Dossier,
@@ -65,6 +65,7 @@ from .models import (
     Procedure,
     Rating,
 )
+from .pending_uploads import pending_forget, pending_get, pending_keep
 from .personal import PersonalData, personal_data_for
 from .selectors import dossier_flags, dossier_timeline
 
@@ -119,6 +120,17 @@ def _attach(person: Person, dossier: Dossier, form: SubmitForm, stored: list[Dos
                                                  requirement=requirement))
 
 
+def _kept_uploads(request: HttpRequest) -> dict[str, Any]:
+    """What a citizen form needs to keep valid uploads across a failed post (in this session)."""
+    return {"kept_lookup": lambda requirement_id, token: pending_get(request, token, requirement_id=requirement_id)}
+
+
+def _keep_uploads(request: HttpRequest, form: SubmitForm) -> None:
+    """The form failed: keep the uploads that passed their check, so they need not be attached again."""
+    form.keep_checked_uploads(lambda upload, extension, requirement_id: pending_keep(
+        request, upload, extension=extension, requirement_id=requirement_id))
+
+
 # --- filing a dossier online ------------------------------------------------------------------
 
 def _submit_form(request: HttpRequest, procedure: Procedure, data: Any = None) -> SubmitForm:
@@ -128,6 +140,7 @@ def _submit_form(request: HttpRequest, procedure: Procedure, data: Any = None) -
         requirements=procedure.documents.all(), reusable=files.reusable_files(request.user),
         inspect=files.inspect_upload, initial={"idempotency_key": new_idempotency_key()},
         eform_initial=eform_prefill(procedure, request.user) if data is None else None,
+        **_kept_uploads(request),
     )
 
 
@@ -170,6 +183,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             form.add_service_errors(exc)
             status = exc.status_code
         else:
+            pending_forget(request, form.kept_uploads())
             messages.success(request, _("Đã nộp hồ sơ %(code)s. Bộ phận một cửa sẽ kiểm tra và tiếp nhận.")
                              % {"code": dossier.code})
             return redirect("citizen:dossier", dossier_id=dossier.pk)
@@ -178,6 +192,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             services.form_data_validate(procedure, form.eform_raw())
         except DomainError as exc:
             form.add_service_errors(exc)
+    _keep_uploads(request, form)
     context["form"] = mark_invalid(form)
     return render(request, "services/citizen/submit.html", context, status=status)
 
@@ -279,6 +294,7 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> di
     context: dict[str, Any] = {
         "nav": "mine", "dossier": dossier, "is_applicant": is_applicant, "flags": dossier_flags(dossier, now),
         "timeline": public_timeline(dossier),
+        "declared": eform_declared(dossier.procedure, dossier.form_data) if is_applicant else [],
         "components": [{"file": f, "name": personal.file_name(f), "open": personal.files_open}
                        for f in stored if f.kind == FileKind.COMPONENT],
         "results": [f for f in stored if f.kind == FileKind.RESULT and personal.files_open],
@@ -319,6 +335,7 @@ def supplement(request: HttpRequest, dossier_id: int) -> HttpResponse:
         "procedure": dossier.procedure, "agencies": Agency.objects.none(), "initial_data": dossier.form_data or {},
         "requirements": dossier.procedure.documents.all(),
         "reusable": files.reusable_files(person).exclude(dossier=dossier), "inspect": files.inspect_upload,
+        **_kept_uploads(request),
     }
     status = 200
     if request.method == "POST":
@@ -333,8 +350,10 @@ def supplement(request: HttpRequest, dossier_id: int) -> HttpResponse:
                 form.add_service_errors(exc)
                 status = exc.status_code
             else:
+                pending_forget(request, form.kept_uploads())
                 messages.success(request, _("Đã gửi hồ sơ bổ sung. Thời hạn giải quyết được tính tiếp."))
                 return redirect("citizen:dossier", dossier_id=dossier.pk)
+        _keep_uploads(request, form)
     else:
         form = SupplementForm(**form_kwargs)
     return render(request, "services/citizen/supplement.html", {

@@ -11,6 +11,7 @@ desk types someone else's.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -18,6 +19,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core.dates import DAY_PLACEHOLDER, day_display
 from tinhso.core.errors import DomainError
 
 from .models import PREFILL_SOURCES, Procedure
@@ -60,6 +62,44 @@ class EFormStyle:
     select_marks_required: bool = False  # aria-required on a required select too
 
 
+# Dates are typed as dd/mm/yyyy in a text input: <input type="date"> shows whatever the
+# browser's locale says, which is not always the Vietnamese order.
+DATE_ATTRS = {"inputmode": "numeric", "autocomplete": "off", "placeholder": DAY_PLACEHOLDER, "maxlength": 10,
+              "pattern": r"\d{1,2}/\d{1,2}/\d{4}"}
+DATE_HELP = _("Ngày/tháng/năm, ví dụ 31/12/1990.")
+
+
+def eform_value_display(spec: Mapping[str, Any], value: Any) -> str:
+    """A stored e-form value as people read it: a date (kept as ISO 8601) as dd/mm/yyyy."""
+    if value in (None, ""):
+        return ""
+    if spec.get("type") == "date" and isinstance(value, str):
+        try:
+            return day_display(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
+def eform_initial_display(spec: Mapping[str, Any], value: Any) -> Any:
+    """What an input shows for a stored value (a date as dd/mm/yyyy), ``None`` for nothing."""
+    return eform_value_display(spec, value) if value not in (None, "") else None
+
+
+def eform_declared(procedure: Procedure, form_data: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """(label, value as read) for every e-form field of ``procedure`` that ``form_data`` fills,
+    in the order of the form, then any value filed under a field the form no longer has."""
+    data = dict(form_data or {})
+    out = []
+    for spec in procedure.form_fields or []:
+        if isinstance(spec, dict) and spec.get("name") in data:
+            value = eform_value_display(spec, data.pop(spec["name"]))
+            if value:
+                out.append((str(spec.get("label") or spec["name"]), value))
+    out += [(str(name), str(value)) for name, value in data.items() if value not in (None, "")]
+    return out
+
+
 # The citizen, on a phone: the right keyboard, and autofill from their own details.
 APPLICANT = EFormStyle(
     attrs={
@@ -69,9 +109,10 @@ APPLICANT = EFormStyle(
         "phone": {"type": "tel", "inputmode": "tel", "autocomplete": "tel", "maxlength": 10,
                   "placeholder": "0912345678"},
         "personal_id": {"inputmode": "numeric", "autocomplete": "off", "maxlength": 12, "pattern": r"\d*"},
-        "date": {"type": "date"},
+        "date": DATE_ATTRS,
     },
-    help_texts={"personal_id": _("12 chữ số, in trên căn cước."), "phone": _("10 chữ số, bắt đầu bằng 0.")},
+    help_texts={"personal_id": _("12 chữ số, in trên căn cước."), "phone": _("10 chữ số, bắt đầu bằng 0."),
+                "date": DATE_HELP},
     select_marks_required=True,
 )
 # The desk types an applicant's data: never autofill the officer's own.
@@ -80,8 +121,8 @@ DESK = EFormStyle(attrs={
     "email": {"type": "email", "autocomplete": "off"},
     "phone": {"type": "tel", "inputmode": "tel", "autocomplete": "off"},
     "personal_id": {"inputmode": "numeric", "autocomplete": "off", "maxlength": 12},
-    "date": {"type": "date"},
-})
+    "date": DATE_ATTRS,
+}, help_texts={"date": DATE_HELP})
 
 
 def eform_field(spec: Mapping[str, Any], initial: Any = None, *, style: EFormStyle) -> forms.Field:
@@ -138,7 +179,7 @@ class EFormMixin:
         self.eform_specs = [spec for spec in specs if isinstance(spec, dict)]
         for spec in self.eform_specs:
             self.fields[EFORM_PREFIX + spec["name"]] = eform_field(
-                spec, (initial or {}).get(spec["name"]), style=self.eform_style)
+                spec, eform_initial_display(spec, (initial or {}).get(spec["name"])), style=self.eform_style)
 
     def eform_raw(self) -> dict[str, Any]:
         """The e-form as typed (before any check), for the service to judge."""

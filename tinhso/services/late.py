@@ -174,4 +174,4 @@ def _officer_message(dossier: Dossier, now: dt.datetime, cal: WorkCalendar) -> t
 
 
 def _local(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")

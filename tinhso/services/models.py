@@ -72,7 +72,7 @@ class Procedure(models.Model):
     )
     active = models.BooleanField(_("đang áp dụng"), default=True)
     name_folded = models.CharField(max_length=500, editable=False, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("thủ tục hành chính")
@@ -96,7 +96,8 @@ class Procedure(models.Model):
 class DocumentRequirement(models.Model):
     """Thành phần hồ sơ."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documents")
+    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"),
+                                  on_delete=models.CASCADE, related_name="documents")
     name = models.CharField(_("tên giấy tờ"), max_length=500)
     required = models.BooleanField(_("bắt buộc"), default=True)
     copies = models.PositiveSmallIntegerField(_("số bản"), default=1)
@@ -127,7 +128,7 @@ class WorkflowStep(models.Model):
     (0.5) → head of agency (0.5) → approval (1.5) → return the result.
     """
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="steps")
+    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("thứ tự"))
     action = models.CharField(_("thao tác"), max_length=20, choices=StepAction.choices)
     name = models.CharField(_("tên bước"), max_length=200)
@@ -184,7 +185,8 @@ class Dossier(models.Model):
     """
 
     code = models.CharField(_("mã hồ sơ"), max_length=60)  # unique: see Meta.constraints
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers")
+    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"),
+                                  on_delete=models.PROTECT, related_name="dossiers")
     agency = models.ForeignKey(Agency, verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT,
                                related_name="dossiers")
     handling_agency = models.ForeignKey(Agency, verbose_name=_("cơ quan đang xử lý"), on_delete=models.PROTECT,
@@ -199,17 +201,19 @@ class Dossier(models.Model):
     applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     form_data = models.JSONField(_("tờ khai"), default=dict, blank=True)
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True)  # unique: see Meta.constraints
+    # unique: see Meta.constraints
+    idempotency_key = models.CharField(_("mã chống gửi trùng"), max_length=80, null=True, blank=True)
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
     received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
     due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True)
     original_due_at = models.DateTimeField(_("hẹn trả ban đầu"), null=True, blank=True)
-    due_reset_count = models.PositiveSmallIntegerField(default=0)
-    paused_at = models.DateTimeField(null=True, blank=True)
+    due_reset_count = models.PositiveSmallIntegerField(_("số lần hẹn lại"), default=0)
+    paused_at = models.DateTimeField(_("tạm dừng từ"), null=True, blank=True)
     # Working days are computed to a millionth of a day (tinhso.core.workdays).
-    paused_working_days = models.DecimalField(max_digits=14, decimal_places=6, default=Decimal(0))
+    paused_working_days = models.DecimalField(_("số ngày làm việc tạm dừng"), max_digits=14,
+                                              decimal_places=6, default=Decimal(0))
     supplement_requests = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
-    state_before_pause = models.CharField(max_length=24, blank=True)
+    state_before_pause = models.CharField(_("trạng thái trước khi tạm dừng"), max_length=24, blank=True)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người xử lý"), on_delete=models.PROTECT,
                                  null=True, blank=True, related_name="assigned_dossiers")
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
@@ -218,8 +222,8 @@ class Dossier(models.Model):
     fee_vnd = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
     # Set by the late-dossier job when the deadline is one working day away or past.
     at_risk_since = models.DateTimeField(_("cảnh báo sắp quá hạn từ"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -247,7 +251,7 @@ class Dossier(models.Model):
 class DossierEvent(models.Model):
     """Every transition of a dossier: who, what, from which state to which, and when."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=40)
     from_state = models.CharField(max_length=24, blank=True)
     to_state = models.CharField(max_length=24)
@@ -310,7 +314,7 @@ class DossierFile(models.Model):
     row points at the same stored file and records where it came from.
     """
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files")
+    dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(_("loại"), max_length=10, choices=FileKind.choices, default=FileKind.COMPONENT)
     requirement = models.ForeignKey(DocumentRequirement, verbose_name=_("thành phần hồ sơ"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
@@ -318,16 +322,18 @@ class DossierFile(models.Model):
     original_name = models.CharField(_("tên tệp"), max_length=255)
     content_type = models.CharField(_("định dạng"), max_length=100)
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
-    sha256 = models.CharField(max_length=64, db_index=True)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, db_index=True)
     digitised = models.BooleanField(_("đã số hóa"), default=False)
     signed = models.BooleanField(_("đã ký số"), default=False)
-    verification_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    reused_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    verification_token = models.CharField(_("mã xác minh"), max_length=64, null=True, blank=True, unique=True)
+    reused_from = models.ForeignKey("self", verbose_name=_("dùng lại từ tệp"),
+                                    null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("chủ sở hữu"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="dossier_files")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"),
+                                    null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("tệp hồ sơ")
@@ -358,7 +364,7 @@ class PaymentState(models.TextChoices):
 class Payment(models.Model):
     """A fee payment of a dossier; at most one paid payment per dossier (a database constraint)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payments")
+    dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="payments")
     amount_vnd = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     method = models.CharField(_("hình thức"), max_length=10, choices=PaymentMethod.choices)
     provider = models.CharField(_("cổng thanh toán"), max_length=40, blank=True)
@@ -367,9 +373,10 @@ class Payment(models.Model):
     state = models.CharField(_("trạng thái"), max_length=10, choices=PaymentState.choices,
                              default=PaymentState.PENDING)
     receipt_number = models.CharField(_("số biên lai"), max_length=40, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tạo"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     paid_at = models.DateTimeField(_("thanh toán lúc"), null=True, blank=True)
 
     class Meta:
@@ -394,12 +401,14 @@ class FeeWaiver(models.Model):
     the applicant is exempt, or paid at the counter or elsewhere (with that receipt's number).
     Once recorded the fee is no longer due and the result may be returned; one per dossier."""
 
-    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="fee_waiver")
+    dossier = models.OneToOneField(Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT,
+                                   related_name="fee_waiver")
     reason = models.CharField(_("lý do"), max_length=20, choices=FeeWaiverReason.choices)
     receipt_number = models.CharField(_("số biên lai"), max_length=40, blank=True)
     note = models.TextField(_("ghi chú"))
     amount_vnd = models.PositiveBigIntegerField(_("số tiền (đồng)"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ghi nhận"),
+                                    on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("ghi nhận lúc"))
 
     class Meta:
@@ -417,12 +426,13 @@ class FeeWaiver(models.Model):
 class Rating(models.Model):
     """The applicant's rating of the service, once, after the result is returned."""
 
-    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    dossier = models.OneToOneField(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="rating")
     score = models.PositiveSmallIntegerField(_("mức độ hài lòng"))
     comment = models.TextField(_("góp ý"), blank=True)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người đánh giá"),
+                                 null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("đánh giá")
@@ -451,7 +461,7 @@ class Notification(models.Model):
     """An outgoing message about a dossier (outbox): written in the transition's transaction,
     sent afterwards by a background task, so a failed send never undoes a transition."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, blank=True,
+    dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, null=True, blank=True,
                                 related_name="notifications")
     channel = models.CharField(_("kênh"), max_length=10, choices=NotificationChannel.choices)
     recipient = models.CharField(_("người nhận"), max_length=254)
@@ -459,10 +469,10 @@ class Notification(models.Model):
     body = models.TextField(_("nội dung"))
     state = models.CharField(_("trạng thái"), max_length=10, choices=NotificationState.choices,
                              default=NotificationState.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    error = models.TextField(_("lỗi"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("thông báo")

@@ -96,7 +96,7 @@ def _text_channels() -> tuple[str, ...]:
 # --- writing the outbox ------------------------------------------------------------------------
 
 def _local(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
 
 
 def _officer_name(dossier: Dossier, actor: Person | None) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.org.models import Agency, Person
 
-from .eform import BAD_CHOICE, DESK, REQUIRED, EFormMixin, text_field
+from .eform import BAD_CHOICE, DATE_ATTRS, DESK, REQUIRED, EFormMixin, text_field
 from .models import FeeWaiverReason, Procedure
 
 
@@ -128,9 +128,9 @@ class ApologyForm(forms.Form):
     """Phiếu xin lỗi và hẹn lại ngày trả kết quả."""
 
     new_date = forms.DateField(
-        label=_("Ngày hẹn trả mới"), input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        label=_("Ngày hẹn trả mới"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         error_messages={**REQUIRED, "invalid": _("Ngày không hợp lệ (định dạng ngày/tháng/năm).")},
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"class": "form-control", **DATE_ATTRS}, format="%d/%m/%Y"),
     )
     new_time = forms.TimeField(
         label=_("Giờ hẹn trả"), initial=dt.time(16, 0), input_formats=["%H:%M", "%H:%M:%S"],

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from tinhso.core import web
+from tinhso.core.dates import day_display
 from tinhso.core.documents import XLSX
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.privacy import mask_name
@@ -217,8 +218,8 @@ def register(request: HttpRequest) -> HttpResponse:
         raise NotFound(_("Không tìm thấy trang."), code="not_found")
     today = timezone.localdate()
     chosen = {"agency": request.GET.get("agency") or str(agencies[0].pk),
-              "from": request.GET.get("from") or today.replace(day=1).isoformat(),
-              "to": request.GET.get("to") or today.isoformat()}
+              "from": request.GET.get("from") or day_display(today.replace(day=1)),
+              "to": request.GET.get("to") or day_display(today)}
     status, error = 200, None
     if "agency" in request.GET:
         try:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from tinhso.core.privacy import mask_digits, mask_email, mask_name, mask_value
 
 from .access import sees_personal_data
+from .eform import eform_value_display
 from .models import Dossier, DossierFile, FileKind
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class PersonalData:
         data = self.form_data()
         rows = []
         for spec in self._specs():
-            value = data.pop(spec["name"], "")
+            value = eform_value_display(spec, data.pop(spec["name"], "")) if self.full else data.pop(spec["name"], "")
             rows.append((spec.get("label") or spec["name"], str(value) if value not in (None, "") else "—"))
         rows += [(name, str(value)) for name, value in data.items()]
         return rows

@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from tinhso.core.dates import day_parse
 from tinhso.core.documents import vn_date, xlsx_append, xlsx_cell
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.core.privacy import mask_digits, mask_name
@@ -48,11 +49,11 @@ def register_agencies(person: Person | AnonymousUser) -> QuerySet[Agency]:
 def _day(value: str | dt.date | None, field: str, label: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        raise DomainError(_("%(label)s không hợp lệ: nhập ngày theo dạng năm-tháng-ngày, ví dụ 2026-03-31.")
-                          % {"label": label}, field=field, code="invalid_date") from None
+    day = day_parse(value)
+    if day is None:
+        raise DomainError(_("%(label)s không hợp lệ: nhập ngày theo dạng ngày/tháng/năm (31/03/2026) "
+                            "hoặc năm-tháng-ngày (2026-03-31).") % {"label": label}, field=field, code="invalid_date")
+    return day
 
 
 def register_dossiers(

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from tinhso.core.dates import day_parse
 from tinhso.core.db import rows_insert
 from tinhso.core.errors import Conflict, DomainError, NotAllowed
 from tinhso.ledger.services import Record, ledger_append_many
@@ -252,10 +253,16 @@ def form_data_validate(procedure: Procedure, form_data: Mapping[str, Any]) -> di
         if error:
             errors[name] = error % {"label": label}
             continue
-        cleaned[name] = value
+        cleaned[name] = eform_date(str(value)).isoformat() if kind == "date" else value  # type: ignore[union-attr]
     if errors:
         raise DomainError(" ".join(errors.values()), field=next(iter(errors)), code="invalid_form", errors=errors)
     return cleaned
+
+
+def eform_date(text: str) -> dt.date | None:
+    """An e-form date as typed on a page (dd/mm/yyyy) or sent to the API (ISO 8601), else None;
+    the date is stored in ISO 8601 either way."""
+    return day_parse(text)
 
 
 def _field_error(kind: str, value: Any, spec: Mapping[str, Any]) -> str | None:
@@ -271,10 +278,8 @@ def _field_error(kind: str, value: Any, spec: Mapping[str, Any]) -> str | None:
         if isinstance(value, bool):
             return _("Trường “%(label)s” phải là một số.")
     elif kind == "date":
-        try:
-            dt.date.fromisoformat(text)
-        except ValueError:
-            return _("Trường “%(label)s” phải là ngày hợp lệ (năm-tháng-ngày).")
+        if eform_date(text) is None:
+            return _("Trường “%(label)s” phải là ngày hợp lệ, dạng ngày/tháng/năm (ví dụ 31/12/1990).")
     elif kind == "email":
         try:
             EmailValidator()(text)

@@ -46,6 +46,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.core.uploads import pdf_content_check
@@ -510,6 +511,34 @@ def _read(row: DossierFile) -> bytes | None:
         return None
 
 
+# The attributes of a certificate's subject, named as a Vietnamese reader expects (asn1crypto's
+# ``human_friendly`` says "Common Name", "Organization", "Country"). Vietnamese CAs put the tax
+# or ID number in UID.
+_SUBJECT_LABELS = {
+    "common_name": gettext_lazy("Tên"), "organization_name": gettext_lazy("Tổ chức"),
+    "organizational_unit_name": gettext_lazy("Đơn vị"), "country_name": gettext_lazy("Quốc gia"),
+    "state_or_province_name": gettext_lazy("Tỉnh/thành phố"), "locality_name": gettext_lazy("Địa phương"),
+    "street_address": gettext_lazy("Địa chỉ"), "email_address": gettext_lazy("Thư điện tử"),
+    "title": gettext_lazy("Chức danh"), "surname": gettext_lazy("Họ"), "given_name": gettext_lazy("Tên riêng"),
+    "serial_number": gettext_lazy("Số hiệu"), "user_id": gettext_lazy("Mã định danh"),
+    "organization_identifier": gettext_lazy("Mã tổ chức"), "pseudonym": gettext_lazy("Bí danh"),
+    "domain_component": gettext_lazy("Tên miền"),
+}
+
+
+def subject_text(name: Any) -> str:
+    """A certificate subject (an asn1crypto ``Name``) as "Tên: …, Tổ chức: …, Quốc gia: …", in
+    the order of the certificate; an attribute without a Vietnamese name keeps its OID."""
+    parts = []
+    for rdn in name.chosen:
+        for attribute in rdn:
+            kind = attribute["type"].native
+            label = _SUBJECT_LABELS.get(kind) or attribute["type"].dotted
+            value = attribute["value"].native
+            parts.append(f"{label}: {', '.join(map(str, value)) if isinstance(value, list) else value}")
+    return "; ".join(parts)
+
+
 def _signature(data: bytes) -> tuple[bool, str]:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
@@ -527,7 +556,7 @@ def _signature(data: bytes) -> tuple[bool, str]:
     except Exception:
         logger.info("Result signature could not be validated", exc_info=True)
         return False, ""
-    subject = status.signing_cert.subject.human_friendly if status.signing_cert is not None else ""
+    subject = subject_text(status.signing_cert.subject) if status.signing_cert is not None else ""
     ok = bool(status.bottom_line and status.coverage == SignatureCoverageLevel.ENTIRE_FILE)
     return ok, subject
 

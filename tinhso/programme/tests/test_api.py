@@ -703,7 +703,8 @@ def test_evidence_must_be_a_document_sent_as_a_form(
 
 def test_login_is_required(scheme: dict[str, Any]) -> None:
     response = Client().get(f"{BASE}programmes/{scheme['programme'].pk}/")
-    assert (response.status_code, response.json()) == (403, {"detail": "Vui lòng đăng nhập."})
+    assert (response.status_code, response.json()) == (403, {"detail": "Vui lòng đăng nhập.",
+                                                             "code": "not_authenticated"})
 
 
 # --- import -----------------------------------------------------------------------------------

@@ -300,7 +300,7 @@ def test_the_inbox_lists_what_is_due_with_forms(scheme: dict[str, Any]) -> None:
     ]
     assert f'name="chi-tieu-{items[1].report.pk}-level_province"' in text  # one value per level
     assert f'name="chi-tieu-{items[1].report.pk}-level_commune"' in text
-    assert 'value="2025-06-14"' in text  # the as-of date defaults to the cut-off date
+    assert 'value="14/06/2025"' in text  # the as-of date defaults to the cut-off date
     assert "hạn nộp <strong>30/06/2025</strong>" in text
     assert "tối thiểu 90% (cấp tỉnh, 2025); tối thiểu 60% (cấp xã, 2025)" in text
 
@@ -457,8 +457,8 @@ def test_the_rounds_page_prefills_the_default_dates(scheme: dict[str, Any]) -> N
     dates = services.round_default_dates(period)
     assert (form.initial["cutoff_date"], form.initial["due_date"]) == (dates.cutoff_date, dates.due_date)
     partial = _client(scheme["dx"]).get(_url("round_dates", scheme), {"period": "2025-h2"}, **HX)
-    assert 'value="2025-12-15"' in _text(partial)
-    assert 'value="2025-12-14"' in _text(partial)
+    assert 'value="15/12/2025"' in _text(partial)  # typed and shown as dd/mm/yyyy
+    assert 'value="14/12/2025"' in _text(partial)
     assert "<html" not in _text(partial)
 
 

@@ -97,11 +97,11 @@ def test_scan_flags_due_within_one_working_day_across_holidays_and_notifies_once
 
     monday = next(m for m in mail.outbox if "L-monday" in m.subject)
     assert monday.subject == "[Tỉnh số] Hồ sơ L-monday sắp đến hạn trả kết quả"
-    assert "Hẹn trả kết quả: 09:00 04/05/2026" in monday.body
+    assert "Hẹn trả kết quả: 04/05/2026 09:00" in monday.body
     # Its apology is due by Wednesday 09:00 (one working day before Monday 09:00): a day to act.
-    assert "(hạn cuối: 09:00 29/04/2026" in monday.body
+    assert "(hạn cuối: 29/04/2026 09:00" in monday.body
     edge = next(m for m in mail.outbox if "L-edge" in m.subject)  # exactly two working days left
-    assert "chậm nhất 01 ngày làm việc trước hạn trả kết quả (hạn cuối: 10:00 29/04/2026" in edge.body
+    assert "chậm nhất 01 ngày làm việc trước hạn trả kết quả (hạn cuối: 29/04/2026 10:00" in edge.body
     assert "Nguyễn Văn An" not in monday.body
     assert "033095001234" not in monday.body
     past = next(m for m in mail.outbox if "L-past" in m.subject)
@@ -139,7 +139,7 @@ def test_an_apology_moves_the_date_and_the_warning_comes_again_near_the_new_one(
     [apology] = mail.outbox
     assert apology.to == ["an.nguyen@example.vn"]
     assert apology.subject == "[Tỉnh số] Hồ sơ L-edge: hẹn lại ngày trả kết quả"
-    assert "Hẹn trả kết quả: 10:00 08/05/2026" in apology.body
+    assert "Hẹn trả kết quả: 08/05/2026 10:00" in apology.body
     assert "Nội dung: Cần xác minh thêm tại cơ quan công an" in apology.body
 
     clock.set(at("2026-04-28", 10, 30))

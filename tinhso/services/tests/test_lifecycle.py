@@ -403,11 +403,12 @@ def test_number_date_and_email_fields(svc: Any) -> None:
         S.form_data_validate(svc.procedure, {"n": "hai", "d": "31/02/2000", "e": "an@"})
     assert caught.value.errors == {
         "n": "Trường “Số bản” phải là một số.",
-        "d": "Trường “Ngày sinh” phải là ngày hợp lệ (năm-tháng-ngày).",
+        "d": "Trường “Ngày sinh” phải là ngày hợp lệ, dạng ngày/tháng/năm (ví dụ 31/12/1990).",
         "e": "Trường “Thư điện tử” phải là địa chỉ thư điện tử hợp lệ.",
     }
     assert S.form_data_validate(svc.procedure, {"n": 2, "d": "2000-02-28", "e": "an@example.vn", "x": 1}) == {
         "n": 2, "d": "2000-02-28", "e": "an@example.vn"}
+    assert S.form_data_validate(svc.procedure, {"n": 2, "d": "28/02/2000", "e": "an@example.vn"})["d"] == "2000-02-28"
 
 
 def test_procedure_without_workflow_or_not_online(svc: Any, clock: Any) -> None:

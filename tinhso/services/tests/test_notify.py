@@ -64,9 +64,9 @@ def test_a_transition_sends_the_applicant_an_email_and_a_masked_sms(
     assert "Trạng thái: Đã tiếp nhận" in body
     assert f"Cơ quan đang xử lý: {svc.centre.name}" in body
     assert f"Cán bộ thực hiện: {svc.receiver.get_full_name()}" in body
-    assert "Thời gian: 10:15 02/03/2026" in body
+    assert "Thời gian: 02/03/2026 10:15" in body
     dossier.refresh_from_db()
-    assert f"Hẹn trả kết quả: {dossier.due_at.astimezone(at('2026-03-02').tzinfo):%H:%M %d/%m/%Y}" in body
+    assert f"Hẹn trả kết quả: {dossier.due_at.astimezone(at('2026-03-02').tzinfo):%d/%m/%Y %H:%M}" in body
     for message in mail.outbox:
         assert PHONE not in message.body
         assert PERSONAL_ID not in message.body

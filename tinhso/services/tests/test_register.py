@@ -108,7 +108,8 @@ def test_only_agencies_in_reach_and_the_same_answer_for_one_that_does_not_exist(
 
 
 @pytest.mark.parametrize(("first", "last", "message"), [
-    ("31/03/2026", "2026-03-31", "Từ ngày không hợp lệ: nhập ngày theo dạng năm-tháng-ngày"),
+    ("31/13/2026", "2026-03-31", "Từ ngày không hợp lệ: nhập ngày theo dạng ngày/tháng/năm"),
+    ("2026/03/01", "2026-03-31", "Từ ngày không hợp lệ"),
     ("2026-03-01", "", "Đến ngày không hợp lệ"),
     ("2026-03-31", "2026-03-01", "Đến ngày phải sau hoặc bằng từ ngày."),
     ("2025-01-01", "2026-03-31", "Mỗi sổ theo dõi lấy tối đa 366 ngày"),
@@ -116,6 +117,11 @@ def test_only_agencies_in_reach_and_the_same_answer_for_one_that_does_not_exist(
 def test_a_bad_period_is_refused_with_the_reason(svc: Any, first: str, last: str, message: str) -> None:
     with pytest.raises(DomainError, match=message):
         register_dossiers(svc.receiver, svc.centre.pk, first, last)
+
+
+def test_a_period_is_typed_as_dd_mm_yyyy_or_iso(svc: Any) -> None:
+    _agency, start, end, _dossiers = register_dossiers(svc.receiver, svc.centre.pk, "1/3/2026", "2026-03-31")
+    assert (start, end) == (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 
 
 def _client(person: Any) -> Client:
@@ -132,9 +138,11 @@ def test_the_officer_page_gives_the_file_or_says_what_is_wrong(svc: Any, march: 
     html = page.content.decode()
     assert "Sổ theo dõi hồ sơ" in html
     assert f'<option value="{svc.centre.pk}" selected>' in html
-    assert 'value="2026-04-01"' in html
-    assert 'value="2026-04-02"' in html
-    download = client.get(url, {"agency": svc.centre.pk, "from": "2026-03-01", "to": "2026-03-31"})
+    assert 'value="01/04/2026"' in html  # dd/mm/yyyy, typed the same way
+    assert 'value="02/04/2026"' in html
+    assert 'placeholder="dd/mm/yyyy"' in html
+    assert 'type="date"' not in html
+    download = client.get(url, {"agency": svc.centre.pk, "from": "01/03/2026", "to": "31/03/2026"})
     assert download.status_code == 200
     assert download["Content-Type"] == XLSX
     assert download["Content-Disposition"] == 'attachment; filename="so-theo-doi-ho-so-H31.01-20260301-20260331.xlsx"'

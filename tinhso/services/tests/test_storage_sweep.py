@@ -95,7 +95,8 @@ def test_evidence_no_report_refers_to_goes(media: Path) -> None:
 
 
 def test_an_empty_storage_is_swept_without_error(media: Path) -> None:
-    assert storage_sweep() == {"dossier_files": 0, "programme_evidence": 0, "import_previews": 0}
+    assert storage_sweep() == {"dossier_files": 0, "programme_evidence": 0, "import_previews": 0,
+                               "pending_uploads": 0}
 
 
 def test_the_worker_sweeps_every_hour() -> None:
