@@ -15,7 +15,8 @@ and how a refusal looks:
 - refused, object level (``obj=True``): 404 for everyone who may not see the object
   (``sees``, by default the readers), exactly as for a missing one; 403 or 404 for those who
   see it but may not do this;
-- refused, page level: 403 or 404.
+- refused, page level: 403 or 404 (a write: the permission is checked before the input is read,
+  so a refusal tells nothing about the input).
 
 Reads are made by every identity. Writes are sent (an empty form or JSON body) by every
 identity that may not write, and must be refused with nothing changed: no ledger entry, no
@@ -406,7 +407,9 @@ def _problem(row: Row, identity: str, answer: str, allowed: bool, *, write: bool
         ok = {"404"} | row.refused_also  # "not found", exactly as for a missing object
     else:
         ok = {"403", "404"} | row.refused_also
-        if write:  # an empty body may be refused as bad input first: the data is checked unchanged below
+        if write and row.obj:
+            # who may know the object may be told the empty body is bad input before the permission
+            # is checked (the data is checked unchanged); a page-level write checks permission first
             ok |= {"400", "415"}
     return None if answer in ok else f"refused expected ({'/'.join(sorted(ok))}), answered {answer}"
 
