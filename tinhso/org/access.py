@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.errors import NotAllowed, NotFound
 
-from .models import Agency, Person, RoleAssignment
-from .roles import GLOBAL_ROLES, Role, roles_with
+from .models import AdministrativeUnit, Agency, Person, RoleAssignment
+from .roles import GLOBAL_ROLES, PROVINCE_WIDE_PERMISSIONS, Role, roles_with
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -35,19 +35,41 @@ def is_system_admin(person: Person | AnonymousUser) -> bool:
     return _active_assignments(person).filter(role=Role.SYSTEM_ADMIN).exists()
 
 
+def reaches_everywhere(person: Person | AnonymousUser, perm: str) -> bool:
+    """Does ``person`` hold ``perm`` through a global role (system administrator), install-wide?"""
+    if not person.is_authenticated or not person.is_active:
+        return False
+    global_roles = [role for role in roles_with(perm) if role in GLOBAL_ROLES]
+    return bool(global_roles) and _active_assignments(person).filter(
+        role__in=global_roles, agency__isnull=True).exists()
+
+
+def agencies_in_provinces(provinces: list[AdministrativeUnit]) -> QuerySet[Agency]:
+    """The agencies sitting in these provinces: in the province itself or in one of its units
+    (a commune, or a district and its communes for pre-2025 units)."""
+    return Agency.objects.filter(
+        Q(unit__in=provinces) | Q(unit__parent__in=provinces) | Q(unit__parent__parent__in=provinces)
+    )
+
+
 def agencies_where(person: Person | AnonymousUser, perm: str) -> QuerySet[Agency]:
     """Every agency on which ``person`` holds ``perm``, cascading down the tree.
 
-    A global role that grants ``perm`` (system administrator) reaches every agency.
+    A global role that grants ``perm`` (system administrator) reaches every agency. A
+    province-wide permission (``roles.PROVINCE_WIDE_PERMISSIONS``) held on an agency reaches
+    every agency of that agency's province.
     """
     if not person.is_authenticated or not person.is_active:
         return Agency.objects.none()
     granting = _active_assignments(person).filter(role__in=roles_with(perm))
     if granting.filter(agency__isnull=True, role__in=GLOBAL_ROLES).exists():
         return Agency.objects.all()
-    roots = [assignment.agency for assignment in granting if assignment.agency is not None]
+    roots = [assignment.agency for assignment in granting.select_related("agency__unit__parent__parent")
+             if assignment.agency is not None]
     if not roots:
         return Agency.objects.none()
+    if perm in PROVINCE_WIDE_PERMISSIONS:
+        return agencies_in_provinces(list({root.unit.province.pk: root.unit.province for root in roots}.values()))
     return Agency.objects.subtree_of(roots)
 
 
@@ -73,6 +95,8 @@ def can(person: Person | AnonymousUser, perm: str, agency: Agency | None = None)
     roles = roles_with(perm)
     if not roles:
         return False
+    if agency is not None and perm in PROVINCE_WIDE_PERMISSIONS:
+        return agencies_where(person, perm).filter(pk=agency.pk).exists()
     connection = connections[RoleAssignment.objects.db]
     today = connection.ops.adapt_datefield_value(timezone.localdate())
     params: list[object] = [person.pk, *roles, today, today]

@@ -78,6 +78,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Permissions over what a province owns as a whole (its procedure catalogue): a role granting one
+# on an agency reaches every agency of that agency's province, not only its subtree (the DX
+# office sits on Sở KH&CN but manages the procedures of every department and commune), and
+# never another province's.
+PROVINCE_WIDE_PERMISSIONS = frozenset({Perm.PROCEDURE_MANAGE})
+
+
 def permissions_of(role: str) -> frozenset[str]:
     return ROLE_PERMISSIONS.get(role, frozenset())
 

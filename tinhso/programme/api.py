@@ -36,8 +36,10 @@ from tinhso.core.api import (
 )
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.core.text import clean, fold
+from tinhso.org.access import require
 from tinhso.org.api import AgencyRefOutput
 from tinhso.org.models import Agency, Person
+from tinhso.org.roles import Perm
 
 from .access import (
     ProgrammeScope,
@@ -832,6 +834,7 @@ class ProgrammeImportApi(APIView):
     )
     def post(self, request: Request) -> Response:
         actor = _actor(request)
+        require(actor, Perm.PROGRAMME_MANAGE)  # before the input: a refusal tells nothing about it
         data = parse_input(ImportInput, request_data(request))
         upload = data["file"]
         if upload.size is None or upload.size > IMPORT_MAX_BYTES:

@@ -6,8 +6,18 @@ their Vietnamese labels (with drop-downs) and read back from label or stored val
 exported workbook imports into exactly the same catalogue.
 
 The import checks every row before it writes anything: one rejected row and nothing is
-saved (and nothing is recorded in the ledger). Procedures are matched by code (upsert); the
-documents, steps and e-form of an imported procedure are replaced by the file's.
+saved (and nothing is recorded in the ledger). Procedures are matched by code (upsert) and
+updated in place, never deleted and recreated: a document requirement is matched by its name
+(then by its position, for a renamed one), a workflow step by its order. A requirement the
+file no longer lists is deleted, unless dossier files refer to it: then it is retired
+(``DocumentRequirement.retired_at``), so no filed component loses what it was filed as. An
+import that changes nothing writes nothing and leaves no ledger entry.
+
+Who manages what: a person with ``services.manage_procedure`` manages the procedures whose
+agencies all lie within their reach (for the DX office, its province: the permission is
+province-wide, see ``tinhso.org.roles``); a system administrator, the whole install. The
+export for managing lists only those; an import row naming a procedure or an agency outside
+reach is rejected as "not found", exactly as a missing agency.
 """
 
 from __future__ import annotations
@@ -20,6 +30,8 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -38,6 +50,7 @@ from .models import (
     PREFILL_SOURCES,
     AuthorityLevel,
     DocumentRequirement,
+    DossierFile,
     OnlineLevel,
     Procedure,
     StepAction,
@@ -73,27 +86,65 @@ _THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 @dataclass
 class CatalogueImportOutcome:
     created: int = 0
-    updated: int = 0
+    updated: int = 0  # existing procedures the file changes
+    unchanged: int = 0  # existing procedures the file leaves as they are
     documents: int = 0
     steps: int = 0
     form_fields: int = 0
+    retired: int = 0  # requirements dropped from the file but kept for the files that refer to them
     rejected: list[dict[str, Any]] = field(default_factory=list)
     saved: bool = False
 
     @property
     def procedures(self) -> int:
-        return self.created + self.updated
+        return self.created + self.updated + self.unchanged
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.created or self.updated)
 
     def as_payload(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "documents": self.documents,
-                "steps": self.steps, "form_fields": self.form_fields}
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "documents": self.documents, "steps": self.steps, "form_fields": self.form_fields,
+                "retired": self.retired}
 
+
+# --- who manages what ------------------------------------------------------------------------
 
 def can_manage_catalogue(person: Person | AnonymousUser) -> bool:
-    """System administrators (``services.manage_procedure``) and the DX office."""
+    """Whether ``person`` manages any part of the catalogue (system administrators, DX offices)."""
     from tinhso.org.access import can
 
     return can(person, Perm.PROCEDURE_MANAGE)
+
+
+def catalogue_agencies(person: Person | AnonymousUser) -> QuerySet[Agency] | None:
+    """The agencies whose procedures ``person`` manages; None for the whole install."""
+    from tinhso.org.access import agencies_where, reaches_everywhere
+
+    if reaches_everywhere(person, Perm.PROCEDURE_MANAGE):
+        return None
+    return agencies_where(person, Perm.PROCEDURE_MANAGE)
+
+
+def _manageable(agencies: QuerySet[Agency] | None) -> QuerySet[Procedure]:
+    if agencies is None:
+        return Procedure.objects.all()
+    links = Procedure.agencies.through.objects.filter(procedure=OuterRef("pk"))
+    inside = agencies.values("pk")
+    return Procedure.objects.filter(Exists(links.filter(agency__in=inside))).exclude(
+        Exists(links.exclude(agency__in=inside)))
+
+
+def procedures_manageable(person: Person | AnonymousUser) -> QuerySet[Procedure]:
+    """The procedures ``person`` may export for managing and change by import: every agency
+    carrying them within reach (a procedure shared with another province's agency is the
+    system administrator's)."""
+    from tinhso.org.access import can
+
+    if not can(person, Perm.PROCEDURE_MANAGE):
+        return Procedure.objects.none()
+    return _manageable(catalogue_agencies(person))
 
 
 # --- export ----------------------------------------------------------------------------------
@@ -297,10 +348,10 @@ class _Clean:
     form_fields: list[dict[str, Any]]
 
 
-def _agency_lookup() -> tuple[dict[str, Agency], dict[str, Agency]]:
+def _agency_lookup(agencies: QuerySet[Agency] | None) -> tuple[dict[str, Agency], dict[str, Agency]]:
     by_key: dict[str, Agency] = {}
     by_name: dict[str, Agency] = {}
-    for agency in Agency.objects.all():
+    for agency in (Agency.objects.all() if agencies is None else agencies).order_by("path"):
         if agency.key:
             by_key[agency.key] = agency
         for name in (agency.name, agency.short_name):
@@ -309,11 +360,16 @@ def _agency_lookup() -> tuple[dict[str, Agency], dict[str, Agency]]:
     return by_key, by_name
 
 
-def _validate(specs: list[dict[str, Any]]) -> tuple[list[_Clean], list[dict[str, Any]]]:
+def _validate(specs: list[dict[str, Any]],
+              agencies_in_reach: QuerySet[Agency] | None) -> tuple[list[_Clean], list[dict[str, Any]]]:
     rejected: list[dict[str, Any]] = []
     cleaned: list[_Clean] = []
-    by_key, by_name = _agency_lookup()
+    by_key, by_name = _agency_lookup(agencies_in_reach)
     seen: dict[str, int | str] = {}
+    codes = [_text(spec.get("code")) for spec in specs if "_orphans" not in spec]
+    out_of_reach = set(Procedure.objects.filter(code__in=codes)
+                       .exclude(pk__in=_manageable(agencies_in_reach).values("pk"))
+                       .values_list("code", flat=True)) if agencies_in_reach is not None else set()
 
     def reject(where: tuple[str, int | str], code: str, reason: str) -> None:
         rejected.append({"sheet": where[0], "row": where[1], "code": code, "reason": reason})
@@ -332,6 +388,9 @@ def _validate(specs: list[dict[str, Any]]) -> tuple[list[_Clean], list[dict[str,
                 raise _Rejected(_("Mã thủ tục “%(code)s” trùng với dòng %(row)s của tệp.")
                                 % {"code": code, "row": seen[code]})
             seen[code] = where[1]
+            if code in out_of_reach:
+                raise _Rejected(_("Không tìm thấy thủ tục có mã “%(code)s” trong phạm vi bạn quản lý.")
+                                % {"code": code})
             name = _text(spec.get("name"))
             if not name:
                 raise _Rejected(_("Thiếu tên thủ tục."))
@@ -453,40 +512,151 @@ def _validate(specs: list[dict[str, Any]]) -> tuple[list[_Clean], list[dict[str,
     return cleaned, rejected
 
 
+@dataclass
+class _Plan:
+    """What saving one cleaned procedure would change, worked out before anything is written."""
+
+    procedure: Procedure
+    created: bool
+    fields: dict[str, Any]
+    agencies: list[Agency] | None  # None: unchanged
+    documents_update: list[tuple[DocumentRequirement, dict[str, Any]]]
+    documents_create: list[dict[str, Any]]
+    documents_delete: list[DocumentRequirement]
+    documents_retire: list[DocumentRequirement]
+    steps_update: list[tuple[WorkflowStep, dict[str, Any]]]
+    steps_create: list[dict[str, Any]]
+    steps_delete: list[WorkflowStep]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.fields or self.agencies is not None or self.documents_update
+                    or self.documents_create or self.documents_delete or self.documents_retire
+                    or self.steps_update or self.steps_create or self.steps_delete)
+
+
+def _differences(obj: Any, values: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if getattr(obj, name) != value}
+
+
+def _plan_documents(plan: _Plan, current: list[DocumentRequirement], wanted: list[dict[str, Any]],
+                    referenced: set[int]) -> None:
+    """Match the file's requirements to the stored ones by name, then the rest by position."""
+    left = sorted(current, key=lambda d: (d.retired_at is not None, d.order, d.pk))
+    unmatched: list[dict[str, Any]] = []
+    for spec in wanted:
+        found = next((d for d in left if fold(d.name) == fold(spec["name"])), None)
+        if found is None:
+            unmatched.append(spec)
+            continue
+        left.remove(found)
+        plan.documents_update.append((found, spec))
+    for spec in unmatched:
+        found = next((d for d in left if d.retired_at is None and d.order == spec["order"]), None)
+        if found is None:
+            plan.documents_create.append(spec)
+        else:
+            left.remove(found)
+            plan.documents_update.append((found, spec))
+    plan.documents_update = [(d, diff) for d, spec in plan.documents_update
+                             if (diff := {**_differences(d, spec),
+                                          **({"retired_at": None} if d.retired_at is not None else {})})]
+    for document in left:
+        if document.pk in referenced:
+            if document.retired_at is None:
+                plan.documents_retire.append(document)
+        else:
+            plan.documents_delete.append(document)
+
+
+def _plan(item: _Clean, procedure: Procedure | None, referenced: set[int]) -> _Plan:
+    values = {key: value for key, value in item.values.items() if key != "code"}
+    values["form_fields"] = item.form_fields
+    if procedure is None:
+        procedure = Procedure(code=item.values["code"])
+        return _Plan(procedure=procedure, created=True, fields=values, agencies=item.agencies,
+                     documents_update=[], documents_create=item.documents, documents_delete=[],
+                     documents_retire=[], steps_update=[], steps_create=item.steps, steps_delete=[])
+    wanted_agencies = {agency.pk for agency in item.agencies}
+    plan = _Plan(procedure=procedure, created=False, fields=_differences(procedure, values),
+                 agencies=item.agencies if wanted_agencies != {a.pk for a in procedure.agencies.all()} else None,
+                 documents_update=[], documents_create=[], documents_delete=[], documents_retire=[],
+                 steps_update=[], steps_create=[], steps_delete=[])
+    _plan_documents(plan, list(DocumentRequirement.every.filter(procedure=procedure)), item.documents, referenced)
+    steps = {step.order: step for step in procedure.steps.all()}
+    for spec in item.steps:
+        step = steps.pop(spec["order"], None)
+        if step is None:
+            plan.steps_create.append(spec)
+        elif diff := _differences(step, spec):
+            plan.steps_update.append((step, diff))
+    plan.steps_delete = list(steps.values())
+    return plan
+
+
+def _apply(plan: _Plan, now: Any) -> None:
+    procedure = plan.procedure
+    if plan.fields:
+        for name, value in plan.fields.items():
+            setattr(procedure, name, value)
+        procedure.save()
+    if plan.agencies is not None:
+        procedure.agencies.set(plan.agencies)
+    if plan.documents_delete:
+        DocumentRequirement.every.filter(pk__in=[d.pk for d in plan.documents_delete]).delete()
+    if plan.documents_retire:
+        DocumentRequirement.every.filter(pk__in=[d.pk for d in plan.documents_retire]).update(retired_at=now)
+    for document, diff in plan.documents_update:
+        DocumentRequirement.every.filter(pk=document.pk).update(**diff)
+    DocumentRequirement.objects.bulk_create(DocumentRequirement(procedure=procedure, **d)
+                                            for d in plan.documents_create)
+    if plan.steps_delete:
+        WorkflowStep.objects.filter(pk__in=[s.pk for s in plan.steps_delete]).delete()
+    for step, diff in plan.steps_update:
+        WorkflowStep.objects.filter(pk=step.pk).update(**diff)
+    WorkflowStep.objects.bulk_create(WorkflowStep(procedure=procedure, **s) for s in plan.steps_create)
+
+
 def procedures_import_specs(*, actor: Person | None, specs: list[dict[str, Any]], dry_run: bool = False,
                             source: str = "xlsx") -> CatalogueImportOutcome:
-    """Validate every spec; save them all (upsert by code) or none."""
-    cleaned, rejected = _validate(specs)
+    """Validate every spec; save them all (upsert by code, in place) or none.
+
+    ``actor`` None is the platform itself (demo data, commands): the whole install. A person
+    changes only the procedures and names only the agencies within their reach
+    (:func:`procedures_manageable`); any other row is rejected.
+    """
+    reach = None if actor is None else catalogue_agencies(actor)
+    cleaned, rejected = _validate(specs, reach)
     outcome = CatalogueImportOutcome(rejected=rejected)
-    existing = set(Procedure.objects.filter(code__in=[c.values["code"] for c in cleaned])
-                   .values_list("code", flat=True))
+    existing = {p.code: p for p in Procedure.objects.filter(code__in=[c.values["code"] for c in cleaned])
+                .prefetch_related("agencies", "steps")}
+    referenced = set(DossierFile.objects.filter(requirement__procedure__in=list(existing.values()))
+                     .values_list("requirement_id", flat=True).distinct())
+    plans = []
     for item in cleaned:
-        if item.values["code"] in existing:
+        plan = _plan(item, existing.get(item.values["code"]), referenced)
+        plans.append(plan)
+        if plan.created:
+            outcome.created += 1
+        elif plan.changed:
             outcome.updated += 1
         else:
-            outcome.created += 1
+            outcome.unchanged += 1
+        outcome.retired += len(plan.documents_retire)
         outcome.documents += len(item.documents)
         outcome.steps += len(item.steps)
         outcome.form_fields += len(item.form_fields)
     if rejected or dry_run or not cleaned:
         return outcome
-    with transaction.atomic():
-        for item in cleaned:
-            values = dict(item.values)
-            code = values.pop("code")
-            procedure = Procedure.objects.filter(code=code).first() or Procedure(code=code)
-            for name, value in values.items():
-                setattr(procedure, name, value)
-            procedure.form_fields = item.form_fields
-            procedure.save()
-            procedure.agencies.set(item.agencies)
-            procedure.documents.all().delete()
-            procedure.steps.all().delete()
-            DocumentRequirement.objects.bulk_create(DocumentRequirement(procedure=procedure, **d)
-                                                    for d in item.documents)
-            WorkflowStep.objects.bulk_create(WorkflowStep(procedure=procedure, **s) for s in item.steps)
-        ledger_append(actor=actor, action="services.procedure.import", object_type="services.procedure",
-                      payload={**outcome.as_payload(), "source": source})
+    if outcome.changes:
+        now = timezone.now()
+        with transaction.atomic():
+            for plan in plans:
+                if plan.changed:
+                    _apply(plan, now)
+            ledger_append(actor=actor, action="services.procedure.import", object_type="services.procedure",
+                          payload={**outcome.as_payload(), "source": source,
+                                   "codes": sorted(p.procedure.code for p in plans if p.changed)})
     outcome.saved = True
     return outcome
 

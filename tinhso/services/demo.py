@@ -56,7 +56,8 @@ class ProcedureDemoReport:
     def describe(self) -> str:
         o = self.outcome
         lines = [
-            f"Thủ tục mẫu: {o.created} mới, {o.updated} cập nhật, {o.documents} thành phần hồ sơ, "
+            f"Thủ tục mẫu: {o.created} mới, {o.updated} cập nhật, {o.unchanged} không đổi, "
+            f"{o.documents} thành phần hồ sơ, "
             f"{o.steps} bước quy trình, {o.form_fields} trường tờ khai",
             f"Mã định danh minh họa mới cho cơ quan: {len(self.codes_given)}"
             + (f" ({', '.join(f'{k}={v}' for k, v in self.codes_given.items())})" if self.codes_given else ""),

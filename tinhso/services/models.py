@@ -93,8 +93,22 @@ class Procedure(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+class CurrentRequirementManager(models.Manager["DocumentRequirement"]):
+    """The requirements in force: what ``procedure.documents``, the e-form, the export and the
+    completeness checks see. Retired ones stay reachable from the files that name them (a
+    foreign key is read through the base manager) and through ``DocumentRequirement.every``."""
+
+    def get_queryset(self) -> models.QuerySet[DocumentRequirement]:
+        return super().get_queryset().filter(retired_at__isnull=True)
+
+
 class DocumentRequirement(models.Model):
-    """Thành phần hồ sơ."""
+    """Thành phần hồ sơ.
+
+    A requirement that dossier files refer to is never deleted: when the catalogue drops it,
+    it is retired (``retired_at``), so that every filed component keeps naming what it was
+    filed as; an import that lists it again brings it back.
+    """
 
     procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"),
                                   on_delete=models.CASCADE, related_name="documents")
@@ -102,11 +116,17 @@ class DocumentRequirement(models.Model):
     required = models.BooleanField(_("bắt buộc"), default=True)
     copies = models.PositiveSmallIntegerField(_("số bản"), default=1)
     order = models.PositiveSmallIntegerField(default=0)
+    retired_at = models.DateTimeField(_("ngừng áp dụng từ"), null=True, blank=True)
+
+    every = models.Manager()
+    objects = CurrentRequirementManager()
 
     class Meta:
         verbose_name = _("thành phần hồ sơ")
         verbose_name_plural = _("thành phần hồ sơ")
         ordering = ["procedure", "order"]
+        default_manager_name = "objects"
+        base_manager_name = "every"
 
     def __str__(self) -> str:
         return self.name

@@ -33,7 +33,7 @@ from tinhso.core.documents import XLSX
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.privacy import mask_name
 from tinhso.core.web import View, is_htmx, person_of
-from tinhso.org.access import agencies_where, can
+from tinhso.org.access import agencies_where, can, require
 from tinhso.org.models import Agency, Person, RoleAssignment
 from tinhso.org.roles import Perm, Role
 
@@ -187,6 +187,7 @@ def queues(request: HttpRequest) -> HttpResponse:
 def assign_bulk(request: HttpRequest) -> HttpResponse:
     """Assign the ticked dossiers of the assign queue to one handler: all of them or none."""
     person = person_of(request)
+    require(person, Perm.DOSSIER_ASSIGN)  # before the input: a refusal tells nothing about it
     handlers = _handlers_within(agencies_where(person, Perm.DOSSIER_ASSIGN))
     visible = dossiers_visible(person).filter(state__in=services.ALLOWED_FROM["assign"])
     form = BulkAssignForm(request.POST, handlers=handlers, dossier_ids=visible.values_list("pk", flat=True))

@@ -1,7 +1,8 @@
 """Public pages of the procedure catalogue, and its Excel export/import for the DX office.
 
 Searching and reading the catalogue needs no account. Export and import are for system
-administrators and the DX office (:func:`catalogue.can_manage_catalogue`).
+administrators and the DX office (:func:`catalogue.can_manage_catalogue`), each over the
+procedures within their reach (:func:`catalogue.procedures_manageable`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,12 @@ from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.text import fold
 from tinhso.core.web import is_htmx, render_error
 
-from .catalogue import can_manage_catalogue, procedures_export_xlsx, procedures_import_xlsx
+from .catalogue import (
+    can_manage_catalogue,
+    procedures_export_xlsx,
+    procedures_import_xlsx,
+    procedures_manageable,
+)
 from .models import AuthorityLevel, OnlineLevel, Procedure
 
 PAGE_SIZE = 20
@@ -107,7 +113,8 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 def catalogue_export(request: HttpRequest) -> HttpResponse:
     if not can_manage_catalogue(request.user):
         return _forbidden(request)
-    procedures = Procedure.objects.order_by("code").prefetch_related("agencies", "documents", "steps")
+    procedures = procedures_manageable(request.user).order_by("code").prefetch_related("agencies", "documents",
+                                                                                         "steps")
     response = HttpResponse(
         procedures_export_xlsx(procedures),
         content_type=XLSX,

@@ -95,7 +95,8 @@ def test_import_upserts_by_code_and_writes_one_ledger_entry(demo: None) -> None:
             row[8].value = 250000
     entries = Entry.objects.count()
     outcome = procedures_import_xlsx(actor=None, data=_save(book))
-    assert (outcome.saved, outcome.created, outcome.updated) == (True, 0, Procedure.objects.count())
+    assert (outcome.saved, outcome.created, outcome.updated) == (True, 0, 1)
+    assert outcome.unchanged == Procedure.objects.count() - 1
     assert Procedure.objects.get(code=LLTP).fee_vnd == 250000
     assert Entry.objects.count() == entries + 1
     entry = Entry.objects.order_by("-pk").first()
@@ -193,9 +194,9 @@ def test_demo_load_is_idempotent(demo_agencies: Any) -> None:
     assert first.outcome.created == 7
     snapshot = _snapshot()
     second = demo_load()
-    assert (second.outcome.created, second.outcome.updated) == (0, 7)
+    assert (second.outcome.created, second.outcome.updated, second.outcome.unchanged) == (0, 0, 7)
     assert _snapshot() == snapshot
-    assert "7 cập nhật" in second.describe()
+    assert "0 cập nhật, 7 không đổi" in second.describe()
     for procedure in Procedure.objects.prefetch_related("steps"):
         assert sum((s.days for s in procedure.steps.all()), Decimal(0)) <= procedure.processing_days
         assert procedure.documents.exists()
