@@ -102,13 +102,17 @@ def agencies_template_xlsx(province: AdministrativeUnit) -> bytes:
         cell.font = Font(bold=True)
     labels = _kind_labels()
     agencies = province_agencies(province).active().select_related("parent").order_by("path")
-    for agency in agencies:
-        sheet.append([
+    for number, agency in enumerate(agencies, start=2):
+        values = [
             agency.key or "", agency.name, agency.short_name, labels.get(agency.kind, agency.kind),
             agency.parent.key if agency.parent_id and agency.parent.key else "", agency.code,
             agency.valid_from.strftime("%d/%m/%Y") if agency.valid_from else "",
             agency.valid_to.strftime("%d/%m/%Y") if agency.valid_to else "", agency.source,
-        ])
+        ]
+        for column, value in enumerate(values, start=1):
+            if value:
+                cell = sheet.cell(row=number, column=column, value=value)
+                cell.data_type = "s"  # text stays text: a name starting with "=" is no formula
     for index, width in enumerate((24, 60, 24, 26, 24, 22, 14, 14, 60), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"

@@ -67,6 +67,14 @@ def test_the_template_lists_the_province_agencies_with_their_keys(dx_office: Cli
     assert not any(key.startswith(("tb.", "th.")) for key in by_key)  # not another province, not the old ones
 
 
+def test_text_in_the_template_never_becomes_a_formula(dx_office: Client, demo_agencies: dict[str, Any]) -> None:
+    Agency.objects.filter(pk=demo_agencies["hy.stp"].pk).update(short_name="=HYPERLINK(\"http://x\",\"y\")")
+    response = dx_office.get(TEMPLATE, {"tinh": "33"})
+    sheet = load_workbook(io.BytesIO(response.content))[SHEET]
+    cell = next(row[2] for row in sheet.iter_rows(min_row=2) if row[0].value == "hy.stp")
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x","y")', "s")
+
+
 def test_corrections_are_saved_after_the_preview(dx_office: Client, demo_agencies: dict[str, Any]) -> None:
     rows = _template(dx_office)
     for row in rows[1:]:
