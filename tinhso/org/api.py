@@ -68,7 +68,8 @@ class AgencyOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Agency
-        fields = ["id", "key", "name", "short_name", "code", "kind", "parent", "unit", "valid_from", "valid_to"]
+        fields = ["id", "key", "name", "short_name", "code", "kind", "parent", "unit", "valid_from", "valid_to",
+                  "source", "confirmed_on"]
 
 
 class AgencyDetailOutput(AgencyOutput):

@@ -22,6 +22,8 @@ from .roles import Role
 
 AGENCIES_FILE = Path(__file__).parent / "data" / "agencies_demo.json"
 PRE2025_LAST_DAY = dt.date(2025, 6, 30)
+# Where the hand-typed agencies come from (the same text as the generated data's, build_agencies_data.py).
+DEMO_SOURCE = "Danh mục nhập tay, đối chiếu văn bản (tinhso/org/data/AGENCIES_SOURCES.md)"
 
 # Demo accounts: (username, full name, title, role, agency key or None). One password for all,
 # printed by the run command; demo data only — never load it in production.
@@ -92,7 +94,7 @@ def agencies_load(*, actor: Person | None, data: dict[str, Any]) -> tuple[int, i
                 actor=actor, key=item["key"], name=item["name"], short_name=item.get("short_name", ""),
                 code=item.get("code", ""), kind=item["kind"], unit=_unit(item["unit"]), parent=parent,
                 valid_from=_date(item.get("valid_from")), valid_to=_date(item.get("valid_to")),
-                aliases=item.get("aliases", []),
+                aliases=item.get("aliases", []), source=DEMO_SOURCE,
             )
             for former in item.get("names", []):
                 AgencyName.objects.create(

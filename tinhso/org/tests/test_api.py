@@ -42,6 +42,16 @@ def test_agency_detail_names_its_successor_today(world: dict[str, Any], make_per
     assert data["successor_today"] == world["dost"].pk
 
 
+
+def test_an_agency_says_where_it_comes_from_and_whether_the_province_confirmed_it(
+    demo_agencies: dict[str, Any], make_person: Any,
+) -> None:
+    client = _client(make_person("root", Role.SYSTEM_ADMIN, None))
+    data = client.get(f"/api/org/agencies/{demo_agencies['hy.skhcn'].pk}/").json()
+    assert (data["source"], data["confirmed_on"]) == (
+        "Danh mục nhập tay, đối chiếu văn bản (tinhso/org/data/AGENCIES_SOURCES.md)", None)
+
+
 def test_unit_search_is_public_and_diacritics_insensitive(vn_units: None) -> None:
     data = Client().get("/api/org/units/", {"q": "thai binh", "level": "province"}).json()
     assert [(item["code"], item["name"], item["valid_to"]) for item in data] == [
