@@ -307,8 +307,11 @@ def build() -> tuple[list[Row], list[Link]]:
             where = label(ward["name"], ward["division_type"])
             is_ward = ward["division_type"] == "phường"
             base = f"x{commune}"
+            # The commune's UBND carries on the UBNDs of the old communes it was made of (they are
+            # not modelled; the units' successions say which): no start date, as in the demo, so that
+            # "UBND cấp xã" in an older document reaches today's communes. Its offices are new.
             ubnd = add(base, "Ủy ban nhân dân", "ppc", ppc, f"UBND {where}", SRC_COMMUNE, unit=commune_unit,
-                       place=where, valid_from=JULY)
+                       place=where)
             add(f"{base}.vp", "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân", "division", ubnd,
                 f"Văn phòng HĐND và UBND {where}", SRC_COMMUNE, unit=commune_unit, place=where, valid_from=JULY)
             add(f"{base}.kt", "Phòng Kinh tế, Hạ tầng và Đô thị" if is_ward else "Phòng Kinh tế", "division",

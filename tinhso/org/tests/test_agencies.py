@@ -50,12 +50,6 @@ def _province(code: str, *, old: bool = False) -> AdministrativeUnit:
     return units.get(valid_to=dt.date(2025, 6, 30)) if old else units.get(valid_to__isnull=True)
 
 
-def _in_province(province: AdministrativeUnit) -> Any:
-    return Agency.objects.active().filter(unit__in=[province.pk]) | Agency.objects.active().filter(
-        unit__parent=province
-    )
-
-
 def test_every_province_has_its_committee_office_centre_and_departments(everything: AgenciesLoadReport) -> None:
     provinces = AdministrativeUnit.objects.filter(level="province", valid_to__isnull=True)
     assert provinces.count() == 34
@@ -198,3 +192,13 @@ def test_one_ledger_event_per_load_and_a_second_load_writes_nothing(everything: 
     again = agencies_load(actor=None)
     assert (again.agencies_created, again.successions_created, again.ledger_recorded) == (0, 0, False)
     assert (Entry.objects.count(), Agency.objects.count()) == (entries, agencies)
+
+
+def test_a_collective_phrase_of_an_older_document_reaches_todays_communes(everything: AgenciesLoadReport) -> None:
+    thanh_hoa = _province("38", old=True)
+    matcher = AgencyMatcher(programme_provinces(thanh_hoa, TODAY), dt.date(2020, 8, 1), today=TODAY)
+    match = matcher.match("UBND cấp xã")
+    assert match.how == "collective"
+    communes = AdministrativeUnit.objects.filter(level="commune", parent=_province("38"))
+    assert len(match.agencies) == communes.count() == 166
+    assert {agency.unit_id for agency in match.agencies} == set(communes.values_list("pk", flat=True))
