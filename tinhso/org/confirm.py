@@ -35,9 +35,8 @@ from tinhso.core.text import clean, fold
 from tinhso.ledger.services import ledger_append
 
 from . import services
-from .access import is_system_admin
 from .models import AdministrativeUnit, Agency, AgencyKind, Person, RoleAssignment, UnitLevel
-from .roles import Role
+from .roles import GLOBAL_ROLES, Perm, roles_with
 
 SHEET = "Cơ quan"
 HEADERS = [
@@ -55,17 +54,17 @@ KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
 
 
 def confirm_provinces(person: Person | Any) -> QuerySet[AdministrativeUnit]:
-    """Today's provinces whose agency list ``person`` may confirm: all for a system
-    administrator, the province of each agency a DX office role is held on otherwise."""
+    """Today's provinces whose agency list ``person`` may confirm (``Perm.AGENCY_CONFIRM``): all
+    for a role held without an agency (system administrator), else the province of each agency a
+    granting role (DX office) is held on."""
     provinces = AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, valid_to__isnull=True)
     if not getattr(person, "is_authenticated", False) or not person.is_active:
         return provinces.none()
-    if is_system_admin(person):
+    granting = RoleAssignment.objects.active().filter(person=person, role__in=roles_with(Perm.AGENCY_CONFIRM))
+    if granting.filter(agency__isnull=True, role__in=GLOBAL_ROLES).exists():
         return provinces.order_by("name")
     codes = set()
-    for assignment in RoleAssignment.objects.active().filter(
-        person=person, role=Role.DX_OFFICE, agency__isnull=False,
-    ).select_related("agency__unit__parent__parent"):
+    for assignment in granting.filter(agency__isnull=False).select_related("agency__unit__parent__parent"):
         unit = assignment.agency.unit.province
         if unit.valid_to is None:
             codes.add(unit.code)
