@@ -25,6 +25,20 @@ def test_agency_list_is_scoped_to_the_roles_subtree(world: dict[str, Any], make_
     assert names == ["Sở Khoa học và Công nghệ", "Phòng Chuyển đổi số"]
 
 
+def test_agency_list_has_the_serializers_shape(demo_agencies: dict[str, Any], make_person: Any) -> None:
+    import json
+
+    from tinhso.org.api import AgencyOutput
+    from tinhso.org.models import Agency
+
+    client = _client(make_person("lanhdao", Role.LEADER, demo_agencies["hy.ubnd"]))
+    listed = client.get("/api/org/agencies/").json()
+    expected = AgencyOutput(Agency.objects.subtree_of([demo_agencies["hy.ubnd"]]).order_by("path"), many=True).data
+    assert listed == json.loads(json.dumps(expected, default=str))
+    assert list(listed[0]) == AgencyOutput.Meta.fields
+    assert len(listed) == 26  # the UBND tỉnh and what is below it
+
+
 def test_agency_detail_answers_404_alike(world: dict[str, Any], make_person: Any) -> None:
     client = _client(make_person("cds", Role.DX_OFFICE, world["dost"]))
     mine = client.get(f"/api/org/agencies/{world['dx_division'].pk}/")
