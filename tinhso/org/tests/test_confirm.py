@@ -211,3 +211,13 @@ def test_the_admin_sets_the_electronic_id_and_marks_the_agency_confirmed(
     centre.refresh_from_db()
     assert (centre.code, centre.source, centre.confirmed_on) == (
         "H33.02", "Quyết định 2/QĐ-UBND (thử)", timezone.localdate())
+
+
+def test_the_administrator_chooses_the_province_and_gets_its_template(
+    demo_agencies: dict[str, Any], make_person: Any,
+) -> None:
+    admin = Client()
+    admin.force_login(make_person("quantri.c", Role.SYSTEM_ADMIN))
+    page = admin.get(PAGE, {"tinh": "38"}).content.decode()
+    assert 'href="/co-quan/xac-nhan/mau.xlsx?tinh=38"' in page
+    assert '<input type="hidden" name="tinh" value="38">' in page
