@@ -395,6 +395,8 @@ TINHSO_UPLOAD_MAX_BYTES = int(os.environ.get("TINHSO_UPLOAD_MAX_BYTES", str(10 *
 TINHSO_SIGNING_KEY_FILE = os.environ.get("TINHSO_SIGNING_KEY_FILE", "")
 TINHSO_SIGNING_CERT_FILE = os.environ.get("TINHSO_SIGNING_CERT_FILE", "")
 TINHSO_SIGNING_KEY_PASSPHRASE = os.environ.get("TINHSO_SIGNING_KEY_PASSPHRASE", "")
+# Each agency's own key and certificate, by electronic id: <id>.key.pem and <id>.cert.pem (same passphrase).
+TINHSO_SIGNING_AGENCY_DIR = os.environ.get("TINHSO_SIGNING_AGENCY_DIR", "")
 # Without key files, sign with a generated self-signed demo certificate (never in production).
 TINHSO_SIGNING_DEMO = env_bool("TINHSO_SIGNING_DEMO", DEBUG)
 # Extra PEM certificates trusted when verifying, comma-separated: the agency's previous

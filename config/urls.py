@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/ledger/", include("tinhso.ledger.urls")),
     path("api/org/", include("tinhso.org.urls")),
+    path("co-quan/", include("tinhso.org.web_urls")),
     path("api/programme/", include("tinhso.programme.api_urls")),
     path("de-an/", include("tinhso.programme.urls")),
     path("api/services/", include("tinhso.services.api_urls")),

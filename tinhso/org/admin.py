@@ -59,7 +59,7 @@ class AgencyNameInline(admin.TabularInline):
 class AgencyAdminForm(forms.ModelForm):
     class Meta:
         model = Agency
-        fields = ["name", "short_name", "code", "kind", "parent", "unit", "valid_from", "valid_to"]
+        fields = ["name", "short_name", "code", "kind", "parent", "unit", "valid_from", "valid_to", "source"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -74,9 +74,10 @@ class AgencyAdminForm(forms.ModelForm):
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
     form = AgencyAdminForm
-    list_display = ["name", "short_name", "kind", "unit", "parent", "valid_from", "valid_to"]
-    list_filter = ["kind", ("valid_to", admin.EmptyFieldListFilter)]
-    search_fields = ["name", "name_folded", "short_name", "code"]
+    list_display = ["name", "short_name", "code", "kind", "unit", "parent", "valid_from", "valid_to", "confirmed_on"]
+    list_filter = ["kind", ("valid_to", admin.EmptyFieldListFilter), ("confirmed_on", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "name_folded", "short_name", "code", "key"]
+    readonly_fields = ["key", "confirmed_on"]
     raw_id_fields = ["parent", "unit"]
     list_select_related = ["unit", "parent"]
     inlines = [AgencyNameInline]
@@ -87,7 +88,8 @@ class AgencyAdmin(admin.ModelAdmin):
             created = services.agency_create(
                 actor=request.user, name=data["name"], kind=data["kind"], unit=data["unit"],
                 parent=data.get("parent"), short_name=data.get("short_name", ""), code=data.get("code", ""),
-                valid_from=data.get("valid_from"), valid_to=data.get("valid_to"),
+                valid_from=data.get("valid_from"), valid_to=data.get("valid_to"), source=data.get("source", ""),
+                confirmed_on=_today(),
             )
             obj.pk, obj.path = created.pk, created.path
             return
@@ -99,6 +101,7 @@ class AgencyAdmin(admin.ModelAdmin):
             actor=request.user, agency=obj, parent=data.get("parent"), set_parent=True,
             short_name=data.get("short_name", ""), code=data.get("code", ""), kind=data["kind"],
             unit=data["unit"], valid_from=data.get("valid_from"), valid_to=data.get("valid_to"),
+            source=data.get("source", ""), confirmed_on=_today(),  # saved by an administrator: confirmed
         )
 
     def has_delete_permission(self, request: HttpRequest, obj: Agency | None = None) -> bool:

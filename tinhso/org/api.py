@@ -68,7 +68,8 @@ class AgencyOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Agency
-        fields = ["id", "key", "name", "short_name", "code", "kind", "parent", "unit", "valid_from", "valid_to"]
+        fields = ["id", "key", "name", "short_name", "code", "kind", "parent", "unit", "valid_from", "valid_to",
+                  "source", "confirmed_on"]
 
 
 class AgencyDetailOutput(AgencyOutput):
@@ -82,11 +83,24 @@ class AgencyDetailOutput(AgencyOutput):
         return None if successor.pk == agency.pk else successor.pk
 
 
+_AGENCY_FIELDS = [name for name in AgencyOutput.Meta.fields if name != "unit"]
+
+
 class AgencyListApi(APIView):
     @extend_schema(responses=AgencyOutput(many=True), summary="Cơ quan, đơn vị trong phạm vi của người dùng")
     def get(self, request: Request) -> Response:
-        agencies = agencies_where(request.user, Perm.AGENCY_VIEW).select_related("unit").order_by("path")
-        return Response(AgencyOutput(agencies, many=True).data)
+        # AgencyOutput's shape, built from two value queries: a system administrator sees every
+        # province's agencies (about 19,000), which the serializer takes seconds to render.
+        agencies = list(agencies_where(request.user, Perm.AGENCY_VIEW).order_by("path").values(*_AGENCY_FIELDS, "unit"))
+        units = {
+            unit["id"]: unit
+            for unit in AdministrativeUnit.objects.filter(pk__in={agency["unit"] for agency in agencies})
+            .values(*UnitOutput.Meta.fields)
+        }
+        return Response([
+            {name: units[agency["unit"]] if name == "unit" else agency[name] for name in AgencyOutput.Meta.fields}
+            for agency in agencies
+        ])
 
 
 class AgencyDetailApi(APIView):

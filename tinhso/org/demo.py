@@ -1,12 +1,12 @@
-"""Demo data: Vietnam's units, the agencies of Hưng Yên (with former Thái Bình ones) and of
-Thanh Hóa, and one demo account per role. Loaded by ``manage.py demo_load`` through the same
-services as real data, so the ledger records it too. Safe to run again: what exists is kept.
+"""Demo data: Vietnam's units, the agencies of every province (the hand-typed ones of Hưng Yên,
+former Thái Bình and Thanh Hóa in ``agencies_demo.json`` among them), and one demo account per
+role. Loaded by ``manage.py demo_load`` through the same services as real data, so the ledger
+records it too. Safe to run again: what exists is kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ from .roles import Role
 
 AGENCIES_FILE = Path(__file__).parent / "data" / "agencies_demo.json"
 PRE2025_LAST_DAY = dt.date(2025, 6, 30)
+# Where the hand-typed agencies come from (the same text as the generated data's, build_agencies_data.py).
+DEMO_SOURCE = "Danh mục nhập tay, đối chiếu văn bản (tinhso/org/data/AGENCIES_SOURCES.md)"
 
 # Demo accounts: (username, full name, title, role, agency key or None). One password for all,
 # printed by the run command; demo data only — never load it in production.
@@ -92,7 +94,7 @@ def agencies_load(*, actor: Person | None, data: dict[str, Any]) -> tuple[int, i
                 actor=actor, key=item["key"], name=item["name"], short_name=item.get("short_name", ""),
                 code=item.get("code", ""), kind=item["kind"], unit=_unit(item["unit"]), parent=parent,
                 valid_from=_date(item.get("valid_from")), valid_to=_date(item.get("valid_to")),
-                aliases=item.get("aliases", []),
+                aliases=item.get("aliases", []), source=DEMO_SOURCE,
             )
             for former in item.get("names", []):
                 AgencyName.objects.create(
@@ -141,12 +143,15 @@ def people_load(*, actor: Person | None) -> tuple[int, int]:
 
 
 def demo_load() -> DemoReport:
+    """Units, then the agencies of every province (``data/agencies/``, which carries the
+    hand-typed agencies of ``agencies_demo.json`` under the same keys), then the demo people."""
+    from .agencies import agencies_load as all_agencies_load
     from .units import units_load
 
     report = DemoReport()
     units = units_load(actor=None)
     report.units = {key: value for key, value in vars(units).items() if isinstance(value, int)}
-    data = json.loads(AGENCIES_FILE.read_text(encoding="utf-8"))
-    report.agencies_created, report.successions_created = agencies_load(actor=None, data=data)
+    agencies = all_agencies_load(actor=None)
+    report.agencies_created, report.successions_created = agencies.agencies_created, agencies.successions_created
     report.people_created, report.roles_granted = people_load(actor=None)
     return report

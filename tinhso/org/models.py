@@ -199,6 +199,14 @@ class Agency(models.Model):
     )
     valid_from = models.DateField(_("hoạt động từ"), null=True, blank=True)
     valid_to = models.DateField(_("hoạt động đến"), null=True, blank=True)
+    source = models.CharField(
+        _("căn cứ"), max_length=300, blank=True,
+        help_text=_("Văn bản quy định cơ quan này, hoặc “theo quy định chung, chưa được tỉnh xác nhận”."),
+    )
+    confirmed_on = models.DateField(
+        _("ngày tỉnh xác nhận"), null=True, blank=True,
+        help_text=_("Ngày tỉnh xác nhận hoặc sửa thông tin cơ quan (trống: dữ liệu sinh theo quy định chung)."),
+    )
     path = models.CharField(max_length=255, editable=False, db_index=True)
     name_folded = models.CharField(max_length=255, editable=False, db_index=True)
 

@@ -33,6 +33,9 @@ class Perm:
     PERSON_VIEW = "org.view_person"
     PERSON_MANAGE = "org.manage_person"
     ROLE_GRANT = "org.grant_role"
+    # Confirm or correct the agency list of the province of the agency the role is held on
+    # (every province for a role held without an agency): tinhso.org.confirm.
+    AGENCY_CONFIRM = "org.confirm_agencies"
     LEDGER_AUDIT = "ledger.audit"
     # Programme tracker
     PROGRAMME_VIEW = "programme.view"
@@ -57,13 +60,13 @@ _READ = {Perm.AGENCY_VIEW, Perm.PROGRAMME_VIEW, Perm.INDICATOR_VIEW, Perm.DASHBO
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset(
         _READ | {
-            Perm.AGENCY_MANAGE, Perm.PERSON_VIEW, Perm.PERSON_MANAGE, Perm.ROLE_GRANT,
+            Perm.AGENCY_MANAGE, Perm.AGENCY_CONFIRM, Perm.PERSON_VIEW, Perm.PERSON_MANAGE, Perm.ROLE_GRANT,
             Perm.LEDGER_AUDIT, Perm.PROCEDURE_MANAGE,
         }
     ),
     Role.DX_OFFICE: frozenset(
         _READ | {Perm.PERSON_VIEW, Perm.PROGRAMME_MANAGE, Perm.PROGRAMME_REPORT, Perm.LEDGER_AUDIT,
-                 Perm.PROCEDURE_MANAGE}
+                 Perm.PROCEDURE_MANAGE, Perm.AGENCY_CONFIRM}
     ),
     Role.FOCAL_POINT: frozenset(_READ | {Perm.PERSON_VIEW, Perm.PROGRAMME_REPORT}),
     Role.RECEIVER: frozenset(

@@ -62,7 +62,8 @@ def _agency_payload(agency: Agency) -> dict[str, Any]:
     return {
         "key": agency.key, "name": agency.name, "short_name": agency.short_name, "code": agency.code,
         "kind": agency.kind, "parent": agency.parent_id, "unit": agency.unit_id,
-        "valid_from": agency.valid_from, "valid_to": agency.valid_to,
+        "valid_from": agency.valid_from, "valid_to": agency.valid_to, "source": agency.source,
+        "confirmed_on": agency.confirmed_on,
     }
 
 
@@ -80,6 +81,8 @@ def agency_create(
     valid_to: dt.date | None = None,
     key: str | None = None,
     aliases: list[str] | None = None,
+    source: str = "",
+    confirmed_on: dt.date | None = None,
 ) -> Agency:
     name = clean(name)
     if not name:
@@ -98,6 +101,7 @@ def agency_create(
         key=key or None, name=name, short_name=clean(short_name), code=code, kind=kind, unit=unit,
         parent=parent, valid_from=valid_from, valid_to=valid_to,
         aliases=[clean(alias) for alias in aliases or [] if clean(alias)],
+        source=clean(source)[:300], confirmed_on=confirmed_on,
     )
     agency.path = "/"  # the real path needs the primary key, known after the first save
     agency.save()
@@ -128,6 +132,8 @@ def agency_update(
     kind: str | None = None,
     unit: AdministrativeUnit | None = None,
     set_parent: bool = False,
+    source: str | None = None,
+    confirmed_on: dt.date | None = None,
 ) -> Agency:
     """Change an agency's attributes; ``set_parent=True`` moves it under ``parent`` (or to the
     root when ``parent`` is None). Renames go through :func:`agency_rename` to keep history."""
@@ -154,6 +160,10 @@ def agency_update(
         agency.valid_from = valid_from
     if valid_to is not None:
         agency.valid_to = valid_to
+    if source is not None:
+        agency.source = clean(source)[:300]
+    if confirmed_on is not None:
+        agency.confirmed_on = confirmed_on
     agency_check_dates(agency.valid_from, agency.valid_to)
     old_path = agency.path
     agency.path = _compute_path(agency)

@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from tinhso.core.text import clean, fold
@@ -133,9 +134,12 @@ class AgencyMatcher:
         self._index: dict[str, set[int]] = defaultdict(set)
         self._agencies: dict[int, Agency] = {}
         province_ids = {unit.pk for unit in self.provinces}
-        for agency in Agency.objects.select_related("unit", "unit__parent", "unit__parent__parent").prefetch_related(
-            "names"
-        ):
+        # Only the programme's provinces, filtered in SQL: every province's agencies are loaded.
+        in_provinces = (Q(unit__in=province_ids) | Q(unit__parent__in=province_ids)
+                        | Q(unit__parent__parent__in=province_ids))
+        for agency in Agency.objects.filter(in_provinces).select_related(
+            "unit", "unit__parent", "unit__parent__parent"
+        ).prefetch_related("names"):
             if agency.unit.province.pk not in province_ids:
                 continue
             self._agencies[agency.pk] = agency

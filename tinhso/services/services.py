@@ -368,6 +368,7 @@ def filing_check(
     if not can(applicant, Perm.DOSSIER_SUBMIT):
         raise _forbidden()
     _check_procedure(procedure, online=True)
+    _agency_code(agency)  # an agency without an electronic id cannot number the dossier: refused first
     return Filing(applicant=applicant, procedure=procedure, agency=agency,
                   form_data=form_data_validate(procedure, form_data), key=key)
 

@@ -14,9 +14,12 @@ its Merkle inclusion proved, against a signed checkpoint when one covers it), an
 PDF the visitor holds, byte for byte. It never returns the applicant's personal data.
 
 Key material: ``TINHSO_SIGNING_KEY_FILE`` / ``TINHSO_SIGNING_CERT_FILE`` (PEM, passphrase in
-``TINHSO_SIGNING_KEY_PASSPHRASE``). Without them, only when ``TINHSO_SIGNING_DEMO`` is on (the
-default in debug runs; on in the test settings), a self-signed demo certificate is generated
-once under ``DATA_DIR/signing/`` and reused. Verification trusts the current certificate and
+``TINHSO_SIGNING_KEY_PASSPHRASE``); an agency with its own certificate signs with it instead
+(``<electronic id>.key.pem`` / ``.cert.pem`` in ``TINHSO_SIGNING_AGENCY_DIR``, the nearest
+agency above a division that has one otherwise), and verification trusts those certificates.
+Without key files, only when ``TINHSO_SIGNING_DEMO`` is on (the default in debug runs; on in
+the test settings), a self-signed demo certificate is generated once under
+``DATA_DIR/signing/`` and reused. Verification trusts the current certificate and
 the PEM files in ``TINHSO_SIGNING_TRUSTED_CERTS`` (earlier certificates, after a rotation).
 
 The stamp embeds the TrueType font ``TINHSO_STAMP_FONT`` (a subset), so the agency's name and
@@ -32,6 +35,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -66,7 +70,7 @@ if TYPE_CHECKING:
     from asn1crypto import x509 as asn1_x509
     from pyhanko.sign.signers import SimpleSigner
 
-    from tinhso.org.models import Person
+    from tinhso.org.models import Agency, Person
 
 logger = logging.getLogger(__name__)
 
@@ -141,8 +145,39 @@ def _demo_material() -> tuple[Path, Path]:
     return key_path, cert_path
 
 
-def signing_material() -> tuple[Path, Path, bytes | None]:
-    """Key file, certificate file and passphrase: configured ones, or the demo ones."""
+# An electronic id used as a file name: letters, digits and inner dots only (no path).
+_AGENCY_FILE_CODE = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")
+
+
+def agency_signing_material(agency: Agency | None) -> tuple[Path, Path, bytes | None] | None:
+    """The agency's own key and certificate: ``<electronic id>.key.pem`` and
+    ``<electronic id>.cert.pem`` in ``TINHSO_SIGNING_AGENCY_DIR``, for ``agency`` or, failing
+    that, the nearest agency above it that has them (a division signs with its department's).
+    ``None`` when no agency on the way has its own: the platform's certificate signs then."""
+    folder = settings.TINHSO_SIGNING_AGENCY_DIR
+    if not folder or agency is None or not agency.path:
+        return None
+    from tinhso.org.models import Agency as AgencyModel
+
+    ids = list(reversed(agency.ancestor_ids))  # the agency first, then upwards
+    codes = dict(AgencyModel.objects.filter(pk__in=ids).exclude(code="").values_list("pk", "code"))
+    for pk in ids:
+        code = codes.get(pk, "")
+        if not _AGENCY_FILE_CODE.fullmatch(code):
+            continue
+        key_path, cert_path = Path(folder) / f"{code}.key.pem", Path(folder) / f"{code}.cert.pem"
+        if key_path.is_file() and cert_path.is_file():
+            passphrase = settings.TINHSO_SIGNING_KEY_PASSPHRASE
+            return key_path, cert_path, passphrase.encode() if passphrase else None
+    return None
+
+
+def signing_material(agency: Agency | None = None) -> tuple[Path, Path, bytes | None]:
+    """Key file, certificate file and passphrase: ``agency``'s own (see
+    :func:`agency_signing_material`), else the configured ones, or the demo ones."""
+    own = agency_signing_material(agency)
+    if own is not None:
+        return own
     key_file, cert_file = settings.TINHSO_SIGNING_KEY_FILE, settings.TINHSO_SIGNING_CERT_FILE
     if key_file and cert_file:
         passphrase = settings.TINHSO_SIGNING_KEY_PASSPHRASE
@@ -157,10 +192,10 @@ def signing_material() -> tuple[Path, Path, bytes | None]:
     return key_path, cert_path, None
 
 
-def _signer() -> SimpleSigner:
+def _signer(agency: Agency | None = None) -> SimpleSigner:
     from pyhanko.sign.signers import SimpleSigner
 
-    key_path, cert_path, passphrase = signing_material()
+    key_path, cert_path, passphrase = signing_material(agency)
     signer = SimpleSigner.load(str(key_path), str(cert_path), key_passphrase=passphrase)
     if signer is None:
         raise ImproperlyConfigured(f"Cannot load the result signing key/certificate from {key_path}, {cert_path}.")
@@ -181,7 +216,9 @@ def trust_roots() -> list[asn1_x509.Certificate]:
     from pyhanko.keys import load_certs_from_pemder
 
     roots = [trust_root()]
-    for path in settings.TINHSO_SIGNING_TRUSTED_CERTS:
+    agency_certs = sorted(Path(settings.TINHSO_SIGNING_AGENCY_DIR).glob("*.cert.pem")) \
+        if settings.TINHSO_SIGNING_AGENCY_DIR else []
+    for path in [*agency_certs, *settings.TINHSO_SIGNING_TRUSTED_CERTS]:
         try:
             roots.extend(load_certs_from_pemder([str(path)]))
         except Exception as error:
@@ -298,7 +335,7 @@ def _stamp_style(font: Path | None, template: str) -> Any:
     )
 
 
-def _sign(pdf: bytes, *, url: str, code: str, agency: str) -> bytes:
+def _sign(pdf: bytes, *, url: str, code: str, agency: str, signer_agency: Agency | None = None) -> bytes:
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.generic import pdf_name, pdf_string
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -331,7 +368,7 @@ def _sign(pdf: bytes, *, url: str, code: str, agency: str) -> bytes:
                  "%(url_base)s\n%(url_token)s")
     style = _stamp_style(font, plain(template))
     signer = signers.PdfSigner(
-        meta, signer=_signer(), stamp_style=style,
+        meta, signer=_signer(signer_agency), stamp_style=style,
         new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=last, box=box),
     )
     when = timezone.localtime().strftime("%d/%m/%Y %H:%M (GMT%z)")
@@ -452,7 +489,8 @@ def result_issue_from_draft(*, actor: Person, dossier: Dossier, draft: DossierFi
     pdf_check(pdf, field="file")
     pdf_content_check(pdf, field="file")  # no script or attachment the agency's signature would vouch for
     token = secrets.token_urlsafe(24)
-    signed = _sign(pdf, url=verification_url(token), code=dossier.code, agency=dossier.handling_agency.name)
+    signed = _sign(pdf, url=verification_url(token), code=dossier.code, agency=dossier.handling_agency.name,
+                   signer_agency=dossier.handling_agency)
     digest = hashlib.sha256(signed).hexdigest()
     row = DossierFile(
         dossier=dossier, kind=FileKind.RESULT, original_name=draft.original_name,

@@ -25,6 +25,20 @@ def test_agency_list_is_scoped_to_the_roles_subtree(world: dict[str, Any], make_
     assert names == ["Sở Khoa học và Công nghệ", "Phòng Chuyển đổi số"]
 
 
+def test_agency_list_has_the_serializers_shape(demo_agencies: dict[str, Any], make_person: Any) -> None:
+    import json
+
+    from tinhso.org.api import AgencyOutput
+    from tinhso.org.models import Agency
+
+    client = _client(make_person("lanhdao", Role.LEADER, demo_agencies["hy.ubnd"]))
+    listed = client.get("/api/org/agencies/").json()
+    expected = AgencyOutput(Agency.objects.subtree_of([demo_agencies["hy.ubnd"]]).order_by("path"), many=True).data
+    assert listed == json.loads(json.dumps(expected, default=str))
+    assert list(listed[0]) == AgencyOutput.Meta.fields
+    assert len(listed) == 26  # the UBND tỉnh and what is below it
+
+
 def test_agency_detail_answers_404_alike(world: dict[str, Any], make_person: Any) -> None:
     client = _client(make_person("cds", Role.DX_OFFICE, world["dost"]))
     mine = client.get(f"/api/org/agencies/{world['dx_division'].pk}/")
@@ -40,6 +54,16 @@ def test_agency_detail_names_its_successor_today(world: dict[str, Any], make_per
     data = client.get(f"/api/org/agencies/{world['tb_ict'].pk}/").json()
     assert data["valid_to"] == "2025-02-28"
     assert data["successor_today"] == world["dost"].pk
+
+
+
+def test_an_agency_says_where_it_comes_from_and_whether_the_province_confirmed_it(
+    demo_agencies: dict[str, Any], make_person: Any,
+) -> None:
+    client = _client(make_person("root", Role.SYSTEM_ADMIN, None))
+    data = client.get(f"/api/org/agencies/{demo_agencies['hy.skhcn'].pk}/").json()
+    assert (data["source"], data["confirmed_on"]) == (
+        "Danh mục nhập tay, đối chiếu văn bản (tinhso/org/data/AGENCIES_SOURCES.md)", None)
 
 
 def test_unit_search_is_public_and_diacritics_insensitive(vn_units: None) -> None:

@@ -68,3 +68,38 @@ def test_fifty_codes_from_five_threads_are_unique_and_consecutive(vn_units: None
         thread.join()
     assert errors == []
     assert sorted(codes) == [f"H31.01-260302-{n:04d}" for n in range(1, 51)]
+
+
+@pytest.mark.django_db
+def test_online_intake_at_an_agency_without_an_electronic_id_is_refused_before_anything_is_written(
+    svc: Any,
+) -> None:
+    from django.test import Client
+
+    from tinhso.ledger.models import Entry
+    from tinhso.services.models import Dossier
+
+    from .conftest import GOOD_FORM
+
+    Agency.objects.filter(pk=svc.centre.pk).update(code="")
+    dossiers, entries = Dossier.objects.count(), Entry.objects.count()
+    client = Client()
+    client.force_login(svc.citizen)
+    response = client.post("/api/services/dossiers/", {
+        "procedure": svc.procedure.code, "agency": svc.centre.pk, "form_data": GOOD_FORM,
+    }, content_type="application/json", headers={"Idempotency-Key": "no-code-1"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": f"Cơ quan “{svc.centre.name}” chưa có mã định danh điện tử, không thể cấp mã hồ sơ.",
+        "code": "agency_without_code",
+    }
+    assert (Dossier.objects.count(), Entry.objects.count()) == (dossiers, entries)
+    assert not DossierSequence.objects.exists()
+    # Refused by the checks that write nothing, before the filing joins a group commit (where it
+    # would roll the whole group back and make every filing of it be written again alone).
+    from tinhso.services.services import filing_check
+
+    with pytest.raises(DomainError) as caught:
+        filing_check(applicant=svc.citizen, procedure=svc.procedure, agency=Agency.objects.get(pk=svc.centre.pk),
+                     form_data=GOOD_FORM, idempotency_key="no-code-2")
+    assert caught.value.code == "agency_without_code"
