@@ -12,9 +12,7 @@ import pytest
 from tinhso.org import services as org_services
 from tinhso.org.models import AgencyKind
 from tinhso.services import signing
-from tinhso.services.models import DossierState
 
-from .test_files import make_dossier
 from .test_signing import issue, make_certificate, stored
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
@@ -43,7 +41,7 @@ def test_an_agency_with_its_own_certificate_signs_with_it(svc: Any, settings: An
     folder.mkdir()
     settings.TINHSO_SIGNING_AGENCY_DIR = str(folder)
     _agency_certificate(folder, svc.stp.code, "So Tu phap Hung Yen")
-    row = issue(svc, make_dossier(svc, DossierState.APPROVED))  # handled by Sở Tư pháp (H31.02)
+    row = issue(svc)  # drafted under review at Sở Tư pháp (H31.02), then approved
     assert _signer_name(stored(row)) == "So Tu phap Hung Yen"
     result = signing.result_verify(row.verification_token)
     assert result.signature_valid
