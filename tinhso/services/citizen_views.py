@@ -58,7 +58,6 @@ from .selectors import dossier_flags, dossier_timeline
 S = DossierState
 PAGE_SIZE = 20
 
-_PAY_STATES = (services.OPEN_STATES | {S.APPROVED}) - {S.SUBMITTED}
 
 
 # --- plumbing ---------------------------------------------------------------------------------
@@ -184,7 +183,7 @@ def _expected(dossier: Dossier, *, paid: bool, rated: bool) -> list[tuple[str, A
     todo: list[tuple[str, Any]] = []
     if dossier.state == S.SUPPLEMENT_REQUESTED:
         todo.append((reverse("citizen:supplement", args=[dossier.pk]), _lazy("Cần bổ sung hồ sơ")))
-    if dossier.fee_vnd and not paid and dossier.state in _PAY_STATES:
+    if payments.payment_refusal(dossier, online=True, paid=paid) is None:
         todo.append((url + "#thanh-toan", _lazy("Cần nộp phí, lệ phí")))
     if dossier.state == S.RESULT_RETURNED and not rated:
         todo.append((reverse("citizen:rate", args=[dossier.pk]), _lazy("Mời đánh giá mức độ hài lòng")))
@@ -266,7 +265,7 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> di
         "can_supplement": is_applicant and dossier.state == S.SUPPLEMENT_REQUESTED,
         "can_stop": is_applicant and dossier.state in services.ALLOWED_FROM["stop"],
         "fee": payments.vnd(dossier.fee_vnd) if dossier.fee_vnd else "", "paid": paid,
-        "can_pay": is_applicant and paid is None and bool(dossier.fee_vnd) and dossier.state in _PAY_STATES,
+        "can_pay": is_applicant and payments.payment_refusal(dossier, online=True, paid=paid is not None) is None,
         "rating": rating, "rating_label": feedback.RATING_LABELS.get(rating.score) if rating else "",
         "can_rate": is_applicant and dossier.state == S.RESULT_RETURNED and rating is None,
         "print_forms": [{"label": printing.form_title(kind),

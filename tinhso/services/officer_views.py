@@ -332,10 +332,8 @@ def _result_ok(person: Person, dossier: Dossier) -> bool:
 
 
 def _payment_ok(person: Person, dossier: Dossier) -> bool:
-    if dossier.state in (S.CANCELLED, S.STOPPED) or not _on_desk(
-            person, dossier, Perm.DOSSIER_RECEIVE, Perm.DOSSIER_RETURN):
-        return False
-    return payments.dossier_amount_due(dossier) > 0 and not payments.dossier_is_paid(dossier)
+    return _on_desk(person, dossier, Perm.DOSSIER_RECEIVE, Perm.DOSSIER_RETURN) and payments.payment_refusal(
+        dossier, online=False) is None
 
 
 def _file_add(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:

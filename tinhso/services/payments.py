@@ -38,13 +38,15 @@ from tinhso.ledger.services import ledger_append
 from tinhso.org.roles import Perm
 
 from .models import Dossier, DossierState, Payment, PaymentMethod, PaymentState
-from .services import _is_applicant, _locked, _record, _require_desk, sequence_next
+from .services import OPEN_STATES, _is_applicant, _locked, _record, _require_desk, sequence_next
 
 if TYPE_CHECKING:
     from tinhso.org.models import Person
 
 # A payment cannot be started or recorded for a dossier that ended without being handled.
 CLOSED_STATES = frozenset({DossierState.CANCELLED, DossierState.STOPPED})
+# An online payment is opened once the desk has received the dossier, until its result is out.
+ONLINE_PAYABLE_STATES = frozenset((OPEN_STATES | {DossierState.APPROVED}) - {DossierState.SUBMITTED})
 
 OUTCOME_SUCCESS = "success"
 OUTCOME_CANCELLED = "cancelled"
@@ -139,7 +141,7 @@ class FakeProvider(PaymentProvider):
         malformed = DomainError(_("Thông báo thanh toán không đúng định dạng."), code="malformed_callback")
         try:
             data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):
             raise malformed from None
         if not isinstance(data, dict):
             raise malformed
@@ -183,17 +185,31 @@ def _receipt_number_next(now: dt.datetime) -> str:
 
 # --- checks ----------------------------------------------------------------------------------
 
-def _check_payable(dossier: Dossier) -> int:
-    """The amount due, or the reason nothing can be paid."""
-    if dossier.state in CLOSED_STATES:
-        raise Conflict(
+def payment_refusal(dossier: Dossier, *, online: bool, paid: bool | None = None) -> Conflict | None:
+    """Why the dossier's fee cannot be paid now, or None: the one rule the pages (whether to
+    offer "pay") and the services behind the API (whether to open a payment) both read.
+
+    Online, the applicant pays once the desk has received the dossier and until the result is
+    returned (:data:`ONLINE_PAYABLE_STATES`); at the counter, the desk takes the fee at any time
+    before the dossier is stopped or cancelled. ``paid``: whether it is paid, when the caller
+    knows (a list), else read."""
+    if dossier.state in CLOSED_STATES or (online and dossier.state not in ONLINE_PAYABLE_STATES):
+        return Conflict(
             _("Hồ sơ đang ở trạng thái “%(state)s”, không thể thanh toán.")
             % {"state": DossierState(dossier.state).label}, code="wrong_state",
         )
     if int(dossier.fee_vnd or 0) <= 0:
-        raise Conflict(_("Hồ sơ không phải nộp phí"), code="no_fee")
-    if dossier_is_paid(dossier):
-        raise Conflict(_("Hồ sơ đã được thanh toán"), code="already_paid")
+        return Conflict(_("Hồ sơ không phải nộp phí"), code="no_fee")
+    if dossier_is_paid(dossier) if paid is None else paid:
+        return Conflict(_("Hồ sơ đã được thanh toán"), code="already_paid")
+    return None
+
+
+def _check_payable(dossier: Dossier, *, online: bool) -> int:
+    """The amount due, or the reason nothing can be paid."""
+    refusal = payment_refusal(dossier, online=online)
+    if refusal is not None:
+        raise refusal
     return int(dossier.fee_vnd)
 
 
@@ -241,7 +257,7 @@ def payment_start(*, actor: Person, dossier: Dossier) -> tuple[Payment, str]:
     dossier = _locked(dossier)
     if not _is_applicant(actor, dossier):
         raise NotFound(_("Không tìm thấy hồ sơ."), code="not_found")
-    amount = _check_payable(dossier)
+    amount = _check_payable(dossier, online=True)
     provider = payment_provider()
     payment = Payment.objects.filter(
         dossier=dossier, state=PaymentState.PENDING, method=PaymentMethod.ONLINE, provider=provider.name,
@@ -296,7 +312,7 @@ def payment_record_counter(*, actor: Person, dossier: Dossier) -> Payment:
     """The one-stop desk records a fee paid in cash and issues the receipt number."""
     dossier = _locked(dossier)
     _require_desk(actor, dossier, Perm.DOSSIER_RECEIVE)
-    amount = _check_payable(dossier)
+    amount = _check_payable(dossier, online=False)
     payment = Payment.objects.create(
         dossier=dossier, amount_vnd=amount, method=PaymentMethod.COUNTER, reference=_new_reference(),
         state=PaymentState.PENDING, created_by=actor,

@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from tinhso.core import validation
 from tinhso.core.documents import vn_date
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.core.privacy import mask_digits, mask_name
@@ -46,13 +47,14 @@ def register_agencies(person: Person | AnonymousUser) -> QuerySet[Agency]:
 
 
 def _day(value: str | dt.date | None, field: str, label: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
+    """A day of the period as :func:`validation.date_value` reads it (YYYY-MM-DD, 1900–2100:
+    the day after the last one is computed, which year 9999 does not have)."""
     try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        raise DomainError(_("%(label)s không hợp lệ: nhập ngày theo dạng năm-tháng-ngày, ví dụ 2026-03-31.")
-                          % {"label": label}, field=field, code="invalid_date") from None
+        return validation.date_value(value)
+    except validation.InvalidValue as error:
+        message = (_("%(label)s không hợp lệ: nhập ngày theo dạng năm-tháng-ngày, ví dụ 2026-03-31.")
+                   % {"label": label} if error.code == "not_date" else error.sentence(label))
+        raise DomainError(message, field=field, code="invalid_date") from None
 
 
 def register_dossiers(

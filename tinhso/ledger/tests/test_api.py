@@ -189,7 +189,7 @@ def test_openapi_schema_documents_the_endpoints() -> None:
     parameters = {p["name"] for p in paths[f"{BASE}consistency/"]["get"]["parameters"]}
     assert parameters == {"first", "second"}
     assert "200" in paths[f"{BASE}entries/{{sequence}}/proof/"]["get"]["responses"]
-    assert set(paths[f"{BASE}verify/"]["get"]["responses"]) == {"200", "403"}
+    assert set(paths[f"{BASE}verify/"]["get"]["responses"]) == {"200", "400", "403", "404", "405"}
     components = schema["components"]["schemas"]
     for name in ["LedgerHeadOutput", "InclusionProofOutput", "ConsistencyProofOutput", "CheckpointOutput",
                  "VerifyResultOutput", "LedgerErrorOutput"]:

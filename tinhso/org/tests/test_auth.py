@@ -77,7 +77,7 @@ def test_api_me_lists_roles_and_needs_login(world: dict[str, Any], make_person: 
     client = Client()
     anonymous = client.get("/api/org/me/")
     assert anonymous.status_code == 403
-    assert anonymous.json() == {"detail": "Vui lòng đăng nhập."}
+    assert anonymous.json() == {"detail": "Vui lòng đăng nhập.", "code": "not_authenticated"}
     client.force_login(person)
     data = client.get("/api/org/me/").json()
     assert data["username"] == "cds"
