@@ -17,14 +17,15 @@ from django.core.validators import (
     MinLengthValidator,
     MinValueValidator,
     ProhibitNullCharactersValidator,
+    RegexValidator,
 )
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils import translation
 from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.fields import SkipField, get_error_detail
@@ -342,20 +343,25 @@ class TextField(serializers.CharField):
 
     label_messages: ClassVar[dict[str, Any]] = {"invalid": gettext_lazy("%(label)s phải là một chuỗi ký tự.")}
 
-    def __init__(self, *, multiline: bool = True, **kwargs: Any) -> None:
-        self.multiline = multiline
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        # Stated in the OpenAPI schema as the field's pattern; text_value has refused what it
+        # does not match, with a message, by the time validators run.
+        self.validators.append(RegexValidator(validation.TEXT_PATTERN))
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
         try:
-            return validation.text_value(data, multiline=self.multiline)
+            return validation.text_value(data, multiline=True)
         except validation.InvalidValue as error:
+            if error.code == "blank" and self.allow_blank:
+                return ""
             raise serializers.ValidationError(error.sentence(self.label or self.field_name or ""),
                                               code=error.code) from None
 
 
+@extend_schema_field({"type": "string", "format": "date", "pattern": validation.DATE_PATTERN})
 class DateField(serializers.DateField):
     """A day written YYYY-MM-DD, in the range people mean (:data:`validation.DATE_MIN` … ``DATE_MAX``)."""
 
@@ -370,6 +376,7 @@ class DateField(serializers.DateField):
                                               code=error.code) from None
 
 
+@extend_schema_field({"type": "string", "format": "date-time", "pattern": r"^(19[0-9]{2}|20[0-9]{2}|2100)-"})
 class DateTimeField(serializers.DateTimeField):
     """An instant with its time zone, its day in the range of :class:`DateField`."""
 
@@ -384,7 +391,10 @@ class DateTimeField(serializers.DateTimeField):
         if not isinstance(value, str | dt.datetime):
             self.fail("invalid", format="ISO 8601")
         if isinstance(value, str):
-            parsed = parse_datetime(value.strip()) if len(value) <= 40 else None
+            try:
+                parsed = parse_datetime(value.strip()) if len(value) <= 40 else None
+            except ValueError:  # well formed, not a real day or hour ("2026-13-01T00:00")
+                parsed = None
             if parsed is None:
                 self.fail("invalid", format="ISO 8601")
             try:
@@ -443,6 +453,16 @@ def _validated(fields: tuple[serializers.Field, ...], data: Mapping[str, Any]) -
     return validated, {}
 
 
+def _single_values(input_class: type[Input], data: QueryDict) -> None:
+    """A query or form parameter given twice (``?page=1&page=2``) is ambiguous: refused, unless
+    the field is a list."""
+    lists = {name for name, field in input_class().fields.items() if isinstance(field, serializers.ListField)}
+    for name in data:
+        if name not in lists and len(data.getlist(name)) > 1:
+            raise DomainError(_("Tham số “%(name)s” chỉ được gửi một lần.") % {"name": name}, field=name,
+                              code="repeated_parameter")
+
+
 def parse_input(input_class: type[Input], data: Any, *, partial: bool = False) -> dict[str, Any]:
     """Validated input, or a :class:`DomainError` naming the first bad field.
 
@@ -451,6 +471,8 @@ def parse_input(input_class: type[Input], data: Any, *, partial: bool = False) -
     its fields copied on every request; the answer and the errors are the same."""
     if not isinstance(data, Mapping):
         raise DomainError(_("Dữ liệu gửi lên phải là một đối tượng JSON."), code="invalid")
+    if isinstance(data, QueryDict):
+        _single_values(input_class, data)
     fields = None if partial else _flat_fields(input_class)
     if fields is not None:
         validated, errors = _validated(fields, data)
@@ -514,6 +536,7 @@ def path_param(name: str, description: Any, kind: type = int) -> OpenApiParamete
 # The refusals any operation may answer, whatever its own description says: bad input anywhere
 # in the request (a NUL, malformed JSON), an unknown object, a method the path does not take.
 _EVERY_OPERATION = ("400", "404", "405")
+NO_NUL_PATTERN = r"^[^\u0000]*$"
 _WITH_BODY = ("413", "415")
 
 
@@ -534,4 +557,14 @@ def error_responses_hook(result: dict[str, Any], generator: Any, request: Any, p
                 codes.extend(_WITH_BODY)
             for code in codes:
                 operation["responses"].setdefault(code, {"content": error, "description": ""})
+            for parameter in operation.get("parameters", []):
+                _no_nul(parameter.get("schema", {}))
     return result
+
+
+def _no_nul(schema: dict[str, Any]) -> None:
+    """A string parameter states what RequestGuardMiddleware refuses: a NUL (400)."""
+    for branch in schema.get("oneOf", []):
+        _no_nul(branch)
+    if schema.get("type") == "string" and not {"pattern", "enum", "format"} & set(schema):
+        schema["pattern"] = NO_NUL_PATTERN

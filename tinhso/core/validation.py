@@ -36,10 +36,16 @@ PHONE_PATTERN = r"^0[0-9]{9}$"
 _PERSONAL_ID = re.compile(PERSONAL_ID_PATTERN)
 _PHONE = re.compile(PHONE_PATTERN)
 _DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# The years of DATE_MIN … DATE_MAX, for the OpenAPI schema (with "format": "date" for the day).
+DATE_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"
 # Characters that change the direction text is shown in: an override or isolate can make a
 # name or a reason read differently on screen from what is stored ("Trojan Source").
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _LINE_BREAKS = frozenset("\t\n\r")
+# The characters :func:`text_value` refuses in multiline text, as a regular expression that
+# JSON Schema and Python read alike (the OpenAPI schema states it as the fields' pattern).
+TEXT_PATTERN = (r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f"
+                r"\u202a-\u202e\u2066-\u2069]*$")
 
 
 class InvalidValue(ValueError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,7 +40,7 @@ from .access import access_dossier, dossiers_visible, officer_in_reach
 from .api import DOSSIER_ID, TAG, FileOutput, _actor, dossier_request
 from .feedback import dossier_rate
 from .files import dossier_file_add, dossier_file_mark_digitised, dossier_file_reuse, max_upload_mb, reusable_files
-from .lookup import dossier_lookup, lookup_failed, lookup_limited
+from .lookup import DIGITS_RE, dossier_lookup, lookup_failed, lookup_limited
 from .models import DocumentRequirement, DossierFile, DossierState, Payment, PaymentState
 from .payments import payment_callback, payment_provider, payment_record_counter, payment_start
 from .print_views import CONTENT_TYPES, content_disposition
@@ -330,8 +331,10 @@ class DossierRegisterApi(APIView):
 
 
 class LookupInput(Input):
-    code = TextField(max_length=60, allow_blank=True, label=gettext_lazy("mã hồ sơ"))
-    digits = TextField(max_length=10, allow_blank=True, label=gettext_lazy("4 số cuối"),
+    code = TextField(max_length=60, label=gettext_lazy("mã hồ sơ"))
+    digits = TextField(max_length=10, label=gettext_lazy("4 số cuối"), validators=[RegexValidator(
+        DIGITS_RE.pattern, message=gettext_lazy(
+            "Vui lòng nhập đúng 4 chữ số cuối của số điện thoại hoặc số định danh cá nhân."))],
                                    help_text=gettext_lazy(
                                        "4 chữ số cuối của số điện thoại hoặc số định danh cá nhân của người nộp."))
 
