@@ -68,7 +68,9 @@ def text_value(value: Any, *, max_length: int | None = None, multiline: bool = F
     an empty string is returned as it is, for the caller to say whether it is required."""
     if not isinstance(value, str):
         raise InvalidValue("not_text", _("%(label)s phải là một chuỗi ký tự."))
-    text = unicodedata.normalize("NFC", value).strip()
+    # Checked before trimming: Python's strip() takes some control characters (U+001C–U+001F)
+    # for white space.
+    text = unicodedata.normalize("NFC", value)
     if "\x00" in text:
         raise InvalidValue("nul_character", _("%(label)s không được chứa ký tự NUL."))
     for char in text:
@@ -80,6 +82,7 @@ def text_value(value: Any, *, max_length: int | None = None, multiline: bool = F
             raise InvalidValue("control_character", _("%(label)s chứa ký tự điều khiển (U+%(code)04X), "
                                                       "không được chấp nhận.") % {"code": ord(char),
                                                                                   "label": "%(label)s"})
+    text = text.strip()
     if text and not any(unicodedata.category(char)[0] not in "CZ" for char in text):
         raise InvalidValue("blank", _("%(label)s không được để trống (chỉ có ký tự không nhìn thấy)."))
     if max_length is not None and len(text) > max_length:

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, TypeVar
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -830,7 +830,9 @@ class ProgrammeImportApi(APIView):
             "200: xem trước hoặc đã lưu. 400: có dòng bị từ chối, không lưu gì; nội dung vẫn là kết quả đầy đủ, "
             "liệt kê mọi dòng bị từ chối (hoặc lỗi chung dạng detail/code/field)."),
         request={"multipart/form-data": ImportInput},
-        responses={200: ImportOutcomeOutput, 400: ImportOutcomeOutput, 403: ErrorOutput,
+        responses={200: ImportOutcomeOutput, 400: PolymorphicProxySerializer(
+            component_name="ImportRefusal", serializers=[ImportOutcomeOutput, ErrorOutput],
+            resource_type_field_name=None), 403: ErrorOutput,
                    404: ErrorOutput, 415: ErrorOutput},
     )
     def post(self, request: Request) -> Response:

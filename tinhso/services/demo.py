@@ -190,7 +190,7 @@ def _dossier_create(
             requirement=requirements.get(item["requirement"]), digitised=not online,
         ))
 
-    if spec.get("paid") == "online":
+    def pay_online(dossier: Dossier) -> None:
         gateway = payment_provider()
         payment, _url = payment_start(actor=actors.citizen, dossier=dossier)
         if isinstance(gateway, FakeProvider):
@@ -213,6 +213,8 @@ def _dossier_create(
         if PATH.index(state) > until:
             break
         dossier = step(dossier)
+        if state == S.RECEIVED and spec.get("paid") == "online":
+            pay_online(dossier)  # the applicant pays once the desk has received the dossier
         if state == S.RECEIVED and spec.get("paid") == "counter":
             payment_record_counter(actor=actors.receiver, dossier=dossier)
         if state == S.APPROVED:  # the signed result, before it can be returned
