@@ -150,7 +150,7 @@ BAD_ID = "Trường “Số định danh cá nhân” phải là số định da
     ("born", "9999-12-31", "Trường “Ngày sinh” phải trong khoảng từ năm 1900 đến năm 2100."),
     ("personal_id", "０３３０９５００１２３４", BAD_ID),
     ("personal_id", "٠٣٣٠٩٥٠٠١٢٣٤", BAD_ID),
-    ("phone", "０９１２３４５６７８", "Trường “Số điện thoại” phải là số điện thoại gồm 10 chữ số, bắt đầu bằng 0."),
+    ("phone", "0９１２３４５６７８", "Trường “Số điện thoại” phải là số điện thoại gồm 10 chữ số, bắt đầu bằng 0."),
     ("full_name", "\u200b\u200c\u2060", "Trường “Họ và tên” không được để trống (chỉ có ký tự không nhìn thấy)."),
     ("full_name", "Nguyễn \u202eAn",
      "Trường “Họ và tên” chứa ký tự điều khiển hướng chữ (U+202E), không được chấp nhận."),
