@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tinhso.core.middleware.LanguageMiddleware",
+    # Before anything reads the session, the user or the form: NUL characters, oversized bodies.
+    "tinhso.core.middleware.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -233,6 +235,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 SECURE_REFERRER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "tinhso.core.views.csrf_failure"  # the platform's Vietnamese 403 page
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
@@ -297,6 +300,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tinhso.core.api.exception_handler",
+    # Deep JSON, NUL characters and oversized JSON bodies are refused while parsing (400/413).
+    "DEFAULT_PARSER_CLASSES": [
+        "tinhso.core.api.JSONParser", "tinhso.core.api.FormParser", "tinhso.core.api.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tỉnh số API",
@@ -309,6 +316,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Every operation states the refusals it may answer (400, 403, 404, 405, 413, 415) with the error schema.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "tinhso.core.api.error_responses_hook"],
     # Fields named alike with other values ("state", "kind") each get their own enum name.
     "ENUM_NAME_OVERRIDES": {
         "DossierStateEnum": "tinhso.services.models.DossierState",

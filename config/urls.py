@@ -30,3 +30,9 @@ urlpatterns = [
     path("phieu/", include("tinhso.services.print_urls")),
     path("thanh-toan/", include("tinhso.services.payment_urls")),
 ]
+
+# The platform's own Vietnamese error pages; JSON {"detail", "code"} under /api/.
+handler400 = "tinhso.core.views.bad_request"
+handler403 = "tinhso.core.views.permission_denied"
+handler404 = "tinhso.core.views.page_not_found"
+handler500 = "tinhso.core.views.server_error"

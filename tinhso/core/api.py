@@ -3,9 +3,12 @@ parsing, and the pieces of the OpenAPI description every app repeats."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import (
@@ -14,13 +17,16 @@ from django.core.validators import (
     MinLengthValidator,
     MinValueValidator,
     ProhibitNullCharactersValidator,
+    RegexValidator,
 )
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils import translation
+from django.utils.datastructures import MultiValueDict
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.fields import SkipField, get_error_detail
 from rest_framework.request import Request
@@ -29,12 +35,16 @@ from rest_framework.settings import api_settings
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import validation
 from .drf_messages import request_body, validation_body
 from .errors import Busy, DomainError
+from .http import NUL_CODE, TOO_LARGE, has_nul, nul_message, status_error
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Domain errors become ``{"detail": ..., "code": ..., "field": ...}`` with their status."""
+    """Every refusal of the API is ``{"detail": <Vietnamese>, "code": ..., ["field", "errors"]}``
+    with its status: the services' :class:`DomainError`, REST framework's own (authentication,
+    parsing, media type, method, throttling), a body too large (413)."""
     if isinstance(exc, DomainError):
         body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
         if exc.field:
@@ -44,16 +54,25 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         headers = {"Retry-After": "1"} if isinstance(exc, Busy) else None
         return Response(body, status=exc.status_code, headers=headers)
     if isinstance(exc, DjangoValidationError):
-        return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"detail": " ".join(exc.messages), "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, TOO_LARGE):
+        code, message = status_error(413)
+        return Response({"detail": message, "code": code}, status=413)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(exc, exceptions.APIException):
-        # REST framework's own messages are mostly English: say them in Vietnamese, with a code.
-        response.data = (validation_body(exc) if isinstance(exc, exceptions.ValidationError)
-                         else request_body(exc, context.get("request")))
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    # REST framework's own messages are mostly English: say them in Vietnamese, with a code.
+    if isinstance(exc, exceptions.PermissionDenied) and "CSRF" in str(exc.detail):
+        response.data = {"detail": _("Thiếu hoặc sai mã chống giả mạo yêu cầu (CSRF). Vui lòng tải lại trang và "
+                                     "thử lại."), "code": "csrf_failed"}
+    elif isinstance(exc, exceptions.ValidationError):
+        response.data = validation_body(exc)
+    else:
+        response.data = request_body(exc, context.get("request"))
     return response
 
 
@@ -203,6 +222,169 @@ def request_data(request: Request) -> Any:
                                code="unsupported_media_type") from None
 
 
+# --- parsing bodies ---------------------------------------------------------------------------
+#
+# REST framework's parsers, refusing before any view runs what would make one fail: JSON nested
+# deeper than any request of ours (5,000 levels make Python's parser raise RecursionError), a NUL
+# character in any string or key, a JSON body larger than DATA_UPLOAD_MAX_MEMORY_SIZE (REST
+# framework reads the stream itself, past Django's check), NaN and Infinity.
+
+MAX_JSON_DEPTH = 32
+
+
+class PayloadTooLarge(DomainError):
+    """The body is larger than the platform reads (HTTP 413)."""
+
+    status_code = 413
+
+
+def _too_deep() -> DomainError:
+    return DomainError(_("Dữ liệu JSON lồng nhau quá %(n)s cấp.") % {"n": MAX_JSON_DEPTH}, code="too_deep")
+
+
+def _nul() -> DomainError:
+    return DomainError(nul_message(), code=NUL_CODE)
+
+
+def json_check(data: Any) -> None:
+    """:class:`DomainError` if ``data`` nests deeper than :data:`MAX_JSON_DEPTH` or has a NUL in
+    a key. A NUL in a value is refused by the field that reads it (every text field does), which
+    names the field."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise _too_deep()
+            if isinstance(value, dict):
+                if has_nul(value):
+                    raise _nul()
+                stack.extend((item, depth + 1) for item in value.values())
+            else:
+                stack.extend((item, depth + 1) for item in value)
+
+
+class JSONParser(parsers.JSONParser):
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None,
+              ) -> Any:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw = stream.read() if limit is None else stream.read(limit + 1)
+        if limit is not None and len(raw) > limit:
+            code, message = status_error(413)
+            raise PayloadTooLarge(message, code=code)
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            data = json.loads(raw.decode(encoding), parse_constant=_json_constant)
+        except RecursionError:
+            raise _too_deep() from None
+        except ValueError as exc:
+            raise ParseError(str(exc)) from None
+        json_check(data)
+        return data
+
+
+def _json_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _form_check(data: Any, files: Any) -> None:
+    if has_nul(data) or has_nul(v for key in data for v in data.getlist(key)) or has_nul(files) or has_nul(
+            getattr(f, "name", "") for key in files for f in files.getlist(key)):
+        raise _nul()
+
+
+class FormParser(parsers.FormParser):
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None,
+              ) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        _form_check(data, MultiValueDict())
+        return data
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None,
+              ) -> Any:
+        result = super().parse(stream, media_type, parser_context)
+        _form_check(result.data, result.files)
+        return result
+
+
+# --- input fields -------------------------------------------------------------------------------
+#
+# The rules of tinhso.core.validation as REST framework fields: the API accepts what the pages
+# accept. Their limits are stated in the OpenAPI schema (pattern, minimum, maximum).
+
+
+class TextField(serializers.CharField):
+    """Text: a JSON string only (a number, list or object is refused, not turned into text), NFC
+    and trimmed, refused with control or bidirectional-override characters or when only
+    invisible characters remain."""
+
+    label_messages: ClassVar[dict[str, Any]] = {"invalid": gettext_lazy("%(label)s phải là một chuỗi ký tự.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Stated in the OpenAPI schema as the field's pattern; text_value has refused what it
+        # does not match, with a message, by the time validators run.
+        self.validators.append(RegexValidator(validation.TEXT_PATTERN))
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            return validation.text_value(data, multiline=True)
+        except validation.InvalidValue as error:
+            if error.code == "blank" and self.allow_blank:
+                return ""
+            raise serializers.ValidationError(error.sentence(self.label or self.field_name or ""),
+                                              code=error.code) from None
+
+
+@extend_schema_field({"type": "string", "format": "date", "pattern": validation.DATE_PATTERN})
+class DateField(serializers.DateField):
+    """A day written YYYY-MM-DD, in the range people mean (:data:`validation.DATE_MIN` … ``DATE_MAX``)."""
+
+    def to_internal_value(self, value: Any) -> dt.date:
+        if not isinstance(value, str | dt.date):
+            self.fail("invalid", format="YYYY-MM-DD")
+        day = super().to_internal_value(value)
+        try:
+            return validation.date_value(day)
+        except validation.InvalidValue as error:
+            raise serializers.ValidationError(error.sentence(self.label or self.field_name or ""),
+                                              code=error.code) from None
+
+
+@extend_schema_field({"type": "string", "format": "date-time", "pattern": r"^(19[0-9]{2}|20[0-9]{2}|2100)-"})
+class DateTimeField(serializers.DateTimeField):
+    """An instant with its time zone, its day in the range of :class:`DateField`."""
+
+    label_messages: ClassVar[dict[str, Any]] = {
+        "invalid": gettext_lazy("%(label)s phải là thời điểm hợp lệ, ví dụ 2026-03-20T16:00:00+07:00."),
+        "overflow": gettext_lazy("%(label)s nằm ngoài khoảng thời gian cho phép."),
+        "date": gettext_lazy("%(label)s phải là thời điểm (ngày và giờ), không phải chỉ ngày."),
+        "make_aware": gettext_lazy("%(label)s không hợp lệ theo múi giờ."),
+    }
+
+    def to_internal_value(self, value: Any) -> dt.datetime:
+        if not isinstance(value, str | dt.datetime):
+            self.fail("invalid", format="ISO 8601")
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip()) if len(value) <= 40 else None
+            except ValueError:  # well formed, not a real day or hour ("2026-13-01T00:00")
+                parsed = None
+            if parsed is None:
+                self.fail("invalid", format="ISO 8601")
+            try:
+                validation.moment_value(parsed) if parsed.tzinfo is not None else validation.date_range_check(
+                    parsed.date())
+            except validation.InvalidValue as error:
+                raise serializers.ValidationError(error.sentence(self.label or self.field_name or ""),
+                                                  code=error.code) from None
+        return super().to_internal_value(value)
+
+
 def _first_error(errors: Any, path: str = "") -> tuple[str | None, Any]:
     if isinstance(errors, Mapping):
         key, value = next(iter(errors.items()))
@@ -250,6 +432,16 @@ def _validated(fields: tuple[serializers.Field, ...], data: Mapping[str, Any]) -
     return validated, {}
 
 
+def _single_values(input_class: type[Input], data: QueryDict) -> None:
+    """A query or form parameter given twice (``?page=1&page=2``) is ambiguous: refused, unless
+    the field is a list."""
+    lists = {name for name, field in input_class().fields.items() if isinstance(field, serializers.ListField)}
+    for name in data:
+        if name not in lists and len(data.getlist(name)) > 1:
+            raise DomainError(_("Tham số “%(name)s” chỉ được gửi một lần.") % {"name": name}, field=name,
+                              code="repeated_parameter")
+
+
 def parse_input(input_class: type[Input], data: Any, *, partial: bool = False) -> dict[str, Any]:
     """Validated input, or a :class:`DomainError` naming the first bad field.
 
@@ -258,6 +450,8 @@ def parse_input(input_class: type[Input], data: Any, *, partial: bool = False) -
     its fields copied on every request; the answer and the errors are the same."""
     if not isinstance(data, Mapping):
         raise DomainError(_("Dữ liệu gửi lên phải là một đối tượng JSON."), code="invalid")
+    if isinstance(data, QueryDict):
+        _single_values(input_class, data)
     fields = None if partial else _flat_fields(input_class)
     if fields is not None:
         validated, errors = _validated(fields, data)
@@ -316,3 +510,40 @@ def error_responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
 
 def path_param(name: str, description: Any, kind: type = int) -> OpenApiParameter:
     return OpenApiParameter(name, kind, OpenApiParameter.PATH, description=description)
+
+
+# The refusals any operation may answer, whatever its own description says: bad input anywhere
+# in the request (a NUL, malformed JSON), an unknown object, a method the path does not take.
+_EVERY_OPERATION = ("400", "404", "405")
+NO_NUL_PATTERN = r"^[^\u0000]*$"
+_WITH_BODY = ("413", "415")
+
+
+def error_responses_hook(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: every operation states the refusals the platform
+    answers, with the error schema: 400, 404 and 405 everywhere; 403 where a session is needed
+    or a form is sent (CSRF); 413 and 415 where a body is read."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOutput"}}}
+    for methods in result.get("paths", {}).values():
+        for method, operation in methods.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            security = operation.get("security")
+            codes = list(_EVERY_OPERATION)
+            if security is None or any(scheme for scheme in security) or method not in ("get", "head"):
+                codes.append("403")
+            if "requestBody" in operation:
+                codes.extend(_WITH_BODY)
+            for code in codes:
+                operation["responses"].setdefault(code, {"content": error, "description": ""})
+            for parameter in operation.get("parameters", []):
+                _no_nul(parameter.get("schema", {}))
+    return result
+
+
+def _no_nul(schema: dict[str, Any]) -> None:
+    """A string parameter states what RequestGuardMiddleware refuses: a NUL (400)."""
+    for branch in schema.get("oneOf", []):
+        _no_nul(branch)
+    if schema.get("type") == "string" and not {"pattern", "enum", "format"} & set(schema):
+        schema["pattern"] = NO_NUL_PATTERN

@@ -136,9 +136,10 @@ class InclusionProofApi(APIView):
         tags=[TAG],
         summary=gettext_lazy("Bằng chứng một mục nằm trong sổ cái"),
         parameters=[
-            OpenApiParameter("tree_size", int, description=gettext_lazy(
-                "Kích thước cây (mặc định: toàn bộ sổ cái hiện tại)."
-            )),
+            OpenApiParameter("sequence", {"type": "integer", "minimum": 1, "maximum": MAX_INT_PARAM},
+                             OpenApiParameter.PATH, description=gettext_lazy("Số thứ tự mục (từ 1).")),
+            OpenApiParameter("tree_size", {"type": "integer", "minimum": 1, "maximum": MAX_INT_PARAM},
+                             description=gettext_lazy("Kích thước cây (mặc định: toàn bộ sổ cái hiện tại).")),
         ],
         responses={200: InclusionProofOutput, 400: LedgerErrorOutput, 404: LedgerErrorOutput, 409: LedgerErrorOutput},
     )
@@ -160,8 +161,10 @@ class ConsistencyProofApi(APIView):
         tags=[TAG],
         summary=gettext_lazy("Bằng chứng sổ cái sau nối tiếp sổ cái trước, không sửa đổi"),
         parameters=[
-            OpenApiParameter("first", int, required=True, description=gettext_lazy("Kích thước trước.")),
-            OpenApiParameter("second", int, required=True, description=gettext_lazy("Kích thước sau.")),
+            OpenApiParameter("first", {"type": "integer", "minimum": 1, "maximum": MAX_INT_PARAM}, required=True,
+                             description=gettext_lazy("Kích thước trước.")),
+            OpenApiParameter("second", {"type": "integer", "minimum": 1, "maximum": MAX_INT_PARAM}, required=True,
+                             description=gettext_lazy("Kích thước sau.")),
         ],
         responses={
             200: ConsistencyProofOutput, 400: LedgerErrorOutput, 404: LedgerErrorOutput, 409: LedgerErrorOutput,

@@ -150,7 +150,8 @@ def _tree_size_or_error(tree_size: int | None, head_size: int, *, field_name: st
     if tree_size is None:
         tree_size = head_size
     if tree_size < 1 or tree_size > head_size:
-        raise DomainError(
+        # Below 1 is malformed (400); a tree larger than the ledger does not exist yet (404).
+        raise (DomainError if tree_size < 1 else NotFound)(
             _("Kích thước cây phải từ 1 đến %(size)s (số mục hiện có của sổ cái).") % {"size": head_size},
             field=field_name,
             code="invalid_tree_size",
@@ -166,7 +167,7 @@ def entry_inclusion_proof(sequence: int, tree_size: int | None = None) -> Inclus
         raise NotFound(_("Sổ cái chưa có mục nào."), code="empty_ledger")
     tree_size = _tree_size_or_error(tree_size, head.size, field_name="tree_size")
     if sequence < 1 or sequence > tree_size:
-        raise DomainError(
+        raise (DomainError if sequence < 1 else NotFound)(
             _("Số thứ tự mục phải từ 1 đến %(size)s.") % {"size": tree_size},
             field="sequence",
             code="invalid_sequence",
@@ -195,7 +196,7 @@ def consistency_proof(first: int, second: int) -> ConsistencyProof:
         raise NotFound(_("Sổ cái chưa có mục nào."), code="empty_ledger")
     second = _tree_size_or_error(second, head.size, field_name="second")
     if first < 1 or first > second:
-        raise DomainError(
+        raise (DomainError if first < 1 else NotFound)(
             _("Kích thước đầu phải từ 1 đến kích thước sau (%(second)s).") % {"second": second},
             field="first",
             code="invalid_tree_size",

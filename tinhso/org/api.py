@@ -12,7 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tinhso.core import validation
 from tinhso.core.errors import DomainError, NotFound
+from tinhso.core.validation import DATE_PATTERN
 
 from .access import access_agency_by_id, agencies_where
 from .models import AdministrativeUnit, Agency
@@ -117,13 +119,19 @@ class SuccessorOutput(serializers.Serializer):
 
 
 def _parse_day(value: str | None) -> dt.date | None:
+    """The ``on`` parameter as :func:`validation.date_value` reads every date (1900–2100)."""
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DomainError(_("Ngày “%(value)s” không đúng định dạng YYYY-MM-DD.") % {"value": value},
-                          field="on") from None
+        return validation.date_value(value)
+    except validation.InvalidValue as error:
+        message = (_("Ngày “%(value)s” không đúng định dạng YYYY-MM-DD.") % {"value": value}
+                   if error.code == "not_date" else error.sentence(_("Ngày")))
+        raise DomainError(message, field="on") from None
+
+
+# The ``on`` parameter as the server reads it: a real day, 1900–2100.
+ON_DAY = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
 
 
 class UnitSearchApi(APIView):
@@ -133,9 +141,10 @@ class UnitSearchApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", str, description="Tên (có hoặc không dấu) hoặc mã"),
+            OpenApiParameter("q", {"type": "string", "pattern": r"^[^\u0000]*[^\s\u0000][^\u0000]*$"}, required=True,
+                             description="Tên (có hoặc không dấu) hoặc mã"),
             OpenApiParameter("level", str, enum=["province", "district", "commune"]),
-            OpenApiParameter("on", str, description="Ngày (YYYY-MM-DD)"),
+            OpenApiParameter("on", ON_DAY, description="Ngày (YYYY-MM-DD)"),
         ],
         responses=UnitOutput(many=True), summary="Tìm đơn vị hành chính",
     )
@@ -154,7 +163,7 @@ class UnitSuccessorsApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[OpenApiParameter("on", str, description="Ngày (YYYY-MM-DD), mặc định hôm nay")],
+        parameters=[OpenApiParameter("on", ON_DAY, description="Ngày (YYYY-MM-DD), mặc định hôm nay")],
         responses=SuccessorOutput(many=True), summary="Đơn vị này (theo id) ngày nay là đơn vị nào",
     )
     def get(self, request: Request, unit_id: int) -> Response:

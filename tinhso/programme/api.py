@@ -17,9 +17,8 @@ from typing import Any, ClassVar, TypeVar
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,8 +26,12 @@ from rest_framework.views import APIView
 from tinhso.core.api import (
     READ_ERRORS,
     WRITE_ERRORS,
+    DateField,
     ErrorOutput,
     Input,
+    JSONParser,
+    MultiPartParser,
+    TextField,
     error_responses,
     parse_input,
     path_param,
@@ -612,16 +615,16 @@ class TaskFilterInput(RoundQueryInput):
                                      label=gettext_lazy("tình trạng"))
     late = serializers.BooleanField(required=False, label=gettext_lazy("chậm tiến độ"),
                                     help_text=gettext_lazy("late=1: chỉ các nhiệm vụ chậm tiến độ."))
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200, label=gettext_lazy("từ khóa"),
+    q = TextField(required=False, allow_blank=True, max_length=200, label=gettext_lazy("từ khóa"),
                               help_text=gettext_lazy("Tìm theo mã và tên nhiệm vụ, có hoặc không dấu."))
 
 
 class RoundOpenInput(Input):
-    period = serializers.CharField(max_length=10, label=gettext_lazy("kỳ báo cáo"),
+    period = TextField(max_length=10, label=gettext_lazy("kỳ báo cáo"),
                                    help_text=gettext_lazy("Ví dụ 2025-H1, 2025-H2, 2025."))
-    due_date = serializers.DateField(required=False, allow_null=True, label=gettext_lazy("hạn nộp báo cáo"),
+    due_date = DateField(required=False, allow_null=True, label=gettext_lazy("hạn nộp báo cáo"),
                                      help_text=gettext_lazy("Mặc định theo kỳ (30/6 hoặc 15/12)."))
-    cutoff_date = serializers.DateField(required=False, allow_null=True, label=gettext_lazy("ngày chốt số liệu"),
+    cutoff_date = DateField(required=False, allow_null=True, label=gettext_lazy("ngày chốt số liệu"),
                                         help_text=gettext_lazy("Mặc định theo kỳ (14/6 hoặc 14/12)."))
 
     def validate_period(self, value: str) -> str:
@@ -637,12 +640,12 @@ class RoundOpenInput(Input):
 
 
 class CommentInput(Input):
-    text = serializers.CharField(max_length=5000, allow_blank=True, label=gettext_lazy("nội dung ý kiến"))
+    text = TextField(max_length=5000, allow_blank=True, label=gettext_lazy("nội dung ý kiến"))
 
 
 class _LinksField(serializers.ListField):
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(child=serializers.CharField(max_length=2000, allow_blank=True), max_length=50,
+        super().__init__(child=TextField(max_length=2000, allow_blank=True), max_length=50,
                          label=gettext_lazy("liên kết minh chứng"), **kwargs)
 
 
@@ -650,7 +653,7 @@ class TaskReportInput(Input):
     status = serializers.ChoiceField(choices=TaskStatus.choices, label=gettext_lazy("tình trạng"))
     percent_done = serializers.IntegerField(label=gettext_lazy("phần trăm hoàn thành"),
                                             help_text=gettext_lazy("Từ 0 đến 100; hoàn thành phải là 100."))
-    narrative = serializers.CharField(allow_blank=True, max_length=20000, label=gettext_lazy("thuyết minh"))
+    narrative = TextField(allow_blank=True, max_length=20000, label=gettext_lazy("thuyết minh"))
     links = _LinksField()
 
 
@@ -660,14 +663,14 @@ class TargetReportInput(Input):
     level_values = serializers.DictField(child=NumberField(), label=gettext_lazy("giá trị theo cấp"),
                                          help_text=gettext_lazy(
                                              "Khi chỉ tiêu tách theo cấp: {\"province\": 92, \"commune\": 61}."))
-    as_of = serializers.DateField(allow_null=True, label=gettext_lazy("ngày số liệu"))
-    source = serializers.CharField(allow_blank=True, max_length=500, label=gettext_lazy("nguồn số liệu"))
-    narrative = serializers.CharField(allow_blank=True, max_length=20000, label=gettext_lazy("thuyết minh"))
+    as_of = DateField(allow_null=True, label=gettext_lazy("ngày số liệu"))
+    source = TextField(allow_blank=True, max_length=500, label=gettext_lazy("nguồn số liệu"))
+    narrative = TextField(allow_blank=True, max_length=20000, label=gettext_lazy("thuyết minh"))
     links = _LinksField()
 
 
 class ReturnInput(Input):
-    comment = serializers.CharField(allow_blank=True, max_length=5000, label=gettext_lazy("lý do trả lại"))
+    comment = TextField(allow_blank=True, max_length=5000, label=gettext_lazy("lý do trả lại"))
 
 
 class EvidenceInput(Input):
@@ -676,7 +679,7 @@ class EvidenceInput(Input):
 
 
 class AgencyMappingInput(Input):
-    text = serializers.CharField(max_length=500, label=gettext_lazy("tên như văn bản"))
+    text = TextField(max_length=500, label=gettext_lazy("tên như văn bản"))
     agency = serializers.IntegerField(allow_null=True, label=gettext_lazy("cơ quan"), help_text=gettext_lazy(
         "Mã cơ quan; null nếu cụm từ này không phải là một cơ quan."))
 
@@ -829,7 +832,9 @@ class ProgrammeImportApi(APIView):
             "200: xem trước hoặc đã lưu. 400: có dòng bị từ chối, không lưu gì; nội dung vẫn là kết quả đầy đủ, "
             "liệt kê mọi dòng bị từ chối (hoặc lỗi chung dạng detail/code/field)."),
         request={"multipart/form-data": ImportInput},
-        responses={200: ImportOutcomeOutput, 400: ImportOutcomeOutput, 403: ErrorOutput,
+        responses={200: ImportOutcomeOutput, 400: PolymorphicProxySerializer(
+            component_name="ImportRefusal", serializers=[ImportOutcomeOutput, ErrorOutput],
+            resource_type_field_name=None), 403: ErrorOutput,
                    404: ErrorOutput, 415: ErrorOutput},
     )
     def post(self, request: Request) -> Response:

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,7 +34,10 @@ from rest_framework.views import APIView
 from tinhso.core.api import (
     READ_ERRORS,
     WRITE_ERRORS,
+    DateTimeField,
     Input,
+    JSONParser,
+    TextField,
     error_responses,
     flat_output,
     parse_input,
@@ -173,9 +175,9 @@ ProcedurePageOutput = _page_output("ProcedurePageOutput", ProcedureOutput)
 
 
 class ProcedureSearchInput(PageInput):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200, label=gettext_lazy("từ khóa"),
+    q = TextField(required=False, allow_blank=True, max_length=200, label=gettext_lazy("từ khóa"),
                               help_text=gettext_lazy("Tìm theo mã, tên và lĩnh vực, có hoặc không dấu."))
-    field = serializers.CharField(required=False, allow_blank=True, max_length=200, label=gettext_lazy("lĩnh vực"))
+    field = TextField(required=False, allow_blank=True, max_length=200, label=gettext_lazy("lĩnh vực"))
     level = serializers.ChoiceField(choices=AuthorityLevel.choices, required=False, allow_blank=True,
                                     label=gettext_lazy("cấp thực hiện"))
     online = serializers.ChoiceField(choices=OnlineLevel.choices, required=False, allow_blank=True,
@@ -410,17 +412,17 @@ class _FormDataField(serializers.DictField):
 
 
 class SubmitInput(Input):
-    procedure = serializers.CharField(max_length=40, label=gettext_lazy("mã thủ tục"))
+    procedure = TextField(max_length=40, label=gettext_lazy("mã thủ tục"))
     agency = serializers.IntegerField(label=gettext_lazy("cơ quan tiếp nhận"), help_text=gettext_lazy(
         "Mã (id) cơ quan thực hiện thủ tục nơi nộp hồ sơ."))
     form_data = _FormDataField()
 
 
 class CounterInput(SubmitInput):
-    applicant_name = serializers.CharField(max_length=200, label=gettext_lazy("tên người nộp"))
-    applicant_personal_id = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
+    applicant_name = TextField(max_length=200, label=gettext_lazy("tên người nộp"))
+    applicant_personal_id = TextField(max_length=20, required=False, allow_blank=True, default="",
                                                   label=gettext_lazy("số định danh"))
-    applicant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
+    applicant_phone = TextField(max_length=20, required=False, allow_blank=True, default="",
                                             label=gettext_lazy("số điện thoại"))
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, default=Channel.COUNTER,
                                       label=gettext_lazy("kênh nộp"), help_text=gettext_lazy(
@@ -637,11 +639,11 @@ class DossierBulkAssignApi(APIView):
 
 
 class ReasonInput(Input):
-    reason = serializers.CharField(max_length=5000, allow_blank=True, label=gettext_lazy("lý do"))
+    reason = TextField(max_length=5000, allow_blank=True, label=gettext_lazy("lý do"))
 
 
 class NoteInput(Input):
-    note = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="",
+    note = TextField(max_length=5000, allow_blank=True, required=False, default="",
                                  label=gettext_lazy("ý kiến"))
 
 
@@ -674,9 +676,9 @@ class TransferInput(Input):
 
 
 class ApologiseInput(Input):
-    new_due_at = serializers.DateTimeField(label=gettext_lazy("ngày hẹn trả mới"), help_text=gettext_lazy(
+    new_due_at = DateTimeField(label=gettext_lazy("ngày hẹn trả mới"), help_text=gettext_lazy(
         "Thời điểm theo ISO 8601, ví dụ 2026-03-20T16:00:00+07:00."))
-    reason = serializers.CharField(max_length=5000, allow_blank=True, label=gettext_lazy("lý do chậm"))
+    reason = TextField(max_length=5000, allow_blank=True, label=gettext_lazy("lý do chậm"))
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()

@@ -10,19 +10,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tinhso.core.api import ErrorOutput, Input, error_responses, parse_input, path_param
+from tinhso.core.api import (
+    ErrorOutput,
+    Input,
+    JSONParser,
+    MultiPartParser,
+    TextField,
+    error_responses,
+    parse_input,
+    path_param,
+)
 from tinhso.core.documents import XLSX, DocumentConversionError
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.org.models import Person
@@ -31,7 +40,7 @@ from .access import access_dossier, dossier_files_visible, dossiers_visible, off
 from .api import DOSSIER_ID, TAG, FileOutput, _actor, dossier_request
 from .feedback import dossier_rate
 from .files import dossier_file_add, dossier_file_mark_digitised, dossier_file_reuse, reusable_files
-from .lookup import dossier_lookup, lookup_failed, lookup_limited
+from .lookup import DIGITS_RE, dossier_lookup, lookup_failed, lookup_limited
 from .models import (
     DocumentRequirement,
     Dossier,
@@ -297,7 +306,7 @@ class PaymentCallbackApi(APIView):
 class RatingInput(Input):
     score = serializers.IntegerField(label=gettext_lazy("mức độ hài lòng"), help_text=gettext_lazy(
         "1 = rất không hài lòng … 5 = rất hài lòng."))
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000,
+    comment = TextField(required=False, allow_blank=True, default="", max_length=1000,
                                     label=gettext_lazy("góp ý"))
 
 
@@ -387,8 +396,10 @@ class DossierRegisterApi(APIView):
 
 
 class LookupInput(Input):
-    code = serializers.CharField(max_length=60, allow_blank=True, label=gettext_lazy("mã hồ sơ"))
-    digits = serializers.CharField(max_length=10, allow_blank=True, label=gettext_lazy("4 số cuối"),
+    code = TextField(max_length=60, label=gettext_lazy("mã hồ sơ"))
+    digits = TextField(max_length=10, label=gettext_lazy("4 số cuối"), validators=[RegexValidator(
+        DIGITS_RE.pattern, message=gettext_lazy(
+            "Vui lòng nhập đúng 4 chữ số cuối của số điện thoại hoặc số định danh cá nhân."))],
                                    help_text=gettext_lazy(
                                        "4 chữ số cuối của số điện thoại hoặc số định danh cá nhân của người nộp."))
 

@@ -211,7 +211,7 @@ def _expected(dossier: Dossier, *, paid: bool, waived: bool, rated: bool) -> lis
     todo: list[tuple[str, Any]] = []
     if dossier.state == S.SUPPLEMENT_REQUESTED:
         todo.append((reverse("citizen:supplement", args=[dossier.pk]), _lazy("Cần bổ sung hồ sơ")))
-    if dossier.fee_vnd and not paid and not waived and dossier.state in payments.PAYABLE_STATES:
+    if dossier.fee_vnd and not paid and not waived and dossier.state in payments.ONLINE_PAYABLE_STATES:
         todo.append((url + "#thanh-toan", _lazy("Cần nộp phí, lệ phí")))
     if dossier.state == S.RESULT_RETURNED and not rated:
         todo.append((reverse("citizen:rate", args=[dossier.pk]), _lazy("Mời đánh giá mức độ hài lòng")))

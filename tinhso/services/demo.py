@@ -199,7 +199,7 @@ def _dossier_create(
             requirement=requirements.get(item["requirement"]), digitised=not online,
         ))
 
-    if spec.get("paid") == "online":
+    def pay_online(dossier: Dossier) -> None:
         gateway = payment_provider()
         payment, _url = payment_start(actor=actors.citizen, dossier=dossier)
         if isinstance(gateway, FakeProvider):
@@ -229,6 +229,8 @@ def _dossier_create(
         dossier = step(dossier)
         if state == S.APPROVED:
             stored.extend(dossier.files.filter(kind=FileKind.RESULT))  # signed from the draft on approval
+        if state == S.RECEIVED and spec.get("paid") == "online":
+            pay_online(dossier)  # the applicant pays once the desk has received the dossier
         if state == S.RECEIVED and spec.get("paid") == "counter":
             payment_record_counter(actor=actors.receiver, dossier=dossier)
         if state == S.APPROVED and spec.get("fee_waiver"):  # the desk records why the fee is not collected online

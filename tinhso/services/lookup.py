@@ -32,7 +32,7 @@ from tinhso.core.errors import DomainError, NotFound
 from .models import Dossier, DossierState
 from .selectors import dossier_is_overdue
 
-DIGITS_RE = re.compile(r"^\d{4}$")
+DIGITS_RE = re.compile(r"^[0-9]{4}$")
 CODE_MAX = 60
 _NO_MATCH = "\x00" * 4  # compared against when a dossier has nothing to compare, so timing stays alike
 _IDENTITY_TYPES = frozenset({"phone", "personal_id"})
@@ -108,7 +108,7 @@ def dossier_lookup(*, code: str, digits: str, now: dt.datetime | None = None) ->
     errors: dict[str, str] = {}
     if not code or len(code) > CODE_MAX:
         errors["code"] = _("Vui lòng nhập mã hồ sơ (in trên giấy tiếp nhận và hẹn trả kết quả).")
-    if not DIGITS_RE.match(digits):
+    if not DIGITS_RE.fullmatch(digits):
         errors["digits"] = _("Vui lòng nhập đúng 4 chữ số cuối của số điện thoại hoặc số định danh cá nhân.")
     if errors:
         raise DomainError(" ".join(errors.values()), field=next(iter(errors)), code="invalid", errors=errors)

@@ -339,7 +339,7 @@ def _payment_ok(person: Person, dossier: Dossier) -> bool:
 
 
 def _payable(dossier: Dossier) -> bool:
-    return payments.payment_refusal(dossier) is None
+    return payments.payment_refusal(dossier, online=False) is None
 
 
 def _file_add(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:

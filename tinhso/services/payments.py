@@ -59,13 +59,16 @@ if TYPE_CHECKING:
     from tinhso.org.models import Person
 
 S = DossierState
-# The fee can be paid from filing (online payment with the online filing, Decree 224/2026) until
-# the result is returned; a fee left unpaid by a result returned before this rule existed can
-# still be paid afterwards. Never once the dossier is refused, stopped or cancelled.
+# The desk takes the fee from filing until the result is returned (a fee left unpaid by a result
+# returned before this rule existed can still be paid afterwards); never once the dossier is
+# refused, stopped or cancelled.
 PAYABLE_STATES = frozenset({
     S.SUBMITTED, S.RECEIVED, S.FORWARDED, S.ASSIGNED, S.UNDER_REVIEW, S.PENDING_APPROVAL, S.SUPPLEMENT_REQUESTED,
     S.TRANSFERRED, S.APPROVED, S.RESULT_RETURNED,
 })
+# Online, the applicant pays once the desk has received the dossier: one not yet received may
+# still be turned away at the counter, and nothing would be owed.
+ONLINE_PAYABLE_STATES = PAYABLE_STATES - {S.SUBMITTED}
 # Nothing is owed by a dossier that ended without a result issued to the applicant.
 NOTHING_OWED_STATES = frozenset({S.REFUSED, S.STOPPED, S.CANCELLED})
 
@@ -129,8 +132,12 @@ def dossier_amount_due(dossier: Dossier) -> int:
     return fee_status(dossier).amount_due_vnd
 
 
-def payment_refusal(dossier: Dossier) -> Conflict | None:
-    """Why the fee of ``dossier`` cannot be paid now (online or at the desk), or None."""
+def payment_refusal(dossier: Dossier, *, online: bool = True) -> Conflict | None:
+    """Why the fee of ``dossier`` cannot be paid now, or None: the one rule the pages (whether to
+    offer "pay"), the API and the services (whether to open or record a payment) all read.
+
+    ``online``: the applicant through the gateway (:data:`ONLINE_PAYABLE_STATES`), else the desk
+    at the counter (:data:`PAYABLE_STATES`)."""
     status = fee_status(dossier)
     if status.state == FEE_NONE:
         return Conflict(_("Hồ sơ không phải nộp phí"), code="no_fee")
@@ -139,7 +146,7 @@ def payment_refusal(dossier: Dossier) -> Conflict | None:
     if status.waiver is not None:
         return Conflict(_("Phí, lệ phí của hồ sơ đã được ghi nhận: %(reason)s.")
                         % {"reason": FeeWaiverReason(status.waiver.reason).label}, code="fee_waived")
-    if dossier.state not in PAYABLE_STATES:
+    if dossier.state not in (ONLINE_PAYABLE_STATES if online else PAYABLE_STATES):
         return Conflict(
             _("Hồ sơ đang ở trạng thái “%(state)s”, không thể thanh toán.") % {"state": S(dossier.state).label},
             code="wrong_state",
@@ -236,7 +243,7 @@ class FakeProvider(PaymentProvider):
         malformed = DomainError(_("Thông báo thanh toán không đúng định dạng."), code="malformed_callback")
         try:
             data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):
             raise malformed from None
         if not isinstance(data, dict):
             raise malformed
@@ -280,9 +287,9 @@ def _receipt_number_next(now: dt.datetime) -> str:
 
 # --- checks ----------------------------------------------------------------------------------
 
-def _check_payable(dossier: Dossier) -> int:
+def _check_payable(dossier: Dossier, *, online: bool) -> int:
     """The amount due, or the reason nothing can be paid."""
-    refusal = payment_refusal(dossier)
+    refusal = payment_refusal(dossier, online=online)
     if refusal is not None:
         raise refusal
     return int(dossier.fee_vnd)
@@ -332,7 +339,7 @@ def payment_start(*, actor: Person, dossier: Dossier) -> tuple[Payment, str]:
     dossier = _locked(dossier)
     if not _is_applicant(actor, dossier):
         raise NotFound(_("Không tìm thấy hồ sơ."), code="not_found")
-    amount = _check_payable(dossier)
+    amount = _check_payable(dossier, online=True)
     provider = payment_provider()
     payment = Payment.objects.filter(
         dossier=dossier, state=PaymentState.PENDING, method=PaymentMethod.ONLINE, provider=provider.name,
@@ -387,7 +394,7 @@ def payment_record_counter(*, actor: Person, dossier: Dossier) -> Payment:
     """The one-stop desk records a fee paid in cash and issues the receipt number."""
     dossier = _locked(dossier)
     _require_desk(actor, dossier, Perm.DOSSIER_RECEIVE)
-    amount = _check_payable(dossier)
+    amount = _check_payable(dossier, online=False)
     payment = Payment.objects.create(
         dossier=dossier, amount_vnd=amount, method=PaymentMethod.COUNTER, reference=_new_reference(),
         state=PaymentState.PENDING, created_by=actor,
@@ -403,7 +410,7 @@ def fee_waive(*, actor: Person, dossier: Dossier, reason: str, note: str, receip
     dossier = _locked(dossier)
     if not fee_waiver_allowed(actor, dossier):
         raise NotAllowed(_("Chỉ bộ phận một cửa được ghi nhận miễn hoặc đã thu phí, lệ phí."), code="forbidden")
-    refusal = payment_refusal(dossier)
+    refusal = payment_refusal(dossier, online=False)
     if refusal is not None:
         raise refusal
     if reason not in FeeWaiverReason.values:

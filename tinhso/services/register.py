@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from tinhso.core.dates import day_parse
+from tinhso.core import validation
 from tinhso.core.documents import vn_date, xlsx_append, xlsx_cell
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.core.privacy import mask_digits, mask_name
@@ -47,13 +47,12 @@ def register_agencies(person: Person | AnonymousUser) -> QuerySet[Agency]:
 
 
 def _day(value: str | dt.date | None, field: str, label: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    day = day_parse(value)
-    if day is None:
-        raise DomainError(_("%(label)s không hợp lệ: nhập ngày theo dạng ngày/tháng/năm (31/03/2026) "
-                            "hoặc năm-tháng-ngày (2026-03-31).") % {"label": label}, field=field, code="invalid_date")
-    return day
+    """A day of the period as :func:`validation.date_value` reads it (dd/mm/yyyy or YYYY-MM-DD,
+    1900–2100: the day after the last one is computed, which year 9999 does not have)."""
+    try:
+        return validation.date_value(value, typed=True)
+    except validation.InvalidValue as error:
+        raise DomainError(error.sentence(label), field=field, code="invalid_date") from None
 
 
 def register_dossiers(

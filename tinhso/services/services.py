@@ -26,9 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from tinhso.core.dates import day_parse
+from tinhso.core import validation
 from tinhso.core.db import rows_insert
 from tinhso.core.errors import Conflict, DomainError, NotAllowed
+from tinhso.core.validation import InvalidValue
 from tinhso.ledger.services import Record, ledger_append_many
 from tinhso.org.access import can
 from tinhso.org.models import Agency
@@ -75,8 +76,8 @@ _VERBS = {
     "apologise": _lazy("hẹn lại ngày trả kết quả"),
 }
 
-PHONE_RE = re.compile(r"^0\d{9}$")
-PERSONAL_ID_RE = re.compile(r"^\d{12}$")
+PHONE_RE = re.compile(validation.PHONE_PATTERN)
+PERSONAL_ID_RE = re.compile(validation.PERSONAL_ID_PATTERN)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -127,8 +128,21 @@ def _is_applicant(actor: Person, dossier: Dossier) -> bool:
     return dossier.applicant_id is not None and dossier.applicant_id == actor.pk
 
 
-def _reason(reason: str, what: str) -> str:
-    text = (reason or "").strip()
+def _text(value: Any, field: str, label: str, *, max_length: int | None = None) -> str:
+    """A text input as :func:`validation.text_value` has it ("" when none was given), or the
+    :class:`DomainError` naming ``field``."""
+    if value is None:
+        return ""
+    try:
+        return validation.text_value(value, max_length=max_length, multiline=True)
+    except InvalidValue as error:
+        raise DomainError(error.sentence(label), field=field, code=error.code) from None
+
+
+def _reason(reason: Any, what: str) -> str:
+    """A reason the applicant or the record will read: text (never a number or an object), not
+    only invisible characters."""
+    text = _text(reason, "reason", what[:1].upper() + what[1:])
     if not text:
         raise DomainError(_("Vui lòng nêu %(what)s.") % {"what": what}, field="reason", code="required")
     return text
@@ -232,7 +246,9 @@ def sequence_next(*, key: str, day: dt.date, count: int = 1) -> int:
 def form_data_validate(procedure: Procedure, form_data: Mapping[str, Any]) -> dict[str, Any]:
     """Check ``form_data`` against the procedure's e-form; every error in Vietnamese, by field.
 
-    Returns the cleaned data (known fields only, strings stripped). Raises one
+    What a valid number, date, personal id, phone and text are is decided in one place,
+    :mod:`tinhso.core.validation`, for the citizen's page, the desk's and the API alike.
+    Returns the cleaned data (known fields only, text NFC and stripped). Raises one
     :class:`DomainError` listing every error; ``.errors`` maps field name → message.
     """
     if not isinstance(form_data, Mapping):
@@ -242,58 +258,61 @@ def form_data_validate(procedure: Procedure, form_data: Mapping[str, Any]) -> di
     for spec in procedure.form_fields or []:
         name = spec["name"]
         label = spec.get("label") or name
-        kind = spec.get("type", "text")
         raw = form_data.get(name)
         value = raw.strip() if isinstance(raw, str) else raw
         if value in (None, "", [], {}):
             if spec.get("required"):
                 errors[name] = _("Trường “%(label)s” là bắt buộc.") % {"label": label}
             continue
-        error = _field_error(kind, value, spec)
-        if error:
-            errors[name] = error % {"label": label}
+        try:
+            value = form_value(spec, value)
+        except InvalidValue as error:
+            errors[name] = error.sentence(_("trường “%(label)s”") % {"label": label})
             continue
-        cleaned[name] = eform_date(str(value)).isoformat() if kind == "date" else value  # type: ignore[union-attr]
+        if value == "":
+            if spec.get("required"):
+                errors[name] = _("Trường “%(label)s” là bắt buộc.") % {"label": label}
+            continue
+        cleaned[name] = value
     if errors:
         raise DomainError(" ".join(errors.values()), field=next(iter(errors)), code="invalid_form", errors=errors)
     return cleaned
 
 
-def eform_date(text: str) -> dt.date | None:
-    """An e-form date as typed on a page (dd/mm/yyyy) or sent to the API (ISO 8601), else None;
-    the date is stored in ISO 8601 either way."""
-    return day_parse(text)
+def _spec_bound(spec: Mapping[str, Any], key: str, default: Decimal) -> Decimal | None:
+    bound = spec.get(key)
+    if bound is None:
+        return default
+    try:
+        return Decimal(str(bound))
+    except InvalidOperation:
+        return default
 
 
-def _field_error(kind: str, value: Any, spec: Mapping[str, Any]) -> str | None:
-    text = str(value)
-    max_length = spec.get("max_length")
-    if max_length and len(text) > int(max_length):
-        return _("Trường “%(label)s” dài quá {n} ký tự.").replace("{n}", str(max_length))
+def form_value(spec: Mapping[str, Any], value: Any) -> Any:
+    """One e-form answer as stored, or :class:`InvalidValue`: numbers stay as sent (a JSON
+    number or its text), dates as YYYY-MM-DD, text NFC and stripped."""
+    kind = spec.get("type", "text")
     if kind == "number":
-        try:
-            Decimal(text)
-        except (InvalidOperation, ValueError):
-            return _("Trường “%(label)s” phải là một số.")
-        if isinstance(value, bool):
-            return _("Trường “%(label)s” phải là một số.")
-    elif kind == "date":
-        if eform_date(text) is None:
-            return _("Trường “%(label)s” phải là ngày hợp lệ, dạng ngày/tháng/năm (ví dụ 31/12/1990).")
-    elif kind == "email":
+        validation.number_value(value, min_value=_spec_bound(spec, "min", validation.NUMBER_MIN),
+                                max_value=_spec_bound(spec, "max", validation.NUMBER_MAX))
+        return value.strip() if isinstance(value, str) else value
+    if kind == "date":
+        return validation.date_value(value, typed=True).isoformat()
+    if kind == "personal_id":
+        return validation.personal_id_value(value)
+    if kind == "phone":
+        return validation.phone_value(value)
+    max_length = spec.get("max_length")
+    text = validation.text_value(value, max_length=int(max_length) if max_length else None)
+    if kind == "email":
         try:
             EmailValidator()(text)
         except ValidationError:
-            return _("Trường “%(label)s” phải là địa chỉ thư điện tử hợp lệ.")
-    elif kind == "phone":
-        if not PHONE_RE.match(text):
-            return _("Trường “%(label)s” phải là số điện thoại gồm 10 chữ số, bắt đầu bằng 0.")
-    elif kind == "personal_id":
-        if not PERSONAL_ID_RE.match(text):
-            return _("Trường “%(label)s” phải là số định danh cá nhân gồm 12 chữ số.")
+            raise InvalidValue("invalid_email", _lazy("%(label)s phải là địa chỉ thư điện tử hợp lệ.")) from None
     elif kind == "select" and text not in [str(option) for option in spec.get("options", [])]:
-        return _("Giá trị của trường “%(label)s” không nằm trong danh sách cho phép.")
-    return None
+        raise InvalidValue("invalid_choice", _lazy("Giá trị của %(label)s không nằm trong danh sách cho phép."))
+    return text
 
 
 def _check_procedure(procedure: Procedure, *, online: bool) -> None:
@@ -459,14 +478,14 @@ def dossier_receive_at_counter(
     if channel not in (Channel.COUNTER, Channel.POSTAL):
         raise DomainError(_("Kênh nộp không hợp lệ."), field="channel", code="invalid_channel")
     _check_procedure(procedure, online=False)
-    name = (applicant_name or "").strip()
+    name = _text(applicant_name, "applicant_name", _("Tên người nộp"), max_length=200)
     if not name:
         raise DomainError(_("Vui lòng nhập tên người nộp."), field="applicant_name", code="required")
-    personal_id = (applicant_personal_id or "").strip()
-    if personal_id and not PERSONAL_ID_RE.match(personal_id):
-        raise DomainError(_("Số định danh cá nhân phải gồm 12 chữ số."), field="applicant_personal_id")
-    phone = (applicant_phone or "").strip()
-    if phone and not PHONE_RE.match(phone):
+    personal_id = _text(applicant_personal_id, "applicant_personal_id", _("Số định danh cá nhân"))
+    if personal_id and not PERSONAL_ID_RE.fullmatch(personal_id):
+        raise DomainError(_("Số định danh cá nhân phải gồm 12 chữ số 0–9."), field="applicant_personal_id")
+    phone = _text(applicant_phone, "applicant_phone", _("Số điện thoại"))
+    if phone and not PHONE_RE.fullmatch(phone):
         raise DomainError(_("Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0."), field="applicant_phone")
     cleaned = form_data_validate(procedure, form_data)
     now = timezone.now()
@@ -595,7 +614,7 @@ def dossier_submit_for_approval(*, actor: Person, dossier: Dossier, note: str = 
     dossier.state = S.PENDING_APPROVAL
     dossier.save()
     return _record(dossier, action="submit_for_approval", from_state=from_state, actor=actor,
-                   agency=dossier.handling_agency, note=(note or "").strip())
+                   agency=dossier.handling_agency, note=_text(note, "note", _("Ý kiến"), max_length=5000))
 
 
 @transaction.atomic
@@ -789,7 +808,11 @@ def dossier_apologise(*, actor: Person, dossier: Dossier, new_due_at: dt.datetim
             _("Đã quá thời điểm xin lỗi và hẹn lại: phải thực hiện chậm nhất 1 ngày làm việc trước hạn trả kết quả."),
             code="apology_too_late",
         )
-    if timezone.is_naive(new_due_at) or new_due_at <= dossier.due_at:
+    try:
+        validation.moment_value(new_due_at)
+    except InvalidValue as error:
+        raise DomainError(error.sentence(_("Ngày hẹn trả mới")), field="new_due_at", code=error.code) from None
+    if new_due_at <= dossier.due_at:
         raise DomainError(_("Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại."), field="new_due_at",
                           code="invalid_due")
     old_due = dossier.due_at

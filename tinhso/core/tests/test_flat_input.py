@@ -65,6 +65,9 @@ def test_flat_reading_answers_as_the_serializer(cls: type[Input]) -> None:
             if _flat_fields(cls) is None:
                 continue  # read by the serializer itself
             for data in _samples(cls):
+                if isinstance(data, QueryDict):  # a parameter sent twice is ambiguous: refused before reading
+                    assert _flat(cls, data)[0::3] == ("refused", "repeated_parameter"), (cls.__qualname__, data)
+                    continue
                 assert _flat(cls, data) == _serializer(cls, data), (cls.__qualname__, language, data)
 
 

@@ -434,6 +434,7 @@ def test_files_result_fees_and_rating(svc: SimpleNamespace, as_: As, submitted: 
 
 
 def test_online_payment_and_its_public_callback(svc: SimpleNamespace, as_: As, submitted: int) -> None:
+    _ok(_act(as_(svc.receiver), submitted, "receive"))  # a dossier awaiting receipt is not paid yet
     started = _ok(_post(as_(svc.citizen), f"dossiers/{submitted}/payments/"), 201)
     assert started["state"] == "pending"
     assert started["checkout_url"].endswith(f"/{started['reference']}/")

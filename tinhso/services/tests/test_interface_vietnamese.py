@@ -50,6 +50,7 @@ def test_each_payment_page_links_back_to_the_dossier(svc: Any, clock: Any) -> No
 
     dossier: Dossier = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
                                                form_data=GOOD_FORM, idempotency_key="pay-back-000000000001")
+    dossier = S.dossier_receive(actor=svc.receiver, dossier=dossier)  # paid online once received
     client = Client()
     client.force_login(svc.citizen)
     back = reverse("citizen:dossier", args=[dossier.pk])

@@ -403,7 +403,8 @@ def test_number_date_and_email_fields(svc: Any) -> None:
         S.form_data_validate(svc.procedure, {"n": "hai", "d": "31/02/2000", "e": "an@"})
     assert caught.value.errors == {
         "n": "Trường “Số bản” phải là một số.",
-        "d": "Trường “Ngày sinh” phải là ngày hợp lệ, dạng ngày/tháng/năm (ví dụ 31/12/1990).",
+        "d": "Trường “Ngày sinh” phải là ngày hợp lệ, dạng ngày/tháng/năm (31/12/2026) hoặc năm-tháng-ngày "
+             "(2026-12-31).",
         "e": "Trường “Thư điện tử” phải là địa chỉ thư điện tử hợp lệ.",
     }
     assert S.form_data_validate(svc.procedure, {"n": 2, "d": "2000-02-28", "e": "an@example.vn", "x": 1}) == {

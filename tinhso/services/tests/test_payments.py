@@ -34,10 +34,12 @@ SIGNATURE_HEADER = "HTTP_X_TINHSO_SIGNATURE"
 
 
 def _submit(svc: Any, procedure: Any = None, applicant: Any = None) -> Dossier:
-    return S.dossier_submit_online(
+    """Filed online and received at the desk: an online payment opens once the dossier is received."""
+    dossier = S.dossier_submit_online(
         applicant=applicant or svc.citizen, procedure=procedure or svc.procedure, agency=svc.centre,
         form_data=dict(GOOD_FORM), idempotency_key=f"pay-{next(_keys)}",
     )
+    return S.dossier_receive(actor=svc.receiver, dossier=dossier)
 
 
 def _client(person: Any) -> Client:
@@ -147,8 +149,8 @@ def test_full_online_payment_through_the_fake_gateway(svc: Any, clock: Any) -> N
     assert payment.receipt_number == "BL-2026-000001"
     assert DossierEvent.objects.count() == events + 1
     event = DossierEvent.objects.order_by("-pk").first()
-    assert (event.action, event.from_state, event.to_state) == ("pay", DossierState.SUBMITTED,
-                                                               DossierState.SUBMITTED)
+    assert (event.action, event.from_state, event.to_state) == ("pay", DossierState.RECEIVED,
+                                                               DossierState.RECEIVED)
     assert "BL-2026-000001" in event.note
     assert "200.000 đồng" in event.note
     assert "Nguyễn Văn An" not in event.note
@@ -345,7 +347,7 @@ def test_the_database_allows_one_paid_payment_per_dossier(svc: Any, clock: Any) 
 
 def test_the_desk_records_a_cash_payment_with_a_receipt_number(svc: Any, clock: Any) -> None:
     first, second = _submit(svc), _submit(svc)
-    S.dossier_receive(actor=svc.receiver, dossier=first)
+    # both were received by _submit
     payment = payment_record_counter(actor=svc.receiver, dossier=first)
     assert (payment.state, payment.method, payment.amount_vnd, payment.created_by) == (
         PaymentState.PAID, PaymentMethod.COUNTER, 200_000, svc.receiver)

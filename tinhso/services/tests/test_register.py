@@ -108,9 +108,9 @@ def test_only_agencies_in_reach_and_the_same_answer_for_one_that_does_not_exist(
 
 
 @pytest.mark.parametrize(("first", "last", "message"), [
-    ("31/13/2026", "2026-03-31", "Từ ngày không hợp lệ: nhập ngày theo dạng ngày/tháng/năm"),
-    ("2026/03/01", "2026-03-31", "Từ ngày không hợp lệ"),
-    ("2026-03-01", "", "Đến ngày không hợp lệ"),
+    ("31/13/2026", "2026-03-31", "Từ ngày phải là ngày hợp lệ, dạng ngày/tháng/năm"),
+    ("2026/03/01", "2026-03-31", "Từ ngày phải là ngày hợp lệ"),
+    ("2026-03-01", "", "Đến ngày phải là ngày hợp lệ"),
     ("2026-03-31", "2026-03-01", "Đến ngày phải sau hoặc bằng từ ngày."),
     ("2025-01-01", "2026-03-31", "Mỗi sổ theo dõi lấy tối đa 366 ngày"),
 ])
@@ -165,7 +165,7 @@ def test_the_api_gives_the_same_register(svc: Any, march: dict[str, Dossier]) ->
                                                                                              "third")]
     bad = _client(svc.receiver).get(url, {"agency": svc.centre.pk, "from": "2026-13-01", "to": "2026-03-31"})
     assert bad.status_code == 400
-    assert bad.json()["detail"].startswith("Từ ngày không hợp lệ")
+    assert bad.json()["detail"].startswith("Từ ngày phải là ngày hợp lệ")
     hidden = _client(svc.sct_officer).get(url, {"agency": svc.centre.pk, "from": "2026-03-01", "to": "2026-03-31"})
     missing = _client(svc.sct_officer).get(url, {"agency": 999_999, "from": "2026-03-01", "to": "2026-03-31"})
     assert hidden.status_code == missing.status_code == 404

@@ -158,17 +158,24 @@ def test_a_refused_dossier_owes_nothing_and_its_refusal_is_handed_over(svc: Any,
     assert S.dossier_return_result(actor=svc.receiver, dossier=dossier).state == ST.RESULT_RETURNED
 
 
-def test_a_fee_can_be_paid_from_filing_until_the_result_is_returned(svc: Any, clock: Any) -> None:
+def test_the_desk_takes_the_fee_from_filing_and_the_applicant_pays_online_once_received(
+    svc: Any, clock: Any,
+) -> None:
     dossier = submit_online(svc)
-    assert payments.payment_refusal(dossier) is None  # online payment with the online filing
+    # Not yet received, it may still be turned away at the counter: no online payment (issue 12,
+    # item 8), but the desk may take the fee with the filing.
+    assert payments.payment_refusal(dossier).code == "wrong_state"
+    assert payments.payment_refusal(dossier, online=False) is None
     for state in (ST.RECEIVED, ST.PENDING_APPROVAL, ST.APPROVED, ST.RESULT_RETURNED):
         Dossier.objects.filter(pk=dossier.pk).update(state=state)
         dossier.refresh_from_db()
         assert payments.payment_refusal(dossier) is None, state
+        assert payments.payment_refusal(dossier, online=False) is None, state
     for state in (ST.REFUSED, ST.STOPPED, ST.CANCELLED):
         Dossier.objects.filter(pk=dossier.pk).update(state=state)
         dossier.refresh_from_db()
         assert payments.payment_refusal(dossier).code == "wrong_state", state
+        assert payments.payment_refusal(dossier, online=False).code == "wrong_state", state
 
 
 def test_api_refuses_the_return_with_the_reason_then_records_the_waiver(svc: Any, approved: Dossier) -> None:
