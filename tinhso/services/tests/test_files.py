@@ -15,6 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from tinhso.core.tests.test_uploads import docx as make_docx
+from tinhso.core.tests.test_uploads import xlsx as make_xlsx
 from tinhso.ledger.models import Entry
 from tinhso.services import files as F
 from tinhso.services.models import DocumentRequirement, Dossier, DossierFile, DossierState, FileKind
@@ -34,26 +36,6 @@ JPEG = base64.b64decode(
     "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////"
     "////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA="
 )
-
-
-def make_docx() -> bytes:
-    from docx import Document
-
-    document = Document()
-    document.add_paragraph("Đơn đề nghị")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def make_xlsx() -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.active["A1"] = "Bảng kê"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def make_zip(names: list[str]) -> bytes:
