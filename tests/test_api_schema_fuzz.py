@@ -28,13 +28,16 @@ CSRF = "fuzz" * 8  # a CSRF secret sent as cookie and header alike, as the platf
 
 @pytest.fixture
 def wsgi_app(settings: Any) -> Iterator[Any]:
-    """The project's WSGI application, answering inside the test's transaction (as Django's
-    test client does, the connection is not closed after each request)."""
+    """The project's WSGI application, answering inside the test's transaction: as Django's
+    test client does, the connection is not closed before or after each request (inside the
+    test's atomic block it would be, for real on PostgreSQL, and every later query would fail)."""
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
         yield get_wsgi_application()
     finally:
+        signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
 
 
