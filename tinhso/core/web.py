@@ -8,6 +8,8 @@ Each area keeps its own error template (its layout and the way back differ); the
 
 from __future__ import annotations
 
+import base64
+import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -16,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .errors import DomainError
@@ -73,3 +76,36 @@ def page(*methods: str, template: str = ERROR_TEMPLATE, fragment: str | None = N
 def form_error(form: Form, exc: DomainError) -> None:
     """Put a service's error on the field it names, or on the form as a whole."""
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def import_step(request: HttpRequest, *, session_key: str, run: Callable[..., Any], scope: str = "") -> tuple[Any, str]:
+    """One step of an Excel import page: upload → preview → confirm.
+
+    An uploaded file is checked by ``run(data, dry_run=True)`` (nothing saved); when nothing is
+    rejected its bytes are kept in the session under a new token, returned for the confirm form.
+    A post of that token saves the same bytes with ``run(data, dry_run=False)`` (token ``""``).
+    ``scope`` binds a preview to what it was made for (a province): confirming it elsewhere is
+    refused like an expired one. Returns the outcome and the token; bad input is a DomainError.
+    """
+    if "token" in request.POST:
+        stored = request.session.get(session_key) or {}
+        if stored.get("token") != request.POST["token"] or stored.get("scope", "") != scope:
+            raise DomainError(_("Phiên xem trước đã hết hạn: tải tệp lên lại."))
+        outcome = run(base64.b64decode(stored["data"]), dry_run=False)
+        request.session.pop(session_key, None)
+        return outcome, ""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise DomainError(_("Chọn tệp Excel (.xlsx) để nhập."))
+    if upload.size and upload.size > IMPORT_MAX_BYTES:
+        raise DomainError(_("Tệp lớn hơn 5 MB."))
+    data = upload.read()
+    outcome = run(data, dry_run=True)
+    token = ""
+    if not outcome.rejected:
+        token = secrets.token_urlsafe(16)
+        request.session[session_key] = {"token": token, "scope": scope, "data": base64.b64encode(data).decode()}
+    return outcome, token

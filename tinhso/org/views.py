@@ -7,9 +7,6 @@ any. A province outside the user's reach is answered as not found.
 
 from __future__ import annotations
 
-import base64
-import secrets
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,11 +14,10 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.documents import XLSX
 from tinhso.core.errors import DomainError, NotAllowed
-from tinhso.core.web import page, person_of, render_error
+from tinhso.core.web import import_step, page, person_of, render_error
 
 from .confirm import agencies_confirm_xlsx, agencies_template_xlsx, confirm_province, confirm_provinces
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _SESSION_KEY = "org.agencies_confirm"
 
 
@@ -52,26 +48,12 @@ def agencies_confirm(request: HttpRequest) -> HttpResponse:
         try:
             province = confirm_province(person, chosen)
             context["province"] = province
-            if "token" in request.POST:
-                stored = request.session.get(_SESSION_KEY) or {}
-                if stored.get("token") != request.POST["token"] or stored.get("province") != province.code:
-                    raise DomainError(_("Phiên xem trước đã hết hạn: tải tệp lên lại."))
-                outcome = agencies_confirm_xlsx(actor=person, province=province,
-                                                data=base64.b64decode(stored["data"]))
-                request.session.pop(_SESSION_KEY, None)
-            else:
-                upload = request.FILES.get("file")
-                if upload is None:
-                    raise DomainError(_("Chọn tệp Excel (.xlsx) để nhập."))
-                if upload.size and upload.size > MAX_UPLOAD_BYTES:
-                    raise DomainError(_("Tệp lớn hơn 5 MB."))
-                data = upload.read()
-                outcome = agencies_confirm_xlsx(actor=person, province=province, data=data, dry_run=True)
-                if not outcome.rejected:
-                    token = secrets.token_urlsafe(16)
-                    request.session[_SESSION_KEY] = {"token": token, "province": province.code,
-                                                     "data": base64.b64encode(data).decode()}
-                    context["token"] = token
+            outcome, token = import_step(
+                request, session_key=_SESSION_KEY, scope=province.code,
+                run=lambda data, dry_run: agencies_confirm_xlsx(actor=person, province=province, data=data,
+                                                                dry_run=dry_run))
+            if token:
+                context["token"] = token
             context["outcome"] = outcome
             if outcome.rejected:
                 status = 400

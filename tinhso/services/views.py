@@ -7,8 +7,6 @@ procedures within their reach (:func:`catalogue.procedures_manageable`).
 
 from __future__ import annotations
 
-import base64
-import secrets
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
@@ -24,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from tinhso.core.documents import XLSX
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.text import fold
-from tinhso.core.web import is_htmx, render_error
+from tinhso.core.web import import_step, is_htmx, render_error
 
 from .catalogue import (
     can_manage_catalogue,
@@ -35,7 +33,6 @@ from .catalogue import (
 from .models import AuthorityLevel, OnlineLevel, Procedure
 
 PAGE_SIZE = 20
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _SESSION_KEY = "services.catalogue_import"
 
 
@@ -134,26 +131,13 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            if "token" in request.POST:
-                stored = request.session.get(_SESSION_KEY) or {}
-                if stored.get("token") != request.POST["token"]:
-                    raise DomainError(_("Phiên xem trước đã hết hạn: tải tệp lên lại."))
-                data = base64.b64decode(stored["data"])
-                outcome = procedures_import_xlsx(actor=request.user, data=data)
-                request.session.pop(_SESSION_KEY, None)
+            outcome, token = import_step(
+                request, session_key=_SESSION_KEY,
+                run=lambda data, dry_run: procedures_import_xlsx(actor=request.user, data=data, dry_run=dry_run))
+            if token:
+                context["token"] = token
+            if "token" in request.POST:  # the preview confirmed
                 context["saved"] = outcome.saved
-            else:
-                upload = request.FILES.get("file")
-                if upload is None:
-                    raise DomainError(_("Chọn tệp Excel (.xlsx) để nhập."))
-                if upload.size and upload.size > MAX_UPLOAD_BYTES:
-                    raise DomainError(_("Tệp lớn hơn 5 MB."))
-                data = upload.read()
-                outcome = procedures_import_xlsx(actor=request.user, data=data, dry_run=True)
-                if not outcome.rejected:
-                    token = secrets.token_urlsafe(16)
-                    request.session[_SESSION_KEY] = {"token": token, "data": base64.b64encode(data).decode()}
-                    context["token"] = token
             context["outcome"] = outcome
             if outcome.rejected:
                 status = 400
