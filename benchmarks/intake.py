@@ -13,7 +13,7 @@ p99 ≤ 150 ms on the 2-core machine.
 
 How. The script creates a fresh database ``tinhso_bench_<pid>`` on the PostgreSQL server of
 ``--pg`` (default ``postgres://postgres@127.0.0.1:5432``), migrates it, loads the demo
-agencies and procedures (``tinhso.org.demo`` and ``tinhso.services.demo`` loaders), gives the
+agencies and procedures (``tinhso.org.demo`` and ``tinhso.onestop.demo.services`` loaders), gives the
 receiving agency an electronic code, creates a citizen account (with an e-mail address, so
 each submission also writes its notification to the outbox and queues the sending task, as
 for a real citizen), starts gunicorn with ``DEBUG=0`` and random secrets in its environment,
@@ -40,7 +40,7 @@ value, unit, baseline, baseline_value, ratio), as benchmarks/ledger.py does.
 ``--threads 1`` runs gunicorn's sync workers; more runs gthread workers with that many threads.
 The default, 2 gthread workers × 8 threads, was the best of those measured on the 2-core
 machine: more threads per process let more filings wait together and be written as one group
-(tinhso/services/intake.py); the script prints the mean group size. Sync workers close the
+(tinhso/onestop/intake.py); the script prints the mean group size. Sync workers close the
 connection after every answer and never group. Sessions live in Redis, as the README
 configures production (``--redis none``: in the database, one more query per request).
 
@@ -114,7 +114,9 @@ def _environment(pg: str, db_name: str, tmp: Path, redis: str = "") -> dict[str,
         "MEDIA_ROOT": str(tmp / "media"),
         "LOG_LEVEL": "WARNING",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "TINHSO_SMS_PROVIDER": os.environ.get("TINHSO_SMS_PROVIDER", "tinhso.services.notify.ConsoleSmsProvider"),
+        "TINHSO_SMS_PROVIDER": os.environ.get(
+            "TINHSO_SMS_PROVIDER", "tinhso.onestop.notices.services.ConsoleSmsProvider"
+        ),
         **({"REDIS_URL": redis} if redis else {}),
     }
 
@@ -127,12 +129,12 @@ def _prepare() -> dict[str, Any]:
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)
+    from tinhso.onestop.demo.services import demo_load as services_demo_load
+    from tinhso.onestop.models import Procedure
     from tinhso.org import services as org_services
     from tinhso.org.demo import demo_load as org_demo_load
     from tinhso.org.models import Agency
     from tinhso.org.roles import Role
-    from tinhso.services.demo import demo_load as services_demo_load
-    from tinhso.services.models import Procedure
 
     org_demo_load()
     services_demo_load()
@@ -152,7 +154,7 @@ def _prepare() -> dict[str, Any]:
 
 def _counts() -> dict[str, int]:
     from tinhso.ledger.models import Entry
-    from tinhso.services.models import Dossier
+    from tinhso.onestop.models import Dossier
 
     return {"dossiers": Dossier.objects.count(), "entries": Entry.objects.count()}
 
@@ -413,9 +415,9 @@ def run_http(args: argparse.Namespace, env: dict[str, str], ids: dict[str, Any],
 def _direct_worker(kind: str, seconds: float, ids: dict[str, Any], number: int, queue: Any) -> None:
     from django.db import connection, transaction
 
+    from tinhso.onestop.dossiers.services import dossier_submit_online
+    from tinhso.onestop.models import Procedure
     from tinhso.org.models import Agency, Person
-    from tinhso.services.models import Procedure
-    from tinhso.services.services import dossier_submit_online
 
     connection.close()  # never share the parent's socket
     applicant = Person.objects.get(pk=ids["citizen"])

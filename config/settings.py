@@ -106,7 +106,7 @@ INSTALLED_APPS = [
     "tinhso.org",
     "tinhso.indicators",
     "tinhso.programme",
-    "tinhso.services",
+    "tinhso.onestop",
 ]
 
 MIDDLEWARE = [
@@ -320,9 +320,9 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "tinhso.core.api.error_responses_hook"],
     # Fields named alike with other values ("state", "kind") each get their own enum name.
     "ENUM_NAME_OVERRIDES": {
-        "DossierStateEnum": "tinhso.services.models.DossierState",
-        "PaymentStateEnum": "tinhso.services.models.PaymentState",
-        "FileKindEnum": "tinhso.services.models.FileKind",
+        "DossierStateEnum": "tinhso.onestop.models.DossierState",
+        "PaymentStateEnum": "tinhso.onestop.models.PaymentState",
+        "FileKindEnum": "tinhso.onestop.models.FileKind",
         "AgencyKindEnum": "tinhso.org.models.AgencyKind",
         "ReportStateEnum": "tinhso.programme.models.ReportState",
     },
@@ -368,7 +368,11 @@ LEDGER_CHECKPOINT_SECONDS = int(os.environ.get("LEDGER_CHECKPOINT_SECONDS", "300
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
 
 # Demo data loaders run by `manage.py demo_load`, in dependency order (never in production).
-DEMO_LOADERS = ["tinhso.org.demo.demo_load", "tinhso.programme.demo.demo_load", "tinhso.services.demo.demo_load"]
+DEMO_LOADERS = [
+    "tinhso.org.demo.demo_load",
+    "tinhso.programme.demo.demo_load",
+    "tinhso.onestop.demo.services.demo_load",
+]
 
 # Office hours for deadlines, e.g. TINHSO_WORKING_HOURS="07:30-11:30,13:30-17:00" (default).
 TINHSO_WORKING_HOURS = [
@@ -396,7 +400,7 @@ LOGGING = {
 TINHSO_PUBLIC_URL = os.environ.get("TINHSO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Uploads of dossier components: largest file, in bytes.
 # Online filings that reach a web process together are written in one transaction, up to
-# this many (tinhso/services/intake.py); 1 writes each filing alone, in its request's thread.
+# this many (tinhso/onestop/intake.py); 1 writes each filing alone, in its request's thread.
 TINHSO_INTAKE_GROUP_MAX = int(os.environ.get("TINHSO_INTAKE_GROUP_MAX", "32"))
 TINHSO_UPLOAD_MAX_BYTES = int(os.environ.get("TINHSO_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Result signing (PAdES): PEM key and certificate chain of the agency's signing certificate.
@@ -415,12 +419,12 @@ TINHSO_SIGNING_TRUSTED_CERTS = env_list("TINHSO_SIGNING_TRUSTED_CERTS")
 # fonts-dejavu-core package. Empty: a built-in PDF font, the text without diacritics.
 TINHSO_STAMP_FONT = os.environ.get("TINHSO_STAMP_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 # Payment gateway: the provider's class and the secret its callbacks are signed with.
-TINHSO_PAYMENT_PROVIDER = os.environ.get("TINHSO_PAYMENT_PROVIDER", "tinhso.services.payments.FakeProvider")
+TINHSO_PAYMENT_PROVIDER = os.environ.get("TINHSO_PAYMENT_PROVIDER", "tinhso.onestop.payments.services.FakeProvider")
 TINHSO_PAYMENT_SECRET = required_secret(
     "TINHSO_PAYMENT_SECRET", ".dev_payment_secret", lambda: secrets.token_urlsafe(32)
 )
 # Text messages (SMS, Zalo): the provider's class; the console provider prints them.
-TINHSO_SMS_PROVIDER = os.environ.get("TINHSO_SMS_PROVIDER", "tinhso.services.notify.ConsoleSmsProvider")
+TINHSO_SMS_PROVIDER = os.environ.get("TINHSO_SMS_PROVIDER", "tinhso.onestop.notices.services.ConsoleSmsProvider")
 
 # Cache (rate limits): REDIS_URL in production so several web processes share counters;
 # otherwise a table in the database (shared too, slower).

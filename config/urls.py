@@ -21,14 +21,14 @@ urlpatterns = [
     path("co-quan/", include("tinhso.org.web_urls")),
     path("api/programme/", include("tinhso.programme.api_urls")),
     path("de-an/", include("tinhso.programme.urls")),
-    path("api/services/", include("tinhso.services.api_urls")),
-    path("dich-vu-cong/", include("tinhso.services.urls")),
-    path("dich-vu-cong/", include("tinhso.services.citizen_urls")),
-    path("mot-cua/", include("tinhso.services.officer_urls")),
-    path("xac-minh/", include("tinhso.services.verify_urls")),
-    path("tep/", include("tinhso.services.file_urls")),
-    path("phieu/", include("tinhso.services.print_urls")),
-    path("thanh-toan/", include("tinhso.services.payment_urls")),
+    path("api/services/", include("tinhso.onestop.api.urls")),
+    path("dich-vu-cong/", include("tinhso.onestop.web.public.urls")),
+    path("dich-vu-cong/", include("tinhso.onestop.web.citizen.urls")),
+    path("mot-cua/", include("tinhso.onestop.web.officer.urls")),
+    path("xac-minh/", include("tinhso.onestop.results.urls")),
+    path("tep/", include("tinhso.onestop.files.urls")),
+    path("phieu/", include("tinhso.onestop.printing.urls")),
+    path("thanh-toan/", include("tinhso.onestop.payments.urls")),
 ]
 
 # The platform's own Vietnamese error pages; JSON {"detail", "code"} under /api/.

@@ -32,18 +32,18 @@ class World:
 
 
 def build_world() -> World:
+    from tinhso.onestop.demo.samples import sample_pdf
+    from tinhso.onestop.demo.services import DOSSIERS_FILE, demo_load
+    from tinhso.onestop.dossiers import services as dossier_services
+    from tinhso.onestop.files.services import dossier_file_add
+    from tinhso.onestop.models import Procedure
+    from tinhso.onestop.payments import services as payments
     from tinhso.org import services as org_services
     from tinhso.org.models import Agency
     from tinhso.org.roles import Role
     from tinhso.programme import services as programme_services
     from tinhso.programme.access import programme_scope
     from tinhso.programme.models import Pillar, PillarCode, Target, TargetReport, Task, TaskReport
-    from tinhso.services import payments
-    from tinhso.services import services as dossier_services
-    from tinhso.services.demo import DOSSIERS_FILE, demo_load
-    from tinhso.services.files import dossier_file_add
-    from tinhso.services.models import Procedure
-    from tinhso.services.samples import sample_pdf
 
     world = World()
     demo_load()  # the Hưng Yên catalogue and the agencies' electronic ids (no demo people: no dossiers)
@@ -107,7 +107,7 @@ def build_world() -> World:
         upload=SimpleUploadedFile("minh-chung.pdf", sample_pdf(), content_type="application/pdf"))
 
     # A procedure of Thanh Hóa's desk, imported by its own DX office (so its receiver has work too).
-    from tinhso.services.catalogue import procedures_import_specs
+    from tinhso.onestop.catalogue.workbook import procedures_import_specs
 
     th_dx = p["th.dx_office"]
     outcome = procedures_import_specs(actor=th_dx, specs=[{

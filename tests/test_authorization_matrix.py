@@ -191,21 +191,21 @@ TABLE: dict[str, Row] = {
     "services_api:procedure-list": R(read=EVERYONE),
     "services_api:procedure-detail": R(read=EVERYONE),
     # filing reads the input before the citizen's permission: the hot path keeps its pinned queries
-    # (tinhso/services/tests/test_submit_queries.py); a valid filing by an officer is refused (403)
+    # (tinhso/onestop/tests/test_submit_queries.py); a valid filing by an officer is refused (403)
     "services_api:dossier-list": R(read=SIGNED_IN, write=CITIZENS, marker="dossier", marker_for=DOSSIER,
                                    refused_also=frozenset({"400"})),
     "services_api:dossier-counter": R(write=both("receiver")),
     "services_api:dossier-bulk-assign": R(write=both("approver")),
     "services_api:dossier-detail": R(read=DOSSIER, obj=True),
     # transitions: refused as "not found" to everyone outside the dossier; which of its officers
-    # may do which, from which state, is the life-cycle tests' (tinhso/services/tests/test_lifecycle.py)
+    # may do which, from which state, is the life-cycle tests' (tinhso/onestop/tests/test_lifecycle.py)
     **{f"services_api:dossier-{action}": R(write=DOSSIER, obj=True) for action in (
         "receive", "forward", "assign", "start-review", "submit-for-approval", "approve", "refuse",
         "return-result", "request-supplement", "supplement", "transfer", "stop", "cancel", "apologise")},
     "services_api:dossier-files": R(read=DOSSIER, write=DOSSIER, obj=True),
     "services_api:dossier-file-reuse": R(write=DOSSIER, obj=True),
     # The world's dossier has no draft result: reading it answers 404 to every officer in reach
-    # too; who reads and uploads a draft is tested in tinhso/services/tests/test_workflow_rules.py.
+    # too; who reads and uploads a draft is tested in tinhso/onestop/tests/test_workflow_rules.py.
     "services_api:dossier-draft-result": R(read=HY_DESK, write=DOSSIER, obj=True, reached=frozenset({"404"})),
     "services_api:dossier-fee-waiver": R(write=DOSSIER, obj=True),
     "services_api:payment-start": R(write=DOSSIER, obj=True),
@@ -449,8 +449,8 @@ def _body(response: Any) -> str:
 def _state(world: World) -> tuple[Any, ...]:
     """What a refused write must leave as it was."""
     from tinhso.ledger.models import Entry
+    from tinhso.onestop.models import Dossier, DossierFile, Payment, Procedure
     from tinhso.programme.models import Comment, Evidence, ReportingRound, TargetReport, TaskReport
-    from tinhso.services.models import Dossier, DossierFile, Payment, Procedure
 
     return (
         Entry.objects.count(),

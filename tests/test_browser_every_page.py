@@ -49,7 +49,7 @@ def demo(vn_units: None, settings: Any, tmp_path: Path) -> None:
     settings.DATA_DIR.mkdir()
     settings.TINHSO_SIGNING_KEY_FILE = ""
     settings.TINHSO_SIGNING_CERT_FILE = ""
-    settings.TINHSO_PAYMENT_PROVIDER = "tinhso.services.payments.FakeProvider"
+    settings.TINHSO_PAYMENT_PROVIDER = "tinhso.onestop.payments.services.FakeProvider"
     # In a thread of its own: signing the demo results runs an asyncio loop, and Playwright's
     # already runs in this one.
     def load() -> None:
@@ -135,7 +135,7 @@ def _walk(page: Any, origin: str, who: str, seen_patterns: set[str], failures: l
 
 
 def test_every_page_fits_a_phone_for_every_role(page: Any, live_server: Any, demo: None) -> None:
-    from tinhso.services.models import DossierFile, FileKind, Rating
+    from tinhso.onestop.models import DossierFile, FileKind, Rating
 
     # A returned result not rated yet, so that the citizen is offered the rating page too.
     Rating.objects.filter(dossier__applicant__username="congdan").delete()

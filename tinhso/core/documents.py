@@ -5,7 +5,7 @@ Roman), the heading (issuing body top-left; national title and motto top-right, 
 short rule under it; place and date) and how numbers and dates are written. The helpers here
 build such documents with python-docx and turn them into PDF with LibreOffice; the province
 report (``tinhso.programme.documents``) and the one-stop shop's forms
-(``tinhso.services.printing``) are both made of them.
+(``tinhso.onestop.printing.documents``) are both made of them.
 
 Documents are written in Vietnamese whatever the reader's UI language: callers build them
 under ``translation.override("vi")``; the phrases here still go through ``gettext``.

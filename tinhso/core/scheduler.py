@@ -35,8 +35,8 @@ def periodic_jobs() -> list[JobSpec]:
         JobSpec("worker_heartbeat", "tinhso.core.tasks.worker_heartbeat", settings.WORKER_HEARTBEAT_SECONDS),
         JobSpec("ledger_checkpoint", "tinhso.ledger.tasks.checkpoint_sign_task", settings.LEDGER_CHECKPOINT_SECONDS),
         JobSpec("programme_reminders", "tinhso.programme.tasks.reminders_send", 6 * 3600),
-        JobSpec("dossiers_late_scan", "tinhso.services.tasks.dossiers_late_scan", 30 * 60),
-        JobSpec("notifications_retry", "tinhso.services.tasks.notifications_retry", 5 * 60),
+        JobSpec("dossiers_late_scan", "tinhso.onestop.tasks.dossiers_late_scan", 30 * 60),
+        JobSpec("notifications_retry", "tinhso.onestop.tasks.notifications_retry", 5 * 60),
         JobSpec("storage_sweep", "tinhso.core.tasks.storage_sweep_task", 3600),
     ]
 

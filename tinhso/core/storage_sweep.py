@@ -54,7 +54,7 @@ AREAS = (
     Area("programme_evidence", "programme/evidence", "programme.Evidence.file", dt.timedelta(hours=6)),
     # An import preview lives until "Nhập" is pressed; a day is far longer than anyone takes.
     Area("import_previews", "programme/imports", "", dt.timedelta(hours=24)),
-    # Uploads kept while a citizen corrects a form (tinhso.services.pending_uploads), never used.
+    # Uploads kept while a citizen corrects a form (tinhso.onestop.files.pending), never used.
     Area("pending_uploads", "pending", "", dt.timedelta(hours=24)),
 )
 

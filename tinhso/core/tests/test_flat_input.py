@@ -13,7 +13,11 @@ from django.utils import translation
 from tinhso.core.api import Input, _first_error, _flat_fields, parse_input
 from tinhso.core.errors import DomainError
 
-for _module in ("tinhso.org.api", "tinhso.programme.api", "tinhso.services.api", "tinhso.services.api_extras"):
+_API_MODULES = (
+    "tinhso.org.api",
+    "tinhso.programme.api",
+    "tinhso.onestop.api.dossiers", "tinhso.onestop.api.dossier_parts")
+for _module in _API_MODULES:
     importlib.import_module(_module)
 
 

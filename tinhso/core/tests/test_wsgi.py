@@ -10,7 +10,7 @@ from django.conf import settings
 
 
 def test_the_loaded_project_is_frozen_out_of_the_collector() -> None:
-    views = ("tinhso.services.api", "tinhso.services.officer_views")
+    views = ("tinhso.onestop.api.dossiers", "tinhso.onestop.web.officer.views")
     script = f"import gc, sys; import config.wsgi; print(gc.get_freeze_count(), *(m in sys.modules for m in {views}))"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
     out = subprocess.run([sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR,  # noqa: S603

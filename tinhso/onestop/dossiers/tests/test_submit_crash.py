@@ -1,0 +1,84 @@
+"""No lost or doubled dossier when the server dies in the middle of a submission.
+
+A separate Python process writes a group of three filings as the intake's group writer does
+(services.filings_write) and is killed with SIGKILL after every write of the group (the
+dossiers, their events, notifications and ledger entries) but before the commit, as a power cut
+or an OOM kill would. The database must hold nothing of them; each citizen's retry with the
+same idempotency key files exactly one dossier, and the ledger verifies.
+Needs a database another process can open (PostgreSQL; the SQLite test database is in memory).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tinhso.ledger.models import Entry
+from tinhso.ledger.selectors import ledger_verify
+from tinhso.onestop.conftest import GOOD_FORM
+from tinhso.onestop.dossiers import services as S
+from tinhso.onestop.models import Dossier, DossierEvent, Notification
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+CRASHING_SUBMISSION = """
+import os, signal, sys
+import django
+django.setup()
+from tinhso.org.models import Agency, Person
+from tinhso.onestop.dossiers import services as S
+from tinhso.onestop.models import Procedure
+
+real_append = S.ledger_append_many
+
+def append_then_die(*args, **kwargs):
+    real_append(*args, **kwargs)  # every write of the group is done, the commit is not
+    os.kill(os.getpid(), signal.SIGKILL)
+
+S.ledger_append_many = append_then_die
+citizen, procedure, agency, form = sys.argv[1:5]
+S.filings_write([
+    S.filing_check(applicant=Person.objects.get(pk=int(citizen)), procedure=Procedure.objects.get(pk=int(procedure)),
+                   agency=Agency.objects.get(pk=int(agency)), form_data=eval(form), idempotency_key=f"crash-{n}")
+    for n in (1, 2, 3)
+])
+"""
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def test_a_submission_killed_before_its_commit_leaves_nothing_and_the_retry_files_one(svc: Any) -> None:
+    entries = Entry.objects.count()
+    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "config.settings_test"}
+    crashed = subprocess.run(  # noqa: S603 - our own script, our own interpreter
+        [sys.executable, "-c", CRASHING_SUBMISSION, str(svc.citizen.pk), str(svc.procedure.pk), str(svc.centre.pk),
+         repr(GOOD_FORM)],
+        env=env, cwd=Path(settings.BASE_DIR), capture_output=True, timeout=120, check=False,
+    )
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr.decode()[-2000:]
+    assert not Dossier.objects.exists()
+    assert not DossierEvent.objects.exists()
+    assert not Notification.objects.exists()
+    assert Entry.objects.count() == entries
+
+    retried = [S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+                                       form_data=GOOD_FORM, idempotency_key=f"crash-{n}") for n in (1, 2, 3)]
+    again = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+                                    form_data=GOOD_FORM, idempotency_key="crash-2")
+    assert again.pk == retried[1].pk
+    assert Dossier.objects.count() == 3
+    assert [d.code[-4:] for d in retried] == ["0001", "0002", "0003"]  # the killed group's numbers were never taken
+    assert Entry.objects.count() == entries + 3
+    assert ledger_verify().ok

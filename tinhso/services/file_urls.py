@@ -1,9 +1,0 @@
-from django.urls import path
-
-from . import file_views
-
-app_name = "file"
-
-urlpatterns = [
-    path("<int:file_id>/", file_views.download, name="download"),
-]
