@@ -59,7 +59,8 @@ class ProcedureAdmin(LedgeredAdminMixin, admin.ModelAdmin):
                     "active")
     list_filter = ("authority_level", "online_level", "active", "field")
     search_fields = ("code", "name", "name_folded")
-    filter_horizontal = ("agencies",)
+    # Tens of thousands of agencies (every province and commune): searched, not listed in the page.
+    autocomplete_fields = ("agencies",)
     inlines = (DocumentRequirementInline, WorkflowStepInline)
 
 

@@ -125,3 +125,23 @@ def test_deleting_a_notification_is_ledgered_without_recipient_or_text(
     assert entry.payload.data["values"]["state"] == NotificationState.FAILED
     for secret in (EMAIL, BODY, "[Tỉnh số]", "SMTPError"):
         assert secret not in text
+
+
+def test_procedure_page_searches_agencies_instead_of_listing_them_all(admin_client: Client, svc: Any) -> None:
+    """Every province's and commune's agencies are loaded (tens of thousands): the procedure
+    page must not put each of them in a select box, or it takes seconds to load."""
+    from tinhso.org.models import Agency
+
+    marker = "Cơ quan thử danh sách dài"
+    Agency.objects.bulk_create([
+        Agency(name=f"{marker} {number}", key=f"list-test-{number}", kind=svc.centre.kind, unit=svc.centre.unit,
+               path=f"{svc.centre.path}x{number}/") for number in range(200)
+    ])
+    page = admin_client.get(f"{ADMIN}procedure/add/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert marker not in body
+    assert "admin-autocomplete" in body
+    change = admin_client.get(f"{ADMIN}procedure/{svc.procedure.pk}/change/").content.decode()
+    assert marker not in change
+    assert svc.centre.name in change  # the procedure's own agencies are shown as chosen
