@@ -16,9 +16,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script from /api/docs/?script (no inline script).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/ledger/", include("tinhso.ledger.urls")),
-    path("api/org/", include("tinhso.org.urls")),
-    path("co-quan/", include("tinhso.org.web_urls")),
+    path("api/ledger/", include("tinhso.ledger.api_urls")),
+    path("api/org/", include("tinhso.org.api_urls")),
+    path("co-quan/", include("tinhso.org.urls")),
     path("api/programme/", include("tinhso.programme.api_urls")),
     path("de-an/", include("tinhso.programme.urls")),
     path("api/services/", include("tinhso.onestop.api.urls")),

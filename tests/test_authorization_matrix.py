@@ -116,21 +116,21 @@ TABLE: dict[str, Row] = {
     "api-schema": R(read=EVERYONE, only=(ANON, CITIZEN, "th.dx_office")),  # the same document for all
     "api-docs": R(read=EVERYONE, only=(ANON, CITIZEN, "th.dx_office")),
     # --- ledger (public proofs; verification is an audit) ---------------------------------------
-    "ledger:head": R(read=EVERYONE),
-    "ledger:verify": R(read=DX_OFFICES | {ADMIN}),
-    "ledger:entry-proof": R(read=EVERYONE, kwargs={"sequence": "=1"}, same_for_all=True),
-    "ledger:consistency": R(read=EVERYONE, query="first=1&second=1", same_for_all=True),
-    "ledger:checkpoint-latest": R(read=EVERYONE, same_for_all=True),
+    "ledger-api:head": R(read=EVERYONE),
+    "ledger-api:verify": R(read=DX_OFFICES | {ADMIN}),
+    "ledger-api:entry-proof": R(read=EVERYONE, kwargs={"sequence": "=1"}, same_for_all=True),
+    "ledger-api:consistency": R(read=EVERYONE, query="first=1&second=1", same_for_all=True),
+    "ledger-api:checkpoint-latest": R(read=EVERYONE, same_for_all=True),
     # --- org --------------------------------------------------------------------------------------
-    "org:me": R(read=SIGNED_IN),
+    "org-api:me": R(read=SIGNED_IN),
     # A province's own agency list, confirmed from Excel (org.confirm_agencies: DX office over its
     # province, the system administrator over all); Hưng Yên's template only for Hưng Yên's.
-    "org_web:agencies_confirm": R(read=DX_OFFICES | {ADMIN}, write=DX_OFFICES | {ADMIN}),
-    "org_web:agencies_template": R(read=hy("dx_office") | {ADMIN}, query="tinh=33"),
-    "org:agency-list": R(read=SIGNED_IN),
-    "org:agency-detail": R(read=AGENCY_STC, obj=True),
-    "org:unit-search": R(read=EVERYONE, query="q=Hung+Yen"),
-    "org:unit-successors": R(read=EVERYONE, kwargs={"unit_id": "unit_id"}),
+    "org:agencies_confirm": R(read=DX_OFFICES | {ADMIN}, write=DX_OFFICES | {ADMIN}),
+    "org:agencies_template": R(read=hy("dx_office") | {ADMIN}, query="tinh=33"),
+    "org-api:agency-list": R(read=SIGNED_IN),
+    "org-api:agency-detail": R(read=AGENCY_STC, obj=True),
+    "org-api:unit-search": R(read=EVERYONE, query="q=Hung+Yen"),
+    "org-api:unit-successors": R(read=EVERYONE, kwargs={"unit_id": "unit_id"}),
     # --- programme API ------------------------------------------------------------------------------
     "programme-api:programme-list": R(read=SIGNED_IN, marker="programme", marker_for=PROGRAMME),
     "programme-api:programme-import": R(write=DX_OFFICES),
@@ -188,37 +188,37 @@ TABLE: dict[str, Row] = {
     "programme:report_return": R(write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME,
                                  kwargs={"kind": "=nhiem-vu", "report_id": "task_report_id"}),
     # --- one-stop shop API: the catalogue is public; a dossier is its applicant's and its desk's ----
-    "services_api:procedure-list": R(read=EVERYONE),
-    "services_api:procedure-detail": R(read=EVERYONE),
+    "services-api:procedure-list": R(read=EVERYONE),
+    "services-api:procedure-detail": R(read=EVERYONE),
     # filing reads the input before the citizen's permission: the hot path keeps its pinned queries
     # (tinhso/onestop/tests/test_submit_queries.py); a valid filing by an officer is refused (403)
-    "services_api:dossier-list": R(read=SIGNED_IN, write=CITIZENS, marker="dossier", marker_for=DOSSIER,
+    "services-api:dossier-list": R(read=SIGNED_IN, write=CITIZENS, marker="dossier", marker_for=DOSSIER,
                                    refused_also=frozenset({"400"})),
-    "services_api:dossier-counter": R(write=both("receiver")),
-    "services_api:dossier-bulk-assign": R(write=both("approver")),
-    "services_api:dossier-detail": R(read=DOSSIER, obj=True),
+    "services-api:dossier-counter": R(write=both("receiver")),
+    "services-api:dossier-bulk-assign": R(write=both("approver")),
+    "services-api:dossier-detail": R(read=DOSSIER, obj=True),
     # transitions: refused as "not found" to everyone outside the dossier; which of its officers
     # may do which, from which state, is the life-cycle tests' (tinhso/onestop/tests/test_lifecycle.py)
-    **{f"services_api:dossier-{action}": R(write=DOSSIER, obj=True) for action in (
+    **{f"services-api:dossier-{action}": R(write=DOSSIER, obj=True) for action in (
         "receive", "forward", "assign", "start-review", "submit-for-approval", "approve", "refuse",
         "return-result", "request-supplement", "supplement", "transfer", "stop", "cancel", "apologise")},
-    "services_api:dossier-files": R(read=DOSSIER, write=DOSSIER, obj=True),
-    "services_api:dossier-file-reuse": R(write=DOSSIER, obj=True),
+    "services-api:dossier-files": R(read=DOSSIER, write=DOSSIER, obj=True),
+    "services-api:dossier-file-reuse": R(write=DOSSIER, obj=True),
     # The world's dossier has no draft result: reading it answers 404 to every officer in reach
     # too; who reads and uploads a draft is tested in tinhso/onestop/tests/test_workflow_rules.py.
-    "services_api:dossier-draft-result": R(read=HY_DESK, write=DOSSIER, obj=True, reached=frozenset({"404"})),
-    "services_api:dossier-fee-waiver": R(write=DOSSIER, obj=True),
-    "services_api:payment-start": R(write=DOSSIER, obj=True),
-    "services_api:payment-counter": R(write=DOSSIER, obj=True),
-    "services_api:dossier-rating": R(write=DOSSIER, obj=True),
-    "services_api:dossier-form": R(read=DOSSIER, obj=True, kwargs=FORM_KIND),
-    "services_api:dossier-register": R(read=HY_DESK, obj=True, query="agency={desk_id}&from={today}&to={today}",
+    "services-api:dossier-draft-result": R(read=HY_DESK, write=DOSSIER, obj=True, reached=frozenset({"404"})),
+    "services-api:dossier-fee-waiver": R(write=DOSSIER, obj=True),
+    "services-api:payment-start": R(write=DOSSIER, obj=True),
+    "services-api:payment-counter": R(write=DOSSIER, obj=True),
+    "services-api:dossier-rating": R(write=DOSSIER, obj=True),
+    "services-api:dossier-form": R(read=DOSSIER, obj=True, kwargs=FORM_KIND),
+    "services-api:dossier-register": R(read=HY_DESK, obj=True, query="agency={desk_id}&from={today}&to={today}",
                                        marker="dossier", marker_for=HY_DESK),
-    "services_api:files-reusable": R(read=SIGNED_IN, marker="file", marker_for=frozenset({CITIZEN})),
-    "services_api:file-mark-digitised": R(write=DOSSIER, obj=True, kwargs={"file_id": "file_id"}),
-    "services_api:payment-callback": R(write=NOBODY, kwargs={"provider": "=gia-lap"},
+    "services-api:files-reusable": R(read=SIGNED_IN, marker="file", marker_for=frozenset({CITIZEN})),
+    "services-api:file-mark-digitised": R(write=DOSSIER, obj=True, kwargs={"file_id": "file_id"}),
+    "services-api:payment-callback": R(write=NOBODY, kwargs={"provider": "=gia-lap"},
                                        refused_also=frozenset({"400", "404"})),
-    "services_api:lookup": R(read=EVERYONE, query="code=X&last4=1234", same_for_all=True, rate_limited=True),
+    "services-api:lookup": R(read=EVERYONE, query="code=X&last4=1234", same_for_all=True, rate_limited=True),
     # --- catalogue pages ------------------------------------------------------------------------------
     "services:catalogue": R(read=EVERYONE),
     "services:procedure": R(read=EVERYONE),

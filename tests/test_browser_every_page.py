@@ -33,7 +33,7 @@ NOT_PAGES = {
     "programme:evidence", "payment:callback", "citizen:pay", "citizen:stop", "officer:assign_bulk",
     "programme:task_comment", "programme:target_comment", "programme:report_save", "programme:report_approve",
     "programme:report_return", "programme:round_close", "programme:round_dates", "officer:action",
-    "admin:logout", "admin:jsi18n", "admin:view_on_site", "admin:autocomplete", "org_web:agencies_template",
+    "admin:logout", "admin:jsi18n", "admin:view_on_site", "admin:autocomplete", "org:agencies_template",
 }
 ACCOUNTS = ("congdan", "motcua.hungyen", "thuly.hungyen", "pheduyet.hungyen", "lanhdao.hungyen", "cds.hungyen",
             "daumoi.taichinh", "cds.thanhhoa", "admin")

@@ -1,13 +1,10 @@
 from django.urls import path
 
-from . import api
+from . import views
 
 app_name = "org"
 
 urlpatterns = [
-    path("me/", api.MeApi.as_view(), name="me"),
-    path("agencies/", api.AgencyListApi.as_view(), name="agency-list"),
-    path("agencies/<int:agency_id>/", api.AgencyDetailApi.as_view(), name="agency-detail"),
-    path("units/", api.UnitSearchApi.as_view(), name="unit-search"),
-    path("units/<int:unit_id>/successors/", api.UnitSuccessorsApi.as_view(), name="unit-successors"),
+    path("xac-nhan/", views.agencies_confirm, name="agencies_confirm"),
+    path("xac-nhan/mau.xlsx", views.agencies_template, name="agencies_template"),
 ]

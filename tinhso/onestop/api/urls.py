@@ -6,7 +6,7 @@ from django.urls import path
 from tinhso.onestop.api import dossier_parts as api_extras
 from tinhso.onestop.api import dossiers as api
 
-app_name = "services_api"
+app_name = "services-api"
 
 urlpatterns = [
     path("procedures/", api.ProcedureListApi.as_view(), name="procedure-list"),

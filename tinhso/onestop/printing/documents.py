@@ -269,7 +269,7 @@ def _signatures(document: DocxDocument, right: Signer, left: Signer | None = Non
 def _new(dossier: Dossier, agency: Agency, issued_at: dt.datetime | None) -> DocxDocument:
     document = new_document()
     day = timezone.localtime(issued_at).date() if issued_at is not None else timezone.localdate()
-    heading(document, _issuer(agency), "", day)  # no register number: the dossier code identifies the form
+    heading(document, _issuer(agency), "", day)  # no document number (số ký hiệu): the dossier code identifies the form
     return document
 
 

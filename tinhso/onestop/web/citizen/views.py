@@ -4,7 +4,7 @@ own dossiers and answer what the agency asks, and the public lookup by code.
 Views parse input, call the services and render; every rule is the services'. A dossier is
 fetched through :func:`access.access_dossier` (the same 404 for a missing dossier and someone
 else's) and only its applicant may act on it here. Files, payments, ratings and printing are
-the sibling modules ``files``, ``payments``, ``feedback`` and ``printing``.
+the sibling packages ``files``, ``payments``, ``ratings`` and ``printing``.
 
 Made for a phone on a slow link: plain forms that work without JavaScript, HTMX only where a
 partial answer saves a reload (the lookup).
@@ -57,7 +57,7 @@ from tinhso.onestop.models import (
 )
 from tinhso.onestop.payments import services as payments
 from tinhso.onestop.printing import documents as printing
-from tinhso.onestop.ratings import services as feedback
+from tinhso.onestop.ratings import services as ratings
 from tinhso.onestop.web.citizen.forms import (
     LookupForm,
     RatingForm,
@@ -309,7 +309,7 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> di
         "fee_status": fee, "fee_waiver_label": FeeWaiverReason(fee.waiver.reason).label if fee.waiver else "",
         "fee_due": fee.due, "amount_due": payments.vnd(fee.amount_due_vnd) if fee.due else "",
         "can_pay": is_applicant and fee.due and payments.payment_refusal(dossier) is None,
-        "rating": rating, "rating_label": feedback.RATING_LABELS.get(rating.score) if rating else "",
+        "rating": rating, "rating_label": ratings.RATING_LABELS.get(rating.score) if rating else "",
         "can_rate": is_applicant and dossier.state == S.RESULT_RETURNED and rating is None,
         "print_forms": [{"label": printing.form_title(kind),
                          "url": reverse("print:form", kwargs={"dossier_id": dossier.pk, "kind": kind, "fmt": "pdf"})}
@@ -401,11 +401,11 @@ def rate(request: HttpRequest, dossier_id: int) -> HttpResponse:
         raise Conflict(_("Hồ sơ đã được đánh giá"), code="already_rated")
     status = 200
     if request.method == "POST":
-        form = RatingForm(request.POST, labels=feedback.RATING_LABELS)
+        form = RatingForm(request.POST, labels=ratings.RATING_LABELS)
         status = 400
         if form.is_valid():
             try:
-                feedback.dossier_rate(actor=person_of(request), dossier=dossier, score=form.cleaned_data["score"],
+                ratings.dossier_rate(actor=person_of(request), dossier=dossier, score=form.cleaned_data["score"],
                                       comment=form.cleaned_data["comment"])
             except DomainError as exc:
                 form_error(form, exc)
@@ -414,7 +414,7 @@ def rate(request: HttpRequest, dossier_id: int) -> HttpResponse:
                 messages.success(request, _("Cảm ơn bạn đã đánh giá."))
                 return redirect("citizen:dossier", dossier_id=dossier.pk)
     else:
-        form = RatingForm(labels=feedback.RATING_LABELS)
+        form = RatingForm(labels=ratings.RATING_LABELS)
     context = {"nav": "mine", "dossier": dossier, "form": mark_invalid(form)}
     return render(request, "services/citizen/rate.html", context, status=status)
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import api
 
-app_name = "ledger"
+app_name = "ledger-api"
 
 urlpatterns = [
     path("head/", api.HeadApi.as_view(), name="head"),

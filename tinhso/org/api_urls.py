@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import api
+
+app_name = "org-api"
+
+urlpatterns = [
+    path("me/", api.MeApi.as_view(), name="me"),
+    path("agencies/", api.AgencyListApi.as_view(), name="agency-list"),
+    path("agencies/<int:agency_id>/", api.AgencyDetailApi.as_view(), name="agency-detail"),
+    path("units/", api.UnitSearchApi.as_view(), name="unit-search"),
+    path("units/<int:unit_id>/successors/", api.UnitSuccessorsApi.as_view(), name="unit-successors"),
+]
