@@ -253,7 +253,7 @@ def _finish(draft: _Draft, header: Header, context: Context, kind: TaskKind, fin
         funding_source=clean(" ".join(draft.funding)), phase=context.phase, appendix=context.appendix, kind=kind,
         pillar=draft.pillar or pillar_of_code(draft.code), deliverable=clean(" ".join(draft.deliverable)),
         note=clean(" ".join(draft.note)),
-        source=_source(context, draft.place),
+        source=_source(context, draft.place), timeline_text=timeline_text,
     )
 
 

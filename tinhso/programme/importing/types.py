@@ -111,6 +111,7 @@ class ParsedTask:
     deliverable: str = ""
     note: str = ""
     source: str = field(default="", compare=False)
+    timeline_text: str = field(default="", compare=False)  # as written: "Quý II/2026"
     parent_code: str | None = field(init=False)
 
     def __post_init__(self) -> None:
@@ -143,9 +144,21 @@ class DocumentMeta:
 
 
 @dataclass(frozen=True)
+class UnclassifiedTable:
+    """A table whose header says neither tasks nor targets: kept for the preview (its header
+    and first rows) so the user sees what was left out, while the rest of the file imports."""
+
+    source: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    message: str
+
+
+@dataclass(frozen=True)
 class ParseResult:
     targets: tuple[ParsedTarget, ...] = ()
     tasks: tuple[ParsedTask, ...] = ()
     rejections: tuple[Rejection, ...] = ()
     warnings: tuple[str, ...] = ()
     document_meta: DocumentMeta = field(default_factory=DocumentMeta)
+    unclassified: tuple[UnclassifiedTable, ...] = ()

@@ -14,7 +14,7 @@ from tinhso.org.roles import Role
 from tinhso.programme import services
 from tinhso.programme.access import programme_scope
 from tinhso.programme.demo import SEEDS, demo_load
-from tinhso.programme.importer import programme_import
+from tinhso.programme.importing.pipeline import programme_import
 from tinhso.programme.models import Budget, Milestone, Programme, Target, Task
 
 pytestmark = pytest.mark.django_db

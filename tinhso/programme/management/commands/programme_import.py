@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from tinhso.core.errors import DomainError
-from tinhso.programme.importer import programme_import
+from tinhso.programme.importing.pipeline import programme_import
 from tinhso.programme.models import Programme
 
 
