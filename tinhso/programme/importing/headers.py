@@ -48,7 +48,7 @@ _RULES: tuple[tuple[re.Pattern[str], Role], ...] = (
     (re.compile(r"\b(san pham|ket qua)\b"), "deliverable"),
     (re.compile(r"\bghi chu\b"), "note"),
     (re.compile(r"\b(don vi tinh|dvt)\b"), "unit"),
-    (re.compile(r"^((chi tieu|muc tieu) )?((den )?(het )?nam )?(19|20)\d{2}$"), "year"),
+    (re.compile(r"^((chi tieu|muc tieu|tam nhin|dinh huong) )?((den|toi) )?(het )?(nam )?(19|20)\d{2}$"), "year"),
     (re.compile(r"\b(nhiem vu|hanh dong|du an|ten de an)\b"), "name"),
     (re.compile(r"\b(chi tieu|muc tieu)\b"), "target"),
     (re.compile(r"^noi dung\b"), "content"),

@@ -29,7 +29,7 @@ def read_meta(paragraphs: list[Paragraph], findings: Findings) -> DocumentMeta:
     head = paragraphs[:_HEAD_LINES]
     number = _number(head)
     place, date, year = _place_and_date(head)
-    issuer = next((p.text for p in head if fold(p.text).startswith(_ISSUERS) and p.text.isupper()), None)
+    issuer = _issuer(head)
     title = _title(head)
     programme_title = _programme_title(title)
     years = [int(y) for y in re.findall(r"(?<!\d)(20\d{2})(?!\d)", programme_title or title or "")]
@@ -42,6 +42,22 @@ def read_meta(paragraphs: list[Paragraph], findings: Findings) -> DocumentMeta:
         number=number, date=date, year=year, place=place, issuer=clean(issuer) if issuer else None, title=title,
         programme_title=programme_title, period_start=None, period_end=max(years) if years else None,
     )
+
+
+_PLACE_LINE = ("tinh ", "thanh pho ", "xa ", "phuong ", "dac khu ", "huyen ", "thi xa ", "quan ")
+
+
+def _issuer(head: list[Paragraph]) -> str | None:
+    """The issuing body in capitals, the place on the same line ("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH")
+    or, as most headings are laid out, on the next ("ỦY BAN NHÂN DÂN" / "TỈNH HÀ TĨNH")."""
+    for index, paragraph in enumerate(head):
+        if not (fold(paragraph.text).startswith(_ISSUERS) and paragraph.text.isupper()):
+            continue
+        following = head[index + 1].text if index + 1 < len(head) else ""
+        if fold(paragraph.text).strip() in _ISSUERS and following.isupper() and fold(following).startswith(_PLACE_LINE):
+            return f"{paragraph.text} {following}"
+        return paragraph.text
+    return None
 
 
 def _number(head: list[Paragraph]) -> str | None:
