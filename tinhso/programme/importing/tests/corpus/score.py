@@ -2,8 +2,8 @@
 
 A task counts its code (found or not), name, pillar, lead (today's agency, by name), partners
 (the set of today's agencies), timeline start and end, budget (every phase and amount) and
-funding; a target its name, pillar, lead, and each expected milestone (year, comparator,
-value and unit together). A key missing from the expected values is not counted (e.g. the
+funding; a target its name, pillar, lead, partners when given, and each expected milestone
+(year, comparator, value and unit together). A key missing from the expected values is not counted (e.g. the
 partners of a task given to "UBND các xã, phường": hundreds of communes). A row the preview
 lacks counts every one of its fields as wrong; the layout's province and the number of tables
 left unclassified count one field each.
@@ -98,6 +98,9 @@ def score(name: str, expected: dict[str, Any], outcome: dict[str, Any]) -> Score
         result.check(f"{label} name", got.get("name"), want["name"])
         result.check(f"{label} pillar", got.get("pillar"), want["pillar"], missing=found is None)
         result.check(f"{label} lead", _lead_name(got.get("lead")), want["lead"], missing=found is None)
+        if "partners" in want:
+            result.check(f"{label} partners", _partner_names(got.get("partners")), sorted(want["partners"]),
+                         missing=found is None)
         milestones = {m["year"]: m for m in got.get("milestones", []) if m.get("level") is None}
         for year, comparator, value, unit in want["milestones"]:
             m = milestones.get(year)
