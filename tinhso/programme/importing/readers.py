@@ -39,6 +39,8 @@ _TOC_ENTRY = re.compile(r"(\.{3,}|…|\t)\s*\d{1,3}\s*$")
 _PART = re.compile(r"^phan\s+([ivxlc]+|\d+)\b")
 _CAPTION_UNIT = re.compile(r"^(don vi tinh|dvt)\b")
 _FILLER = re.compile(r"^\(?(tiep( theo)?|con nua)\)?\.?$|^(trang\s*)?\d{1,3}$")
+# A password-protected .docx/.xlsx is an OLE compound file holding this stream (MS-OFFCRYPTO).
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _WORD_TYPES = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _WORD_MACRO = "application/vnd.ms-word.document.macroEnabled.main+xml"
 _EXCEL_TYPES = (
@@ -89,6 +91,11 @@ def parse_file(name: str, data: bytes) -> ParseResult:
                             name)
         return _refused(_("Tệp không phải là đề án/kế hoạch: tệp nén không phải Word (.docx) hay Excel (.xlsx)"),
                         name)
+    if not data.strip():
+        return _refused(_("Tệp rỗng: không có nội dung nào để nhập"), name)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and _ENCRYPTED in data:
+        return _refused(_("Tệp được đặt mật khẩu: hãy mở tệp, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ tài liệu) rồi tải "
+                          "lên lại"), name)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return _refused(_("Tệp không phải là đề án/kế hoạch: Word/Excel định dạng cũ (.doc/.xls), hãy lưu lại thành "
                           ".docx/.xlsx"), name)
