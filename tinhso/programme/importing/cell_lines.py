@@ -190,6 +190,8 @@ def _row_end(lines: list[str], start: int, width: int, code: str) -> int:
     limit = min(len(lines), start + width)
     end = start + 1
     while end < limit and lines[end].strip(" \t\r"):
+        if _BULLET.match(lines[end].strip()) and _BULLET.match(lines[end - 1].strip()):
+            limit = min(len(lines), limit + 1)  # a list in one cell: one line per item
         end += 1
     previous = code.rstrip(".")
     candidates = [
@@ -254,8 +256,9 @@ def _lay_out(lines: list[str], roles: list[Role], above: list[str]) -> list[Cell
                 present = here + _fit(lines[i], roles[j])
                 if present > best[i + 1][j + 1]:
                     best[i + 1][j + 1], move[i + 1][j + 1] = present, "present"
-            if i < count and j > 0 and roles[j - 1] in _TEXT_ROLES and _BULLET.match(lines[i].strip()):
-                joined = here + 0.5
+            if i > 0 and j > 0 and i < count and roles[j - 1] in _TEXT_ROLES and _BULLET.match(lines[i].strip()):
+                # a bullet goes on a list of bullets; right after a plain cell it rather starts a cell
+                joined = here + (0.5 if _BULLET.match(lines[i - 1].strip()) else -0.5)
                 if joined > best[i + 1][j]:
                     best[i + 1][j], move[i + 1][j] = joined, "join"
     cells: list[list[str] | None] = [None] * width
