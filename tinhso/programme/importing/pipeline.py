@@ -10,6 +10,7 @@ carries the programme on.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -89,7 +90,27 @@ def _province_from_meta(meta: parsed.DocumentMeta, on: dt.date) -> Administrativ
             found = unit_search(name, level=UnitLevel.PROVINCE, on=on, limit=1)
             if found:
                 return found[0]
-    return None
+    commune = _commune_of(meta, on)
+    return commune.parent if commune is not None and commune.parent_id else None
+
+
+def _commune_of(meta: parsed.DocumentMeta, on: dt.date) -> AdministrativeUnit | None:
+    """The commune issuing a commune plan, when its name is that of one commune only (a
+    heading "ỦY BAN NHÂN DÂN / XÃ ANH SƠN" need not name the province)."""
+    if not meta.commune:
+        return None
+    name = fold(meta.commune)
+    found = [unit for unit in unit_search(meta.commune, level=UnitLevel.COMMUNE, on=on, limit=5)
+             if fold(unit.name) == name or fold(unit.name).endswith(" " + name.split(" ", 1)[-1])]
+    exact = [unit for unit in found if fold(unit.name) == name]
+    found = exact or found
+    return found[0] if len(found) == 1 else None
+
+
+_COMMUNE_OFFICES = re.compile(
+    r"^(van phong (hdnd|hoi dong nhan dan) va (ubnd|uy ban nhan dan)|phong kinh te|phong van hoa|"
+    r"trung tam phuc vu hanh chinh cong|ubnd|uy ban nhan dan|cong chuc)\b"
+)
 
 
 def _owner_for(province: AdministrativeUnit) -> Agency | None:
@@ -196,6 +217,7 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
     outcome.programme_id = programme.pk
     outcome.province = _today_province(programme.province)
     matcher = AgencyMatcher(programme_provinces(programme.province), _document_date(meta, programme))
+    local = meta.commune  # a commune's plan: "Phòng Kinh tế" is the commune's
     unmatched: dict[str, UnmatchedAgency] = {}
 
     def resolve(text: str | None, where: str, *, single: bool) -> tuple[list[Agency], str, list[Match]]:
@@ -205,6 +227,8 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
         matches: list[Match] = []
         for piece in matcher.split(text):
             match: Match = matcher.match(piece)
+            if local and (match.how == "unmatched" or len(match.agencies) > 1):
+                match = _in_the_commune(matcher, piece, local) or match
             matches.append(match)
             if match.how == "unmatched" or (single and len(match.agencies) > 1):
                 entry = unmatched.setdefault(fold(piece), UnmatchedAgency(text=piece))
@@ -375,3 +399,16 @@ def _target_preview(row: parsed.ParsedTarget, target: Target, tracking: list[Age
         "partners": _partners_preview(row.partner_agencies, partners, partner_matches, tracking),
         "source": row.source,
     }
+
+
+def _in_the_commune(matcher: AgencyMatcher, piece: str, commune: str) -> Match | None:
+    """In a commune's plan, "Văn phòng HĐND và UBND xã" or "Phòng Kinh tế" is the issuing
+    commune's office: match it with the commune's name added."""
+    folded = fold(piece)
+    if not _COMMUNE_OFFICES.match(folded):
+        return None
+    bare = re.sub(r"\s+(xã|phường|đặc khu)$", "", piece.strip(), flags=re.IGNORECASE)
+    match = matcher.match(f"{bare} {commune}")
+    if match.how == "unmatched" or len(match.agencies) != 1:
+        return None
+    return Match(piece, match.agencies, "commune")

@@ -141,6 +141,7 @@ class DocumentMeta:
     programme_title: str | None = None  # "Đề án Chuyển đổi số tỉnh Thái Bình đến năm 2025, ..."
     period_start: int | None = None
     period_end: int | None = None
+    commune: str | None = None  # the commune issuing a commune plan, as written: "XÃ ANH SƠN"
 
 
 @dataclass(frozen=True)
