@@ -154,12 +154,12 @@ def main() -> None:
                 started = time.perf_counter()
                 parsed = parse_file(seed.name, data)
                 elapsed = time.perf_counter() - started
-                before = baseline_parse(seed.name, data) if baseline_parse else None
+                earlier = baseline_parse(seed.name, data) if baseline_parse else None
                 print(f"seed {seed.stem}: {len(parsed.tasks)} tasks, {len(parsed.targets)} targets, "
                       f"{len(parsed.rejections)} rejected rows, {elapsed * 1000:.0f} ms"
-                      + (f" (baseline {len(before.tasks)} tasks, {len(before.targets)} targets)" if before else ""))
+                      + (f" (baseline {len(earlier.tasks)} tasks, {len(earlier.targets)} targets)" if earlier else ""))
                 count = len(parsed.tasks) + len(parsed.targets)
-                base_count = len(before.tasks) + len(before.targets) if before else None
+                base_count = len(earlier.tasks) + len(earlier.targets) if earlier else None
                 rows.append({"name": f"importer_seed_rows_{seed.stem}", "value": count, "unit": "rows",
                              "baseline": f"importer_seed_rows_{seed.stem}_{BASELINE_COMMIT}" if before else "none",
                              "baseline_value": base_count,

@@ -288,35 +288,36 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
     taken_codes = set(Target.objects.filter(programme=programme).values_list("code", flat=True))
     years: Counter[int] = Counter()
     indicators_created = 0
-    for row in result.targets:
+    for target_row in result.targets:
         order += 1
-        if row.code in taken_codes:
-            outcome.rejected.append({"source": row.source, "row": None, "raw": row.code,
-                                     "reason": _("Mã chỉ tiêu %(code)s đã có trong đề án.") % {"code": row.code}})
+        if target_row.code in taken_codes:
+            outcome.rejected.append({"source": target_row.source, "row": None, "raw": target_row.code, "reason": _(
+                "Mã chỉ tiêu %(code)s đã có trong đề án.") % {"code": target_row.code}})
             continue
-        where = f"{_('Chỉ tiêu')} {row.code}"
-        tracking, tracking_text, tracking_matches = resolve(row.tracking_agency, where, single=True)
-        partners, _text, partner_matches = resolve(", ".join(row.partner_agencies), where, single=False)
-        units = {m.unit for m in row.milestones if m.unit}
-        indicator, created = indicator_get_or_create(actor=actor, name=row.indicator_hint or row.text,
+        where = f"{_('Chỉ tiêu')} {target_row.code}"
+        tracking, tracking_text, tracking_matches = resolve(target_row.tracking_agency, where, single=True)
+        partners, _text, partner_matches = resolve(", ".join(target_row.partner_agencies), where, single=False)
+        units = {m.unit for m in target_row.milestones if m.unit}
+        indicator, created = indicator_get_or_create(actor=actor, name=target_row.indicator_hint or target_row.text,
                                                      unit=next(iter(units)) if len(units) == 1 else "")
         indicators_created += created
         target = Target.objects.create(
-            programme=programme, pillar=pillar(row.pillar), code=row.code, text=row.text, indicator=indicator,
+            programme=programme, pillar=pillar(target_row.pillar), code=target_row.code, text=target_row.text,
+            indicator=indicator,
             unit=next(iter(units)) if len(units) == 1 else "", order=order,
             tracking_agency=tracking[0] if len(tracking) == 1 else None, tracking_agency_text=tracking_text,
-            partner_agencies_text=list(row.partner_agencies),
+            partner_agencies_text=list(target_row.partner_agencies),
         )
         target.partner_agencies.set(partners)
         Milestone.objects.bulk_create(
             Milestone(target=target, year=m.year, comparator=m.comparator, value=m.value, unit=m.unit,
                       level=m.level or "", text=m.text)
-            for m in row.milestones
+            for m in target_row.milestones
         )
-        years.update({m.year for m in row.milestones})
-        outcome.preview["targets"].append(_target_preview(row, target, tracking, tracking_matches, partners,
+        years.update({m.year for m in target_row.milestones})
+        outcome.preview["targets"].append(_target_preview(target_row, target, tracking, tracking_matches, partners,
                                                           partner_matches))
-        taken_codes.add(row.code)
+        taken_codes.add(target_row.code)
         outcome.targets += 1
     outcome.indicators = indicators_created
     outcome.targets_by_year = dict(sorted(years.items()))
