@@ -54,7 +54,7 @@ from .access import (
     targets_visible,
     tasks_visible,
 )
-from .importer import programme_import
+from .importing.pipeline import programme_import
 from .models import (
     AgencyNameMapping,
     Budget,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .importer import ImportOutcome, programme_import
+from .importing.pipeline import ImportOutcome, programme_import
 from .importing.readers import parse_file
 from .models import Programme
 

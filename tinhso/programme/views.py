@@ -59,7 +59,7 @@ from .forms import (
     TaskReportForm,
     number_text,
 )
-from .importer import ImportOutcome, programme_import
+from .importing.pipeline import ImportOutcome, programme_import
 from .models import (
     Evidence,
     Milestone,

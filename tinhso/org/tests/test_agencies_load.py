@@ -54,7 +54,7 @@ def test_a_merged_provinces_scheme_imports_once_its_agencies_are_loaded(vn_units
     want of an agency of that province to own it. The Thái Bình seed, retold as Bắc Kạn's."""
     from pathlib import Path
 
-    from tinhso.programme.importer import programme_import
+    from tinhso.programme.importing.pipeline import programme_import
     from tinhso.programme.models import Programme, Task
 
     seeds = Path(__file__).resolve().parents[2] / "programme" / "data" / "seeds"

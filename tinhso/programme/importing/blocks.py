@@ -14,12 +14,15 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from docx.document import Document as DocxDocument
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
+
+if TYPE_CHECKING:
+    from .cell_lines import LineTable
 
 Origin = Literal["text", "docx", "xlsx"]
 
@@ -66,7 +69,8 @@ Block = Paragraph | Table
 
 def text_blocks(text: str) -> list[Block]:
     """Lines with a tab are table rows; a run of them (no blank line between) is a table. A
-    line without a tab inside such a run continues the row above it (a line break in a cell)."""
+    line without a tab inside such a run continues the row above it (a line break in a cell).
+    A table exported one cell per line is recognised by its header (:mod:`.cell_lines`)."""
     lines = tidy(text).split("\n")
     blocks: list[Block] = []
     table: Table | None = None
@@ -89,10 +93,22 @@ def text_blocks(text: str) -> list[Block]:
             index += 1
             continue
         table = None
+        found = _cell_per_line_table(lines, index, blocks) if line.strip() else None
+        if found is not None:
+            blocks.append(found.table)
+            index = found.end
+            continue
         if line.strip():
             blocks.append(Paragraph(line.strip(), number))
         index += 1
     return blocks
+
+
+def _cell_per_line_table(lines: list[str], index: int, blocks: list[Block]) -> LineTable | None:
+    """A Word table exported one cell per line starting here (see :mod:`.cell_lines`)."""
+    from .cell_lines import read_line_table
+
+    return read_line_table(lines, index, sum(isinstance(b, Table) for b in blocks) + 1)
 
 
 def _inside_table(lines: list[str], index: int, table: Table) -> bool:

@@ -1,10 +1,12 @@
 """Recognise a table by its header row, matched without diacritics.
 
 Header words and the column they name: "Mã nhiệm vụ"/"Mã hành động" (code), "TT"/"STT"
-(number), "Trụ cột" (pillar), "Nhiệm vụ"/"Tên nhiệm vụ"/"Mục hành động" (name), "Nội dung"
-(content), "… chủ trì" (lead), "… phối hợp" (partners), "Lộ trình"/"Thời gian" (timeline),
-"Kinh phí" (budget), "Nguồn vốn" (funding), "Sản phẩm"/"Kết quả", "Ghi chú"; for target
-tables "Chỉ tiêu", "Đơn vị tính", "… theo dõi" and year columns ("2025").
+(number), "Trụ cột" (pillar), "Nhiệm vụ"/"Tên nhiệm vụ"/"Mục hành động"/"Tên dự án" (name),
+"Nội dung" (content), "… chủ trì" (lead, also "Chủ trì theo dõi"), "… phối hợp"/"… cung cấp số
+liệu" (partners), "Lộ trình"/"Thời gian" (timeline), "Kinh phí"/"Tổng mức đầu tư" (budget),
+"Nguồn vốn" (funding), "Sản phẩm"/"Kết quả", "Ghi chú"; for target tables "Chỉ tiêu"/"Nhóm/tên
+chỉ tiêu"/"Mục tiêu", "Đơn vị tính", "… theo dõi" and year or horizon columns ("2025", "Mục
+tiêu đến 2025", "Đến hết năm 2026", "Tầm nhìn đến năm 2045").
 
 A header may be broken over two physical lines (a line break inside a cell, in pasted text) and
 may have a second row under it: phases under "Kinh phí" ("2021-2025", "2026-2030"), levels or
@@ -43,12 +45,12 @@ _RULES: tuple[tuple[re.Pattern[str], Role], ...] = (
     (re.compile(r"\b(kinh phi|du toan|tong muc dau tu|von dau tu|du kien kinh phi)\b"), "budget"),
     (re.compile(r"\bchu tri\b"), "lead"),
     (re.compile(r"\btheo doi\b"), "tracking"),
-    (re.compile(r"\bphoi hop\b"), "partners"),
+    (re.compile(r"\bphoi hop\b|\bcung cap (so lieu|thong tin)\b"), "partners"),
     (re.compile(r"\b(lo trinh|thoi gian|thoi han|tien do|nam thuc hien|thoi diem)\b"), "timeline"),
     (re.compile(r"\b(san pham|ket qua)\b"), "deliverable"),
     (re.compile(r"\bghi chu\b"), "note"),
     (re.compile(r"\b(don vi tinh|dvt)\b"), "unit"),
-    (re.compile(r"^((chi tieu|muc tieu) )?((den )?(het )?nam )?(19|20)\d{2}$"), "year"),
+    (re.compile(r"^((chi tieu|muc tieu|tam nhin|dinh huong) )?((den|toi) )?(het )?(nam )?(19|20)\d{2}$"), "year"),
     (re.compile(r"\b(nhiem vu|hanh dong|du an|ten de an)\b"), "name"),
     (re.compile(r"\b(chi tieu|muc tieu)\b"), "target"),
     (re.compile(r"^noi dung\b"), "content"),

@@ -29,7 +29,7 @@ def read_meta(paragraphs: list[Paragraph], findings: Findings) -> DocumentMeta:
     head = paragraphs[:_HEAD_LINES]
     number = _number(head)
     place, date, year = _place_and_date(head)
-    issuer = next((p.text for p in head if fold(p.text).startswith(_ISSUERS) and p.text.isupper()), None)
+    issuer = _issuer(head)
     title = _title(head)
     programme_title = _programme_title(title)
     years = [int(y) for y in re.findall(r"(?<!\d)(20\d{2})(?!\d)", programme_title or title or "")]
@@ -41,7 +41,52 @@ def read_meta(paragraphs: list[Paragraph], findings: Findings) -> DocumentMeta:
     return DocumentMeta(
         number=number, date=date, year=year, place=place, issuer=clean(issuer) if issuer else None, title=title,
         programme_title=programme_title, period_start=None, period_end=max(years) if years else None,
+        commune=_commune(head),
     )
+
+
+_PLACE_LINE = ("tinh ", "thanh pho ", "xa ", "phuong ", "dac khu ", "huyen ", "thi xa ", "quan ")
+
+
+def _issuers(head: list[Paragraph]) -> list[str]:
+    """The issuing bodies in capitals, the place on the same line ("ỦY BAN NHÂN DÂN TỈNH HÀ
+    TĨNH") or, as most headings are laid out, on the next ("ỦY BAN NHÂN DÂN" / "TỈNH HÀ TĨNH");
+    a commune's heading may name its province first ("… TỈNH NGHỆ AN" / "… XÃ ANH SƠN")."""
+    found: list[str] = []
+    index = 0
+    while index < len(head):
+        paragraph = head[index]
+        index += 1
+        if not (fold(paragraph.text).startswith(_ISSUERS) and paragraph.text.isupper()):
+            if found:
+                break
+            continue
+        following = head[index].text if index < len(head) else ""
+        if fold(paragraph.text).strip() in _ISSUERS and following.isupper() and fold(following).startswith(_PLACE_LINE):
+            found.append(f"{paragraph.text} {following}")
+            index += 1
+        else:
+            found.append(paragraph.text)
+    return found
+
+
+def _issuer(head: list[Paragraph]) -> str | None:
+    issuers = _issuers(head)
+    return issuers[0] if issuers else None
+
+
+_COMMUNE = re.compile(r"\b(xa|phuong|dac khu)\s+(.+)$")
+
+
+def _commune(head: list[Paragraph]) -> str | None:
+    """The commune (xã, phường, đặc khu) issuing a commune plan, as written: "XÃ ANH SƠN"."""
+    for issuer in _issuers(head)[:2]:
+        text = clean(issuer)
+        match = _COMMUNE.search(fold(text))
+        if match:
+            start = len(text) - len(match.group(0))
+            return clean(text[start:])
+    return None
 
 
 def _number(head: list[Paragraph]) -> str | None:

@@ -30,7 +30,7 @@ from .statements import fold_start
 from .target_tables import read_target_rows
 from .targets import read_targets
 from .task_rows import Context, ReadTask, read_task_rows
-from .types import DocumentMeta, ParsedTarget, ParsedTask, ParseResult, Rejection
+from .types import DocumentMeta, ParsedTarget, ParsedTask, ParseResult, Rejection, UnclassifiedTable
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,8 @@ _TOC_ENTRY = re.compile(r"(\.{3,}|…|\t)\s*\d{1,3}\s*$")
 _PART = re.compile(r"^phan\s+([ivxlc]+|\d+)\b")
 _CAPTION_UNIT = re.compile(r"^(don vi tinh|dvt)\b")
 _FILLER = re.compile(r"^\(?(tiep( theo)?|con nua)\)?\.?$|^(trang\s*)?\d{1,3}$")
+# A password-protected .docx/.xlsx is an OLE compound file holding this stream (MS-OFFCRYPTO).
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _WORD_TYPES = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _WORD_MACRO = "application/vnd.ms-word.document.macroEnabled.main+xml"
 _EXCEL_TYPES = (
@@ -89,6 +91,11 @@ def parse_file(name: str, data: bytes) -> ParseResult:
                             name)
         return _refused(_("Tệp không phải là đề án/kế hoạch: tệp nén không phải Word (.docx) hay Excel (.xlsx)"),
                         name)
+    if not data.strip():
+        return _refused(_("Tệp rỗng: không có nội dung nào để nhập"), name)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and _ENCRYPTED in data:
+        return _refused(_("Tệp được đặt mật khẩu: hãy mở tệp, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ tài liệu) rồi tải "
+                          "lên lại"), name)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return _refused(_("Tệp không phải là đề án/kế hoạch: Word/Excel định dạng cũ (.doc/.xls), hãy lưu lại thành "
                           ".docx/.xlsx"), name)
@@ -198,6 +205,26 @@ class _Walk:
     title_lines: int = 0
     groups: list[_Group] = field(default_factory=list)
     last_group: _Group | None = None  # still open for a continuation table
+    unclassified: list[UnclassifiedTable] = field(default_factory=list)
+
+
+_PREVIEW_ROWS = 5
+
+
+def _keep_unclassified(walk: _Walk, table: Table, rows: list[Row], width: int) -> None:
+    """A table with no recognisable column is shown in the preview (header and first rows)
+    instead of sinking the file; one or two tab-separated lines of prose (a table of contents
+    entry, "Nơi nhận:") are not tables."""
+    if len(rows) < 2 or width < 3 or all(_TOC_ENTRY.search(row.raw()) for row in rows):
+        return
+    header = tuple(cell.text for cell in rows[0].cells)
+    walk.unclassified.append(UnclassifiedTable(
+        source=rows[0].place.label(), header=header,
+        rows=tuple(tuple(cell.text for cell in row.cells) for row in rows[1:1 + _PREVIEW_ROWS]),
+        message=_("Không nhận ra bảng này (không có cột “Nhiệm vụ”, “Chỉ tiêu” hay “Đơn vị chủ trì”): bảng không "
+                  "được nhập, phần còn lại của tệp vẫn được nhập. Cột đầu: %(header)s")
+        % {"header": " | ".join(text for text in header if text)[:200]},
+    ))
 
 
 def _read_blocks(blocks: list[Block], *, origin: Origin) -> ParseResult:
@@ -221,13 +248,15 @@ def _read_blocks(blocks: list[Block], *, origin: Origin) -> ParseResult:
         elif group.header.kind == "targets":
             table_targets.extend(read_target_rows(group.rows, group.header, findings))
         else:
-            read.extend(read_task_rows(group.rows, group.header, group.context, findings))
+            read.extend(read_task_rows(group.rows, group.header, group.context, findings,
+                                       plan_phase=_plan_phase(meta)))
     tasks = _without_duplicates(read, findings)
     _check_parents(tasks, findings)
     meta = _with_period(meta, tasks)
     result = ParseResult(
         targets=tuple(targets) + tuple(table_targets), tasks=tuple(task.task for task in tasks),
         rejections=tuple(findings.rejections), warnings=tuple(findings.warnings), document_meta=meta,
+        unclassified=tuple(walk.unclassified),
     )
     if not result.targets and not result.tasks and not result.rejections:
         return replace(result, rejections=(Rejection(
@@ -236,6 +265,20 @@ def _read_blocks(blocks: list[Block], *, origin: Origin) -> ParseResult:
                      "trì”) hay phần mục tiêu có chỉ tiêu theo năm"),
         ),))
     return result
+
+
+def _plan_phase(meta: DocumentMeta) -> str | None:
+    """The period a plan's budgets belong to when neither the column nor the appendix says:
+    "giai đoạn 2021-2025" in the title, else from the year of the decision to the first
+    horizon ("đến năm 2025" of a 2022 scheme: 2022-2025), or the year of a yearly plan."""
+    title = meta.programme_title or meta.title or ""
+    phase = phase_of(title)
+    if phase:
+        return phase
+    horizon = _first_horizon(meta)
+    if meta.year is None or horizon is None or horizon < meta.year:
+        return None
+    return str(meta.year) if horizon == meta.year else f"{meta.year}-{horizon}"
 
 
 def _first_horizon(meta: DocumentMeta) -> int | None:
@@ -285,6 +328,7 @@ def _on_table(walk: _Walk, table: Table, findings: Findings) -> None:
             return
     if found is None:
         walk.last_group = None
+        _keep_unclassified(walk, table, rows, width)
         return
     header, first_data = found
     group = _Group(header, walk.context, rows[first_data:], width, rows[max(0, first_data - header.height)].place)

@@ -59,6 +59,8 @@ _PILLAR_WORDS: tuple[tuple[str, Pillar], ...] = (
     ("kinh te so", "digital_economy"),
     ("xa hoi so", "digital_society"),
     ("nen tang", "foundation"),
+    ("du lieu so", "foundation"),
+    ("ha tang so", "foundation"),
     ("nen mong", "foundation"),
 )
 _CODE_PILLARS: tuple[tuple[str, Pillar], ...] = (

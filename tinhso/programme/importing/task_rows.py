@@ -72,7 +72,8 @@ class ReadTask:
     raw: str
 
 
-def read_task_rows(rows: Sequence[Row], header: Header, context: Context, findings: Findings) -> list[ReadTask]:
+def read_task_rows(rows: Sequence[Row], header: Header, context: Context, findings: Findings, *,
+                   plan_phase: str | None = None) -> list[ReadTask]:
     kind: TaskKind = "action" if (
         "hanh dong" in " ".join(header.titles) or "cu the" in fold(context.title)
     ) else "task"
@@ -120,7 +121,7 @@ def read_task_rows(rows: Sequence[Row], header: Header, context: Context, findin
             findings.reject(row.place, _("dòng không có mã nhiệm vụ và không tiếp nối nhiệm vụ nào"), row.raw(),
                             source=_source(context, row.place))
     read = [
-        ReadTask(draft.code, context.appendix, _finish(draft, header, context, kind, findings), draft.place,
+        ReadTask(draft.code, context.appendix, _finish(draft, header, context, kind, findings, plan_phase), draft.place,
                  "\n".join(draft.raw))
         for draft in drafts
     ]
@@ -228,7 +229,8 @@ def split_items(parts: list[str]) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _finish(draft: _Draft, header: Header, context: Context, kind: TaskKind, findings: Findings) -> ParsedTask | None:
+def _finish(draft: _Draft, header: Header, context: Context, kind: TaskKind, findings: Findings,
+            plan_phase: str | None = None) -> ParsedTask | None:
     raw = "\n".join(draft.raw)
     name = clean(" ".join(draft.name))
     if not name:
@@ -240,7 +242,7 @@ def _finish(draft: _Draft, header: Header, context: Context, kind: TaskKind, fin
     if not timeline.understood:
         findings.warn(draft.place, _("lộ trình “%(text)s” không đọc được") % {"text": timeline_text})
     start, end = (timeline.start, timeline.end) if timeline.understood else (None, None)
-    budgets = _budgets(draft, header, context, findings, default_phase=_range(start, end))
+    budgets = _budgets(draft, header, context, findings, default_phase=plan_phase or _range(start, end))
     if budgets is None:
         return None
     amounts, notes = budgets
@@ -253,7 +255,7 @@ def _finish(draft: _Draft, header: Header, context: Context, kind: TaskKind, fin
         funding_source=clean(" ".join(draft.funding)), phase=context.phase, appendix=context.appendix, kind=kind,
         pillar=draft.pillar or pillar_of_code(draft.code), deliverable=clean(" ".join(draft.deliverable)),
         note=clean(" ".join(draft.note)),
-        source=_source(context, draft.place),
+        source=_source(context, draft.place), timeline_text=timeline_text,
     )
 
 

@@ -111,6 +111,7 @@ class ParsedTask:
     deliverable: str = ""
     note: str = ""
     source: str = field(default="", compare=False)
+    timeline_text: str = field(default="", compare=False)  # as written: "Quý II/2026"
     parent_code: str | None = field(init=False)
 
     def __post_init__(self) -> None:
@@ -140,6 +141,18 @@ class DocumentMeta:
     programme_title: str | None = None  # "Đề án Chuyển đổi số tỉnh Thái Bình đến năm 2025, ..."
     period_start: int | None = None
     period_end: int | None = None
+    commune: str | None = None  # the commune issuing a commune plan, as written: "XÃ ANH SƠN"
+
+
+@dataclass(frozen=True)
+class UnclassifiedTable:
+    """A table whose header says neither tasks nor targets: kept for the preview (its header
+    and first rows) so the user sees what was left out, while the rest of the file imports."""
+
+    source: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    message: str
 
 
 @dataclass(frozen=True)
@@ -149,3 +162,4 @@ class ParseResult:
     rejections: tuple[Rejection, ...] = ()
     warnings: tuple[str, ...] = ()
     document_meta: DocumentMeta = field(default_factory=DocumentMeta)
+    unclassified: tuple[UnclassifiedTable, ...] = ()

@@ -14,7 +14,7 @@ from tinhso.org.roles import Role
 from tinhso.programme import services
 from tinhso.programme.access import programme_scope
 from tinhso.programme.demo import SEEDS, demo_load
-from tinhso.programme.importer import programme_import
+from tinhso.programme.importing.pipeline import programme_import
 from tinhso.programme.models import Budget, Milestone, Programme, Target, Task
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +156,54 @@ def test_command_refuses_a_bad_file_and_saves_nothing(demo_agencies: dict[str, A
     assert not Programme.objects.exists()
     with pytest.raises(CommandError, match="Không tìm thấy tệp"):
         call_command("programme_import", str(tmp_path / "missing.txt"))
+
+
+def test_command_prints_one_json_object_with_the_province_and_the_preview(vn_units: None, tmp_path: Any) -> None:
+    """Issue 14 item 3: counts, today's province carrying the scheme on, and every row it
+    would create, in the shapes the issue lists (null where the document says nothing)."""
+    from tinhso.org.agencies import agencies_load
+    from tinhso.programme.importing.tests.corpus.build import CORPUS, render
+
+    agencies_load(actor=None, province="44")
+    name, data = render(CORPUS / "quang-binh-2022-de-an.layout")
+    path = tmp_path / name
+    path.write_bytes(data)
+    out = StringIO()
+    call_command("programme_import", str(path), "--dry-run", "--json", stdout=out)
+    result = json.loads(out.getvalue())  # one object, nothing else printed
+    assert (result["tasks"], result["targets"], result["rejected"], result["saved"]) == (8, 5, [], False)
+    assert result["province"] == {"code": "44", "name": "Quảng Trị"}  # Quảng Bình merged into it
+    tasks = {task["code"]: task for task in result["preview"]["tasks"]}
+    assert {"code", "name", "content", "pillar", "lead", "partners", "timeline", "budget", "funding"} <= set(tasks["1"])
+    first = tasks["1"]
+    assert (first["name"], first["content"], first["pillar"]) == (
+        "Nâng cấp Cổng dịch vụ công tỉnh", ["Tích hợp thanh toán trực tuyến"], "digital_government")
+    assert first["lead"]["text"] == "Văn phòng UBND tỉnh"
+    assert first["lead"]["agency_name"] == "Văn phòng Ủy ban nhân dân tỉnh Quảng Trị"
+    assert isinstance(first["lead"]["agency_id"], int)
+    assert first["partners"]["text"] == "Sở Thông tin và Truyền thông"
+    assert [a["name"] for a in first["partners"]["agencies"]] == ["Sở Khoa học và Công nghệ tỉnh Quảng Trị"]
+    assert first["timeline"] == {"start": 2022, "end": 2023, "text": "2022-2023"}
+    assert first["budget"] == {"2022-2025": 3500}
+    assert first["funding"] == "Ngân sách tỉnh"
+    assert tasks["2"]["budget"] == {"2022-2025": 12000, "2026-2030": 8000}
+    target = result["preview"]["targets"][0]
+    assert {"code", "name", "pillar", "milestones", "lead", "partners"} <= set(target)
+    assert target["milestones"][0] == {"year": 2025, "text": "80%", "value": 80, "unit": "%", "comparator": "=",
+                                       "level": None}
+    assert target["lead"]["agency_name"] == "Văn phòng Ủy ban nhân dân tỉnh Quảng Trị"
+    assert not Programme.objects.exists()
+
+
+def test_an_unclassified_table_is_previewed_and_the_rest_imports(vn_units: None) -> None:
+    from tinhso.org.agencies import agencies_load
+    from tinhso.programme.importing.tests.corpus.build import CORPUS, render
+
+    agencies_load(actor=None, province="40")
+    name, data = render(CORPUS / "nghe-an-2021-ke-hoach.layout")
+    outcome = programme_import(actor=None, filename=name, data=data, dry_run=True)
+    assert (outcome.tasks, outcome.rejected) == (4, [])
+    [table] = outcome.preview["unclassified"]
+    assert table["header"] == ["Hạng mục", "Số lượng năm 2020", "Ghi nhận"]
+    assert table["rows"][0] == ["Máy chủ", "120", "Trung tâm dữ liệu"]
+    assert table["message"].startswith("Không nhận ra bảng này")

@@ -746,3 +746,16 @@ def test_evidence_with_active_content_is_refused_with_the_reason(scheme: dict[st
         assert message in _text(response)
     report.refresh_from_db()
     assert (report.narrative, Evidence.objects.count(), Entry.objects.count()) == ("", 0, entries)
+
+
+def test_import_preview_shows_a_table_it_could_not_classify(scheme: dict[str, Any]) -> None:
+    """Issue 14 item 3: an unrecognised table is shown (header, first rows); the rest imports."""
+    table = "Hạng mục\tSố lượng\tGhi nhận\nMáy chủ\t120\tTrung tâm dữ liệu\nĐường truyền\t480\tĐến xã\n\n"
+    text = SCHEME_TEXT.replace("PHỤ LỤC 01:", table + "PHỤ LỤC 01:")
+    preview = _client(scheme["dx"]).post(reverse("programme:import"), {"text": text, "programme": ""})
+    assert preview.status_code == 200
+    assert (preview.context["outcome"].tasks, preview.context["outcome"].rejected) == (3, [])
+    page = _text(preview)
+    assert "Bảng không nhận ra (không được nhập)" in page
+    assert "Hạng mục" in page
+    assert "Trung tâm dữ liệu" in page

@@ -82,7 +82,11 @@ def test_negative_and_non_numeric_milestones_in_a_table() -> None:
                            "nội dung"),
         (b"\x00\x01\x02binary\xff\xfe\x00", "Tệp không phải là đề án/kế hoạch: không đọc được dưới dạng văn bản "
                                             "(UTF-8, UTF-16 hay Windows-1258)"),
-        (b"", "Tệp không phải là đề án/kế hoạch: không đọc được dưới dạng văn bản (UTF-8, UTF-16 hay Windows-1258)"),
+        (b"", "Tệp rỗng: không có nội dung nào để nhập"),
+        (b" \r\n\t\n", "Tệp rỗng: không có nội dung nào để nhập"),
+        # A password-protected Office file: an OLE compound file with an "EncryptedPackage" stream.
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 32,
+         "Tệp được đặt mật khẩu: hãy mở tệp, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ tài liệu) rồi tải lên lại"),
     ],
 )
 def test_files_that_are_not_text_or_office(data: bytes, reason: str) -> None:

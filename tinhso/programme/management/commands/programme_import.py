@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from tinhso.core.errors import DomainError
-from tinhso.programme.importer import programme_import
+from tinhso.programme.importing.pipeline import programme_import
 from tinhso.programme.models import Programme
 
 
@@ -18,7 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("file", help="Đường dẫn tệp .docx, .xlsx hoặc .txt")
         parser.add_argument("--programme", type=int, help="Nhập vào đề án đã có (mã số)")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ xem trước, không lưu")
-        parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON")
+        parser.add_argument("--json", action="store_true",
+                            help="In kết quả dạng một đối tượng JSON (số lượng, tỉnh, xem trước từng dòng)")
 
     def handle(self, *args: Any, file: str, programme: int | None, dry_run: bool, json: bool, **options: Any) -> None:
         path = Path(file)
@@ -45,6 +46,8 @@ class Command(BaseCommand):
             )
             for rejected in outcome.rejected:
                 self.stdout.write(f"  ✗ {rejected['source']} {rejected['row'] or ''}: {rejected['reason']}")
+            for table in outcome.preview["unclassified"]:
+                self.stdout.write(f"  ? {table['source']}: {table['message']}")
             for unmatched in outcome.unmatched_agencies:
                 self.stdout.write(f"  ? {unmatched.text} — {unmatched.reason} ({len(unmatched.rows)} dòng)")
         if outcome.rejected and not dry_run:

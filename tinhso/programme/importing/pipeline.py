@@ -1,14 +1,19 @@
 """Saving what the readers parsed: all or nothing, with agency names matched through history.
 
 ``programme_import`` is the one entry point used by the upload page, the API and the
-``programme_import`` command. A dry run (the preview) does everything but commit.
+``programme_import`` command. A dry run (the preview) does everything but commit; either way
+the outcome carries the preview: every task and target it creates (or would create), with how
+each agency name was matched, the tables it could not classify, and the province (today's) that
+carries the programme on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -24,10 +29,10 @@ from tinhso.org.models import AdministrativeUnit, Agency, AgencyKind, Person, Un
 from tinhso.org.roles import Perm
 from tinhso.org.units import unit_search, unit_successors_on
 
-from .access import programme_scope, require_manage
-from .importing import types as parsed
-from .matching import AgencyMatcher, Match, programme_provinces
-from .models import Budget, Milestone, Pillar, PillarCode, Programme, Target, Task
+from ..access import programme_scope, require_manage
+from ..matching import AgencyMatcher, Match, programme_provinces
+from ..models import Budget, Milestone, Pillar, PillarCode, Programme, Target, Task
+from . import types as parsed
 
 PILLAR_BY_PREFIX = {"CQS": PillarCode.DIGITAL_GOVERNMENT, "KTS": PillarCode.DIGITAL_ECONOMY,
                     "XHS": PillarCode.DIGITAL_SOCIETY, "NT": PillarCode.FOUNDATION}
@@ -56,6 +61,9 @@ class ImportOutcome:
     targets_by_year: dict[int, int] = field(default_factory=dict)
     dry_run: bool = False
     saved: bool = False
+    province: dict[str, str] | None = None
+    preview: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {"tasks": [], "targets": [], "unclassified": []})
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +74,7 @@ class ImportOutcome:
             "warnings": self.warnings, "tasks_by_appendix": self.tasks_by_appendix,
             "targets_by_year": {str(year): count for year, count in self.targets_by_year.items()},
             "dry_run": self.dry_run, "saved": self.saved,
+            "province": self.province, "preview": self.preview,
         }
 
 
@@ -81,7 +90,27 @@ def _province_from_meta(meta: parsed.DocumentMeta, on: dt.date) -> Administrativ
             found = unit_search(name, level=UnitLevel.PROVINCE, on=on, limit=1)
             if found:
                 return found[0]
-    return None
+    commune = _commune_of(meta, on)
+    return commune.parent if commune is not None and commune.parent_id else None
+
+
+def _commune_of(meta: parsed.DocumentMeta, on: dt.date) -> AdministrativeUnit | None:
+    """The commune issuing a commune plan, when its name is that of one commune only (a
+    heading "ỦY BAN NHÂN DÂN / XÃ ANH SƠN" need not name the province)."""
+    if not meta.commune:
+        return None
+    name = fold(meta.commune)
+    found = [unit for unit in unit_search(meta.commune, level=UnitLevel.COMMUNE, on=on, limit=5)
+             if fold(unit.name) == name or fold(unit.name).endswith(" " + name.split(" ", 1)[-1])]
+    exact = [unit for unit in found if fold(unit.name) == name]
+    found = exact or found
+    return found[0] if len(found) == 1 else None
+
+
+_COMMUNE_OFFICES = re.compile(
+    r"^(van phong (hdnd|hoi dong nhan dan) va (ubnd|uy ban nhan dan)|phong kinh te|phong van hoa|"
+    r"trung tam phuc vu hanh chinh cong|ubnd|uy ban nhan dan|cong chuc)\b"
+)
 
 
 def _owner_for(province: AdministrativeUnit) -> Agency | None:
@@ -126,18 +155,29 @@ def programme_import(
     programme; for a new one, whose province is known only once the document is read, they
     must hold the DX-office role somewhere before and manage the programme created after —
     otherwise :class:`NotAllowed`, and nothing is saved (not even in a preview)."""
-    from .importing.readers import parse_file
+    from .readers import parse_file
 
     if actor is not None:
         if programme is not None:
             require_manage(programme_scope(actor, programme))
         elif not agencies_where(actor, Perm.PROGRAMME_MANAGE).exists():
             raise NotAllowed(_("Chỉ cơ quan chuyên trách chuyển đổi số được nhập đề án."), code="forbidden")
-    result = parse_file(filename, data)
+    return import_parsed(actor=actor, result=parse_file(filename, data), filename=filename, programme=programme,
+                         dry_run=dry_run)
+
+
+def import_parsed(*, actor: Person | None, result: parsed.ParseResult, filename: str,
+                  programme: Programme | None = None, dry_run: bool = False) -> ImportOutcome:
+    """The saving half of :func:`programme_import`, for a scheme already read (the caller has
+    checked ``actor`` may import, as :func:`programme_import` does)."""
     outcome = ImportOutcome(programme_id=programme.pk if programme else None, dry_run=dry_run,
                             warnings=list(result.warnings))
     outcome.rejected = [{"source": r.source, "row": r.row, "reason": r.reason, "raw": r.raw[:300]}
                         for r in result.rejections]
+    outcome.preview["unclassified"] = [
+        {"source": table.source, "header": list(table.header), "rows": [list(row) for row in table.rows],
+         "message": table.message} for table in result.unclassified
+    ]
     if not result.targets and not result.tasks and not outcome.rejected:
         outcome.rejected.append({"source": filename, "row": None, "raw": "",
                                  "reason": _("Không tìm thấy bảng nhiệm vụ hay chỉ tiêu nào trong tệp.")})
@@ -165,7 +205,7 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
                 outcome.rejected.append({"source": "", "row": None, "raw": meta.issuer or "", "reason": _(
                     "Không xác định được tỉnh ban hành đề án từ văn bản; vui lòng chọn đề án để nhập vào.")})
             return
-        from .services import programme_create
+        from ..services import programme_create
 
         programme = programme_create(
             actor=actor, title=meta.programme_title or meta.title or _("Đề án chuyển đổi số"), owner=owner,
@@ -175,15 +215,21 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
         if actor is not None and not programme_scope(actor, programme).manage:
             raise NotAllowed(_("Đề án trong tệp thuộc tỉnh khác, bạn không được nhập."), code="forbidden")
     outcome.programme_id = programme.pk
+    outcome.province = _today_province(programme.province)
     matcher = AgencyMatcher(programme_provinces(programme.province), _document_date(meta, programme))
+    local = meta.commune  # a commune's plan: "Phòng Kinh tế" is the commune's
     unmatched: dict[str, UnmatchedAgency] = {}
 
-    def resolve(text: str | None, where: str, *, single: bool) -> tuple[list[Agency], str]:
+    def resolve(text: str | None, where: str, *, single: bool) -> tuple[list[Agency], str, list[Match]]:
         if not text:
-            return [], ""
+            return [], "", []
         agencies: list[Agency] = []
+        matches: list[Match] = []
         for piece in matcher.split(text):
             match: Match = matcher.match(piece)
+            if local and (match.how == "unmatched" or len(match.agencies) > 1):
+                match = _in_the_commune(matcher, piece, local) or match
+            matches.append(match)
             if match.how == "unmatched" or (single and len(match.agencies) > 1):
                 entry = unmatched.setdefault(fold(piece), UnmatchedAgency(text=piece))
                 entry.rows.append(where)
@@ -191,7 +237,7 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
                                 else _("Chưa khớp được với cơ quan nào."))
                 continue
             agencies.extend(match.agencies)
-        return list(dict.fromkeys(agencies)), clean(text)
+        return list(dict.fromkeys(agencies)), clean(text), matches
 
     pillars: dict[str, Pillar] = {p.code: p for p in programme.pillars.all()}
 
@@ -215,8 +261,8 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
                                                                                    "appendix": row.appendix or "—"}})
             continue
         where = f"{_('Phụ lục')} {row.appendix or '—'}, {row.code}"
-        leads, lead_text = resolve(row.lead_agency, where, single=True)
-        partners, _text = resolve(", ".join(row.partner_agencies), where, single=False)
+        leads, lead_text, lead_matches = resolve(row.lead_agency, where, single=True)
+        partners, _text, partner_matches = resolve(", ".join(row.partner_agencies), where, single=False)
         parent = None
         if row.parent_code:
             parent = next((t for (appendix, code), t in saved_tasks.items()
@@ -234,6 +280,7 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
                                    for b in row.budgets)
         saved_tasks[key] = task
         existing.add(key)
+        outcome.preview["tasks"].append(_task_preview(row, task, leads, lead_matches, partners, partner_matches))
     outcome.tasks = len(saved_tasks)
     outcome.tasks_by_appendix = dict(Counter(task.appendix for task in saved_tasks.values()))
 
@@ -241,33 +288,36 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
     taken_codes = set(Target.objects.filter(programme=programme).values_list("code", flat=True))
     years: Counter[int] = Counter()
     indicators_created = 0
-    for row in result.targets:
+    for target_row in result.targets:
         order += 1
-        if row.code in taken_codes:
-            outcome.rejected.append({"source": row.source, "row": None, "raw": row.code,
-                                     "reason": _("Mã chỉ tiêu %(code)s đã có trong đề án.") % {"code": row.code}})
+        if target_row.code in taken_codes:
+            outcome.rejected.append({"source": target_row.source, "row": None, "raw": target_row.code, "reason": _(
+                "Mã chỉ tiêu %(code)s đã có trong đề án.") % {"code": target_row.code}})
             continue
-        where = f"{_('Chỉ tiêu')} {row.code}"
-        tracking, tracking_text = resolve(row.tracking_agency, where, single=True)
-        partners, _text = resolve(", ".join(row.partner_agencies), where, single=False)
-        units = {m.unit for m in row.milestones if m.unit}
-        indicator, created = indicator_get_or_create(actor=actor, name=row.indicator_hint or row.text,
+        where = f"{_('Chỉ tiêu')} {target_row.code}"
+        tracking, tracking_text, tracking_matches = resolve(target_row.tracking_agency, where, single=True)
+        partners, _text, partner_matches = resolve(", ".join(target_row.partner_agencies), where, single=False)
+        units = {m.unit for m in target_row.milestones if m.unit}
+        indicator, created = indicator_get_or_create(actor=actor, name=target_row.indicator_hint or target_row.text,
                                                      unit=next(iter(units)) if len(units) == 1 else "")
         indicators_created += created
         target = Target.objects.create(
-            programme=programme, pillar=pillar(row.pillar), code=row.code, text=row.text, indicator=indicator,
+            programme=programme, pillar=pillar(target_row.pillar), code=target_row.code, text=target_row.text,
+            indicator=indicator,
             unit=next(iter(units)) if len(units) == 1 else "", order=order,
             tracking_agency=tracking[0] if len(tracking) == 1 else None, tracking_agency_text=tracking_text,
-            partner_agencies_text=list(row.partner_agencies),
+            partner_agencies_text=list(target_row.partner_agencies),
         )
         target.partner_agencies.set(partners)
         Milestone.objects.bulk_create(
             Milestone(target=target, year=m.year, comparator=m.comparator, value=m.value, unit=m.unit,
                       level=m.level or "", text=m.text)
-            for m in row.milestones
+            for m in target_row.milestones
         )
-        years.update({m.year for m in row.milestones})
-        taken_codes.add(row.code)
+        years.update({m.year for m in target_row.milestones})
+        outcome.preview["targets"].append(_target_preview(target_row, target, tracking, tracking_matches, partners,
+                                                          partner_matches))
+        taken_codes.add(target_row.code)
         outcome.targets += 1
     outcome.indicators = indicators_created
     outcome.targets_by_year = dict(sorted(years.items()))
@@ -275,3 +325,91 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
     ledger_append(actor=actor, action="programme.import", obj=programme,
                   payload={"tasks": outcome.tasks, "targets": outcome.targets, "indicators": outcome.indicators,
                            "unmatched_agencies": len(outcome.unmatched_agencies)})
+
+
+# --- the preview ---------------------------------------------------------------------------------
+
+
+def _today_province(province: AdministrativeUnit) -> dict[str, str]:
+    """GSO code and name of the province carrying ``province`` on today (itself if it goes on)."""
+    current = [unit for unit in unit_successors_on(province, timezone.localdate()) if unit.level == UnitLevel.PROVINCE]
+    unit = current[0] if current else province
+    return {"code": unit.code, "name": unit.name}
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _agency_item(agency: Agency, how: str) -> dict[str, Any]:
+    return {"id": agency.pk, "name": agency.name, "match": how}
+
+
+def _lead_preview(text: str, agencies: list[Agency], matches: list[Match]) -> dict[str, Any] | None:
+    """{"text", "agency_id", "agency_name", "match"}: the agency only when exactly one was found."""
+    if not text:
+        return None
+    one = agencies[0] if len(agencies) == 1 else None
+    how = next((m.how for m in matches if one is not None and one in m.agencies), None)
+    if how is None:
+        how = "ambiguous" if len(agencies) > 1 or any(len(m.agencies) > 1 for m in matches) else (
+            matches[0].how if matches else "unmatched")
+    return {"text": text, "agency_id": one.pk if one else None, "agency_name": one.name if one else None,
+            "match": how}
+
+
+def _partners_preview(names: tuple[str, ...], agencies: list[Agency], matches: list[Match],
+                      leads: list[Agency]) -> dict[str, Any] | None:
+    if not names:
+        return None
+    how = {agency.pk: match.how for match in matches for agency in match.agencies}
+    return {
+        "text": clean(", ".join(names)),
+        "agencies": [_agency_item(agency, how.get(agency.pk, "name")) for agency in agencies if agency not in leads],
+        "unmatched": [match.text for match in matches if match.how == "unmatched"],
+    }
+
+
+def _task_preview(row: parsed.ParsedTask, task: Task, leads: list[Agency], lead_matches: list[Match],
+                  partners: list[Agency], partner_matches: list[Match]) -> dict[str, Any]:
+    timeline = None
+    if row.timeline_start or row.timeline_end or row.timeline_text:
+        timeline = {"start": row.timeline_start, "end": row.timeline_end, "text": row.timeline_text or None}
+    return {
+        "code": row.code, "appendix": row.appendix or None, "name": row.name, "content": list(row.content_items),
+        "pillar": task.pillar.code if task.pillar_id else None,
+        "lead": _lead_preview(clean(row.lead_agency), leads, lead_matches),
+        "partners": _partners_preview(row.partner_agencies, partners, partner_matches, leads),
+        "timeline": timeline,
+        "budget": {budget.phase: _number(budget.amount_million_vnd) for budget in row.budgets} or None,
+        "funding": clean(row.funding_source) or None,
+        "source": row.source,
+    }
+
+
+def _target_preview(row: parsed.ParsedTarget, target: Target, tracking: list[Agency], tracking_matches: list[Match],
+                    partners: list[Agency], partner_matches: list[Match]) -> dict[str, Any]:
+    return {
+        "code": row.code, "name": row.text, "pillar": target.pillar.code if target.pillar_id else None,
+        "milestones": [
+            {"year": m.year, "text": m.text or None, "value": _number(m.value) if m.value is not None else None,
+             "unit": m.unit or None, "comparator": m.comparator, "level": m.level}
+            for m in row.milestones
+        ],
+        "lead": _lead_preview(clean(row.tracking_agency or ""), tracking, tracking_matches),
+        "partners": _partners_preview(row.partner_agencies, partners, partner_matches, tracking),
+        "source": row.source,
+    }
+
+
+def _in_the_commune(matcher: AgencyMatcher, piece: str, commune: str) -> Match | None:
+    """In a commune's plan, "Văn phòng HĐND và UBND xã" or "Phòng Kinh tế" is the issuing
+    commune's office: match it with the commune's name added."""
+    folded = fold(piece)
+    if not _COMMUNE_OFFICES.match(folded):
+        return None
+    bare = re.sub(r"\s+(xã|phường|đặc khu)$", "", piece.strip(), flags=re.IGNORECASE)
+    match = matcher.match(f"{bare} {commune}")
+    if match.how == "unmatched" or len(match.agencies) != 1:
+        return None
+    return Match(piece, match.agencies, "commune")
