@@ -123,7 +123,7 @@ TABLE: dict[str, Row] = {
     "ledger:checkpoint-latest": R(read=EVERYONE, same_for_all=True),
     # --- org --------------------------------------------------------------------------------------
     "org:me": R(read=SIGNED_IN),
-    # A province's own agency list, confirmed from Excel (org.confirm_agencies: DX office over its
+    # A province's own agency list, confirmed from Excel (org.confirm_agency_list: DX office over its
     # province, the system administrator over all); Hưng Yên's template only for Hưng Yên's.
     "org_web:agencies_confirm": R(read=DX_OFFICES | {ADMIN}, write=DX_OFFICES | {ADMIN}),
     "org_web:agencies_template": R(read=hy("dx_office") | {ADMIN}, query="tinh=33"),

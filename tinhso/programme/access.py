@@ -1,7 +1,7 @@
 """Who sees and does what in a programme.
 
-- The DX office (``programme.manage``) and leaders manage / read the whole programme of their
-  province: their role sits on one agency (Sở KH&CN, UBND tỉnh) but the programme is the
+- The DX office (``programme.manage_programme``) and leaders manage / read the whole programme
+  of their province: their role sits on one agency (Sở KH&CN, UBND tỉnh) but the programme is the
   province's, so for them the reach is the province, not the agency subtree.
 - Any other agency sees the tasks it leads and the targets it tracks (and reports on them),
   and reads and comments on those it partners in; nothing else.
