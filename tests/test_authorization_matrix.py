@@ -69,7 +69,7 @@ def both(*roles: str) -> frozenset[str]:
 DESK_ROLES = ("receiver", "handler", "approver", "leader")  # services.view_dossier
 HY_DESK = hy(*DESK_ROLES)  # their role sits on (or above) the Hưng Yên desk holding the dossier
 DOSSIER = HY_DESK | {CITIZEN}  # access_dossier: officers within reach and the applicant
-# services.access.sees_personal_data on the world's dossier (received, not yet assigned): the
+# onestop.rules.may_read_personal_data on the world's dossier (received, not yet assigned): the
 # applicant, the desk and the approvers of the agency handling it; files are personal data.
 PERSONAL_FULL = hy("receiver", "approver") | {CITIZEN}
 DX_OFFICES = both("dx_office")
@@ -123,7 +123,7 @@ TABLE: dict[str, Row] = {
     "ledger-api:checkpoint-latest": R(read=EVERYONE, same_for_all=True),
     # --- org --------------------------------------------------------------------------------------
     "org-api:me": R(read=SIGNED_IN),
-    # A province's own agency list, confirmed from Excel (org.confirm_agencies: DX office over its
+    # A province's own agency list, confirmed from Excel (org.confirm_agency_list: DX office over its
     # province, the system administrator over all); Hưng Yên's template only for Hưng Yên's.
     "org:agencies_confirm": R(read=DX_OFFICES | {ADMIN}, write=DX_OFFICES | {ADMIN}),
     "org:agencies_template": R(read=hy("dx_office") | {ADMIN}, query="tinh=33"),

@@ -385,13 +385,14 @@ class DateTimeField(serializers.DateTimeField):
         return super().to_internal_value(value)
 
 
-def _first_error(errors: Any, path: str = "") -> tuple[str | None, Any]:
+def first_error(errors: Any, path: str = "") -> tuple[str | None, Any]:
+    """The first error of a serializer's ``errors`` and the dotted path of its field."""
     if isinstance(errors, Mapping):
         key, value = next(iter(errors.items()))
         name = "" if key == api_settings.NON_FIELD_ERRORS_KEY else str(key)
-        return _first_error(value, f"{path}.{name}" if path and name else path or name)
+        return first_error(value, f"{path}.{name}" if path and name else path or name)
     if isinstance(errors, list):
-        return _first_error(errors[0], path)
+        return first_error(errors[0], path)
     return path or None, errors
 
 
@@ -401,7 +402,8 @@ def _first_error(errors: Any, path: str = "") -> tuple[str | None, Any]:
 _FLAT_INPUTS: dict[tuple[type[Input], str | None], tuple[serializers.Field, ...] | None] = {}
 
 
-def _flat_fields(input_class: type[Input]) -> tuple[serializers.Field, ...] | None:
+def flat_fields(input_class: type[Input]) -> tuple[serializers.Field, ...] | None:
+    """``input_class``'s fields for the flat path of :func:`parse_input`, None if it needs its serializer."""
     key = (input_class, translation.get_language())
     if key not in _FLAT_INPUTS:
         serializer = input_class()
@@ -446,13 +448,13 @@ def parse_input(input_class: type[Input], data: Any, *, partial: bool = False) -
     """Validated input, or a :class:`DomainError` naming the first bad field.
 
     A flat input class (plain fields, no validate methods of its own: most of them) is read
-    by its fields made once per language (:func:`_flat_fields`), not by a serializer made and
+    by its fields made once per language (:func:`flat_fields`), not by a serializer made and
     its fields copied on every request; the answer and the errors are the same."""
     if not isinstance(data, Mapping):
         raise DomainError(_("Dữ liệu gửi lên phải là một đối tượng JSON."), code="invalid")
     if isinstance(data, QueryDict):
         _single_values(input_class, data)
-    fields = None if partial else _flat_fields(input_class)
+    fields = None if partial else flat_fields(input_class)
     if fields is not None:
         validated, errors = _validated(fields, data)
     else:
@@ -460,7 +462,7 @@ def parse_input(input_class: type[Input], data: Any, *, partial: bool = False) -
         errors = {} if serializer.is_valid() else serializer.errors
         validated = serializer.validated_data if not errors else {}
     if errors:
-        field, detail = _first_error(errors)
+        field, detail = first_error(errors)
         raise DomainError(str(detail), field=field, code=str(getattr(detail, "code", None) or "invalid"))
     return dict(validated)
 

@@ -80,7 +80,7 @@ class _ServiceRowAdmin(LedgeredAdminMixin, admin.ModelAdmin):
 @admin.register(Dossier)
 class DossierAdmin(_ServiceRowAdmin):
     """The system administrator is not among those who read an applicant's data in full
-    (``access.sees_personal_data``): the list and the page show it masked, as to a leader."""
+    (``rules.may_read_personal_data``): the list and the page show it masked, as to a leader."""
 
     list_display = ("code", "procedure", "agency", "state", "channel", "applicant_masked", "personal_id_masked",
                     "due_at")

@@ -303,7 +303,11 @@ def _check(rows: list[_Row], province: AdministrativeUnit, reject: Any) -> None:
 def agencies_confirm_xlsx(
     *, actor: Person | Any, province: AdministrativeUnit, data: bytes, dry_run: bool = False,
 ) -> ConfirmOutcome:
-    """Check every row of the workbook; unless ``dry_run`` or a row is rejected, apply it."""
+    """Check every row of the workbook; unless ``dry_run`` or a row is rejected, apply it.
+    ``actor`` must be allowed to confirm the province's list (:func:`.rules.may_confirm_agency_list`);
+    None is a trusted operator (a command)."""
+    if actor is not None:
+        confirm_province(actor, province.code)  # NotFound alike outside the actor's reach
     kinds = {fold(label): value for value, label in _kind_labels().items()}
     kinds.update({fold(value): value for value in AgencyKind.values})
     outcome = ConfirmOutcome(province=province.code)

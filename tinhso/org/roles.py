@@ -26,7 +26,12 @@ GLOBAL_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.CITIZEN})
 
 
 class Perm:
-    """Named permissions. Each is checked by ``tinhso.org.access.can``."""
+    """Named permissions, each checked by ``tinhso.org.access.can``, all of one shape:
+    ``<app label>.<verb>_<object>`` (Django's own, e.g. ``services.receive_dossier``).
+
+    They live in this table only: roles are stored, never permission names, so renaming one
+    needs no migration (a test checks the shape of every name).
+    """
 
     AGENCY_VIEW = "org.view_agency"
     AGENCY_MANAGE = "org.manage_agency"
@@ -35,12 +40,12 @@ class Perm:
     ROLE_GRANT = "org.grant_role"
     # Confirm or correct the agency list of the province of the agency the role is held on
     # (every province for a role held without an agency): tinhso.org.confirm.
-    AGENCY_CONFIRM = "org.confirm_agencies"
-    LEDGER_AUDIT = "ledger.audit"
+    AGENCY_CONFIRM = "org.confirm_agency_list"
+    LEDGER_AUDIT = "ledger.audit_log"
     # Programme tracker
-    PROGRAMME_VIEW = "programme.view"
-    PROGRAMME_MANAGE = "programme.manage"
-    PROGRAMME_REPORT = "programme.report"
+    PROGRAMME_VIEW = "programme.view_programme"
+    PROGRAMME_MANAGE = "programme.manage_programme"
+    PROGRAMME_REPORT = "programme.report_progress"
     # One-stop shop
     DOSSIER_VIEW = "services.view_dossier"
     DOSSIER_RECEIVE = "services.receive_dossier"
@@ -51,8 +56,8 @@ class Perm:
     DOSSIER_SUBMIT = "services.submit_dossier"
     PROCEDURE_MANAGE = "services.manage_procedure"
     # Indicators and dashboard
-    INDICATOR_VIEW = "indicators.view"
-    DASHBOARD_VIEW = "dashboard.view"
+    INDICATOR_VIEW = "indicators.view_indicator"
+    DASHBOARD_VIEW = "dashboard.view_dashboard"
 
 
 _READ = {Perm.AGENCY_VIEW, Perm.PROGRAMME_VIEW, Perm.INDICATOR_VIEW, Perm.DASHBOARD_VIEW}

@@ -16,6 +16,7 @@ from tinhso.core.documents import XLSX
 from tinhso.core.errors import DomainError, NotAllowed
 from tinhso.core.web import import_step, page, person_of, render_error
 
+from . import rules
 from .confirm import agencies_confirm_xlsx, agencies_template_xlsx, confirm_province, confirm_provinces
 
 _SESSION_KEY = "org.agencies_confirm"
@@ -38,9 +39,9 @@ def agencies_template(request: HttpRequest) -> HttpResponse:
 @page("GET", "POST")
 def agencies_confirm(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    provinces = list(confirm_provinces(person))
-    if not provinces:
+    if not rules.may_confirm_agency_list(person):
         return _forbidden(request)
+    provinces = list(confirm_provinces(person))
     chosen = request.POST.get("tinh") or request.GET.get("tinh") or provinces[0].code
     context: dict[str, object] = {"provinces": provinces, "chosen": chosen}
     status = 200

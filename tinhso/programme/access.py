@@ -1,18 +1,18 @@
 """Who sees and does what in a programme.
 
-- The DX office (``programme.manage``) and leaders manage / read the whole programme of their
-  province: their role sits on one agency (Sở KH&CN, UBND tỉnh) but the programme is the
+- The DX office (``programme.manage_programme``) and leaders manage / read the whole programme
+  of their province: their role sits on one agency (Sở KH&CN, UBND tỉnh) but the programme is the
   province's, so for them the reach is the province, not the agency subtree.
 - Any other agency sees the tasks it leads and the targets it tracks (and reports on them),
   and reads and comments on those it partners in; nothing else.
 
 Tasks and targets are fetched through :func:`access_task` / :func:`access_target`, which
-answer "not found" alike for a missing object and one the user may not see.
+answer "not found" alike for a missing object and one the user may not see. Who may do what
+once there is :mod:`tinhso.programme.rules`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from tinhso.org.access import agencies_where
 from tinhso.org.models import Agency, Person, RoleAssignment
 from tinhso.org.roles import Perm, Role
 
+from . import rules
 from .models import Programme, Target, Task
 
 if TYPE_CHECKING:
@@ -150,22 +151,12 @@ def access_target(person: Person | AnonymousUser, target_id: int | str) -> tuple
     return target, scope
 
 
-def commenting_agencies(scope: ProgrammeScope, lead_id: int | None, partner_ids: Iterable[int]) -> set[int]:
-    """The subject's agencies (lead or tracking, partners) the person reports for: a comment is
-    signed in the name of one of them. Leaders read but do not comment."""
-    return ({lead_id, *partner_ids} - {None}) & set(scope.report_agencies)  # type: ignore[return-value]
-
-
-def can_comment(scope: ProgrammeScope, lead_id: int | None, partner_ids: Iterable[int]) -> bool:
-    return scope.manage or bool(commenting_agencies(scope, lead_id, partner_ids))
-
-
 def require_manage(scope: ProgrammeScope) -> None:
-    if not scope.manage:
+    if not rules.may_manage_programme(scope):
         raise NotAllowed(_("Chỉ cơ quan chuyên trách chuyển đổi số được thực hiện thao tác này."), code="forbidden")
 
 
 def require_reporter(scope: ProgrammeScope, agency: Agency | None) -> None:
     """Only the lead (tracking) agency reports; partners read and comment."""
-    if agency is None or agency.pk not in scope.report_agencies:
+    if not rules.may_report(scope, agency):
         raise NotAllowed(_("Chỉ đơn vị chủ trì (theo dõi) được báo cáo nội dung này."), code="forbidden")

@@ -37,13 +37,12 @@ from tinhso.core.api import (
     path_param,
     request_data,
 )
-from tinhso.core.errors import DomainError, NotFound
+from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.text import clean, fold
-from tinhso.org.access import require
 from tinhso.org.api import AgencyRefOutput
 from tinhso.org.models import Agency, Person
-from tinhso.org.roles import Perm
 
+from . import rules
 from .access import (
     ProgrammeScope,
     access_programme,
@@ -839,7 +838,8 @@ class ProgrammeImportApi(APIView):
     )
     def post(self, request: Request) -> Response:
         actor = _actor(request)
-        require(actor, Perm.PROGRAMME_MANAGE)  # before the input: a refusal tells nothing about it
+        if not rules.may_import_programme(actor):  # before the input: a refusal tells nothing about it
+            raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này."), code="forbidden")
         data = parse_input(ImportInput, request_data(request))
         upload = data["file"]
         if upload.size is None or upload.size > IMPORT_MAX_BYTES:

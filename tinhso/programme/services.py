@@ -20,7 +20,8 @@ from tinhso.core.uploads import clean_filename, inspect_upload
 from tinhso.ledger.services import ledger_append
 from tinhso.org.models import AdministrativeUnit, Agency, Person
 
-from .access import ProgrammeScope, commenting_agencies, require_manage, require_reporter
+from . import rules
+from .access import ProgrammeScope, require_manage, require_reporter
 from .models import (
     AgencyNameMapping,
     Comment,
@@ -396,9 +397,10 @@ def comment_add(
     if subject is None:
         raise DomainError(_("Chưa chọn nhiệm vụ hoặc chỉ tiêu để góp ý."))
     lead_id = task.lead_agency_id if task is not None else target.tracking_agency_id  # type: ignore[union-attr]
-    mine = commenting_agencies(scope, lead_id, subject.partner_agencies.values_list("pk", flat=True))
-    if not mine and not scope.manage:
+    partners = list(subject.partner_agencies.values_list("pk", flat=True))
+    if not rules.may_comment(scope, lead_id, partners):
         raise NotAllowed(_("Chỉ đơn vị chủ trì, phối hợp hoặc cơ quan chuyên trách được góp ý."), code="forbidden")
+    mine = rules.commenting_agencies(scope, lead_id, partners)
     agency_id = min(mine) if mine else subject.programme.owner_id
     comment = Comment.objects.create(task=task, target=target, author=actor, agency_id=agency_id, text=text)
     ledger_append(actor=actor, action="programme.comment.add", obj=comment,

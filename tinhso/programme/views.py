@@ -36,13 +36,12 @@ from tinhso.org.models import Agency, Person
 from tinhso.org.roles import Perm
 from tinhso.org.selectors import agency_successor_on
 
-from . import services
+from . import rules, services
 from .access import (
     ProgrammeScope,
     access_programme,
     access_target,
     access_task,
-    can_comment,
     programme_scope,
     programmes_visible,
     tasks_visible,
@@ -139,7 +138,7 @@ def _state_badge(state: str) -> Badge:
 def index(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     programmes = list(programmes_visible(person).select_related("owner"))
-    can_import = agencies_where(person, Perm.PROGRAMME_MANAGE).exists()
+    can_import = rules.may_import_programme(person)
     return render(request, "programme/index.html", {"programmes": programmes, "can_import": can_import})
 
 
@@ -273,7 +272,7 @@ def _now(agencies: Iterable[Agency | None]) -> list[AgencyNow]:
 
 def _history(reports: QuerySet[Any], scope: ProgrammeScope, reporter_id: int | None) -> list[Any]:
     """Reports across rounds, newest first; drafts only for the agency writing them and the DX office."""
-    if not (scope.manage or reporter_id in scope.report_agencies):
+    if not rules.may_read_drafts(scope, reporter_id):
         reports = reports.exclude(state=ReportState.DRAFT)
     return list(reports.select_related("round", "agency").prefetch_related("files").order_by("-round__period_end"))
 
@@ -303,7 +302,7 @@ def _task_detail(request: HttpRequest, programme: Programme, task: Task, scope: 
         "reports": [(report, _state_badge(report.state), _task_badge(report.status))
                     for report in _history(task.reports.all(), scope, task.lead_agency_id)],
         "comments": task.comments.select_related("author", "agency"),
-        "can_comment": can_comment(scope, task.lead_agency_id, (agency.pk for agency in partners)),
+        "can_comment": rules.may_comment(scope, task.lead_agency_id, (agency.pk for agency in partners)),
         "comment_form": form or CommentForm(), "comment_url": reverse("programme:task_comment",
                                                                       args=[programme.pk, task.pk]),
     }, status=status)
@@ -341,7 +340,7 @@ def _target_detail(request: HttpRequest, programme: Programme, target: Target, s
         "baseline": vn_number(target.baseline_value) if target.baseline_value is not None else "",
         "reports": [(report, _state_badge(report.state), _reported(report)) for report in reports],
         "comments": target.comments.select_related("author", "agency"),
-        "can_comment": can_comment(scope, target.tracking_agency_id, (agency.pk for agency in partners)),
+        "can_comment": rules.may_comment(scope, target.tracking_agency_id, (agency.pk for agency in partners)),
         "comment_form": form or CommentForm(), "comment_url": reverse("programme:target_comment",
                                                                       args=[programme.pk, target.pk]),
     }, status=status)
@@ -548,7 +547,7 @@ def report_save(request: HttpRequest, programme_id: int, kind: str, report_id: i
 
 
 def _read_all(scope: ProgrammeScope) -> None:
-    if not scope.read_all:
+    if not rules.may_read_programme(scope):
         raise NotAllowed(_("Chỉ cơ quan chuyên trách chuyển đổi số và lãnh đạo được xem các kỳ báo cáo."),
                          code="forbidden")
 
@@ -754,13 +753,13 @@ IMPORTS_KEY = "programme_imports"
 
 def _require_dx_office(person: Person) -> None:
     """The import pages are the DX office's; the importer checks each programme itself."""
-    if not agencies_where(person, Perm.PROGRAMME_MANAGE).exists():
+    if not rules.may_import_programme(person):
         raise NotAllowed(_("Chỉ cơ quan chuyên trách chuyển đổi số được nhập đề án."), code="forbidden")
 
 
 def _managed(person: Person) -> QuerySet[Programme]:
     ids = [programme.pk for programme in programmes_visible(person).select_related("owner__unit__parent")
-           if programme_scope(person, programme).manage]
+           if rules.may_manage_programme(programme_scope(person, programme))]
     return Programme.objects.filter(pk__in=ids)
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.http import QueryDict
 from django.utils import translation
 
-from tinhso.core.api import Input, _first_error, _flat_fields, parse_input
+from tinhso.core.api import Input, first_error, flat_fields, parse_input
 from tinhso.core.errors import DomainError
 
 _API_MODULES = (
@@ -57,7 +57,7 @@ def _serializer(cls: type[Input], data: Any) -> Any:
     serializer = cls(data=data)
     if serializer.is_valid():
         return dict(serializer.validated_data)
-    field, detail = _first_error(serializer.errors)
+    field, detail = first_error(serializer.errors)
     return ("refused", str(detail), field, str(getattr(detail, "code", None) or "invalid"))
 
 
@@ -66,7 +66,7 @@ def _serializer(cls: type[Input], data: Any) -> Any:
 def test_flat_reading_answers_as_the_serializer(cls: type[Input]) -> None:
     for language in ("vi", "en"):
         with translation.override(language):
-            if _flat_fields(cls) is None:
+            if flat_fields(cls) is None:
                 continue  # read by the serializer itself
             for data in _samples(cls):
                 if isinstance(data, QueryDict):  # a parameter sent twice is ambiguous: refused before reading
@@ -77,7 +77,7 @@ def test_flat_reading_answers_as_the_serializer(cls: type[Input]) -> None:
 
 def test_most_input_classes_are_read_flat() -> None:
     classes = _input_classes()
-    flat = [cls for cls in classes if _flat_fields(cls) is not None]
+    flat = [cls for cls in classes if flat_fields(cls) is not None]
     assert len(classes) > 20
     assert len(flat) >= len(classes) * 0.8
     assert any(cls.__name__ == "SubmitInput" for cls in flat)  # the online filing's hot path
@@ -105,5 +105,5 @@ def test_classes_that_need_their_serializer_are_read_by_it() -> None:
         name = serializers.CharField(source="title")
 
     for cls in (WithOwnCheck, WithContextValidator, WithSource):
-        assert _flat_fields(cls) is None, cls.__name__
+        assert flat_fields(cls) is None, cls.__name__
     assert parse_input(WithOwnCheck, {"name": "an"}) == {"name": "AN"}  # its own method still runs

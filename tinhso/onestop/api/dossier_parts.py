@@ -34,13 +34,13 @@ from tinhso.core.api import (
 )
 from tinhso.core.documents import XLSX, DocumentConversionError
 from tinhso.core.errors import DomainError, NotFound
-from tinhso.onestop.api.dossiers import DOSSIER_ID, TAG, FileOutput, _actor, dossier_request
+from tinhso.onestop import rules
+from tinhso.onestop.api.dossiers import DOSSIER_ID, TAG, FileOutput, dossier_request, request_person
 from tinhso.onestop.dossiers.access import (
     access_dossier,
     dossier_files_visible,
     dossiers_visible,
     officer_in_reach,
-    sees_personal_data,
 )
 from tinhso.onestop.dossiers.lookup import DIGITS_RE, dossier_lookup, lookup_failed, lookup_limited
 from tinhso.onestop.dossiers.personal import personal_data_for
@@ -140,7 +140,7 @@ class DossierFilesApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Các tệp của hồ sơ (thành phần và kết quả)"),
                    parameters=[DOSSIER_ID], responses=error_responses(FileOutput(many=True), 404))
     def get(self, request: Request, dossier_id: str) -> Response:
-        actor = _actor(request)
+        actor = request_person(request)
         dossier = access_dossier(actor, dossier_id)
         files = dossier_files_visible(actor, dossier).select_related("requirement")
         return Response(FileOutput(files, many=True, context=_files_context(actor, dossier)).data)
@@ -172,7 +172,8 @@ class ReusableFilesApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Giấy tờ đã số hóa của tôi, dùng lại được cho hồ sơ mới"),
                    responses={200: ReusableFileOutput(many=True)})
     def get(self, request: Request) -> Response:
-        return Response(ReusableFileOutput(reusable_files(_actor(request)), many=True, context={"own": True}).data)
+        reusable = reusable_files(request_person(request))
+        return Response(ReusableFileOutput(reusable, many=True, context={"own": True}).data)
 
 
 class FileMarkDigitisedApi(APIView):
@@ -180,7 +181,7 @@ class FileMarkDigitisedApi(APIView):
                    parameters=[path_param("file_id", gettext_lazy("Mã (id) tệp."))], request=None,
                    responses=error_responses(FileOutput, 403, 404, 409))
     def post(self, request: Request, file_id: str) -> Response:
-        actor = _actor(request)
+        actor = request_person(request)
         try:
             pk: int | None = int(file_id)
         except ValueError:
@@ -204,7 +205,7 @@ class DossierDraftResultApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Dự thảo kết quả của hồ sơ (cán bộ cơ quan tiếp nhận, xử lý)"),
                    parameters=[DOSSIER_ID], responses=error_responses(FileOutput, 404))
     def get(self, request: Request, dossier_id: str) -> Response:
-        actor = _actor(request)
+        actor = request_person(request)
         dossier = access_dossier(actor, dossier_id)
         draft = dossier_draft(dossier) if officer_in_reach(actor, dossier) else None
         if draft is None:
@@ -245,7 +246,7 @@ class PaymentStartApi(APIView):
                    parameters=[DOSSIER_ID], request=None, responses=error_responses(PaymentStartOutput, 404, 409,
                                                                                status=201))
     def post(self, request: Request, dossier_id: str) -> Response:
-        actor = _actor(request)
+        actor = request_person(request)
         payment, url = payment_start(actor=actor, dossier=access_dossier(actor, dossier_id))
         payment.checkout_url = url  # type: ignore[attr-defined]
         return Response(PaymentStartOutput(payment).data, status=201)
@@ -256,7 +257,7 @@ class PaymentCounterApi(APIView):
                    parameters=[DOSSIER_ID], request=None, responses=error_responses(PaymentOutput, 403, 404, 409,
                                                                                status=201))
     def post(self, request: Request, dossier_id: str) -> Response:
-        actor = _actor(request)
+        actor = request_person(request)
         payment = payment_record_counter(actor=actor, dossier=access_dossier(actor, dossier_id))
         return Response(PaymentOutput(payment).data, status=201)
 
@@ -369,12 +370,12 @@ class DossierFormApi(APIView):
         },
     )
     def get(self, request: Request, dossier_id: str, kind: str, fmt: str) -> HttpResponse:
-        actor = _actor(request)
+        actor = request_person(request)
         dossier = access_dossier(actor, dossier_id)
         if kind not in FORM_KINDS or fmt not in FORMATS or (kind in OFFICE_FORMS
                                                              and not officer_in_reach(actor, dossier)):
             raise NotFound(_("Không có mẫu phiếu này."), code="unknown_form")
-        full = sees_personal_data(actor, dossier)
+        full = rules.may_read_personal_data(actor, dossier)
         try:
             content = (dossier_form_pdf(dossier, kind, full=full) if fmt == "pdf"
                        else dossier_form_docx(dossier, kind, full=full))
@@ -407,7 +408,7 @@ class DossierRegisterApi(APIView):
     )
     def get(self, request: Request) -> HttpResponse:
         params = request.query_params
-        content, name = dossier_register_xlsx(_actor(request), params.get("agency"), params.get("from"),
+        content, name = dossier_register_xlsx(request_person(request), params.get("agency"), params.get("from"),
                                               params.get("to"))
         response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -11,7 +11,7 @@ and printable forms are in :mod:`api_extras`.
 Personal data: lists never carry ID numbers or phones, and show an officer the applicant's
 name masked; one dossier's personal data (the applicant, the e-form, the files, the applicant
 as an actor in the timeline) is shown in full or masked by the one rule of
-:func:`access.sees_personal_data`, through :mod:`personal`, as on the pages and the forms.
+:func:`rules.may_read_personal_data`, through :mod:`personal`, as on the pages and the forms.
 """
 
 from __future__ import annotations
@@ -45,8 +45,9 @@ from tinhso.core.api import (
     request_data,
 )
 from tinhso.core.db import model_from_row
-from tinhso.core.errors import DomainError, NotFound
+from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.privacy import mask_name
+from tinhso.onestop import rules
 from tinhso.onestop.dossiers import services
 from tinhso.onestop.dossiers.access import access_dossier, dossiers_visible
 from tinhso.onestop.dossiers.intake import filing_submit_grouped
@@ -66,10 +67,8 @@ from tinhso.onestop.models import (
     WorkflowStep,
 )
 from tinhso.onestop.web.public.views import procedures_search
-from tinhso.org.access import require
 from tinhso.org.api import AgencyRefOutput
 from tinhso.org.models import Agency, Person
-from tinhso.org.roles import Perm
 
 TAG = "services"
 PAGE_SIZE = 20
@@ -81,7 +80,8 @@ QUEUES = [
 ]
 
 
-def _actor(request: Request) -> Person:
+def request_person(request: Request) -> Person:
+    """The signed-in person of an API request."""
     return request.user  # type: ignore[return-value]  # the endpoints using it require a login
 
 
@@ -89,7 +89,7 @@ def dossier_request(
     request: Request, dossier_id: str, input_class: type[Input] | None = None,
 ) -> tuple[Person, Dossier, dict[str, Any]]:
     """The user, the dossier as they may reach it (else 404), then the parsed body (else 400/415)."""
-    actor = _actor(request)
+    actor = request_person(request)
     dossier = access_dossier(actor, dossier_id)
     return actor, dossier, parse_input(input_class, request_data(request)) if input_class is not None else {}
 
@@ -394,7 +394,7 @@ def _context(request: Request, **extra: Any) -> dict[str, Any]:
 def dossier_detail_response(request: Request, dossier: Dossier, status: int = 200) -> Response:
     """The dossier as the user may see it, read afresh (a service may have changed it)."""
     fresh = Dossier.objects.select_related("procedure", "agency", "handling_agency", "assignee").get(pk=dossier.pk)
-    actor = _actor(request)
+    actor = request_person(request)
     context = _context(request, personal=personal_data_for(actor, fresh), person=actor)
     return Response(DossierDetailOutput(fresh, context=context).data, status=status)
 
@@ -536,7 +536,7 @@ class DossierListApi(APIView):
         parameters=[DossierFilterInput], responses=error_responses(DossierPageOutput, 400),
     )
     def get(self, request: Request) -> Response:
-        actor = _actor(request)
+        actor = request_person(request)
         query = parse_input(DossierFilterInput, request.query_params)
         if query.get("queue"):
             dossiers = dossier_queue(person=actor, queue=query["queue"])
@@ -560,7 +560,7 @@ class DossierListApi(APIView):
         responses={**error_responses(SubmittedOutput, 400, 403, 409, 415, 503, status=201), 200: SubmittedOutput},
     )
     def post(self, request: Request) -> Response:
-        actor = _actor(request)
+        actor = request_person(request)
         key = _idempotency_key(request)
         try:
             data = parse_input(SubmitInput, request_data(request))
@@ -588,11 +588,12 @@ class DossierCounterApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Tiếp nhận hồ sơ trực tiếp hoặc qua bưu chính (một cửa)"),
                    request=CounterInput, responses=error_responses(DossierDetailOutput, 400, 403, 415, status=201))
     def post(self, request: Request) -> Response:
-        require(_actor(request), Perm.DOSSIER_RECEIVE)  # before the input: a refusal tells nothing about it
+        if not rules.may_receive_at_counter(request_person(request)):  # before the input: it tells nothing
+            raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này."), code="forbidden")
         data = parse_input(CounterInput, request_data(request))
         procedure, agency = _offering(data["procedure"], data["agency"])
         dossier = services.dossier_receive_at_counter(
-            actor=_actor(request), agency=agency, procedure=procedure, applicant_name=data["applicant_name"],
+            actor=request_person(request), agency=agency, procedure=procedure, applicant_name=data["applicant_name"],
             applicant_personal_id=data["applicant_personal_id"], applicant_phone=data["applicant_phone"],
             form_data=data["form_data"], channel=data["channel"],
         )
@@ -603,7 +604,7 @@ class DossierDetailApi(APIView):
     @extend_schema(tags=[TAG], summary=gettext_lazy("Một hồ sơ và diễn biến xử lý"), parameters=[DOSSIER_ID],
                    responses=error_responses(DossierDetailOutput, *READ_ERRORS))
     def get(self, request: Request, dossier_id: str) -> Response:
-        return dossier_detail_response(request, access_dossier(_actor(request), dossier_id))
+        return dossier_detail_response(request, access_dossier(request_person(request), dossier_id))
 
 
 class BulkAssignInput(Input):
@@ -626,8 +627,9 @@ class DossierBulkAssignApi(APIView):
                                  "từng hồ sơ theo mã."),
         request=BulkAssignInput, responses=error_responses(BulkAssignOutput, *WRITE_ERRORS, 415))
     def post(self, request: Request) -> Response:
-        actor = _actor(request)
-        require(actor, Perm.DOSSIER_ASSIGN)  # before the input: a refusal tells nothing about it
+        actor = request_person(request)
+        if not rules.may_assign(actor):  # before the input: a refusal tells nothing about it
+            raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này."), code="forbidden")
         data = parse_input(BulkAssignInput, request_data(request))
         dossiers = [access_dossier(actor, pk) for pk in dict.fromkeys(data["ids"])]
         done = services.dossier_assign_bulk(actor=actor, dossiers=dossiers, assignee=_handler(data["assignee"]))

@@ -110,13 +110,6 @@ class CatalogueImportOutcome:
 
 # --- who manages what ------------------------------------------------------------------------
 
-def can_manage_catalogue(person: Person | AnonymousUser) -> bool:
-    """Whether ``person`` manages any part of the catalogue (system administrators, DX offices)."""
-    from tinhso.org.access import can
-
-    return can(person, Perm.PROCEDURE_MANAGE)
-
-
 def catalogue_agencies(person: Person | AnonymousUser) -> QuerySet[Agency] | None:
     """The agencies whose procedures ``person`` manages; None for the whole install."""
     from tinhso.org.access import agencies_where, reaches_everywhere
@@ -139,9 +132,9 @@ def procedures_manageable(person: Person | AnonymousUser) -> QuerySet[Procedure]
     """The procedures ``person`` may export for managing and change by import: every agency
     carrying them within reach (a procedure shared with another province's agency is the
     system administrator's)."""
-    from tinhso.org.access import can
+    from tinhso.onestop import rules
 
-    if not can(person, Perm.PROCEDURE_MANAGE):
+    if not rules.may_manage_procedure(person):
         return Procedure.objects.none()
     return _manageable(catalogue_agencies(person))
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from tinhso.core.workdays import WorkCalendar, calendar
 from tinhso.ledger.services import ledger_append
 from tinhso.onestop.dossiers.selectors import due_soon_cutoff
-from tinhso.onestop.dossiers.services import FINAL_STATES
+from tinhso.onestop.dossiers.states import FINAL_STATES
 from tinhso.onestop.models import Dossier, DossierState, Notification, NotificationChannel
 from tinhso.onestop.notices.services import notifications_queue
 from tinhso.org.models import Agency, RoleAssignment

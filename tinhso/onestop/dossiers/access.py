@@ -1,5 +1,6 @@
-"""Which dossiers a person may see, fetching one without revealing what exists elsewhere, and
-whose personal data a person who sees a dossier reads in full."""
+"""Which dossiers a person may see, fetching one without revealing what exists elsewhere. Whose
+personal data a person who sees a dossier reads in full is a rule:
+:func:`tinhso.onestop.rules.may_read_personal_data`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.errors import NotFound
 from tinhso.onestop.models import Dossier, DossierFile, FileKind
-from tinhso.org.access import agencies_where, can
+from tinhso.org.access import agencies_where
 from tinhso.org.roles import Perm
 
 if TYPE_CHECKING:
@@ -46,31 +47,6 @@ def officer_in_reach(person: Person | AnonymousUser, dossier: Dossier) -> bool:
     not only as its applicant: for what stays inside the administration."""
     return agencies_where(person, Perm.DOSSIER_VIEW).filter(
         pk__in=(dossier.agency_id, dossier.handling_agency_id)).exists()
-
-
-def sees_personal_data(person: Person | AnonymousUser, dossier: Dossier) -> bool:
-    """Whether ``person`` reads the personal data of ``dossier`` in full: the one rule for pages,
-    printable forms, exports, files and the API (Law 91/2025/QH15: only those who need it).
-
-    In full: the applicant; the one-stop desk (the receive role) of the receiving agency and of
-    the agency handling it now (after a transfer, liên thông, its own desk takes it in and records
-    supplements); the handler it is assigned to, while they handle at that agency; the approvers
-    of the handling agency. Everyone else who may see the dossier (read-only leaders, handlers it
-    is not assigned to, the receiving agency's approvers once it has gone elsewhere, the DX
-    office) reads it masked (:mod:`tinhso.onestop.dossiers.personal`). Roles cascade down the agency tree
-    as everywhere (:func:`tinhso.org.access.can`). Lists mask for every officer whatever this says.
-    """
-    if not person.is_authenticated or not person.is_active:
-        return False
-    if dossier.applicant_id is not None and dossier.applicant_id == person.pk:
-        return True
-    handling = dossier.handling_agency
-    if can(person, Perm.DOSSIER_APPROVE, handling) or can(person, Perm.DOSSIER_RECEIVE, handling):
-        return True
-    if dossier.assignee_id is not None and dossier.assignee_id == person.pk and can(
-            person, Perm.DOSSIER_REVIEW, handling):
-        return True
-    return dossier.agency_id != dossier.handling_agency_id and can(person, Perm.DOSSIER_RECEIVE, dossier.agency)
 
 
 def dossier_files_visible(person: Person | AnonymousUser, dossier: Dossier) -> QuerySet[DossierFile]:

@@ -1,6 +1,6 @@
 """A dossier's personal data as one viewer may read it: in full or masked.
 
-Who reads it in full is decided once, by :func:`access.sees_personal_data`; every page,
+Who reads it in full is decided once, by :func:`rules.may_read_personal_data`; every page,
 printable form, export, file download and API answer about one dossier goes through
 :func:`personal_data_for` (or :class:`PersonalData` with the answer already known), so they
 never disagree. What counts as personal:
@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from tinhso.core.privacy import mask_digits, mask_email, mask_name, mask_value
-from tinhso.onestop.dossiers.access import sees_personal_data
 from tinhso.onestop.models import Dossier, DossierFile, FileKind
+from tinhso.onestop.rules import may_read_personal_data
 from tinhso.onestop.web.eform import eform_value_display
 
 if TYPE_CHECKING:
@@ -130,5 +130,5 @@ def file_name(file: DossierFile, *, full: bool) -> str:
 
 
 def personal_data_for(person: Person | AnonymousUser, dossier: Dossier) -> PersonalData:
-    """``dossier``'s personal data as ``person`` may read it (:func:`access.sees_personal_data`)."""
-    return PersonalData(dossier, full=sees_personal_data(person, dossier))
+    """``dossier``'s personal data as ``person`` may read it (:func:`rules.may_read_personal_data`)."""
+    return PersonalData(dossier, full=may_read_personal_data(person, dossier))

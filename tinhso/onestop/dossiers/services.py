@@ -1,12 +1,9 @@
 """Writes of the one-stop shop: the life cycle of a dossier, one function per transition.
 
-Every transition is atomic: it re-reads the dossier under a row lock, checks the state and
-the actor's permission, changes the dossier, writes a :class:`DossierEvent` and appends the
-ledger event last. A refused transition raises before anything is written.
-
-Who acts where: the one-stop desk (receiver) acts on the receiving agency or the handling
-agency; approvers and handlers act on the handling agency. Ledger payloads carry codes,
-states and ids only — never names, ID numbers or phones.
+Every transition is atomic: it re-reads the dossier under its lock (:mod:`.locks`), checks the
+state (:mod:`.states`) and the actor's rule (:mod:`tinhso.onestop.rules`), changes the dossier,
+and records its event and ledger entry last (:mod:`.events`). A refused transition raises
+before anything is written.
 """
 
 from __future__ import annotations
@@ -30,8 +27,12 @@ from tinhso.core import validation
 from tinhso.core.db import rows_insert
 from tinhso.core.errors import Conflict, DomainError, NotAllowed
 from tinhso.core.validation import InvalidValue
-from tinhso.ledger.services import Record, ledger_append_many
-from tinhso.onestop.models import Channel, Dossier, DossierEvent, DossierSequence, DossierState, OnlineLevel, Procedure
+from tinhso.onestop import rules
+from tinhso.onestop.dossiers.events import dossier_event_record, dossier_events_record
+from tinhso.onestop.dossiers.inputs import reason_input, text_input
+from tinhso.onestop.dossiers.locks import dossier_lock
+from tinhso.onestop.dossiers.states import VERBS, state_check
+from tinhso.onestop.models import Channel, Dossier, DossierSequence, DossierState, OnlineLevel, Procedure
 from tinhso.org.access import can
 from tinhso.org.models import Agency
 from tinhso.org.roles import Perm, Role
@@ -41,145 +42,29 @@ if TYPE_CHECKING:
 
 S = DossierState
 
-# States in which the dossier is still being worked on (no decision yet).
-OPEN_STATES = frozenset({
-    S.SUBMITTED, S.RECEIVED, S.FORWARDED, S.ASSIGNED, S.UNDER_REVIEW, S.PENDING_APPROVAL,
-    S.SUPPLEMENT_REQUESTED, S.TRANSFERRED,
-})
-FINAL_STATES = frozenset({S.RESULT_RETURNED, S.STOPPED, S.CANCELLED})
-
-# Which states each transition starts from: the one table the services and tests share.
-ALLOWED_FROM: dict[str, frozenset[str]] = {
-    "receive": frozenset({S.SUBMITTED}),
-    "forward": frozenset({S.RECEIVED}),
-    "assign": frozenset({S.FORWARDED, S.TRANSFERRED}),
-    "start_review": frozenset({S.ASSIGNED}),
-    "submit_for_approval": frozenset({S.UNDER_REVIEW}),
-    "approve": frozenset({S.PENDING_APPROVAL}),
-    "refuse": frozenset({S.UNDER_REVIEW, S.PENDING_APPROVAL}),
-    "return_result": frozenset({S.APPROVED, S.REFUSED}),
-    "request_supplement": frozenset({S.RECEIVED, S.FORWARDED, S.ASSIGNED, S.UNDER_REVIEW}),
-    "supplement": frozenset({S.SUPPLEMENT_REQUESTED}),
-    "transfer": frozenset({S.FORWARDED, S.ASSIGNED, S.UNDER_REVIEW}),
-    "stop": OPEN_STATES,
-    "cancel": OPEN_STATES,
-    "apologise": OPEN_STATES - {S.SUBMITTED},
-}
-
-_VERBS = {
-    "receive": _lazy("tiếp nhận"), "forward": _lazy("chuyển xử lý"), "assign": _lazy("phân công"),
-    "start_review": _lazy("bắt đầu thẩm định"), "submit_for_approval": _lazy("trình phê duyệt"),
-    "approve": _lazy("phê duyệt"), "refuse": _lazy("từ chối giải quyết"), "return_result": _lazy("trả kết quả"),
-    "request_supplement": _lazy("yêu cầu bổ sung"), "supplement": _lazy("bổ sung hồ sơ"),
-    "transfer": _lazy("chuyển liên thông"), "stop": _lazy("dừng xử lý"), "cancel": _lazy("hủy"),
-    "apologise": _lazy("hẹn lại ngày trả kết quả"),
-}
-
-PHONE_RE = re.compile(validation.PHONE_PATTERN)
-PERSONAL_ID_RE = re.compile(validation.PERSONAL_ID_PATTERN)
-
-
-# --- helpers ---------------------------------------------------------------------------------
-
-def _locked(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_for_update().select_related(
-        "procedure", "agency", "handling_agency",
-    ).get(pk=dossier.pk)
-
-
-def _check_state(dossier: Dossier, transition: str) -> None:
-    if dossier.state not in ALLOWED_FROM[transition]:
-        raise Conflict(
-            _("Hồ sơ đang ở trạng thái “%(state)s”, không thể %(verb)s.")
-            % {"state": DossierState(dossier.state).label, "verb": _VERBS[transition]},
-            code="wrong_state",
-        )
-
 
 def _forbidden() -> NotAllowed:
     return NotAllowed(_("Bạn không có quyền thực hiện thao tác này đối với hồ sơ."), code="forbidden")
 
 
-def _require_on(actor: Person, perms: Iterable[str], agencies: Iterable[Agency]) -> None:
-    for agency in agencies:
-        for perm in perms:
-            if can(actor, perm, agency):
-                return
-    raise _forbidden()
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise _forbidden()
 
 
-def _require_desk(actor: Person, dossier: Dossier, perm: str) -> None:
-    """The one-stop desk acts for the receiving agency as well as the handling one."""
-    _require_on(actor, [perm], [dossier.agency, dossier.handling_agency])
+def _require_assignee(allowed: bool, actor: Person, dossier: Dossier) -> None:
+    """An assignee's rule (``allowed``), telling a handler of the agency that it is not theirs."""
+    if not allowed:
+        if rules.on_handling(actor, dossier, Perm.DOSSIER_REVIEW):
+            raise NotAllowed(_("Hồ sơ không được phân công cho bạn."), code="not_assignee")
+        raise _forbidden()
 
 
-def _require_handling(actor: Person, dossier: Dossier, *perms: str) -> None:
-    _require_on(actor, perms, [dossier.handling_agency])
+# The events of the online filings (kept by that name for the filing functions below).
+_record_many = dossier_events_record
 
-
-def _require_assignee(actor: Person, dossier: Dossier) -> None:
-    _require_handling(actor, dossier, Perm.DOSSIER_REVIEW)
-    if dossier.assignee_id != actor.pk:
-        raise NotAllowed(_("Hồ sơ không được phân công cho bạn."), code="not_assignee")
-
-
-def _is_applicant(actor: Person, dossier: Dossier) -> bool:
-    return dossier.applicant_id is not None and dossier.applicant_id == actor.pk
-
-
-def _text(value: Any, field: str, label: str, *, max_length: int | None = None) -> str:
-    """A text input as :func:`validation.text_value` has it ("" when none was given), or the
-    :class:`DomainError` naming ``field``."""
-    if value is None:
-        return ""
-    try:
-        return validation.text_value(value, max_length=max_length, multiline=True)
-    except InvalidValue as error:
-        raise DomainError(error.sentence(label), field=field, code=error.code) from None
-
-
-def _reason(reason: Any, what: str) -> str:
-    """A reason the applicant or the record will read: text (never a number or an object), not
-    only invisible characters."""
-    text = _text(reason, "reason", what[:1].upper() + what[1:])
-    if not text:
-        raise DomainError(_("Vui lòng nêu %(what)s.") % {"what": what}, field="reason", code="required")
-    return text
-
-
-def _record(
-    dossier: Dossier, *, action: str, from_state: str, actor: Person | None, agency: Agency | None,
-    note: str = "", at: dt.datetime | None = None, extra: Mapping[str, Any] | None = None,
-) -> Dossier:
-    """The event row, then the ledger entry: the last write of every transition."""
-    _record_many([(dossier, actor, agency)], action=action, from_state=from_state, note=note, at=at, extra=extra)
-    return dossier
-
-
-def _record_many(
-    steps: Sequence[tuple[Dossier, Person | None, Agency | None]], *, action: str, from_state: str,
-    note: str = "", at: dt.datetime | None = None, extra: Mapping[str, Any] | None = None,
-) -> None:
-    """:func:`_record` for dossiers that took the same step, each (dossier, actor, agency):
-    one insert of the events, one of the notifications, one ledger append."""
-    at = at or timezone.now()
-    rows_insert([
-        DossierEvent(dossier=dossier, action=action, from_state=from_state, to_state=dossier.state, actor=actor,
-                     agency=agency, note=note, at=at)
-        for dossier, actor, agency in steps
-    ])
-    from tinhso.onestop.notices.services import (
-        dossiers_notify,  # the applicant's status notifications (outbox, sent after commit)
-    )
-
-    dossiers_notify([(dossier, actor) for dossier, actor, _agency in steps], action, at=at, note=note)
-    ledger_append_many([
-        Record(actor=actor, action=f"services.dossier.{action}", obj=dossier, payload={
-            "code": dossier.code, "procedure": dossier.procedure.code, "from": from_state, "to": dossier.state,
-            "handling_agency": dossier.handling_agency_id, **(extra or {}),
-        })
-        for dossier, actor, _agency in steps
-    ])
+PHONE_RE = re.compile(validation.PHONE_PATTERN)
+PERSONAL_ID_RE = re.compile(validation.PERSONAL_ID_PATTERN)
 
 
 # --- dossier code ----------------------------------------------------------------------------
@@ -456,16 +341,17 @@ def _start_clock(dossier: Dossier, now: dt.datetime) -> None:
 @transaction.atomic
 def dossier_receive(*, actor: Person, dossier: Dossier) -> Dossier:
     """The desk accepts an online dossier: the clock starts, the due date is set."""
-    dossier = _locked(dossier)
-    _check_state(dossier, "receive")
-    _require_desk(actor, dossier, Perm.DOSSIER_RECEIVE)
+    dossier = dossier_lock(dossier)
+    state_check(dossier, "receive")
+    _require(rules.may_receive(actor, dossier))
     now = timezone.now()
     from_state = dossier.state
     dossier.state = S.RECEIVED
     _start_clock(dossier, now)
     dossier.save()
-    return _record(dossier, action="receive", from_state=from_state, actor=actor, agency=dossier.agency, at=now,
-                   extra={"due_at": dossier.due_at})
+    return dossier_event_record(
+        dossier, action="receive", from_state=from_state, actor=actor, agency=dossier.agency, at=now,
+        extra={"due_at": dossier.due_at})
 
 
 @transaction.atomic
@@ -474,18 +360,17 @@ def dossier_receive_at_counter(
     applicant_phone: str, form_data: Mapping[str, Any], channel: str = Channel.COUNTER,
 ) -> Dossier:
     """A dossier handed in at the desk (or by post): created and received in one step."""
-    if not can(actor, Perm.DOSSIER_RECEIVE, agency):
-        raise _forbidden()
+    _require(rules.may_receive_at_counter(actor, agency))
     if channel not in (Channel.COUNTER, Channel.POSTAL):
         raise DomainError(_("Kênh nộp không hợp lệ."), field="channel", code="invalid_channel")
     _check_procedure(procedure, online=False)
-    name = _text(applicant_name, "applicant_name", _("Tên người nộp"), max_length=200)
+    name = text_input(applicant_name, "applicant_name", _("Tên người nộp"), max_length=200)
     if not name:
         raise DomainError(_("Vui lòng nhập tên người nộp."), field="applicant_name", code="required")
-    personal_id = _text(applicant_personal_id, "applicant_personal_id", _("Số định danh cá nhân"))
+    personal_id = text_input(applicant_personal_id, "applicant_personal_id", _("Số định danh cá nhân"))
     if personal_id and not PERSONAL_ID_RE.fullmatch(personal_id):
         raise DomainError(_("Số định danh cá nhân phải gồm 12 chữ số 0–9."), field="applicant_personal_id")
-    phone = _text(applicant_phone, "applicant_phone", _("Số điện thoại"))
+    phone = text_input(applicant_phone, "applicant_phone", _("Số điện thoại"))
     if phone and not PHONE_RE.fullmatch(phone):
         raise DomainError(_("Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0."), field="applicant_phone")
     cleaned = form_data_validate(procedure, form_data)
@@ -498,8 +383,9 @@ def dossier_receive_at_counter(
     )
     _start_clock(dossier, now)
     dossier.save()
-    return _record(dossier, action="receive_at_counter", from_state="", actor=actor, agency=agency, at=now,
-                   extra={"channel": channel, "due_at": dossier.due_at})
+    return dossier_event_record(
+        dossier, action="receive_at_counter", from_state="", actor=actor, agency=agency, at=now,
+        extra={"channel": channel, "due_at": dossier.due_at})
 
 
 # --- processing ------------------------------------------------------------------------------
@@ -507,23 +393,24 @@ def dossier_receive_at_counter(
 @transaction.atomic
 def dossier_forward(*, actor: Person, dossier: Dossier, to_agency: Agency | None = None) -> Dossier:
     """The desk forwards the dossier to the unit that handles it (by default: where it is)."""
-    dossier = _locked(dossier)
-    _check_state(dossier, "forward")
-    _require_desk(actor, dossier, Perm.DOSSIER_RECEIVE)
+    dossier = dossier_lock(dossier)
+    state_check(dossier, "forward")
+    _require(rules.may_forward(actor, dossier))
     from_state, from_agency = dossier.state, dossier.handling_agency
     if to_agency is not None:
         dossier.handling_agency = to_agency
     dossier.state = S.FORWARDED
     dossier.save()
-    return _record(dossier, action="forward", from_state=from_state, actor=actor, agency=from_agency,
-                   note=_("Chuyển đến %(agency)s.") % {"agency": dossier.handling_agency.name})
+    return dossier_event_record(
+        dossier, action="forward", from_state=from_state, actor=actor, agency=from_agency,
+        note=_("Chuyển đến %(agency)s.") % {"agency": dossier.handling_agency.name})
 
 
 @transaction.atomic
 def dossier_assign(*, actor: Person, dossier: Dossier, assignee: Person) -> Dossier:
-    dossier = _locked(dossier)
-    _check_state(dossier, "assign")
-    _require_handling(actor, dossier, Perm.DOSSIER_ASSIGN)
+    dossier = dossier_lock(dossier)
+    state_check(dossier, "assign")
+    _require(rules.may_assign(actor, dossier))
     if not _holds_role(assignee, Role.HANDLER, dossier.handling_agency):
         raise DomainError(_("Người được phân công không phải chuyên viên thụ lý của cơ quan xử lý hồ sơ."),
                           field="assignee", code="not_handler")
@@ -531,8 +418,9 @@ def dossier_assign(*, actor: Person, dossier: Dossier, assignee: Person) -> Doss
     dossier.assignee = assignee
     dossier.state = S.ASSIGNED
     dossier.save()
-    return _record(dossier, action="assign", from_state=from_state, actor=actor, agency=dossier.handling_agency,
-                   extra={"assignee": assignee.pk})
+    return dossier_event_record(
+        dossier, action="assign", from_state=from_state, actor=actor, agency=dossier.handling_agency,
+        extra={"assignee": assignee.pk})
 
 
 @transaction.atomic
@@ -569,14 +457,15 @@ def _holds_role(person: Person, role: str, agency: Agency) -> bool:
 
 @transaction.atomic
 def dossier_start_review(*, actor: Person, dossier: Dossier) -> Dossier:
-    dossier = _locked(dossier)
-    _check_state(dossier, "start_review")
-    _require_assignee(actor, dossier)
+    dossier = dossier_lock(dossier)
+    state_check(dossier, "start_review")
+    _require_assignee(rules.may_start_review(actor, dossier), actor, dossier)
     from_state = dossier.state
     dossier.state = S.UNDER_REVIEW
     dossier.save()
-    return _record(dossier, action="start_review", from_state=from_state, actor=actor,
-                   agency=dossier.handling_agency)
+    return dossier_event_record(
+        dossier, action="start_review", from_state=from_state, actor=actor,
+        agency=dossier.handling_agency)
 
 
 def result_file_required(procedure: Procedure) -> bool:
@@ -599,23 +488,24 @@ def approval_refusal(dossier: Dossier, transition: str) -> Conflict | None:
     from tinhso.onestop.results.signing import dossier_draft
 
     if result_file_required(dossier.procedure) and dossier_draft(dossier) is None:
-        return _draft_missing(dossier, str(_VERBS[transition]))
+        return _draft_missing(dossier, str(VERBS[transition]))
     return None
 
 
 @transaction.atomic
 def dossier_submit_for_approval(*, actor: Person, dossier: Dossier, note: str = "") -> Dossier:
-    dossier = _locked(dossier)
-    _check_state(dossier, "submit_for_approval")
-    _require_assignee(actor, dossier)
+    dossier = dossier_lock(dossier)
+    state_check(dossier, "submit_for_approval")
+    _require_assignee(rules.may_submit_for_approval(actor, dossier), actor, dossier)
     refusal = approval_refusal(dossier, "submit_for_approval")
     if refusal is not None:
         raise refusal
     from_state = dossier.state
     dossier.state = S.PENDING_APPROVAL
     dossier.save()
-    return _record(dossier, action="submit_for_approval", from_state=from_state, actor=actor,
-                   agency=dossier.handling_agency, note=_text(note, "note", _("Ý kiến"), max_length=5000))
+    return dossier_event_record(
+        dossier, action="submit_for_approval", from_state=from_state, actor=actor,
+        agency=dossier.handling_agency, note=text_input(note, "note", _("Ý kiến"), max_length=5000))
 
 
 @transaction.atomic
@@ -626,9 +516,9 @@ def dossier_approve(*, actor: Person, dossier: Dossier, draft_id: int | None = N
     approved (409)."""
     from tinhso.onestop.results.signing import dossier_draft, result_issue_from_draft
 
-    dossier = _locked(dossier)
-    _check_state(dossier, "approve")
-    _require_handling(actor, dossier, Perm.DOSSIER_APPROVE)
+    dossier = dossier_lock(dossier)
+    state_check(dossier, "approve")
+    _require(rules.may_approve(actor, dossier))
     refusal = approval_refusal(dossier, "approve")
     if refusal is not None:
         raise refusal
@@ -641,8 +531,9 @@ def dossier_approve(*, actor: Person, dossier: Dossier, draft_id: int | None = N
     dossier.state = S.APPROVED
     dossier.decided_at = now
     dossier.save()
-    _record(dossier, action="approve", from_state=from_state, actor=actor, agency=dossier.handling_agency, at=now,
-            extra={"draft": draft.pk if draft else None, "draft_sha256": draft.sha256 if draft else None})
+    dossier_event_record(
+        dossier, action="approve", from_state=from_state, actor=actor, agency=dossier.handling_agency, at=now,
+        extra={"draft": draft.pk if draft else None, "draft_sha256": draft.sha256 if draft else None})
     if draft is not None:
         result_issue_from_draft(actor=actor, dossier=dossier, draft=draft)
     return dossier
@@ -650,25 +541,26 @@ def dossier_approve(*, actor: Person, dossier: Dossier, draft_id: int | None = N
 
 @transaction.atomic
 def dossier_refuse(*, actor: Person, dossier: Dossier, reason: str) -> Dossier:
-    dossier = _locked(dossier)
-    _check_state(dossier, "refuse")
-    _require_handling(actor, dossier, Perm.DOSSIER_APPROVE)
-    text = _reason(reason, _("lý do từ chối"))
+    dossier = dossier_lock(dossier)
+    state_check(dossier, "refuse")
+    _require(rules.may_refuse(actor, dossier))
+    text = reason_input(reason, _("lý do từ chối"))
     now = timezone.now()
     from_state = dossier.state
     dossier.state = S.REFUSED
     dossier.decided_at = now
     dossier.refusal_reason = text
     dossier.save()
-    return _record(dossier, action="refuse", from_state=from_state, actor=actor, agency=dossier.handling_agency,
-                   note=text, at=now)
+    return dossier_event_record(
+        dossier, action="refuse", from_state=from_state, actor=actor, agency=dossier.handling_agency,
+        note=text, at=now)
 
 
 @transaction.atomic
 def dossier_return_result(*, actor: Person, dossier: Dossier) -> Dossier:
-    dossier = _locked(dossier)
-    _check_state(dossier, "return_result")
-    _require_desk(actor, dossier, Perm.DOSSIER_RETURN)
+    dossier = dossier_lock(dossier)
+    state_check(dossier, "return_result")
+    _require(rules.may_return_result(actor, dossier))
     from tinhso.onestop.payments.services import return_refusal
 
     refusal = return_refusal(dossier)
@@ -680,8 +572,9 @@ def dossier_return_result(*, actor: Person, dossier: Dossier) -> Dossier:
     dossier.completed_at = now
     dossier.save()
     late = dossier.due_at is not None and now > dossier.due_at
-    return _record(dossier, action="return_result", from_state=from_state, actor=actor, agency=dossier.agency,
-                   at=now, extra={"late": late})
+    return dossier_event_record(
+        dossier, action="return_result", from_state=from_state, actor=actor, agency=dossier.agency,
+        at=now, extra={"late": late})
 
 
 # --- supplements, transfer, apology ------------------------------------------------------------
@@ -689,10 +582,10 @@ def dossier_return_result(*, actor: Person, dossier: Dossier) -> Dossier:
 @transaction.atomic
 def dossier_request_supplement(*, actor: Person, dossier: Dossier, reason: str) -> Dossier:
     """Ask the applicant for more documents; the processing clock stops until they supplement."""
-    dossier = _locked(dossier)
-    _check_state(dossier, "request_supplement")
-    _require_on(actor, [Perm.DOSSIER_REVIEW, Perm.DOSSIER_RECEIVE], [dossier.handling_agency, dossier.agency])
-    text = _reason(reason, _("nội dung cần bổ sung"))
+    dossier = dossier_lock(dossier)
+    state_check(dossier, "request_supplement")
+    _require(rules.may_request_supplement(actor, dossier))
+    text = reason_input(reason, _("nội dung cần bổ sung"))
     now = timezone.now()
     from_state = dossier.state
     dossier.state_before_pause = from_state
@@ -703,18 +596,18 @@ def dossier_request_supplement(*, actor: Person, dossier: Dossier, reason: str) 
     note = text
     if dossier.supplement_requests > 1:
         note = _("Yêu cầu bổ sung lần thứ %(n)s: %(reason)s") % {"n": dossier.supplement_requests, "reason": text}
-    return _record(dossier, action="request_supplement", from_state=from_state, actor=actor,
-                   agency=dossier.handling_agency, note=note, at=now,
-                   extra={"supplement_requests": dossier.supplement_requests})
+    return dossier_event_record(
+        dossier, action="request_supplement", from_state=from_state, actor=actor,
+        agency=dossier.handling_agency, note=note, at=now,
+        extra={"supplement_requests": dossier.supplement_requests})
 
 
 @transaction.atomic
 def dossier_supplement(*, actor: Person, dossier: Dossier, form_data: Mapping[str, Any]) -> Dossier:
     """The applicant supplements: the paused working days are added and the due date moves."""
-    dossier = _locked(dossier)
-    _check_state(dossier, "supplement")
-    if not _is_applicant(actor, dossier):
-        _require_desk(actor, dossier, Perm.DOSSIER_RECEIVE)  # the desk may record a paper supplement
+    dossier = dossier_lock(dossier)
+    state_check(dossier, "supplement")
+    _require(rules.may_supplement(actor, dossier))
     merged = {**(dossier.form_data or {}), **dict(form_data or {})}
     cleaned = form_data_validate(dossier.procedure, merged)
     now = timezone.now()
@@ -730,17 +623,18 @@ def dossier_supplement(*, actor: Person, dossier: Dossier, form_data: Mapping[st
     dossier.state_before_pause = ""
     dossier.paused_at = None
     dossier.save()
-    return _record(dossier, action="supplement", from_state=from_state, actor=actor, agency=dossier.handling_agency,
-                   note=_("Thời gian chờ bổ sung: %(days)s ngày làm việc.") % {"days": paused}, at=now,
-                   extra={"paused_working_days": paused, "due_at": dossier.due_at})
+    return dossier_event_record(
+        dossier, action="supplement", from_state=from_state, actor=actor, agency=dossier.handling_agency,
+        note=_("Thời gian chờ bổ sung: %(days)s ngày làm việc.") % {"days": paused}, at=now,
+        extra={"paused_working_days": paused, "due_at": dossier.due_at})
 
 
 @transaction.atomic
 def dossier_transfer(*, actor: Person, dossier: Dossier, to_agency: Agency, days: Decimal | int | str) -> Dossier:
     """Liên thông: the dossier goes to another agency for its share of the processing time."""
-    dossier = _locked(dossier)
-    _check_state(dossier, "transfer")
-    _require_handling(actor, dossier, Perm.DOSSIER_ASSIGN)
+    dossier = dossier_lock(dossier)
+    state_check(dossier, "transfer")
+    _require(rules.may_transfer(actor, dossier))
     try:
         share = Decimal(str(days))
     except InvalidOperation:
@@ -755,7 +649,7 @@ def dossier_transfer(*, actor: Person, dossier: Dossier, to_agency: Agency, days
     dossier.assignee = None
     dossier.state = S.TRANSFERRED
     dossier.save()
-    return _record(
+    return dossier_event_record(
         dossier, action="transfer", from_state=from_state, actor=actor, agency=from_agency,
         note=_("Chuyển liên thông từ %(src)s đến %(dst)s, thời gian %(days)s ngày làm việc.")
         % {"src": from_agency.name, "dst": to_agency.name, "days": share},
@@ -766,41 +660,42 @@ def dossier_transfer(*, actor: Person, dossier: Dossier, to_agency: Agency, days
 @transaction.atomic
 def dossier_stop(*, actor: Person, dossier: Dossier, reason: str) -> Dossier:
     """Stop processing at the applicant's request (the applicant, or the desk on their behalf)."""
-    dossier = _locked(dossier)
-    _check_state(dossier, "stop")
-    if not _is_applicant(actor, dossier):
-        _require_desk(actor, dossier, Perm.DOSSIER_RECEIVE)
-    text = _reason(reason, _("lý do dừng xử lý"))
+    dossier = dossier_lock(dossier)
+    state_check(dossier, "stop")
+    _require(rules.may_stop(actor, dossier))
+    text = reason_input(reason, _("lý do dừng xử lý"))
     now = timezone.now()
     from_state = dossier.state
     dossier.state = S.STOPPED
     dossier.completed_at = now
     dossier.save()
-    return _record(dossier, action="stop", from_state=from_state, actor=actor, agency=dossier.handling_agency,
-                   note=text, at=now)
+    return dossier_event_record(
+        dossier, action="stop", from_state=from_state, actor=actor, agency=dossier.handling_agency,
+        note=text, at=now)
 
 
 @transaction.atomic
 def dossier_cancel(*, actor: Person, dossier: Dossier, reason: str) -> Dossier:
     """Cancel a dossier filed in error (the desk)."""
-    dossier = _locked(dossier)
-    _check_state(dossier, "cancel")
-    _require_desk(actor, dossier, Perm.DOSSIER_RECEIVE)
-    text = _reason(reason, _("lý do hủy"))
+    dossier = dossier_lock(dossier)
+    state_check(dossier, "cancel")
+    _require(rules.may_cancel(actor, dossier))
+    text = reason_input(reason, _("lý do hủy"))
     from_state = dossier.state
     dossier.state = S.CANCELLED
     dossier.save()
-    return _record(dossier, action="cancel", from_state=from_state, actor=actor, agency=dossier.handling_agency,
-                   note=text)
+    return dossier_event_record(
+        dossier, action="cancel", from_state=from_state, actor=actor, agency=dossier.handling_agency,
+        note=text)
 
 
 @transaction.atomic
 def dossier_apologise(*, actor: Person, dossier: Dossier, new_due_at: dt.datetime, reason: str) -> Dossier:
     """Phiếu xin lỗi: a new return date, at the latest 1 working day before the deadline, once."""
-    dossier = _locked(dossier)
-    _check_state(dossier, "apologise")
-    _require_handling(actor, dossier, Perm.DOSSIER_REVIEW, Perm.DOSSIER_APPROVE)
-    text = _reason(reason, _("lý do chậm trả kết quả"))
+    dossier = dossier_lock(dossier)
+    state_check(dossier, "apologise")
+    _require(rules.may_apologise(actor, dossier))
+    text = reason_input(reason, _("lý do chậm trả kết quả"))
     if dossier.due_reset_count >= 1:
         raise Conflict(_("Chỉ được hẹn lại ngày trả kết quả một lần"), code="due_already_reset")
     now = timezone.now()
@@ -820,6 +715,7 @@ def dossier_apologise(*, actor: Person, dossier: Dossier, new_due_at: dt.datetim
     dossier.due_at = new_due_at
     dossier.due_reset_count += 1
     dossier.save()
-    return _record(dossier, action="apologise", from_state=dossier.state, actor=actor,
-                   agency=dossier.handling_agency, note=text, at=now,
-                   extra={"old_due_at": old_due, "new_due_at": new_due_at})
+    return dossier_event_record(
+        dossier, action="apologise", from_state=dossier.state, actor=actor,
+        agency=dossier.handling_agency, note=text, at=now,
+        extra={"old_due_at": old_due, "new_due_at": new_due_at})

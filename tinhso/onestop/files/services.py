@@ -6,9 +6,9 @@ upload is judged from its content, never from its name, by :func:`tinhso.core.up
 (PDF, JPEG, PNG, Word/Excel; active content refused); the stored name is random with the
 detected type's extension, the shown name the user's with that extension.
 
-Who may add a component: the applicant on their own dossier while it waits for the desk
-(``submitted``) or for a supplement (``supplement_requested``); the one-stop desk
-(``DOSSIER_RECEIVE`` on the receiving or handling agency) while the dossier is open. An
+Who may add a component (:func:`tinhso.onestop.rules.may_add_file`): the applicant on their own
+dossier while it waits for the desk or for a supplement (``states.APPLICANT_FILE_STATES``); the
+one-stop desk of the receiving or handling agency while the dossier is open. An
 electronic original the applicant submits online counts as digitised (Decree 118/2025 art. 17);
 a scan made at the desk is marked digitised by the desk. Ledger payloads carry the dossier
 code, file id, digest and kind — never the file's original name, which often holds a name.
@@ -28,11 +28,11 @@ from tinhso.core.documents import DOCX, PDF, XLSX
 from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.core.uploads import ALLOWED_TYPES, JPEG, PNG, Inspected, clean_filename, inspect_upload, max_upload_mb
 from tinhso.ledger.services import ledger_append
+from tinhso.onestop import rules
 from tinhso.onestop.dossiers.access import dossiers_visible
-from tinhso.onestop.dossiers.services import OPEN_STATES
+from tinhso.onestop.dossiers.locks import dossier_lock
+from tinhso.onestop.dossiers.states import APPLICANT_FILE_STATES, DESK_FILE_STATES
 from tinhso.onestop.models import DocumentRequirement, Dossier, DossierFile, DossierState, FileKind
-from tinhso.org.access import can
-from tinhso.org.roles import Perm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -40,25 +40,7 @@ if TYPE_CHECKING:
 
     from tinhso.org.models import Person
 
-# States in which the applicant may add files to their own dossier.
-APPLICANT_STATES = frozenset({DossierState.SUBMITTED, DossierState.SUPPLEMENT_REQUESTED})
-
-
-# --- permissions -----------------------------------------------------------------------------
-
-def _locked(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_for_update().select_related("procedure", "agency", "handling_agency").get(
-        pk=dossier.pk)
-
-
-def _is_applicant(actor: Person, dossier: Dossier) -> bool:
-    return dossier.applicant_id is not None and dossier.applicant_id == actor.pk
-
-
-def _is_desk(actor: Person, dossier: Dossier) -> bool:
-    return can(actor, Perm.DOSSIER_RECEIVE, dossier.agency) or can(actor, Perm.DOSSIER_RECEIVE,
-                                                                     dossier.handling_agency)
-
+# --- refusals --------------------------------------------------------------------------------
 
 def _not_found() -> NotFound:
     return NotFound(_("Không tìm thấy hồ sơ."), code="not_found")
@@ -121,17 +103,13 @@ def dossier_file_add(
     applicant's own online upload is an electronic original and always counts as digitised.
     """
     check_dossier_visible(actor, dossier)
-    dossier = _locked(dossier)
-    if _is_applicant(actor, dossier):
-        if dossier.state not in APPLICANT_STATES:
-            raise _wrong_state(dossier)
-        mark = True
-    elif _is_desk(actor, dossier):
-        if dossier.state not in OPEN_STATES:
-            raise _wrong_state(dossier)
-        mark = bool(digitised)
-    else:
+    dossier = dossier_lock(dossier)
+    if not rules.may_add_file(actor, dossier):
         raise _forbidden()
+    applicant = rules.is_applicant(actor, dossier)
+    if dossier.state not in (APPLICANT_FILE_STATES if applicant else DESK_FILE_STATES):
+        raise _wrong_state(dossier)
+    mark = True if applicant else bool(digitised)
     _check_requirement(dossier, requirement)
     inspected = inspect_upload(upload)
     row = DossierFile(
@@ -168,10 +146,10 @@ def dossier_file_reuse(
     if source is None:
         raise NotFound(_("Không tìm thấy tệp."), code="not_found")
     check_dossier_visible(actor, dossier)
-    dossier = _locked(dossier)
-    if not _is_applicant(actor, dossier):
+    dossier = dossier_lock(dossier)
+    if not rules.may_reuse_file(actor, dossier):
         raise NotAllowed(_("Chỉ người nộp hồ sơ được dùng lại giấy tờ đã số hóa của mình."), code="forbidden")
-    if dossier.state not in APPLICANT_STATES:
+    if dossier.state not in APPLICANT_FILE_STATES:
         raise _wrong_state(dossier)
     _check_requirement(dossier, requirement)
     row = DossierFile.objects.create(
@@ -191,7 +169,7 @@ def dossier_file_mark_digitised(*, actor: Person, file: DossierFile) -> DossierF
         raise NotFound(_("Không tìm thấy tệp."), code="not_found")
     dossier = Dossier.objects.select_related("agency", "handling_agency").get(pk=row.dossier_id)
     check_dossier_visible(actor, dossier)
-    if not _is_desk(actor, dossier):
+    if not rules.may_mark_digitised(actor, dossier):
         raise NotAllowed(_("Chỉ bộ phận một cửa được xác nhận tệp đã số hóa."), code="forbidden")
     if row.kind != FileKind.COMPONENT:
         raise Conflict(_("Kết quả giải quyết đã là bản điện tử, không cần xác nhận số hóa."), code="not_component")
@@ -218,7 +196,7 @@ def dossier_is_digitised(dossier: Dossier) -> bool:
 
 
 __all__ = [
-    "ALLOWED_TYPES", "APPLICANT_STATES", "DOCX", "JPEG", "PDF", "PNG", "XLSX", "Inspected", "check_dossier_visible",
+    "ALLOWED_TYPES", "DOCX", "JPEG", "PDF", "PNG", "XLSX", "Inspected", "check_dossier_visible",
     "clean_filename", "dossier_file_add", "dossier_file_mark_digitised", "dossier_file_reuse", "dossier_is_digitised",
     "inspect_upload", "max_upload_mb", "reusable_files", "store_new_file",
 ]

@@ -1,5 +1,5 @@
 """Downloads of dossier files, for whoever may see the dossier and read its personal data in full
-(:func:`access.sees_personal_data`); everyone else: 404 alike. The draft result only for the
+(:func:`rules.may_read_personal_data`); everyone else: 404 alike. The draft result only for the
 officers of the dossier's agencies, until it is approved."""
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET
 from tinhso.core.errors import NotFound
 from tinhso.core.uploads import ALLOWED_TYPES, attachment, clean_filename
 from tinhso.core.web import render_error
-from tinhso.onestop.dossiers.access import access_dossier, officer_in_reach, sees_personal_data
+from tinhso.onestop.dossiers.access import access_dossier, officer_in_reach
 from tinhso.onestop.models import DossierFile, FileKind
+from tinhso.onestop.rules import may_read_personal_data
 
 
 def _missing(request: HttpRequest) -> HttpResponse:
@@ -36,7 +37,7 @@ def download(request: HttpRequest, file_id: int) -> HttpResponse:
         dossier = access_dossier(request.user, file.dossier_id)
     except NotFound:
         return _missing(request)
-    if not sees_personal_data(request.user, dossier):  # files are personal data (``personal``): 404 alike
+    if not may_read_personal_data(request.user, dossier):  # files are personal data (``personal``): 404 alike
         return _missing(request)
     if file.kind == FileKind.DRAFT and not officer_in_reach(request.user, dossier):
         return _missing(request)  # a draft result stays inside the administration until it is approved

@@ -16,9 +16,9 @@ paying twice is refused with a :class:`Conflict`.
 The fee rules live here, once, for the pages, the API and the services alike:
 :func:`fee_status` says what a dossier owes; :func:`payment_refusal` whether it can be paid
 now (from receipt on, until the result is returned, never once refused, stopped or cancelled);
-:func:`return_refusal` why its result cannot be handed over yet (a fee is due);
-:func:`fee_waiver_allowed` who may record that the fee is not collected online
-(:func:`fee_waive`: exempt, or paid at the counter or elsewhere with a receipt number).
+:func:`return_refusal` why its result cannot be handed over yet (a fee is due). Who may pay,
+take a fee at the counter or record that it is not collected online (:func:`fee_waive`: exempt,
+or paid at the counter or elsewhere with a receipt number) is :mod:`tinhso.onestop.rules`.
 """
 
 from __future__ import annotations
@@ -42,7 +42,11 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.ledger.services import ledger_append
-from tinhso.onestop.dossiers.services import _is_applicant, _locked, _reason, _record, _require_desk, sequence_next
+from tinhso.onestop import rules
+from tinhso.onestop.dossiers.events import dossier_event_record
+from tinhso.onestop.dossiers.inputs import reason_input
+from tinhso.onestop.dossiers.locks import dossier_lock
+from tinhso.onestop.dossiers.services import sequence_next
 from tinhso.onestop.models import (
     Dossier,
     DossierState,
@@ -52,7 +56,6 @@ from tinhso.onestop.models import (
     PaymentMethod,
     PaymentState,
 )
-from tinhso.org.roles import Perm
 
 if TYPE_CHECKING:
     from tinhso.org.models import Person
@@ -163,13 +166,6 @@ def return_refusal(dossier: Dossier) -> Conflict | None:
           "một cửa ghi nhận đã thu trực tiếp hay được miễn.") % {"amount": vnd(status.amount_due_vnd)},
         code="fee_due",
     )
-
-
-def fee_waiver_allowed(person: Any, dossier: Dossier) -> bool:
-    """The one-stop desk (who collects fees at the counter) of the receiving or handling agency."""
-    from tinhso.org.access import can
-
-    return any(can(person, Perm.DOSSIER_RECEIVE, agency) for agency in (dossier.agency, dossier.handling_agency))
 
 
 def vnd(amount: int) -> str:
@@ -312,10 +308,11 @@ def _mark_paid(payment: Payment, *, dossier: Dossier, now: dt.datetime, actor: P
         "amount": vnd(payment.amount_vnd), "method": PaymentMethod(payment.method).label,
         "receipt": payment.receipt_number,
     }
-    _record(dossier, action="pay", from_state=dossier.state, actor=actor, agency=dossier.agency, note=note, at=now,
-            extra={"payment": payment.pk, "reference": payment.reference, "method": payment.method,
-                   "provider": payment.provider, "amount_vnd": payment.amount_vnd,
-                   "receipt_number": payment.receipt_number})
+    dossier_event_record(
+        dossier, action="pay", from_state=dossier.state, actor=actor, agency=dossier.agency, note=note, at=now,
+        extra={"payment": payment.pk, "reference": payment.reference, "method": payment.method,
+               "provider": payment.provider, "amount_vnd": payment.amount_vnd,
+               "receipt_number": payment.receipt_number})
     return payment
 
 
@@ -335,8 +332,8 @@ def payment_start(*, actor: Person, dossier: Dossier) -> tuple[Payment, str]:
     Returns the pending payment and the gateway address to send them to. An open pending
     payment of the same amount is reused, so pressing "pay" twice makes one payment.
     """
-    dossier = _locked(dossier)
-    if not _is_applicant(actor, dossier):
+    dossier = dossier_lock(dossier)
+    if not rules.may_pay_online(actor, dossier):
         raise NotFound(_("Không tìm thấy hồ sơ."), code="not_found")
     amount = _check_payable(dossier, online=True)
     provider = payment_provider()
@@ -369,7 +366,7 @@ def payment_callback(*, provider: str, body: bytes, signature: str) -> Payment:
                                    method=PaymentMethod.ONLINE).first()
     if found is None:
         raise NotFound(_("Không tìm thấy giao dịch thanh toán."), code="unknown_payment")
-    dossier = _locked(found.dossier)  # dossier first, as payment_start does: no deadlock
+    dossier = dossier_lock(found.dossier_id)  # dossier first, as payment_start does: no deadlock
     payment = Payment.objects.select_for_update().get(pk=found.pk)
     if data.amount_vnd != payment.amount_vnd:
         raise DomainError(_("Số tiền thanh toán không khớp với giao dịch."), code="amount_mismatch")
@@ -391,8 +388,9 @@ def payment_callback(*, provider: str, body: bytes, signature: str) -> Payment:
 @transaction.atomic
 def payment_record_counter(*, actor: Person, dossier: Dossier) -> Payment:
     """The one-stop desk records a fee paid in cash and issues the receipt number."""
-    dossier = _locked(dossier)
-    _require_desk(actor, dossier, Perm.DOSSIER_RECEIVE)
+    dossier = dossier_lock(dossier)
+    if not rules.may_record_payment(actor, dossier):
+        raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này đối với hồ sơ."), code="forbidden")
     amount = _check_payable(dossier, online=False)
     payment = Payment.objects.create(
         dossier=dossier, amount_vnd=amount, method=PaymentMethod.COUNTER, reference=_new_reference(),
@@ -406,8 +404,8 @@ def fee_waive(*, actor: Person, dossier: Dossier, reason: str, note: str, receip
     """The desk records why the fee is not collected online: ``exempt``, or ``paid_elsewhere``
     (at the counter or another office, ``receipt_number`` required). Who and when are kept;
     the fee is no longer due and the result may be returned."""
-    dossier = _locked(dossier)
-    if not fee_waiver_allowed(actor, dossier):
+    dossier = dossier_lock(dossier)
+    if not rules.may_waive_fee(actor, dossier):
         raise NotAllowed(_("Chỉ bộ phận một cửa được ghi nhận miễn hoặc đã thu phí, lệ phí."), code="forbidden")
     refusal = payment_refusal(dossier, online=False)
     if refusal is not None:
@@ -415,7 +413,7 @@ def fee_waive(*, actor: Person, dossier: Dossier, reason: str, note: str, receip
     if reason not in FeeWaiverReason.values:
         raise DomainError(_("Vui lòng chọn lý do: được miễn, hoặc đã thu trực tiếp."), field="reason",
                           code="invalid_choice")
-    text = _reason(note, _("lý do, căn cứ không thu phí trực tuyến"))
+    text = reason_input(note, _("lý do, căn cứ không thu phí trực tuyến"))
     receipt = " ".join((receipt_number or "").split())
     if reason == FeeWaiverReason.PAID_ELSEWHERE and not receipt:
         raise DomainError(_("Vui lòng nhập số biên lai đã thu phí, lệ phí."), field="receipt_number",
@@ -431,10 +429,10 @@ def fee_waive(*, actor: Person, dossier: Dossier, reason: str, note: str, receip
     event_note = _("%(label)s: %(amount)s.") % {"label": label, "amount": vnd(waiver.amount_vnd)}
     if receipt:
         event_note += " " + _("Biên lai số %(receipt)s.") % {"receipt": receipt}
-    _record(dossier, action="fee_waive", from_state=dossier.state, actor=actor, agency=dossier.agency,
-            note=f"{event_note} {text}", at=now,
-            extra={"fee_waiver": waiver.pk, "reason": reason, "receipt_number": receipt,
-                   "amount_vnd": waiver.amount_vnd})
+    dossier_event_record(
+        dossier, action="fee_waive", from_state=dossier.state, actor=actor, agency=dossier.agency,
+        note=f"{event_note} {text}", at=now,
+        extra={"fee_waiver": waiver.pk, "reason": reason, "receipt_number": receipt, "amount_vnd": waiver.amount_vnd})
     return waiver
 
 

@@ -17,7 +17,7 @@ itself, each handover with its time and whether the step kept to its share of th
 time, so it grows as the dossier moves; it is an internal document (``OFFICE_FORMS``), for
 the officers, not the applicant. Forms are administrative documents, written in Vietnamese
 whatever language the person who prints them uses. The applicant's personal data is printed in
-full only for those who read it in full (:func:`access.sees_personal_data`), masked for anyone
+full only for those who read it in full (:func:`rules.may_read_personal_data`), masked for anyone
 else who may print the form, as on the dossier's page.
 """
 
@@ -563,7 +563,7 @@ BUILDERS = {
 
 def dossier_form_docx(dossier: Dossier, kind: str, *, full: bool) -> bytes:
     """The form ``kind`` of ``dossier`` as a .docx, with the applicant's personal data in full or
-    masked (``full``: :func:`access.sees_personal_data` of whoever prints it). Raises
+    masked (``full``: :func:`rules.may_read_personal_data` of whoever prints it). Raises
     :class:`NotFound` for an unknown kind and :class:`Conflict` when the dossier's history does
     not give rise to the form."""
     _check(dossier, kind)

@@ -1,7 +1,7 @@
 """Download of a dossier's printable forms (``printing``), for whoever may see the dossier.
 
 Officers within reach and the applicant get the form (the process-control sheet: the officers
-only), with the applicant's personal data in full or masked as :func:`access.sees_personal_data`
+only), with the applicant's personal data in full or masked as :func:`rules.may_read_personal_data`
 says; anyone else, an unknown form or format, "not found" alike; a form the dossier's history
 does not give rise to, a conflict with the reason in Vietnamese.
 """
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from tinhso.core.documents import DOCX, PDF, DocumentConversionError
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.core.web import render_error
-from tinhso.onestop.dossiers.access import access_dossier, officer_in_reach, sees_personal_data
+from tinhso.onestop.dossiers.access import access_dossier, officer_in_reach
 from tinhso.onestop.printing.documents import (
     FORM_KINDS,
     FORMATS,
@@ -27,6 +27,7 @@ from tinhso.onestop.printing.documents import (
     dossier_form_pdf,
     form_filenames,
 )
+from tinhso.onestop.rules import may_read_personal_data
 
 CONTENT_TYPES = {"docx": DOCX, "pdf": PDF}
 
@@ -44,7 +45,7 @@ def form_download(request: HttpRequest, dossier_id: int, kind: str, fmt: str) ->
         if kind not in FORM_KINDS or fmt not in FORMATS or (
                 kind in OFFICE_FORMS and not officer_in_reach(request.user, dossier)):
             raise NotFound(_("Không có mẫu phiếu này."), code="unknown_form")
-        full = sees_personal_data(request.user, dossier)
+        full = may_read_personal_data(request.user, dossier)
         content = (dossier_form_pdf(dossier, kind, full=full) if fmt == "pdf"
                        else dossier_form_docx(dossier, kind, full=full))
     except DomainError as exc:

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from tinhso.core.errors import Conflict, DomainError, NotFound
 from tinhso.ledger.services import ledger_append
-from tinhso.onestop.dossiers.services import _is_applicant, _locked
+from tinhso.onestop import rules
+from tinhso.onestop.dossiers.locks import dossier_lock
 from tinhso.onestop.models import Dossier, DossierState, Rating
 
 if TYPE_CHECKING:
@@ -46,8 +47,8 @@ def _score(value: Any) -> int:
 @transaction.atomic
 def dossier_rate(*, actor: Person, dossier: Dossier, score: int, comment: str = "") -> Rating:
     """The applicant rates how their dossier was handled (1 = very unsatisfied … 5 = very satisfied)."""
-    dossier = _locked(dossier)
-    if not _is_applicant(actor, dossier):
+    dossier = dossier_lock(dossier)
+    if not rules.may_rate(actor, dossier):
         raise NotFound(_("Không tìm thấy hồ sơ."), code="not_found")
     if dossier.state != DossierState.RESULT_RETURNED:
         raise Conflict(_("Chỉ đánh giá sau khi nhận kết quả"), code="not_returned")

@@ -59,11 +59,12 @@ from tinhso.ledger.canonical import entry_hash, payload_digest
 from tinhso.ledger.models import Checkpoint, Entry
 from tinhso.ledger.selectors import LedgerIntegrityError, checkpoint_signature_valid, entry_inclusion_proof
 from tinhso.ledger.services import ledger_append
+from tinhso.onestop import rules
+from tinhso.onestop.dossiers.locks import dossier_lock
+from tinhso.onestop.dossiers.states import DRAFT_STATES
 from tinhso.onestop.files.services import check_dossier_visible, clean_filename, max_upload_mb, store_new_file
 from tinhso.onestop.models import Dossier, DossierEvent, DossierFile, DossierState, FileKind
 from tinhso.onestop.notices.services import dossier_notify
-from tinhso.org.access import can
-from tinhso.org.roles import Perm
 
 if TYPE_CHECKING:
     from asn1crypto import x509 as asn1_x509
@@ -383,19 +384,11 @@ def _sign(pdf: bytes, *, url: str, code: str, agency: str, signer_agency: Agency
 # --- draft and issue --------------------------------------------------------------------------
 
 DRAFT_ACTION = "services.dossier.draft_result"
-# The handler prepares the draft while reviewing and may replace it until the approver decides.
-DRAFT_STATES = frozenset({DossierState.UNDER_REVIEW, DossierState.PENDING_APPROVAL})
 
 
 def dossier_draft(dossier: Dossier) -> DossierFile | None:
     """The draft result of ``dossier`` (at most one), or None."""
     return DossierFile.objects.filter(dossier_id=dossier.pk, kind=FileKind.DRAFT).first()
-
-
-def draft_upload_allowed(person: Any, dossier: Dossier) -> bool:
-    """The handler the dossier is assigned to, while it is reviewed or awaits approval."""
-    return (dossier.state in DRAFT_STATES and dossier.assignee_id is not None and dossier.assignee_id == person.pk
-            and can(person, Perm.DOSSIER_REVIEW, dossier.handling_agency))
 
 
 def _upload_bytes(upload: Any) -> bytes:
@@ -422,14 +415,13 @@ def dossier_draft_upload(*, actor: Person, dossier: Dossier, upload: Any) -> Dos
     stored file is removed once the transaction commits; the ledger keeps both digests.
     """
     check_dossier_visible(actor, dossier)
-    dossier = Dossier.objects.select_for_update().select_related(
-        "procedure", "agency", "handling_agency").get(pk=dossier.pk)
+    dossier = dossier_lock(dossier)
     if dossier.state not in DRAFT_STATES:
         raise Conflict(
             _("Hồ sơ đang ở trạng thái “%(state)s”: chỉ tải lên dự thảo kết quả khi hồ sơ đang thẩm định hoặc chờ "
               "phê duyệt.") % {"state": DossierState(dossier.state).label}, code="wrong_state",
         )
-    if not draft_upload_allowed(actor, dossier):
+    if not rules.may_upload_draft(actor, dossier):
         raise NotAllowed(_("Chỉ chuyên viên được phân công thụ lý hồ sơ được tải lên dự thảo kết quả."),
                          code="forbidden")
     data = _upload_bytes(upload)
@@ -498,7 +490,7 @@ def result_issue_from_draft(*, actor: Person, dossier: Dossier, draft: DossierFi
     )
 
     def record() -> None:
-        # Not services._record: the ledger entry is about the signed file (its digest), which
+        # Not events.dossier_event_record: the ledger entry is about the signed file (its digest), which
         # result_verify looks up; the event and the applicant's notification are the same.
         now = timezone.now()
         DossierEvent.objects.create(

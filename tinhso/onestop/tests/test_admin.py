@@ -96,7 +96,7 @@ def test_detail_pages_render_read_only(admin_client: Client, rows: dict[str, Any
 
 
 def test_dossier_and_file_pages_show_personal_data_masked(admin_client: Client, rows: dict[str, Any]) -> None:
-    """The system administrator reads a dossier as a leader does (``access.sees_personal_data``):
+    """The system administrator reads a dossier as a leader does (``rules.may_read_personal_data``):
     masked contacts and e-form, no file name, no file, no applicant account."""
     dossier = admin_client.get(f"{ADMIN}dossier/{rows['dossier'].pk}/change/")
     assert dossier.status_code == 200

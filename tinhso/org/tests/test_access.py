@@ -140,3 +140,19 @@ def test_require_raises_not_allowed_in_vietnamese(world: dict[str, Any], make_pe
     focal = make_person("dm", Role.FOCAL_POINT, world["finance"])
     with pytest.raises(NotAllowed, match="không có quyền"):
         require(focal, Perm.PROGRAMME_MANAGE, world["finance"])
+
+
+def test_every_permission_name_has_one_shape() -> None:
+    """``<app label>.<verb>_<object>``, Django's own shape, the app label an installed app's (or
+    one issue 13 plans: the dashboard), each name once."""
+    import re
+
+    from django.apps import apps
+
+    labels = {config.label for config in apps.get_app_configs()} | {"dashboard"}
+    names = [value for key, value in vars(Perm).items() if key.isupper()]
+    assert len(names) == len(set(names))
+    for name in names:
+        label, _, action = name.partition(".")
+        assert label in labels, name
+        assert re.fullmatch(r"[a-z]+_[a-z]+(_[a-z]+)*", action), name

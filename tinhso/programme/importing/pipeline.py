@@ -24,11 +24,10 @@ from tinhso.core.errors import NotAllowed
 from tinhso.core.text import clean, fold
 from tinhso.indicators.services import indicator_get_or_create
 from tinhso.ledger.services import ledger_append
-from tinhso.org.access import agencies_where
 from tinhso.org.models import AdministrativeUnit, Agency, AgencyKind, Person, UnitLevel
-from tinhso.org.roles import Perm
 from tinhso.org.units import unit_search, unit_successors_on
 
+from .. import rules
 from ..access import programme_scope, require_manage
 from ..matching import AgencyMatcher, Match, programme_provinces
 from ..models import Budget, Milestone, Pillar, PillarCode, Programme, Target, Task
@@ -160,7 +159,7 @@ def programme_import(
     if actor is not None:
         if programme is not None:
             require_manage(programme_scope(actor, programme))
-        elif not agencies_where(actor, Perm.PROGRAMME_MANAGE).exists():
+        elif not rules.may_import_programme(actor):
             raise NotAllowed(_("Chỉ cơ quan chuyên trách chuyển đổi số được nhập đề án."), code="forbidden")
     return import_parsed(actor=actor, result=parse_file(filename, data), filename=filename, programme=programme,
                          dry_run=dry_run)

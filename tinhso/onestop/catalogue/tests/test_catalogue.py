@@ -10,32 +10,16 @@ import pytest
 from openpyxl import load_workbook
 
 from tinhso.ledger.models import Entry
+from tinhso.onestop.catalogue.tests.snapshots import LLTP, catalogue_snapshot
 from tinhso.onestop.catalogue.workbook import procedures_export_xlsx, procedures_import_xlsx
 from tinhso.onestop.demo.services import demo_load
 from tinhso.onestop.models import DocumentRequirement, Procedure, WorkflowStep
 
 pytestmark = pytest.mark.django_db
 
-LLTP = "2.000488.000.00.00.H31"
-
-
 @pytest.fixture
 def demo(demo_agencies: dict[str, Any]) -> None:
     demo_load()
-
-
-def _snapshot() -> list[tuple[Any, ...]]:
-    rows = []
-    for p in Procedure.objects.order_by("code").prefetch_related("agencies", "documents", "steps"):
-        rows.append((
-            p.code, p.name, p.field, p.authority_level, p.online_level, p.not_full_reason, p.processing_days,
-            p.receipt_cutoff_hour,
-            p.fee_vnd, p.fee_note, p.result_type, p.legal_basis, p.form_fields,
-            sorted(a.key for a in p.agencies.all()),
-            [(d.name, d.required, d.copies, d.order) for d in p.documents.all()],
-            [(s.order, s.action, s.name, s.role, s.days) for s in p.steps.all()],
-        ))
-    return rows
 
 
 def _book(data: bytes) -> Any:
@@ -76,13 +60,13 @@ def test_export_has_the_four_sheets_with_frozen_headers_and_dropdowns(demo: None
 
 
 def test_export_then_import_round_trips_exactly(demo: None) -> None:
-    before = _snapshot()
+    before = catalogue_snapshot()
     data = _export()
     Procedure.objects.all().delete()
     outcome = procedures_import_xlsx(actor=None, data=data)
     assert outcome.saved, outcome.rejected
     assert outcome.created == len(before)
-    assert _snapshot() == before
+    assert catalogue_snapshot() == before
     # and the workbook it gives is the same again
     assert [list(s.values) for s in _book(_export())] == [list(s.values) for s in _book(data)]
 
@@ -162,14 +146,14 @@ def test_a_rejected_row_saves_nothing(demo: None, edit: Any, reason: str) -> Non
         if row[0].value != LLTP:
             row[9].value = "Ghi chú mới"
     edit(book)
-    before, entries = _snapshot(), Entry.objects.count()
+    before, entries = catalogue_snapshot(), Entry.objects.count()
     counts = (DocumentRequirement.objects.count(), WorkflowStep.objects.count())
     outcome = procedures_import_xlsx(actor=None, data=_save(book))
     assert not outcome.saved
     assert len(outcome.rejected) == 1, outcome.rejected
     assert reason in outcome.rejected[0]["reason"]
     assert outcome.rejected[0]["sheet"] in ("Thủ tục", "Quy trình", "Tờ khai")
-    assert _snapshot() == before
+    assert catalogue_snapshot() == before
     assert (DocumentRequirement.objects.count(), WorkflowStep.objects.count()) == counts
     assert Entry.objects.count() == entries
 
@@ -192,10 +176,10 @@ def test_a_file_that_is_not_a_workbook_is_refused(demo_agencies: Any) -> None:
 def test_demo_load_is_idempotent(demo_agencies: Any) -> None:
     first = demo_load()
     assert first.outcome.created == 7
-    snapshot = _snapshot()
+    snapshot = catalogue_snapshot()
     second = demo_load()
     assert (second.outcome.created, second.outcome.updated, second.outcome.unchanged) == (0, 0, 7)
-    assert _snapshot() == snapshot
+    assert catalogue_snapshot() == snapshot
     assert "0 cập nhật, 7 không đổi" in second.describe()
     for procedure in Procedure.objects.prefetch_related("steps"):
         assert sum((s.days for s in procedure.steps.all()), Decimal(0)) <= procedure.processing_days

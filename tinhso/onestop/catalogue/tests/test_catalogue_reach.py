@@ -11,7 +11,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from tinhso.ledger.models import Entry
-from tinhso.onestop.catalogue.tests.test_catalogue import LLTP, _snapshot
+from tinhso.onestop.catalogue.tests.snapshots import LLTP, catalogue_snapshot
 from tinhso.onestop.catalogue.workbook import procedures_export_xlsx, procedures_import_xlsx, procedures_manageable
 from tinhso.onestop.demo.services import demo_load
 from tinhso.onestop.models import Procedure
@@ -96,7 +96,7 @@ def test_a_procedure_shared_with_another_province_is_the_system_administrators(p
 def test_another_provinces_dx_office_cannot_rewrite_this_provinces_fee(people: dict[str, Any]) -> None:
     book = _everything_exported()
     _set_fee(book, LLTP, 1)
-    before, entries = _snapshot(), Entry.objects.count()
+    before, entries = catalogue_snapshot(), Entry.objects.count()
     outcome = procedures_import_xlsx(actor=people["cds.thanhhoa"], data=_save(book))
     assert not outcome.saved
     # every Hưng Yên row is refused, each as "not found"; its own row alone would pass
@@ -105,7 +105,7 @@ def test_another_provinces_dx_office_cannot_rewrite_this_provinces_fee(people: d
     lltp = next(r for r in outcome.rejected if r["code"] == LLTP)
     assert lltp["reason"] == f"Không tìm thấy thủ tục có mã “{LLTP}” trong phạm vi bạn quản lý."
     assert lltp["sheet"] == "Thủ tục"
-    assert _snapshot() == before
+    assert catalogue_snapshot() == before
     assert Procedure.objects.get(code=LLTP).fee_vnd == 200000
     assert Entry.objects.count() == entries
 
@@ -134,12 +134,12 @@ def test_naming_an_agency_of_another_province_reads_as_a_missing_agency(people: 
     book = _only(_everything_exported(), LLTP)
     for row in book["Thủ tục"].iter_rows(min_row=2):
         row[4].value = agencies
-    before = _snapshot()
+    before = catalogue_snapshot()
     outcome = procedures_import_xlsx(actor=people["cds.hungyen"], data=_save(book))
     assert not outcome.saved
     other = agencies.split("; ")[1]
     assert [r["reason"] for r in outcome.rejected] == [f"Không tìm thấy cơ quan “{other}”."]
-    assert _snapshot() == before
+    assert catalogue_snapshot() == before
 
 
 def test_a_new_procedure_for_another_provinces_agency_is_refused(people: dict[str, Any]) -> None:

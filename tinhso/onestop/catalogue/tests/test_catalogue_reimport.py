@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tinhso.ledger.models import Entry
-from tinhso.onestop.catalogue.tests.test_catalogue import LLTP, _snapshot
+from tinhso.onestop.catalogue.tests.snapshots import LLTP, catalogue_snapshot
 from tinhso.onestop.catalogue.workbook import procedures_export_xlsx, procedures_import_xlsx
 from tinhso.onestop.demo.services import DOSSIERS_FILE, demo_load
 from tinhso.onestop.models import DocumentRequirement, DossierFile, Procedure, WorkflowStep
@@ -66,7 +66,7 @@ def _links() -> dict[int, int | None]:
 
 
 def test_an_unchanged_export_imports_as_no_change_at_all(filed: dict[int, int | None]) -> None:
-    ids, snapshot, entries = _ids(), _snapshot(), Entry.objects.count()
+    ids, snapshot, entries = _ids(), catalogue_snapshot(), Entry.objects.count()
     stamps = dict(Procedure.objects.values_list("code", "updated_at"))
     outcome = procedures_import_xlsx(actor=None, data=_save(_export()))
     assert outcome.saved, outcome.rejected
@@ -74,7 +74,7 @@ def test_an_unchanged_export_imports_as_no_change_at_all(filed: dict[int, int | 
     assert _ids() == ids
     assert _links() == filed
     assert not DossierFile.objects.filter(kind="component", requirement__isnull=True).exists()
-    assert _snapshot() == snapshot
+    assert catalogue_snapshot() == snapshot
     assert dict(Procedure.objects.values_list("code", "updated_at")) == stamps
     assert Entry.objects.count() == entries  # no ledger noise
 

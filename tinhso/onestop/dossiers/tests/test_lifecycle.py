@@ -21,6 +21,7 @@ from tinhso.onestop.conftest import (
     to_review,
 )
 from tinhso.onestop.dossiers import services as S
+from tinhso.onestop.dossiers import states
 from tinhso.onestop.dossiers.access import access_dossier, dossiers_visible
 from tinhso.onestop.dossiers.selectors import dossier_is_overdue, dossier_queue, dossier_timeline
 from tinhso.onestop.models import Dossier, DossierEvent, DossierState
@@ -86,14 +87,14 @@ def _snapshot(dossier: Dossier) -> tuple[Any, ...]:
 
 
 def test_the_transition_table_covers_every_service() -> None:
-    assert set(S.ALLOWED_FROM) == set(S._VERBS)
-    for states in S.ALLOWED_FROM.values():
-        assert not states & S.FINAL_STATES
+    assert set(states.ALLOWED_FROM) == set(states.VERBS)
+    for allowed in states.ALLOWED_FROM.values():
+        assert not allowed & states.FINAL_STATES
 
 
 @pytest.mark.parametrize("state", list(DossierState.values))
 def test_matrix_only_the_allowed_transitions_succeed(svc: Any, clock: Any, state: str) -> None:
-    for transition, allowed in S.ALLOWED_FROM.items():
+    for transition, allowed in states.ALLOWED_FROM.items():
         dossier = _dossier(svc, state)
         before = _snapshot(dossier)
         if state in allowed:
@@ -107,7 +108,7 @@ def test_matrix_only_the_allowed_transitions_succeed(svc: Any, clock: Any, state
             with pytest.raises(Conflict) as caught:
                 _call(svc, transition, dossier)
             label = DossierState(state).label
-            assert caught.value.message == f"Hồ sơ đang ở trạng thái “{label}”, không thể {S._VERBS[transition]}."
+            assert caught.value.message == f"Hồ sơ đang ở trạng thái “{label}”, không thể {states.VERBS[transition]}."
             assert caught.value.status_code == 409
             assert _snapshot(dossier) == before
 

@@ -1,4 +1,4 @@
-"""Who reads an applicant's personal data in full: one rule (``access.sees_personal_data``) for
+"""Who reads an applicant's personal data in full: one rule (``rules.may_read_personal_data``) for
 the officer's dossier page, the printable forms (.docx read back), the API's dossier detail and
 file list (``form_data`` included), the file downloads and the citizen page an officer may open.
 
@@ -25,9 +25,9 @@ from docx import Document
 from tinhso.onestop.conftest import GOOD_FORM, submit_online, to_review
 from tinhso.onestop.demo.samples import sample_pdf
 from tinhso.onestop.dossiers import services
-from tinhso.onestop.dossiers.access import sees_personal_data
 from tinhso.onestop.files import services as files
 from tinhso.onestop.models import Dossier, Procedure
+from tinhso.onestop.rules import may_read_personal_data as reads
 from tinhso.org.models import Agency, Person
 from tinhso.org.roles import Role
 
@@ -95,7 +95,7 @@ def _api_detail(client: Client, dossier: Dossier) -> dict[str, Any]:
 
 
 def test_the_rule_for_each_identity(world: SimpleNamespace) -> None:
-    verdicts = {who: sees_personal_data(person, world.dossier) for who, person in world.people.items()}
+    verdicts = {who: reads(person, world.dossier) for who, person in world.people.items()}
     assert verdicts == {**dict.fromkeys(FULL, True), **dict.fromkeys(MASKED_VIEWERS + NO_ACCESS, False)}
 
 
@@ -106,16 +106,16 @@ def test_the_rule_follows_the_dossier(world: SimpleNamespace) -> None:
     svc = world.svc
     desk_approver = world.people["desk_approver"]
     dossier = services.dossier_receive(actor=svc.receiver, dossier=submit_online(svc, "pd-2"))
-    assert (sees_personal_data(desk_approver, dossier), sees_personal_data(svc.approver, dossier)) == (True, False)
+    assert (reads(desk_approver, dossier), reads(svc.approver, dossier)) == (True, False)
     dossier = services.dossier_forward(actor=svc.receiver, dossier=dossier, to_agency=svc.stp)
-    assert (sees_personal_data(desk_approver, dossier), sees_personal_data(svc.approver, dossier)) == (False, True)
-    assert sees_personal_data(svc.handler2, dossier) is False
+    assert (reads(desk_approver, dossier), reads(svc.approver, dossier)) == (False, True)
+    assert reads(svc.handler2, dossier) is False
     dossier = services.dossier_assign(actor=svc.approver, dossier=dossier, assignee=svc.handler2)
-    assert (sees_personal_data(svc.handler2, dossier), sees_personal_data(svc.handler, dossier)) == (True, False)
-    assert sees_personal_data(svc.receiver, dossier) is True  # the desk that took it in
+    assert (reads(svc.handler2, dossier), reads(svc.handler, dossier)) == (True, False)
+    assert reads(svc.receiver, dossier) is True  # the desk that took it in
     Person.objects.filter(pk=svc.receiver.pk).update(is_active=False)
     svc.receiver.refresh_from_db()
-    assert sees_personal_data(svc.receiver, dossier) is False
+    assert reads(svc.receiver, dossier) is False
 
 
 # --- the officer's dossier page ---------------------------------------------------------------

@@ -35,11 +35,13 @@ from django.views.decorators.http import require_http_methods
 from tinhso.core import web
 from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.core.web import View, form_error, is_htmx, person_of
+from tinhso.onestop import rules
 from tinhso.onestop.dossiers import services
 from tinhso.onestop.dossiers.access import access_dossier
 from tinhso.onestop.dossiers.lookup import LookupResult, dossier_lookup, lookup_failed, lookup_limited
 from tinhso.onestop.dossiers.personal import PersonalData, personal_data_for
 from tinhso.onestop.dossiers.selectors import dossier_flags, dossier_timeline
+from tinhso.onestop.dossiers.states import transition_allowed
 from tinhso.onestop.files import services as files
 from tinhso.onestop.files.pending import pending_forget, pending_get, pending_keep
 from tinhso.onestop.models import (
@@ -68,9 +70,7 @@ from tinhso.onestop.web.citizen.forms import (
     new_idempotency_key,
 )
 from tinhso.onestop.web.eform import eform_declared, eform_prefill
-from tinhso.org.access import can
 from tinhso.org.models import Agency, Person
-from tinhso.org.roles import Perm
 
 S = DossierState
 PAGE_SIZE = 20
@@ -156,7 +156,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     if procedure is None:
         raise NotFound(_("Không tìm thấy thủ tục có mã “%(code)s”.") % {"code": code})
     person = person_of(request)
-    if not can(person, Perm.DOSSIER_SUBMIT):
+    if not rules.may_file_online(person):
         raise NotAllowed(_("Chỉ tài khoản công dân, tổ chức được nộp hồ sơ trực tuyến."), code="forbidden")
     context: dict[str, Any] = {"procedure": procedure, "nav": "submit"}
     if procedure.online_level == OnlineLevel.NONE:
@@ -288,7 +288,7 @@ def _last_note(dossier: Dossier, action: str) -> str:
 
 def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
     now = timezone.now()
-    is_applicant = dossier.applicant_id is not None and dossier.applicant_id == request.user.pk
+    is_applicant = rules.is_applicant(request.user, dossier)
     stored = list(dossier.files.select_related("requirement").order_by("kind", "pk"))
     # An officer in reach may open this page too: files as they read the dossier's personal data.
     personal = PersonalData(dossier, full=True) if is_applicant else personal_data_for(request.user, dossier)
@@ -304,7 +304,7 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> di
         "supplement_reason": _last_note(dossier, "request_supplement") if dossier.state == S.SUPPLEMENT_REQUESTED
         else "",
         "can_supplement": is_applicant and dossier.state == S.SUPPLEMENT_REQUESTED,
-        "can_stop": is_applicant and dossier.state in services.ALLOWED_FROM["stop"],
+        "can_stop": is_applicant and transition_allowed(dossier, "stop"),
         "fee": payments.vnd(dossier.fee_vnd) if dossier.fee_vnd else "", "paid": fee.payment,
         "fee_status": fee, "fee_waiver_label": FeeWaiverReason(fee.waiver.reason).label if fee.waiver else "",
         "fee_due": fee.due, "amount_due": payments.vnd(fee.amount_due_vnd) if fee.due else "",

@@ -2,10 +2,11 @@
 
 Views parse input, call the services and selectors, and render. A dossier is fetched through
 :func:`access.access_dossier` and, here, only for officers whose reach covers its receiving or
-handling agency: anyone else gets the same 404 as for a missing dossier. Which action forms a
-page shows is decided from ``services.ALLOWED_FROM`` and ``tinhso.org.access.can``; the
-services check everything again. Every POST answers with a redirect and a Vietnamese message,
-or re-renders the page with the error and its status (400, 403, 404, 409).
+handling agency: anyone else gets the same 404 as for a missing dossier. A page shows an action
+form when the dossier's state allows the step (:mod:`tinhso.onestop.dossiers.states`) and the
+person may take it (:mod:`tinhso.onestop.rules`): the rules the services refuse with. Every
+POST answers with a redirect and a Vietnamese message, or re-renders the page with the error
+and its status (400, 403, 404, 409).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from tinhso.core.documents import XLSX
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.privacy import mask_name
 from tinhso.core.web import View, is_htmx, person_of
+from tinhso.onestop import rules
 from tinhso.onestop.dossiers import services
 from tinhso.onestop.dossiers.access import access_dossier, dossiers_visible
 from tinhso.onestop.dossiers.personal import PersonalData, personal_data_for
@@ -40,6 +42,7 @@ from tinhso.onestop.dossiers.register import MAX_DAYS as REGISTER_MAX_DAYS
 from tinhso.onestop.dossiers.register import dossier_register_xlsx, register_agencies
 from tinhso.onestop.dossiers.selectors import EVENT_LABELS, dossier_flags, dossier_queue, dossier_timeline
 from tinhso.onestop.dossiers.selectors import Queue as QueueKey
+from tinhso.onestop.dossiers.states import ALLOWED_FROM, DRAFT_STATES, FINAL_STATES
 from tinhso.onestop.files import services as files
 from tinhso.onestop.models import Channel, Dossier, DossierFile, DossierState, FileKind, Procedure
 from tinhso.onestop.payments import services as payments
@@ -63,7 +66,7 @@ from tinhso.onestop.web.officer.forms import (
     SupplementForm,
     TransferForm,
 )
-from tinhso.org.access import agencies_where, can, require
+from tinhso.org.access import agencies_where, can
 from tinhso.org.models import Agency, Person, RoleAssignment
 from tinhso.org.roles import Perm, Role
 
@@ -162,7 +165,7 @@ def _queues_context(request: HttpRequest, *, bulk_form: BulkAssignForm | None = 
     if current not in keys:
         current = keys[0] if keys else ""
     context: dict[str, Any] = {"nav": "queues", "tabs": tabs, "current": current,
-                               "can_receive": can(person, Perm.DOSSIER_RECEIVE)}
+                               "can_receive": rules.may_receive_at_counter(person)}
     if not current:
         return context
     dossiers = dossier_queue(person=person, queue=cast(QueueKey, current), now=now)
@@ -190,9 +193,10 @@ def queues(request: HttpRequest) -> HttpResponse:
 def assign_bulk(request: HttpRequest) -> HttpResponse:
     """Assign the ticked dossiers of the assign queue to one handler: all of them or none."""
     person = person_of(request)
-    require(person, Perm.DOSSIER_ASSIGN)  # before the input: a refusal tells nothing about it
+    if not rules.may_assign(person):  # before the input: a refusal tells nothing about it
+        raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này."), code="forbidden")
     handlers = _handlers_within(agencies_where(person, Perm.DOSSIER_ASSIGN))
-    visible = dossiers_visible(person).filter(state__in=services.ALLOWED_FROM["assign"])
+    visible = dossiers_visible(person).filter(state__in=ALLOWED_FROM["assign"])
     form = BulkAssignForm(request.POST, handlers=handlers, dossier_ids=visible.values_list("pk", flat=True))
     status = 400
     if form.is_valid():
@@ -297,18 +301,6 @@ def receive(request: HttpRequest) -> HttpResponse:
 
 # --- one dossier: actions ---------------------------------------------------------------------
 
-def _on_desk(person: Person, dossier: Dossier, *perms: str) -> bool:
-    return any(can(person, perm, agency) for perm in perms for agency in (dossier.agency, dossier.handling_agency))
-
-
-def _on_handling(person: Person, dossier: Dossier, *perms: str) -> bool:
-    return any(can(person, perm, dossier.handling_agency) for perm in perms)
-
-
-def _is_assignee(person: Person, dossier: Dossier) -> bool:
-    return dossier.assignee_id == person.pk and _on_handling(person, dossier, Perm.DOSSIER_REVIEW)
-
-
 @dataclass(frozen=True)
 class Action:
     """One form on the dossier page: when it shows, what it asks, which service it calls."""
@@ -318,7 +310,7 @@ class Action:
     title: Any
     button: Any
     done: Any  # the success message, or a function of the dossier after the action giving it
-    allowed: Callable[[Person, Dossier], bool]
+    allowed: Callable[[Person, Dossier], bool]  # the rule of tinhso.onestop.rules
     make_form: Callable[[Dossier, Any, Any], forms.Form]  # (dossier, data, files) → form
     run: Callable[[Person, Dossier, Any, HttpRequest], Any]
     tone: str = "primary"
@@ -327,18 +319,6 @@ class Action:
     # Why the step cannot be taken yet (the service's own refusal, e.g. a fee due): the form is
     # shown with its button disabled and the reason beside it.
     blocked: Callable[[Dossier], DomainError | None] | None = None
-
-
-def _state_ok(key: str) -> Callable[[Dossier], bool]:
-    return lambda dossier: dossier.state in services.ALLOWED_FROM[key]
-
-
-def _files_ok(person: Person, dossier: Dossier) -> bool:
-    return dossier.state not in services.FINAL_STATES and _on_desk(person, dossier, Perm.DOSSIER_RECEIVE)
-
-
-def _payment_ok(person: Person, dossier: Dossier) -> bool:
-    return _on_desk(person, dossier, Perm.DOSSIER_RECEIVE)
 
 
 def _payable(dossier: Dossier) -> bool:
@@ -399,93 +379,92 @@ def _reason_form(label: Any) -> Callable[[Dossier, Any, Any], forms.Form]:
 
 ACTIONS: tuple[Action, ...] = (
     Action("receive", "tiep-nhan", _lazy("Tiếp nhận hồ sơ"), _lazy("Tiếp nhận"), _lazy("Đã tiếp nhận hồ sơ."),
-           lambda p, d: _on_desk(p, d, Perm.DOSSIER_RECEIVE), _empty,
+           rules.may_receive, _empty,
            lambda p, d, f, r: services.dossier_receive(actor=p, dossier=d), primary=True),
     Action("forward", "chuyen-xu-ly", _lazy("Chuyển xử lý"), _lazy("Chuyển xử lý"),
            _lazy("Đã chuyển hồ sơ đến cơ quan xử lý."),
-           lambda p, d: _on_desk(p, d, Perm.DOSSIER_RECEIVE),
+           rules.may_forward,
            lambda d, data, files: ForwardForm(data, agencies=Agency.objects.filter(
                pk__in=d.procedure.agencies.values("pk")).exclude(pk=d.handling_agency_id).order_by("name")),
            lambda p, d, f, r: services.dossier_forward(actor=p, dossier=d, to_agency=f.cleaned_data["to_agency"]),
            primary=True),
     Action("assign", "phan-cong", _lazy("Phân công thụ lý"), _lazy("Phân công"), _lazy("Đã phân công hồ sơ."),
-           lambda p, d: _on_handling(p, d, Perm.DOSSIER_ASSIGN),
+           rules.may_assign,
            lambda d, data, files: AssignForm(data, handlers=_handlers_of(d.handling_agency)),
            lambda p, d, f, r: services.dossier_assign(actor=p, dossier=d, assignee=f.cleaned_data["assignee"]),
            primary=True),
     Action("start_review", "tham-dinh", _lazy("Bắt đầu thẩm định"), _lazy("Bắt đầu thẩm định"),
-           _lazy("Đã bắt đầu thẩm định hồ sơ."), _is_assignee, _empty,
+           _lazy("Đã bắt đầu thẩm định hồ sơ."), rules.may_start_review, _empty,
            lambda p, d, f, r: services.dossier_start_review(actor=p, dossier=d), primary=True),
     Action("draft_result", "du-thao-ket-qua", _lazy("Dự thảo kết quả (PDF)"), _lazy("Tải lên dự thảo"),
-           _lazy("Đã lưu dự thảo kết quả."), signing.draft_upload_allowed,
+           _lazy("Đã lưu dự thảo kết quả."), rules.may_upload_draft,
            lambda d, data, files: ResultUploadForm(data, files), _draft_upload, tone="secondary", multipart=True,
            primary=True),
     Action("submit_for_approval", "trinh-duyet", _lazy("Trình phê duyệt"), _lazy("Trình phê duyệt"),
-           _lazy("Đã trình lãnh đạo phê duyệt."), _is_assignee, lambda d, data, files: NoteForm(data),
+           _lazy("Đã trình lãnh đạo phê duyệt."), rules.may_submit_for_approval, lambda d, data, files: NoteForm(data),
            lambda p, d, f, r: services.dossier_submit_for_approval(actor=p, dossier=d, note=f.cleaned_data["note"]),
            primary=True, blocked=lambda d: services.approval_refusal(d, "submit_for_approval")),
     Action("approve", "phe-duyet", _lazy("Phê duyệt"), _lazy("Phê duyệt"),
            _approved_message,
-           lambda p, d: _on_handling(p, d, Perm.DOSSIER_APPROVE), _approve_form, _approve, tone="success",
+           rules.may_approve, _approve_form, _approve, tone="success",
            primary=True, blocked=lambda d: services.approval_refusal(d, "approve")),
     Action("refuse", "tu-choi", _lazy("Từ chối giải quyết"), _lazy("Từ chối"), _lazy("Đã từ chối giải quyết hồ sơ."),
-           lambda p, d: _on_handling(p, d, Perm.DOSSIER_APPROVE), _reason_form(_lazy("Lý do từ chối")),
+           rules.may_refuse, _reason_form(_lazy("Lý do từ chối")),
            lambda p, d, f, r: services.dossier_refuse(actor=p, dossier=d, reason=f.cleaned_data["reason"]),
            tone="danger"),
     Action("payment", "thu-phi", _lazy("Thu phí, lệ phí tại quầy"), _lazy("Xác nhận đã thu và cấp biên lai"),
-           _lazy("Đã ghi nhận thu phí, lệ phí tại quầy."), _payment_ok, _empty, _payment),
+           _lazy("Đã ghi nhận thu phí, lệ phí tại quầy."), rules.may_record_payment, _empty, _payment),
     Action("fee_waive", "ghi-nhan-phi", _lazy("Ghi nhận miễn phí hoặc đã thu ngoài hệ thống"), _lazy("Ghi nhận"),
-           _lazy("Đã ghi nhận phí, lệ phí của hồ sơ."), payments.fee_waiver_allowed,
+           _lazy("Đã ghi nhận phí, lệ phí của hồ sơ."), rules.may_waive_fee,
            lambda d, data, files: FeeWaiverForm(data), _fee_waive, tone="secondary"),
     Action("return_result", "tra-ket-qua", _lazy("Trả kết quả"), _lazy("Trả kết quả"),
-           _lazy("Đã trả kết quả cho người nộp."), lambda p, d: _on_desk(p, d, Perm.DOSSIER_RETURN), _empty,
+           _lazy("Đã trả kết quả cho người nộp."), rules.may_return_result, _empty,
            lambda p, d, f, r: services.dossier_return_result(actor=p, dossier=d), tone="success", primary=True,
            blocked=payments.return_refusal),
     Action("request_supplement", "yeu-cau-bo-sung", _lazy("Yêu cầu bổ sung hồ sơ"), _lazy("Gửi yêu cầu bổ sung"),
            _lazy("Đã gửi yêu cầu bổ sung hồ sơ."),
-           lambda p, d: _on_desk(p, d, Perm.DOSSIER_REVIEW, Perm.DOSSIER_RECEIVE),
-           _reason_form(_lazy("Nội dung cần bổ sung")),
+           rules.may_request_supplement, _reason_form(_lazy("Nội dung cần bổ sung")),
            lambda p, d, f, r: services.dossier_request_supplement(actor=p, dossier=d, reason=f.cleaned_data["reason"]),
            tone="warning"),
     Action("supplement", "bo-sung", _lazy("Ghi nhận hồ sơ bổ sung"), _lazy("Ghi nhận bổ sung"),
-           _lazy("Đã ghi nhận hồ sơ bổ sung, tiếp tục xử lý."), lambda p, d: _on_desk(p, d, Perm.DOSSIER_RECEIVE),
+           _lazy("Đã ghi nhận hồ sơ bổ sung, tiếp tục xử lý."), rules.may_supplement,
            lambda d, data, files: SupplementForm(data, procedure=d.procedure, initial_data=d.form_data),
            lambda p, d, f, r: services.dossier_supplement(actor=p, dossier=d, form_data=f.eform_data()),
            primary=True),
     Action("transfer", "lien-thong", _lazy("Chuyển liên thông"), _lazy("Chuyển liên thông"),
-           _lazy("Đã chuyển liên thông hồ sơ."), lambda p, d: _on_handling(p, d, Perm.DOSSIER_ASSIGN),
+           _lazy("Đã chuyển liên thông hồ sơ."), rules.may_transfer,
            lambda d, data, files: TransferForm(data, agencies=_province_agencies(d).exclude(pk=d.handling_agency_id)),
            lambda p, d, f, r: services.dossier_transfer(actor=p, dossier=d, to_agency=f.cleaned_data["to_agency"],
                                                         days=f.cleaned_data["days"])),
     Action("apologise", "xin-loi", _lazy("Xin lỗi và hẹn lại ngày trả"), _lazy("Hẹn lại ngày trả"),
            _lazy("Đã hẹn lại ngày trả kết quả."),
-           lambda p, d: _on_handling(p, d, Perm.DOSSIER_REVIEW, Perm.DOSSIER_APPROVE),
-           lambda d, data, files: ApologyForm(data),
+           rules.may_apologise, lambda d, data, files: ApologyForm(data),
            lambda p, d, f, r: services.dossier_apologise(actor=p, dossier=d, new_due_at=f.new_due_at(),
                                                          reason=f.cleaned_data["reason"]), tone="warning"),
     Action("stop", "dung-xu-ly", _lazy("Dừng xử lý theo đề nghị"), _lazy("Dừng xử lý"),
-           _lazy("Đã dừng xử lý hồ sơ."), lambda p, d: _on_desk(p, d, Perm.DOSSIER_RECEIVE),
+           _lazy("Đã dừng xử lý hồ sơ."), rules.may_stop,
            _reason_form(_lazy("Lý do dừng xử lý")),
            lambda p, d, f, r: services.dossier_stop(actor=p, dossier=d, reason=f.cleaned_data["reason"]),
            tone="secondary"),
     Action("cancel", "huy", _lazy("Hủy hồ sơ"), _lazy("Hủy hồ sơ"), _lazy("Đã hủy hồ sơ."),
-           lambda p, d: _on_desk(p, d, Perm.DOSSIER_RECEIVE), _reason_form(_lazy("Lý do hủy")),
+           rules.may_cancel, _reason_form(_lazy("Lý do hủy")),
            lambda p, d, f, r: services.dossier_cancel(actor=p, dossier=d, reason=f.cleaned_data["reason"]),
            tone="danger"),
     Action("file_add", "tep", _lazy("Thêm tệp thành phần hồ sơ"), _lazy("Tải lên"), _lazy("Đã thêm tệp."),
-           _files_ok, lambda d, data, files: FileUploadForm(data, files, requirements=d.procedure.documents.all()),
+           rules.may_add_file,
+           lambda d, data, files: FileUploadForm(data, files, requirements=d.procedure.documents.all()),
            _file_add, tone="secondary", multipart=True),
 )
 ACTIONS_BY_SLUG = {action.slug: action for action in ACTIONS}
 # Actions outside the ALLOWED_FROM table: their own state rule.
 _EXTRA_STATES: dict[str, Callable[[Dossier], bool]] = {
-    "draft_result": lambda d: d.state in signing.DRAFT_STATES,
+    "draft_result": lambda d: d.state in DRAFT_STATES,
     "payment": _payable,
     "fee_waive": _payable,
-    "file_add": lambda d: d.state not in services.FINAL_STATES,
+    "file_add": lambda d: d.state not in FINAL_STATES,
 }
 MARK_DIGITISED = Action("mark_digitised", "so-hoa", _lazy("Đánh dấu đã số hóa"), _lazy("Đã đối chiếu, số hóa"),
-                        _lazy("Đã đánh dấu tệp là bản số hóa."), _files_ok,
+                        _lazy("Đã đánh dấu tệp là bản số hóa."), rules.may_mark_digitised,
                         lambda d, data, files: MarkDigitisedForm(data), _file_mark, tone="secondary")
 ACTIONS_BY_SLUG[MARK_DIGITISED.slug] = MARK_DIGITISED
 
@@ -500,7 +479,7 @@ def _in_state(action: Action, dossier: Dossier) -> bool:
     rule = _EXTRA_STATES.get(action.key)
     if rule is not None:
         return rule(dossier)
-    return dossier.state in services.ALLOWED_FROM.get(action.key, ())
+    return dossier.state in ALLOWED_FROM.get(action.key, ())
 
 
 def _available(person: Person, dossier: Dossier) -> list[Action]:
@@ -563,7 +542,7 @@ def _draft_info(dossier: Dossier) -> dict[str, Any] | None:
         return None
     return {"file": draft, "url": reverse("file:download", args=[draft.pk]), "at": _local(draft.created_at),
             "by": draft.uploaded_by.get_full_name() if draft.uploaded_by else "",
-            "issued": dossier.state not in signing.DRAFT_STATES}
+            "issued": dossier.state not in DRAFT_STATES}
 
 
 def _dossier_context(request: HttpRequest, dossier: Dossier, *, failed: Action | None = None,
@@ -578,7 +557,7 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, *, failed: Action |
         actions.append({"action": action, "form": form, "open": form is failed_form,
                         "blocked": blocked.message if blocked is not None else "",
                         "url": reverse("officer:action", args=[dossier.pk, action.slug])})
-    can_mark = MARK_DIGITISED.allowed(person, dossier) and dossier.state not in services.FINAL_STATES
+    can_mark = MARK_DIGITISED.allowed(person, dossier) and dossier.state not in FINAL_STATES
     print_links = _print_links(dossier)
     return {
         "dossier": dossier, "state_tone": STATE_TONES.get(dossier.state, "secondary"),

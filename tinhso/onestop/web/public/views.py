@@ -1,7 +1,7 @@
 """Public pages of the procedure catalogue, and its Excel export/import for the DX office.
 
 Searching and reading the catalogue needs no account. Export and import are for system
-administrators and the DX office (:func:`catalogue.can_manage_catalogue`), each over the
+administrators and the DX office (:func:`rules.may_manage_procedure`), each over the
 procedures within their reach (:func:`catalogue.procedures_manageable`).
 """
 
@@ -23,8 +23,8 @@ from tinhso.core.documents import XLSX
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.text import fold
 from tinhso.core.web import import_step, is_htmx, render_error
+from tinhso.onestop import rules
 from tinhso.onestop.catalogue.workbook import (
-    can_manage_catalogue,
     procedures_export_xlsx,
     procedures_import_xlsx,
     procedures_manageable,
@@ -73,7 +73,7 @@ def catalogue_search(request: HttpRequest) -> HttpResponse:
         "query": query, "field": field, "level": level, "online": online, "page": page,
         "fields": Procedure.objects.filter(active=True).order_by("field").values_list("field", flat=True).distinct(),
         "levels": AuthorityLevel.choices, "online_levels": OnlineLevel.choices,
-        "querystring": params.urlencode(), "can_manage": can_manage_catalogue(request.user),
+        "querystring": params.urlencode(), "can_manage": rules.may_manage_procedure(request.user),
     }
     template = "services/_results.html" if is_htmx(request) else "services/catalogue.html"
     response = render(request, template, context)
@@ -107,7 +107,7 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def catalogue_export(request: HttpRequest) -> HttpResponse:
-    if not can_manage_catalogue(request.user):
+    if not rules.may_manage_procedure(request.user):
         return _forbidden(request)
     procedures = procedures_manageable(request.user).order_by("code").prefetch_related("agencies", "documents",
                                                                                          "steps")
@@ -124,7 +124,7 @@ def catalogue_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def catalogue_import(request: HttpRequest) -> HttpResponse:
     """Upload → preview (nothing saved) → confirm (the same bytes, kept in the session)."""
-    if not can_manage_catalogue(request.user):
+    if not rules.may_manage_procedure(request.user):
         return _forbidden(request)
     context: dict[str, object] = {}
     status = 200

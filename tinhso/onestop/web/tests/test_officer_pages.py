@@ -15,6 +15,7 @@ from tinhso.ledger.models import Entry
 from tinhso.onestop.conftest import GOOD_FORM, at
 from tinhso.onestop.demo.samples import sample_pdf
 from tinhso.onestop.dossiers import services as S
+from tinhso.onestop.dossiers import states
 from tinhso.onestop.models import Dossier, DossierEvent, DossierFile, DossierState, Payment
 from tinhso.org.roles import Role
 
@@ -219,7 +220,7 @@ def test_full_path_from_online_submission_to_return(svc: Any, clock: Any) -> Non
     assert Payment.objects.get(dossier=dossier).state == "paid"
     assert list(DossierFile.objects.filter(dossier=dossier).values_list("kind", "signed", "original_name")) == [
         ("draft", False, "ket-qua.pdf"), ("result", True, "ket-qua.pdf")]
-    transitions = set(S.ALLOWED_FROM) | {"submit_online"}
+    transitions = set(states.ALLOWED_FROM) | {"submit_online"}
     assert [action for action in dossier.events.values_list("action", flat=True) if action in transitions] == [
         "submit_online", "receive", "forward", "assign", "start_review", "submit_for_approval", "approve",
         "return_result"]

@@ -1,0 +1,54 @@
+"""What a dossier went through: the last write of every step is its event row, the applicant's
+notification and the ledger entry, in the step's transaction. Ledger payloads carry codes,
+states and ids only, never names, ID numbers or phones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from tinhso.core.db import rows_insert
+from tinhso.ledger.services import Record, ledger_append_many
+from tinhso.onestop.models import Dossier, DossierEvent
+
+if TYPE_CHECKING:
+    from tinhso.org.models import Agency, Person
+
+
+def dossier_event_record(
+    dossier: Dossier, *, action: str, from_state: str, actor: Person | None, agency: Agency | None,
+    note: str = "", at: dt.datetime | None = None, extra: Mapping[str, Any] | None = None,
+) -> Dossier:
+    """The event row, then the ledger entry: the last write of every transition."""
+    dossier_events_record([(dossier, actor, agency)], action=action, from_state=from_state, note=note, at=at,
+                          extra=extra)
+    return dossier
+
+
+def dossier_events_record(
+    steps: Sequence[tuple[Dossier, Person | None, Agency | None]], *, action: str, from_state: str,
+    note: str = "", at: dt.datetime | None = None, extra: Mapping[str, Any] | None = None,
+) -> None:
+    """:func:`dossier_event_record` for dossiers that took the same step, each (dossier, actor,
+    agency): one insert of the events, one of the notifications, one ledger append."""
+    at = at or timezone.now()
+    rows_insert([
+        DossierEvent(dossier=dossier, action=action, from_state=from_state, to_state=dossier.state, actor=actor,
+                     agency=agency, note=note, at=at)
+        for dossier, actor, agency in steps
+    ])
+    from tinhso.onestop.notices.services import (
+        dossiers_notify,  # the applicant's status notifications (outbox, sent after commit)
+    )
+
+    dossiers_notify([(dossier, actor) for dossier, actor, _agency in steps], action, at=at, note=note)
+    ledger_append_many([
+        Record(actor=actor, action=f"services.dossier.{action}", obj=dossier, payload={
+            "code": dossier.code, "procedure": dossier.procedure.code, "from": from_state, "to": dossier.state,
+            "handling_agency": dossier.handling_agency_id, **(extra or {}),
+        })
+        for dossier, actor, _agency in steps
+    ])

@@ -1,0 +1,62 @@
+"""Who may do what in a programme: one named rule per operation.
+
+A person's reach in one programme is its :class:`~tinhso.programme.access.ProgrammeScope`
+(:func:`~tinhso.programme.access.programme_scope`): the DX office of the programme's province
+manages it; leaders and system administrators read it all; an agency reports on the tasks it
+leads and the targets it tracks, and reads and comments on those it partners in. The services
+refuse with these rules, the pages and the API offer actions with them; which objects a person
+reaches at all (404 alike) stays in :mod:`tinhso.programme.access`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from tinhso.org.access import can
+from tinhso.org.roles import Perm
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tinhso.org.models import Agency, Person
+    from tinhso.programme.access import ProgrammeScope
+
+
+def may_manage_programme(scope: ProgrammeScope) -> bool:
+    """Rounds, approvals, imports and every other change of the programme: its DX office."""
+    return scope.manage
+
+
+def may_import_programme(person: Person | AnonymousUser) -> bool:
+    """Import a new programme (whose province is known only once read): a DX office somewhere;
+    an import into an existing programme also needs :func:`may_manage_programme` on it."""
+    return can(person, Perm.PROGRAMME_MANAGE)
+
+
+def may_read_programme(scope: ProgrammeScope) -> bool:
+    """Read every task, target, round and report: the DX office, leaders, system administrators."""
+    return scope.read_all
+
+
+def may_report(scope: ProgrammeScope, agency: Agency | int | None) -> bool:
+    """Write and submit the reports of ``agency``: an agency reporting on what it leads or
+    tracks (partners read and comment)."""
+    agency_id = agency if isinstance(agency, int) or agency is None else agency.pk
+    return agency_id is not None and agency_id in scope.report_agencies
+
+
+def may_read_drafts(scope: ProgrammeScope, agency: Agency | int | None) -> bool:
+    """Read the unsubmitted reports of ``agency``: the agency writing them and the DX office."""
+    return scope.manage or may_report(scope, agency)
+
+
+def commenting_agencies(scope: ProgrammeScope, lead_id: int | None, partner_ids: Iterable[int]) -> set[int]:
+    """The subject's agencies (lead or tracking, partners) the person reports for: a comment is
+    signed in the name of one of them. Leaders read but do not comment."""
+    return ({lead_id, *partner_ids} - {None}) & set(scope.report_agencies)  # type: ignore[return-value]
+
+
+def may_comment(scope: ProgrammeScope, lead_id: int | None, partner_ids: Iterable[int]) -> bool:
+    """Comment on a task or target: its lead (tracking) and partner agencies, and the DX office."""
+    return scope.manage or bool(commenting_agencies(scope, lead_id, partner_ids))
