@@ -338,13 +338,14 @@ def test_a_second_sealer_returns_at_once_while_one_seals() -> None:
     _postgres_only()
     wipe_ledger()
     _append("a")
+    assert ledger_seal(sign=False) == 1  # the head row exists from the first run on
+    _append("b")
     holding, release = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
     def first_sealer() -> None:
         try:
             with transaction.atomic():
-                LedgerHead.objects.get_or_create(pk=LedgerHead.SINGLETON_PK)
                 LedgerHead.objects.select_for_update().get(pk=LedgerHead.SINGLETON_PK)  # the sealer lock
                 holding.set()
                 release.wait(30)
