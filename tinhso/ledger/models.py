@@ -58,8 +58,11 @@ class Entry(models.Model):
         ordering = ["sequence"]
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="ledger_entry_object"),
-            # What the sealer and /healthz look for: small, since entries stay unsealed seconds.
-            models.Index(fields=["id"], condition=models.Q(sequence__isnull=True), name="ledger_entry_unsealed"),
+            # What the sealer and /healthz look for (the unsealed rows, their oldest): small, since
+            # entries stay unsealed for seconds; the sealer sorts the few it finds by id.
+            models.Index(
+                fields=["recorded_at"], condition=models.Q(sequence__isnull=True), name="ledger_entry_unsealed",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(sequence__gte=1), name="ledger_entry_sequence_positive"),
