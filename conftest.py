@@ -32,6 +32,11 @@ def _load_reference_data() -> None:
         units_load(actor=None)
     if not Agency.objects.filter(key="hy.ubnd").exists():
         agencies_load(actor=None, data=json.loads(AGENCIES_FILE.read_text(encoding="utf-8")))
+    # Sealed, as the worker would have left them: loaded once per session, these entries
+    # would otherwise wait longer than the ledger's maximum merge delay.
+    from tinhso.ledger.services import ledger_seal
+
+    ledger_seal(sign=False)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -363,6 +363,11 @@ LEDGER_SIGNING_KEY = required_secret(
 # after a key rotation.
 LEDGER_TRUSTED_PUBLIC_KEYS = env_list("LEDGER_TRUSTED_PUBLIC_KEYS")
 LEDGER_CHECKPOINT_SECONDS = int(os.environ.get("LEDGER_CHECKPOINT_SECONDS", "300"))
+# The maximum merge delay (RFC 6962 §3): an appended event is sealed (numbered, chained, in the
+# Merkle tree) within this many seconds, or /healthz turns unhealthy and ledger_verify says so.
+LEDGER_MAX_MERGE_DELAY_SECONDS = int(os.environ.get("LEDGER_MAX_MERGE_DELAY_SECONDS", "5"))
+# Seconds between two runs of the sealer in each worker (well under the merge delay).
+LEDGER_SEAL_INTERVAL_SECONDS = float(os.environ.get("LEDGER_SEAL_INTERVAL_SECONDS", "1"))
 
 # The worker writes a heartbeat this often; /healthz calls the worker stale after 3 beats.
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
@@ -381,6 +386,10 @@ TINHSO_WORKING_HOURS = [
 
 # The province this installation serves (GSO code of the post-2025 province).
 TINHSO_PROVINCE_CODE = os.environ.get("TINHSO_PROVINCE_CODE", "33")
+# The ledger's name in its signed checkpoints (the C2SP tlog-checkpoint "origin" line, also the
+# signing key's name): a schema-less URL prefix, unique to this log. Never change it once
+# checkpoints are published: witnesses and verifiers pin it.
+LEDGER_ORIGIN = os.environ.get("LEDGER_ORIGIN", f"tinhso.{TINHSO_PROVINCE_CODE}.gov.vn/ledger")
 
 LOGGING = {
     "version": 1,

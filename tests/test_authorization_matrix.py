@@ -49,6 +49,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from tinhso.ledger.services import ledger_seal
+
 # --- who ----------------------------------------------------------------------------------------
 
 ANON, CITIZEN, OTHER_CITIZEN, ADMIN = "anonymous", "citizen", "citizen.other", "system_admin"
@@ -121,6 +123,7 @@ TABLE: dict[str, Row] = {
     "ledger-api:entry-proof": R(read=EVERYONE, kwargs={"sequence": "=1"}, same_for_all=True),
     "ledger-api:consistency": R(read=EVERYONE, query="first=1&second=1", same_for_all=True),
     "ledger-api:checkpoint-latest": R(read=EVERYONE, same_for_all=True),
+    "ledger-api:checkpoint-note": R(read=EVERYONE, same_for_all=True),  # the C2SP signed note, text/plain
     # --- org --------------------------------------------------------------------------------------
     "org-api:me": R(read=SIGNED_IN),
     # A province's own agency list, confirmed from Excel (org.confirm_agency_list: DX office over its
@@ -362,6 +365,7 @@ def signed_in(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[W
     transaction rolled back at its end (each test runs in a savepoint of it)."""
     with django_db_blocker.unblock(), transaction.atomic():
         world = build_world()
+        ledger_seal(sign=False)  # as the worker would; the module outlives the ledger's merge delay
         clients = {}
         for identity in IDENTITIES:
             clients[identity] = Client()

@@ -49,14 +49,23 @@ def health_report() -> dict[str, Any]:
     report["migrations"] = {"ok": migrated, "pending": pending}
     if migrated:
         report["worker"] = _worker()
-        from tinhso.ledger.selectors import ledger_head
+        from tinhso.ledger.selectors import ledger_head, seal_status
 
         head = ledger_head()
-        report["ledger"] = {"size": head.size, "head_hash": head.head_hash}
+        sealing = seal_status()
+        report["ledger"] = {
+            "ok": sealing.ok, "size": head.size, "head_hash": head.head_hash, "unsealed": sealing.unsealed,
+            "oldest_unsealed_age_seconds": (
+                None if sealing.oldest_unsealed_age_seconds is None else int(sealing.oldest_unsealed_age_seconds)
+            ),
+            "max_merge_delay_seconds": sealing.max_merge_delay_seconds,
+        }
     else:
         report["worker"] = {"ok": False, "last_seen": None}
         report["ledger"] = None
     # The worker may be briefly down (restart) without the site being unhealthy for
-    # readers: report it, but only the database and the schema decide the status code.
-    report["ok"] = db_ok and migrated
+    # readers: report it, but only the database, the schema and the ledger's maximum merge
+    # delay (an event waiting longer to be sealed breaks the log's promise, RFC 6962 §3)
+    # decide the status code.
+    report["ok"] = db_ok and migrated and bool(report["ledger"] and report["ledger"]["ok"])
     return report

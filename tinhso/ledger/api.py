@@ -11,6 +11,7 @@ import logging
 from dataclasses import asdict
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -29,6 +30,7 @@ from .selectors import (
     consistency_proof,
     entry_inclusion_proof,
     latest_checkpoint,
+    latest_checkpoint_note,
     ledger_head,
     ledger_verify,
 )
@@ -81,6 +83,12 @@ class CheckpointOutput(serializers.Serializer):
     key_id = serializers.CharField()
     public_key = serializers.CharField(help_text=gettext_lazy("Khoá công khai Ed25519 (32 byte), base64."))
     message = serializers.CharField(help_text=gettext_lazy("Chuỗi đã được ký, đúng từng byte."))
+    origin = serializers.CharField(help_text=gettext_lazy(
+        "Tên sổ cái trong điểm kiểm tra theo định dạng C2SP tlog-checkpoint (rỗng với điểm kiểm tra cũ)."
+    ))
+    note = serializers.CharField(help_text=gettext_lazy(
+        "Điểm kiểm tra dạng ghi chú đã ký (C2SP signed-note), như tại /api/ledger/checkpoint."
+    ))
 
 
 class VerifyResultOutput(serializers.Serializer):
@@ -92,6 +100,8 @@ class VerifyResultOutput(serializers.Serializer):
     root_hash = serializers.CharField()
     checkpoints_checked = serializers.IntegerField()
     latest_checkpoint_size = serializers.IntegerField(allow_null=True)
+    unsealed = serializers.IntegerField(help_text=gettext_lazy("Số mục đã ghi nhưng chưa được niêm phong."))
+    oldest_unsealed_age_seconds = serializers.FloatField(allow_null=True)
 
 
 def _int_param(request: Request, name: str) -> int | None:
@@ -193,6 +203,25 @@ class LatestCheckpointApi(APIView):
         if checkpoint is None:
             raise NotFound(_("Chưa có điểm kiểm tra nào được ký."), code="no_checkpoint")
         return Response(CheckpointOutput(asdict(checkpoint)).data)
+
+
+class CheckpointNoteApi(APIView):
+    """The latest checkpoint as a C2SP tlog-checkpoint signed note, in plain text: what
+    transparency-log tooling and witnesses fetch (``golang.org/x/mod/sumdb/note`` verifies it
+    with the verifier key ``<origin>+<key hash hex>+<base64(0x01 || public key)>``)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Điểm kiểm tra mới nhất dạng ghi chú đã ký (C2SP tlog-checkpoint)"),
+        responses={(200, "text/plain"): str, 404: LedgerErrorOutput},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        note = latest_checkpoint_note()
+        if note is None:
+            raise NotFound(_("Chưa có điểm kiểm tra nào được ký."), code="no_checkpoint")
+        return HttpResponse(note, content_type="text/plain; charset=utf-8")
 
 
 class VerifyApi(APIView):

@@ -10,4 +10,5 @@ urlpatterns = [
     path("entries/<int:sequence>/proof/", api.InclusionProofApi.as_view(), name="entry-proof"),
     path("consistency/", api.ConsistencyProofApi.as_view(), name="consistency"),
     path("checkpoints/latest/", api.LatestCheckpointApi.as_view(), name="checkpoint-latest"),
+    path("checkpoint", api.CheckpointNoteApi.as_view(), name="checkpoint-note"),
 ]

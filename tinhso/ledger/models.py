@@ -13,13 +13,19 @@ Only the *digest* of an event's payload is chained; the payload itself lives in
 personal data protection) without breaking any hash. An erasure is itself an entry
 (``ledger.payload.erase``) naming the erased one; a payload missing without it is damage.
 
-Rows are written only by :func:`tinhso.ledger.services.ledger_append`; the models refuse
+An entry is written in two steps. :func:`tinhso.ledger.services.ledger_append` inserts it
+*unsealed* in the writer's own transaction: everything it says (who, what, when, the payload
+digest) is fixed then, but it has no ``sequence``, ``prev_hash`` or ``entry_hash`` yet. The one
+sealer (:func:`tinhso.ledger.services.ledger_seal`) later gives it its place in the chain, all
+three at once (a check constraint refuses half-sealed rows), and never again. The models refuse
 ``save()`` on an existing entry and ``delete()``, which guards honest code, not an attacker
 with database access (the chain and the signed checkpoints are there for that).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from typing import Any
 
@@ -31,7 +37,8 @@ from .canonical import GENESIS_HASH, canonical_value
 
 
 class Entry(models.Model):
-    sequence = models.PositiveBigIntegerField(_("số thứ tự"), unique=True)
+    # The three chain fields are None until the sealer fills them (see the module docstring).
+    sequence = models.PositiveBigIntegerField(_("số thứ tự"), unique=True, null=True, blank=True)
     recorded_at = models.DateTimeField(_("thời điểm ghi"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True,
@@ -42,22 +49,37 @@ class Entry(models.Model):
     object_type = models.CharField(_("loại đối tượng"), max_length=100, blank=True)
     object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
     payload_digest = models.CharField(_("mã băm nội dung"), max_length=64)
-    prev_hash = models.CharField(_("mã băm mục trước"), max_length=64)
-    entry_hash = models.CharField(_("mã băm"), max_length=64)  # unique: see Meta.constraints
+    prev_hash = models.CharField(_("mã băm mục trước"), max_length=64, null=True, blank=True)
+    entry_hash = models.CharField(_("mã băm"), max_length=64, null=True, blank=True)  # unique: see Meta.constraints
 
     class Meta:
         verbose_name = _("mục sổ cái")
         verbose_name_plural = _("mục sổ cái")
         ordering = ["sequence"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="ledger_entry_object")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="ledger_entry_object"),
+            # What the sealer and /healthz look for (the unsealed rows, their oldest): small, since
+            # entries stay unsealed for seconds; the sealer sorts the few it finds by id.
+            models.Index(
+                fields=["recorded_at"], condition=models.Q(sequence__isnull=True), name="ledger_entry_unsealed",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(sequence__gte=1), name="ledger_entry_sequence_positive"),
             # A constraint, not unique=True: no second "LIKE prefix" index on PostgreSQL.
             models.UniqueConstraint(fields=["entry_hash"], name="ledger_entry_hash_unique"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(sequence__isnull=True, prev_hash__isnull=True, entry_hash__isnull=True)
+                    | models.Q(sequence__isnull=False, prev_hash__isnull=False, entry_hash__isnull=False)
+                ),
+                name="ledger_entry_sealed_whole",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+        place = f"#{self.sequence}" if self.sequence is not None else "#-"
+        return f"{place} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -66,6 +88,10 @@ class Entry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Ledger entries are append-only; an entry cannot be deleted.")
+
+    @property
+    def sealed(self) -> bool:
+        return self.sequence is not None
 
 
 class EntryPayload(models.Model):
@@ -96,9 +122,10 @@ class EntryPayload(models.Model):
 class LedgerHead(models.Model):
     """The single row (pk=1) that says where the ledger ends.
 
-    ``ledger_append`` locks it (``SELECT … FOR UPDATE``), so concurrent writers queue on it
-    and the chain can never fork. ``frontier`` holds the roots of the complete subtrees on the
-    right edge of the Merkle tree (hex, biggest first), enough to get the root in O(log n).
+    Only the sealer writes it, under its lock (``SELECT … FOR UPDATE SKIP LOCKED``), so there is
+    one sealer at a time and the chain can never fork; writers never touch it. ``frontier``
+    holds the roots of the complete subtrees on the right edge of the Merkle tree (hex,
+    biggest first), enough to get the root in O(log n).
     """
 
     SINGLETON_PK = 1
@@ -145,9 +172,14 @@ class MerkleNode(models.Model):
 class Checkpoint(models.Model):
     """A signed statement "the ledger had ``tree_size`` entries and this Merkle root".
 
-    The signature is Ed25519 over the bytes of :meth:`signed_message` (format documented there).
-    Publishing checkpoints outside the platform (a gazette, a partner agency) is what makes
-    them evidence against whoever controls the database.
+    The signature is Ed25519 over the bytes of :meth:`signed_message`. Checkpoints with an
+    ``origin`` are C2SP tlog-checkpoint signed notes (https://c2sp.org/tlog-checkpoint): the
+    signed body is ``origin\nsize\nbase64(root)\n`` and :meth:`note` is the text standard
+    tooling (``golang.org/x/mod/sumdb/note``, witnesses) verifies, with the origin as the key
+    name. Older ones (empty ``origin``) signed the legacy ``tinhso-ledger-v1`` message; both
+    stay verifiable from the stored fields. Publishing checkpoints outside the platform (a
+    gazette, a partner agency, a witness) is what makes them evidence against whoever controls
+    the database.
     """
 
     tree_size = models.PositiveBigIntegerField(_("số mục"))
@@ -155,6 +187,7 @@ class Checkpoint(models.Model):
     signed_at = models.DateTimeField(_("thời điểm ký"))
     signature = models.TextField(_("chữ ký (base64)"))
     key_id = models.CharField(_("mã khoá ký"), max_length=16)
+    origin = models.CharField(_("tên nhật ký (origin)"), max_length=255, blank=True, default="")
 
     class Meta:
         verbose_name = _("điểm kiểm tra đã ký")
@@ -170,5 +203,27 @@ class Checkpoint(models.Model):
         """``tinhso-ledger-v1\\n{size}\\n{root hex}\\n{signed_at ISO 8601 UTC, microseconds}``."""
         return f"tinhso-ledger-v1\n{tree_size}\n{root_hash}\n{signed_at_iso}".encode("ascii")
 
+    @staticmethod
+    def note_body(origin: str, tree_size: int, root_hash: str) -> bytes:
+        """The C2SP tlog-checkpoint body: ``{origin}\n{size}\n{base64 root}\n``."""
+        root = base64.b64encode(bytes.fromhex(root_hash)).decode("ascii")
+        return f"{origin}\n{tree_size}\n{root}\n".encode()
+
     def signed_message(self) -> bytes:
+        if self.origin:
+            return self.note_body(self.origin, self.tree_size, self.root_hash)
         return self.message(self.tree_size, self.root_hash, canonical_value(self.signed_at))
+
+    def note(self, public_key: bytes) -> str:
+        """The checkpoint as a signed note (C2SP signed-note), signed by ``public_key`` (raw 32
+        bytes) under the key name ``origin``. Only for checkpoints with an origin."""
+        if not self.origin:
+            raise ValueError("A legacy checkpoint is not a signed note.")
+        key_hash = note_key_hash(self.origin, public_key)
+        signature = base64.b64encode(key_hash + base64.b64decode(self.signature)).decode("ascii")
+        return self.signed_message().decode() + f"\n\u2014 {self.origin} {signature}\n"
+
+
+def note_key_hash(name: str, public_key: bytes) -> bytes:
+    """C2SP signed-note key ID of an Ed25519 key: SHA-256(name || 0x0A || 0x01 || key)[:4]."""
+    return hashlib.sha256(name.encode() + b"\n\x01" + public_key).digest()[:4]

@@ -11,7 +11,10 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from django.db.models import Max
+from django.conf import settings
+from django.db import models
+from django.db.models import Max, Min
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.core.errors import DomainError, NotFound
@@ -70,6 +73,22 @@ class CheckpointInfo:
     key_id: str
     public_key: str  # base64 of the raw 32-byte Ed25519 key; empty if the key is no longer trusted
     message: str  # the exact signed text (UTF-8/ASCII), so a verifier need not rebuild it
+    origin: str = ""  # the log's name (C2SP tlog-checkpoint); empty for a legacy checkpoint
+    note: str = ""  # the C2SP signed note; empty for a legacy checkpoint or an untrusted key
+
+
+@dataclass(frozen=True)
+class SealStatus:
+    """How far the sealer lags: the entries appended but not yet in the chain."""
+
+    unsealed: int
+    oldest_unsealed_age_seconds: float | None
+    max_merge_delay_seconds: int
+
+    @property
+    def ok(self) -> bool:
+        age = self.oldest_unsealed_age_seconds
+        return age is None or age <= self.max_merge_delay_seconds
 
 
 @dataclass(frozen=True)
@@ -82,6 +101,8 @@ class VerifyResult:
     root_hash: str = merkle.EMPTY_ROOT.hex()
     checkpoints_checked: int = 0
     latest_checkpoint_size: int | None = None
+    unsealed: int = 0
+    oldest_unsealed_age_seconds: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -96,6 +117,25 @@ def ledger_head() -> HeadInfo:
     head = _head_row()
     frontier = [bytes.fromhex(item) for item in head.frontier]
     return HeadInfo(size=head.size, head_hash=head.head_hash, root_hash=merkle.frontier_root(frontier).hex())
+
+
+def seal_status() -> SealStatus:
+    """Entries waiting for the sealer, and the age of the oldest (by its ``recorded_at``)."""
+    found = Entry.objects.filter(sequence__isnull=True).aggregate(count=models.Count("id"), oldest=Min("recorded_at"))
+    age = (timezone.now() - found["oldest"]).total_seconds() if found["oldest"] is not None else None
+    return SealStatus(
+        unsealed=found["count"], oldest_unsealed_age_seconds=age,
+        max_merge_delay_seconds=settings.LEDGER_MAX_MERGE_DELAY_SECONDS,
+    )
+
+
+def latest_checkpoint_note() -> str | None:
+    """The latest checkpoint as a C2SP signed note, None if there is none in that format yet."""
+    checkpoint = Checkpoint.objects.exclude(origin="").order_by("-tree_size", "-signed_at").first()
+    if checkpoint is None:
+        return None
+    key = trusted_public_keys().get(checkpoint.key_id)
+    return checkpoint.note(raw_public_key(key)) if key is not None else None
 
 
 class _StoredTree:
@@ -225,7 +265,9 @@ def latest_checkpoint() -> CheckpointInfo | None:
         signature=checkpoint.signature,
         key_id=checkpoint.key_id,
         public_key=base64.b64encode(raw_public_key(key)).decode() if key is not None else "",
-        message=checkpoint.signed_message().decode("ascii"),
+        message=checkpoint.signed_message().decode("utf-8"),
+        origin=checkpoint.origin,
+        note=checkpoint.note(raw_public_key(key)) if key is not None and checkpoint.origin else "",
     )
 
 
@@ -272,9 +314,13 @@ class _Verifier:
         # Runs the checkpoint query now, before the head is read (see the class docstring).
         self.pending: Checkpoint | None = next(self.checkpoints, None)
         self.head = _head_row()
+        self.seal_status: SealStatus | None = None
 
     def result(self, *, bad: int | None = None, reason: str | None = None, ok: bool = False) -> VerifyResult:
+        status = self.seal_status or seal_status()
         return VerifyResult(
+            unsealed=status.unsealed,
+            oldest_unsealed_age_seconds=status.oldest_unsealed_age_seconds,
             ok=ok,
             checked=self.checked,
             first_bad_sequence=bad,
@@ -321,13 +367,14 @@ class _Verifier:
         """The first entry whose payload is missing with no erasure recorded after it.
 
         An erasure that committed after the head was read (its entry lies beyond the head
-        verified here) still counts when the head now includes it.
+        verified here) still counts when the head now includes it, and so does one appended
+        but not sealed yet.
         """
         missing = [item for item in self.missing_payloads if item not in self.erased]
         if not missing:
             return None
         later = Entry.objects.filter(
-            sequence__gt=self.head.size, sequence__lte=_head_row().size,
+            models.Q(sequence__gt=self.head.size, sequence__lte=_head_row().size) | models.Q(sequence__isnull=True),
             action=ERASE_ACTION, object_type=ERASE_OBJECT_TYPE, object_id__in=[str(item) for item in missing],
         ).values_list("object_id", flat=True)
         erased_later = {_erased_sequence(object_id) for object_id in later}
@@ -451,6 +498,20 @@ class _Verifier:
                 )
                 % {"sequence": unrecorded},
             )
+        self.seal_status = seal_status()
+        if not self.seal_status.ok:
+            # Not tampering, but the log broke its promise (RFC 6962's maximum merge delay):
+            # the sealer is down or stuck, and those events are not yet covered by any proof.
+            return self.result(
+                reason=_(
+                    "Có %(count)s mục chưa được niêm phong (ghi sổ) sau quá %(delay)s giây: mục cũ nhất đã chờ "
+                    "%(age)s giây. Tiến trình niêm phong sổ cái có thể đã ngừng."
+                )
+                % {
+                    "count": self.seal_status.unsealed, "delay": self.seal_status.max_merge_delay_seconds,
+                    "age": int(self.seal_status.oldest_unsealed_age_seconds or 0),
+                },
+            )
         return self.result(
             ok=True,
             reason=_("Sổ cái toàn vẹn: đã kiểm tra %(size)s mục và %(checkpoints)s điểm kiểm tra đã ký.")
@@ -464,10 +525,11 @@ def ledger_verify(*, chunk_size: int = VERIFY_CHUNK_SIZE) -> VerifyResult:
     Streams the entries in order (memory stays flat), recomputes every hash and link, checks
     sequences run 1..n without a gap (catches deletion and reordering), checks each present
     payload against its digest, checks that every missing payload was erased on the record (a
-later ``ledger.payload.erase`` entry names it; a payload deleted any other way is damage),
-checks the head
-    row, and checks every checkpoint: trusted signature, and the Merkle root recomputed at
+    later ``ledger.payload.erase`` entry names it; a payload deleted any other way is damage),
+    checks the head row, and checks every checkpoint: trusted signature, and the Merkle root recomputed at
     its size. The checkpoints are what catch a cut tail, which leaves a valid shorter chain.
-    The result names the first entry that cannot be trusted.
+    The result names the first entry that cannot be trusted. Entries not sealed yet are not
+    part of the chain and are only counted, but one waiting longer than the maximum merge
+    delay (``LEDGER_MAX_MERGE_DELAY_SECONDS``) fails the verification.
     """
     return _Verifier(chunk_size).run()

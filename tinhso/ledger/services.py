@@ -1,26 +1,55 @@
-"""Writes to the ledger: append an event, sign a checkpoint, erase a payload."""
+"""Writes to the ledger: append an event, seal the appended events, sign a checkpoint, erase a payload.
+
+Appending and sealing are apart, as in a Certificate Transparency log (Trillian's sequencer):
+
+* :func:`ledger_append` inserts an *unsealed* entry in the writer's own transaction, with plain
+  ORM inserts and no lock shared with other writers. What the entry says is fixed then
+  (``recorded_at``, actor, action, object, payload digest), so its hash is reproducible; a
+  rolled-back write takes its entry with it.
+* :func:`ledger_seal`, run every second or so by each worker (``manage.py worker``), takes the
+  sealer lock (the head row, ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so a second sealer
+  returns at once; on SQLite the write transaction already serialises), numbers the committed
+  unsealed entries, chains their hashes, extends the Merkle tree, moves the head and signs a
+  checkpoint when one is due, all in one transaction: killed half way, it leaves nothing
+  half-sealed, and the next run starts over.
+
+Which order? The sealer takes *every* committed unsealed entry it can see (up to
+``max_batch``), lowest id first. It keeps no "last sealed id" high-water mark, so an entry
+whose transaction stayed open long (a low id committed late) is not skipped: it is simply
+sealed in a later batch. Id order within a batch respects commit order wherever commit order
+can be observed: if transaction A committed before transaction B began, A drew its id from the
+sequence before B did (id(A) < id(B)), and A is visible to any sealer that sees B, so A gets
+the lower sequence number. Transactions that overlapped have no observable order between them
+(neither saw the other), and either order is a true history. A settle window or
+``pg_snapshot_xmin`` would only delay sealing without adding a guarantee, so neither is used.
+The bound is the maximum merge delay ``LEDGER_MAX_MERGE_DELAY_SECONDS`` (RFC 6962 §3), which
+``/healthz`` and ``ledger_verify`` watch.
+"""
 
 from __future__ import annotations
 
 import base64
-import json
+import datetime as dt
 import logging
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from . import merkle
-from .canonical import canonical_json, canonical_value, entry_hash, payload_digest
+from .canonical import canonical_json, entry_hash, payload_digest
 from .keys import key_id_of, signing_key
 from .models import Checkpoint, Entry, EntryPayload, LedgerHead, MerkleNode
 from .selectors import ERASE_ACTION, ERASE_OBJECT_TYPE, LedgerIntegrityError, tree_root
 
 __all__ = [
     "LedgerIntegrityError", "Record", "checkpoint_sign", "ledger_append", "ledger_append_many", "ledger_payload_erase",
+    "ledger_seal",
 ]
 
 if TYPE_CHECKING:
@@ -33,6 +62,8 @@ logger = logging.getLogger(__name__)
 # An event's payload says what changed, not the documents themselves: a bound keeps one
 # careless caller from bloating a table that is never pruned.
 MAX_PAYLOAD_BYTES = 256 * 1024
+# Entries sealed per transaction of the sealer; it loops until none is left.
+SEAL_BATCH = 500
 
 
 def _short_text(value: str, field: str, max_length: int, *, required: bool = False) -> str:
@@ -42,88 +73,6 @@ def _short_text(value: str, field: str, max_length: int, *, required: bool = Fal
     if len(text) > max_length:
         raise ValueError(f"Ledger {field} is longer than {max_length} characters: {text[:40]!r}…")
     return text
-
-
-# The append's SQL, written once. Table and column names come from the models, never from
-# input; every value is a query parameter.
-_HEAD, _ENTRY, _PAYLOAD, _NODE = (model._meta.db_table for model in (LedgerHead, Entry, EntryPayload, MerkleNode))
-_ENTRY_COLUMNS = ("sequence", "recorded_at", "actor_id", "actor_label", "action", "object_type", "object_id",
-                  "payload_digest", "prev_hash", "entry_hash")
-_SELECT_HEAD = f'SELECT "size", "head_hash", "frontier" FROM "{_HEAD}" WHERE "id" = %s'  # noqa: S608
-_QUOTED_COLUMNS = ", ".join(f'"{name}"' for name in _ENTRY_COLUMNS)
-_INSERT_ENTRIES = f'INSERT INTO "{_ENTRY}" ({_QUOTED_COLUMNS}) VALUES '  # noqa: S608
-_ENTRY_ROW = f'({", ".join(["%s"] * len(_ENTRY_COLUMNS))})'
-_INSERT_PAYLOAD = f'INSERT INTO "{_PAYLOAD}" ("entry_id", "canonical_json") VALUES (%s, %s)'  # noqa: S608
-_INSERT_PAYLOADS_OF_ENTRIES = (  # PostgreSQL: the entries' ids from the "entry" CTE below, matched by sequence
-    f'INSERT INTO "{_PAYLOAD}" ("entry_id", "canonical_json") SELECT "entry"."id", "body"."json" '  # noqa: S608
-    'FROM "entry" INNER JOIN (VALUES {rows}) AS "body" ("sequence", "json") ON "body"."sequence" = "entry"."sequence"'
-)
-_INSERT_NODES = f'INSERT INTO "{_NODE}" ("level", "index", "hash") VALUES '  # noqa: S608
-_UPDATE_HEAD = f'UPDATE "{_HEAD}" SET "size" = %s, "head_hash" = %s, "frontier" = %s WHERE "id" = %s'  # noqa: S608
-
-
-def _locked_head(cursor: Any, connection: Any) -> tuple[int, str, list[str]]:
-    """Lock the head row (``SELECT … FOR UPDATE``; SQLite's IMMEDIATE transactions already
-    serialise writers) and return (size, head hash, frontier), creating the row if needed."""
-    select = _SELECT_HEAD + (" FOR UPDATE" if connection.features.has_select_for_update else "")
-    cursor.execute(select, [LedgerHead.SINGLETON_PK])
-    row = cursor.fetchone()
-    if row is None:
-        LedgerHead.objects.get_or_create(pk=LedgerHead.SINGLETON_PK)
-        cursor.execute(select, [LedgerHead.SINGLETON_PK])
-        row = cursor.fetchone()
-    size, head_hash, frontier = row
-    if isinstance(frontier, str | bytes):
-        frontier = json.loads(frontier)
-    return int(size), head_hash, list(frontier or [])
-
-
-def _prep(model: type[models.Model], name: str, value: Any, connection: Any) -> Any:
-    return model._meta.get_field(name).get_db_prep_value(value, connection, prepared=False)
-
-
-def _append_write(
-    cursor: Any, connection: Any, entries: list[dict[str, Any]], bodies: list[str],
-    nodes: list[merkle.CompletedNode], head: dict[str, Any],
-) -> list[int]:
-    """Write appends (entries, their payloads, completed subtrees, head); returns the entries' ids.
-
-    Raw SQL, not the ORM: it runs while the head is locked, where every statement delays every
-    other writer. On PostgreSQL the writes go as one statement (data-modifying CTEs), i.e. one
-    round trip however many entries. Values go through the fields' own ``get_db_prep_value``,
-    so the rows read back exactly as the ORM would have written them (the hash covers
-    ``recorded_at``).
-    """
-    entry_params = [[_prep(Entry, name, entry[name], connection) for name in _ENTRY_COLUMNS] for entry in entries]
-    writes = []
-    if nodes:
-        writes.append((
-            _INSERT_NODES + ", ".join(["(%s, %s, %s)"] * len(nodes)),
-            [value for node in nodes for value in (node.level, node.index, node.hash.hex())],
-        ))
-    writes.append((_UPDATE_HEAD, [
-        head["size"], head["head_hash"], _prep(LedgerHead, "frontier", head["frontier"], connection),
-        LedgerHead.SINGLETON_PK,
-    ]))
-    if connection.vendor == "postgresql":
-        insert_entries = _INSERT_ENTRIES + ", ".join([_ENTRY_ROW] * len(entries)) + ' RETURNING "id", "sequence"'
-        insert_payloads = _INSERT_PAYLOADS_OF_ENTRIES.format(rows=", ".join(["(%s::bigint, %s::text)"] * len(entries)))
-        parts = [f'"entry" AS ({insert_entries})', f'"payload" AS ({insert_payloads})']
-        params = [value for row in entry_params for value in row]
-        params += [value for entry, body in zip(entries, bodies, strict=True) for value in (entry["sequence"], body)]
-        for number, (sql, values) in enumerate(writes):
-            parts.append(f'"write{number}" AS ({sql})')
-            params += values
-        cursor.execute("WITH " + ", ".join(parts) + ' SELECT "id" FROM "entry" ORDER BY "sequence"', params)  # noqa: S608
-        return [row[0] for row in cursor.fetchall()]
-    ids = []
-    for row, body in zip(entry_params, bodies, strict=True):
-        cursor.execute(_INSERT_ENTRIES + _ENTRY_ROW + ' RETURNING "id"', row)
-        ids.append(cursor.fetchone()[0])
-        cursor.execute(_INSERT_PAYLOAD, [ids[-1], body])
-    for sql, values in writes:
-        cursor.execute(sql, values)
-    return ids
 
 
 @dataclass(frozen=True)
@@ -150,17 +99,15 @@ def ledger_append(
     """Record that ``actor`` did ``action`` (e.g. ``"org.agency.create"``) to an object.
 
     Call it inside the ``transaction.atomic`` block of the domain write it records, so that
-    both commit or neither does; it refuses to run outside one. It locks the ledger head, so
-    concurrent writers are queued for the rest of their transaction: keep the work after it
-    short. ``actor`` is None (or anonymous) for the system. With ``obj``, ``object_type``
-    defaults to its ``app_label.model`` and ``object_id`` to its primary key; call it before
-    deleting ``obj``. ``payload`` must be reducible to canonical JSON (see
+    both commit or neither does; it refuses to run outside one. The entry is returned
+    *unsealed* (``sequence``, ``prev_hash`` and ``entry_hash`` are None): the sealer gives it its
+    place in the chain within ``LEDGER_MAX_MERGE_DELAY_SECONDS`` after the commit.
+    ``actor`` is None (or anonymous) for the system. With ``obj``, ``object_type`` defaults
+    to its ``app_label.model`` and ``object_id`` to its primary key; call it before deleting
+    ``obj``. ``payload`` must be reducible to canonical JSON (see
     :mod:`tinhso.ledger.canonical`): strings, numbers, booleans, None, dates, datetimes
     (aware), decimals, UUIDs, lists and mappings. Keep personal data in it to what the
     record needs: it can be erased later, but its digest stays.
-
-    Everything that does not depend on the head is done before locking it; while it is
-    locked, one read and (on PostgreSQL) one write statement.
     """
     return ledger_append_many([Record(actor=actor, action=action, obj=obj, object_type=object_type,
                                       object_id=object_id, payload=payload)])[0]
@@ -194,9 +141,9 @@ def _prepared(record: Record) -> dict[str, Any]:
 
 
 def ledger_append_many(records: Sequence[Record]) -> list[Entry]:
-    """Append several events, in order, under one lock of the head: what :func:`ledger_append`
-    does for one (same rules, same checks), for a write that records many objects at once.
-    The entries get consecutive sequence numbers and the same ``recorded_at``."""
+    """Append several events, in order: what :func:`ledger_append` does for one (same rules,
+    same checks), for a write that records many objects at once. The entries share one
+    ``recorded_at`` and, inserted together, get increasing ids, so the sealer keeps their order."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError(
@@ -205,43 +152,111 @@ def ledger_append_many(records: Sequence[Record]) -> list[Entry]:
     prepared = [_prepared(record) for record in records]
     if not prepared:
         return []
-    with connection.cursor() as cursor:
-        size, prev_hash, frontier_hex = _locked_head(cursor, connection)
-        frontier = [bytes.fromhex(item) for item in frontier_hex]
-        recorded_at = timezone.now()
-        rows: list[dict[str, Any]] = []
-        nodes: list[merkle.CompletedNode] = []
-        for item in prepared:
-            sequence = size + 1
-            fields = {
-                "sequence": sequence, "recorded_at": recorded_at, "actor_id": item["actor_id"],
-                "actor_label": item["actor_label"], "action": item["action"], "object_type": item["object_type"],
-                "object_id": item["object_id"], "payload_digest": item["payload_digest"], "prev_hash": prev_hash,
-            }
-            fields["entry_hash"] = entry_hash(**fields)
-            frontier, completed = merkle.frontier_append(
-                frontier, size, merkle.leaf_hash(bytes.fromhex(fields["entry_hash"])),
-            )
-            nodes += [node for node in completed if node.level >= MerkleNode.STORED_MIN_LEVEL]
-            rows.append(fields)
-            size, prev_hash = sequence, fields["entry_hash"]
-        ids = _append_write(
-            cursor, connection, rows, [item["body"] for item in prepared], nodes,
-            {"size": size, "head_hash": prev_hash, "frontier": [item.hex() for item in frontier]},
+    recorded_at = timezone.now()
+    entries = [
+        Entry(
+            recorded_at=recorded_at, actor_id=item["actor_id"], actor_label=item["actor_label"],
+            action=item["action"], object_type=item["object_type"], object_id=item["object_id"],
+            payload_digest=item["payload_digest"],
         )
-    entries = []
-    for entry_id, fields, item in zip(ids, rows, prepared, strict=True):
-        entry = Entry(id=entry_id, **fields)
-        entry._state.adding = False
-        entry._state.db = connection.alias
+        for item in prepared
+    ]
+    Entry.objects.bulk_create(entries)  # PostgreSQL and SQLite ≥ 3.35 return the ids
+    EntryPayload.objects.bulk_create(
+        [EntryPayload(entry=entry, canonical_json=item["body"]) for entry, item in zip(entries, prepared, strict=True)]
+    )
+    for entry, item in zip(entries, prepared, strict=True):
         if item["actor"] is not None:
             entry.actor = item["actor"]
-        entries.append(entry)
     return entries
 
 
+def _sealer_head() -> LedgerHead | None:
+    """The head row locked for this transaction, or None if another sealer holds it."""
+    LedgerHead.objects.get_or_create(pk=LedgerHead.SINGLETON_PK)
+    heads = LedgerHead.objects.filter(pk=LedgerHead.SINGLETON_PK)
+    if transaction.get_connection().features.has_select_for_update_skip_locked:
+        heads = heads.select_for_update(skip_locked=True)
+    return heads.first()
+
+
+def _checkpoint_due(head_size: int, now: dt.datetime) -> bool:
+    last = Checkpoint.objects.order_by("-tree_size", "-signed_at").values_list("tree_size", "signed_at").first()
+    if last is None:
+        return head_size > 0
+    size, signed_at = last
+    return head_size > size and now - signed_at >= dt.timedelta(seconds=settings.LEDGER_CHECKPOINT_SECONDS)
+
+
+def _seal_batch(head: LedgerHead, max_batch: int) -> int:
+    """Seal up to ``max_batch`` committed unsealed entries, lowest id first (see the module
+    docstring for why that is commit order); returns how many."""
+    rows = list(
+        Entry.objects.filter(sequence__isnull=True).order_by("id").values_list(
+            "id", "recorded_at", "actor_id", "actor_label", "action", "object_type", "object_id", "payload_digest",
+        )[:max_batch]
+    )
+    if not rows:
+        return 0
+    size, prev_hash = head.size, head.head_hash
+    frontier = [bytes.fromhex(item) for item in head.frontier]
+    sealed: list[tuple[int, int, str, str]] = []  # (id, sequence, prev_hash, entry_hash)
+    nodes: list[merkle.CompletedNode] = []
+    for entry_id, recorded_at, actor_id, actor_label, action, object_type, object_id, digest in rows:
+        sequence = size + 1
+        digest_of_entry = entry_hash(
+            sequence=sequence, recorded_at=recorded_at, actor_id=actor_id, actor_label=actor_label, action=action,
+            object_type=object_type, object_id=object_id, payload_digest=digest, prev_hash=prev_hash,
+        )
+        frontier, completed = merkle.frontier_append(frontier, size, merkle.leaf_hash(bytes.fromhex(digest_of_entry)))
+        nodes += [node for node in completed if node.level >= MerkleNode.STORED_MIN_LEVEL]
+        sealed.append((entry_id, sequence, prev_hash, digest_of_entry))
+        size, prev_hash = sequence, digest_of_entry
+    ids = [row[0] for row in sealed]
+    # One UPDATE for the batch; the ``sequence IS NULL`` guard and the count make sure that no
+    # entry is ever sealed twice (the transaction rolls back instead).
+    updated = Entry.objects.filter(pk__in=ids, sequence__isnull=True).update(
+        sequence=Case(*[When(pk=pk, then=Value(sequence)) for pk, sequence, _, _ in sealed]),
+        prev_hash=Case(*[When(pk=pk, then=Value(prev)) for pk, _, prev, _ in sealed]),
+        entry_hash=Case(*[When(pk=pk, then=Value(digest)) for pk, _, _, digest in sealed]),
+    )
+    if updated != len(sealed):
+        raise LedgerIntegrityError(f"Sealing {len(sealed)} entries updated {updated}: another sealer ran.")
+    MerkleNode.objects.bulk_create(
+        [MerkleNode(level=node.level, index=node.index, hash=node.hash.hex()) for node in nodes]
+    )
+    head.size, head.head_hash, head.frontier = size, prev_hash, [item.hex() for item in frontier]
+    head.save(update_fields=["size", "head_hash", "frontier"])
+    return len(sealed)
+
+
+def ledger_seal(*, max_batch: int = SEAL_BATCH, max_batches: int | None = None, sign: bool = True) -> int:
+    """Seal what was appended and committed, then sign a checkpoint if one is due.
+
+    Each batch of up to ``max_batch`` entries is one transaction holding the sealer lock; it
+    loops until nothing is left (or ``max_batches`` batches). Safe to run from any number of
+    workers: while one seals, the others return 0 at once. Returns the number sealed.
+    ``sign=False`` leaves checkpoints alone (tests that sign them themselves).
+    """
+    total = batches = 0
+    while max_batches is None or batches < max_batches:
+        with transaction.atomic():
+            head = _sealer_head()
+            if head is None:
+                return total  # another sealer is at work
+            count = _seal_batch(head, max_batch)
+            total += count
+            batches += 1
+            if sign and count < max_batch and _checkpoint_due(head.size, timezone.now()):
+                checkpoint_sign()
+        if count < max_batch:
+            break
+    return total
+
+
 def checkpoint_sign() -> Checkpoint | None:
-    """Sign the Merkle root of the ledger as it stands, if it grew since the last checkpoint.
+    """Sign the Merkle root of the sealed ledger, if it grew since the last checkpoint, as a
+    C2SP tlog-checkpoint (origin ``settings.LEDGER_ORIGIN``; see :class:`Checkpoint`).
 
     Returns None when there is nothing new to sign. It does not append a ledger entry about
     itself: a checkpoint is a statement *about* the ledger, an entry for it would make the
@@ -268,15 +283,16 @@ def checkpoint_sign() -> Checkpoint | None:
             if last.tree_size == head.size:
                 return None
         root_hex = merkle.frontier_root([bytes.fromhex(item) for item in head.frontier]).hex()
-        signed_at = timezone.now()
         key = signing_key()
-        signature = key.sign(Checkpoint.message(head.size, root_hex, canonical_value(signed_at)))
+        origin = settings.LEDGER_ORIGIN
+        signature = key.sign(Checkpoint.note_body(origin, head.size, root_hex))
         return Checkpoint.objects.create(
             tree_size=head.size,
             root_hash=root_hex,
-            signed_at=signed_at,
+            signed_at=timezone.now(),
             signature=base64.b64encode(signature).decode("ascii"),
             key_id=key_id_of(key.public_key()),
+            origin=origin,
         )
 
 
@@ -291,7 +307,7 @@ def ledger_payload_erase(*, sequence: int, actor: Person | None, reason: str) ->
     with transaction.atomic():
         entry = Entry.objects.filter(sequence=sequence).first()
         if entry is None:
-            raise ValueError(f"No ledger entry {sequence}.")
+            raise ValueError(f"No sealed ledger entry {sequence}.")
         EntryPayload.objects.filter(entry=entry).delete()
         return ledger_append(
             actor=actor,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from .services import checkpoint_sign
+from .services import checkpoint_sign, ledger_seal
 
 
 @task()
@@ -16,3 +16,10 @@ def checkpoint_sign_task() -> int | None:
     """
     checkpoint = checkpoint_sign()
     return checkpoint.tree_size if checkpoint is not None else None
+
+
+@task()
+def ledger_seal_task() -> int:
+    """Seal what was appended (the worker's sealer loop does this every second; this task is
+    for running it on demand). Returns the number of entries sealed."""
+    return ledger_seal()

@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 
 from tinhso.ledger.models import Entry
-from tinhso.ledger.services import ledger_append
+from tinhso.ledger.services import ledger_append, ledger_seal
 
 from .tamper import wipe_ledger
 
@@ -25,7 +25,8 @@ def empty_ledger(db: None) -> None:
 
 @pytest.fixture
 def fill(empty_ledger: None) -> Callable[..., list[Entry]]:
-    """fill(n) appends n entries, each in its own transaction as a service would."""
+    """fill(n) appends n entries, each in its own transaction as a service would, then seals
+    them as the worker would (``fill(n, seal=False)`` leaves them unsealed); returns them."""
 
     def append_many(count: int, **extra: Any) -> list[Entry]:
         entries = []
@@ -40,6 +41,9 @@ def fill(empty_ledger: None) -> Callable[..., list[Entry]]:
                         payload={"i": i, "tên": "Thanh Hoá"},
                     )
                 )
-        return entries
+        if not extra.get("seal", True):
+            return entries
+        ledger_seal(sign=False)  # the tests sign checkpoints themselves
+        return list(Entry.objects.filter(pk__in=[entry.pk for entry in entries]).order_by("sequence"))
 
     return append_many

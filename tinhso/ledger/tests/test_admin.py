@@ -13,6 +13,7 @@ from django.test import Client, RequestFactory
 from tinhso.ledger.admin import CheckpointAdmin, EntryAdmin, LedgeredAdminMixin
 from tinhso.ledger.models import Checkpoint, Entry
 from tinhso.ledger.services import checkpoint_sign, ledger_append
+from tinhso.ledger.testing import seal
 from tinhso.org.models import AdministrativeUnit, Person
 
 ADMIN = "/quan-tri/"
@@ -41,7 +42,7 @@ def test_ledger_models_are_registered_read_only(admin_client: Client, superuser:
         assert not model_admin.has_add_permission(request)
         assert not model_admin.has_change_permission(request)
         assert not model_admin.has_delete_permission(request)
-    entry = Entry.objects.get(sequence=1)
+    entry = _sealed(1)
     assert admin_client.get(f"{ADMIN}ledger/entry/").status_code == 200
     page = admin_client.get(f"{ADMIN}ledger/entry/{entry.pk}/change/")
     assert page.status_code == 200
@@ -59,6 +60,11 @@ class _UnitAdmin(LedgeredAdminMixin, admin.ModelAdmin):
     ledger_payload_exclude = ("division_type",)
 
 
+def _sealed(sequence: int) -> Entry:
+    seal()
+    return Entry.objects.get(sequence=sequence)
+
+
 def test_mixin_records_create_update_delete_with_the_fields_as_strings(superuser: Person, empty_ledger: None) -> None:
     model_admin = _UnitAdmin(AdministrativeUnit, admin.site)
     request = RequestFactory().post("/")
@@ -71,7 +77,7 @@ def test_mixin_records_create_update_delete_with_the_fields_as_strings(superuser
     unit = form.save(commit=False)
     with transaction.atomic():
         model_admin.save_model(request, unit, form, change=False)
-    created = Entry.objects.get(sequence=1)
+    created = _sealed(1)
     assert (created.action, created.object_type, created.object_id, created.actor_id) == (
         "org.administrativeunit.create", "org.administrativeunit", str(unit.pk), superuser.pk,
     )
@@ -85,13 +91,13 @@ def test_mixin_records_create_update_delete_with_the_fields_as_strings(superuser
     assert form.is_valid(), form.errors
     with transaction.atomic():
         model_admin.save_model(request, form.save(commit=False), form, change=True)
-    updated = Entry.objects.get(sequence=2)
+    updated = _sealed(2)
     assert updated.action == "org.administrativeunit.update"
     assert updated.payload.data == {"changed": ["name"], "values": {"name": "Xã Thử Nghiệm Mới"}}
 
     pk = unit.pk
     model_admin.delete_model(request, AdministrativeUnit.objects.get(pk=pk))
-    deleted = Entry.objects.get(sequence=3)
+    deleted = _sealed(3)
     assert (deleted.action, deleted.object_id) == ("org.administrativeunit.delete", str(pk))
     assert deleted.payload.data["values"]["name"] == "Xã Thử Nghiệm Mới"
     assert "division_type" not in deleted.payload.data["values"]

@@ -16,6 +16,7 @@ from drf_spectacular.generators import SchemaGenerator
 from tinhso.ledger import merkle
 from tinhso.ledger.models import Entry
 from tinhso.ledger.services import checkpoint_sign
+from tinhso.ledger.testing import seal
 from tinhso.org.roles import Role
 
 from . import tamper
@@ -160,7 +161,10 @@ def test_latest_checkpoint_carries_everything_to_check_its_signature(client: Cli
     assert body["key_id"] == hashlib.sha256(public).hexdigest()[:16]
     assert body["tree_size"] == 7
     assert body["root_hash"] == merkle.merkle_root(_leaves()).hex()
-    assert body["message"].startswith(f"tinhso-ledger-v1\n7\n{body['root_hash']}\n")
+    root = base64.b64encode(bytes.fromhex(body["root_hash"])).decode()
+    assert body["message"] == f"tinhso.33.gov.vn/ledger\n7\n{root}\n"  # C2SP tlog-checkpoint body
+    assert body["origin"] == "tinhso.33.gov.vn/ledger"
+    assert body["note"] == client.get(f"{BASE}checkpoint").content.decode()
     Ed25519PublicKey.from_public_bytes(public).verify(
         base64.b64decode(body["signature"]), body["message"].encode()
     )  # raises if it does not verify
@@ -186,6 +190,7 @@ def test_verify_is_refused_without_the_audit_permission(
 @pytest.mark.parametrize("role", [Role.SYSTEM_ADMIN, Role.DX_OFFICE])
 def test_auditors_get_the_verification(client: Client, world: dict[str, Any], make_person: Any, role: str) -> None:
     client.force_login(make_person("kiemtoan", role, None if role == Role.SYSTEM_ADMIN else world["dx_division"]))
+    seal()
     body = client.get(f"{BASE}verify/").json()
     assert body["ok"] is True
     assert body["checked"] == body["head_size"] == Entry.objects.count()

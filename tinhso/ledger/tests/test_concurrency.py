@@ -1,4 +1,4 @@
-"""Concurrent writers queue on the head row and never fork the chain (PostgreSQL).
+"""Concurrent writers append without waiting on each other; sealed, they make one chain (PostgreSQL).
 
 SQLite is left out: pytest-django's SQLite test database lives in shared-cache memory, where
 concurrent writers fail with "table is locked" instead of waiting; in production SQLite's
@@ -16,7 +16,7 @@ from tinhso.ledger import merkle
 from tinhso.ledger.canonical import GENESIS_HASH
 from tinhso.ledger.models import Entry
 from tinhso.ledger.selectors import ledger_head, ledger_verify
-from tinhso.ledger.services import checkpoint_sign, ledger_append
+from tinhso.ledger.services import checkpoint_sign, ledger_append, ledger_seal
 
 from .tamper import wipe_ledger
 
@@ -43,7 +43,7 @@ def test_concurrent_appends_make_one_gapless_chain() -> None:
                         object_id=f"{number}-{i}", payload={"thread": number, "i": i},
                     )
                 if i == APPENDS_PER_THREAD // 2 and number == 0:
-                    checkpoint_sign()  # signing while others append must not disturb them
+                    ledger_seal()  # sealing and signing while others append must not disturb them
         except BaseException as exc:  # reported to the main thread below
             errors.append(exc)
         finally:
@@ -56,6 +56,8 @@ def test_concurrent_appends_make_one_gapless_chain() -> None:
         thread.join(timeout=120)
     assert not errors, errors
     total = THREADS * APPENDS_PER_THREAD
+    assert Entry.objects.count() == total
+    ledger_seal(sign=False)  # what the mid-way run did not seal
 
     entries = list(Entry.objects.order_by("sequence").values_list("sequence", "prev_hash", "entry_hash", "object_id"))
     assert [sequence for sequence, *_ in entries] == list(range(1, total + 1))

@@ -26,6 +26,7 @@ from tinhso.ledger.services import (
     ledger_append,
     ledger_append_many,
     ledger_payload_erase,
+    ledger_seal,
 )
 from tinhso.ledger.tasks import checkpoint_sign_task
 from tinhso.org.models import Person
@@ -182,8 +183,8 @@ def test_checkpoint_signs_the_head_once_and_again_when_it_grows(fill: Fill) -> N
     assert (checkpoint.tree_size, checkpoint.root_hash) == (5, merkle.merkle_root(_leaves()).hex())
     assert checkpoint.key_id == hashlib.sha256(_zero_key_public()).hexdigest()[:16]
     stored = Checkpoint.objects.get()
-    signed_at = stored.signed_at.astimezone(dt.UTC).isoformat(timespec="microseconds")
-    message = f"tinhso-ledger-v1\n5\n{stored.root_hash}\n{signed_at}"
+    root = base64.b64encode(bytes.fromhex(stored.root_hash)).decode()
+    message = f"tinhso.33.gov.vn/ledger\n5\n{root}\n"  # the C2SP tlog-checkpoint body
     assert stored.signed_message() == message.encode()
     Ed25519PrivateKey.from_private_bytes(bytes(32)).public_key().verify(
         base64.b64decode(stored.signature), message.encode()
@@ -228,19 +229,23 @@ def test_payload_erasure_keeps_the_chain_valid_and_is_itself_recorded(fill: Fill
     person = _person("dpo")
     erasure = ledger_payload_erase(sequence=2, actor=person, reason="Yêu cầu số 12/2026")
     assert not EntryPayload.objects.filter(entry__sequence=2).exists()
+    assert erasure.sequence is None  # appended; numbered by the sealer
+    ledger_seal(sign=False)
+    erasure = Entry.objects.get(pk=erasure.pk)
     assert (erasure.sequence, erasure.action, erasure.object_type, erasure.object_id) == (
         4, "ledger.payload.erase", "ledger.entry", "2",
     )
     assert EntryPayload.objects.get(entry=erasure).data == {"reason": "Yêu cầu số 12/2026", "sequence": 2}
     result = ledger_verify()
     assert (result.ok, result.checked) == (True, 4)
-    with pytest.raises(ValueError, match="No ledger entry 9"):
+    with pytest.raises(ValueError, match="No sealed ledger entry 9"):
         ledger_payload_erase(sequence=9, actor=person, reason="x")
 
 
 def test_appending_in_groups_makes_the_chain_and_tree_of_appending_one_by_one(empty_ledger: None) -> None:
-    """ledger_append_many: consecutive sequences, each entry linked to the one before (across
-    groups too), the same Merkle subtrees stored as one-by-one appends would, one head update."""
+    """ledger_append_many then the sealer: consecutive sequences in append order, each entry
+    linked to the one before (across groups and seal batches too), the same Merkle subtrees
+    stored as one-by-one appends would."""
     sizes = [1, 7, 16, 3, 13]  # 40 entries; groups that close level-4 subtrees in their middle
     appended: list[Entry] = []
     for group, size in enumerate(sizes):
@@ -250,8 +255,11 @@ def test_appending_in_groups_makes_the_chain_and_tree_of_appending_one_by_one(em
                        payload={"group": group, "i": i})
                 for i in range(size)
             ])
-    assert [entry.sequence for entry in appended] == list(range(1, 41))
+    assert [entry.sequence for entry in appended] == [None] * 40  # appended, not sealed yet
+    while ledger_seal(max_batch=7, max_batches=1, sign=False):  # batches that cut across the groups
+        pass
     stored = list(Entry.objects.order_by("sequence"))
+    assert [entry.sequence for entry in stored] == list(range(1, 41))
     assert [entry.pk for entry in stored] == [entry.pk for entry in appended]
     previous = GENESIS_HASH
     for entry in stored:

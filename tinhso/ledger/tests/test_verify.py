@@ -18,6 +18,7 @@ from django.test import override_settings
 from tinhso.ledger.models import Checkpoint, Entry, EntryPayload, LedgerHead
 from tinhso.ledger.selectors import latest_checkpoint, ledger_verify
 from tinhso.ledger.services import checkpoint_sign, ledger_append, ledger_payload_erase
+from tinhso.ledger.testing import seal
 
 from . import tamper
 
@@ -161,7 +162,9 @@ def test_entries_beyond_the_head_are_caught_without_checkpoints(fill: Fill) -> N
 def test_a_payload_erased_on_the_record_is_not_damage(signed_ledger: None) -> None:
     ledger_payload_erase(sequence=2, actor=None, reason="Yêu cầu số 12/2026")
     ledger_payload_erase(sequence=6, actor=None, reason="Yêu cầu số 13/2026")
+    seal()  # entries 11 and 12 (an erasure not sealed yet already counts: see the next test)
     ledger_payload_erase(sequence=11, actor=None, reason="Xoá cả nội dung của mục ghi nhận việc xoá")
+    seal()
     assert set(EntryPayload.objects.values_list("entry__sequence", flat=True)) == {1, 3, 4, 5, 7, 8, 9, 10, 12, 13}
     result = ledger_verify()
     assert (result.ok, result.checked, result.first_bad_sequence) == (True, 13, None)
@@ -170,6 +173,8 @@ def test_a_payload_erased_on_the_record_is_not_damage(signed_ledger: None) -> No
 
 def test_a_silently_deleted_payload_is_caught_and_named(signed_ledger: None) -> None:
     ledger_payload_erase(sequence=2, actor=None, reason="Yêu cầu số 12/2026")
+    assert ledger_verify().ok  # the erasure is not sealed yet, but already on the record
+    seal()
     EntryPayload.objects.filter(entry__sequence__in=[6, 9]).delete()  # around the services
     result = ledger_verify()
     assert (result.ok, result.checked, result.first_bad_sequence) == (False, 11, 6)

@@ -204,7 +204,7 @@ def _apology_dates(dossier: Dossier) -> tuple[dt.datetime | None, dt.datetime | 
     payload = (EntryPayload.objects.filter(entry__action="services.dossier.apologise",
                                            entry__object_type=Dossier._meta.label_lower,
                                            entry__object_id=str(dossier.pk))
-               .order_by("-entry__sequence").first())
+               .order_by("-entry_id").first())
     data = payload.data if payload is not None else {}
     try:
         old = dt.datetime.fromisoformat(data["old_due_at"])

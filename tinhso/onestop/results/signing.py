@@ -526,10 +526,13 @@ class Verification:
     ledger_sequence: int | None
     ledger_checkpointed: bool  # the inclusion was proved against a signed checkpoint
     upload_matches: bool | None = None  # the visitor's PDF is byte-identical to the result
+    # The ledger entry holds that digest but the sealer has not numbered it yet (seconds after
+    # issue): no inclusion proof exists yet; the page says "being recorded", never seals itself.
+    ledger_pending: bool = False
 
     @property
     def valid(self) -> bool:
-        return self.signature_valid and self.unmodified and self.ledger_match
+        return self.signature_valid and self.unmodified and (self.ledger_match or self.ledger_pending)
 
 
 def _read(row: DossierFile) -> bytes | None:
@@ -590,38 +593,42 @@ def _signature(data: bytes) -> tuple[bool, str]:
     return ok, subject
 
 
-def _ledger_check(row: DossierFile, digest: str | None) -> tuple[bool, int | None, bool]:
+def _ledger_check(row: DossierFile, digest: str | None) -> tuple[bool, int | None, bool, bool]:
+    """(in the ledger and the Merkle tree, entry's sequence, proved against a signed checkpoint,
+    recorded but not sealed yet)."""
     entry = (Entry.objects.filter(action=RESULT_ACTION, object_type=DossierFile._meta.label_lower,
                                   object_id=str(row.pk))
-             .select_related("payload").order_by("sequence").first())
+             .select_related("payload").order_by("pk").first())
     if entry is None:
-        return False, None, False
+        return False, None, False, False
     try:
         payload = entry.payload
     except Entry.payload.RelatedObjectDoesNotExist:
-        return False, entry.sequence, False
+        return False, entry.sequence, False, False
+    recorded = payload.data.get("sha256") if isinstance(payload.data, dict) else None
+    content_sound = (payload_digest(payload.canonical_json) == entry.payload_digest
+                     and digest is not None and recorded == digest == row.sha256)
+    if entry.sequence is None:
+        return False, None, False, content_sound
     recomputed = entry_hash(
         sequence=entry.sequence, recorded_at=entry.recorded_at, actor_id=entry.actor_id,
         actor_label=entry.actor_label, action=entry.action, object_type=entry.object_type,
-        object_id=entry.object_id, payload_digest=entry.payload_digest, prev_hash=entry.prev_hash,
+        object_id=entry.object_id, payload_digest=entry.payload_digest, prev_hash=entry.prev_hash or "",
     )
-    recorded = payload.data.get("sha256") if isinstance(payload.data, dict) else None
-    sound = (payload_digest(payload.canonical_json) == entry.payload_digest and recomputed == entry.entry_hash
-             and digest is not None and recorded == digest == row.sha256)
-    if not sound:
-        return False, entry.sequence, False
+    if not (content_sound and recomputed == entry.entry_hash):
+        return False, entry.sequence, False, False
     checkpoint = next((cp for cp in Checkpoint.objects.filter(tree_size__gte=entry.sequence)
                        .order_by("-tree_size")[:3] if checkpoint_signature_valid(cp)), None)
     try:
         proof = entry_inclusion_proof(entry.sequence, checkpoint.tree_size if checkpoint else None)
     except (LedgerIntegrityError, DomainError):
-        return False, entry.sequence, False
+        return False, entry.sequence, False, False
     root = checkpoint.root_hash if checkpoint else proof.root_hash
     included = merkle.verify_inclusion(
-        merkle.leaf_hash(bytes.fromhex(entry.entry_hash)), proof.leaf_index, proof.tree_size,
+        merkle.leaf_hash(bytes.fromhex(entry.entry_hash or "")), proof.leaf_index, proof.tree_size,
         [bytes.fromhex(item) for item in proof.audit_path], bytes.fromhex(root),
     )
-    return included, entry.sequence, included and checkpoint is not None
+    return included, entry.sequence, included and checkpoint is not None, False
 
 
 def result_verify(token: str, pdf: bytes | None = None) -> Verification:
@@ -636,12 +643,12 @@ def result_verify(token: str, pdf: bytes | None = None) -> Verification:
     data = _read(row)
     digest = hashlib.sha256(data).hexdigest() if data is not None else None
     signature_valid, subject = _signature(data) if data is not None else (False, "")
-    ledger_match, sequence, checkpointed = _ledger_check(row, digest)
+    ledger_match, sequence, checkpointed, pending = _ledger_check(row, digest)
     dossier = row.dossier
     return Verification(
         token=row.verification_token or "", dossier_code=dossier.code, procedure_name=dossier.procedure.name,
         agency_name=dossier.handling_agency.name, issued_at=row.created_at, signer_subject=subject,
         signature_valid=signature_valid, unmodified=digest is not None and digest == row.sha256,
-        ledger_match=ledger_match, ledger_sequence=sequence, ledger_checkpointed=checkpointed,
+        ledger_match=ledger_match, ledger_sequence=sequence, ledger_checkpointed=checkpointed, ledger_pending=pending,
         upload_matches=None if pdf is None else (data is not None and pdf == data),
     )

@@ -182,7 +182,7 @@ def test_the_demo_agencies_are_merged_not_duplicated(everything: AgenciesLoadRep
 def test_one_ledger_event_per_load_and_a_second_load_writes_nothing(everything: AgenciesLoadReport) -> None:
     assert everything.agencies_created > 18000
     assert everything.agencies_existing == 134  # the demo's agencies, already in the reference data
-    event = Entry.objects.filter(action="org.agencies.load").latest("sequence")
+    event = Entry.objects.filter(action="org.agencies.load").latest("pk")
     payload = json.loads(event.payload.canonical_json)
     assert payload["agencies"] == {"created": everything.agencies_created, "existing": 134}
     assert payload["successions"]["created"] == everything.successions_created

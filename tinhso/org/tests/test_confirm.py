@@ -106,7 +106,7 @@ def test_corrections_are_saved_after_the_preview(dx_office: Client, demo_agencie
     listed = [row[0] for row in rows[1:] if row[0]]
     assert set(Agency.objects.filter(key__in=listed).values_list("confirmed_on", flat=True)) == {timezone.localdate()}
     assert not Agency.objects.filter(key__startswith="th.", confirmed_on__isnull=False).exists()
-    event = Entry.objects.filter(action="org.agencies.confirm").latest("sequence")
+    event = Entry.objects.filter(action="org.agencies.confirm").latest("pk")
     payload = json.loads(event.payload.canonical_json)
     assert (payload["province"], payload["created"], payload["updated"]) == ("33", 1, 2)
     # The confirmed file, uploaded again, changes nothing but the confirmation.

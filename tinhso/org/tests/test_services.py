@@ -23,7 +23,7 @@ def _ours(agencies: Any) -> list[Agency]:
 
 
 def _ledger_actions() -> list[str]:
-    return list(Entry.objects.order_by("sequence").values_list("action", flat=True))
+    return list(Entry.objects.order_by("pk").values_list("action", flat=True))
 
 
 def test_agency_create_writes_path_and_ledger(world: dict[str, Any]) -> None:

@@ -134,7 +134,7 @@ def test_a_load_that_repairs_data_records_exactly_one_ledger_event() -> None:
     assert (report.successions_created, report.successions_updated) == (1, 0)
     assert report.ledger_recorded
     assert _load_events() == events + 1
-    entry = Entry.objects.filter(action="org.units.load").order_by("-sequence").first()
+    entry = Entry.objects.filter(action="org.units.load").order_by("-pk").first()
     assert entry is not None
     assert (entry.object_type, entry.object_id, entry.actor_id) == ("org.administrativeunit", "*", None)
     payload = json.loads(entry.payload.canonical_json)

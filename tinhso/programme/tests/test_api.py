@@ -80,11 +80,11 @@ def _upload(client: Client, url: str, name: str = "bien-ban.pdf", content: bytes
 
 
 def _new_actions(since: int) -> list[str]:
-    return list(Entry.objects.filter(sequence__gt=since).order_by("sequence").values_list("action", flat=True))
+    return list(Entry.objects.filter(pk__gt=since).order_by("pk").values_list("action", flat=True))
 
 
 def _last_sequence() -> int:
-    return Entry.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    return Entry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0  # append order
 
 
 # --- the cycle --------------------------------------------------------------------------------

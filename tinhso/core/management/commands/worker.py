@@ -1,8 +1,9 @@
 """``manage.py worker``: run queued background tasks and the periodic-job scheduler.
 
-One process does both: a scheduler thread enqueues due periodic jobs, the main thread runs
-django-tasks-db's worker loop. Start as many as the load needs; they coordinate through the
-database.
+One process does all three: a scheduler thread enqueues due periodic jobs, a sealer thread
+seals the ledger every ``LEDGER_SEAL_INTERVAL_SECONDS`` (one worker wins each round, the others
+return at once), and the main thread runs django-tasks-db's worker loop. Start as many as the
+load needs; they coordinate through the database.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
@@ -42,10 +44,28 @@ class Command(BaseCommand):
                     connection.close()
                 stop.wait(tick)
 
-        thread = threading.Thread(target=schedule, name="tinhso-scheduler", daemon=True)
-        thread.start()
+        def seal() -> None:
+            from tinhso.ledger.services import ledger_seal
+
+            while not stop.is_set():
+                try:
+                    close_old_connections()
+                    ledger_seal()
+                except Exception:  # keep sealing through a transient DB error; /healthz shows the lag
+                    log.exception("ledger sealing failed")
+                finally:
+                    connection.close()
+                stop.wait(settings.LEDGER_SEAL_INTERVAL_SECONDS)
+
+        threads = [
+            threading.Thread(target=schedule, name="tinhso-scheduler", daemon=True),
+            threading.Thread(target=seal, name="tinhso-ledger-sealer", daemon=True),
+        ]
+        for thread in threads:
+            thread.start()
         try:
             call_command("db_worker", interval=interval, verbosity=options.get("verbosity", 1))
         finally:
             stop.set()
-            thread.join(timeout=tick + 1)
+            for thread in threads:
+                thread.join(timeout=tick + 1)

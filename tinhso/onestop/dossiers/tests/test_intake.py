@@ -15,8 +15,9 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from tinhso.core.errors import Conflict
-from tinhso.ledger.models import Entry, LedgerHead
+from tinhso.ledger.models import Entry
 from tinhso.ledger.selectors import ledger_verify
+from tinhso.ledger.testing import seal
 from tinhso.onestop.conftest import GOOD_FORM, make_procedure
 from tinhso.onestop.dossiers import services as S
 from tinhso.onestop.dossiers.intake import IntakeGroup, _Waiting
@@ -56,6 +57,7 @@ def test_filings_written_together_get_their_agencys_numbers_events_notifications
     events = DossierEvent.objects.filter(dossier__in=dossiers).order_by("dossier_id")
     assert [(e.action, e.actor_id, e.to_state) for e in events] == [
         ("submit_online", d.applicant_id, "submitted") for d in sorted(dossiers, key=lambda d: d.pk)]
+    seal()  # as the worker would: the sequence follows the order the filings were written in
     new_entries = list(Entry.objects.filter(sequence__gt=entries).order_by("sequence"))
     assert [(e.action, e.object_id) for e in new_entries] == [
         ("services.dossier.submit_online", str(d.pk)) for d in dossiers]
@@ -116,7 +118,8 @@ def test_inside_a_callers_transaction_the_filing_is_written_in_it(svc: SimpleNam
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_filings_waiting_together_are_written_in_one_group(svc: SimpleNamespace) -> None:
-    """While the writer waits on the ledger head (held here), eleven more requests come in:
+    """While the writer waits on the agency's dossier counter (held here; writers no longer
+    lock the ledger head), eleven more requests come in:
     the next group takes all of them. Every request gets its own committed dossier."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: a row lock held while other connections write")
@@ -137,12 +140,12 @@ def test_filings_waiting_together_are_written_in_one_group(svc: SimpleNamespace)
                                 form_data=GOOD_FORM, idempotency_key="t-first")
     threads = [threading.Thread(target=request, args=(n,)) for n in range(12)]
     with transaction.atomic():
-        LedgerHead.objects.select_for_update().get()  # the writer's first group stops here
+        DossierSequence.objects.select_for_update().get(agency_code="H31.01")  # the first group stops here
         threads[0].start()
         deadline = time.monotonic() + 20
         while (intake._thread is None or intake._queue.qsize()) and time.monotonic() < deadline:
             time.sleep(0.01)
-        time.sleep(0.3)  # the writer has taken the first filing and waits for the head
+        time.sleep(0.3)  # the writer has taken the first filing and waits for the counter
         assert intake._queue.qsize() == 0
         for thread in threads[1:]:
             thread.start()

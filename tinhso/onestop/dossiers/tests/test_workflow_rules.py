@@ -342,7 +342,7 @@ def test_the_handler_replaces_the_draft_until_approval_and_a_stale_approval_is_r
         second = draft_upload(svc, dossier, title="Phieu LLTP da sua")
     assert list(dossier.files.filter(kind=FileKind.DRAFT)) == [second]
     assert not first.file.storage.exists(first_name)  # the replaced draft's file is gone
-    entry = Entry.objects.filter(action=signing.DRAFT_ACTION).latest("sequence")
+    entry = Entry.objects.filter(action=signing.DRAFT_ACTION).latest("pk")
     assert entry.payload.data["replaced"] == {"file": first.pk, "sha256": first.sha256}
     before = _snapshot(dossier)
     with pytest.raises(Conflict) as caught:

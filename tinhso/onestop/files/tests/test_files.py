@@ -104,7 +104,7 @@ def test_applicant_uploads_each_allowed_type(svc: Any, req: Any, media: Path, ma
     with default_storage.open(row.file.name, "rb") as handle:
         assert handle.read() == data
     assert Entry.objects.count() == entries + 1
-    entry = Entry.objects.latest("sequence")
+    entry = Entry.objects.latest("pk")
     assert entry.action == "services.dossier_file.add"
     payload = entry.payload.data
     assert payload["code"] == dossier.code
@@ -241,7 +241,7 @@ def test_desk_marks_a_scan_digitised_once(svc: Any, media: Path) -> None:
     F.dossier_file_mark_digitised(actor=svc.receiver, file=scan)
     scan.refresh_from_db()
     assert scan.digitised is True
-    entry = Entry.objects.latest("sequence")
+    entry = Entry.objects.latest("pk")
     assert entry.action == "services.dossier_file.mark_digitised"
     assert entry.payload.data["file"] == scan.pk
     F.dossier_file_mark_digitised(actor=svc.receiver, file=scan)  # already marked: nothing more written
@@ -288,7 +288,7 @@ def test_owner_reuses_an_earlier_digitised_file_without_a_copy(svc: Any, req: An
     assert reused.digitised is True
     assert reused.owner == svc.citizen
     assert stored_files(media) == files_before  # no copy
-    entry = Entry.objects.latest("sequence")
+    entry = Entry.objects.latest("pk")
     assert entry.action == "services.dossier_file.reuse"
     assert entry.payload.data["reused_from"] == original.pk
     assert list(F.reusable_files(svc.citizen)) == [original]  # the reused row is not listed twice

@@ -21,6 +21,7 @@ from django.urls import reverse
 from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.ledger.models import Entry
 from tinhso.ledger.services import checkpoint_sign
+from tinhso.ledger.testing import seal
 from tinhso.onestop.conftest import GOOD_FORM, stored_files
 from tinhso.onestop.demo.samples import sample_pdf
 from tinhso.onestop.dossiers import services
@@ -160,7 +161,7 @@ def test_issued_result_is_signed_with_a_qr_link_to_the_verification_page(svc: An
     links = [annot["/A"]["/URI"] for annot in annots if annot.get("/Subtype") == "/Link"]
     assert links == [url]
 
-    entry = Entry.objects.latest("sequence")
+    entry = Entry.objects.latest("pk")
     assert entry.action == "services.dossier.result_issued"
     assert entry.payload.data["sha256"] == row.sha256
     the_draft = DossierFile.objects.get(dossier=dossier, kind=FileKind.DRAFT)
@@ -267,11 +268,18 @@ def test_the_draft_must_be_a_pdf(svc: Any, media: Path, data: bytes) -> None:
 
 def test_verify_says_valid_and_carries_no_personal_data(svc: Any, media: Path) -> None:
     row = issue(svc)
+    pending = signing.result_verify(row.verification_token)
+    # Seconds after issue the entry is recorded but not sealed: "being recorded", no proof yet.
+    assert (pending.ledger_pending, pending.ledger_match, pending.ledger_sequence) == (True, False, None)
+    assert pending.valid
+    seal()
     result = signing.result_verify(row.verification_token)
     assert result.valid
     assert result.signature_valid
     assert result.unmodified
     assert result.ledger_match
+    assert result.ledger_pending is False
+    assert result.ledger_sequence is not None
     assert result.ledger_checkpointed is False
     assert result.upload_matches is None
     assert result.dossier_code == row.dossier.code
@@ -382,6 +390,7 @@ def test_results_signed_before_a_rotation_verify_while_the_old_certificate_is_tr
     # Rotation: the new certificate signs from now on.
     settings.TINHSO_SIGNING_KEY_FILE, settings.TINHSO_SIGNING_CERT_FILE = str(new_key), str(new_cert)
     after = issue(svc)
+    seal()
     settings.TINHSO_SIGNING_TRUSTED_CERTS = []
     untrusted = signing.result_verify(before.verification_token)
     assert untrusted.signature_valid is False
@@ -416,6 +425,8 @@ def test_page_shows_a_valid_result(svc: Any, media: Path) -> None:
     row = issue(svc)
     url = reverse("verify:result", args=[row.verification_token])
     assert url == f"/xac-minh/{row.verification_token}/"
+    assert "đang ghi sổ cái" in Client().get(url).content.decode()  # not sealed yet
+    seal()
     response = Client().get(url)
     assert response.status_code == 200
     html = response.content.decode()

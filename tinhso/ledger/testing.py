@@ -1,0 +1,21 @@
+"""Helpers for tests that need the ledger sealed (entries numbered and chained).
+
+``ledger_append`` leaves entries unsealed until the sealer runs; a test that reads
+``sequence``, ``entry_hash``, the head or a proof calls :func:`seal` (or uses the ``sealed``
+fixture of ``tinhso/ledger/tests/conftest.py``) first, as the worker would have done.
+"""
+
+from __future__ import annotations
+
+from .models import Entry
+from .services import ledger_seal
+
+
+def seal(*, sign: bool = False) -> int:
+    """Seal everything appended and committed (or visible to this test's transaction); with
+    ``sign``, also sign a checkpoint when one is due, as the worker does."""
+    return ledger_seal(sign=sign)
+
+
+def unsealed_count() -> int:
+    return Entry.objects.filter(sequence__isnull=True).count()
