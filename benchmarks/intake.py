@@ -389,7 +389,7 @@ def run_http(args: argparse.Namespace, env: dict[str, str], ids: dict[str, Any],
 def _direct_worker(kind: str, seconds: float, ids: dict[str, Any], number: int, queue: Any) -> None:
     from django.db import connection, transaction
 
-    from tinhso.onestop.dossiers.services import dossier_submit_online
+    from tinhso.onestop.dossiers.intake import dossier_submit_online
     from tinhso.onestop.models import Procedure
     from tinhso.org.models import Agency, Person
 

@@ -399,9 +399,6 @@ LOGGING = {
 # (scripts/run.sh sets it from its HOST and PORT).
 TINHSO_PUBLIC_URL = os.environ.get("TINHSO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Uploads of dossier components: largest file, in bytes.
-# Online filings that reach a web process together are written in one transaction, up to
-# this many (tinhso/onestop/intake.py); 1 writes each filing alone, in its request's thread.
-TINHSO_INTAKE_GROUP_MAX = int(os.environ.get("TINHSO_INTAKE_GROUP_MAX", "32"))
 TINHSO_UPLOAD_MAX_BYTES = int(os.environ.get("TINHSO_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Result signing (PAdES): PEM key and certificate chain of the agency's signing certificate.
 # Debug: a self-signed demo certificate is generated under DATA_DIR on first use.

@@ -42,7 +42,8 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.ledger.services import ledger_append
-from tinhso.onestop.dossiers.services import _is_applicant, _locked, _reason, _record, _require_desk, sequence_next
+from tinhso.onestop.dossiers.codes import sequence_next
+from tinhso.onestop.dossiers.services import _is_applicant, _locked, _reason, _record, _require_desk
 from tinhso.onestop.models import (
     Dossier,
     DossierState,
