@@ -289,7 +289,7 @@ STORAGES = {
 # Background work: Django's tasks API with the database queue, run by `manage.py worker`.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "tinhso.core.task_backend.DatabaseBackend"),
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 

@@ -27,7 +27,7 @@ from tinhso.onestop.models import Dossier, DossierEvent, Notification
 pytestmark = pytest.mark.django_db
 
 URL = "/api/services/dossiers/"
-DB_TASKS = {"default": {"BACKEND": "tinhso.core.task_backend.DatabaseBackend"}}
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 # session, user, procedure+agency (one narrow query), permission (one query), dossier number,
