@@ -426,7 +426,7 @@ TINHSO_SMS_PROVIDER = os.environ.get("TINHSO_SMS_PROVIDER", "tinhso.onestop.noti
 # Cache (rate limits): REDIS_URL in production so several web processes share counters;
 # otherwise a table in the database (shared too, slower).
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "tinhso.core.cache.RedisCache",  # Django's, with clients reused
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"]}}
     # Sessions read from the cache, written through to the database (logouts still end them).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
