@@ -181,7 +181,7 @@ AUTH_USER_MODEL = "org.Person"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "tinhso.org.backends.PersonBackend",  # Django's ModelBackend; loads the session's person faster
+    "tinhso.org.backends.PersonBackend",  # Django's ModelBackend
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
