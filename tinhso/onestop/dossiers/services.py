@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from tinhso.core import validation
-from tinhso.core.db import rows_insert
 from tinhso.core.errors import Conflict, DomainError, NotAllowed
 from tinhso.core.validation import InvalidValue
 from tinhso.ledger.services import Record, ledger_append_many
@@ -162,7 +161,7 @@ def _record_many(
     """:func:`_record` for dossiers that took the same step, each (dossier, actor, agency):
     one insert of the events, one of the notifications, one ledger append."""
     at = at or timezone.now()
-    rows_insert([
+    DossierEvent.objects.bulk_create([
         DossierEvent(dossier=dossier, action=action, from_state=from_state, to_state=dossier.state, actor=actor,
                      agency=agency, note=note, at=at)
         for dossier, actor, agency in steps
