@@ -55,10 +55,8 @@ both databases are removed afterwards, also on failure, Ctrl-C or SIGTERM.
 
 ``--threads 1`` runs gunicorn's sync workers; more runs gthread workers with that many threads.
 The default, 2 gthread workers × 8 threads, was the best of those measured on the 2-core
-machine: more threads per process let more filings wait together and be written as one group
-(tinhso/onestop/intake.py); the script prints the mean group size. Sync workers close the
-connection after every answer and never group. Sessions live in Redis, as the README
-configures production (``--redis none``: in the database, one more query per request).
+machine (sync workers close the connection after every answer). Sessions live in Redis, as the
+README configures production (``--redis none``: in the database, one more query per request).
 
 The machine is shared: besides throughput and latency the script reports the CPU time each
 request cost in gunicorn and in the PostgreSQL backends (from /proc, when PostgreSQL runs on
@@ -144,10 +142,6 @@ def _prepare() -> dict[str, Any]:
 
 def _counts() -> dict[str, int]:
     return steps.counts()
-
-
-def _group_size() -> float:
-    return steps.group_size()
 
 
 def _verify_ledger() -> tuple[bool, str]:
@@ -709,7 +703,6 @@ def main() -> int:
         answered = sum(run["ok"] for run in runs if run["name"] == "submission")
         unmeasured = SUBMITTED_UNMEASURED[0]
         ledger_ok, ledger_note = _verify_ledger()
-        group_size = _group_size()
     finally:
         with contextlib.suppress(Exception):
             from django.db import connections
@@ -740,7 +733,7 @@ def main() -> int:
     counted = 0 <= created - answered - unmeasured <= in_flight
     print(f"dossiers created during the run: {created} ({answered} measured + {unmeasured} in warm-up and probe "
           f"answered 201, + at most {in_flight} in flight when wrk stopped: {'consistent' if counted else 'MISMATCH'})"
-          f"; ledger verifies: {ledger_ok} ({ledger_note}); filings per written group: {group_size:.1f} on average")
+          f"; ledger verifies: {ledger_ok} ({ledger_note})")
     submission = runs[1]
     met = submission["rate"] >= 300 and submission["p99_ms"] <= 150
     print(f"target ≥ 300 submissions/s and p99 ≤ 150 ms: {'met' if met else 'NOT met'}")

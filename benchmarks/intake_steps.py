@@ -24,7 +24,6 @@ PROCEDURE_CODE = "2.000488.000.00.00.H31"  # Phiếu lý lịch tư pháp (demo 
 AGENCY_KEY = "hy.ttpvhcc"
 AGENCY_CODE = "H31.01"
 CITIZEN = "bench.congdan"
-SUBMIT_ACTION = "services.dossier.submit_online"
 
 
 def prepare(password: str) -> dict[str, Any]:
@@ -65,19 +64,6 @@ def counts() -> dict[str, int]:
     return {"dossiers": Dossier.objects.count(), "entries": Entry.objects.count()}
 
 
-def group_size() -> float:
-    """Filings per written group, where filings were grouped: the entries of one group share
-    their ``recorded_at``; 1.0 when every filing was written alone."""
-    from django.db.models import Count
-
-    from tinhso.ledger.models import Entry
-
-    groups = (Entry.objects.filter(action=SUBMIT_ACTION)
-              .values("recorded_at").annotate(n=Count("id")).values_list("n", flat=True))
-    sizes = list(groups)
-    return sum(sizes) / len(sizes) if sizes else 0.0
-
-
 def verify_ledger() -> tuple[bool, str]:
     """Sign a checkpoint (where the version signs them on demand), then verify the whole ledger."""
     from tinhso.ledger import services as ledger_services
@@ -103,8 +89,6 @@ def main(step: str) -> None:
         answer = counts()
     elif step == "verify":
         answer = verify_ledger()
-    elif step == "group_size":
-        answer = group_size()
     else:
         raise SystemExit(f"unknown step {step!r}")
     print("STEPJSON " + json.dumps(answer, ensure_ascii=False), flush=True)

@@ -94,8 +94,7 @@ def test_online_intake_at_an_agency_without_an_electronic_id_is_refused_before_a
     }
     assert (Dossier.objects.count(), Entry.objects.count()) == (dossiers, entries)
     assert not DossierSequence.objects.exists()
-    # Refused by the checks that write nothing, before the filing joins a group commit (where it
-    # would roll the whole group back and make every filing of it be written again alone).
+    # Refused by the checks that write nothing, before the filing's transaction begins.
     from tinhso.onestop.dossiers.intake import filing_check
 
     with pytest.raises(DomainError) as caught:
