@@ -33,16 +33,30 @@ allows, not what a citizen sees.
 Output: human-readable lines, then one JSON object per measurement as the last lines (name,
 value, unit, baseline, baseline_value, ratio), as benchmarks/ledger.py does.
 
+``--compare REF`` measures two versions side by side in one invocation: the version at git
+``REF`` (e.g. ``main~3``, a commit), checked out in a temporary ``git worktree``, and this
+tree, with the same ``.venv``. Each version gets its own fresh database, migrated by its own
+migrations and prepared by its own code (``benchmarks/intake_steps.py`` run as a subprocess with
+that tree on ``PYTHONPATH``), and its own gunicorn serving that tree's WSGI app (``--chdir`` and
+``PYTHONPATH`` of the tree; the no-op route comes from a settings module written to the
+temporary directory, so the baseline version needs nothing of this script). The runs are
+interleaved, old, new, old, new, … ``--runs`` times (default 5), each the HTTP measurement above
+on a fresh gunicorn. It prints, for each version, the median and [min–max] over its runs of the
+throughput, p50, p99 and CPU per submission, and the same figures of the no-op baseline measured
+beside each run, then the ratio new/old of the medians; the JSON rows (one per figure per
+version, of the medians) carry a ``"version"`` key, ``"old"`` or ``"new"``. The worktree and
+both databases are removed afterwards, also on failure, Ctrl-C or SIGTERM.
+
+    .venv/bin/python benchmarks/intake.py --compare main~3 [--runs 5] [other options as below]
+
     .venv/bin/python benchmarks/intake.py [--seconds 20] [--warmup 3] [--workers 2] [--threads 8]
         [--connections 16] [--wrk-threads 1] [--mode auto|http|direct] [--pg postgres://…]
-        [--redis redis://127.0.0.1:6379/15 | none]
+        [--redis redis://127.0.0.1:6379/15 | none] [--compare REF [--runs 5]]
 
 ``--threads 1`` runs gunicorn's sync workers; more runs gthread workers with that many threads.
 The default, 2 gthread workers × 8 threads, was the best of those measured on the 2-core
-machine: more threads per process let more filings wait together and be written as one group
-(tinhso/onestop/intake.py); the script prints the mean group size. Sync workers close the
-connection after every answer and never group. Sessions live in Redis, as the README
-configures production (``--redis none``: in the database, one more query per request).
+machine (sync workers close the connection after every answer). Sessions live in Redis, as the
+README configures production (``--redis none``: in the database, one more query per request).
 
 The machine is shared: besides throughput and latency the script reports the CPU time each
 request cost in gunicorn and in the PostgreSQL backends (from /proc, when PostgreSQL runs on
@@ -75,13 +89,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import intake_steps as steps  # noqa: E402 (needs ROOT on the path)
+
 SUBMIT_PATH = "/api/services/dossiers/"
 SUBMITTED_UNMEASURED = [0]  # dossiers created outside the measured runs (probe, warm-ups)
 BASELINE_PATH = "/bench/noop"
-PROCEDURE_CODE = "2.000488.000.00.00.H31"  # Phiếu lý lịch tư pháp (demo catalogue), fully online
-AGENCY_KEY = "hy.ttpvhcc"
-AGENCY_CODE = "H31.01"
-CITIZEN = "bench.congdan"
+PROCEDURE_CODE = steps.PROCEDURE_CODE
+CITIZEN = steps.CITIZEN
 PASSWORD = secrets.token_urlsafe(16)
 FORM_DATA = {
     "ho_ten": "Nguyễn Văn An", "so_dinh_danh": "033095001234", "ngay_sinh": "1995-04-30",
@@ -122,64 +136,16 @@ def _environment(pg: str, db_name: str, tmp: Path, redis: str = "") -> dict[str,
 
 
 def _prepare() -> dict[str, Any]:
-    """Migrate and load what a submission needs; returns ids for the load generator."""
-    import datetime as dt
-
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("createcachetable", verbosity=0)
-    from tinhso.onestop.demo.services import demo_load as services_demo_load
-    from tinhso.onestop.models import Procedure
-    from tinhso.org import services as org_services
-    from tinhso.org.demo import demo_load as org_demo_load
-    from tinhso.org.models import Agency
-    from tinhso.org.roles import Role
-
-    org_demo_load()
-    services_demo_load()
-    agency = Agency.objects.get(key=AGENCY_KEY)
-    if not agency.code:
-        agency = org_services.agency_update(actor=None, agency=agency, code=AGENCY_CODE)
-    procedure = Procedure.objects.get(code=PROCEDURE_CODE)
-    assert procedure.agencies.filter(pk=agency.pk).exists(), "the demo procedure is not offered by the agency"
-    citizen = org_services.person_create(
-        actor=None, username=CITIZEN, full_name="Công dân thử tải", email=f"{CITIZEN}@bench.tinhso.local",
-        password=PASSWORD, check_password=False,
-    )  # with an e-mail address, as the demo citizens: each submission also queues its notification
-    org_services.role_grant(actor=None, person=citizen, role=Role.CITIZEN, agency=None,
-                            valid_from=dt.date(2025, 7, 1))
-    return {"agency": agency.pk, "procedure": procedure.pk, "citizen": citizen.pk}
+    """Migrate and load what a submission needs (this tree, in this process); returns ids."""
+    return steps.prepare(PASSWORD)
 
 
 def _counts() -> dict[str, int]:
-    from tinhso.ledger.models import Entry
-    from tinhso.onestop.models import Dossier
-
-    return {"dossiers": Dossier.objects.count(), "entries": Entry.objects.count()}
-
-
-def _group_size() -> float:
-    """Filings per written group: the entries of one group share their ``recorded_at``."""
-    from django.db.models import Count
-
-    from tinhso.ledger.models import Entry
-
-    groups = (Entry.objects.filter(action="services.dossier.submit_online")
-              .values("recorded_at").annotate(n=Count("id")).values_list("n", flat=True))
-    sizes = list(groups)
-    return sum(sizes) / len(sizes) if sizes else 0.0
+    return steps.counts()
 
 
 def _verify_ledger() -> tuple[bool, str]:
-    from tinhso.ledger.selectors import ledger_verify
-    from tinhso.ledger.services import checkpoint_sign
-
-    checkpoint_sign()
-    result = ledger_verify()
-    return result.ok, f"{result.checked} entries, {result.checkpoints_checked} checkpoint(s)" + (
-        "" if result.ok else f": {result.reason}"
-    )
+    return steps.verify_ledger()
 
 
 # --- HTTP: gunicorn, login, wrk ----------------------------------------------------------------
@@ -190,15 +156,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _gunicorn(env: dict[str, str], port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
+def _gunicorn(env: dict[str, str], port: int, workers: int, threads: int, log: Path,
+              tree: Path = ROOT) -> subprocess.Popen:
+    """gunicorn serving the WSGI app of ``tree`` (this tree, or the baseline's worktree)."""
     command = [
         str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--chdir", str(ROOT),
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--chdir", str(tree),
         "--timeout", "60", "--backlog", "2048", "--error-logfile", str(log), "--log-level", "warning",
     ]
     if threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(threads)]
-    return subprocess.Popen(command, env={**os.environ, **env}, cwd=ROOT, start_new_session=True)
+    return subprocess.Popen(command, env={**os.environ, **env}, cwd=tree, start_new_session=True)
 
 
 def _request(port: int, method: str, path: str, body: bytes | None = None,
@@ -302,7 +270,7 @@ def _proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _server_pids(server: subprocess.Popen, db_name: str) -> tuple[list[int], list[int]]:
+def _server_pids(server: subprocess.Popen, database_url: str) -> tuple[list[int], list[int]]:
     """gunicorn's master and workers, and the PostgreSQL backends serving the bench database
     (when the server runs on this machine: the same CPUs)."""
     web = [server.pid]
@@ -310,18 +278,18 @@ def _server_pids(server: subprocess.Popen, db_name: str) -> tuple[list[int], lis
         with contextlib.suppress(OSError, IndexError, ValueError):
             if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == server.pid:
                 web.append(int(stat.parent.name))
-    from django.db import connection
+    import psycopg
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db_name])
-        db = [row[0] for row in cursor.fetchall()]
-    connection.close()
-    return web, db
+    db_name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                            [db_name]).fetchall()
+    return web, [row[0] for row in rows]
 
 
 def _wrk(port: int, tmp: Path, *, name: str, method: str, path: str, body: str, expect: int, cookie: str,
          csrf: str, seconds: float, connections: int, wrk_threads: int, server: subprocess.Popen | None = None,
-         db_name: str = "") -> dict[str, Any]:
+         database_url: str = "") -> dict[str, Any]:
     script = tmp / f"{name}.lua"
     script.write_text("\n".join([
         f"METHOD = {_lua_string(method)}", f"PATH = {_lua_string(path)}", f"BODY = {_lua_string(body)}",
@@ -330,7 +298,7 @@ def _wrk(port: int, tmp: Path, *, name: str, method: str, path: str, body: str, 
     ]), encoding="utf-8")
     command = ["wrk", "-t", str(wrk_threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s",
                "-s", str(script), f"http://127.0.0.1:{port}{path}"]
-    web, db = _server_pids(server, db_name) if server is not None else ([], [])
+    web, db = _server_pids(server, database_url) if server is not None else ([], [])
     web_before, db_before = sum(map(_proc_cpu, web)), sum(map(_proc_cpu, db))
     children_before = _children_cpu()
     result = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -364,20 +332,20 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_http(args: argparse.Namespace, env: dict[str, str], ids: dict[str, Any], tmp: Path) -> list[dict]:
-    from django.db import connections
-
-    connections.close_all()
+def run_http(args: argparse.Namespace, env: dict[str, str], ids: dict[str, Any], tmp: Path,
+             tree: Path = ROOT, log_name: str = "gunicorn") -> list[dict]:
+    """One measurement: gunicorn started on ``tree``, the baseline then the submission, each
+    after its warm-up; gunicorn stopped afterwards."""
     port = _free_port()
-    log = tmp / "gunicorn.log"
-    server = _gunicorn(env, port, args.workers, args.threads, log)
+    log = tmp / f"{log_name}.log"
+    server = _gunicorn(env, port, args.workers, args.threads, log, tree)
     try:
         _wait_ready(port, server)
         cookie, csrf = _login(port)
         submit_body = json.dumps({"procedure": PROCEDURE_CODE, "agency": ids["agency"], "form_data": FORM_DATA},
                                  ensure_ascii=False)
         common = {"cookie": cookie, "csrf": csrf, "connections": args.connections, "wrk_threads": args.wrk_threads,
-                  "server": server, "db_name": env["DATABASE_URL"].rsplit("/", 1)[1]}
+                  "server": server, "database_url": env["DATABASE_URL"]}
         probe = _request(port, "POST", SUBMIT_PATH, submit_body.encode(), {
             "Content-Type": "application/json", "Cookie": cookie, "X-CSRFToken": csrf,
             "Idempotency-Key": f"probe-{secrets.token_hex(8)}",
@@ -415,7 +383,7 @@ def run_http(args: argparse.Namespace, env: dict[str, str], ids: dict[str, Any],
 def _direct_worker(kind: str, seconds: float, ids: dict[str, Any], number: int, queue: Any) -> None:
     from django.db import connection, transaction
 
-    from tinhso.onestop.dossiers.services import dossier_submit_online
+    from tinhso.onestop.dossiers.intake import dossier_submit_online
     from tinhso.onestop.models import Procedure
     from tinhso.org.models import Agency, Person
 
@@ -507,6 +475,173 @@ def _report(mode: str, runs: list[dict], args: argparse.Namespace) -> list[dict]
     return rows
 
 
+# --- compare: two versions side by side ---------------------------------------------------------
+
+# The server's settings and URLconf for both versions, written to the temporary directory (on
+# PYTHONPATH after the version's tree): the version's own settings with the no-op baseline
+# route, and the cache keys of each version apart (both use the same Redis database).
+COMPARE_SETTINGS = """import os
+
+from config.settings import *  # noqa: F403
+
+ROOT_URLCONF = "tinhso_bench_urls"
+CACHES["default"]["KEY_PREFIX"] = os.environ["BENCH_CACHE_PREFIX"]  # noqa: F405
+"""
+COMPARE_URLS = """from django.http import HttpResponse
+from django.urls import include, path
+
+
+def noop(request):
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+urlpatterns = [path("bench/noop", noop), path("", include("config.urls"))]
+"""
+# The figures compared: (name in the JSON rows, unit, key of a run, what a better value is).
+FIGURES = [("throughput", "req/s", "rate"), ("p50", "ms", "p50_ms"), ("p99", "ms", "p99_ms"),
+           ("cpu_per_request", "ms", "cpu_ms")]
+
+
+def _git(*arguments: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *arguments], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+class Version:
+    """One version under test: its tree, its database, its server environment, its runs."""
+
+    def __init__(self, label: str, describe: str, tree: Path, pg: str, tmp: Path, redis: str) -> None:
+        self.label, self.describe, self.tree = label, describe, tree
+        self.db_name = f"tinhso_bench_{os.getpid()}_{label}"
+        work = tmp / label
+        work.mkdir()
+        self.tmp = work
+        self.env = {
+            **_environment(pg, self.db_name, work, redis),
+            "DJANGO_SETTINGS_MODULE": "tinhso_bench_settings",
+            "PYTHONPATH": os.pathsep.join([str(tree), str(tmp)]),
+            "BENCH_PASSWORD": PASSWORD,
+            "BENCH_CACHE_PREFIX": f"bench{os.getpid()}{label}",
+        }
+        self.ids: dict[str, Any] = {}
+        self.runs: list[list[dict]] = []  # per run: [baseline, submission]
+        self.unmeasured = 0
+
+    def step(self, name: str) -> Any:
+        """A step of benchmarks/intake_steps.py run by this version's code, in a subprocess."""
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "intake_steps.py"), name], cwd=self.tree,
+            env={**os.environ, **self.env}, capture_output=True, text=True, check=False,
+        )
+        line = next((row for row in reversed(result.stdout.splitlines()) if row.startswith("STEPJSON ")), None)
+        if result.returncode != 0 or line is None:
+            raise RuntimeError(f"step {name} of the {self.label} version failed ({result.returncode}):\n"
+                               f"{result.stderr[-3000:]}")
+        return json.loads(line.removeprefix("STEPJSON "))
+
+
+def _median_run(runs: list[dict]) -> dict[str, float]:
+    return {key: statistics.median(run[key] for run in runs) for _name, _unit, key in FIGURES}
+
+
+def _spread(runs: list[dict], key: str) -> str:
+    values = [run[key] for run in runs]
+    return f"{statistics.median(values):8.1f} [{min(values):.1f}–{max(values):.1f}]"
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """Both versions, interleaved (old, new, old, new, …), each on its own database and server."""
+    pg = args.pg.rstrip("/")
+    redis = "" if args.redis == "none" else args.redis
+    old_commit = _git("rev-parse", "--verify", f"{args.compare}^{{commit}}")
+    head = _git("rev-parse", "--short", "HEAD")
+    dirty = bool(_git("status", "--porcelain", "--untracked-files=no"))
+    tmp = Path(tempfile.mkdtemp(prefix="tinhso_bench_"))
+    (tmp / "tinhso_bench_settings.py").write_text(COMPARE_SETTINGS, encoding="utf-8")
+    (tmp / "tinhso_bench_urls.py").write_text(COMPARE_URLS, encoding="utf-8")
+    old_tree = tmp / "tree-old"
+    versions: list[Version] = []
+    created_worktree = False
+    try:
+        _git("worktree", "add", "--detach", str(old_tree), old_commit)
+        created_worktree = True
+        versions = [
+            Version("old", f"{args.compare} ({old_commit[:10]})", old_tree, pg, tmp, redis),
+            Version("new", f"this tree (HEAD {head}{' + uncommitted changes' if dirty else ''})", ROOT, pg, tmp,
+                    redis),
+        ]
+        for version in versions:
+            _admin(pg, f'CREATE DATABASE "{version.db_name}"')
+            started = time.perf_counter()
+            version.ids = version.step("prepare")
+            print(f"{version.label}: database {version.db_name} prepared by {version.describe} in "
+                  f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+        before = {version.label: version.step("counts") for version in versions}
+        for number in range(1, args.runs + 1):
+            for version in versions:
+                unmeasured = SUBMITTED_UNMEASURED[0]
+                baseline, submission = run_http(args, version.env, version.ids, version.tmp, version.tree,
+                                                log_name=f"gunicorn-{number}")
+                version.unmeasured += SUBMITTED_UNMEASURED[0] - unmeasured
+                version.runs.append([baseline, submission])
+                print(f"run {number}/{args.runs} {version.label}: submission {submission['rate']:.1f} req/s, p50 "
+                      f"{submission['p50_ms']:.1f} ms, p99 {submission['p99_ms']:.1f} ms, CPU "
+                      f"{submission['cpu_ms']:.2f} ms; no-op {baseline['rate']:.1f} req/s", file=sys.stderr)
+        checks = {}
+        for version in versions:
+            after = version.step("counts")
+            created = after["dossiers"] - before[version.label]["dossiers"]
+            answered = sum(run[1]["ok"] for run in version.runs)
+            in_flight = args.connections * (2 if args.warmup > 0 else 1) * args.runs
+            counted = 0 <= created - answered - version.unmeasured <= in_flight
+            ledger_ok, ledger_note = version.step("verify")
+            checks[version.label] = (counted, ledger_ok, created, answered, version.unmeasured, in_flight, ledger_note)
+    finally:
+        for version in versions:
+            with contextlib.suppress(Exception):
+                _admin(pg, f'DROP DATABASE IF EXISTS "{version.db_name}" WITH (FORCE)')
+        if created_worktree:
+            with contextlib.suppress(Exception):
+                _git("worktree", "remove", "--force", str(old_tree))
+        with contextlib.suppress(Exception):
+            _git("worktree", "prune")
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    old, new = versions
+    shape = f"gunicorn {args.workers} × {'sync' if args.threads == 1 else f'gthread/{args.threads}'}"
+    sessions = "Redis" if redis else "the database"
+    print(f"compare: old = {old.describe}; new = {new.describe}")
+    print(f"mode: http; {shape}; {args.connections} concurrent clients; {args.seconds:g} s per endpoint; "
+          f"{args.runs} runs of each version, interleaved; PostgreSQL; sessions in {sessions}; {os.cpu_count()} CPUs")
+    print("median [min–max] of the runs     " + "".join(f"{version.label:<28}" for version in versions) + "new/old")
+    for endpoint, index in (("submission", 1), ("no-op", 0)):
+        for name, unit, key in FIGURES:
+            cells = "".join(f"{_spread([run[index] for run in version.runs], key):<28}" for version in versions)
+            old_median = statistics.median(run[index][key] for run in old.runs)
+            new_median = statistics.median(run[index][key] for run in new.runs)
+            ratio = f"{new_median / old_median:.3f}" if old_median else "–"
+            print(f"{endpoint:<10} {name:<15} {unit:<6} {cells}{ratio}")
+    load = os.getloadavg()[0]
+    print(f"load average after the runs: {load:.2f} (other processes on the machine skew the figures)")
+    failed = False
+    for version in versions:
+        counted, ledger_ok, created, answered, unmeasured, in_flight, ledger_note = checks[version.label]
+        wrong = sum(run["bad"] + run["errors"] for pair in version.runs for run in pair)
+        failed = failed or not counted or not ledger_ok or bool(wrong)
+        submission = _median_run([run[1] for run in version.runs])
+        met = submission["rate"] >= 300 and submission["p99_ms"] <= 150
+        print(f"{version.label}: dossiers created {created} ({answered} measured + {unmeasured} in warm-ups and "
+              f"probes answered 201, + at most {in_flight} in flight: {'consistent' if counted else 'MISMATCH'}); "
+              f"ledger verifies: {ledger_ok} ({ledger_note}); wrong answers or socket errors: {wrong}; "
+              f"target ≥ 300 submissions/s and p99 ≤ 150 ms (medians): {'met' if met else 'NOT met'}")
+    for version in versions:
+        median = [_median_run([run[0] for run in version.runs]), _median_run([run[1] for run in version.runs])]
+        for row in _report("http", median, args):
+            print(json.dumps({**row, "version": version.label}, ensure_ascii=False))
+    return 1 if failed else 0
+
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=20, help="measured seconds per endpoint (default 20)")
@@ -520,9 +655,21 @@ def main() -> int:
                         help="PostgreSQL server (URL without database name); a fresh database is created on it")
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15"),
                         help="REDIS_URL of the server (sessions and cache, as in production); none: the database")
+    parser.add_argument("--compare", metavar="REF",
+                        help="also measure the version at git REF (a temporary worktree) against this tree, "
+                             "interleaved, and print both and the ratio new/old")
+    parser.add_argument("--runs", type=int, default=5, help="with --compare: runs of each version (default 5)")
     args = parser.parse_args()
     if args.connections < args.wrk_threads:
         parser.error("--connections must be at least --wrk-threads")
+    if args.compare:
+        if args.mode == "direct":
+            parser.error("--compare measures over HTTP only")
+        if shutil.which("wrk") is None:
+            raise SystemExit("wrk is not installed (scripts/setup.sh installs it)")
+        for number in (signal.SIGTERM, signal.SIGHUP):  # still clean up when stopped
+            signal.signal(number, lambda signum, _frame: sys.exit(128 + signum))
+        return run_compare(args)
 
     db_name = f"tinhso_bench_{os.getpid()}"
     tmp = Path(tempfile.mkdtemp(prefix="tinhso_bench_"))
@@ -546,13 +693,16 @@ def main() -> int:
         ids = _prepare()
         print(f"database {db_name} prepared in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         before = _counts()
+        if mode == "http":
+            from django.db import connections
+
+            connections.close_all()
         runs = run_http(args, env, ids, tmp) if mode == "http" else run_direct(args, ids)
         after = _counts()
         created = after["dossiers"] - before["dossiers"]
         answered = sum(run["ok"] for run in runs if run["name"] == "submission")
         unmeasured = SUBMITTED_UNMEASURED[0]
         ledger_ok, ledger_note = _verify_ledger()
-        group_size = _group_size()
     finally:
         with contextlib.suppress(Exception):
             from django.db import connections
@@ -583,7 +733,7 @@ def main() -> int:
     counted = 0 <= created - answered - unmeasured <= in_flight
     print(f"dossiers created during the run: {created} ({answered} measured + {unmeasured} in warm-up and probe "
           f"answered 201, + at most {in_flight} in flight when wrk stopped: {'consistent' if counted else 'MISMATCH'})"
-          f"; ledger verifies: {ledger_ok} ({ledger_note}); filings per written group: {group_size:.1f} on average")
+          f"; ledger verifies: {ledger_ok} ({ledger_note})")
     submission = runs[1]
     met = submission["rate"] >= 300 and submission["p99_ms"] <= 150
     print(f"target ≥ 300 submissions/s and p99 ≤ 150 ms: {'met' if met else 'NOT met'}")

@@ -181,7 +181,7 @@ AUTH_USER_MODEL = "org.Person"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "tinhso.org.backends.PersonBackend",  # Django's ModelBackend; loads the session's person faster
+    "tinhso.org.backends.PersonBackend",  # Django's ModelBackend
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -289,7 +289,7 @@ STORAGES = {
 # Background work: Django's tasks API with the database queue, run by `manage.py worker`.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "tinhso.core.task_backend.DatabaseBackend"),
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 
@@ -408,9 +408,6 @@ LOGGING = {
 # (scripts/run.sh sets it from its HOST and PORT).
 TINHSO_PUBLIC_URL = os.environ.get("TINHSO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Uploads of dossier components: largest file, in bytes.
-# Online filings that reach a web process together are written in one transaction, up to
-# this many (tinhso/onestop/intake.py); 1 writes each filing alone, in its request's thread.
-TINHSO_INTAKE_GROUP_MAX = int(os.environ.get("TINHSO_INTAKE_GROUP_MAX", "32"))
 TINHSO_UPLOAD_MAX_BYTES = int(os.environ.get("TINHSO_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Result signing (PAdES): PEM key and certificate chain of the agency's signing certificate.
 # Debug: a self-signed demo certificate is generated under DATA_DIR on first use.
@@ -438,7 +435,7 @@ TINHSO_SMS_PROVIDER = os.environ.get("TINHSO_SMS_PROVIDER", "tinhso.onestop.noti
 # Cache (rate limits): REDIS_URL in production so several web processes share counters;
 # otherwise a table in the database (shared too, slower).
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "tinhso.core.cache.RedisCache",  # Django's, with clients reused
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"]}}
     # Sessions read from the cache, written through to the database (logouts still end them).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -19,5 +19,4 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # one per test process
-TINHSO_INTAKE_GROUP_MAX = 1  # a test's data lives in its transaction: write in the test's thread
 TINHSO_SIGNING_DEMO = True  # results are signed with the generated demo certificate

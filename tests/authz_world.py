@@ -34,6 +34,7 @@ class World:
 def build_world() -> World:
     from tinhso.onestop.demo.samples import sample_pdf
     from tinhso.onestop.demo.services import DOSSIERS_FILE, demo_load
+    from tinhso.onestop.dossiers import intake as dossier_intake
     from tinhso.onestop.dossiers import services as dossier_services
     from tinhso.onestop.files.services import dossier_file_add
     from tinhso.onestop.models import Procedure
@@ -70,7 +71,7 @@ def build_world() -> World:
     # A dossier of the citizen at the Hưng Yên desk, received, with a component file and a payment.
     procedure = Procedure.objects.get(code="2.000488.000.00.00.H31")
     form = json.loads(DOSSIERS_FILE.read_text(encoding="utf-8"))["dossiers"][0]["form"]
-    dossier = dossier_services.dossier_submit_online(applicant=p["citizen"], procedure=procedure,
+    dossier = dossier_intake.dossier_submit_online(applicant=p["citizen"], procedure=procedure,
                                                      agency=agencies["hy.ttpvhcc"], form_data=form,
                                                      idempotency_key="matrix-1")
     component = dossier_file_add(actor=p["citizen"], dossier=dossier,

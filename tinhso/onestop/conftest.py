@@ -132,9 +132,9 @@ def stored_files(root: Path) -> list[Path]:
 
 def submit_online(svc: SimpleNamespace, key: str = "k-1") -> Any:
     """The citizen's online dossier at the desk (GOOD_FORM), submitted with idempotency key ``key``."""
-    from tinhso.onestop.dossiers import services
+    from tinhso.onestop.dossiers import intake
 
-    return services.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+    return intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
                                           form_data=GOOD_FORM, idempotency_key=key)
 
 

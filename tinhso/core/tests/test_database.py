@@ -11,7 +11,6 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tinhso.core.db import row_by_pk
 from tinhso.org.models import Person
 
 
@@ -38,7 +37,7 @@ def test_postgresql_binds_on_the_server_and_prepares() -> None:
 def test_a_statement_run_often_is_prepared(make_person: object) -> None:
     person = make_person("hay.dung")
     for _ in range(6):
-        assert row_by_pk(Person, person.pk) == person
+        assert Person.objects.get(pk=person.pk) == person
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]

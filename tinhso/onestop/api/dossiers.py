@@ -19,8 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,13 +43,11 @@ from tinhso.core.api import (
     path_param,
     request_data,
 )
-from tinhso.core.db import model_from_row
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.privacy import mask_name
 from tinhso.onestop import rules
-from tinhso.onestop.dossiers import services
+from tinhso.onestop.dossiers import intake, services
 from tinhso.onestop.dossiers.access import access_dossier, dossiers_visible
-from tinhso.onestop.dossiers.intake import filing_submit_grouped
 from tinhso.onestop.dossiers.personal import PersonalData, file_name, personal_data_for
 from tinhso.onestop.dossiers.selectors import dossier_flags, dossier_queue, dossier_timeline
 from tinhso.onestop.models import (
@@ -465,42 +462,16 @@ def _offering(procedure_code: str, agency_id: int) -> tuple[Procedure, Agency]:
     raise DomainError(_("Cơ quan đã chọn không thực hiện thủ tục này."), field="agency", code="agency_not_offering")
 
 
-# What an online submission reads of its procedure and agency (services.dossier_submit_online,
-# its notification and ledger entry), and whether the procedure has a workflow: one statement on
-# the hot path of intake, written once (raw: the ORM's select_related + only + annotate cost more
-# to compile than the query to run). Table names come from the models; values are parameters.
-_OFFERED = Procedure.agencies.through._meta.db_table
-_SUBMISSION_PROCEDURE = ("id", "code", "name", "online_level", "active", "form_fields", "fee_vnd")
-_SUBMISSION_AGENCY = ("id", "code", "name")
-
-
-def _columns(alias: str, names: tuple[str, ...]) -> str:
-    return ", ".join(f'{alias}."{name}"' for name in names)
-
-
-_SUBMISSION_SQL = (
-    f"SELECT {_columns('p', _SUBMISSION_PROCEDURE)}, {_columns('a', _SUBMISSION_AGENCY)}, "  # noqa: S608
-    f'EXISTS (SELECT 1 FROM "{WorkflowStep._meta.db_table}" s WHERE s."procedure_id" = p."id") '
-    f'FROM "{_OFFERED}" o INNER JOIN "{Procedure._meta.db_table}" p ON p."id" = o."procedure_id" '
-    f'INNER JOIN "{Agency._meta.db_table}" a ON a."id" = o."agency_id" '
-    'WHERE p."code" = %s AND o."agency_id" = %s'
-)
-
-
 def _submission_offering(procedure_code: str, agency_id: int) -> tuple[Procedure, Agency]:
-    """As :func:`_offering`, narrow: the procedure with the fields the submission uses and
-    ``has_steps``, and the agency with its id, code and name (other fields load if read)."""
-    alias = router.db_for_read(Procedure)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_SUBMISSION_SQL, [procedure_code, agency_id])
-        row = cursor.fetchone()
-    if row is None:
+    """As :func:`_offering`, with ``procedure.has_steps`` annotated in the same query (the
+    filing's check of the workflow then costs none)."""
+    link = (Procedure.agencies.through.objects.select_related("procedure", "agency")
+            .annotate(has_steps=Exists(WorkflowStep.objects.filter(procedure=OuterRef("procedure_id"))))
+            .filter(procedure__code=procedure_code, agency_id=agency_id).first())
+    if link is None:
         return _offering(procedure_code, agency_id)  # raises the right error
-    split = len(_SUBMISSION_PROCEDURE)
-    procedure = model_from_row(Procedure, _SUBMISSION_PROCEDURE, row[:split], using=alias)
-    procedure.has_steps = bool(row[-1])
-    agency = model_from_row(Agency, _SUBMISSION_AGENCY, row[split:-1], using=alias)
-    return procedure, agency
+    link.procedure.has_steps = link.has_steps
+    return link.procedure, link.agency
 
 
 def _agency(agency_id: int, field: str) -> Agency:
@@ -565,17 +536,17 @@ class DossierListApi(APIView):
         try:
             data = parse_input(SubmitInput, request_data(request))
             procedure, agency = _submission_offering(data["procedure"], data["agency"])
-            filing = services.filing_check(applicant=actor, procedure=procedure, agency=agency,
+            filing = intake.filing_check(applicant=actor, procedure=procedure, agency=agency,
                                            form_data=data["form_data"], idempotency_key=key)
         except DomainError:
             # A retry answers with what the first request made, whatever it sends this time;
             # a first request never looks its key up (a retry of valid input is recognised
-            # when its insert fails on the key, see services.filing_submit).
-            existing = services.dossier_by_key(actor, key, fields=_SUBMITTED_FIELDS)
+            # when its insert fails on the key, see intake.filing_submit).
+            existing = intake.dossier_by_key(actor, key, fields=_SUBMITTED_FIELDS)
             if existing is None:
                 raise
             return Response(_submitted(existing), status=200)
-        filed = filing_submit_grouped(filing)
+        filed = intake.filing_submit(filing)
         return Response(_submitted(filed.dossier), status=201 if filed.created else 200)
 
 

@@ -26,7 +26,7 @@ from django.db import transaction
 
 from tinhso.onestop.catalogue.workbook import CatalogueImportOutcome, procedures_import_specs
 from tinhso.onestop.demo.samples import sample_pdf, sample_png
-from tinhso.onestop.dossiers import services
+from tinhso.onestop.dossiers import intake, services
 from tinhso.onestop.models import Channel, DocumentRequirement, Dossier, DossierFile, DossierState, FileKind, Procedure
 from tinhso.org.models import Agency, Person
 
@@ -177,7 +177,7 @@ def _dossier_create(
 
     online = spec["channel"] == Channel.ONLINE
     if online:
-        dossier = services.dossier_submit_online(
+        dossier = intake.dossier_submit_online(
             applicant=actors.citizen, procedure=procedure, agency=agency, form_data=spec["form"],
             idempotency_key=spec["key"],
         )

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from tinhso.core.db import rows_insert
 from tinhso.ledger.services import Record, ledger_append_many
 from tinhso.onestop.models import Dossier, DossierEvent
 
@@ -35,7 +34,7 @@ def dossier_events_record(
     """:func:`dossier_event_record` for dossiers that took the same step, each (dossier, actor,
     agency): one insert of the events, one of the notifications, one ledger append."""
     at = at or timezone.now()
-    rows_insert([
+    DossierEvent.objects.bulk_create([
         DossierEvent(dossier=dossier, action=action, from_state=from_state, to_state=dossier.state, actor=actor,
                      agency=agency, note=note, at=at)
         for dossier, actor, agency in steps

@@ -10,30 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from tinhso.core import validation
-from tinhso.core.db import rows_insert
 from tinhso.core.errors import Conflict, DomainError, NotAllowed
 from tinhso.core.validation import InvalidValue
 from tinhso.onestop import rules
-from tinhso.onestop.dossiers.events import dossier_event_record, dossier_events_record
+from tinhso.onestop.dossiers.codes import dossier_code_next
+from tinhso.onestop.dossiers.events import dossier_event_record
 from tinhso.onestop.dossiers.inputs import reason_input, text_input
 from tinhso.onestop.dossiers.locks import dossier_lock
 from tinhso.onestop.dossiers.states import VERBS, state_check
-from tinhso.onestop.models import Channel, Dossier, DossierSequence, DossierState, OnlineLevel, Procedure
-from tinhso.org.access import can
+from tinhso.onestop.models import Channel, Dossier, DossierState, OnlineLevel, Procedure
 from tinhso.org.models import Agency
 from tinhso.org.roles import Perm, Role
 
@@ -43,13 +40,14 @@ if TYPE_CHECKING:
 S = DossierState
 
 
-def _forbidden() -> NotAllowed:
+def not_allowed() -> NotAllowed:
+    """The refusal of an operation the person may not do on a dossier (the same words everywhere)."""
     return NotAllowed(_("Bạn không có quyền thực hiện thao tác này đối với hồ sơ."), code="forbidden")
 
 
 def _require(allowed: bool) -> None:
     if not allowed:
-        raise _forbidden()
+        raise not_allowed()
 
 
 def _require_assignee(allowed: bool, actor: Person, dossier: Dossier) -> None:
@@ -57,76 +55,13 @@ def _require_assignee(allowed: bool, actor: Person, dossier: Dossier) -> None:
     if not allowed:
         if rules.on_handling(actor, dossier, Perm.DOSSIER_REVIEW):
             raise NotAllowed(_("Hồ sơ không được phân công cho bạn."), code="not_assignee")
-        raise _forbidden()
+        raise not_allowed()
 
 
 # The events of the online filings (kept by that name for the filing functions below).
-_record_many = dossier_events_record
 
 PHONE_RE = re.compile(validation.PHONE_PATTERN)
 PERSONAL_ID_RE = re.compile(validation.PERSONAL_ID_PATTERN)
-
-
-# --- dossier code ----------------------------------------------------------------------------
-
-# The table name comes from the model; every value is a parameter. Upsert + RETURNING works on
-# PostgreSQL and SQLite ≥ 3.35 alike.
-_NEXT_SEQUENCE_SQL = (
-    f'INSERT INTO "{DossierSequence._meta.db_table}" ("agency_code", "day", "last") VALUES (%s, %s, %s) '  # noqa: S608
-    f'ON CONFLICT ("agency_code", "day") DO UPDATE SET "last" = "{DossierSequence._meta.db_table}"."last" + %s '
-    'RETURNING "last"'
-)
-
-
-def _agency_code(agency: Agency) -> str:
-    code = (agency.code or "").strip()
-    if not code:
-        raise DomainError(
-            _("Cơ quan “%(name)s” chưa có mã định danh điện tử, không thể cấp mã hồ sơ.") % {"name": agency.name},
-            code="agency_without_code",
-        )
-    return code
-
-
-def dossier_code_next(*, agency: Agency, day: dt.date) -> str:
-    """``<agency code>-YYMMDD-<sequence>`` (Circular 4/2025/TT-VPCP), sequence ≥ 4 digits.
-
-    One statement creates the day's counter row or bumps it (an upsert ``RETURNING`` the new
-    value). The row stays locked until the caller's transaction ends, so two desks never get
-    the same number and a rolled-back dossier gives its number back.
-    """
-    return dossier_codes_next(agencies=[agency], day=day)[0]
-
-
-def dossier_codes_next(*, agencies: Sequence[Agency], day: dt.date) -> list[str]:
-    """:func:`dossier_code_next` for several dossiers at once, one per agency given, in order:
-    one upsert per agency however many dossiers it receives. Counters are taken in the order of
-    their codes, so two such calls never wait for each other's rows crosswise (no deadlock)."""
-    codes = [_agency_code(agency) for agency in agencies]
-    counts = Counter(codes)
-    following = {code: sequence_next(key=code, day=day, count=counts[code]) - counts[code] + 1
-                 for code in sorted(counts)}
-    numbered = []
-    for code in codes:
-        numbered.append(f"{code}-{day:%y%m%d}-{following[code]:04d}")
-        following[code] += 1
-    return numbered
-
-
-def sequence_next(*, key: str, day: dt.date, count: int = 1) -> int:
-    """Take ``count`` numbers of the counter ``key`` for ``day`` (from 1): one upsert
-    ``RETURNING`` the last one taken; the numbers are the ``count`` up to it.
-
-    The counter row stays locked until the caller's transaction ends: numbers never repeat,
-    and a rolled-back caller gives its numbers back, so the sequence has no gaps.
-    """
-    if count < 1:
-        raise ValueError("sequence_next() takes at least one number.")
-    connection = transaction.get_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(_NEXT_SEQUENCE_SQL, [key, connection.ops.adapt_datefield_value(day), count, count])
-        (last,) = cursor.fetchone()
-    return int(last)
 
 
 def form_data_validate(procedure: Procedure, form_data: Mapping[str, Any]) -> dict[str, Any]:
@@ -201,8 +136,9 @@ def form_value(spec: Mapping[str, Any], value: Any) -> Any:
     return text
 
 
-def _check_procedure(procedure: Procedure, *, online: bool) -> None:
-    """A ``procedure.has_steps`` annotation, when the caller made one, spares the query on the steps."""
+def procedure_check(procedure: Procedure, *, online: bool) -> None:
+    """A dossier may be filed under ``procedure``: in force, with a workflow, offered online when
+    ``online``. A ``procedure.has_steps`` annotation, when the caller made one, spares the query on the steps."""
     if not procedure.active:
         raise DomainError(_("Thủ tục không còn áp dụng."), code="procedure_inactive")
     has_steps = getattr(procedure, "has_steps", None)
@@ -224,113 +160,7 @@ def _working_days(start: dt.datetime, end: dt.datetime) -> Decimal:
     return Decimal(elapsed_working_days(start, end))
 
 
-# --- submission and receipt ------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Filing:
-    """An online filing that passed every check that needs no write (:func:`filing_check`)."""
-
-    applicant: Person
-    procedure: Procedure
-    agency: Agency
-    form_data: dict[str, Any]
-    key: str
-
-
-@dataclass(frozen=True)
-class Filed:
-    """What a filing made: its dossier, and False in ``created`` when its key had been used
-    already by the same applicant (a retry), the dossier being the one made then."""
-
-    dossier: Dossier
-    created: bool
-
-
-def dossier_submit_online(
-    *, applicant: Person, procedure: Procedure, agency: Agency, form_data: Mapping[str, Any], idempotency_key: str,
-) -> Dossier:
-    """A citizen files a dossier online. The same ``idempotency_key`` returns the same dossier.
-
-    The key is unique in the database: a retry is recognised when its insert fails on it (the
-    attempt rolls back whole, its dossier number too), then the first dossier is read and
-    returned — to its applicant only (:class:`Conflict` for anyone else). A first submission
-    thus costs no look-up of the key.
-    """
-    filing = filing_check(applicant=applicant, procedure=procedure, agency=agency, form_data=form_data,
-                          idempotency_key=idempotency_key)
-    return filing_submit(filing).dossier
-
-
-def filing_check(
-    *, applicant: Person, procedure: Procedure, agency: Agency, form_data: Mapping[str, Any], idempotency_key: str,
-) -> Filing:
-    """The checks of an online filing that write nothing: the key, the applicant's right to
-    file, the procedure (in force, with a workflow, offered online) and the e-form. Raises
-    what :func:`dossier_submit_online` raises; returns the filing with the cleaned e-form."""
-    key = (idempotency_key or "").strip()
-    if not key:
-        raise DomainError(_("Thiếu mã chống gửi trùng."), code="idempotency_key_required")
-    if not can(applicant, Perm.DOSSIER_SUBMIT):
-        raise _forbidden()
-    _check_procedure(procedure, online=True)
-    _agency_code(agency)  # an agency without an electronic id cannot number the dossier: refused first
-    return Filing(applicant=applicant, procedure=procedure, agency=agency,
-                  form_data=form_data_validate(procedure, form_data), key=key)
-
-
-def filing_submit(filing: Filing) -> Filed:
-    """Write one checked filing; a key used before by the same applicant gives back its dossier."""
-    try:
-        # filings_write is atomic: outermost, the transaction itself (no savepoint); inside a
-        # caller's transaction, a savepoint that the failed insert rolls back to.
-        return Filed(filings_write([filing])[0], created=True)
-    except IntegrityError:
-        existing = dossier_by_key(filing.applicant, filing.key)
-        if existing is None:
-            raise
-        return Filed(existing, created=False)
-
-
-@transaction.atomic
-def filings_write(filings: Sequence[Filing]) -> list[Dossier]:
-    """Write checked filings together, all or none: their numbers (one upsert per agency),
-    one insert each of dossiers, events and notifications, one ledger append, one commit.
-
-    A key used before raises :class:`IntegrityError` and writes nothing; write such a batch
-    again one filing at a time with :func:`filing_submit` (see :mod:`.intake`).
-    """
-    if not filings:
-        return []
-    now = timezone.now()
-    codes = dossier_codes_next(agencies=[filing.agency for filing in filings], day=timezone.localdate(now))
-    dossiers = rows_insert([
-        Dossier(
-            code=code, procedure=filing.procedure, agency=filing.agency, handling_agency=filing.agency,
-            channel=Channel.ONLINE, state=S.SUBMITTED, applicant=filing.applicant,
-            applicant_name=filing.applicant.get_full_name() or filing.applicant.get_username(),
-            applicant_email=getattr(filing.applicant, "email", "") or "",
-            applicant_phone=getattr(filing.applicant, "phone", "") or "",
-            applicant_personal_id=getattr(filing.applicant, "personal_id", "") or "",
-            form_data=filing.form_data, idempotency_key=filing.key, submitted_at=now, fee_vnd=filing.procedure.fee_vnd,
-        )
-        for code, filing in zip(codes, filings, strict=True)
-    ])
-    steps = [(dossier, filing.applicant, filing.agency) for dossier, filing in zip(dossiers, filings, strict=True)]
-    _record_many(steps, action="submit_online", from_state="", at=now)
-    return dossiers
-
-
-def dossier_by_key(applicant: Person, key: str, *, fields: Iterable[str] = ()) -> Dossier | None:
-    """The dossier filed with ``key`` (with ``fields`` only loaded, if given), None if there is
-    none; :class:`Conflict` if someone else filed it, without saying anything about it."""
-    found = Dossier.objects.filter(idempotency_key=key)
-    if fields:
-        found = found.only(*fields, "applicant_id")
-    existing = found.first()
-    if existing is not None and existing.applicant_id != applicant.pk:
-        raise Conflict(_("Mã chống gửi trùng đã được dùng cho hồ sơ khác."), code="idempotency_key_taken")
-    return existing
-
+# --- receipt ---------------------------------------------------------------------------------
 
 def _start_clock(dossier: Dossier, now: dt.datetime) -> None:
     dossier.received_at = now
@@ -363,7 +193,7 @@ def dossier_receive_at_counter(
     _require(rules.may_receive_at_counter(actor, agency))
     if channel not in (Channel.COUNTER, Channel.POSTAL):
         raise DomainError(_("Kênh nộp không hợp lệ."), field="channel", code="invalid_channel")
-    _check_procedure(procedure, online=False)
+    procedure_check(procedure, online=False)
     name = text_input(applicant_name, "applicant_name", _("Tên người nộp"), max_length=200)
     if not name:
         raise DomainError(_("Vui lòng nhập tên người nộp."), field="applicant_name", code="required")

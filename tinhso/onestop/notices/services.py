@@ -32,7 +32,6 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from tinhso.core.db import rows_insert
 from tinhso.core.privacy import mask_digits, mask_email
 from tinhso.onestop.models import Dossier, DossierState, Notification, NotificationChannel, NotificationState
 
@@ -205,7 +204,7 @@ def notifications_queue(rows: Sequence[Notification]) -> list[Notification]:
     row left without its task). A backend that runs or ships tasks at once gets them once the
     transaction commits, so nothing is sent for a transition that rolls back.
     """
-    created = rows_insert(rows)
+    created = Notification.objects.bulk_create(rows)
     ids = [row.pk for row in created]
     if not ids:
         return created

@@ -43,10 +43,10 @@ from django.utils.translation import gettext as _
 from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.ledger.services import ledger_append
 from tinhso.onestop import rules
+from tinhso.onestop.dossiers.codes import sequence_next
 from tinhso.onestop.dossiers.events import dossier_event_record
 from tinhso.onestop.dossiers.inputs import reason_input
 from tinhso.onestop.dossiers.locks import dossier_lock
-from tinhso.onestop.dossiers.services import sequence_next
 from tinhso.onestop.models import (
     Dossier,
     DossierState,

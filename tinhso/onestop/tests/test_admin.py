@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tinhso.ledger.models import Entry
 from tinhso.onestop.conftest import GOOD_FORM
-from tinhso.onestop.dossiers import services as S
+from tinhso.onestop.dossiers import intake
 from tinhso.onestop.models import (
     Dossier,
     DossierFile,
@@ -47,7 +47,7 @@ def admin_client(client: Client) -> Client:
 
 @pytest.fixture
 def rows(svc: Any) -> dict[str, Any]:
-    dossier = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+    dossier = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
                                       form_data=GOOD_FORM, idempotency_key="admin-1")
     Dossier.objects.filter(pk=dossier.pk).update(applicant_phone=PHONE, applicant_email=EMAIL,
                                                  applicant_personal_id=PERSONAL_ID)

@@ -27,7 +27,7 @@ def filed(demo_agencies: dict[str, Any], make_person: Any, media: Path) -> dict[
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tinhso.onestop.demo.samples import sample_pdf
-    from tinhso.onestop.dossiers import services
+    from tinhso.onestop.dossiers import intake
     from tinhso.onestop.files.services import dossier_file_add
     from tinhso.org.roles import Role
 
@@ -36,7 +36,7 @@ def filed(demo_agencies: dict[str, Any], make_person: Any, media: Path) -> dict[
     procedure = Procedure.objects.get(code=LLTP)
     form = json.loads(DOSSIERS_FILE.read_text(encoding="utf-8"))["dossiers"][0]["form"]
     desk = procedure.agencies.get(key="hy.ttpvhcc")
-    dossier = services.dossier_submit_online(applicant=citizen, procedure=procedure, agency=desk, form_data=form,
+    dossier = intake.dossier_submit_online(applicant=citizen, procedure=procedure, agency=desk, form_data=form,
                                              idempotency_key="reimport-1")
     for requirement in procedure.documents.order_by("order")[:2]:
         dossier_file_add(actor=citizen, dossier=dossier, requirement=requirement,

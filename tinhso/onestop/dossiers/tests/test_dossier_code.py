@@ -11,7 +11,7 @@ import pytest
 from django.db import connection, transaction
 
 from tinhso.core.errors import DomainError
-from tinhso.onestop.dossiers.services import dossier_code_next
+from tinhso.onestop.dossiers.codes import dossier_code_next
 from tinhso.onestop.models import DossierSequence
 from tinhso.org.models import Agency
 
@@ -94,9 +94,8 @@ def test_online_intake_at_an_agency_without_an_electronic_id_is_refused_before_a
     }
     assert (Dossier.objects.count(), Entry.objects.count()) == (dossiers, entries)
     assert not DossierSequence.objects.exists()
-    # Refused by the checks that write nothing, before the filing joins a group commit (where it
-    # would roll the whole group back and make every filing of it be written again alone).
-    from tinhso.onestop.dossiers.services import filing_check
+    # Refused by the checks that write nothing, before the filing's transaction begins.
+    from tinhso.onestop.dossiers.intake import filing_check
 
     with pytest.raises(DomainError) as caught:
         filing_check(applicant=svc.citizen, procedure=svc.procedure, agency=Agency.objects.get(pk=svc.centre.pk),

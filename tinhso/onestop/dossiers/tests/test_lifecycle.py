@@ -20,8 +20,8 @@ from tinhso.onestop.conftest import (
     to_approval,
     to_review,
 )
+from tinhso.onestop.dossiers import intake, states
 from tinhso.onestop.dossiers import services as S
-from tinhso.onestop.dossiers import states
 from tinhso.onestop.dossiers.access import access_dossier, dossiers_visible
 from tinhso.onestop.dossiers.selectors import dossier_is_overdue, dossier_queue, dossier_timeline
 from tinhso.onestop.models import Dossier, DossierEvent, DossierState
@@ -395,7 +395,7 @@ FORM_ERRORS = [
 def test_form_errors_are_in_vietnamese_by_field(svc: Any, clock: Any, form: dict[str, Any], field: str,
                                                  message: str) -> None:
     with pytest.raises(DomainError) as caught:
-        S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre, form_data=form,
+        intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre, form_data=form,
                                 idempotency_key="k")
     assert caught.value.errors == {field: message}
     assert caught.value.field == field
@@ -424,12 +424,12 @@ def test_number_date_and_email_fields(svc: Any) -> None:
 def test_procedure_without_workflow_or_not_online(svc: Any, clock: Any) -> None:
     bare = make_procedure(code="1.000001.000.00.00.H31", agencies=[svc.centre], steps=False)
     with pytest.raises(DomainError) as caught:
-        S.dossier_submit_online(applicant=svc.citizen, procedure=bare, agency=svc.centre, form_data=GOOD_FORM,
+        intake.dossier_submit_online(applicant=svc.citizen, procedure=bare, agency=svc.centre, form_data=GOOD_FORM,
                                 idempotency_key="k")
     assert caught.value.message == "Thủ tục chưa có quy trình xử lý"
     offline = make_procedure(code="1.000002.000.00.00.H31", agencies=[svc.centre], online_level="none")
     with pytest.raises(DomainError, match="không cung cấp dịch vụ công trực tuyến"):
-        S.dossier_submit_online(applicant=svc.citizen, procedure=offline, agency=svc.centre, form_data=GOOD_FORM,
+        intake.dossier_submit_online(applicant=svc.citizen, procedure=offline, agency=svc.centre, form_data=GOOD_FORM,
                                 idempotency_key="k")
     assert not Dossier.objects.exists()
 
@@ -441,14 +441,14 @@ def test_submission_is_idempotent(svc: Any, clock: Any) -> None:
     assert again.pk == first.pk
     assert (Dossier.objects.count(), DossierEvent.objects.count(), Entry.objects.count()) == counts
     with pytest.raises(Conflict):
-        S.dossier_submit_online(applicant=svc.other_citizen, procedure=svc.procedure, agency=svc.centre,
+        intake.dossier_submit_online(applicant=svc.other_citizen, procedure=svc.procedure, agency=svc.centre,
                                 form_data=GOOD_FORM, idempotency_key="abc")
     assert submit_online(svc, "abd").pk != first.pk
 
 
 def test_officers_cannot_submit_online(svc: Any, clock: Any) -> None:
     with pytest.raises(NotAllowed):
-        S.dossier_submit_online(applicant=svc.handler, procedure=svc.procedure, agency=svc.centre,
+        intake.dossier_submit_online(applicant=svc.handler, procedure=svc.procedure, agency=svc.centre,
                                 form_data=GOOD_FORM, idempotency_key="h")
 
 

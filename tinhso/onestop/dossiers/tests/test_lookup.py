@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.onestop.conftest import GOOD_FORM, at
+from tinhso.onestop.dossiers import intake
 from tinhso.onestop.dossiers import services as S
 from tinhso.onestop.dossiers.lookup import LookupResult, digits_match, dossier_lookup
 from tinhso.onestop.models import Dossier
@@ -34,7 +35,7 @@ def _fresh_rate_limits() -> Iterator[None]:
 @pytest.fixture
 def online(svc: Any, clock: Any) -> Dossier:
     """Filed online by the citizen (no phone on the account: the e-form carries phone and ID)."""
-    return S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+    return intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
                                    form_data=GOOD_FORM, idempotency_key="lookup-key-000000001")
 
 
@@ -77,7 +78,7 @@ def test_digits_of_the_account_count_too(svc: Any, clock: Any, make_person: Any)
     from tinhso.org.roles import Role
 
     person = make_person("congdan3", Role.CITIZEN, None, phone="0901112233", personal_id="036090000777")
-    dossier = S.dossier_submit_online(applicant=person, procedure=svc.procedure, agency=svc.centre,
+    dossier = intake.dossier_submit_online(applicant=person, procedure=svc.procedure, agency=svc.centre,
                                       form_data={"full_name": "Lê Văn C", "personal_id": "036090000777"},
                                       idempotency_key="lookup-key-000000002")
     assert dossier_lookup(code=dossier.code, digits="2233").code == dossier.code

@@ -1,10 +1,10 @@
 """No lost or doubled dossier when the server dies in the middle of a submission.
 
-A separate Python process writes a group of three filings as the intake's group writer does
-(services.filings_write) and is killed with SIGKILL after every write of the group (the
-dossiers, their events, notifications and ledger entries) but before the commit, as a power cut
-or an OOM kill would. The database must hold nothing of them; each citizen's retry with the
-same idempotency key files exactly one dossier, and the ledger verifies.
+A separate Python process writes a filing as a request does (intake.filing_submit) and is
+killed with SIGKILL after every write of it (the dossier, its event, notification and ledger
+entry) but before the commit, as a power cut or an OOM kill would. The database must hold
+nothing of it; the citizen's retry with the same idempotency key files exactly one dossier,
+with the number the killed filing never took, and the ledger verifies.
 Needs a database another process can open (PostgreSQL; the SQLite test database is in memory).
 """
 
@@ -24,7 +24,7 @@ from django.db import connection
 from tinhso.ledger.models import Entry
 from tinhso.ledger.selectors import ledger_verify
 from tinhso.onestop.conftest import GOOD_FORM
-from tinhso.onestop.dossiers import services as S
+from tinhso.onestop.dossiers import intake
 from tinhso.onestop.models import Dossier, DossierEvent, Notification
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -34,22 +34,21 @@ import os, signal, sys
 import django
 django.setup()
 from tinhso.org.models import Agency, Person
-from tinhso.onestop.dossiers import services as S
+from tinhso.onestop.dossiers import intake
 from tinhso.onestop.models import Procedure
 
-real_append = S.ledger_append_many
+real_record = intake._record
 
-def append_then_die(*args, **kwargs):
-    real_append(*args, **kwargs)  # every write of the group is done, the commit is not
+def record_then_die(*args, **kwargs):
+    real_record(*args, **kwargs)  # every write of the filing is done, the commit is not
     os.kill(os.getpid(), signal.SIGKILL)
 
-S.ledger_append_many = append_then_die
+intake._record = record_then_die
 citizen, procedure, agency, form = sys.argv[1:5]
-S.filings_write([
-    S.filing_check(applicant=Person.objects.get(pk=int(citizen)), procedure=Procedure.objects.get(pk=int(procedure)),
-                   agency=Agency.objects.get(pk=int(agency)), form_data=eval(form), idempotency_key=f"crash-{n}")
-    for n in (1, 2, 3)
-])
+intake.filing_submit(intake.filing_check(
+    applicant=Person.objects.get(pk=int(citizen)), procedure=Procedure.objects.get(pk=int(procedure)),
+    agency=Agency.objects.get(pk=int(agency)), form_data=eval(form), idempotency_key="crash-1",
+))
 """
 
 
@@ -73,12 +72,12 @@ def test_a_submission_killed_before_its_commit_leaves_nothing_and_the_retry_file
     assert not Notification.objects.exists()
     assert Entry.objects.count() == entries
 
-    retried = [S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+    retried = [intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
                                        form_data=GOOD_FORM, idempotency_key=f"crash-{n}") for n in (1, 2, 3)]
-    again = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+    again = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
                                     form_data=GOOD_FORM, idempotency_key="crash-2")
     assert again.pk == retried[1].pk
     assert Dossier.objects.count() == 3
-    assert [d.code[-4:] for d in retried] == ["0001", "0002", "0003"]  # the killed group's numbers were never taken
+    assert [d.code[-4:] for d in retried] == ["0001", "0002", "0003"]  # the killed filing's number was never taken
     assert Entry.objects.count() == entries + 3
     assert ledger_verify().ok

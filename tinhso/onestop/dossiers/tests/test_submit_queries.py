@@ -21,13 +21,13 @@ from django_tasks_db.models import DBTaskResult
 
 from tinhso.ledger.models import Entry
 from tinhso.onestop.conftest import GOOD_FORM
-from tinhso.onestop.dossiers import services as S
+from tinhso.onestop.dossiers import intake
 from tinhso.onestop.models import Dossier, DossierEvent, Notification
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/services/dossiers/"
-DB_TASKS = {"default": {"BACKEND": "tinhso.core.task_backend.DatabaseBackend"}}
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 # session, user, procedure+agency (one narrow query), permission (one query), dossier number,
@@ -110,7 +110,7 @@ def test_the_sending_task_rolls_back_with_the_submission(svc: SimpleNamespace, c
     tasks = DBTaskResult.objects.count()
 
     with transaction.atomic():
-        S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+        intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
                                 form_data=GOOD_FORM, idempotency_key="q-3")
         assert DBTaskResult.objects.count() == tasks + 1  # written in the transaction, not after it
         transaction.set_rollback(True)
@@ -125,9 +125,9 @@ def test_a_retry_through_the_service_returns_the_first_dossier_and_refuses_other
     """No look-up before the insert: the unique key catches the retry, inside a caller's
     transaction too (the failed insert rolls back to its savepoint, the caller's work stays)."""
     with transaction.atomic():
-        first = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+        first = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
                                         form_data=GOOD_FORM, idempotency_key="q-4")
-        again = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+        again = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
                                         form_data=GOOD_FORM, idempotency_key="q-4")
         assert again.pk == first.pk
     assert Dossier.objects.count() == 1
@@ -135,9 +135,9 @@ def test_a_retry_through_the_service_returns_the_first_dossier_and_refuses_other
     from tinhso.core.errors import Conflict
 
     with pytest.raises(Conflict):
-        S.dossier_submit_online(applicant=svc.other_citizen, procedure=svc.procedure, agency=svc.centre,
+        intake.dossier_submit_online(applicant=svc.other_citizen, procedure=svc.procedure, agency=svc.centre,
                                 form_data=GOOD_FORM, idempotency_key="q-4")
     assert Dossier.objects.count() == 1
-    nxt = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+    nxt = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
                                   form_data=GOOD_FORM, idempotency_key="q-5")
     assert nxt.code.endswith("-0002")  # the retries' numbers were given back

@@ -18,6 +18,7 @@ from tinhso.ledger.models import Entry
 from tinhso.onestop import rules
 from tinhso.onestop.conftest import draft_upload, make_procedure, pay_at_counter, submit_online, to_approval, to_review
 from tinhso.onestop.demo.samples import sample_pdf
+from tinhso.onestop.dossiers import intake
 from tinhso.onestop.dossiers import services as S
 from tinhso.onestop.models import Dossier, DossierEvent, DossierFile, DossierState, FeeWaiver, FileKind, Payment
 from tinhso.onestop.payments import services as payments
@@ -131,7 +132,7 @@ def test_a_fee_waiver_only_where_a_fee_can_be_paid(svc: Any, approved: Dossier, 
     payments.fee_waive(actor=svc.receiver, dossier=waived, reason="exempt", note="Miễn")
     cases.append((waived, "fee_waived"))
     free = make_procedure(code="1.000894.000.00.00.H31", agencies=[svc.centre, svc.stp], fee_vnd=0)
-    cases.append((S.dossier_submit_online(applicant=svc.citizen, procedure=free, agency=svc.centre,
+    cases.append((intake.dossier_submit_online(applicant=svc.citizen, procedure=free, agency=svc.centre,
                                           form_data={"full_name": "An", "personal_id": "033095001234"},
                                           idempotency_key="k-free"), "no_fee"))
     stopped = S.dossier_stop(actor=svc.citizen, dossier=submit_online(svc, "k-stop"), reason="Thôi")
@@ -364,7 +365,7 @@ def test_a_paper_result_needs_no_file_and_an_optional_draft_is_still_signed(svc:
     assert not S.result_file_required(paper)
 
     def reviewed(key: str) -> Dossier:
-        dossier = S.dossier_submit_online(applicant=svc.citizen, procedure=paper, agency=svc.centre,
+        dossier = intake.dossier_submit_online(applicant=svc.citizen, procedure=paper, agency=svc.centre,
                                           form_data={"full_name": "An", "personal_id": "033095001234"},
                                           idempotency_key=key)
         return to_review(svc, dossier)
@@ -445,7 +446,7 @@ def test_approver_sees_the_draft_on_the_page_before_approving(svc: Any, clock: A
 
 def test_a_draft_added_after_the_page_was_opened_is_not_approved_blind(svc: Any, clock: Any) -> None:
     paper = make_procedure(code="1.000894.000.00.00.H31", agencies=[svc.centre, svc.stp], online_level="partial")
-    dossier = S.dossier_submit_online(applicant=svc.citizen, procedure=paper, agency=svc.centre,
+    dossier = intake.dossier_submit_online(applicant=svc.citizen, procedure=paper, agency=svc.centre,
                                       form_data={"full_name": "An", "personal_id": "033095001234"},
                                       idempotency_key="blind-1")
     dossier = S.dossier_submit_for_approval(actor=svc.handler, dossier=to_review(svc, dossier))

@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import override_settings
 
 from tinhso.onestop.conftest import GATEWAYS, GOOD_FORM, at, draft_upload
+from tinhso.onestop.dossiers import intake
 from tinhso.onestop.dossiers import services as S
 from tinhso.onestop.models import Dossier, DossierState, Notification, NotificationState
 from tinhso.onestop.notices import services as notify
@@ -28,7 +29,7 @@ def citizen(svc: Any) -> Person:
 
 
 def _submit(svc: Any, applicant: Person, key: str = "k-1", phone: str = "") -> Dossier:
-    dossier = S.dossier_submit_online(applicant=applicant, procedure=svc.procedure, agency=svc.centre,
+    dossier = intake.dossier_submit_online(applicant=applicant, procedure=svc.procedure, agency=svc.centre,
                                       form_data=GOOD_FORM, idempotency_key=key)
     if phone:
         Dossier.objects.filter(pk=dossier.pk).update(applicant_phone=phone)

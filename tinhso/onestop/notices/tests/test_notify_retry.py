@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from tinhso.core.scheduler import periodic_jobs
 from tinhso.onestop.conftest import GATEWAYS, GOOD_FORM
+from tinhso.onestop.dossiers import intake
 from tinhso.onestop.dossiers import services as S
 from tinhso.onestop.models import Dossier, Notification, NotificationChannel, NotificationState
 from tinhso.onestop.notices import services as notify
@@ -26,7 +27,7 @@ def _submit_with_contacts(svc: Any, callbacks: Any) -> Dossier:
     Person.objects.filter(pk=svc.citizen.pk).update(email="an.nguyen@example.vn")
     applicant = Person.objects.get(pk=svc.citizen.pk)
     with callbacks(execute=True):
-        dossier = S.dossier_submit_online(applicant=applicant, procedure=svc.procedure, agency=svc.centre,
+        dossier = intake.dossier_submit_online(applicant=applicant, procedure=svc.procedure, agency=svc.centre,
                                           form_data=GOOD_FORM, idempotency_key="retry-1")
     with callbacks(execute=True):
         Dossier.objects.filter(pk=dossier.pk).update(applicant_phone=PHONE)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from tinhso.core.errors import Conflict, NotAllowed, NotFound
 from tinhso.ledger.models import Entry
 from tinhso.onestop.conftest import GOOD_FORM, at, make_procedure
+from tinhso.onestop.dossiers import intake
 from tinhso.onestop.dossiers import services as S
 from tinhso.onestop.models import Dossier, DossierEvent, DossierState, Payment, PaymentMethod, PaymentState
 from tinhso.onestop.payments.services import (
@@ -34,7 +35,7 @@ SIGNATURE_HEADER = "HTTP_X_TINHSO_SIGNATURE"
 
 def _submit(svc: Any, procedure: Any = None, applicant: Any = None) -> Dossier:
     """Filed online and received at the desk: an online payment opens once the dossier is received."""
-    dossier = S.dossier_submit_online(
+    dossier = intake.dossier_submit_online(
         applicant=applicant or svc.citizen, procedure=procedure or svc.procedure, agency=svc.centre,
         form_data=dict(GOOD_FORM), idempotency_key=f"pay-{next(_keys)}",
     )

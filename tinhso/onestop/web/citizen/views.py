@@ -36,7 +36,7 @@ from tinhso.core import web
 from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.core.web import View, form_error, is_htmx, person_of
 from tinhso.onestop import rules
-from tinhso.onestop.dossiers import services
+from tinhso.onestop.dossiers import intake, services
 from tinhso.onestop.dossiers.access import access_dossier
 from tinhso.onestop.dossiers.lookup import LookupResult, dossier_lookup, lookup_failed, lookup_limited
 from tinhso.onestop.dossiers.personal import PersonalData, personal_data_for
@@ -176,7 +176,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid():
         try:
             with _storing() as stored, transaction.atomic():
-                dossier = services.dossier_submit_online(
+                dossier = intake.dossier_submit_online(
                     applicant=person, procedure=procedure, agency=form.cleaned_data["agency"],
                     form_data=form.eform_raw(), idempotency_key=form.cleaned_data["idempotency_key"],
                 )

@@ -25,6 +25,7 @@ from tinhso.onestop.conftest import (
     to_review,
 )
 from tinhso.onestop.demo.samples import sample_png
+from tinhso.onestop.dossiers import intake
 from tinhso.onestop.dossiers import services as S
 from tinhso.onestop.models import DocumentRequirement, Dossier, DossierFile, DossierState, Procedure, Rating
 
@@ -264,7 +265,7 @@ def test_a_component_with_active_content_is_refused_with_the_reason_and_nothing_
 
 def test_my_dossiers_lists_only_my_own(client: Client, svc: Any, clock: Any) -> None:
     mine = submit_online(svc, "page-key-0000000000001")
-    theirs = S.dossier_submit_online(applicant=svc.other_citizen, procedure=svc.procedure, agency=svc.centre,
+    theirs = intake.dossier_submit_online(applicant=svc.other_citizen, procedure=svc.procedure, agency=svc.centre,
                                      form_data=GOOD_FORM, idempotency_key="their-key-000000000001")
     counter = S.dossier_receive_at_counter(
         actor=svc.receiver, agency=svc.centre, procedure=svc.procedure, applicant_name="Nguyễn Văn An",

@@ -18,6 +18,7 @@ from django.urls import reverse
 from tinhso.core.storage_sweep import storage_sweep
 from tinhso.onestop.conftest import GOOD_FORM, JUDICIAL_RECORD_FIELDS, stored_files, submit_online, to_review
 from tinhso.onestop.demo.samples import sample_pdf, sample_png
+from tinhso.onestop.dossiers import intake
 from tinhso.onestop.dossiers import services as S
 from tinhso.onestop.models import DocumentRequirement, Dossier, DossierFile, DossierState, Procedure
 
@@ -218,7 +219,7 @@ def test_dates_are_typed_as_dd_mm_yyyy_stored_iso_and_shown_back(client: Client,
 def test_the_api_still_takes_and_gives_iso_dates(client: Client, svc: Any, clock: Any) -> None:
     Procedure.objects.filter(pk=svc.procedure.pk).update(form_fields=DATED_FIELDS)
     svc.procedure.refresh_from_db()
-    dossier = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+    dossier = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
                                       form_data={**GOOD_FORM, "born": "1990-09-05"},
                                       idempotency_key="api-key-00000000000001")
     assert dossier.form_data["born"] == "1990-09-05"
@@ -236,7 +237,7 @@ def test_the_declared_e_form_is_for_the_applicant_only(client: Client, svc: Any,
 def test_the_desk_reads_and_corrects_e_form_dates_as_dd_mm_yyyy(client: Client, svc: Any, clock: Any) -> None:
     Procedure.objects.filter(pk=svc.procedure.pk).update(form_fields=DATED_FIELDS)
     svc.procedure.refresh_from_db()
-    dossier = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+    dossier = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
                                       form_data={**GOOD_FORM, "born": "1990-09-05"},
                                       idempotency_key="desk-date-00000000001")
     client.force_login(svc.receiver)

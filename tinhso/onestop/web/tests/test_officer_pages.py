@@ -14,8 +14,7 @@ from django.urls import reverse
 from tinhso.ledger.models import Entry
 from tinhso.onestop.conftest import GOOD_FORM, at
 from tinhso.onestop.demo.samples import sample_pdf
-from tinhso.onestop.dossiers import services as S
-from tinhso.onestop.dossiers import states
+from tinhso.onestop.dossiers import intake, states
 from tinhso.onestop.models import Dossier, DossierEvent, DossierFile, DossierState, Payment
 from tinhso.org.roles import Role
 
@@ -187,7 +186,7 @@ def test_counter_receipt_refuses_another_agencys_procedure(svc: Any, clock: Any)
 # --- the dossier page and its actions ---------------------------------------------------------
 
 def test_full_path_from_online_submission_to_return(svc: Any, clock: Any) -> None:
-    dossier = S.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
+    dossier = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
                                       form_data=GOOD_FORM, idempotency_key="k-1")
     desk, leader, handler = _client(svc.receiver), _client(svc.approver), _client(svc.handler)
     url = reverse("officer:dossier", args=[dossier.pk])
