@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "tinhso.indicators",
     "tinhso.programme",
     "tinhso.onestop",
+    "tinhso.site",  # home, health, navigation, cross-cutting jobs: the top layer
 ]
 
 MIDDLEWARE = [
@@ -140,7 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "tinhso.core.context_processors.navigation",
+                "tinhso.site.context_processors.navigation",
             ],
         },
     },

@@ -29,16 +29,19 @@ class JobSpec:
     interval_seconds: int
 
 
+# Filled by each app's AppConfig.ready() (:func:`job_register`): core knows no app's jobs.
+_JOBS: dict[str, JobSpec] = {}
+
+
+def job_register(spec: JobSpec) -> None:
+    """Add a periodic job (call from an AppConfig.ready()); registering a name again replaces it."""
+    _JOBS[spec.name] = spec
+
+
 def periodic_jobs() -> list[JobSpec]:
-    """The platform's periodic jobs. Other modules add theirs here."""
-    return [
-        JobSpec("worker_heartbeat", "tinhso.core.tasks.worker_heartbeat", settings.WORKER_HEARTBEAT_SECONDS),
-        JobSpec("ledger_checkpoint", "tinhso.ledger.tasks.checkpoint_sign_task", settings.LEDGER_CHECKPOINT_SECONDS),
-        JobSpec("programme_reminders", "tinhso.programme.tasks.reminders_send", 6 * 3600),
-        JobSpec("dossiers_late_scan", "tinhso.onestop.tasks.dossiers_late_scan", 30 * 60),
-        JobSpec("notifications_retry", "tinhso.onestop.tasks.notifications_retry", 5 * 60),
-        JobSpec("storage_sweep", "tinhso.core.tasks.storage_sweep_task", 3600),
-    ]
+    """The platform's periodic jobs: the worker's heartbeat and those the apps registered."""
+    heartbeat = JobSpec("worker_heartbeat", "tinhso.core.tasks.worker_heartbeat", settings.WORKER_HEARTBEAT_SECONDS)
+    return [heartbeat, *(spec for name, spec in _JOBS.items() if name != heartbeat.name)]
 
 
 def sync_jobs(now: dt.datetime | None = None) -> None:

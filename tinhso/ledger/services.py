@@ -8,8 +8,10 @@ import logging
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -23,10 +25,9 @@ __all__ = [
     "LedgerIntegrityError", "Record", "checkpoint_sign", "ledger_append", "ledger_append_many", "ledger_payload_erase",
 ]
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from tinhso.org.models import Person
+# Who acted: a user of AUTH_USER_MODEL, recorded as data (its id and username); the ledger
+# imports no app above core, so not org's Person.
+Actor = AbstractBaseUser
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ def _append_write(
 class Record:
     """One event to append: the arguments of :func:`ledger_append`, for :func:`ledger_append_many`."""
 
-    actor: Person | AnonymousUser | None
+    actor: Actor | AnonymousUser | None
     action: str
     obj: models.Model | None = None
     object_type: str | None = None
@@ -140,7 +141,7 @@ class Record:
 
 def ledger_append(
     *,
-    actor: Person | AnonymousUser | None,
+    actor: Actor | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str | None = None,
@@ -280,7 +281,7 @@ def checkpoint_sign() -> Checkpoint | None:
         )
 
 
-def ledger_payload_erase(*, sequence: int, actor: Person | None, reason: str) -> Entry:
+def ledger_payload_erase(*, sequence: int, actor: Actor | None, reason: str) -> Entry:
     """Erase the payload of entry ``sequence`` (personal-data erasure) and record the erasure.
 
     The entry and its digest stay, so the chain still verifies; the erasure itself becomes a
