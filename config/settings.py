@@ -425,7 +425,7 @@ TINHSO_PAYMENT_SECRET = required_secret(
     "TINHSO_PAYMENT_SECRET", ".dev_payment_secret", lambda: secrets.token_urlsafe(32)
 )
 # Text messages (SMS, Zalo): the provider's class; the console provider prints them.
-TINHSO_SMS_PROVIDER = os.environ.get("TINHSO_SMS_PROVIDER", "tinhso.onestop.notices.services.ConsoleSmsProvider")
+TINHSO_SMS_PROVIDER = os.environ.get("TINHSO_SMS_PROVIDER", "tinhso.core.channels.ConsoleSmsProvider")
 
 # Cache (rate limits): REDIS_URL in production so several web processes share counters;
 # otherwise a table in the database (shared too, slower).

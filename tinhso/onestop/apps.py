@@ -15,7 +15,7 @@ class OnestopConfig(AppConfig):
         from tinhso.core.storage_sweep import Area, area_register
 
         job_register(JobSpec("dossiers_late_scan", "tinhso.onestop.tasks.dossiers_late_scan", 30 * 60))
-        job_register(JobSpec("notifications_retry", "tinhso.onestop.tasks.notifications_retry", 5 * 60))
+        job_register(JobSpec("notifications_retry", "tinhso.onestop.notices.tasks.notifications_retry", 5 * 60))
         area_register(Area("dossier_files", "dossiers", "services.DossierFile.file", dt.timedelta(hours=6)))
         # Uploads kept while a citizen corrects a form (tinhso.onestop.files.pending), never used.
         area_register(Area("pending_uploads", "pending", "", dt.timedelta(hours=24)))
