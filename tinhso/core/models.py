@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from . import text
+from .workdays import national_calendar
 
 
 class PeriodicJob(models.Model):
@@ -100,12 +104,7 @@ class CalendarDay(models.Model):
 
     def clean(self) -> None:
         """Refuse a row that would change nothing: usually a mistyped date."""
-        from django.core.exceptions import ValidationError
-
-        from tinhso.core.text import clean
-        from tinhso.core.workdays import national_calendar
-
-        self.reason = clean(self.reason)
+        self.reason = text.clean(self.reason)
         if self.date is None or not self.kind:
             return
         national = national_calendar()
