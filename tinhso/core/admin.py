@@ -3,15 +3,16 @@ administered from :mod:`tinhso.site.admin`: each change goes to the ledger, whic
 
 from __future__ import annotations
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 # --- background tasks (django-tasks-db): the library's admin with Vietnamese column names ------
 
 def _tasks_admin() -> None:
-    from django_tasks_db.admin import DBTaskResultAdmin
-    from django_tasks_db.models import DBTaskResult
-
     class TaskResultAdmin(DBTaskResultAdmin):
         list_display = ("number", "task", "status", "enqueued_at", "started_at", "finished_at", "priority",
                         "queue_name")
@@ -39,9 +40,6 @@ def _tasks_admin() -> None:
 
 def _axes_admin() -> None:
     """django-axes' list of attempts has two columns without a name of their own."""
-    from axes.admin import AccessAttemptAdmin
-    from axes.models import AccessAttempt
-
     class AttemptAdmin(AccessAttemptAdmin):
         @admin.display(description=_("Hết hạn lúc"))
         def expiration(self, obj: AccessAttempt) -> object:

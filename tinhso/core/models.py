@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import text
@@ -44,8 +46,6 @@ class WorkerHeartbeat(models.Model):
 
 def default_province_code() -> str:
     """The province this installation serves: configured days belong to it unless told otherwise."""
-    from django.conf import settings
-
     return str(settings.TINHSO_PROVINCE_CODE)
 
 
@@ -53,8 +53,6 @@ class CalendarDayQuerySet(models.QuerySet["CalendarDay"]):
     def update(self, **kwargs: object) -> int:
         # The working-day calendar of every process is keyed on MAX(updated_at) and COUNT(*):
         # a bulk update that left updated_at alone would go unnoticed by the other processes.
-        from django.utils import timezone
-
         kwargs.setdefault("updated_at", timezone.now())
         return super().update(**kwargs)
 
