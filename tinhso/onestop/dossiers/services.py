@@ -32,6 +32,7 @@ from tinhso.core.errors import Conflict, DomainError, NotAllowed
 from tinhso.core.validation import InvalidValue
 from tinhso.ledger.services import Record, ledger_append_many
 from tinhso.onestop.models import Channel, Dossier, DossierEvent, DossierSequence, DossierState, OnlineLevel, Procedure
+from tinhso.onestop.notices.services import dossiers_notify  # the applicant's status notifications
 from tinhso.org.access import can
 from tinhso.org.models import Agency
 from tinhso.org.roles import Perm, Role
@@ -168,10 +169,6 @@ def _record_many(
                      agency=agency, note=note, at=at)
         for dossier, actor, agency in steps
     ])
-    from tinhso.onestop.notices.services import (
-        dossiers_notify,  # the applicant's status notifications (outbox, sent after commit)
-    )
-
     dossiers_notify([(dossier, actor) for dossier, actor, _agency in steps], action, at=at, note=note)
     ledger_append_many([
         Record(actor=actor, action=f"services.dossier.{action}", obj=dossier, payload={

@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -33,12 +32,10 @@ from tinhso.core import channels
 from tinhso.core.channels import ConsoleSmsProvider, TextProvider  # noqa: F401  (their former home, in settings)
 from tinhso.core.db import rows_insert
 from tinhso.onestop.models import Dossier, DossierState, Notification, NotificationChannel
+from tinhso.org.models import Person
 
 from . import tasks
 from .outbox import MAX_ATTEMPTS, RETRY_PENDING_AFTER, notification_deliver  # noqa: F401  (callers' names)
-
-if TYPE_CHECKING:
-    from tinhso.org.models import Person
 
 SMS_PROCEDURE_CHARS = 60
 # The only notes an applicant is meant to read: reasons given to them. Other notes (e.g. the
