@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from tinhso.core.web import person_of
 from tinhso.org.selectors import person_role_summary
 
 from .health import health_report
@@ -15,7 +16,7 @@ from .health import health_report
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {}
     if request.user.is_authenticated:
-        context["roles"] = person_role_summary(person=request.user)
+        context["roles"] = person_role_summary(person=person_of(request))
     return render(request, "home.html", context)
 
 
