@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "tinhso.indicators",
     "tinhso.programme",
     "tinhso.onestop",
+    "tinhso.site",  # home, health, navigation, cross-cutting jobs: the top layer
 ]
 
 MIDDLEWARE = [
@@ -140,7 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "tinhso.core.context_processors.navigation",
+                "tinhso.site.context_processors.navigation",
             ],
         },
     },
@@ -430,7 +431,7 @@ TINHSO_PAYMENT_SECRET = required_secret(
     "TINHSO_PAYMENT_SECRET", ".dev_payment_secret", lambda: secrets.token_urlsafe(32)
 )
 # Text messages (SMS, Zalo): the provider's class; the console provider prints them.
-TINHSO_SMS_PROVIDER = os.environ.get("TINHSO_SMS_PROVIDER", "tinhso.onestop.notices.services.ConsoleSmsProvider")
+TINHSO_SMS_PROVIDER = os.environ.get("TINHSO_SMS_PROVIDER", "tinhso.core.channels.ConsoleSmsProvider")
 
 # Cache (rate limits): REDIS_URL in production so several web processes share counters;
 # otherwise a table in the database (shared too, slower).

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from .http import NUL_CODE, TOO_LARGE, api_error, form_has_nul, is_api, nul_message, request_has_nul
+from .views import error_page
 
 
 class LanguageMiddleware:
@@ -43,8 +44,6 @@ class RequestGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from .views import error_page
-
         try:
             if request_has_nul(request) or (
                     not is_api(request) and request.method not in ("GET", "HEAD", "OPTIONS")

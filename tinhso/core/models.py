@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import text
+from .workdays import national_calendar
 
 
 class PeriodicJob(models.Model):
@@ -40,8 +46,6 @@ class WorkerHeartbeat(models.Model):
 
 def default_province_code() -> str:
     """The province this installation serves: configured days belong to it unless told otherwise."""
-    from django.conf import settings
-
     return str(settings.TINHSO_PROVINCE_CODE)
 
 
@@ -49,8 +53,6 @@ class CalendarDayQuerySet(models.QuerySet["CalendarDay"]):
     def update(self, **kwargs: object) -> int:
         # The working-day calendar of every process is keyed on MAX(updated_at) and COUNT(*):
         # a bulk update that left updated_at alone would go unnoticed by the other processes.
-        from django.utils import timezone
-
         kwargs.setdefault("updated_at", timezone.now())
         return super().update(**kwargs)
 
@@ -100,12 +102,7 @@ class CalendarDay(models.Model):
 
     def clean(self) -> None:
         """Refuse a row that would change nothing: usually a mistyped date."""
-        from django.core.exceptions import ValidationError
-
-        from tinhso.core.text import clean
-        from tinhso.core.workdays import national_calendar
-
-        self.reason = clean(self.reason)
+        self.reason = text.clean(self.reason)
         if self.date is None or not self.kind:
             return
         national = national_calendar()

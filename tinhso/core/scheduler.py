@@ -29,16 +29,42 @@ class JobSpec:
     interval_seconds: int
 
 
+# Filled by each app's AppConfig.ready() (:func:`job_register`): core knows no app's jobs.
+_JOBS: dict[str, JobSpec] = {}
+
+
+@dataclass(frozen=True)
+class LoopSpec:
+    """Work the worker repeats in a thread of its own every ``interval_seconds`` (e.g. the
+    ledger's sealer, whose delay is bounded in seconds, below the scheduler's granularity). The
+    function must be safe to run on every worker at once."""
+
+    name: str
+    function_path: str
+    interval_setting: str  # the name of the setting that holds the interval in seconds
+
+
+_LOOPS: dict[str, LoopSpec] = {}
+
+
+def loop_register(spec: LoopSpec) -> None:
+    """Add a worker loop (call from an AppConfig.ready()); registering a name again replaces it."""
+    _LOOPS[spec.name] = spec
+
+
+def worker_loops() -> list[LoopSpec]:
+    return list(_LOOPS.values())
+
+
+def job_register(spec: JobSpec) -> None:
+    """Add a periodic job (call from an AppConfig.ready()); registering a name again replaces it."""
+    _JOBS[spec.name] = spec
+
+
 def periodic_jobs() -> list[JobSpec]:
-    """The platform's periodic jobs. Other modules add theirs here."""
-    return [
-        JobSpec("worker_heartbeat", "tinhso.core.tasks.worker_heartbeat", settings.WORKER_HEARTBEAT_SECONDS),
-        JobSpec("ledger_checkpoint", "tinhso.ledger.tasks.checkpoint_sign_task", settings.LEDGER_CHECKPOINT_SECONDS),
-        JobSpec("programme_reminders", "tinhso.programme.tasks.reminders_send", 6 * 3600),
-        JobSpec("dossiers_late_scan", "tinhso.onestop.tasks.dossiers_late_scan", 30 * 60),
-        JobSpec("notifications_retry", "tinhso.onestop.tasks.notifications_retry", 5 * 60),
-        JobSpec("storage_sweep", "tinhso.core.tasks.storage_sweep_task", 3600),
-    ]
+    """The platform's periodic jobs: the worker's heartbeat and those the apps registered."""
+    heartbeat = JobSpec("worker_heartbeat", "tinhso.core.tasks.worker_heartbeat", settings.WORKER_HEARTBEAT_SECONDS)
+    return [heartbeat, *(spec for name, spec in _JOBS.items() if name != heartbeat.name)]
 
 
 def sync_jobs(now: dt.datetime | None = None) -> None:

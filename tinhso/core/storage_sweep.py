@@ -10,10 +10,11 @@ The sweep walks each storage area with the storage API only (``listdir``,
 ``get_modified_time``, ``delete``), so it works the same on the disk and on S3-compatible
 storage. A file younger than its area's grace period is never touched: its row may still be
 on its way to a commit. For areas with rows, the names found are checked against the
-database a directory at a time. Each sweep that deletes something appends one ledger
-event with the counts per area (no file names: they may tell which dossier had files).
+database a directory at a time.
 
-It runs every hour from the worker (:func:`tinhso.core.scheduler.periodic_jobs`).
+Core knows no app's files: each app registers its areas (:func:`area_register`, from its
+AppConfig.ready()). The site's hourly job (:mod:`tinhso.site.jobs`) runs the sweep and records
+what it deleted in the ledger.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.files.storage import Storage, default_storage
-from django.db import transaction
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -49,14 +49,17 @@ class Area:
     grace: dt.timedelta
 
 
-AREAS = (
-    Area("dossier_files", "dossiers", "services.DossierFile.file", dt.timedelta(hours=6)),
-    Area("programme_evidence", "programme/evidence", "programme.Evidence.file", dt.timedelta(hours=6)),
-    # An import preview lives until "Nhập" is pressed; a day is far longer than anyone takes.
-    Area("import_previews", "programme/imports", "", dt.timedelta(hours=24)),
-    # Uploads kept while a citizen corrects a form (tinhso.onestop.files.pending), never used.
-    Area("pending_uploads", "pending", "", dt.timedelta(hours=24)),
-)
+_AREAS: dict[str, Area] = {}
+
+
+def area_register(area: Area) -> None:
+    """Add a storage area to the sweep (call from an AppConfig.ready()); a name again replaces it."""
+    _AREAS[area.name] = area
+
+
+def areas() -> tuple[Area, ...]:
+    """The registered areas, in the order they were registered."""
+    return tuple(_AREAS.values())
 
 
 def _files_by_directory(storage: Storage, prefix: str) -> Iterator[list[str]]:
@@ -86,12 +89,11 @@ def _referenced(field: str, names: list[str]) -> set[str]:
 
 def storage_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Delete the unreferenced and stale files of every area; returns how many per area."""
-    from tinhso.ledger.services import ledger_append
-
     now = now or timezone.now()
     storage = default_storage
-    deleted = {area.name: 0 for area in AREAS}
-    for area in AREAS:
+    swept = areas()
+    deleted = {area.name: 0 for area in swept}
+    for area in swept:
         cutoff = now - area.grace
         for names in _files_by_directory(storage, area.prefix):
             old = [name for name in names if storage.get_modified_time(name) < cutoff]
@@ -104,7 +106,4 @@ def storage_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
                     deleted[area.name] += 1
     if any(deleted.values()):
         log.info("storage sweep deleted %s", deleted)
-        with transaction.atomic():
-            ledger_append(actor=None, action="core.storage.sweep", object_type="storage", object_id="default",
-                          payload={"deleted": deleted})
     return deleted

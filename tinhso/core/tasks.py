@@ -15,11 +15,3 @@ def worker_heartbeat() -> str:
     name = f"{socket.gethostname()}:{os.getpid()}"
     WorkerHeartbeat.objects.update_or_create(worker=name, defaults={"seen_at": timezone.now()})
     return name
-
-
-@task()
-def storage_sweep_task() -> dict[str, int]:
-    """Delete stored files nothing refers to any more (see :mod:`tinhso.core.storage_sweep`)."""
-    from .storage_sweep import storage_sweep
-
-    return storage_sweep()

@@ -435,6 +435,8 @@ def _pdf_active_kind(reader: Any, field: str) -> str | None:
     reachable from the trailer (catalog, names, outlines, pages, annotations, forms, actions
     and their chains), not following :data:`PDF_INERT_KEYS`. Indirect objects are read once
     each, by pyHanko (from object streams too, names with #-escapes decoded)."""
+    # pyHanko is imported on first use: its import takes up to a second, which every process
+    # that never checks a PDF (the worker, management commands) would pay.
     from pyhanko.pdf_utils import generic
 
     todo: list[Any] = [reader.trailer_view]
@@ -463,6 +465,7 @@ def pdf_content_check(data: bytes, field: str = "file") -> None:
     """A :class:`DomainError` if the PDF ``data`` carries active content (see the module
     docstring), needs a password to open, or cannot be read: a file pyHanko cannot read is
     refused rather than let through."""
+    # Imported on first use, as in _pdf_active_kind (import cost).
     from pyhanko.pdf_utils.crypt import AuthStatus
     from pyhanko.pdf_utils.reader import PdfFileReader
 

@@ -1,36 +1,19 @@
+"""The platform's error pages (home and /healthz, which read other apps, are in :mod:`tinhso.site`)."""
+
 from __future__ import annotations
 
 import logging
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_GET
 
-from .health import health_report
 from .http import TOO_LARGE, api_error, is_api, status_error
 
 logger = logging.getLogger(__name__)
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    context: dict[str, object] = {}
-    if request.user.is_authenticated:
-        from tinhso.org.selectors import person_role_summary
-
-        context["roles"] = person_role_summary(person=request.user)
-    return render(request, "home.html", context)
-
-
-@require_GET
-@never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
-    report = health_report()
-    return JsonResponse(report, status=200 if report["ok"] else 503)
 
 
 # --- error pages (config/urls.py: handler400 … handler500) ---------------------------------------

@@ -37,6 +37,9 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Count, Max
 
 VIETNAM_TZ: Final = ZoneInfo("Asia/Ho_Chi_Minh")
 # Office hours of state agencies (Decision 188/1999/QĐ-TTg lets provinces set them; most use
@@ -379,8 +382,6 @@ def _national_calendar(periods: tuple[tuple[time, time], ...]) -> WorkCalendar:
 
 def _configured_periods() -> tuple[tuple[time, time], ...]:
     """TINHSO_WORKING_HOURS, e.g. [("07:30", "11:30"), ("13:30", "17:00")], or the default."""
-    from django.conf import settings
-
     configured = getattr(settings, "TINHSO_WORKING_HOURS", None)
     if not configured:
         return DEFAULT_PERIODS
@@ -404,11 +405,9 @@ def calendar(province_code: str | None = None) -> WorkCalendar:
     another worker) is seen by all of them on their next call, without signals. Code that
     computes many deadlines at once should call this once and reuse the result.
     """
-    from django.conf import settings
-    from django.db.models import Count, Max
-
-    from tinhso.core.models import CalendarDay
-
+    # Through the app registry, not an import: the model validates its rows against
+    # :func:`national_calendar`, so core.models imports this module.
+    CalendarDay = apps.get_model("core", "CalendarDay")
     code = province_code or str(settings.TINHSO_PROVINCE_CODE)
     rows = CalendarDay.objects.filter(province_code=code)
     stats = rows.aggregate(count=Count("id"), last=Max("updated_at"))

@@ -34,9 +34,11 @@ import logging
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
@@ -52,10 +54,9 @@ __all__ = [
     "ledger_seal",
 ]
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from tinhso.org.models import Person
+# Who acted: a user of AUTH_USER_MODEL, recorded as data (its id and username); the ledger
+# imports no app above core, so not org's Person.
+Actor = AbstractBaseUser
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def _short_text(value: str, field: str, max_length: int, *, required: bool = Fal
 class Record:
     """One event to append: the arguments of :func:`ledger_append`, for :func:`ledger_append_many`."""
 
-    actor: Person | AnonymousUser | None
+    actor: Actor | AnonymousUser | None
     action: str
     obj: models.Model | None = None
     object_type: str | None = None
@@ -89,7 +90,7 @@ class Record:
 
 def ledger_append(
     *,
-    actor: Person | AnonymousUser | None,
+    actor: Actor | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str | None = None,
@@ -296,7 +297,7 @@ def checkpoint_sign() -> Checkpoint | None:
         )
 
 
-def ledger_payload_erase(*, sequence: int, actor: Person | None, reason: str) -> Entry:
+def ledger_payload_erase(*, sequence: int, actor: Actor | None, reason: str) -> Entry:
     """Erase the payload of entry ``sequence`` (personal-data erasure) and record the erasure.
 
     The entry and its digest stay, so the chain still verifies; the erasure itself becomes a

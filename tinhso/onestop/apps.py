@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,14 @@ class OnestopConfig(AppConfig):
     name = "tinhso.onestop"
     label = "services"
     verbose_name = _("Một cửa và dịch vụ công")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: an AppConfig module is imported before the models exist.
+        from tinhso.core.scheduler import JobSpec, job_register
+        from tinhso.core.storage_sweep import Area, area_register
+
+        job_register(JobSpec("dossiers_late_scan", "tinhso.onestop.tasks.dossiers_late_scan", 30 * 60))
+        job_register(JobSpec("notifications_retry", "tinhso.onestop.notices.tasks.notifications_retry", 5 * 60))
+        area_register(Area("dossier_files", "dossiers", "services.DossierFile.file", dt.timedelta(hours=6)))
+        # Uploads kept while a citizen corrects a form (tinhso.onestop.files.pending), never used.
+        area_register(Area("pending_uploads", "pending", "", dt.timedelta(hours=24)))

@@ -13,7 +13,6 @@ once there is :mod:`tinhso.programme.rules`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -26,6 +25,7 @@ from tinhso.org.roles import Perm, Role
 
 from . import rules
 from .models import Programme, Target, Task
+from .rules import ProgrammeScope
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -47,16 +47,6 @@ def _province_roles(person: Person | AnonymousUser) -> dict[str, set[int | None]
 
 def _reaches(provinces: set[int | None], programme: Programme) -> bool:
     return None in provinces or programme.owner.unit.province.pk in provinces
-
-
-@dataclass(frozen=True)
-class ProgrammeScope:
-    """What ``person`` may do in ``programme``."""
-
-    manage: bool  # DX office: rounds, approvals, everything
-    read_all: bool  # DX office, leaders, system administrators
-    report_agencies: frozenset[int]  # agencies whose tasks/targets the person reports on
-    read_agencies: frozenset[int]  # agencies whose partnered tasks/targets the person reads
 
 
 def programme_scope(person: Person | AnonymousUser, programme: Programme) -> ProgrammeScope:

@@ -1,6 +1,6 @@
 """Who may do what in a programme: one named rule per operation.
 
-A person's reach in one programme is its :class:`~tinhso.programme.access.ProgrammeScope`
+A person's reach in one programme is its :class:`ProgrammeScope`
 (:func:`~tinhso.programme.access.programme_scope`): the DX office of the programme's province
 manages it; leaders and system administrators read it all; an agency reports on the tasks it
 leads and the targets it tracks, and reads and comments on those it partners in. The services
@@ -11,6 +11,7 @@ reaches at all (404 alike) stays in :mod:`tinhso.programme.access`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tinhso.org.access import can
@@ -20,7 +21,16 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from tinhso.org.models import Agency, Person
-    from tinhso.programme.access import ProgrammeScope
+
+
+@dataclass(frozen=True)
+class ProgrammeScope:
+    """What ``person`` may do in ``programme``."""
+
+    manage: bool  # DX office: rounds, approvals, everything
+    read_all: bool  # DX office, leaders, system administrators
+    report_agencies: frozenset[int]  # agencies whose tasks/targets the person reports on
+    read_agencies: frozenset[int]  # agencies whose partnered tasks/targets the person reads
 
 
 def may_manage_programme(scope: ProgrammeScope) -> bool:

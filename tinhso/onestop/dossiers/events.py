@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tinhso.ledger.services import Record, ledger_append_many
 from tinhso.onestop.models import Dossier, DossierEvent
+from tinhso.onestop.notices.services import dossiers_notify  # the applicant's notifications, sent after commit
 
 if TYPE_CHECKING:
     from tinhso.org.models import Agency, Person
@@ -39,10 +40,6 @@ def dossier_events_record(
                      agency=agency, note=note, at=at)
         for dossier, actor, agency in steps
     ])
-    from tinhso.onestop.notices.services import (
-        dossiers_notify,  # the applicant's status notifications (outbox, sent after commit)
-    )
-
     dossiers_notify([(dossier, actor) for dossier, actor, _agency in steps], action, at=at, note=note)
     ledger_append_many([
         Record(actor=actor, action=f"services.dossier.{action}", obj=dossier, payload={

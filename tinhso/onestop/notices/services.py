@@ -5,10 +5,11 @@ Decree 224/2026 asks for real-time status notifications that name the agency, th
 and the times (FRAMEWORKS §2). Every transition of a dossier goes through
 ``services._record``, which calls :func:`dossier_notify`: it writes the :class:`Notification`
 rows (an e-mail and, when a phone is known, one text per channel the text provider offers)
-and enqueues :func:`tinhso.onestop.tasks.notifications_send` for them (in the same
+and enqueues :func:`tinhso.onestop.notices.tasks.notifications_send` for them (in the same
 transaction with the database task queue, else on commit, see :func:`notifications_queue`). A
 rolled-back transition leaves neither rows nor tasks; a failed send marks its row FAILED and
-never touches the transition.
+never touches the transition. The channels themselves (mail, the text provider, delivery and
+its retries) are core's (:mod:`tinhso.core.channels`); this module says what is sent, to whom.
 
 Bodies and logs never carry the applicant's ID number or phone; logs mask recipients
 (:mod:`tinhso.core.privacy`). Officers' names are not the citizen's personal data: the
@@ -19,76 +20,26 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import logging
-import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django_tasks_db import DatabaseBackend
 
-from tinhso.core.privacy import mask_digits, mask_email
-from tinhso.onestop.models import Dossier, DossierState, Notification, NotificationChannel, NotificationState
+from tinhso.core import channels
+from tinhso.core.channels import ConsoleSmsProvider, TextProvider  # noqa: F401  (their former home, in settings)
+from tinhso.onestop.models import Dossier, DossierState, Notification, NotificationChannel
+from tinhso.org.models import Person
 
-if TYPE_CHECKING:
-    from tinhso.org.models import Person
+from . import tasks
+from .outbox import MAX_ATTEMPTS, RETRY_PENDING_AFTER, notification_deliver  # noqa: F401  (callers' names)
 
-log = logging.getLogger(__name__)
-
-# A row is tried at most this many times (a retried task, or a later re-enqueue of FAILED rows).
-MAX_ATTEMPTS = 3
-# A PENDING row older than this lost its task (enqueue failed after commit, or a worker died).
-RETRY_PENDING_AFTER = dt.timedelta(minutes=5)
-RETRY_BATCH = 500
 SMS_PROCEDURE_CHARS = 60
 # The only notes an applicant is meant to read: reasons given to them. Other notes (e.g. the
 # handler's note to the approver) are internal.
 APPLICANT_NOTES = frozenset({"request_supplement", "refuse", "apologise", "stop", "cancel"})
-_LONG_DIGITS = re.compile(r"\d{9,}")
-
-
-# --- text providers ----------------------------------------------------------------------------
-
-class TextProvider:
-    """Sends a short text to a phone. One interface for SMS and Zalo (ZNS): a provider lists
-    the channels it offers in ``channels`` and gets the channel with every message.
-
-    Configured by class path in ``settings.TINHSO_SMS_PROVIDER``. ``send`` raises on failure
-    (any exception); the message is then marked FAILED with a masked error text.
-    """
-
-    channels: tuple[str, ...] = (NotificationChannel.SMS,)
-
-    def send(self, *, channel: str, phone: str, body: str) -> None:
-        raise NotImplementedError
-
-
-class ConsoleSmsProvider(TextProvider):
-    """Development provider: logs that a message would go, the phone masked, the body left out
-    (it stays in the outbox row)."""
-
-    def send(self, *, channel: str, phone: str, body: str) -> None:
-        log.info("%s to %s: %s characters, not sent (console provider), body not logged",
-                 channel, mask_digits(phone), len(body))
-
-
-@functools.lru_cache(maxsize=8)
-def _provider_class(path: str) -> type[TextProvider]:
-    return import_string(path)
-
-
-def text_provider() -> TextProvider:
-    return _provider_class(settings.TINHSO_SMS_PROVIDER)()
-
-
-def _text_channels() -> tuple[str, ...]:
-    offered = _provider_class(settings.TINHSO_SMS_PROVIDER).channels
-    return tuple(channel for channel in offered if channel in (NotificationChannel.SMS, NotificationChannel.ZALO))
 
 
 # --- writing the outbox ------------------------------------------------------------------------
@@ -178,11 +129,11 @@ def dossiers_notify(
     """
     at = at or timezone.now()
     rows = []
-    channels = _text_channels()
+    texts_offered = channels.text_channels()
     with translation.override(settings.LANGUAGE_CODE):
         for dossier, actor in changed:
             email, phone = _applicant_contacts(dossier)
-            texts = channels if phone else ()
+            texts = texts_offered if phone else ()
             if not email and not texts:
                 continue
             subject, body, text = _applicant_messages(
@@ -217,85 +168,17 @@ def notifications_queue(rows: Sequence[Notification]) -> list[Notification]:
 
 def _enqueues_in_transaction() -> bool:
     """Is the sending task stored in this database, inside the current transaction?"""
-    from django_tasks_db import DatabaseBackend
-
-    from tinhso.onestop.tasks import notification_send
-
     connection = transaction.get_connection()
-    return connection.in_atomic_block and isinstance(notification_send.get_backend(), DatabaseBackend)
+    return connection.in_atomic_block and isinstance(tasks.notification_send.get_backend(), DatabaseBackend)
 
 
 def _enqueue(ids: list[int]) -> None:
     """One task sends the rows of one transaction (one task row to write, whatever their number)."""
-    from tinhso.onestop.tasks import notifications_send
-
     if ids:
-        notifications_send.enqueue(ids)
-
-
-# --- sending -----------------------------------------------------------------------------------
-
-def _masked_recipient(notification: Notification) -> str:
-    if notification.channel == NotificationChannel.EMAIL:
-        return mask_email(notification.recipient)
-    return mask_digits(notification.recipient)
-
-
-def _scrub(text: str) -> str:
-    """An error text fit for logs and the row: long digit runs (phones, ID numbers) masked."""
-    return _LONG_DIGITS.sub(lambda match: mask_digits(match.group()), text)[:1000]
-
-
-def notification_deliver(notification_id: int) -> str:
-    """Send one outbox row; returns its state afterwards. Never raises for a failed send.
-
-    Safe to run twice or on several workers: an attempt is claimed by a compare-and-set on
-    ``attempts``, a SENT row is never sent again, and a row is tried at most MAX_ATTEMPTS times.
-    """
-    current = Notification.objects.filter(pk=notification_id).values("state", "attempts").first()
-    if current is None:
-        return "missing"
-    if current["state"] == NotificationState.SENT or current["attempts"] >= MAX_ATTEMPTS:
-        return current["state"]
-    retryable = [NotificationState.PENDING, NotificationState.FAILED]
-    claimed = Notification.objects.filter(
-        pk=notification_id, attempts=current["attempts"], state__in=retryable,
-    ).update(attempts=F("attempts") + 1)
-    if not claimed:
-        return current["state"]  # another worker is on it
-    notification = Notification.objects.get(pk=notification_id)
-    try:
-        if notification.channel == NotificationChannel.EMAIL:
-            send_mail(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [notification.recipient])
-        else:
-            text_provider().send(channel=notification.channel, phone=notification.recipient, body=notification.body)
-    except Exception as error:  # any provider failure is recorded, never raised into the caller
-        message = _scrub(f"{type(error).__name__}: {error}")
-        Notification.objects.filter(pk=notification_id).update(state=NotificationState.FAILED, error=message)
-        log.warning("notification %s (%s to %s, attempt %s) failed: %s", notification_id, notification.channel,
-                    _masked_recipient(notification), notification.attempts, message)
-        return NotificationState.FAILED
-    Notification.objects.filter(pk=notification_id).update(
-        state=NotificationState.SENT, sent_at=timezone.now(), error="",
-    )
-    log.info("notification %s sent (%s to %s)", notification_id, notification.channel,
-             _masked_recipient(notification))
-    return NotificationState.SENT
+        tasks.notifications_send.enqueue(ids)
 
 
 def notifications_retry(now: dt.datetime | None = None) -> int:
-    """Enqueue again the rows nobody will send otherwise: FAILED ones with attempts left, and
-    PENDING ones older than RETRY_PENDING_AFTER whose task was lost. Returns how many.
-
-    Run every few minutes (``tasks.notifications_retry``). A row the first task is still
-    sending is not double-sent in practice (it is young), and never past MAX_ATTEMPTS;
-    :func:`notification_deliver` skips SENT rows.
-    """
-    now = now or timezone.now()
-    lost = Q(state=NotificationState.PENDING, created_at__lt=now - RETRY_PENDING_AFTER)
-    due = Notification.objects.filter(lost | Q(state=NotificationState.FAILED), attempts__lt=MAX_ATTEMPTS)
-    ids = list(due.order_by("pk").values_list("pk", flat=True)[:RETRY_BATCH])
-    _enqueue(ids)
-    if ids:
-        log.info("notifications retried: %s", len(ids))
-    return len(ids)
+    """Enqueue again the rows nobody will send otherwise; returns how many
+    (:func:`tinhso.onestop.notices.tasks.notifications_requeue`, run every few minutes)."""
+    return tasks.notifications_requeue(now)

@@ -1,4 +1,4 @@
-"""The storage sweep (tinhso/core/storage_sweep.py) on real stored files: a component whose
+"""The storage sweep (tinhso/core/storage_sweep.py, run by tinhso/site/jobs.py) on real stored files: a component whose
 transaction rolled back after its file was written is deleted once its grace period is over,
 a component that committed is kept, and so is everything still young."""
 
@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from tinhso.core.scheduler import periodic_jobs
-from tinhso.core.storage_sweep import storage_sweep
 from tinhso.ledger.models import Entry
 from tinhso.onestop.conftest import stored_files, submit_online
 from tinhso.onestop.demo.samples import sample_pdf
 from tinhso.onestop.files import services as F
+from tinhso.site.jobs import storage_sweep
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
@@ -100,4 +100,4 @@ def test_an_empty_storage_is_swept_without_error(media: Path) -> None:
 
 def test_the_worker_sweeps_every_hour() -> None:
     spec = next(job for job in periodic_jobs() if job.name == "storage_sweep")
-    assert (spec.task_path, spec.interval_seconds) == ("tinhso.core.tasks.storage_sweep_task", 3600)
+    assert (spec.task_path, spec.interval_seconds) == ("tinhso.site.tasks.storage_sweep_task", 3600)

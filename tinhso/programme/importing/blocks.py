@@ -13,18 +13,14 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
 
 from docx.document import Document as DocxDocument
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-if TYPE_CHECKING:
-    from .cell_lines import LineTable
-
-Origin = Literal["text", "docx", "xlsx"]
+from .cell_lines import LineTable, read_line_table
+from .shapes import Block, Cell, Paragraph, Table
 
 _MARKDOWN_EMPHASIS = re.compile(r"(?<!\w)(\*{1,2}|_{2})(?=\S)|(?<=\S)(\*{1,2}|_{2})(?!\w)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -36,32 +32,6 @@ def tidy(text: str) -> str:
     return _MARKDOWN_EMPHASIS.sub("", _CONTROL.sub("", text))
 
 
-@dataclass(frozen=True)
-class Cell:
-    """``merged_above``: a vertically merged cell repeating the one above (Word); ``span_repeat``:
-    a horizontally merged cell seen again in the next grid column."""
-
-    text: str
-    merged_above: bool = False
-    span_repeat: bool = False
-
-
-@dataclass
-class Paragraph:
-    text: str
-    ref: int  # line number (text) or paragraph number (Word)
-    list_item: bool = False
-
-
-@dataclass
-class Table:
-    rows: list[list[Cell]]
-    refs: list[int]  # per row: line number (text), row number (Word, Excel)
-    number: int  # 1-based, in document order
-    sheet: str | None = None  # Excel sheet the rows came from
-
-
-Block = Paragraph | Table
 
 
 # --- pasted text -------------------------------------------------------------------------------
@@ -106,8 +76,6 @@ def text_blocks(text: str) -> list[Block]:
 
 def _cell_per_line_table(lines: list[str], index: int, blocks: list[Block]) -> LineTable | None:
     """A Word table exported one cell per line starting here (see :mod:`.cell_lines`)."""
-    from .cell_lines import read_line_table
-
     return read_line_table(lines, index, sum(isinstance(b, Table) for b in blocks) + 1)
 
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 from tinhso.core.text import clean
 
-from .blocks import Cell, Table
 from .headers import CODE, COLUMN_NUMBER, GROUP_LETTER, ROMAN, Role, classify
+from .shapes import Cell, Table
 from .statements import infer_pillar
 
 NBSP = "\u00a0"

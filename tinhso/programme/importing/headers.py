@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy
 from tinhso.core.text import clean, fold
 
 from .amounts import money_scale, phase_of
-from .blocks import Cell
 from .report import Place
+from .shapes import Cell
 from .statements import level_mentions
 from .types import Level
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.text import clean, fold
 
-from .blocks import Paragraph
 from .report import Findings
+from .shapes import Paragraph
 from .types import DocumentMeta
 
 _NUMBER = re.compile(r"^s[ốo]\s*(?:hiệu)?\s*:\s*(.*)$", re.IGNORECASE)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .blocks import Origin
+from .shapes import Origin
 from .types import Rejection
 
 

@@ -30,8 +30,8 @@ from django.utils.translation import gettext as _
 from tinhso.core.text import clean, fold
 
 from .amounts import LARGEST
-from .blocks import Origin, Paragraph
 from .report import Findings, Place
+from .shapes import Origin, Paragraph
 from .statements import (
     Clause,
     Quantity,

@@ -1,8 +1,9 @@
 """``manage.py worker``: run queued background tasks and the periodic-job scheduler.
 
-One process does all three: a scheduler thread enqueues due periodic jobs, a sealer thread
-seals the ledger every ``LEDGER_SEAL_INTERVAL_SECONDS`` (one worker wins each round, the others
-return at once), and the main thread runs django-tasks-db's worker loop. Start as many as the
+One process does it all: a scheduler thread enqueues due periodic jobs, a thread per loop the
+apps registered (:func:`tinhso.core.scheduler.loop_register`; the ledger's sealer every
+``LEDGER_SEAL_INTERVAL_SECONDS``, one worker winning each round) repeats its work, and the main
+thread runs django-tasks-db's worker loop. Start as many as the
 load needs; they coordinate through the database.
 """
 
@@ -16,8 +17,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
+from django.utils.module_loading import import_string
 
-from tinhso.core.scheduler import enqueue_due_jobs, sync_jobs
+from tinhso.core.scheduler import LoopSpec, enqueue_due_jobs, sync_jobs, worker_loops
 
 log = logging.getLogger(__name__)
 
@@ -44,23 +46,21 @@ class Command(BaseCommand):
                     connection.close()
                 stop.wait(tick)
 
-        def seal() -> None:
-            from tinhso.ledger.services import ledger_seal
-
+        def repeat(spec: LoopSpec) -> None:
+            function = import_string(spec.function_path)
             while not stop.is_set():
                 try:
                     close_old_connections()
-                    ledger_seal()
-                except Exception:  # keep sealing through a transient DB error; /healthz shows the lag
-                    log.exception("ledger sealing failed")
+                    function()
+                except Exception:  # keep going through a transient DB error; /healthz shows any lag
+                    log.exception("worker loop %s failed", spec.name)
                 finally:
                     connection.close()
-                stop.wait(settings.LEDGER_SEAL_INTERVAL_SECONDS)
+                stop.wait(float(getattr(settings, spec.interval_setting)))
 
-        threads = [
-            threading.Thread(target=schedule, name="tinhso-scheduler", daemon=True),
-            threading.Thread(target=seal, name="tinhso-ledger-sealer", daemon=True),
-        ]
+        threads = [threading.Thread(target=schedule, name="tinhso-scheduler", daemon=True)]
+        threads += [threading.Thread(target=repeat, args=(spec,), name=f"tinhso-{spec.name}", daemon=True)
+                    for spec in worker_loops()]
         for thread in threads:
             thread.start()
         try:

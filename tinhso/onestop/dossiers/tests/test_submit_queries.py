@@ -81,7 +81,7 @@ def test_a_submission_takes_its_pinned_number_of_queries(svc: SimpleNamespace, c
     assert sum(q["sql"].upper().startswith("SAVEPOINT") for q in queries.captured_queries) == 1
     dossier = Dossier.objects.get(pk=response.json()["id"])
     task = DBTaskResult.objects.get(args_kwargs__args=[[Notification.objects.get(dossier=dossier).pk]])
-    assert task.task_path == "tinhso.onestop.tasks.notifications_send"
+    assert task.task_path == "tinhso.onestop.notices.tasks.notifications_send"
 
 
 @override_settings(TASKS=DB_TASKS)

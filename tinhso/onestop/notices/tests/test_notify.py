@@ -133,7 +133,7 @@ def test_a_failing_provider_marks_failed_and_the_transition_stands(
 
     # A retry tries again (counted); a sent row is never sent twice; attempts are capped.
     assert notify.notification_deliver(sms.pk) == NotificationState.FAILED
-    with override_settings(TINHSO_SMS_PROVIDER="tinhso.onestop.notices.services.ConsoleSmsProvider"):
+    with override_settings(TINHSO_SMS_PROVIDER="tinhso.core.channels.ConsoleSmsProvider"):
         assert notify.notification_deliver(sms.pk) == NotificationState.SENT
         assert notify.notification_deliver(sms.pk) == NotificationState.SENT
         assert notify.notification_deliver(email.pk) == NotificationState.SENT

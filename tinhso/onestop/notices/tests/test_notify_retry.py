@@ -97,4 +97,4 @@ def test_a_pending_row_is_retried_only_once_its_task_is_clearly_lost(clock: Any)
 
 def test_the_retry_runs_every_five_minutes() -> None:
     spec = next(job for job in periodic_jobs() if job.name == "notifications_retry")
-    assert (spec.task_path, spec.interval_seconds) == ("tinhso.onestop.tasks.notifications_retry", 300)
+    assert (spec.task_path, spec.interval_seconds) == ("tinhso.onestop.notices.tasks.notifications_retry", 300)

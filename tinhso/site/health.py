@@ -11,6 +11,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tinhso.core.models import WorkerHeartbeat
+from tinhso.ledger.selectors import ledger_head, seal_status
+
 
 def _database() -> tuple[bool, str]:
     try:
@@ -29,8 +32,6 @@ def _migrations() -> tuple[bool, int]:
 
 
 def _worker() -> dict[str, Any]:
-    from .models import WorkerHeartbeat
-
     latest = WorkerHeartbeat.objects.order_by("-seen_at").first()
     limit = dt.timedelta(seconds=3 * settings.WORKER_HEARTBEAT_SECONDS)
     if latest is None:
@@ -49,8 +50,6 @@ def health_report() -> dict[str, Any]:
     report["migrations"] = {"ok": migrated, "pending": pending}
     if migrated:
         report["worker"] = _worker()
-        from tinhso.ledger.selectors import ledger_head, seal_status
-
         head = ledger_head()
         sealing = seal_status()
         report["ledger"] = {

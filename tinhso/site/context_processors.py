@@ -7,6 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from tinhso.org.access import agencies_where, can
+from tinhso.org.roles import Perm
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """``site_nav.desk``: the person works on dossiers somewhere; ``site_nav.citizen``: they may
@@ -16,9 +19,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """
 
     def flags() -> dict[str, bool]:
-        from tinhso.org.access import agencies_where, can
-        from tinhso.org.roles import Perm
-
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return {"desk": False, "citizen": False}
