@@ -22,10 +22,11 @@ from tinhso.core.text import clean, fold
 
 from . import template
 from .amounts import money_scale, phase_of
-from .blocks import Block, Cell, Origin, Paragraph, Table, docx_blocks, paragraphs, text_blocks, tidy
+from .blocks import docx_blocks, paragraphs, text_blocks, tidy
 from .headers import Header, Row, find_header
 from .meta import read_meta
 from .report import Findings, Place
+from .shapes import Block, Cell, Origin, Paragraph, Table
 from .statements import fold_start
 from .target_tables import read_target_rows
 from .targets import read_targets
