@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tinhso.core.errors import Conflict, DomainError
 from tinhso.ledger.models import Entry
+from tinhso.ledger.testing import seal
 from tinhso.ledger.selectors import ledger_verify
 from tinhso.onestop.conftest import GOOD_FORM, make_procedure
 from tinhso.onestop.dossiers import intake
@@ -54,6 +55,7 @@ def test_filings_get_their_agencys_numbers_events_notifications_and_entries(
     events = DossierEvent.objects.filter(dossier__in=dossiers).order_by("dossier_id")
     assert [(e.action, e.actor_id, e.to_state) for e in events] == [
         ("submit_online", d.applicant_id, "submitted") for d in sorted(dossiers, key=lambda d: d.pk)]
+    seal()  # as the worker's sealer would, in commit order
     new_entries = list(Entry.objects.filter(sequence__gt=entries).order_by("sequence"))
     assert [(e.action, e.object_id) for e in new_entries] == [
         ("services.dossier.submit_online", str(d.pk)) for d in dossiers]
