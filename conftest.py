@@ -6,8 +6,10 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 TEST_PASSWORD = "pw-Tinhso-2026"  # noqa: S105 - the password of every person make_person makes
 
@@ -91,6 +93,42 @@ def world(vn_units: None) -> dict[str, Any]:
         "finance": finance, "centre": centre, "tb_ppc": tb_ppc, "tb_ict": tb_ict, "tb_dost": tb_dost,
         "th_ppc": th_ppc,
     }
+
+
+# --- the clock ------------------------------------------------------------------------------
+#
+# The one way a test moves time: ask for the ``clock`` fixture. It stops every clock of the
+# process (``timezone.now()``, ``datetime.now()``, ``date.today()``, ``time.time()``) at 09:00 on
+# Monday 2 March 2026 in Hanoi time, and ``clock.set(at("2026-03-09", 14))`` moves it; time does
+# not pass by itself, so ``clock.now`` is exactly what the code under test stored. It is built on
+# time-machine (no mock of Django's functions, so code that imports ``now`` directly sees it too).
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(day: str, hour: int = 9, minute: int = 0) -> dt.datetime:
+    """``day`` (ISO) at ``hour``:``minute`` in Hanoi time: the instants tests put the clock at."""
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), tzinfo=VN)
+
+
+class Clock:
+    """The stopped clock of a test: ``now`` is the instant every clock reads, ``set`` moves it."""
+
+    def __init__(self, traveller: time_machine.Traveller, now: dt.datetime) -> None:
+        self._traveller = traveller
+        self.now = now
+
+    def set(self, now: dt.datetime) -> None:
+        self._traveller.move_to(now, tick=False)
+        self.now = now
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    """The process's clocks stopped at 09:00 on Monday 2 March 2026 (Hanoi); see :class:`Clock`."""
+    start = at("2026-03-02")  # a Monday
+    with time_machine.travel(start, tick=False) as traveller:
+        yield Clock(traveller, start)
 
 
 @pytest.fixture

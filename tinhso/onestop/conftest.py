@@ -1,23 +1,19 @@
-"""Fixtures for the dossier life cycle: a real procedure, the desk, a department, people, a clock,
-a private media folder with the demo signing certificate."""
+"""Fixtures for the dossier life cycle: a real procedure, the desk, a department, people, a
+private media folder with the demo signing certificate."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, ClassVar
-from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from conftest import at  # noqa: F401 - the clock's instants, imported from here by the app's tests
 from tinhso.onestop.models import NotificationChannel
 from tinhso.onestop.notices import services as notify
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 JUDICIAL_RECORD_FIELDS = [
     {"name": "full_name", "label": "Họ và tên", "type": "text", "required": True, "max_length": 100},
@@ -28,27 +24,6 @@ JUDICIAL_RECORD_FIELDS = [
 
 GOOD_FORM = {"full_name": "Nguyễn Văn An", "personal_id": "033095001234", "phone": "0912345678",
              "purpose": "Xin việc"}
-
-
-def at(day: str, hour: int = 9, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), tzinfo=VN)
-
-
-class Clock:
-    """timezone.now() pinned to a settable instant (no freezegun in the project)."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def set(self, now: dt.datetime) -> None:
-        self.now = now
-
-
-@pytest.fixture
-def clock() -> Iterator[Clock]:
-    c = Clock(at("2026-03-02"))  # a Monday
-    with mock.patch("django.utils.timezone.now", side_effect=lambda: c.now):
-        yield c
 
 
 def make_procedure(*, code: str = "1.001193.000.00.00.H31", agencies: list[Any], steps: bool = True,

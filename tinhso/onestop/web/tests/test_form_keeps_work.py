@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -152,7 +153,8 @@ def test_kept_uploads_never_used_are_swept_after_a_day(client: Client, svc: Any,
     client.post(_url(svc.procedure), {**_data(key, svc.centre, personal_id="abc"),
                                       f"tep_{photo.pk}": _png()})
     [pending] = _pending(media)
-    now = dt.datetime.now(tz=dt.UTC)  # the wall clock: the files' times are real ones
+    # the wall clock, which the stopped test clock does not move: the files' times are the disk's
+    now = time_machine.escape_hatch.datetime.datetime.now(tz=dt.UTC)
     assert storage_sweep(now=now + dt.timedelta(hours=23))["pending_uploads"] == 0
     assert pending.exists()
     assert storage_sweep(now=now + dt.timedelta(hours=25))["pending_uploads"] == 1
