@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-TEST_PASSWORD = "pw-Tinhso-2026"  # noqa: S105 - the password of every person make_person makes
+from tinhso.org.tests.factories import TEST_PASSWORD  # the password of every person make_person makes
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -111,30 +111,30 @@ def world(vn_units: None) -> dict[str, Any]:
     """A small agency tree in Hưng Yên, with a former Thái Bình department merged into it."""
     from tinhso.org import services
     from tinhso.org.models import AdministrativeUnit, AgencyKind
+    from tinhso.org.tests.factories import AgencyFactory as create
 
     hung_yen = AdministrativeUnit.objects.get(level="province", code="33", valid_to__isnull=True)
     thai_binh = AdministrativeUnit.objects.get(level="province", code="34", valid_to=dt.date(2025, 6, 30))
     thanh_hoa = AdministrativeUnit.objects.get(level="province", code="38", valid_to__isnull=True)
-    create = services.agency_create
-    ppc = create(actor=None, key="t.ubnd", name="Ủy ban nhân dân tỉnh Hưng Yên", kind=AgencyKind.PEOPLES_COMMITTEE,
+    ppc = create(key="t.ubnd", name="Ủy ban nhân dân tỉnh Hưng Yên", kind=AgencyKind.PEOPLES_COMMITTEE,
                  unit=hung_yen)
-    dost = create(actor=None, key="t.skhcn", name="Sở Khoa học và Công nghệ", kind=AgencyKind.DEPARTMENT,
+    dost = create(key="t.skhcn", name="Sở Khoa học và Công nghệ", kind=AgencyKind.DEPARTMENT,
                   unit=hung_yen, parent=ppc, short_name="Sở KH&CN")
-    dx_division = create(actor=None, key="t.pcds", name="Phòng Chuyển đổi số", kind=AgencyKind.DIVISION,
+    dx_division = create(key="t.pcds", name="Phòng Chuyển đổi số", kind=AgencyKind.DIVISION,
                          unit=hung_yen, parent=dost)
-    finance = create(actor=None, key="t.stc", name="Sở Tài chính", kind=AgencyKind.DEPARTMENT, unit=hung_yen,
+    finance = create(key="t.stc", name="Sở Tài chính", kind=AgencyKind.DEPARTMENT, unit=hung_yen,
                      parent=ppc)
-    centre = create(actor=None, key="t.ttpvhcc", name="Trung tâm Phục vụ hành chính công tỉnh Hưng Yên",
+    centre = create(key="t.ttpvhcc", name="Trung tâm Phục vụ hành chính công tỉnh Hưng Yên",
                     kind=AgencyKind.SERVICE_CENTRE, unit=hung_yen, parent=ppc)
-    tb_ppc = create(actor=None, key="t.tb.ubnd", name="Ủy ban nhân dân tỉnh Thái Bình",
+    tb_ppc = create(key="t.tb.ubnd", name="Ủy ban nhân dân tỉnh Thái Bình",
                     kind=AgencyKind.PEOPLES_COMMITTEE, unit=thai_binh, valid_to=dt.date(2025, 6, 30))
-    tb_ict = create(actor=None, key="t.tb.stttt", name="Sở Thông tin và Truyền thông tỉnh Thái Bình",
+    tb_ict = create(key="t.tb.stttt", name="Sở Thông tin và Truyền thông tỉnh Thái Bình",
                     kind=AgencyKind.DEPARTMENT, unit=thai_binh, parent=tb_ppc, short_name="Sở TT&TT")
-    tb_dost = create(actor=None, key="t.tb.skhcn", name="Sở Khoa học và Công nghệ tỉnh Thái Bình",
+    tb_dost = create(key="t.tb.skhcn", name="Sở Khoa học và Công nghệ tỉnh Thái Bình",
                      kind=AgencyKind.DEPARTMENT, unit=thai_binh, parent=tb_ppc)
     services.agency_merge(actor=None, predecessor=tb_ict, successor=tb_dost, effective_date=dt.date(2025, 3, 1))
     services.agency_merge(actor=None, predecessor=tb_dost, successor=dost, effective_date=dt.date(2025, 7, 1))
-    th_ppc = create(actor=None, key="t.th.ubnd", name="Ủy ban nhân dân tỉnh Thanh Hóa",
+    th_ppc = create(key="t.th.ubnd", name="Ủy ban nhân dân tỉnh Thanh Hóa",
                     kind=AgencyKind.PEOPLES_COMMITTEE, unit=thanh_hoa)
     return {
         "hung_yen": hung_yen, "thai_binh": thai_binh, "ppc": ppc, "dost": dost, "dx_division": dx_division,
@@ -187,20 +187,16 @@ def test_password() -> str:
 
 @pytest.fixture
 def make_person(db: None) -> Any:
-    """make_person("user", role, agency) → a Person holding that role (password TEST_PASSWORD)."""
-    from tinhso.org import services
+    """make_person("user", role, agency) → a Person holding that role (password TEST_PASSWORD);
+    a shortcut to :class:`tinhso.org.tests.factories.PersonFactory`, numbering ``userN`` from 1."""
+    from tinhso.org.tests.factories import PersonFactory
 
-    counter = iter(range(1, 10_000))
+    PersonFactory.reset_sequence(1)
 
     def make(username: str | None = None, role: str | None = None, agency: Any = None, **extra: Any) -> Any:
-        person = services.person_create(
-            actor=None, username=username or f"user{next(counter)}", full_name=extra.pop("full_name", "Người Thử"),
-            password=TEST_PASSWORD, check_password=False, **extra,
-        )
-        if role:
-            services.role_grant(actor=None, person=person, role=role, agency=agency,
-                                valid_from=dt.date(2025, 1, 1))
-        return person
+        if username is not None:
+            extra["username"] = username
+        return PersonFactory(role=role, agency=agency, **extra)
 
     return make
 
