@@ -79,4 +79,3 @@ class DocumentRequirementFactory(DjangoModelFactory):
 
     procedure = factory.SubFactory(ProcedureFactory)
     name = factory.Sequence(lambda n: f"Giấy tờ {n}")
-    order = factory.Sequence(lambda n: n + 1)
