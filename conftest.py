@@ -6,10 +6,12 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
-TEST_PASSWORD = "pw-Tinhso-2026"  # noqa: S105 - the password of every person make_person makes
+from tinhso.org.tests.factories import TEST_PASSWORD  # the password of every person make_person makes
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -39,6 +41,49 @@ def _load_reference_data() -> None:
     ledger_seal(sign=False)
 
 
+# The rows of every table once the reference data is loaded, kept for the session: a
+# transactional test flushes the database when it ends, and loading the units again through
+# their services (validation, successions, one ledger entry each) took ~5 s a test; putting
+# these rows back with one bulk insert per table takes a fraction of that.
+_REFERENCE_ROWS: list[tuple[type, str, list[tuple[Any, ...]]]] = []
+
+
+def _reference_snapshot() -> None:
+    from django.apps import apps
+    from django.db import connection
+
+    _REFERENCE_ROWS.clear()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            if not model._meta.managed or model._meta.proxy:
+                continue
+            cursor.execute(f"SELECT * FROM {quote(model._meta.db_table)}")  # noqa: S608 - a model's table
+            rows = cursor.fetchall()
+            if rows:
+                columns = ", ".join(quote(column[0]) for column in cursor.description)
+                marks = ", ".join(["%s"] * len(cursor.description))
+                insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+                _REFERENCE_ROWS.append((model, insert, rows))
+
+
+def _reference_restore() -> None:
+    """Put the session's reference rows back, as the database stored them, in the tables a flush
+    emptied (the content types and permissions a flush recreates are left alone), then move the
+    primary key sequences past them (PostgreSQL; SQLite's follow the inserted keys)."""
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    restored = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, insert, rows in _REFERENCE_ROWS:
+            if not model._base_manager.exists():
+                cursor.executemany(insert, rows)
+                restored.append(model)
+        for statement in connection.ops.sequence_reset_sql(no_style(), restored):
+            cursor.execute(statement)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _media_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Files stored by tests go to a temporary folder, never to the checkout's data/media that
@@ -53,12 +98,17 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """The test database starts with the reference data, loaded once per session."""
     with django_db_blocker.unblock():
         _load_reference_data()
+        _reference_snapshot()
 
 
 @pytest.fixture
 def vn_units(db: None) -> None:
     """Reference data present even after a transactional test flushed the database."""
-    _load_reference_data()
+    from tinhso.org.models import AdministrativeUnit
+
+    if not AdministrativeUnit.objects.exists():
+        _reference_restore()
+    _load_reference_data()  # nothing to do unless the snapshot missed something
 
 
 @pytest.fixture
@@ -66,36 +116,72 @@ def world(vn_units: None) -> dict[str, Any]:
     """A small agency tree in Hưng Yên, with a former Thái Bình department merged into it."""
     from tinhso.org import services
     from tinhso.org.models import AdministrativeUnit, AgencyKind
+    from tinhso.org.tests.factories import AgencyFactory as create
 
     hung_yen = AdministrativeUnit.objects.get(level="province", code="33", valid_to__isnull=True)
     thai_binh = AdministrativeUnit.objects.get(level="province", code="34", valid_to=dt.date(2025, 6, 30))
     thanh_hoa = AdministrativeUnit.objects.get(level="province", code="38", valid_to__isnull=True)
-    create = services.agency_create
-    ppc = create(actor=None, key="t.ubnd", name="Ủy ban nhân dân tỉnh Hưng Yên", kind=AgencyKind.PEOPLES_COMMITTEE,
+    ppc = create(key="t.ubnd", name="Ủy ban nhân dân tỉnh Hưng Yên", kind=AgencyKind.PEOPLES_COMMITTEE,
                  unit=hung_yen)
-    dost = create(actor=None, key="t.skhcn", name="Sở Khoa học và Công nghệ", kind=AgencyKind.DEPARTMENT,
+    dost = create(key="t.skhcn", name="Sở Khoa học và Công nghệ", kind=AgencyKind.DEPARTMENT,
                   unit=hung_yen, parent=ppc, short_name="Sở KH&CN")
-    dx_division = create(actor=None, key="t.pcds", name="Phòng Chuyển đổi số", kind=AgencyKind.DIVISION,
+    dx_division = create(key="t.pcds", name="Phòng Chuyển đổi số", kind=AgencyKind.DIVISION,
                          unit=hung_yen, parent=dost)
-    finance = create(actor=None, key="t.stc", name="Sở Tài chính", kind=AgencyKind.DEPARTMENT, unit=hung_yen,
+    finance = create(key="t.stc", name="Sở Tài chính", kind=AgencyKind.DEPARTMENT, unit=hung_yen,
                      parent=ppc)
-    centre = create(actor=None, key="t.ttpvhcc", name="Trung tâm Phục vụ hành chính công tỉnh Hưng Yên",
+    centre = create(key="t.ttpvhcc", name="Trung tâm Phục vụ hành chính công tỉnh Hưng Yên",
                     kind=AgencyKind.SERVICE_CENTRE, unit=hung_yen, parent=ppc)
-    tb_ppc = create(actor=None, key="t.tb.ubnd", name="Ủy ban nhân dân tỉnh Thái Bình",
+    tb_ppc = create(key="t.tb.ubnd", name="Ủy ban nhân dân tỉnh Thái Bình",
                     kind=AgencyKind.PEOPLES_COMMITTEE, unit=thai_binh, valid_to=dt.date(2025, 6, 30))
-    tb_ict = create(actor=None, key="t.tb.stttt", name="Sở Thông tin và Truyền thông tỉnh Thái Bình",
+    tb_ict = create(key="t.tb.stttt", name="Sở Thông tin và Truyền thông tỉnh Thái Bình",
                     kind=AgencyKind.DEPARTMENT, unit=thai_binh, parent=tb_ppc, short_name="Sở TT&TT")
-    tb_dost = create(actor=None, key="t.tb.skhcn", name="Sở Khoa học và Công nghệ tỉnh Thái Bình",
+    tb_dost = create(key="t.tb.skhcn", name="Sở Khoa học và Công nghệ tỉnh Thái Bình",
                      kind=AgencyKind.DEPARTMENT, unit=thai_binh, parent=tb_ppc)
     services.agency_merge(actor=None, predecessor=tb_ict, successor=tb_dost, effective_date=dt.date(2025, 3, 1))
     services.agency_merge(actor=None, predecessor=tb_dost, successor=dost, effective_date=dt.date(2025, 7, 1))
-    th_ppc = create(actor=None, key="t.th.ubnd", name="Ủy ban nhân dân tỉnh Thanh Hóa",
+    th_ppc = create(key="t.th.ubnd", name="Ủy ban nhân dân tỉnh Thanh Hóa",
                     kind=AgencyKind.PEOPLES_COMMITTEE, unit=thanh_hoa)
     return {
         "hung_yen": hung_yen, "thai_binh": thai_binh, "ppc": ppc, "dost": dost, "dx_division": dx_division,
         "finance": finance, "centre": centre, "tb_ppc": tb_ppc, "tb_ict": tb_ict, "tb_dost": tb_dost,
         "th_ppc": th_ppc,
     }
+
+
+# --- the clock ------------------------------------------------------------------------------
+#
+# The one way a test moves time: ask for the ``clock`` fixture. It stops every clock of the
+# process (``timezone.now()``, ``datetime.now()``, ``date.today()``, ``time.time()``) at 09:00 on
+# Monday 2 March 2026 in Hanoi time, and ``clock.set(at("2026-03-09", 14))`` moves it; time does
+# not pass by itself, so ``clock.now`` is exactly what the code under test stored. It is built on
+# time-machine (no mock of Django's functions, so code that imports ``now`` directly sees it too).
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(day: str, hour: int = 9, minute: int = 0) -> dt.datetime:
+    """``day`` (ISO) at ``hour``:``minute`` in Hanoi time: the instants tests put the clock at."""
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), tzinfo=VN)
+
+
+class Clock:
+    """The stopped clock of a test: ``now`` is the instant every clock reads, ``set`` moves it."""
+
+    def __init__(self, traveller: time_machine.Traveller, now: dt.datetime) -> None:
+        self._traveller = traveller
+        self.now = now
+
+    def set(self, now: dt.datetime) -> None:
+        self._traveller.move_to(now, tick=False)
+        self.now = now
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    """The process's clocks stopped at 09:00 on Monday 2 March 2026 (Hanoi); see :class:`Clock`."""
+    start = at("2026-03-02")  # a Monday
+    with time_machine.travel(start, tick=False) as traveller:
+        yield Clock(traveller, start)
 
 
 @pytest.fixture
@@ -106,20 +192,16 @@ def test_password() -> str:
 
 @pytest.fixture
 def make_person(db: None) -> Any:
-    """make_person("user", role, agency) → a Person holding that role (password TEST_PASSWORD)."""
-    from tinhso.org import services
+    """make_person("user", role, agency) → a Person holding that role (password TEST_PASSWORD);
+    a shortcut to :class:`tinhso.org.tests.factories.PersonFactory`, numbering ``userN`` from 1."""
+    from tinhso.org.tests.factories import PersonFactory
 
-    counter = iter(range(1, 10_000))
+    PersonFactory.reset_sequence(1)
 
     def make(username: str | None = None, role: str | None = None, agency: Any = None, **extra: Any) -> Any:
-        person = services.person_create(
-            actor=None, username=username or f"user{next(counter)}", full_name=extra.pop("full_name", "Người Thử"),
-            password=TEST_PASSWORD, check_password=False, **extra,
-        )
-        if role:
-            services.role_grant(actor=None, person=person, role=role, agency=agency,
-                                valid_from=dt.date(2025, 1, 1))
-        return person
+        if username is not None:
+            extra["username"] = username
+        return PersonFactory(role=role, agency=agency, **extra)
 
     return make
 

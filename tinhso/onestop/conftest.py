@@ -1,79 +1,28 @@
-"""Fixtures for the dossier life cycle: a real procedure, the desk, a department, people, a clock,
-a private media folder with the demo signing certificate."""
+"""Fixtures for the dossier life cycle: a real procedure, the desk, a department, people, a
+private media folder with the demo signing certificate."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, ClassVar
-from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from conftest import at  # noqa: F401 - the clock's instants, imported from here by the app's tests
 from tinhso.onestop.models import NotificationChannel
 from tinhso.onestop.notices import services as notify
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-JUDICIAL_RECORD_FIELDS = [
-    {"name": "full_name", "label": "Họ và tên", "type": "text", "required": True, "max_length": 100},
-    {"name": "personal_id", "label": "Số định danh cá nhân", "type": "personal_id", "required": True},
-    {"name": "phone", "label": "Số điện thoại", "type": "phone"},
-    {"name": "purpose", "label": "Mục đích", "type": "select", "options": ["Xin việc", "Du học", "Khác"]},
-]
+from tinhso.onestop.tests.factories import JUDICIAL_RECORD_FIELDS, ProcedureFactory  # noqa: F401 - re-exported
 
 GOOD_FORM = {"full_name": "Nguyễn Văn An", "personal_id": "033095001234", "phone": "0912345678",
              "purpose": "Xin việc"}
 
 
-def at(day: str, hour: int = 9, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), tzinfo=VN)
-
-
-class Clock:
-    """timezone.now() pinned to a settable instant (no freezegun in the project)."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def set(self, now: dt.datetime) -> None:
-        self.now = now
-
-
-@pytest.fixture
-def clock() -> Iterator[Clock]:
-    c = Clock(at("2026-03-02"))  # a Monday
-    with mock.patch("django.utils.timezone.now", side_effect=lambda: c.now):
-        yield c
-
-
 def make_procedure(*, code: str = "1.001193.000.00.00.H31", agencies: list[Any], steps: bool = True,
                    online_level: str = "full", fee_vnd: int = 200_000) -> Any:
-    from tinhso.onestop.models import Procedure, StepAction, WorkflowStep
-    from tinhso.org.roles import Role
-
-    procedure = Procedure.objects.create(
-        code=code,
-        name="Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài đang cư trú tại Việt Nam",
-        field="Lý lịch tư pháp", authority_level="province", online_level=online_level,
-        not_full_reason="" if online_level == "full" else "Cần đối chiếu bản gốc",
-        processing_days=Decimal(10), fee_vnd=fee_vnd, result_type="Phiếu lý lịch tư pháp",
-        form_fields=JUDICIAL_RECORD_FIELDS,
-    )
-    procedure.agencies.set(agencies)
-    if steps:
-        for order, (action, role, days) in enumerate([
-            (StepAction.RECEIVE, Role.RECEIVER, "0.5"), (StepAction.FORWARD, Role.RECEIVER, "0.5"),
-            (StepAction.ASSIGN, Role.APPROVER, "0.5"), (StepAction.REVIEW, Role.HANDLER, "6"),
-            (StepAction.APPROVE, Role.APPROVER, "2"), (StepAction.RETURN_RESULT, Role.RECEIVER, "0.5"),
-        ], start=1):
-            WorkflowStep.objects.create(procedure=procedure, order=order, action=action, name=action.label,
-                                        role=role, days=Decimal(days))
-    return procedure
+    """The judicial record certificate done by ``agencies``: see :class:`ProcedureFactory`."""
+    return ProcedureFactory(code=code, agencies=agencies, steps=steps, online_level=online_level, fee_vnd=fee_vnd)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from tinhso.onestop.catalogue.tests.snapshots import LLTP, catalogue_snapshot
 from tinhso.onestop.catalogue.workbook import procedures_export_xlsx, procedures_import_xlsx
 from tinhso.onestop.demo.services import demo_load
 from tinhso.onestop.models import DocumentRequirement, Procedure, WorkflowStep
+from tinhso.onestop.tests.factories import DocumentRequirementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -198,7 +199,7 @@ def test_export_writes_text_that_looks_like_a_formula_as_text(demo_agencies: dic
         form_fields=[{"name": "ly_do", "label": "=1+1", "type": "select", "options": ["=2+2", "-3"],
                       "required": True}],
     )
-    DocumentRequirement.objects.create(procedure=procedure, name="=Tờ khai", order=1)
+    DocumentRequirementFactory(procedure=procedure, name="=Tờ khai", order=1)
     WorkflowStep.objects.create(procedure=procedure, order=1, action="receive", name="@Tiếp nhận", role="receiver",
                                 days=Decimal(1))
     book = _book(procedures_export_xlsx(Procedure.objects.filter(pk=procedure.pk)))

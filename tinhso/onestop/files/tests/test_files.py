@@ -22,6 +22,7 @@ from tinhso.onestop.conftest import GOOD_FORM, at, make_procedure, stored_files
 from tinhso.onestop.demo.samples import sample_pdf, sample_png
 from tinhso.onestop.files import services as F
 from tinhso.onestop.models import DocumentRequirement, Dossier, DossierFile, DossierState, FileKind
+from tinhso.onestop.tests.factories import DocumentRequirementFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
@@ -68,7 +69,7 @@ def make_dossier(svc: Any, state: str = DossierState.SUBMITTED, **extra: Any) ->
 
 @pytest.fixture
 def req(svc: Any) -> DocumentRequirement:
-    return DocumentRequirement.objects.create(procedure=svc.procedure, name="Tờ khai yêu cầu cấp phiếu", order=1)
+    return DocumentRequirementFactory(procedure=svc.procedure, name="Tờ khai yêu cầu cấp phiếu", order=1)
 
 
 # --- good uploads ----------------------------------------------------------------------------
@@ -173,7 +174,7 @@ def test_a_failure_after_the_write_removes_the_stored_file(svc: Any, media: Path
 
 def test_requirement_of_another_procedure_is_refused(svc: Any, media: Path) -> None:
     other = make_procedure(code="1.000001.000.00.00.H31", agencies=[svc.centre])
-    foreign = DocumentRequirement.objects.create(procedure=other, name="Giấy khác")
+    foreign = DocumentRequirementFactory(procedure=other, name="Giấy khác")
     with pytest.raises(DomainError) as caught:
         F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc), upload=upload(sample_pdf()),
                            requirement=foreign)
@@ -250,9 +251,9 @@ def test_desk_marks_a_scan_digitised_once(svc: Any, media: Path) -> None:
 
 def test_dossier_is_digitised_needs_every_required_component_and_the_result(svc: Any, req: Any,
                                                                             media: Path) -> None:
-    optional = DocumentRequirement.objects.create(procedure=svc.procedure, name="Giấy ủy quyền", required=False,
+    optional = DocumentRequirementFactory(procedure=svc.procedure, name="Giấy ủy quyền", required=False,
                                                   order=2)
-    second = DocumentRequirement.objects.create(procedure=svc.procedure, name="Bản sao căn cước", order=3)
+    second = DocumentRequirementFactory(procedure=svc.procedure, name="Bản sao căn cước", order=3)
     dossier = make_dossier(svc, DossierState.RECEIVED)
     F.dossier_file_add(actor=svc.receiver, dossier=dossier, upload=upload(sample_pdf()), requirement=req,
                        digitised=True)

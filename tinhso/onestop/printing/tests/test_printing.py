@@ -20,8 +20,9 @@ from docx import Document
 from tinhso.core.errors import Conflict, NotFound
 from tinhso.onestop.conftest import GOOD_FORM, at, draft_upload, pay_at_counter, submit_online, to_approval, to_review
 from tinhso.onestop.dossiers import services as S
-from tinhso.onestop.models import DocumentRequirement, Dossier
+from tinhso.onestop.models import Dossier
 from tinhso.onestop.printing import documents as printing
+from tinhso.onestop.tests.factories import DocumentRequirementFactory
 from tinhso.org.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -51,10 +52,10 @@ def _local(moment: dt.datetime) -> str:
 @pytest.fixture
 def counter(svc: Any, clock: Any) -> Dossier:
     """A dossier handed in at the Hưng Yên centre on Monday 02/03/2026 at 09:00."""
-    DocumentRequirement.objects.create(procedure=svc.procedure, name="Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp",
+    DocumentRequirementFactory(procedure=svc.procedure, name="Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp",
                                        order=1)
-    DocumentRequirement.objects.create(procedure=svc.procedure, name="Bản chụp căn cước", order=2, copies=2)
-    DocumentRequirement.objects.create(procedure=svc.procedure, name="Giấy ủy quyền", required=False, order=3)
+    DocumentRequirementFactory(procedure=svc.procedure, name="Bản chụp căn cước", order=2, copies=2)
+    DocumentRequirementFactory(procedure=svc.procedure, name="Giấy ủy quyền", required=False, order=3)
     Person.objects.filter(pk=svc.receiver.pk).update(full_name="Trần Thị Bình")
     return S.dossier_receive_at_counter(
         actor=svc.receiver, agency=svc.centre, procedure=svc.procedure, applicant_name="Nguyễn Văn An",

@@ -27,7 +27,8 @@ from tinhso.onestop.conftest import (
 from tinhso.onestop.demo.samples import sample_png
 from tinhso.onestop.dossiers import intake
 from tinhso.onestop.dossiers import services as S
-from tinhso.onestop.models import DocumentRequirement, Dossier, DossierFile, DossierState, Procedure, Rating
+from tinhso.onestop.models import Dossier, DossierFile, DossierState, Procedure, Rating
+from tinhso.onestop.tests.factories import DocumentRequirementFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
@@ -201,8 +202,8 @@ def test_only_signed_in_citizens_may_file(client: Client, svc: Any, clock: Any) 
 
 def test_components_are_uploaded_with_the_dossier(client: Client, svc: Any, clock: Any, media: Path) -> None:
     pytest.importorskip("tinhso.onestop.files.services")
-    required = DocumentRequirement.objects.create(procedure=svc.procedure, name="Ảnh căn cước", order=1)
-    optional = DocumentRequirement.objects.create(procedure=svc.procedure, name="Giấy ủy quyền", order=2,
+    required = DocumentRequirementFactory(procedure=svc.procedure, name="Ảnh căn cước", order=1)
+    optional = DocumentRequirementFactory(procedure=svc.procedure, name="Giấy ủy quyền", order=2,
                                                   required=False)
     login(client, svc.citizen)
     key = form_key(client.get(submit_url(svc.procedure)).content.decode())
@@ -247,7 +248,7 @@ def test_a_component_with_active_content_is_refused_with_the_reason_and_nothing_
         client: Client, svc: Any, clock: Any, media: Path) -> None:
     from tinhso.core.tests.test_uploads import EXE, docx, with_members
 
-    required = DocumentRequirement.objects.create(procedure=svc.procedure, name="Đơn đề nghị", order=1)
+    required = DocumentRequirementFactory(procedure=svc.procedure, name="Đơn đề nghị", order=1)
     login(client, svc.citizen)
     key = form_key(client.get(submit_url(svc.procedure)).content.decode())
     entries = Entry.objects.count()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -21,6 +22,7 @@ from tinhso.onestop.demo.samples import sample_pdf, sample_png
 from tinhso.onestop.dossiers import intake
 from tinhso.onestop.dossiers import services as S
 from tinhso.onestop.models import DocumentRequirement, Dossier, DossierFile, DossierState, Procedure
+from tinhso.onestop.tests.factories import DocumentRequirementFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
@@ -54,7 +56,7 @@ def _pending(media: Path) -> list[Path]:
 
 @pytest.fixture
 def photo(svc: Any) -> DocumentRequirement:
-    return DocumentRequirement.objects.create(procedure=svc.procedure, name="Ảnh căn cước", order=1)
+    return DocumentRequirementFactory(procedure=svc.procedure, name="Ảnh căn cước", order=1)
 
 
 def test_a_valid_upload_is_kept_when_the_e_form_has_an_error(client: Client, svc: Any, clock: Any, media: Path,
@@ -110,7 +112,7 @@ def test_a_kept_upload_is_replaced_by_a_new_one_or_dropped(client: Client, svc: 
 
 def test_a_token_works_only_in_its_own_session_and_for_its_own_component(
         client: Client, svc: Any, clock: Any, media: Path, photo: DocumentRequirement) -> None:
-    other = DocumentRequirement.objects.create(procedure=svc.procedure, name="Giấy ủy quyền", order=2)
+    other = DocumentRequirementFactory(procedure=svc.procedure, name="Giấy ủy quyền", order=2)
     client.force_login(svc.citizen)
     key = _key(client.get(_url(svc.procedure)).content.decode())
     failed = client.post(_url(svc.procedure), {**_data(key, svc.centre, personal_id="abc"),
@@ -153,7 +155,8 @@ def test_kept_uploads_never_used_are_swept_after_a_day(client: Client, svc: Any,
     client.post(_url(svc.procedure), {**_data(key, svc.centre, personal_id="abc"),
                                       f"tep_{photo.pk}": _png()})
     [pending] = _pending(media)
-    now = dt.datetime.now(tz=dt.UTC)  # the wall clock: the files' times are real ones
+    # the wall clock, which the stopped test clock does not move: the files' times are the disk's
+    now = time_machine.escape_hatch.datetime.datetime.now(tz=dt.UTC)
     assert storage_sweep(now=now + dt.timedelta(hours=23))["pending_uploads"] == 0
     assert pending.exists()
     assert storage_sweep(now=now + dt.timedelta(hours=25))["pending_uploads"] == 1

@@ -197,16 +197,3 @@ def test_admin_lists_procedures_and_dossiers(client: Client, demo: Any, make_per
     assert client.get(reverse("admin:services_dossier_changelist")).status_code == 200
     assert client.get(reverse("admin:services_dossier_add")).status_code == 403
 
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_phone_search_live_and_detail_fit_390px(page: Any, demo_agencies: Any) -> None:
-    demo_load()
-    page.goto(reverse("services:catalogue"))
-    page.get_by_label("Tên, mã thủ tục hoặc lĩnh vực").fill("ly lich tu phap")
-    page.get_by_test_id("result-count").filter(has_text="1 thủ tục").wait_for()
-    assert "q=ly%20lich%20tu%20phap" in page.url  # HTMX pushed the search into the address
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.get_by_role("link", name="Cấp Phiếu lý lịch tư pháp", exact=False).click()
-    page.get_by_test_id("fee").filter(has_text="200.000 đồng").wait_for()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390

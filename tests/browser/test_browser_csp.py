@@ -11,7 +11,6 @@ import pytest
 
 from tinhso.programme import services
 from tinhso.programme.access import programme_scope
-from tinhso.programme.tests.conftest import scheme  # noqa: F401 - the fixture, shared with the unit tests
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +37,7 @@ def test_public_pages_and_the_api_docs_run_under_the_policy(page: Any, live_serv
 
 
 def test_the_programme_overview_draws_its_chart_and_bars(page: Any, log_in: Any,
-                                                         scheme: dict[str, Any]) -> None:  # noqa: F811
+                                                         scheme: dict[str, Any]) -> None:
     for period in ("2025-H1", "2025-H2"):
         services.round_open(actor=scheme["dx"], scope=programme_scope(scheme["dx"], scheme["programme"]),
                             programme=scheme["programme"], period=period)
@@ -56,7 +55,7 @@ def test_the_programme_overview_draws_its_chart_and_bars(page: Any, log_in: Any,
 
 
 def test_htmx_indicators_are_hidden_by_the_static_stylesheet(page: Any, log_in: Any,
-                                                              scheme: dict[str, Any]) -> None:  # noqa: F811
+                                                              scheme: dict[str, Any]) -> None:
     log_in(scheme["dx"].username, f"/de-an/{scheme['programme'].pk}/nhiem-vu/")
     indicator = page.locator(".htmx-indicator").first
     assert indicator.evaluate("el => getComputedStyle(el).visibility") == "hidden"

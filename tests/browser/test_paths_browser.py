@@ -23,6 +23,7 @@ from django.utils import timezone
 from tinhso.onestop.conftest import submit_online, to_approval, to_review
 from tinhso.onestop.demo.samples import sample_pdf
 from tinhso.onestop.models import Dossier, DossierFile, DossierState, FeeWaiver, Payment, Rating
+from tinhso.onestop.tests.factories import DocumentRequirementFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media")]
 
@@ -240,9 +241,8 @@ def test_uploads_are_named_by_their_content_and_active_content_is_refused_in_the
     """A citizen files with a PDF called payload.exe: the page lists and Chromium saves it as
     payload.pdf. A Word file carrying a program is refused on the page with the reason."""
     from tinhso.core.tests.test_uploads import EXE, docx, with_members
-    from tinhso.onestop.models import DocumentRequirement
 
-    DocumentRequirement.objects.create(procedure=svc.procedure, name="Đơn đề nghị", order=1)
+    DocumentRequirementFactory(procedure=svc.procedure, name="Đơn đề nghị", order=1)
     (tmp_path / "don.docx").write_bytes(with_members(docx(), {"word/media/image1.png": EXE}))
     (tmp_path / "payload.exe").write_bytes(sample_pdf("Don de nghi"))
 

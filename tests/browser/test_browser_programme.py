@@ -10,8 +10,6 @@ from typing import Any
 
 import pytest
 
-from tinhso.programme.tests.conftest import scheme  # noqa: F401 - the fixture, shared with the unit tests
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(tempfile.gettempdir())  # phone-width captures of the overview and the inbox, to look at
@@ -20,7 +18,7 @@ TARGET = "Tỷ lệ dịch vụ công trực tuyến toàn trình: cấp tỉnh 
 
 
 def test_a_reporting_cycle_from_opening_to_the_overview(page: Any, log_in: Any,
-                                                        scheme: dict[str, Any]) -> None:  # noqa: F811
+                                                        scheme: dict[str, Any]) -> None:
     base = f"/de-an/{scheme['programme'].pk}/"
 
     # The DX office opens the round the page suggests, with its default dates.

@@ -1,0 +1,7 @@
+"""Every Playwright test of the project lives here, so that ``pytest -m "not browser"`` and
+``pytest tests/browser`` are the suite's two halves. The ``browser``, ``page`` and ``log_in``
+fixtures are in the root conftest; the apps' fixtures these tests share with the unit tests are
+imported below (a conftest only sees the fixtures of the folders above it)."""
+
+from tinhso.onestop.conftest import media, signing_data_dir, svc  # noqa: F401 - fixtures
+from tinhso.programme.tests.conftest import scheme  # noqa: F401 - fixture
