@@ -16,8 +16,8 @@ from django_tasks_db.models import DBTaskResult
 
 from tinhso.core.errors import Conflict, DomainError
 from tinhso.ledger.models import Entry
-from tinhso.ledger.testing import seal
 from tinhso.ledger.selectors import ledger_verify
+from tinhso.ledger.testing import seal
 from tinhso.onestop.conftest import GOOD_FORM, make_procedure
 from tinhso.onestop.dossiers import intake
 from tinhso.onestop.models import Dossier, DossierEvent, DossierSequence, DossierState, Notification
