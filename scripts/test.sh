@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 .venv/bin/ruff check --quiet .
+.venv/bin/mypy tinhso config
 DEBUG=1 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
   echo "A model change has no migration: run manage.py makemigrations." >&2; exit 1; }
 # pytest exits 5 when it collected no test: that is a failure here too.
