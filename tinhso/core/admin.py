@@ -6,6 +6,8 @@ ledger (LedgeredAdminMixin) and validated against the national calendar (Calenda
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +59,7 @@ def _tasks_admin() -> None:
             return super().formatted_traceback(obj)
 
         @admin.display(description=_("chạy sau"))
-        def display_run_after(self, obj: DBTaskResult) -> object:
+        def display_run_after(self, obj: DBTaskResult) -> dt.datetime | str:
             return super().display_run_after(obj)
 
     if admin.site.is_registered(DBTaskResult):

@@ -79,7 +79,9 @@ def _locked_head(cursor: Any, connection: Any) -> tuple[int, str, list[str]]:
 
 
 def _prep(model: type[models.Model], name: str, value: Any, connection: Any) -> Any:
-    return model._meta.get_field(name).get_db_prep_value(value, connection, prepared=False)
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a concrete column, not a relation's reverse side
+    return field.get_db_prep_value(value, connection, prepared=False)
 
 
 def _append_write(

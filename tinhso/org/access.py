@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.errors import NotAllowed, NotFound
 
-from .models import AdministrativeUnit, Agency, Person, RoleAssignment
+from .models import AdministrativeUnit, Agency, AgencyQuerySet, Person, RoleAssignment
 from .roles import GLOBAL_ROLES, PROVINCE_WIDE_PERMISSIONS, Role, roles_with
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def reaches_everywhere(person: Person | AnonymousUser, perm: str) -> bool:
         role__in=global_roles, agency__isnull=True).exists()
 
 
-def agencies_in_provinces(provinces: list[AdministrativeUnit]) -> QuerySet[Agency]:
+def agencies_in_provinces(provinces: list[AdministrativeUnit]) -> AgencyQuerySet:
     """The agencies sitting in these provinces: in the province itself or in one of its units
     (a commune, or a district and its communes for pre-2025 units)."""
     return Agency.objects.filter(
@@ -52,7 +52,7 @@ def agencies_in_provinces(provinces: list[AdministrativeUnit]) -> QuerySet[Agenc
     )
 
 
-def agencies_where(person: Person | AnonymousUser, perm: str) -> QuerySet[Agency]:
+def agencies_where(person: Person | AnonymousUser, perm: str) -> AgencyQuerySet:
     """Every agency on which ``person`` holds ``perm``, cascading down the tree.
 
     A global role that grants ``perm`` (system administrator) reaches every agency. A
@@ -99,7 +99,7 @@ def can(person: Person | AnonymousUser, perm: str, agency: Agency | None = None)
         return agencies_where(person, perm).filter(pk=agency.pk).exists()
     connection = connections[RoleAssignment.objects.db]
     today = connection.ops.adapt_datefield_value(timezone.localdate())
-    params: list[object] = [person.pk, *roles, today, today]
+    params: list[int | str | None] = [person.pk, *roles, today, today]
     agency_sql = ""
     if agency is not None:
         ancestors = agency.ancestor_ids  # the agency itself and those above it
@@ -148,7 +148,7 @@ def access_person_by_id(person: Person | AnonymousUser, person_id: int | str, pe
     except (TypeError, ValueError):
         raise NotFound(_("Không tìm thấy người dùng."), code="not_found") from None
     if person.is_authenticated and person.pk == pk:
-        return person  # type: ignore[return-value]
+        return person
     found = people_visible_to(person, perm).filter(pk=pk).first()
     if found is None:
         raise NotFound(_("Không tìm thấy người dùng."), code="not_found")

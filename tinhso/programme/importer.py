@@ -241,33 +241,33 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
     taken_codes = set(Target.objects.filter(programme=programme).values_list("code", flat=True))
     years: Counter[int] = Counter()
     indicators_created = 0
-    for row in result.targets:
+    for item in result.targets:
         order += 1
-        if row.code in taken_codes:
-            outcome.rejected.append({"source": row.source, "row": None, "raw": row.code,
-                                     "reason": _("Mã chỉ tiêu %(code)s đã có trong đề án.") % {"code": row.code}})
+        if item.code in taken_codes:
+            outcome.rejected.append({"source": item.source, "row": None, "raw": item.code,
+                                     "reason": _("Mã chỉ tiêu %(code)s đã có trong đề án.") % {"code": item.code}})
             continue
-        where = f"{_('Chỉ tiêu')} {row.code}"
-        tracking, tracking_text = resolve(row.tracking_agency, where, single=True)
-        partners, _text = resolve(", ".join(row.partner_agencies), where, single=False)
-        units = {m.unit for m in row.milestones if m.unit}
-        indicator, created = indicator_get_or_create(actor=actor, name=row.indicator_hint or row.text,
+        where = f"{_('Chỉ tiêu')} {item.code}"
+        tracking, tracking_text = resolve(item.tracking_agency, where, single=True)
+        partners, _text = resolve(", ".join(item.partner_agencies), where, single=False)
+        units = {m.unit for m in item.milestones if m.unit}
+        indicator, created = indicator_get_or_create(actor=actor, name=item.indicator_hint or item.text,
                                                      unit=next(iter(units)) if len(units) == 1 else "")
         indicators_created += created
         target = Target.objects.create(
-            programme=programme, pillar=pillar(row.pillar), code=row.code, text=row.text, indicator=indicator,
+            programme=programme, pillar=pillar(item.pillar), code=item.code, text=item.text, indicator=indicator,
             unit=next(iter(units)) if len(units) == 1 else "", order=order,
             tracking_agency=tracking[0] if len(tracking) == 1 else None, tracking_agency_text=tracking_text,
-            partner_agencies_text=list(row.partner_agencies),
+            partner_agencies_text=list(item.partner_agencies),
         )
         target.partner_agencies.set(partners)
         Milestone.objects.bulk_create(
             Milestone(target=target, year=m.year, comparator=m.comparator, value=m.value, unit=m.unit,
                       level=m.level or "", text=m.text)
-            for m in row.milestones
+            for m in item.milestones
         )
-        years.update({m.year for m in row.milestones})
-        taken_codes.add(row.code)
+        years.update({m.year for m in item.milestones})
+        taken_codes.add(item.code)
         outcome.targets += 1
     outcome.indicators = indicators_created
     outcome.targets_by_year = dict(sorted(years.items()))
