@@ -153,9 +153,9 @@ class WorkflowStepOutput(serializers.ModelSerializer):
 
 class FormFieldOutput(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label: the metaclass takes it off the class
     type = serializers.CharField(help_text=gettext_lazy("text, number, date, email, phone, personal_id, select."))
-    required = serializers.BooleanField(default=False)
+    required = serializers.BooleanField(default=False)  # type: ignore[assignment]  # a declared field, not Field.required: the metaclass takes it off the class
     options = serializers.ListField(child=serializers.CharField(), required=False)
     max_length = serializers.IntegerField(allow_null=True, required=False)
 
@@ -293,7 +293,9 @@ class FileOutput(serializers.ModelSerializer):
     """A file of a dossier. Context: ``personal`` (the viewer's :class:`PersonalData` of its
     dossier), or ``own`` for the applicant's own files; without either, it is listed masked."""
 
-    requirement = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    requirement: serializers.PrimaryKeyRelatedField[DocumentRequirement] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True,
+    )
     original_name = serializers.SerializerMethodField(help_text=gettext_lazy(
         "Tên tệp khi tải lên; với người xem không được xem đầy đủ thông tin cá nhân: tên thành phần hồ sơ."))
     download_url = serializers.SerializerMethodField(help_text=gettext_lazy(
@@ -498,7 +500,7 @@ def _submission_offering(procedure_code: str, agency_id: int) -> tuple[Procedure
         return _offering(procedure_code, agency_id)  # raises the right error
     split = len(_SUBMISSION_PROCEDURE)
     procedure = model_from_row(Procedure, _SUBMISSION_PROCEDURE, row[:split], using=alias)
-    procedure.has_steps = bool(row[-1])
+    procedure.has_steps = bool(row[-1])  # type: ignore[attr-defined]  # read with getattr by dossiers.services
     agency = model_from_row(Agency, _SUBMISSION_AGENCY, row[split:-1], using=alias)
     return procedure, agency
 

@@ -368,7 +368,8 @@ def _sign(pdf: bytes, *, url: str, code: str, agency: str, signer_agency: Agency
     style = _stamp_style(font, plain(template))
     signer = signers.PdfSigner(
         meta, signer=_signer(signer_agency), stamp_style=style,
-        new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=last, box=box),
+        # PDF coordinates are real numbers; pyHanko annotates the box as integers but draws any.
+        new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=last, box=box),  # type: ignore[arg-type]
     )
     when = timezone.localtime().strftime("%d/%m/%Y %H:%M (GMT%z)")
     # The address on two lines, so the text stays legible in the stamp.
