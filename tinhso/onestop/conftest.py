@@ -19,7 +19,7 @@ from tinhso.onestop.notices import services as notify
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
-JUDICIAL_RECORD_FIELDS = [
+JUDICIAL_RECORD_FIELDS: list[dict[str, Any]] = [
     {"name": "full_name", "label": "Họ và tên", "type": "text", "required": True, "max_length": 100},
     {"name": "personal_id", "label": "Số định danh cá nhân", "type": "personal_id", "required": True},
     {"name": "phone", "label": "Số điện thoại", "type": "phone"},
@@ -71,7 +71,7 @@ def make_procedure(*, code: str = "1.001193.000.00.00.H31", agencies: list[Any],
             (StepAction.ASSIGN, Role.APPROVER, "0.5"), (StepAction.REVIEW, Role.HANDLER, "6"),
             (StepAction.APPROVE, Role.APPROVER, "2"), (StepAction.RETURN_RESULT, Role.RECEIVER, "0.5"),
         ], start=1):
-            WorkflowStep.objects.create(procedure=procedure, order=order, action=action, name=action.label,
+            WorkflowStep.objects.create(procedure=procedure, order=order, action=action, name=str(action.label),
                                         role=role, days=Decimal(days))
     return procedure
 

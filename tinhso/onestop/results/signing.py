@@ -633,7 +633,7 @@ def _ledger_check(row: DossierFile, digest: str | None) -> tuple[bool, int | Non
     return included, entry.sequence, included and checkpoint is not None
 
 
-def result_verify(token: str, pdf: bytes | None = None) -> Verification:
+def result_verify(token: str | None, pdf: bytes | None = None) -> Verification:
     """Check the result issued under ``token``; with ``pdf``, also whether it is that result."""
     row = (DossierFile.objects.filter(verification_token=token or None, kind=FileKind.RESULT, signed=True)
            .select_related("dossier__procedure", "dossier__handling_agency").first()) if token else None
