@@ -183,8 +183,10 @@ class WorkCalendar:
             object.__setattr__(self, name, value)
 
     def __repr__(self) -> str:
-        return (f"<WorkCalendar {self.first_year}–{self.last_year}, {len(self.days_off)} configured days off, "
-                f"{len(self.working_days)} configured working days>")
+        return (
+            f"<WorkCalendar {self.first_year}–{self.last_year}, {len(self.days_off)} configured days off, "
+            f"{len(self.working_days)} configured working days>"
+        )
 
     # --- days -------------------------------------------------------------------------
 
