@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 .venv/bin/ruff check --quiet .
+.venv/bin/mypy tinhso config
 .venv/bin/lint-imports --no-cache >/dev/null || { .venv/bin/lint-imports --no-cache; exit 1; }
 DEBUG=1 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
   echo "A model change has no migration: run manage.py makemigrations." >&2; exit 1; }

@@ -3,6 +3,8 @@ administered from :mod:`tinhso.site.admin`: each change goes to the ledger, whic
 
 from __future__ import annotations
 
+import datetime as dt
+
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
@@ -30,7 +32,7 @@ def _tasks_admin() -> None:
             return super().formatted_traceback(obj)
 
         @admin.display(description=_("chạy sau"))
-        def display_run_after(self, obj: DBTaskResult) -> object:
+        def display_run_after(self, obj: DBTaskResult) -> dt.datetime | str:
             return super().display_run_after(obj)
 
     if admin.site.is_registered(DBTaskResult):

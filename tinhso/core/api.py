@@ -156,10 +156,11 @@ def _localise(field: serializers.Field, label: str) -> None:
     messages.update(getattr(field, "label_messages", {}))
     for code, message in messages.items():
         field.error_messages[code] = _sentence(message, label)
+    validator: Any  # Django's validator classes, whose message attribute the stubs do not declare
     for validator in field.validators:
-        code = _LIMIT_VALIDATORS.get(type(validator))
-        if code is not None and code in field.error_messages:
-            validator.message = field.error_messages[code].format(**{code: validator.limit_value})
+        limit = _LIMIT_VALIDATORS.get(type(validator))
+        if limit is not None and limit in field.error_messages:
+            validator.message = field.error_messages[limit].format(**{limit: validator.limit_value})
         elif type(validator) in _CHARACTER_MESSAGES:
             validator.message = _sentence(_CHARACTER_MESSAGES[type(validator)], label)
     child = getattr(field, "child", None)
@@ -187,10 +188,11 @@ def _restore(field: serializers.Field, snapshot: _Snapshot) -> bool:
             not isinstance(child, serializers.Field)):
         return False
     field.error_messages = dict(messages)
+    validator: Any  # Django's validator classes, whose message attribute the stubs do not declare
     for validator, message in zip(field.validators, validator_messages, strict=True):
         if message is not None:
             validator.message = message
-    return child_snapshot is None or _restore(child, child_snapshot)
+    return child_snapshot is None or (isinstance(child, serializers.Field) and _restore(child, child_snapshot))
 
 
 class Input(serializers.Serializer):
@@ -216,7 +218,7 @@ def request_data(request: Request) -> Any:
         raise DomainError(_("Không đọc được dữ liệu gửi lên: sai định dạng JSON hoặc biểu mẫu."),
                           code="parse_error") from None
     except UnsupportedMediaType:
-        expected = ", ".join(parser.media_type for parser in request.parsers)
+        expected = ", ".join(parser.media_type for parser in request.parsers or ())
         raise UnsupportedMedia(_("Định dạng dữ liệu “%(type)s” không được hỗ trợ; vui lòng gửi %(expected)s.")
                                % {"type": request.content_type, "expected": expected},
                                code="unsupported_media_type") from None
@@ -421,14 +423,16 @@ def flat_fields(input_class: type[Input]) -> tuple[serializers.Field, ...] | Non
 def _validated(fields: tuple[serializers.Field, ...], data: Mapping[str, Any]) -> tuple[dict[str, Any], dict]:
     """What ``Serializer.to_internal_value`` does with plain fields, up to the first error:
     (validated data, {field name: error detail} or {})."""
-    validated = {}
+    validated: dict[str, Any] = {}
     for field in fields:
+        name = field.field_name
+        assert name is not None  # the fields come bound, from a serializer's .fields
         try:
-            validated[field.field_name] = field.run_validation(field.get_value(data))
+            validated[name] = field.run_validation(field.get_value(data))
         except exceptions.ValidationError as error:
-            return validated, {field.field_name: error.detail}
+            return validated, {name: error.detail}
         except DjangoValidationError as error:
-            return validated, {field.field_name: get_error_detail(error)}
+            return validated, {name: get_error_detail(error)}
         except SkipField:
             continue
     return validated, {}
@@ -497,7 +501,8 @@ class ErrorOutput(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     field = serializers.CharField(required=False)
-    errors = serializers.DictField(child=serializers.CharField(), required=False, help_text=gettext_lazy(
+    # A declared field (the metaclass moves it off the class), not Serializer.errors.
+    errors = serializers.DictField(child=serializers.CharField(), required=False, help_text=gettext_lazy(  # type: ignore[assignment]
         "Lỗi theo từng trường khi một yêu cầu có nhiều trường sai (ví dụ các trường của tờ khai)."))
 
 

@@ -24,4 +24,4 @@ class AxesConfig(AxesAppConfig):
 
 
 class TasksDatabaseConfig(TasksAppConfig):
-    verbose_name = _("Tác vụ nền")
+    verbose_name = _("Tác vụ nền")  # type: ignore[assignment]  # django-tasks types it str; AppConfig takes lazy

@@ -23,7 +23,7 @@ class SessionAuthentication(authentication.SessionAuthentication):
             return None
         user, auth = found
         if isinstance(user, SimpleLazyObject):  # evaluated by the check of is_active above
-            user = user._wrapped
+            user = user._wrapped  # type: ignore[attr-defined]  # LazyObject's slot, absent from the stubs
         return user, auth
 
 

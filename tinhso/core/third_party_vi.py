@@ -10,6 +10,7 @@ them in ``locale/vi``; a translation there takes over from this table.
 
 from __future__ import annotations
 
+import gettext
 from typing import Any
 
 from django.utils.translation import gettext_noop as N
@@ -44,7 +45,7 @@ MESSAGES: dict[str, str] = {
 }
 
 
-class _Extra:
+class _Extra(gettext.NullTranslations):
     """What ``DjangoTranslation.merge`` reads from another catalogue."""
 
     def __init__(self, catalogue: Any) -> None:

@@ -30,10 +30,11 @@ from __future__ import annotations
 import bisect
 import functools
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Final
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -105,6 +106,7 @@ def _national_days(first_year: int, last_year: int) -> tuple[Mapping[date, str],
     return MappingProxyType(names), workdays
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class WorkCalendar:
     """An immutable working-day calendar: national holidays plus configured days.
 
@@ -112,33 +114,40 @@ class WorkCalendar:
     change) or directly (tests, what-if computations). All datetimes must be aware; results
     are in Asia/Ho_Chi_Minh. Dates outside ``first_year``–``last_year`` raise ValueError
     rather than silently ignoring holidays.
+
+    ``days_off`` and ``working_days`` map configured dates to their reason; they override
+    the national calendar (a configured working day may even fall on a holiday). A date may
+    not be in both. The calendar is a frozen dataclass: assigning or deleting an attribute
+    raises :class:`dataclasses.FrozenInstanceError`; the configured days are kept as
+    read-only copies, so changing the mappings given to the constructor changes nothing.
+    Equality is identity (a calendar is a large table; nobody compares two).
     """
 
-    __slots__ = (
-        "_by_ordinal", "_day_us", "_days_off", "_first", "_last", "_names", "_ordinals", "_periods_us",
-        "_working_days", "first_year", "last_year", "periods", "tz",
-    )
+    days_off: Mapping[date, str] = field(default_factory=dict)
+    working_days: Mapping[date, str] = field(default_factory=dict)
+    periods: Sequence[tuple[time, time]] = DEFAULT_PERIODS
+    first_year: int = FIRST_YEAR
+    last_year: int = LAST_YEAR
+    tz: ZoneInfo = field(default=VIETNAM_TZ, init=False)
+    # Derived in __post_init__, the only place that sets them.
+    _first: int = field(init=False)
+    _last: int = field(init=False)
+    _ordinals: tuple[int, ...] = field(init=False)
+    _by_ordinal: frozenset[int] = field(init=False)
+    _periods_us: tuple[tuple[int, int], ...] = field(init=False)
+    _day_us: int = field(init=False)
+    _names: Mapping[date, str] = field(init=False)
 
-    def __init__(
-        self,
-        *,
-        days_off: Mapping[date, str] | None = None,
-        working_days: Mapping[date, str] | None = None,
-        periods: Iterable[tuple[time, time]] = DEFAULT_PERIODS,
-        first_year: int = FIRST_YEAR,
-        last_year: int = LAST_YEAR,
-    ) -> None:
-        """``days_off`` and ``working_days`` map configured dates to their reason; they
-        override the national calendar (a configured working day may even fall on a
-        holiday). A date may not be in both."""
+    def __post_init__(self) -> None:
+        first_year, last_year = self.first_year, self.last_year
         if first_year > last_year:
             raise ValueError("first_year must not be after last_year")
-        days_off = dict(days_off or {})
-        working_days = dict(working_days or {})
+        days_off = dict(self.days_off or {})
+        working_days = dict(self.working_days or {})
         both = days_off.keys() & working_days.keys()
         if both:
             raise ValueError(f"configured both as day off and as working day: {sorted(both)}")
-        periods = _normalise_periods(periods)
+        periods = _normalise_periods(self.periods)
         national_names, national_workdays = _national_days(first_year, last_year)
         first, last = date(first_year, 1, 1).toordinal(), date(last_year, 12, 31).toordinal()
 
@@ -158,30 +167,29 @@ class WorkCalendar:
 
         names = dict(national_names)
         names.update(days_off)
-        setattr_ = object.__setattr__
-        setattr_(self, "first_year", first_year)
-        setattr_(self, "last_year", last_year)
-        setattr_(self, "periods", periods)
-        setattr_(self, "tz", VIETNAM_TZ)
-        setattr_(self, "_first", first)
-        setattr_(self, "_last", last)
-        setattr_(self, "_ordinals", tuple(ordinals))
-        setattr_(self, "_by_ordinal", frozenset(ordinals))
-        setattr_(self, "_periods_us", tuple((_time_us(start), _time_us(end)) for start, end in periods))
-        setattr_(self, "_day_us", sum(end - start for start, end in self._periods_us))
-        setattr_(self, "_names", MappingProxyType(names))
-        setattr_(self, "_days_off", frozenset(days_off))
-        setattr_(self, "_working_days", frozenset(working_days))
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
+        periods_us = tuple((_time_us(start), _time_us(end)) for start, end in periods)
+        # A frozen dataclass sets its derived fields once, here, through object.__setattr__
+        # (the dataclasses documentation's way); nothing else can.
+        derived: dict[str, object] = {
+            "days_off": MappingProxyType(days_off),
+            "working_days": MappingProxyType(working_days),
+            "periods": periods,
+            "_first": first,
+            "_last": last,
+            "_ordinals": tuple(ordinals),
+            "_by_ordinal": frozenset(ordinals),
+            "_periods_us": periods_us,
+            "_day_us": sum(end - start for start, end in periods_us),
+            "_names": MappingProxyType(names),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     def __repr__(self) -> str:
-        return (f"<WorkCalendar {self.first_year}–{self.last_year}, {len(self._days_off)} configured days off, "
-                f"{len(self._working_days)} configured working days>")
+        return (
+            f"<WorkCalendar {self.first_year}–{self.last_year}, {len(self.days_off)} configured days off, "
+            f"{len(self.working_days)} configured working days>"
+        )
 
     # --- days -------------------------------------------------------------------------
 
@@ -283,9 +291,9 @@ class WorkCalendar:
             _require_aware(pause_end, "pause end")
             if pause_end < pause_start:
                 raise ValueError(f"pause ends {pause_end} before it starts {pause_start}")
-            low, high = max(pause_start, start), min(pause_end, end)
-            if low < high:
-                clipped.append((self._position(low), self._position(high)))
+            inside_start, inside_end = max(pause_start, start), min(pause_end, end)
+            if inside_start < inside_end:
+                clipped.append((self._position(inside_start), self._position(inside_end)))
         paused = 0
         covered_to: int | None = None
         for low, high in sorted(clipped):

@@ -53,7 +53,7 @@ class LedgeredAdminMixin:
             else:
                 names = [name for name in form.fields if name in concrete]
             ledger_append(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 action=self._ledger_action(obj, "update" if change else "create"),
                 obj=obj,
                 payload={"changed": sorted(names), "values": self._ledger_values(obj, names)},
@@ -74,7 +74,7 @@ class LedgeredAdminMixin:
         # Before the delete: afterwards the object has no primary key left to name it by.
         names = [field.name for field in obj._meta.concrete_fields]
         ledger_append(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             action=self._ledger_action(obj, "delete"),
             obj=obj,
             payload={"values": self._ledger_values(obj, names)},
@@ -99,11 +99,10 @@ class EntryAdmin(_ReadOnlyAdmin):
     search_fields = ["=sequence", "action", "object_type", "=object_id", "actor_label", "=entry_hash"]
     date_hierarchy = "recorded_at"
     ordering = ["-sequence"]
-    fields = [
+    fields = readonly_fields = (
         "sequence", "recorded_at", "actor_label", "action", "object_type", "object_id",
         "payload_digest", "prev_hash", "entry_hash", "payload_text",
-    ]
-    readonly_fields = fields
+    )
     show_full_result_count = False  # counting millions of rows on each page helps nobody
 
     @admin.display(description=_("nội dung"))
@@ -116,5 +115,4 @@ class EntryAdmin(_ReadOnlyAdmin):
 class CheckpointAdmin(_ReadOnlyAdmin):
     list_display = ["tree_size", "root_hash", "signed_at", "key_id"]
     ordering = ["-tree_size"]
-    fields = ["tree_size", "root_hash", "signed_at", "key_id", "signature"]
-    readonly_fields = fields
+    fields = readonly_fields = ("tree_size", "root_hash", "signed_at", "key_id", "signature")

@@ -188,7 +188,7 @@ class CompletedNode(NamedTuple):
     """A complete subtree that an append closed: ``2**level`` leaves from ``index * 2**level``."""
 
     level: int
-    index: int
+    index: int  # type: ignore[assignment]  # the field shadows tuple.index(), which nothing calls
     hash: bytes
 
 

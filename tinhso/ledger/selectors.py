@@ -447,7 +447,9 @@ class _Verifier:
         if self.pending is not None:
             # A signed checkpoint claims more entries than there are.
             if not checkpoint_signature_valid(self.pending, self.keys):
-                return self._checkpoint_problem(self.pending)
+                problem = self._checkpoint_problem(self.pending)
+                assert problem is not None  # an invalid signature is always one
+                return problem
             self.latest_checkpoint_size = self.pending.tree_size
             return self.result(
                 bad=self.checked + 1,

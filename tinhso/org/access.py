@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.errors import NotAllowed, NotFound
 
-from .models import AdministrativeUnit, Agency, Person, RoleAssignment
+from .models import AdministrativeUnit, Agency, AgencyQuerySet, Person, RoleAssignment
 from .roles import GLOBAL_ROLES, PROVINCE_WIDE_PERMISSIONS, Role, roles_with
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def reaches_everywhere(person: Person | AnonymousUser, perm: str) -> bool:
         role__in=global_roles, agency__isnull=True).exists()
 
 
-def agencies_in_provinces(provinces: list[AdministrativeUnit]) -> QuerySet[Agency]:
+def agencies_in_provinces(provinces: list[AdministrativeUnit]) -> AgencyQuerySet:
     """The agencies sitting in these provinces: in the province itself or in one of its units
     (a commune, or a district and its communes for pre-2025 units)."""
     return Agency.objects.filter(
@@ -51,7 +51,7 @@ def agencies_in_provinces(provinces: list[AdministrativeUnit]) -> QuerySet[Agenc
     )
 
 
-def agencies_where(person: Person | AnonymousUser, perm: str) -> QuerySet[Agency]:
+def agencies_where(person: Person | AnonymousUser, perm: str) -> AgencyQuerySet:
     """Every agency on which ``person`` holds ``perm``, cascading down the tree.
 
     A global role that grants ``perm`` (system administrator) reaches every agency. A
@@ -128,7 +128,7 @@ def access_person_by_id(person: Person | AnonymousUser, person_id: int | str, pe
     except (TypeError, ValueError):
         raise NotFound(_("Không tìm thấy người dùng."), code="not_found") from None
     if person.is_authenticated and person.pk == pk:
-        return person  # type: ignore[return-value]
+        return person
     found = people_visible_to(person, perm).filter(pk=pk).first()
     if found is None:
         raise NotFound(_("Không tìm thấy người dùng."), code="not_found")

@@ -32,6 +32,12 @@ admin.site.site_title = _("Tỉnh số")
 admin.site.index_title = _("Quản trị hệ thống")
 
 
+def _staff(request: HttpRequest) -> Person:
+    """Who is acting: the admin site lets in only active staff, so a Person."""
+    assert isinstance(request.user, Person)
+    return request.user
+
+
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(LedgeredAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "level", "division_type", "parent", "valid_from", "valid_to"]
@@ -62,7 +68,8 @@ class AgencyAdminForm(forms.ModelForm):
         fields = ["name", "short_name", "code", "kind", "parent", "unit", "valid_from", "valid_to", "source"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         try:
             services.agency_check_parent(self.instance if self.instance.pk else None, data.get("parent"))
             services.agency_check_dates(data.get("valid_from"), data.get("valid_to"))
@@ -86,7 +93,7 @@ class AgencyAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         if not change:
             created = services.agency_create(
-                actor=request.user, name=data["name"], kind=data["kind"], unit=data["unit"],
+                actor=_staff(request), name=data["name"], kind=data["kind"], unit=data["unit"],
                 parent=data.get("parent"), short_name=data.get("short_name", ""), code=data.get("code", ""),
                 valid_from=data.get("valid_from"), valid_to=data.get("valid_to"), source=data.get("source", ""),
                 confirmed_on=_today(),
@@ -95,10 +102,10 @@ class AgencyAdmin(admin.ModelAdmin):
             return
         if "name" in form.changed_data:
             original = Agency.objects.get(pk=obj.pk)
-            services.agency_rename(actor=request.user, agency=original, new_name=data["name"],
+            services.agency_rename(actor=_staff(request), agency=original, new_name=data["name"],
                                    effective_date=data.get("valid_from") or original.valid_from or _today())
         services.agency_update(
-            actor=request.user, agency=obj, parent=data.get("parent"), set_parent=True,
+            actor=_staff(request), agency=obj, parent=data.get("parent"), set_parent=True,
             short_name=data.get("short_name", ""), code=data.get("code", ""), kind=data["kind"],
             unit=data["unit"], valid_from=data.get("valid_from"), valid_to=data.get("valid_to"),
             source=data.get("source", ""), confirmed_on=_today(),  # saved by an administrator: confirmed
@@ -130,7 +137,7 @@ class AgencySuccessionAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: AgencySuccession, form: forms.ModelForm, change: bool) -> None:
         created = services.agency_merge(
-            actor=request.user, predecessor=obj.predecessor, successor=obj.successor,
+            actor=_staff(request), predecessor=obj.predecessor, successor=obj.successor,
             effective_date=obj.effective_date, kind=obj.kind, source=obj.source,
         )
         obj.pk = created.pk
@@ -186,7 +193,8 @@ class RoleAssignmentForm(forms.ModelForm):
         fields = ["person", "role", "agency", "valid_from"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors:
             try:
                 services.role_grant_check(person=data["person"], role=data["role"],
@@ -214,7 +222,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: RoleAssignment, form: forms.ModelForm, change: bool) -> None:
         created = services.role_grant(
-            actor=request.user, person=obj.person, role=obj.role, agency=obj.agency, valid_from=obj.valid_from,
+            actor=_staff(request), person=obj.person, role=obj.role, agency=obj.agency, valid_from=obj.valid_from,
         )
         obj.pk = created.pk
 
@@ -222,6 +230,6 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     def revoke(self, request: HttpRequest, queryset: QuerySet[RoleAssignment]) -> None:
         count = 0
         for assignment in queryset.filter(valid_to__isnull=True):
-            services.role_revoke(actor=request.user, assignment=assignment)
+            services.role_revoke(actor=_staff(request), assignment=assignment)
             count += 1
         self.message_user(request, _("Đã thu hồi %(count)d vai trò.") % {"count": count}, messages.SUCCESS)

@@ -110,8 +110,8 @@ def _insert_agencies(
     back by key (unique) and write their paths in one more ``executemany``: the ORM's
     bulk_create spends most of its time compiling SQL for 18,000 rows, this does not."""
     table = connection.ops.quote_name(Agency._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(Agency._meta.get_field(name.removesuffix("_id")).column)
-                        for name in _INSERT_FIELDS)
+    column_of = {field.attname: field.column for field in Agency._meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(column_of[name]) for name in _INSERT_FIELDS)
     insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_INSERT_FIELDS))})"  # noqa: S608
     aliases_field = Agency._meta.get_field("aliases")
     date = connection.ops.adapt_datefield_value
@@ -218,7 +218,8 @@ def agencies_load(*, actor: Person | None, province: str | None = None) -> Agenc
                 continue
             have.add(pair)
             new_links.append(AgencySuccession(
-                predecessor_id=pair[0], successor_id=pair[1], effective_date=_date(link["effective_date"]),
+                predecessor_id=pair[0], successor_id=pair[1],
+                effective_date=dt.date.fromisoformat(link["effective_date"]),
                 kind=link["kind"], source=clean(link["source"])[:300],
             ))
         AgencySuccession.objects.bulk_create(new_links, batch_size=BATCH_SIZE)

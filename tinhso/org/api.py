@@ -17,7 +17,7 @@ from tinhso.core.errors import DomainError, NotFound
 from tinhso.core.validation import DATE_PATTERN
 
 from .access import access_agency_by_id, agencies_where
-from .models import AdministrativeUnit, Agency
+from .models import AdministrativeUnit, Agency, Person
 from .roles import Perm
 from .selectors import agency_successor_on, person_role_summary
 from .units import unit_search, unit_successor_details
@@ -40,6 +40,7 @@ class MeApi(APIView):
     @extend_schema(responses=MeOutput, summary="Người dùng hiện tại và vai trò")
     def get(self, request: Request) -> Response:
         person = request.user
+        assert isinstance(person, Person)  # IsAuthenticated, the default permission, let it in
         roles = [
             {
                 "role": item.role,

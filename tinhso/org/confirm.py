@@ -35,7 +35,7 @@ from tinhso.core.text import clean, fold
 from tinhso.ledger.services import ledger_append
 
 from . import services
-from .models import AdministrativeUnit, Agency, AgencyKind, Person, RoleAssignment, UnitLevel
+from .models import AdministrativeUnit, Agency, AgencyKind, AgencyQuerySet, Person, RoleAssignment, UnitLevel
 from .roles import GLOBAL_ROLES, Perm, roles_with
 
 SHEET = "Cơ quan"
@@ -65,6 +65,8 @@ def confirm_provinces(person: Person | Any) -> QuerySet[AdministrativeUnit]:
         return provinces.order_by("name")
     codes = set()
     for assignment in granting.filter(agency__isnull=False).select_related("agency__unit__parent__parent"):
+        if assignment.agency is None:  # excluded by the filter
+            continue
         unit = assignment.agency.unit.province
         if unit.valid_to is None:
             codes.add(unit.code)
@@ -79,7 +81,7 @@ def confirm_province(person: Person | Any, code: str | None) -> AdministrativeUn
     return province
 
 
-def province_agencies(province: AdministrativeUnit) -> QuerySet[Agency]:
+def province_agencies(province: AdministrativeUnit) -> AgencyQuerySet:
     """The agencies of today's ``province``: those in its unit and in its communes."""
     return Agency.objects.filter(Q(unit=province) | Q(unit__parent=province))
 
@@ -279,7 +281,7 @@ def _check(rows: list[_Row], province: AdministrativeUnit, reject: Any) -> None:
     for row in rows:
         key, steps = row.key, 0
         while key and steps <= len(parent_of):
-            key = parent_of.get(key, "")
+            key = parent_of.get(key) or ""
             steps += 1
             if key and key == row.key:
                 reject(row, _("Cơ quan cấp trên “%(key)s” tạo vòng lặp trong cây cơ quan.") % {"key": row.parent_key})

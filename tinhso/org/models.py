@@ -9,11 +9,12 @@ unit or agency therefore stays attributable to it and still rolls up into its su
 from __future__ import annotations
 
 import datetime as dt
-from typing import Self
+from typing import ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -308,7 +309,7 @@ class Person(AbstractUser):
     email = models.EmailField(_("thư điện tử"), blank=True)
     title = models.CharField(_("chức vụ"), max_length=150, blank=True)
 
-    objects = PersonManager()
+    objects: ClassVar[PersonManager] = PersonManager()
 
     REQUIRED_FIELDS = ["email", "full_name"]
 
@@ -317,7 +318,7 @@ class Person(AbstractUser):
         verbose_name_plural = _("người dùng")
         constraints = [
             models.UniqueConstraint(
-                models.functions.Lower("email"), condition=~Q(email=""),
+                Lower("email"), condition=~Q(email=""),
                 name="person_email_unique_ci",
             ),
         ]
@@ -373,5 +374,5 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.agency.name if self.agency_id else _("toàn hệ thống")
+        where = self.agency.name if self.agency is not None else _("toàn hệ thống")
         return f"{self.person} – {self.get_role_display()} – {where}"

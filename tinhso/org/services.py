@@ -33,7 +33,7 @@ from .roles import GLOBAL_ROLES, Role
 
 
 def _compute_path(agency: Agency) -> str:
-    parent_path = agency.parent.path if agency.parent_id else "/"
+    parent_path = agency.parent.path if agency.parent is not None else "/"
     return f"{parent_path}{agency.pk}/"
 
 

@@ -193,7 +193,7 @@ def _read_sources() -> _Sources:
             for ward in item["wards"]
         ]
 
-    parent_level = {district: province, commune: district}
+    parent_level: dict[str, UnitLevel] = {district: province, commune: district}
     for row in _csv_rows(PRE2025_FILE):
         level = row["level"]
         parent = (
@@ -636,7 +636,7 @@ def unit_search(
     )
     if has_diacritics(text):
         spelt = match_key(without_type_word(text))
-        candidates.sort(key=lambda unit: (unit.rank, spelt not in match_key(unit.name)))  # type: ignore[attr-defined]
+        candidates.sort(key=lambda unit: (unit.rank, spelt not in match_key(unit.name)))
     return candidates[:limit]
 
 

@@ -269,7 +269,7 @@ REPORT_ID = path_param("report_id", gettext_lazy("Mã báo cáo."))
 
 class PillarOutput(serializers.ModelSerializer):
     pillar = serializers.ChoiceField(source="code", choices=PillarCode.choices)
-    label = serializers.CharField(source="get_code_display")
+    label = serializers.CharField(source="get_code_display")  # type: ignore[assignment]  # a declared field, not Field.label: the metaclass takes it off the class
 
     class Meta:
         model = Pillar
@@ -470,7 +470,7 @@ class TallyOutput(serializers.Serializer):
 
 class PillarTallyOutput(TallyOutput):
     pillar = serializers.ChoiceField(choices=PillarCode.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label: the metaclass takes it off the class
 
 
 class AgencyTallyOutput(TallyOutput):
@@ -538,7 +538,7 @@ class AgencyMappingOutput(serializers.ModelSerializer):
 
 
 class ImportRejectionOutput(serializers.Serializer):
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.source: the metaclass takes it off the class
     row = serializers.IntegerField(allow_null=True)
     reason = serializers.CharField()
     raw = serializers.CharField(allow_blank=True)
@@ -663,7 +663,7 @@ class TargetReportInput(Input):
                                          help_text=gettext_lazy(
                                              "Khi chỉ tiêu tách theo cấp: {\"province\": 92, \"commune\": 61}."))
     as_of = DateField(allow_null=True, label=gettext_lazy("ngày số liệu"))
-    source = TextField(allow_blank=True, max_length=500, label=gettext_lazy("nguồn số liệu"))
+    source = TextField(allow_blank=True, max_length=500, label=gettext_lazy("nguồn số liệu"))  # type: ignore[assignment]  # a declared field, not Field.source: the metaclass takes it off the class
     narrative = TextField(allow_blank=True, max_length=20000, label=gettext_lazy("thuyết minh"))
     links = _LinksField()
 
@@ -1067,7 +1067,7 @@ class TargetReportApproveApi(_ReportApproveApi):
     model, output = TargetReport, TargetReportOutput
 
 
-_EVIDENCE_SCHEMA = {"request": {"multipart/form-data": EvidenceInput},
+_EVIDENCE_SCHEMA: dict[str, Any] = {"request": {"multipart/form-data": EvidenceInput},
                     "responses": error_responses(EvidenceOutput, *WRITE_ERRORS, 415, status=201)}
 
 

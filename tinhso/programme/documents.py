@@ -125,7 +125,7 @@ def milestone_text(milestone: Milestone, target_unit: str) -> str:
 def milestone_lines(row: TargetRow, year: int) -> list[str]:
     """The milestones the round is judged against, province level first (the database orders
     levels alphabetically, which would put "cấp xã" before "cấp tỉnh")."""
-    rank = {"": 0, **{level: index for index, level in enumerate(LEVEL_ORDER, start=1)}}
+    rank: dict[str, int] = {"": 0, **{level: index for index, level in enumerate(LEVEL_ORDER, start=1)}}
     milestones = sorted(milestones_in_force(row.target, year), key=lambda m: (m.year, rank.get(m.level, 9)))
     return [milestone_text(m, row.target.unit) for m in milestones] or [DASH]
 

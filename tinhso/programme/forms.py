@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.org.models import Agency
@@ -56,7 +57,7 @@ class LinksField(forms.CharField):
     widget = forms.Textarea
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = super().to_python(value) or ""  # CharField gives "" for no value; the stubs allow None
         return [line.strip() for line in text.splitlines() if line.strip()]
 
     def prepare_value(self, value: Any) -> Any:
@@ -153,12 +154,13 @@ class TaskFilterForm(forms.Form):
                              widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args: Any, pillars: list[tuple[str, str]], agencies: list[tuple[int, str]],
-                 statuses: list[tuple[str, str]], **kwargs: Any) -> None:
+                 statuses: list[tuple[str, str | Promise]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = ("", _("Tất cả"))
-        self.fields["pillar"].choices = [everything, *pillars]
-        self.fields["agency"].choices = [everything, *agencies]
-        self.fields["status"].choices = [everything, *statuses]
+        # self.fields maps names to Field; these three are the ChoiceFields declared above.
+        self.fields["pillar"].choices = [everything, *pillars]  # type: ignore[attr-defined]
+        self.fields["agency"].choices = [everything, *agencies]  # type: ignore[attr-defined]
+        self.fields["status"].choices = [everything, *statuses]  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
         """The cleaned filters, dropping any field the user mangled."""

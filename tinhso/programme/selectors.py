@@ -164,7 +164,9 @@ def programme_progress(
     target_reports = _reports_by(TargetReport, round_, "target_id")
     year = round_.period_end.year if round_ else programme.period_start
 
-    overall, by_pillar, by_agency = Tally(), defaultdict(Tally), defaultdict(Tally)
+    overall = Tally()
+    by_pillar: defaultdict[str, Tally] = defaultdict(Tally)
+    by_agency: defaultdict[int, Tally] = defaultdict(Tally)
     agency_names: dict[int, str] = {}
     target_rows, task_rows = [], []
     for target in targets:
@@ -174,9 +176,9 @@ def programme_progress(
         pillar = target.pillar.code if target.pillar else PillarCode.FOUNDATION
         for tally in (overall, by_pillar[pillar]):
             tally.targets[outcome] += 1
-        if target.tracking_agency_id:
-            by_agency[target.tracking_agency_id].targets[outcome] += 1
-            agency_names[target.tracking_agency_id] = target.tracking_agency.name
+        if target.tracking_agency is not None:  # selected with the target: no query
+            by_agency[target.tracking_agency.pk].targets[outcome] += 1
+            agency_names[target.tracking_agency.pk] = target.tracking_agency.name
     for task in tasks:
         report = task_reports.get(task.pk)
         outcome = task_outcome(task, report, round_) if round_ else NO_REPORT
@@ -184,9 +186,9 @@ def programme_progress(
         pillar = task.pillar.code if task.pillar else PillarCode.FOUNDATION
         for tally in (overall, by_pillar[pillar]):
             tally.tasks[outcome] += 1
-        if task.lead_agency_id:
-            by_agency[task.lead_agency_id].tasks[outcome] += 1
-            agency_names[task.lead_agency_id] = task.lead_agency.name
+        if task.lead_agency is not None:  # selected with the task: no query
+            by_agency[task.lead_agency.pk].tasks[outcome] += 1
+            agency_names[task.lead_agency.pk] = task.lead_agency.name
 
     budgets = (Budget.objects.filter(task__in=[row.task for row in task_rows])
                .values("phase").annotate(total=Sum("amount_million_vnd")).order_by("phase"))

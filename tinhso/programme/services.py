@@ -163,11 +163,13 @@ def round_open(
     )
     tasks = Task.objects.filter(programme=programme, lead_agency__isnull=False)
     TaskReport.objects.bulk_create(
-        TaskReport(round=round_, task=task, agency_id=task.lead_agency_id) for task in tasks
+        TaskReport(round=round_, task=task, agency_id=task.lead_agency_id)  # type: ignore[misc]  # not null: filtered
+        for task in tasks
     )
     targets = Target.objects.filter(programme=programme, tracking_agency__isnull=False)
     TargetReport.objects.bulk_create(
-        TargetReport(round=round_, target=target, agency_id=target.tracking_agency_id) for target in targets
+        TargetReport(round=round_, target=target, agency_id=target.tracking_agency_id)  # type: ignore[misc]  # not null: filtered
+        for target in targets
     )
     ledger_append(actor=actor, action="programme.round.open", obj=round_,
                   payload={"period": period, "due_date": due, "cutoff_date": cutoff,

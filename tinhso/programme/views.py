@@ -348,7 +348,7 @@ def _target_detail(request: HttpRequest, programme: Programme, target: Target, s
 
 def _goals(milestones: Iterable[Milestone], unit: str) -> list[str]:
     """Milestones as the scheme states them ("tối thiểu 90% (cấp tỉnh, 2025)"), province level first."""
-    rank = {"": 0, **{level: index for index, level in enumerate(LEVEL_ORDER, start=1)}}
+    rank: dict[str, int] = {"": 0, **{level: index for index, level in enumerate(LEVEL_ORDER, start=1)}}
     return [milestone_text(m, unit) for m in sorted(milestones, key=lambda m: (m.year, rank.get(m.level, 9)))]
 
 
@@ -489,10 +489,11 @@ def _inbox(request: HttpRequest, programme: Programme, scope: ProgrammeScope, *,
     if round_ is not None:
         agencies = scope.report_agencies
         done = ~Q(state__in=(ReportState.DRAFT, ReportState.RETURNED))
-        sent = [(report, _state_badge(report.state)) for report in [
+        reports: list[AnyReport] = [
             *TaskReport.objects.filter(done, round=round_, agency__in=agencies).select_related("task"),
             *TargetReport.objects.filter(done, round=round_, agency__in=agencies).select_related("target"),
-        ]]
+        ]
+        sent = [(report, _state_badge(report.state)) for report in reports]
     return render(request, "programme/inbox.html", {
         "programme": programme, "scope": scope, "nav": "inbox", "round": round_, "items": items, "sent": sent,
         "overdue": bool(round_ and inbox["today"] > round_.due_date), "tasks": inbox["tasks"],
@@ -851,7 +852,7 @@ def _import_save(request: HttpRequest, person: Person, managed: QuerySet[Program
                                        programme=programme, dry_run=False)
             if outcome.saved:
                 saved = Programme.objects.select_related("owner__unit__parent", "province").get(
-                    pk=outcome.programme_id)
+                    pk=outcome.programme_id)  # type: ignore[misc]  # set when saved
                 saved_scope = programme_scope(person, saved)
                 for text, agency in mapping.chosen():
                     services.agency_mapping_set(actor=person, scope=saved_scope, programme=saved, text=text,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -34,7 +35,7 @@ def test_postgresql_binds_on_the_server_and_prepares() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
-def test_a_statement_run_often_is_prepared(make_person: object) -> None:
+def test_a_statement_run_often_is_prepared(make_person: Any) -> None:
     person = make_person("hay.dung")
     for _ in range(6):
         assert Person.objects.get(pk=person.pk) == person

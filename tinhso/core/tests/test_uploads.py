@@ -361,7 +361,7 @@ def test_a_word_document_saved_by_libreoffice_is_accepted(tmp_path: Path) -> Non
         pytest.skip("LibreOffice is not installed")
     document = Document(io.BytesIO(platform_docx()))
     document.add_picture(io.BytesIO(png()))
-    document.save(tmp_path / "in.docx")
+    document.save(str(tmp_path / "in.docx"))
     returncode, output = run_in_own_group(
         [binary, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--norestore",
          "--nolockcheck", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "out"),

@@ -4,6 +4,7 @@ that must hold for any receipt, and the province's configured days (database).""
 from __future__ import annotations
 
 import math
+from dataclasses import FrozenInstanceError
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,8 +23,8 @@ from tinhso.core.workdays import VIETNAM_TZ, WorkCalendar
 CAL = WorkCalendar(first_year=2023, last_year=2029)
 
 
-def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=VIETNAM_TZ)  # type: ignore[misc]
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=VIETNAM_TZ)
 
 
 def weekdays_off(calendar: WorkCalendar, year: int) -> list[date]:
@@ -238,7 +239,7 @@ def test_custom_working_hours() -> None:
         (lambda: CAL.add_working_days(at(2026, 3, 9), Decimal("NaN")), ValueError, "finite"),
         (lambda: CAL.add_working_days(at(2026, 3, 9), math.inf), ValueError, "finite"),
         (lambda: CAL.add_working_days(at(2026, 3, 9), True), TypeError, "days"),
-        (lambda: CAL.add_working_days(at(2026, 3, 9), "1"), TypeError, "days"),
+        (lambda: CAL.add_working_days(at(2026, 3, 9), "1"), TypeError, "days"),  # type: ignore[arg-type]  # refused at run time too
         (lambda: CAL.add_working_days(at(2026, 3, 9), 1, cutoff_hour=24), ValueError, "cutoff_hour"),
         (lambda: CAL.is_working_day(date(2031, 1, 2)), ValueError, "outside"),
         (lambda: CAL.add_working_days(at(2029, 12, 31, 9), 5), ValueError, "outside"),
@@ -255,10 +256,20 @@ def test_invalid_input_is_refused(call: Any, error: type[Exception], message: st
 
 
 def test_calendar_is_immutable() -> None:
-    with pytest.raises(AttributeError, match="immutable"):
-        CAL.periods = ()  # type: ignore[misc]
-    with pytest.raises(AttributeError, match="immutable"):
+    with pytest.raises(FrozenInstanceError):
+        CAL.periods = ()  # type: ignore[misc]  # the assignment mypy refuses is refused at run time too
+    with pytest.raises(FrozenInstanceError):
         del CAL.tz
+
+
+def test_calendar_keeps_its_own_copy_of_the_configured_days() -> None:
+    days_off = {date(2026, 3, 10): "Bão"}
+    cal = WorkCalendar(days_off=days_off, first_year=2026, last_year=2026)
+    days_off[date(2026, 3, 11)] = "Bão"
+    assert not cal.is_working_day(date(2026, 3, 10))
+    assert cal.is_working_day(date(2026, 3, 11))
+    with pytest.raises(TypeError):
+        cal.days_off[date(2026, 3, 12)] = "Bão"  # type: ignore[index]  # a read-only mapping
 
 
 # --- properties ------------------------------------------------------------------------------

@@ -121,7 +121,8 @@ class FileUploadInput(Input):
 
 
 class FileReuseInput(Input):
-    source = serializers.IntegerField(label=gettext_lazy("tệp đã số hóa"), help_text=gettext_lazy(
+    # A declared field, not Field.source: the metaclass takes it off the class.
+    source = serializers.IntegerField(label=gettext_lazy("tệp đã số hóa"), help_text=gettext_lazy(  # type: ignore[assignment]
         "Mã (id) tệp trong danh sách giấy tờ dùng lại được."))
     requirement = serializers.IntegerField(required=False, allow_null=True, label=gettext_lazy("thành phần hồ sơ"))
 

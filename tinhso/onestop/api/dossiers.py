@@ -150,9 +150,9 @@ class WorkflowStepOutput(serializers.ModelSerializer):
 
 class FormFieldOutput(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label: the metaclass takes it off the class
     type = serializers.CharField(help_text=gettext_lazy("text, number, date, email, phone, personal_id, select."))
-    required = serializers.BooleanField(default=False)
+    required = serializers.BooleanField(default=False)  # type: ignore[assignment]  # a declared field, not Field.required: the metaclass takes it off the class
     options = serializers.ListField(child=serializers.CharField(), required=False)
     max_length = serializers.IntegerField(allow_null=True, required=False)
 
@@ -290,7 +290,9 @@ class FileOutput(serializers.ModelSerializer):
     """A file of a dossier. Context: ``personal`` (the viewer's :class:`PersonalData` of its
     dossier), or ``own`` for the applicant's own files; without either, it is listed masked."""
 
-    requirement = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    requirement: serializers.PrimaryKeyRelatedField[DocumentRequirement] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True,
+    )
     original_name = serializers.SerializerMethodField(help_text=gettext_lazy(
         "Tên tệp khi tải lên; với người xem không được xem đầy đủ thông tin cá nhân: tên thành phần hồ sơ."))
     download_url = serializers.SerializerMethodField(help_text=gettext_lazy(
@@ -470,7 +472,7 @@ def _submission_offering(procedure_code: str, agency_id: int) -> tuple[Procedure
             .filter(procedure__code=procedure_code, agency_id=agency_id).first())
     if link is None:
         return _offering(procedure_code, agency_id)  # raises the right error
-    link.procedure.has_steps = link.has_steps
+    link.procedure.has_steps = link.has_steps  # type: ignore[attr-defined]  # read with getattr by dossiers.services
     return link.procedure, link.agency
 
 

@@ -58,7 +58,7 @@ class EFormFieldsWidget(forms.Widget):
         css = {"all": ["css/eform_admin.css"]}
         js = ["js/eform_admin.js"]
 
-    def format_value(self, value: Any) -> list[dict[str, Any]]:  # type: ignore[override]
+    def format_value(self, value: Any) -> list[Mapping[str, Any]]:  # type: ignore[override]
         if isinstance(value, str):
             try:
                 value = json.loads(value or "[]")

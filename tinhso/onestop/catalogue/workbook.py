@@ -30,7 +30,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Choices, Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -217,7 +217,7 @@ def _text(value: Any) -> str:
     return clean(str(value))
 
 
-def _choice(value: Any, choices: type, what: str) -> str:
+def _choice(value: Any, choices: type[Choices], what: str) -> str:
     text = _text(value)
     key = fold(text)
     for stored, label in choices.choices:
@@ -419,14 +419,14 @@ def _validate(specs: list[dict[str, Any]],
             reject(where, code, str(exc))
             continue
         documents, steps, form_fields = [], [], []
-        for order, item in enumerate(spec.get("documents", []), start=1):
+        for position, item in enumerate(spec.get("documents", []), start=1):
             try:
                 doc_name = _text(item.get("name"))
                 if not doc_name:
                     raise _Rejected(_("Thiếu tên giấy tờ."))
                 copies = _int(item.get("copies"), _("Số bản"), blank=1)
                 documents.append({"name": doc_name, "required": _bool(item.get("required", True), _("Bắt buộc")),
-                                  "copies": copies, "order": order})
+                                  "copies": copies, "order": position})
             except _Rejected as exc:
                 ok = False
                 reject(item.get("_where", where), code, str(exc))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -29,7 +30,7 @@ def safe_download_name(name: str, file: DossierFile) -> str:
 
 @login_required
 @require_GET
-def download(request: HttpRequest, file_id: int) -> HttpResponse:
+def download(request: HttpRequest, file_id: int) -> HttpResponseBase:
     file = DossierFile.objects.filter(pk=file_id).first()
     if file is None:
         return _missing(request)

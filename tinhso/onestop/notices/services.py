@@ -58,7 +58,7 @@ def _officer_name(dossier: Dossier, actor: Person | None) -> str:
 def _applicant_contacts(dossier: Dossier) -> tuple[str, str]:
     """The dossier's e-mail (else the applicant account's) and the dossier's phone."""
     email = dossier.applicant_email
-    if not email and dossier.applicant_id is not None:
+    if not email and dossier.applicant is not None:
         email = dossier.applicant.email
     return (email or "").strip(), (dossier.applicant_phone or "").strip()
 

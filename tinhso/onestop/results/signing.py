@@ -369,7 +369,8 @@ def _sign(pdf: bytes, *, url: str, code: str, agency: str, signer_agency: Agency
     style = _stamp_style(font, plain(template))
     signer = signers.PdfSigner(
         meta, signer=_signer(signer_agency), stamp_style=style,
-        new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=last, box=box),
+        # PDF coordinates are real numbers; pyHanko annotates the box as integers but draws any.
+        new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=last, box=box),  # type: ignore[arg-type]
     )
     when = timezone.localtime().strftime("%d/%m/%Y %H:%M (GMT%z)")
     # The address on two lines, so the text stays legible in the stamp.
@@ -631,7 +632,7 @@ def _ledger_check(row: DossierFile, digest: str | None) -> tuple[bool, int | Non
     return included, entry.sequence, included and checkpoint is not None, False
 
 
-def result_verify(token: str, pdf: bytes | None = None) -> Verification:
+def result_verify(token: str | None, pdf: bytes | None = None) -> Verification:
     """Check the result issued under ``token``; with ``pdf``, also whether it is that result."""
     row = (DossierFile.objects.filter(verification_token=token or None, kind=FileKind.RESULT, signed=True)
            .select_related("dossier__procedure", "dossier__handling_agency").first()) if token else None

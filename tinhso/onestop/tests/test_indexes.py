@@ -4,7 +4,7 @@ is one more write per row, under the ledger's lock."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 
 from tinhso.ledger.models import Entry
 from tinhso.onestop.models import Dossier, DossierEvent, Notification
@@ -21,7 +21,7 @@ def _indexes(table: str) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("model", WRITTEN_BY_EVERY_FILING, ids=lambda model: model.__name__)
-def test_no_index_is_the_leading_part_of_another(model: type) -> None:
+def test_no_index_is_the_leading_part_of_another(model: type[models.Model]) -> None:
     indexes = _indexes(model._meta.db_table)
     for name, info in indexes.items():
         if info["unique"] or info["primary_key"]:

@@ -21,6 +21,7 @@ from tinhso.ledger.models import Entry
 from tinhso.onestop.conftest import stored_files, submit_online
 from tinhso.onestop.demo.samples import sample_pdf
 from tinhso.onestop.files import services as F
+from tinhso.onestop.models import Dossier
 from tinhso.site.jobs import storage_sweep
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
@@ -34,7 +35,7 @@ def _pdf() -> SimpleUploadedFile:
     return SimpleUploadedFile("giay-to.pdf", sample_pdf(), content_type="application/pdf")
 
 
-def _orphan(svc: SimpleNamespace, dossier: object) -> Path:
+def _orphan(svc: SimpleNamespace, dossier: Dossier) -> Path:
     """A component written to storage by a transaction that then rolled back: its file stays."""
     names = []
 

@@ -108,6 +108,7 @@ def test_access_agency_answers_missing_and_forbidden_alike(world: dict[str, Any]
     assert access_agency_by_id(focal, world["finance"].pk, Perm.AGENCY_VIEW) == world["finance"]
     missing_id = Agency.objects.order_by("-pk").first().pk + 1000
     errors = []
+    agency_id: Any  # hostile values too, as a caller outside the type checker may pass
     for agency_id in (world["dost"].pk, missing_id, "abc", None):
         with pytest.raises(NotFound) as caught:
             access_agency_by_id(focal, agency_id, Perm.AGENCY_VIEW)

@@ -66,6 +66,7 @@ def test_a_merged_provinces_scheme_imports_once_its_agencies_are_loaded(vn_units
     agencies_load(actor=None, province="19")
     outcome = programme_import(actor=None, filename="bac-kan.txt", data=text.encode())
     assert outcome.saved, outcome.rejected[:3]
+    assert outcome.programme_id is not None
     programme = Programme.objects.get(pk=outcome.programme_id)
     assert programme.owner.key == "p19.ubnd"  # today's Thái Nguyên carries it on
     assert (programme.province.code, programme.province.valid_to) == ("06", dt.date(2025, 6, 30))

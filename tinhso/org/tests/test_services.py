@@ -128,7 +128,7 @@ def test_the_same_open_role_twice_is_a_conflict(world: dict[str, Any], make_pers
 def test_a_duplicate_person_is_refused(field: str, value: str, message: str) -> None:
     services.person_create(actor=None, username="nguyenan", full_name="Nguyễn Văn An", email="an@example.vn",
                            personal_id="034201001234")
-    attrs = {"username": "other", "full_name": "Người Khác", "email": "other@example.vn",
+    attrs: dict[str, Any] = {"username": "other", "full_name": "Người Khác", "email": "other@example.vn",
              "personal_id": "034201009999"}
     attrs[field] = value
     entries = Entry.objects.count()

@@ -320,7 +320,7 @@ def test_the_command_writes_the_files(round_: ReportingRound, tmp_path: Path, mo
                  "--recipient", "Bộ Khoa học và Công nghệ", stdout=stdout)
     names = ["bao-cao-2025-H1.docx", "so-lieu-2025-H1.xlsx", "bao-cao-2025-H1.pdf"]
     assert stdout.getvalue().split() == [str(out / name) for name in names]
-    document = Document(out / names[0])
+    document = Document(str(out / names[0]))
     assert document.tables[0].rows[1].cells[0].text == "Số: 7/BC-UBND"
     assert load_workbook(out / names[1]).sheetnames[0] == "Tổng hợp"
     assert (out / names[2]).read_bytes() == b"%PDF-1.7 PK"

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -33,7 +34,7 @@ from .conftest import evidence_pdf
 
 pytestmark = pytest.mark.django_db
 
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}  # the client takes extra WSGI environ as keywords
 
 
 @pytest.fixture(autouse=True)
@@ -719,6 +720,7 @@ def test_evidence_is_kept_and_downloaded_under_the_type_of_its_content(scheme: d
     assert response["Content-Disposition"] == 'attachment; filename="payload.pdf"'
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert isinstance(response, StreamingHttpResponse)
     assert b"".join(response.streaming_content) == data
     Evidence.objects.filter(pk=evidence.pk).update(content_type="", original_name="bien-ban.html")
     earlier = client.get(_url("evidence", scheme, evidence.pk))

@@ -67,7 +67,7 @@ def _act(client: Client, dossier_id: int, action: str, data: Any = None) -> Any:
     return _post(client, f"dossiers/{dossier_id}/{action}/", data)
 
 
-def _ok(response: Any, status: int = 200) -> dict[str, Any]:
+def _ok(response: Any, status: int = 200) -> Any:
     assert response.status_code == status, response.content.decode()
     return response.json()
 
@@ -341,8 +341,8 @@ def test_queues_states_and_pages(svc: SimpleNamespace, as_: As, clock: Any) -> N
     assert queue["count"] == 21
     assert queue["pages"] == 2
     assert len(queue["results"]) == 20
-    assert len(_ok(client.get(f"{BASE}dossiers/", {"queue": "receive", "page": 2}))["results"]) == 1
-    assert _ok(client.get(f"{BASE}dossiers/", {"queue": "receive", "page": 9}))["results"] == []
+    assert len(_ok(client.get(f"{BASE}dossiers/", {"queue": "receive", "page": "2"}))["results"]) == 1
+    assert _ok(client.get(f"{BASE}dossiers/", {"queue": "receive", "page": "9"}))["results"] == []
     received = _ok(client.get(f"{BASE}dossiers/", {"state": "received"}))
     assert [row["id"] for row in received["results"]] == [ids[0]]
     assert _ok(as_(svc.approver).get(f"{BASE}dossiers/", {"queue": "approve"}))["count"] == 0

@@ -115,9 +115,9 @@ def test_demo_dossiers_cover_every_state_at_the_centre(loaded: demo.ProcedureDem
 
 
 def test_each_demo_account_finds_work_in_its_queues(loaded: Any) -> None:
-    from tinhso.onestop.dossiers.selectors import dossier_queue
+    from tinhso.onestop.dossiers.selectors import Queue, dossier_queue
 
-    def queue(username: str, name: str) -> list[str]:
+    def queue(username: str, name: Queue) -> list[str]:
         person = Person.objects.get(username=username)
         return sorted(d.state for d in dossier_queue(person=person, queue=name))
 

@@ -234,6 +234,8 @@ def test_late_path_with_apology_once(svc: Any, clock: Any, media: Any) -> None:
     clock.set(original + dt.timedelta(days=2))
     assert not dossier_is_overdue(dossier, clock.now)
     dossier = _finish(svc, dossier)
+    assert dossier.completed_at is not None
+    assert dossier.original_due_at is not None
     assert dossier.completed_at > dossier.original_due_at
     assert not dossier_is_overdue(dossier, clock.now)
 

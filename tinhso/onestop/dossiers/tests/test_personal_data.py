@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 from docx import Document
@@ -263,6 +264,7 @@ def test_file_download(world: SimpleNamespace, who: str) -> None:
     response = _client(world.people[who]).get(reverse("file:download", args=[world.file.pk]))
     if who in FULL:
         assert response.status_code == 200
+        assert isinstance(response, StreamingHttpResponse)
         assert b"".join(response.streaming_content).startswith(b"%PDF")
     else:
         assert response.status_code == 404  # as for a file that does not exist

@@ -166,7 +166,7 @@ def test_the_api_gives_the_same_register(svc: Any, march: dict[str, Dossier]) ->
     assert bad.status_code == 400
     assert bad.json()["detail"].startswith("Từ ngày phải là ngày hợp lệ")
     hidden = _client(svc.sct_officer).get(url, {"agency": svc.centre.pk, "from": "2026-03-01", "to": "2026-03-31"})
-    missing = _client(svc.sct_officer).get(url, {"agency": 999_999, "from": "2026-03-01", "to": "2026-03-31"})
+    missing = _client(svc.sct_officer).get(url, {"agency": "999999", "from": "2026-03-01", "to": "2026-03-31"})
     assert hidden.status_code == missing.status_code == 404
     assert hidden.json() == missing.json()
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -395,6 +396,7 @@ def test_the_applicant_never_sees_the_draft(svc: Any, clock: Any) -> None:
     for officer in (svc.approver, svc.handler, svc.receiver):
         response = _client(officer).get(download)
         assert response.status_code == 200
+        assert isinstance(response, StreamingHttpResponse)
         assert b"".join(response.streaming_content)[:5] == b"%PDF-"
     assert citizen.get(f"{API}dossiers/{dossier.pk}/files/").json() == []
     assert citizen.get(f"{API}dossiers/{dossier.pk}/").json()["files"] == []

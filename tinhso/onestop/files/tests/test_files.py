@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -334,6 +335,7 @@ def test_download_streams_the_file_to_those_who_may_see_the_dossier(svc: Any, me
     for person in (svc.citizen, svc.receiver, svc.approver):
         response = _client(person).get(url)
         assert response.status_code == 200
+        assert isinstance(response, StreamingHttpResponse)
         assert b"".join(response.streaming_content) == data
         assert response["Content-Type"] == "application/pdf"
         assert response["X-Content-Type-Options"] == "nosniff"
@@ -364,6 +366,7 @@ def test_a_pdf_sent_as_payload_exe_is_kept_and_downloaded_as_a_pdf(svc: Any, med
     assert response["Content-Disposition"] == 'attachment; filename="payload.pdf"'
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert isinstance(response, StreamingHttpResponse)
     assert b"".join(response.streaming_content) == data
 
 

@@ -16,6 +16,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -54,6 +55,7 @@ def test_components_and_signed_results_live_in_object_storage(svc: Any, media: P
 
     download = _client(svc.citizen).get(reverse("file:download", args=[component.pk]))
     assert download.status_code == 200
+    assert isinstance(download, StreamingHttpResponse)
     assert b"".join(download.streaming_content) == pdf
 
     reviewed = make_dossier(svc, DossierState.PENDING_APPROVAL, assignee=svc.handler)

@@ -59,7 +59,7 @@ def test_a_transition_sends_the_applicant_an_email_and_a_masked_sms(
     assert "Đã nộp trực tuyến, chờ tiếp nhận" in submitted.body
     assert "Cán bộ thực hiện" not in submitted.body  # the applicant acted, no officer to name
     assert received.subject == f"[Tỉnh số] Hồ sơ {dossier.code}: Đã tiếp nhận"
-    body = received.body
+    body = str(received.body)
     assert f"Hồ sơ {dossier.code} – {svc.procedure.name}" in body
     assert "Trạng thái: Đã tiếp nhận" in body
     assert f"Cơ quan đang xử lý: {svc.centre.name}" in body

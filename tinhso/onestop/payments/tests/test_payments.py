@@ -65,8 +65,9 @@ def _payload(entry: Entry) -> dict[str, Any]:
 
 
 def _post_callback(client: Client, body: bytes, signature: str, provider: str = "gia-lap") -> Any:
+    environ: dict[str, Any] = {SIGNATURE_HEADER: signature}
     return client.post(reverse("payment:callback", args=[provider]), data=body, content_type="application/json",
-                       **{SIGNATURE_HEADER: signature})
+                       **environ)
 
 
 # --- amounts ---------------------------------------------------------------------------------
@@ -122,13 +123,13 @@ def test_full_online_payment_through_the_fake_gateway(svc: Any, clock: Any) -> N
     started = client.post(reverse("payment:start", args=[dossier.pk]))
     payment = Payment.objects.get(dossier=dossier)
     assert started.status_code == 302
-    assert started.url == reverse("payment:checkout", args=[payment.reference])
+    assert started["Location"] == reverse("payment:checkout", args=[payment.reference])
     assert (payment.state, payment.method, payment.amount_vnd, payment.provider) == (
         PaymentState.PENDING, PaymentMethod.ONLINE, 200_000, "gia-lap")
     assert Entry.objects.count() == entries + 1
     assert Entry.objects.order_by("-pk").first().action == "services.payment.start"
 
-    checkout = client.get(started.url)
+    checkout = client.get(started["Location"])
     html = checkout.content.decode()
     assert checkout.status_code == 200
     assert "200.000 đồng" in html
@@ -138,9 +139,9 @@ def test_full_online_payment_through_the_fake_gateway(svc: Any, clock: Any) -> N
 
     clock.set(at("2026-03-02", 10, 15))
     events = DossierEvent.objects.count()
-    paid = client.post(started.url, {"ket_qua": "thanh-cong"})
+    paid = client.post(started["Location"], {"ket_qua": "thanh-cong"})
     assert paid.status_code == 302
-    assert paid.url == reverse("payment:done", args=[payment.reference])
+    assert paid["Location"] == reverse("payment:done", args=[payment.reference])
 
     payment.refresh_from_db()
     assert payment.state == PaymentState.PAID
@@ -155,6 +156,7 @@ def test_full_online_payment_through_the_fake_gateway(svc: Any, clock: Any) -> N
     assert "200.000 đồng" in event.note
     assert "Nguyễn Văn An" not in event.note
     entry = Entry.objects.order_by("-pk").first()
+    assert entry is not None
     assert entry.action == "services.dossier.pay"
     payload = _payload(entry)
     assert payload["receipt_number"] == "BL-2026-000001"
@@ -163,12 +165,12 @@ def test_full_online_payment_through_the_fake_gateway(svc: Any, clock: Any) -> N
     assert "Nguyễn Văn An" not in entry.payload.canonical_json
     assert GOOD_FORM["personal_id"] not in entry.payload.canonical_json
 
-    done = client.get(paid.url)
+    done = client.get(paid["Location"])
     assert done.status_code == 200
     assert "Thanh toán thành công" in done.content.decode()
     assert "BL-2026-000001" in done.content.decode()
     # The gateway page of a finished payment offers no buttons any more.
-    assert "Thanh toán thành công" not in client.get(started.url).content.decode()
+    assert "Thanh toán thành công" not in client.get(started["Location"]).content.decode()
 
 
 def test_cancelling_at_the_gateway_leaves_the_fee_due_and_allows_a_new_try(svc: Any, clock: Any) -> None:
@@ -177,7 +179,7 @@ def test_cancelling_at_the_gateway_leaves_the_fee_due_and_allows_a_new_try(svc: 
     started = client.post(reverse("payment:start", args=[dossier.pk]))
     payment = Payment.objects.get(dossier=dossier)
     events = DossierEvent.objects.count()
-    response = client.post(started.url, {"ket_qua": "huy"})
+    response = client.post(started["Location"], {"ket_qua": "huy"})
     assert response.status_code == 302
     payment.refresh_from_db()
     assert payment.state == PaymentState.FAILED
@@ -186,13 +188,13 @@ def test_cancelling_at_the_gateway_leaves_the_fee_due_and_allows_a_new_try(svc: 
     assert Entry.objects.order_by("-pk").first().action == "services.payment.cancelled"
     assert dossier_amount_due(dossier) == 200_000
 
-    done = client.get(response.url).content.decode()
+    done = client.get(response["Location"]).content.decode()
     assert "không thành công hoặc đã bị hủy" in done
     assert reverse("payment:start", args=[dossier.pk]) in done  # "pay again"
 
     again = client.post(reverse("payment:start", args=[dossier.pk]))
     assert Payment.objects.filter(dossier=dossier).count() == 2
-    assert again.url != started.url
+    assert again["Location"] != started["Location"]
 
 
 def test_an_unknown_gateway_button_is_refused(svc: Any, clock: Any) -> None:
@@ -305,7 +307,7 @@ def test_paying_twice_is_refused(svc: Any, clock: Any) -> None:
     dossier = _submit(svc)
     client = _client(svc.citizen)
     started = client.post(reverse("payment:start", args=[dossier.pk]))
-    client.post(started.url, {"ket_qua": "thanh-cong"})
+    client.post(started["Location"], {"ket_qua": "thanh-cong"})
     before = _counts()
     again = client.post(reverse("payment:start", args=[dossier.pk]))
     assert again.status_code == 409
@@ -357,6 +359,7 @@ def test_the_desk_records_a_cash_payment_with_a_receipt_number(svc: Any, clock: 
     assert (event.action, event.actor, event.from_state, event.to_state) == (
         "pay", svc.receiver, DossierState.RECEIVED, DossierState.RECEIVED)
     entry = Entry.objects.order_by("-pk").first()
+    assert entry is not None
     assert entry.action == "services.dossier.pay"
     assert entry.actor == svc.receiver
     assert _payload(entry)["method"] == "counter"
@@ -418,5 +421,5 @@ def test_payment_pages_need_a_login(svc: Any, clock: Any) -> None:
                     reverse("payment:done", args=[payment.reference])):
         response = anonymous.get(address)
         assert response.status_code == 302
-        assert "dang-nhap" in response.url
+        assert "dang-nhap" in response["Location"]
 

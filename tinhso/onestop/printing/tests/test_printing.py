@@ -247,6 +247,7 @@ def test_the_process_control_sheet_follows_the_dossier_from_hand_to_hand(svc: An
     dossier = S.dossier_return_result(actor=receiver, dossier=dossier)
 
     content = printing.dossier_form_docx(dossier, "process_control", full=True)
+    assert dossier.original_due_at is not None
     text = _form(dossier, "process_control", "ngày 02 tháng 3 năm 2026",
                  "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ (Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả)",
                  "Người nộp hồ sơ: Nguyễn Văn An", f"Cơ quan tiếp nhận hồ sơ: {svc.centre.name}",

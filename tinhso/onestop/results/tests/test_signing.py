@@ -121,6 +121,7 @@ def test_issued_result_is_signed_with_a_qr_link_to_the_verification_page(svc: An
     row = issue(svc, dossier)
     row.refresh_from_db()
     assert (row.kind, row.digitised, row.signed, row.content_type) == (FileKind.RESULT, True, True, "application/pdf")
+    assert row.verification_token is not None
     assert len(row.verification_token) >= 32
     assert row.original_name == "phieu-lltp.pdf"
     data = stored(row)

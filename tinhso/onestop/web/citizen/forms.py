@@ -58,7 +58,7 @@ def _file_label(row: DossierFile) -> str:
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Agency) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Agency) -> str:
         return obj.name
 
 

@@ -224,7 +224,7 @@ def _expected(dossier: Dossier, *, paid: bool, waived: bool, rated: bool) -> lis
 @page("GET")
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     """Hồ sơ của tôi: only the dossiers the user filed."""
-    dossiers = (Dossier.objects.filter(applicant=request.user).select_related("procedure", "agency")
+    dossiers = (Dossier.objects.filter(applicant=person_of(request)).select_related("procedure", "agency")
                 .annotate(paid=Exists(Payment.objects.filter(dossier=OuterRef("pk"), state="paid")),
                           waived=Exists(FeeWaiver.objects.filter(dossier=OuterRef("pk"))),
                           rated=Exists(Rating.objects.filter(dossier=OuterRef("pk"))))
@@ -448,8 +448,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 status = 400
         else:
             status = 400
-        form.data = form.data.copy()
-        form.data["digits"] = ""  # never echoed back
+        echoed = request.POST.copy()  # the form's data
+        echoed["digits"] = ""  # never echoed back
+        form.data = echoed
     else:
         form = LookupForm()
     context.update(form=mark_invalid(form), result=result, partial=is_htmx(request))

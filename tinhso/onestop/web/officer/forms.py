@@ -19,12 +19,12 @@ from tinhso.org.models import Agency, Person
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Agency) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Agency) -> str:
         return obj.short_name or obj.name
 
 
 class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Person) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Person) -> str:
         return obj.get_full_name()
 
 

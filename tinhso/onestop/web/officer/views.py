@@ -20,7 +20,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -176,7 +176,8 @@ def _queues_context(request: HttpRequest, *, bulk_form: BulkAssignForm | None = 
         if bulk_form is None:
             bulk_form = BulkAssignForm(handlers=handlers, dossier_ids=[])
         context["bulk_form"] = bulk_form
-        context["checked"] = {str(pk) for pk in (bulk_form.data.getlist("dossiers") if bulk_form.is_bound else [])}
+        bound = bulk_form.data if bulk_form.is_bound else None
+        context["checked"] = {str(pk) for pk in (bound.getlist("dossiers") if isinstance(bound, QueryDict) else [])}
     return context
 
 
@@ -269,6 +270,7 @@ def receive(request: HttpRequest) -> HttpResponse:
             form.fields["agency"].required = False
         if form.is_valid():
             agency = form.cleaned_data.get("agency") or single
+            assert agency is not None  # the form requires one unless there is a single agency
             procedure = form.cleaned_data["procedure"]
             try:
                 if not procedure.agencies.filter(pk=agency.pk).exists():
@@ -488,7 +490,7 @@ def _available(person: Person, dossier: Dossier) -> list[Action]:
 
 # --- one dossier: the page --------------------------------------------------------------------
 
-STATE_TONES = {
+STATE_TONES: dict[str, str] = {
     S.SUBMITTED: "info", S.RECEIVED: "primary", S.FORWARDED: "primary", S.ASSIGNED: "primary",
     S.UNDER_REVIEW: "primary", S.PENDING_APPROVAL: "info", S.SUPPLEMENT_REQUESTED: "warning",
     S.TRANSFERRED: "info", S.APPROVED: "success", S.REFUSED: "danger", S.RESULT_RETURNED: "success",
@@ -550,7 +552,7 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, *, failed: Action |
     person = person_of(request)
     personal = personal_data_for(person, dossier)
     flags = dossier_flags(dossier, timezone.now())
-    actions = []
+    actions: list[dict[str, Any]] = []
     for action in _available(person, dossier):
         form = failed_form if failed is not None and action.key == failed.key else _action_form(action, dossier)
         blocked = action.blocked(dossier) if action.blocked is not None else None

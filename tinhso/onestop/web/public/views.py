@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from tinhso.core.documents import XLSX
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
 from tinhso.core.text import fold
-from tinhso.core.web import import_step, is_htmx, render_error
+from tinhso.core.web import import_step, is_htmx, person_of, render_error
 from tinhso.onestop import rules
 from tinhso.onestop.catalogue.workbook import (
     procedures_export_xlsx,
@@ -132,7 +132,7 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
         try:
             outcome, token = import_step(
                 request, session_key=_SESSION_KEY,
-                run=lambda data, dry_run: procedures_import_xlsx(actor=request.user, data=data, dry_run=dry_run))
+                run=lambda data, dry_run: procedures_import_xlsx(actor=person_of(request), data=data, dry_run=dry_run))
             if token:
                 context["token"] = token
             if "token" in request.POST:  # the preview confirmed

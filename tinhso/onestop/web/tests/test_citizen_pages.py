@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -453,6 +454,7 @@ def test_printable_forms_and_the_result_are_offered(client: Client, svc: Any, cl
     assert "Tải kết quả" in html
     got = client.get(download)
     assert got.status_code == 200
+    assert isinstance(got, StreamingHttpResponse)
     assert b"".join(got.streaming_content) == b"%PDF-1.7"
     login(client, svc.other_citizen)
     assert client.get(download).status_code == 404

@@ -32,7 +32,7 @@ def _url(procedure: Procedure) -> str:
 
 
 def _key(html: str) -> str:
-    return re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    return re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
 
 
 def _token(html: str, requirement: DocumentRequirement) -> str:
@@ -193,7 +193,7 @@ def test_dates_are_typed_as_dd_mm_yyyy_stored_iso_and_shown_back(client: Client,
     Procedure.objects.filter(pk=svc.procedure.pk).update(form_fields=DATED_FIELDS)
     client.force_login(svc.citizen)
     html = client.get(_url(svc.procedure)).content.decode()
-    born_input = re.search(r'<input[^>]*name="tk_born"[^>]*>', html).group(0)  # type: ignore[union-attr]
+    born_input = re.search(r'<input[^>]*name="tk_born"[^>]*>', html).group(0)
     assert 'type="text"' in born_input
     assert 'placeholder="dd/mm/yyyy"' in born_input
     key = _key(html)

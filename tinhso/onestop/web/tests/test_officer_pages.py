@@ -99,7 +99,7 @@ def test_queue_is_paginated(svc: Any, clock: Any) -> None:
         _dossier(svc, f"P-{n:02d}", due=at("2026-03-16") + dt.timedelta(minutes=n))
     client = _client(svc.approver)
     first = client.get(reverse("officer:queues"), {"hang": "assign"})
-    second = client.get(reverse("officer:queues"), {"hang": "assign", "trang": 2})
+    second = client.get(reverse("officer:queues"), {"hang": "assign", "trang": "2"})
     assert len(first.context["rows"]) == 20
     assert len(second.context["rows"]) == 3
     assert "Trang 2/2" in second.content.decode()
@@ -281,6 +281,7 @@ def test_supplement_requested_then_recorded_at_the_desk(svc: Any, clock: Any) ->
     dossier.refresh_from_db()
     assert dossier.state == ST.UNDER_REVIEW
     assert dossier.form_data["purpose"] == "Du học"
+    assert dossier.due_at is not None
     assert dossier.due_at > at("2026-03-16")
 
 

@@ -73,7 +73,7 @@ def test_results_are_paginated(client: Client, demo: Any, monkeypatch: pytest.Mo
     from tinhso.onestop.web.public import views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 3)
-    response = client.get(reverse("services:catalogue"), {"q": "", "trang": 3})
+    response = client.get(reverse("services:catalogue"), {"q": "", "trang": "3"})
     assert response.context["page"].number == 3
     assert len(_names(response)) == 1
     assert "Trang 3/3" in response.content.decode()

@@ -20,14 +20,14 @@ from tinhso.org.units import units_load
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = gettext_lazy(  # type: ignore[assignment]  # lazy: the help follows the active language
         "Nạp danh mục cơ quan của các tỉnh, thành phố (UBND, sở, ngành, UBND xã và các phòng, trung tâm "
         "phục vụ hành chính công; cơ quan trước 01/07/2025) cùng quan hệ kế thừa."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--province", help=gettext_lazy("Mã tỉnh, thành phố hiện hành (mã Tổng cục Thống kê, ví dụ 33)."),
+            "--province", help=_("Mã tỉnh, thành phố hiện hành (mã Tổng cục Thống kê, ví dụ 33)."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -16,7 +16,7 @@ from tinhso.org.units import UnitsDataError, units_load
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = gettext_lazy(  # type: ignore[assignment]  # lazy: the help follows the active language
         "Nạp danh mục đơn vị hành chính trước và sau ngày 01/07/2025 cùng quan hệ kế thừa."
     )
 

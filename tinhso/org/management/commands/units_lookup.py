@@ -61,21 +61,21 @@ def _unit_json(unit: AdministrativeUnit) -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = gettext_lazy(  # type: ignore[assignment]  # lazy: the help follows the active language
         "Tra cứu đơn vị hành chính theo tên (có hoặc không dấu) hoặc mã, kèm đơn vị kế thừa hiện nay."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("query", nargs="+", help=gettext_lazy("Tên hoặc mã đơn vị hành chính."))
+        parser.add_argument("query", nargs="+", help=_("Tên hoặc mã đơn vị hành chính."))
         parser.add_argument(
-            "--on", default=None, help=gettext_lazy("Chỉ lấy đơn vị có hiệu lực vào ngày này (YYYY-MM-DD)."),
+            "--on", default=None, help=_("Chỉ lấy đơn vị có hiệu lực vào ngày này (YYYY-MM-DD)."),
         )
         parser.add_argument(
             "--level", choices=[choice.value for choice in UnitLevel], default=None,
-            help=gettext_lazy("Chỉ lấy một cấp: province, district, commune."),
+            help=_("Chỉ lấy một cấp: province, district, commune."),
         )
-        parser.add_argument("--limit", type=int, default=20, help=gettext_lazy("Số kết quả tối đa."))
-        parser.add_argument("--json", action="store_true", help=gettext_lazy("In kết quả dạng JSON."))
+        parser.add_argument("--limit", type=int, default=20, help=_("Số kết quả tối đa."))
+        parser.add_argument("--json", action="store_true", help=_("In kết quả dạng JSON."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         query = " ".join(options["query"])

@@ -21,7 +21,7 @@ def file_stem(period: str) -> str:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Xuất báo cáo của tỉnh cho một kỳ báo cáo: văn bản .docx (Nghị định 30/2020), "
+    help = gettext_lazy(  # type: ignore[assignment]  # lazy: the help follows the active language"Xuất báo cáo của tỉnh cho một kỳ báo cáo: văn bản .docx (Nghị định 30/2020), "
                         "số liệu .xlsx và PDF.")
 
     def add_arguments(self, parser: CommandParser) -> None:
