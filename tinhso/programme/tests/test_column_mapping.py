@@ -68,7 +68,9 @@ def test_a_table_of_unknown_headers_is_unclassified_with_a_form(scheme: dict[str
     assert table["header"] == ["TT", "Công việc", "Bộ phận làm", "Cùng làm", "Năm"]
     assert [column["role"] for column in table["suggested"]] == ["code", "ignore", "ignore", "ignore", "ignore"]
     page = preview.content.decode()
-    assert 'data-testid="column-mapping"' in page and "Áp dụng" in page and "Đơn vị chủ trì (theo dõi)" in page
+    assert 'data-testid="column-mapping"' in page
+    assert "Áp dụng" in page
+    assert "Đơn vị chủ trì (theo dõi)" in page
 
 
 def test_a_saved_mapping_reads_the_same_preview_and_the_next_file_of_that_shape(scheme: dict[str, Any]) -> None:
@@ -106,7 +108,8 @@ def test_another_province_neither_sees_nor_uses_the_mapping(scheme: dict[str, An
     other = _client(scheme["dx_thanh_hoa"])
     preview = _preview(other, HEADING.format(place="Thanh Hóa", upper="THANH HÓA") + TABLE)
     outcome = preview.context["outcome"]
-    assert outcome.tasks == 0 and len(outcome.preview["unclassified"]) == 1
+    assert outcome.tasks == 0
+    assert len(outcome.preview["unclassified"]) == 1
     assert "Xây dựng kho dữ liệu dùng chung" not in str(outcome.preview["tasks"])
 
 

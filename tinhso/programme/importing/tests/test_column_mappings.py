@@ -32,9 +32,11 @@ def test_a_target_table_is_read_with_its_mapping() -> None:
     assert [target.text for target in result.targets] == ["Dịch vụ công trực tuyến toàn trình", "Hồ sơ được số hóa"]
     first = result.targets[0]
     assert first.pillar == "digital_government"
-    assert [(m.year, m.value, m.unit) for m in first.milestones] == [(2025, Decimal(80), "%"), (2030, Decimal(100), "%")]
+    assert [(m.year, m.value, m.unit) for m in first.milestones] == [
+        (2025, Decimal(80), "%"), (2030, Decimal(100), "%")]
 
 
 def test_a_mapping_for_another_shape_changes_nothing() -> None:
     result = parse_text(TARGETS, mappings={"something|else": (MappedColumn("target"),)})
-    assert len(result.unclassified) == 1 and not result.targets
+    assert len(result.unclassified) == 1
+    assert not result.targets
