@@ -170,6 +170,7 @@ TABLE: dict[str, Row] = {
     "programme:index": R(read=SIGNED_IN, marker="programme", marker_for=PROGRAMME),
     "programme:import": R(read=DX_OFFICES, write=DX_OFFICES),
     "programme:import_template": R(read=DX_OFFICES),
+    "programme:import_columns": R(write=DX_OFFICES),
     "programme:overview": R(read=PROGRAMME, obj=True),
     "programme:tasks": R(read=PROGRAMME, obj=True),
     "programme:task_detail": R(read=PROGRAMME, obj=True),

@@ -29,7 +29,8 @@ PHONE = 390
 # Pages that answer a file or only a POST, never HTML to a GET from a link.
 NOT_PAGES = {
     "logout", "set_language", "healthz", "file:download", "print:form", "services:catalogue_export",
-    "programme:import_template", "programme:round_report_docx", "programme:round_report_xlsx",
+    "programme:import_template", "programme:import_columns", "programme:round_report_docx",
+    "programme:round_report_xlsx",
     "programme:evidence", "payment:callback", "citizen:pay", "citizen:stop", "officer:assign_bulk",
     "programme:task_comment", "programme:target_comment", "programme:report_save", "programme:report_approve",
     "programme:report_return", "programme:round_close", "programme:round_dates", "officer:action",

@@ -86,3 +86,25 @@ def test_a_reporting_cycle_from_opening_to_the_overview(page: Any, log_in: Any,
     assert page.get_by_role("link", name=TASK).is_visible()
     assert page.get_by_role("link", name="Thanh toán không dùng tiền mặt").count() == 0
     assert "q=nen%20tang" in page.url  # the filtered list has its own address
+
+
+def test_the_columns_of_an_unknown_table_are_named_on_a_phone(page: Any, log_in: Any,
+                                                              scheme: dict[str, Any]) -> None:
+    from tinhso.programme.models import ColumnMapping
+    from tinhso.programme.tests.test_column_mapping import TABLE, _thai_binh
+
+    log_in("cds", "/de-an/nhap/")
+    page.get_by_label("Hoặc dán nội dung bảng").fill(_thai_binh(TABLE))
+    page.get_by_role("button", name="Xem trước").click()
+    mapping = page.get_by_test_id("column-mapping")
+    mapping.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for column, role in (("Cột 2: Công việc", "Tên nhiệm vụ"), ("Cột 3: Bộ phận làm", "Đơn vị chủ trì (theo dõi)"),
+                         ("Cột 4: Cùng làm", "Đơn vị phối hợp"), ("Cột 5: Năm", "Thời gian thực hiện")):
+        mapping.get_by_label(column).select_option(label=role)
+    page.screenshot(path=SCREENSHOTS / "programme-column-mapping.png", full_page=True)
+    mapping.get_by_role("button", name="Áp dụng").click()
+    page.get_by_text("Đã áp dụng và ghi nhớ khai báo cột").wait_for()
+    assert page.get_by_test_id("column-mapping").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert ColumnMapping.objects.count() == 1

@@ -58,6 +58,13 @@ def programme_scope(person: Person | AnonymousUser, programme: Programme) -> Pro
     return ProgrammeScope(manage=manage, read_all=read_all, report_agencies=report, read_agencies=read | report)
 
 
+def manages_province(person: Person | AnonymousUser, province_id: int) -> bool:
+    """Whether ``person`` manages the programmes of that province (the DX office's reach, as in
+    :func:`programme_scope`): for what belongs to a province rather than to one programme."""
+    reach = _province_roles(person).get(Role.DX_OFFICE, set())
+    return None in reach or province_id in reach
+
+
 def programmes_visible(person: Person | AnonymousUser) -> QuerySet[Programme]:
     """Programmes ``person`` can open (province-wide roles, or a task/target of their agencies)."""
     if not person.is_authenticated:

@@ -19,6 +19,39 @@ from tinhso.indicators.models import Indicator
 from tinhso.org.models import AdministrativeUnit, Agency
 
 
+class ColumnMapping(models.Model):
+    """What each column of a table is, said once by a user for a table the importer could not
+    classify, and applied to every later table of the same header shape in the province.
+
+    ``signature`` is the header row folded (``importing.headers.header_signature``); ``columns``
+    holds one entry per column, by index: ``{"role": ..., "phase": ..., "year": ...}``, or None
+    for a column left out. Scoped to today's province (the one carrying the schemes on), since
+    another province's tables of the same shape may mean something else.
+    """
+
+    province = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    signature = models.TextField(_("dạng dòng tiêu đề"))
+    digest = models.CharField(max_length=64, editable=False)
+    header = models.JSONField(_("tiêu đề các cột như văn bản"), default=list)
+    columns = models.JSONField(_("vai trò các cột"), default=list)
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ánh xạ cột bảng")
+        verbose_name_plural = _("ánh xạ cột bảng")
+        constraints = [models.UniqueConstraint(fields=["province", "digest"], name="column_mapping_unique")]
+
+    def __str__(self) -> str:
+        return " | ".join(self.header)[:120]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        import hashlib
+
+        self.digest = hashlib.sha256(self.signature.encode()).hexdigest()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
 class Programme(models.Model):
     """Đề án / Kế hoạch chuyển đổi số, issued by a decision."""
 

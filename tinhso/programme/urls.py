@@ -7,6 +7,7 @@ app_name = "programme"
 urlpatterns = [
     path("", views.index, name="index"),
     path("nhap/", views.import_page, name="import"),
+    path("nhap/cot/", views.import_columns, name="import_columns"),
     path("nhap/mau-nhap-de-an.xlsx", views.import_template, name="import_template"),
     path("<int:programme_id>/", views.overview, name="overview"),
     path("<int:programme_id>/nhiem-vu/", views.task_list_page, name="tasks"),

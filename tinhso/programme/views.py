@@ -58,6 +58,7 @@ from .forms import (
     TaskReportForm,
     number_text,
 )
+from .importing.mappings import column_mapping_save, columns_from_form, role_choices
 from .importing.pipeline import ImportOutcome, programme_import
 from .models import (
     Evidence,
@@ -800,6 +801,7 @@ def _import_page(request: HttpRequest, form: ImportForm, *, outcome: ImportOutco
                  status: int = 200) -> HttpResponse:
     return render(request, "programme/import.html", {
         "form": form, "outcome": outcome, "mapping": mapping, "token": token, "error": error,
+        "column_roles": role_choices(),
         "unmatched": list(zip(outcome.unmatched_agencies, mapping.rows(), strict=False)) if outcome and mapping
         else [],
     }, status=status)
@@ -866,6 +868,52 @@ def _import_save(request: HttpRequest, person: Person, managed: QuerySet[Program
     messages.success(request, _("Đã nhập %(tasks)d nhiệm vụ và %(targets)d chỉ tiêu.")
                      % {"tasks": outcome.tasks, "targets": outcome.targets})
     return redirect("programme:overview", outcome.programme_id)
+
+
+@page("POST")
+def import_columns(request: HttpRequest) -> HttpResponse:
+    """"Áp dụng" under a table the importer could not classify: read the kept file again with
+    the columns as the user named them, and remember them for the province's next files of
+    that header shape (only the DX office of the province the file belongs to may)."""
+    person = person_of(request)
+    _require_dx_office(person)
+    managed = _managed(person)
+    token = request.POST.get("token", "")
+    stash = request.session.get(IMPORTS_KEY, {}).get(token)
+    if stash is None:
+        return _import_page(request, ImportForm(programmes=managed),
+                            error=_("Bản xem trước đã hết hạn: vui lòng tải tệp lên lại."), status=400)
+    programme = managed.filter(pk=stash["programme"]).first() if stash["programme"] else None
+    if stash["programme"] and programme is None:
+        raise NotFound(_("Không tìm thấy đề án."), code="not_found")
+    form = ImportForm(programmes=managed, initial={"programme": programme})
+    with default_storage.open(stash["path"], "rb") as stored:
+        data = stored.read()
+
+    def preview(outcome: ImportOutcome, *, error: str = "", status: int = 200) -> HttpResponse:
+        texts = [unmatched.text for unmatched in outcome.unmatched_agencies]
+        stash["texts"] = texts
+        request.session[IMPORTS_KEY] = {**request.session.get(IMPORTS_KEY, {}), token: stash}
+        mapping = AgencyMappingForm(texts=texts, agencies=_mapping_agencies(person, programme))
+        return _import_page(request, form, outcome=outcome, mapping=mapping, token=token, error=error, status=status)
+
+    signature = request.POST.get("signature", "")
+    before = programme_import(actor=person, filename=stash["filename"], data=data, programme=programme, dry_run=True)
+    table = next((t for t in before.preview["unclassified"] if t["signature"] == signature), None)
+    try:
+        if table is None:
+            raise DomainError(_("Không tìm thấy bảng cần khai báo cột trong tệp: hãy xem trước lại."), field="columns")
+        columns = columns_from_form(request.POST, table["header"])
+        outcome = programme_import(actor=person, filename=stash["filename"], data=data, programme=programme,
+                                   dry_run=True, columns={signature: columns})
+        if outcome.province_unit is None:
+            raise DomainError(_("Chưa xác định được tỉnh của đề án nên chưa lưu được khai báo cột: hãy chọn đề án "
+                                "để nhập vào."), field="columns")
+        column_mapping_save(actor=person, province=outcome.province_unit, header=table["header"], columns=columns)
+    except DomainError as exc:
+        return preview(before, error=exc.message, status=exc.status_code)
+    messages.success(request, _("Đã áp dụng và ghi nhớ khai báo cột cho các tệp sau của tỉnh."))
+    return preview(outcome)
 
 
 @page("GET")

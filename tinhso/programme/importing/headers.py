@@ -282,3 +282,48 @@ def group_title(row: Row, code_text: str, texts: list[str]) -> str | None:
 def _mostly_upper(text: str) -> bool:
     letters = [char for char in text if char.isalpha()]
     return bool(letters) and sum(char.isupper() for char in letters) / len(letters) > 0.8
+
+
+# --- a header said by the user (a saved column mapping) --------------------------------------------
+
+# The roles a user may give a column of a table the importer could not classify ("ignore" aside).
+MAPPABLE_ROLES: tuple[Role, ...] = (
+    "code", "name", "content", "lead", "partners", "timeline", "deliverable", "note", "budget", "funding",
+    "target", "year", "unit",
+)
+
+
+@dataclass(frozen=True)
+class MappedColumn:
+    """What the user said one column is: a role, with the phase of a budget column ("2022-2025")
+    or the year of a target column (2025, also for a horizon "Tầm nhìn đến năm 2045")."""
+
+    role: Role
+    phase: str | None = None
+    year: int | None = None
+
+
+def header_signature(texts: Sequence[str]) -> str:
+    """The shape of a header row: its cells folded (NFC, lower case, no diacritics, spaces
+    collapsed) and joined, so that "Hạng mục | Số lượng" written with another Unicode form or
+    spacing is the same shape. Trailing empty cells do not count."""
+    folded = [fold(text) for text in texts]
+    while folded and not folded[-1]:
+        folded.pop()
+    return "|".join(folded)
+
+
+def header_from_mapping(row: Row, mapped: Sequence[MappedColumn | None]) -> Header:
+    """The header of a table whose columns the user named (None: a column left out)."""
+    columns = []
+    for index, item in enumerate(mapped):
+        if item is None:
+            continue
+        title = row.text(index)
+        columns.append(Column(
+            index=index, role=item.role, title=title,
+            phase=(item.phase or phase_of(title)) if item.role == "budget" else None,
+            scale=money_scale(title) if item.role == "budget" else None,
+            year=item.year if item.role == "year" else None,
+        ))
+    return Header(tuple(columns), 1, tuple(fold(cell.text) for cell in row.cells))

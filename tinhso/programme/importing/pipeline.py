@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -32,6 +33,9 @@ from ..access import programme_scope, require_manage
 from ..matching import AgencyMatcher, Match, programme_provinces
 from ..models import Budget, Milestone, Pillar, PillarCode, Programme, Target, Task
 from . import types as parsed
+from .headers import MappedColumn
+
+Mapped = tuple[MappedColumn | None, ...]
 
 PILLAR_BY_PREFIX = {"CQS": PillarCode.DIGITAL_GOVERNMENT, "KTS": PillarCode.DIGITAL_ECONOMY,
                     "XHS": PillarCode.DIGITAL_SOCIETY, "NT": PillarCode.FOUNDATION}
@@ -61,6 +65,7 @@ class ImportOutcome:
     dry_run: bool = False
     saved: bool = False
     province: dict[str, str] | None = None
+    province_unit: AdministrativeUnit | None = field(default=None, repr=False)  # issuing; not in the JSON
     preview: dict[str, list[dict[str, Any]]] = field(
         default_factory=lambda: {"tasks": [], "targets": [], "unclassified": []})
 
@@ -146,9 +151,15 @@ def programme_import(
     data: bytes,
     programme: Programme | None = None,
     dry_run: bool = False,
+    columns: Mapping[str, Mapped] | None = None,
 ) -> ImportOutcome:
     """Parse ``data`` and save its targets and tasks into ``programme`` (created from the
     document's decision when None).
+
+    A table the readers cannot classify is read with the column mapping saved for its header
+    shape in the province (``importing.mappings``), or with ``columns`` (by header signature:
+    the user's mapping being tried, before it is saved); otherwise it is left out and shown in
+    the preview.
 
     ``actor`` None is a trusted operator (command line, demo). A person must manage the
     programme; for a new one, whose province is known only once the document is read, they
@@ -161,8 +172,27 @@ def programme_import(
             require_manage(programme_scope(actor, programme))
         elif not rules.may_import_programme(actor):
             raise NotAllowed(_("Chỉ cơ quan chuyên trách chuyển đổi số được nhập đề án."), code="forbidden")
-    return import_parsed(actor=actor, result=parse_file(filename, data), filename=filename, programme=programme,
-                         dry_run=dry_run)
+    result = parse_file(filename, data)
+    if result.unclassified:
+        chosen = _column_mappings(result, programme, columns or {})
+        if chosen:
+            result = parse_file(filename, data, mappings=chosen)
+    return import_parsed(actor=actor, result=result, filename=filename, programme=programme, dry_run=dry_run)
+
+
+def _column_mappings(result: parsed.ParseResult, programme: Programme | None,
+                     given: Mapping[str, Mapped]) -> dict[str, Mapped]:
+    """The mappings for the unclassified tables of ``result``: the province's saved ones, and
+    ``given`` over them. The province is the programme's, else the one the document names."""
+    from .mappings import mappings_for
+
+    signatures = {table.signature for table in result.unclassified if table.signature}
+    if programme is not None:
+        province: AdministrativeUnit | None = programme.province
+    else:
+        province = _province_from_meta(result.document_meta, _document_date(result.document_meta, None))
+    saved = mappings_for(province, signatures) if province is not None else {}
+    return {signature: mapped for signature, mapped in {**saved, **given}.items() if signature in signatures}
 
 
 def import_parsed(*, actor: Person | None, result: parsed.ParseResult, filename: str,
@@ -173,9 +203,12 @@ def import_parsed(*, actor: Person | None, result: parsed.ParseResult, filename:
                             warnings=list(result.warnings))
     outcome.rejected = [{"source": r.source, "row": r.row, "reason": r.reason, "raw": r.raw[:300]}
                         for r in result.rejections]
+    from .mappings import suggested
+
     outcome.preview["unclassified"] = [
         {"source": table.source, "header": list(table.header), "rows": [list(row) for row in table.rows],
-         "message": table.message} for table in result.unclassified
+         "message": table.message, "signature": table.signature, "suggested": suggested(table.header)}
+        for table in result.unclassified
     ]
     if not result.targets and not result.tasks and not outcome.rejected:
         outcome.rejected.append({"source": filename, "row": None, "raw": "",
@@ -215,6 +248,7 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
             raise NotAllowed(_("Đề án trong tệp thuộc tỉnh khác, bạn không được nhập."), code="forbidden")
     outcome.programme_id = programme.pk
     outcome.province = _today_province(programme.province)
+    outcome.province_unit = programme.province
     matcher = AgencyMatcher(programme_provinces(programme.province), _document_date(meta, programme))
     local = meta.commune  # a commune's plan: "Phòng Kinh tế" is the commune's
     unmatched: dict[str, UnmatchedAgency] = {}

@@ -11,7 +11,7 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 import docx
@@ -23,7 +23,7 @@ from tinhso.core.text import clean, fold
 from . import template
 from .amounts import money_scale, phase_of
 from .blocks import docx_blocks, paragraphs, text_blocks, tidy
-from .headers import Header, Row, find_header
+from .headers import Header, MappedColumn, Row, find_header, header_from_mapping, header_signature
 from .meta import read_meta
 from .report import Findings, Place
 from .shapes import Block, Cell, Origin, Paragraph, Table
@@ -50,22 +50,27 @@ _EXCEL_TYPES = (
 )
 
 
-def parse_text(text: str) -> ParseResult:
+# Column mappings the user saved, by header signature (``headers.header_signature``): a table
+# whose header row has that signature is read with those columns instead of being classified.
+ColumnMappings = Mapping[str, tuple[MappedColumn | None, ...]]
+
+
+def parse_text(text: str, *, mappings: ColumnMappings | None = None) -> ParseResult:
     """Tab-separated text as pasted from Word or Excel (or a Word file saved as text)."""
-    return _guarded(lambda: _read_blocks(text_blocks(text), origin="text"))
+    return _guarded(lambda: _read_blocks(text_blocks(text), origin="text", mappings=mappings))
 
 
-def parse_docx(data: bytes) -> ParseResult:
+def parse_docx(data: bytes, *, mappings: ColumnMappings | None = None) -> ParseResult:
     """A Word (.docx) file: its paragraphs and tables, in order."""
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises many kinds on a damaged file
         logger.info("not a readable docx: %s", error)
         return _refused(_("Tệp không phải là đề án/kế hoạch: không mở được tệp Word (.docx)"))
-    return _guarded(lambda: _read_blocks(docx_blocks(document), origin="docx"))
+    return _guarded(lambda: _read_blocks(docx_blocks(document), origin="docx", mappings=mappings))
 
 
-def parse_xlsx(data: bytes) -> ParseResult:
+def parse_xlsx(data: bytes, *, mappings: ColumnMappings | None = None) -> ParseResult:
     """Our Excel template (sheets "Chỉ tiêu" and "Nhiệm vụ"); any other workbook is read
     sheet by sheet as tables, like a pasted table."""
     try:
@@ -75,18 +80,19 @@ def parse_xlsx(data: bytes) -> ParseResult:
         return _refused(_("Tệp không phải là đề án/kế hoạch: không mở được tệp Excel (.xlsx)"))
     if template.is_template(workbook):
         return _guarded(lambda: template.read_workbook(workbook))
-    return _guarded(lambda: _read_blocks(list(_sheet_tables(workbook)), origin="xlsx"))
+    return _guarded(lambda: _read_blocks(list(_sheet_tables(workbook)), origin="xlsx", mappings=mappings))
 
 
-def parse_file(name: str, data: bytes) -> ParseResult:
+def parse_file(name: str, data: bytes, *, mappings: ColumnMappings | None = None) -> ParseResult:
     """Dispatch on what the bytes are: a Word or Excel zip (by its declared content types),
-    an old binary Office file, a PDF, or text (UTF-8, UTF-16 with BOM, else Windows-1258)."""
+    an old binary Office file, a PDF, or text (UTF-8, UTF-16 with BOM, else Windows-1258).
+    ``mappings``: the column mappings saved for the file's province (see :data:`ColumnMappings`)."""
     if data[:4] == b"PK\x03\x04":
         kind = _zip_kind(data)
         if kind == "docx":
-            return parse_docx(data)
+            return parse_docx(data, mappings=mappings)
         if kind == "xlsx":
-            return parse_xlsx(data)
+            return parse_xlsx(data, mappings=mappings)
         if kind == "docm":
             return _refused(_("Tệp không phải là đề án/kế hoạch: tệp Word có macro (.docm), hãy lưu lại thành .docx"),
                             name)
@@ -107,7 +113,7 @@ def parse_file(name: str, data: bytes) -> ParseResult:
     if text is None:
         return _refused(_("Tệp không phải là đề án/kế hoạch: không đọc được dưới dạng văn bản (UTF-8, UTF-16 hay "
                           "Windows-1258)"), name)
-    return parse_text(text)
+    return parse_text(text, mappings=mappings)
 
 
 def decode_text(data: bytes) -> str | None:
@@ -207,6 +213,7 @@ class _Walk:
     groups: list[_Group] = field(default_factory=list)
     last_group: _Group | None = None  # still open for a continuation table
     unclassified: list[UnclassifiedTable] = field(default_factory=list)
+    mappings: dict[str, tuple[MappedColumn | None, ...]] = field(default_factory=dict)
 
 
 _PREVIEW_ROWS = 5
@@ -225,15 +232,16 @@ def _keep_unclassified(walk: _Walk, table: Table, rows: list[Row], width: int) -
         message=_("Không nhận ra bảng này (không có cột “Nhiệm vụ”, “Chỉ tiêu” hay “Đơn vị chủ trì”): bảng không "
                   "được nhập, phần còn lại của tệp vẫn được nhập. Cột đầu: %(header)s")
         % {"header": " | ".join(text for text in header if text)[:200]},
+        signature=header_signature(header),
     ))
 
 
-def _read_blocks(blocks: list[Block], *, origin: Origin) -> ParseResult:
+def _read_blocks(blocks: list[Block], *, origin: Origin, mappings: ColumnMappings | None = None) -> ParseResult:
     findings = Findings()
     texts = list(paragraphs(blocks))
     meta = read_meta(texts, findings)
     targets = read_targets(texts, origin=origin, findings=findings, fallback_year=_first_horizon(meta))
-    walk = _Walk(origin)
+    walk = _Walk(origin, mappings=dict(mappings or {}))
     for block in blocks:
         if isinstance(block, Paragraph):
             _on_paragraph(walk, block)
@@ -318,6 +326,12 @@ def _on_table(walk: _Walk, table: Table, findings: Findings) -> None:
         for cells, ref in zip(table.rows, table.refs, strict=True)
     ]
     width = max((len(row.cells) for row in rows), default=0)
+    mapped = walk.mappings.get(header_signature([cell.text for cell in rows[0].cells])) if rows else None
+    if mapped is not None:  # the user said what these columns are: read the table with them
+        header = header_from_mapping(rows[0], mapped)
+        walk.last_group = _Group(header, walk.context, rows[1:], width, rows[0].place)
+        walk.groups.append(walk.last_group)
+        return
     found = find_header(rows)
     group = walk.last_group
     if group is not None and group.context == walk.context:

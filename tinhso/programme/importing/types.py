@@ -153,6 +153,7 @@ class UnclassifiedTable:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     message: str
+    signature: str = ""  # see ``headers.header_signature``: the key of a saved column mapping
 
 
 @dataclass(frozen=True)
