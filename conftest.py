@@ -121,29 +121,62 @@ def world(vn_units: None) -> dict[str, Any]:
     hung_yen = AdministrativeUnit.objects.get(level="province", code="33", valid_to__isnull=True)
     thai_binh = AdministrativeUnit.objects.get(level="province", code="34", valid_to=dt.date(2025, 6, 30))
     thanh_hoa = AdministrativeUnit.objects.get(level="province", code="38", valid_to__isnull=True)
-    ppc = create(key="t.ubnd", name="Ủy ban nhân dân tỉnh Hưng Yên", kind=AgencyKind.PEOPLES_COMMITTEE,
-                 unit=hung_yen)
-    dost = create(key="t.skhcn", name="Sở Khoa học và Công nghệ", kind=AgencyKind.DEPARTMENT,
-                  unit=hung_yen, parent=ppc, short_name="Sở KH&CN")
-    dx_division = create(key="t.pcds", name="Phòng Chuyển đổi số", kind=AgencyKind.DIVISION,
-                         unit=hung_yen, parent=dost)
-    finance = create(key="t.stc", name="Sở Tài chính", kind=AgencyKind.DEPARTMENT, unit=hung_yen,
-                     parent=ppc)
-    centre = create(key="t.ttpvhcc", name="Trung tâm Phục vụ hành chính công tỉnh Hưng Yên",
-                    kind=AgencyKind.SERVICE_CENTRE, unit=hung_yen, parent=ppc)
-    tb_ppc = create(key="t.tb.ubnd", name="Ủy ban nhân dân tỉnh Thái Bình",
-                    kind=AgencyKind.PEOPLES_COMMITTEE, unit=thai_binh, valid_to=dt.date(2025, 6, 30))
-    tb_ict = create(key="t.tb.stttt", name="Sở Thông tin và Truyền thông tỉnh Thái Bình",
-                    kind=AgencyKind.DEPARTMENT, unit=thai_binh, parent=tb_ppc, short_name="Sở TT&TT")
-    tb_dost = create(key="t.tb.skhcn", name="Sở Khoa học và Công nghệ tỉnh Thái Bình",
-                     kind=AgencyKind.DEPARTMENT, unit=thai_binh, parent=tb_ppc)
+    ppc = create(key="t.ubnd", name="Ủy ban nhân dân tỉnh Hưng Yên", kind=AgencyKind.PEOPLES_COMMITTEE, unit=hung_yen)
+    dost = create(
+        key="t.skhcn",
+        name="Sở Khoa học và Công nghệ",
+        kind=AgencyKind.DEPARTMENT,
+        unit=hung_yen,
+        parent=ppc,
+        short_name="Sở KH&CN",
+    )
+    dx_division = create(key="t.pcds", name="Phòng Chuyển đổi số", kind=AgencyKind.DIVISION, unit=hung_yen, parent=dost)
+    finance = create(key="t.stc", name="Sở Tài chính", kind=AgencyKind.DEPARTMENT, unit=hung_yen, parent=ppc)
+    centre = create(
+        key="t.ttpvhcc",
+        name="Trung tâm Phục vụ hành chính công tỉnh Hưng Yên",
+        kind=AgencyKind.SERVICE_CENTRE,
+        unit=hung_yen,
+        parent=ppc,
+    )
+    tb_ppc = create(
+        key="t.tb.ubnd",
+        name="Ủy ban nhân dân tỉnh Thái Bình",
+        kind=AgencyKind.PEOPLES_COMMITTEE,
+        unit=thai_binh,
+        valid_to=dt.date(2025, 6, 30),
+    )
+    tb_ict = create(
+        key="t.tb.stttt",
+        name="Sở Thông tin và Truyền thông tỉnh Thái Bình",
+        kind=AgencyKind.DEPARTMENT,
+        unit=thai_binh,
+        parent=tb_ppc,
+        short_name="Sở TT&TT",
+    )
+    tb_dost = create(
+        key="t.tb.skhcn",
+        name="Sở Khoa học và Công nghệ tỉnh Thái Bình",
+        kind=AgencyKind.DEPARTMENT,
+        unit=thai_binh,
+        parent=tb_ppc,
+    )
     services.agency_merge(actor=None, predecessor=tb_ict, successor=tb_dost, effective_date=dt.date(2025, 3, 1))
     services.agency_merge(actor=None, predecessor=tb_dost, successor=dost, effective_date=dt.date(2025, 7, 1))
-    th_ppc = create(key="t.th.ubnd", name="Ủy ban nhân dân tỉnh Thanh Hóa",
-                    kind=AgencyKind.PEOPLES_COMMITTEE, unit=thanh_hoa)
+    th_ppc = create(
+        key="t.th.ubnd", name="Ủy ban nhân dân tỉnh Thanh Hóa", kind=AgencyKind.PEOPLES_COMMITTEE, unit=thanh_hoa
+    )
     return {
-        "hung_yen": hung_yen, "thai_binh": thai_binh, "ppc": ppc, "dost": dost, "dx_division": dx_division,
-        "finance": finance, "centre": centre, "tb_ppc": tb_ppc, "tb_ict": tb_ict, "tb_dost": tb_dost,
+        "hung_yen": hung_yen,
+        "thai_binh": thai_binh,
+        "ppc": ppc,
+        "dost": dost,
+        "dx_division": dx_division,
+        "finance": finance,
+        "centre": centre,
+        "tb_ppc": tb_ppc,
+        "tb_ict": tb_ict,
+        "tb_dost": tb_dost,
         "th_ppc": th_ppc,
     }
 
@@ -218,9 +251,17 @@ def browser() -> Iterator[Any]:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield instance
         instance.close()
@@ -230,8 +271,12 @@ def csp_violations(page: Any) -> list[str]:
     """The list Chromium's Content-Security-Policy refusals on ``page`` are added to (it logs
     each one to the console as an error)."""
     found: list[str] = []
-    page.on("console", lambda message: found.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            found.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
+        ),
+    )
     return found
 
 

@@ -57,19 +57,35 @@ def main() -> None:
     vendor = connection.vendor
     print(f"database: {vendor}")
     print(f"units: {unit_rows} rows in {units_seconds:.2f} s")
-    print(f"agencies of every province: {agencies.agencies_created} agencies and {agencies.successions_created} "
-          f"successions in {agencies_seconds:.2f} s; second run (nothing to write) {again_seconds:.2f} s")
+    print(
+        f"agencies of every province: {agencies.agencies_created} agencies and {agencies.successions_created} "
+        f"successions in {agencies_seconds:.2f} s; second run (nothing to write) {again_seconds:.2f} s"
+    )
     rows = [
-        {"name": f"agencies_load_seconds_{vendor}", "value": round(agencies_seconds, 3), "unit": "s",
-         "baseline": f"units_load_seconds_{vendor}", "baseline_value": round(units_seconds, 3),
-         "ratio": round(agencies_seconds / units_seconds, 3)},
-        {"name": f"agencies_load_rows_per_second_{vendor}", "value": round(agency_rows / agencies_seconds, 1),
-         "unit": "rows/s", "baseline": f"units_load_rows_per_second_{vendor}",
-         "baseline_value": round(unit_rows / units_seconds, 1),
-         "ratio": round((agency_rows / agencies_seconds) / (unit_rows / units_seconds), 3)},
-        {"name": f"agencies_reload_seconds_{vendor}", "value": round(again_seconds, 3), "unit": "s",
-         "baseline": f"units_load_seconds_{vendor}", "baseline_value": round(units_seconds, 3),
-         "ratio": round(again_seconds / units_seconds, 3)},
+        {
+            "name": f"agencies_load_seconds_{vendor}",
+            "value": round(agencies_seconds, 3),
+            "unit": "s",
+            "baseline": f"units_load_seconds_{vendor}",
+            "baseline_value": round(units_seconds, 3),
+            "ratio": round(agencies_seconds / units_seconds, 3),
+        },
+        {
+            "name": f"agencies_load_rows_per_second_{vendor}",
+            "value": round(agency_rows / agencies_seconds, 1),
+            "unit": "rows/s",
+            "baseline": f"units_load_rows_per_second_{vendor}",
+            "baseline_value": round(unit_rows / units_seconds, 1),
+            "ratio": round((agency_rows / agencies_seconds) / (unit_rows / units_seconds), 3),
+        },
+        {
+            "name": f"agencies_reload_seconds_{vendor}",
+            "value": round(again_seconds, 3),
+            "unit": "s",
+            "baseline": f"units_load_seconds_{vendor}",
+            "baseline_value": round(units_seconds, 3),
+            "ratio": round(again_seconds / units_seconds, 3),
+        },
     ]
     for row in rows:
         print(json.dumps(row))

@@ -51,8 +51,9 @@ PACKAGE = "tinhso/programme/importing"
 def _baseline_parser(folder: Path) -> Any | None:
     """``parse_file`` of the starting commit's importing package, or None without git."""
     try:
-        archive = subprocess.run(["git", "archive", BASELINE_COMMIT, PACKAGE], cwd=ROOT, capture_output=True,
-                                 check=True).stdout
+        archive = subprocess.run(
+            ["git", "archive", BASELINE_COMMIT, PACKAGE], cwd=ROOT, capture_output=True, check=True
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
@@ -75,7 +76,8 @@ def _as_today(result: Any) -> Any:
         targets=tuple(convert(t, types.ParsedTarget) for t in result.targets),
         tasks=tuple(convert(t, types.ParsedTask) for t in result.tasks),
         rejections=tuple(convert(r, types.Rejection) for r in result.rejections),
-        warnings=tuple(result.warnings), document_meta=convert(result.document_meta, types.DocumentMeta),
+        warnings=tuple(result.warnings),
+        document_meta=convert(result.document_meta, types.DocumentMeta),
     )
 
 
@@ -99,8 +101,10 @@ def main() -> None:
             baseline_parse = _baseline_parser(Path(folder))
             totals = {"right": 0, "expected": 0, "found": 0, "rows": 0, "base_right": 0, "base_found": 0}
             seconds = 0.0
-            print(f"{'layout':34} {'fields':>11} {'accuracy':>8} {'rows':>7} {'extra':>5} {'ms':>7} "
-                  f"{'baseline':>9} {'rows':>7}")
+            print(
+                f"{'layout':34} {'fields':>11} {'accuracy':>8} {'rows':>7} {'extra':>5} {'ms':>7} "
+                f"{'baseline':>9} {'rows':>7}"
+            )
             for path in layouts():
                 name, data = render(path)
                 expected = expected_of(path)
@@ -111,8 +115,9 @@ def main() -> None:
                 result = score(path.stem, expected, outcome.as_json())
                 base = None
                 if baseline_parse is not None:
-                    before = import_parsed(actor=None, result=_as_today(baseline_parse(name, data)), filename=name,
-                                           dry_run=True)
+                    before = import_parsed(
+                        actor=None, result=_as_today(baseline_parse(name, data)), filename=name, dry_run=True
+                    )
                     base = score(path.stem, expected, before.as_json())
                     totals["base_right"] += base.right
                     totals["base_found"] += base.rows_found
@@ -121,33 +126,69 @@ def main() -> None:
                 totals["found"] += result.rows_found
                 totals["rows"] += result.rows_expected
                 against = f"{base.accuracy:>9.1%} {base.rows_found:>3}/{base.rows_expected:<3}" if base else "     none"
-                print(f"{path.stem:34} {result.right:>4}/{result.expected:<6} {result.accuracy:>8.1%} "
-                      f"{result.rows_found:>3}/{result.rows_expected:<3} {result.extra_rows:>5} {elapsed * 1000:>7.1f} "
-                      + against)
+                print(
+                    f"{path.stem:34} {result.right:>4}/{result.expected:<6} {result.accuracy:>8.1%} "
+                    f"{result.rows_found:>3}/{result.rows_expected:<3} {result.extra_rows:>5} {elapsed * 1000:>7.1f} "
+                    + against
+                )
                 if verbose:
                     for line in result.wrong:
                         print(f"    ✗ {line}")
-                rows.append({"name": f"importer_field_accuracy_{path.stem}", "value": round(result.accuracy, 4),
-                             "unit": "fraction", "baseline": f"importer_field_accuracy_{path.stem}_{BASELINE_COMMIT}"
-                             if base else "none", "baseline_value": round(base.accuracy, 4) if base else None,
-                             "ratio": round(result.accuracy / base.accuracy, 3) if base and base.accuracy else None})
+                rows.append(
+                    {
+                        "name": f"importer_field_accuracy_{path.stem}",
+                        "value": round(result.accuracy, 4),
+                        "unit": "fraction",
+                        "baseline": f"importer_field_accuracy_{path.stem}_{BASELINE_COMMIT}" if base else "none",
+                        "baseline_value": round(base.accuracy, 4) if base else None,
+                        "ratio": round(result.accuracy / base.accuracy, 3) if base and base.accuracy else None,
+                    }
+                )
             overall = totals["right"] / totals["expected"]
-            print(f"{'overall':34} {totals['right']:>4}/{totals['expected']:<6} {overall:>8.1%} "
-                  f"{totals['found']:>3}/{totals['rows']:<3} {'':>5} {seconds * 1000 / len(layouts()):>7.1f} (mean)"
-                  + (f" {totals['base_right'] / totals['expected']:>9.1%} {totals['base_found']:>3}/{totals['rows']:<3}"
-                     if baseline_parse else ""))
+            print(
+                f"{'overall':34} {totals['right']:>4}/{totals['expected']:<6} {overall:>8.1%} "
+                f"{totals['found']:>3}/{totals['rows']:<3} {'':>5} {seconds * 1000 / len(layouts()):>7.1f} (mean)"
+                + (
+                    f" {totals['base_right'] / totals['expected']:>9.1%} {totals['base_found']:>3}/{totals['rows']:<3}"
+                    if baseline_parse
+                    else ""
+                )
+            )
             base_overall = totals["base_right"] / totals["expected"] if baseline_parse else None
-            rows.append({"name": "importer_field_accuracy_overall", "value": round(overall, 4), "unit": "fraction",
-                         "baseline": f"importer_field_accuracy_overall_{BASELINE_COMMIT}" if base_overall is not None
-                         else "none", "baseline_value": round(base_overall, 4) if base_overall is not None else None,
-                         "ratio": round(overall / base_overall, 3) if base_overall else None})
-            rows.append({"name": "importer_rows_found", "value": totals["found"], "unit": "rows",
-                         "baseline": f"importer_rows_found_{BASELINE_COMMIT}" if baseline_parse else "none",
-                         "baseline_value": totals["base_found"] if baseline_parse else None,
-                         "ratio": round(totals["found"] / totals["base_found"], 3)
-                         if baseline_parse and totals["base_found"] else None})
-            rows.append({"name": "importer_ms_per_layout", "value": round(seconds * 1000 / len(layouts()), 1),
-                         "unit": "ms", "baseline": "none", "baseline_value": None, "ratio": None})
+            rows.append(
+                {
+                    "name": "importer_field_accuracy_overall",
+                    "value": round(overall, 4),
+                    "unit": "fraction",
+                    "baseline": f"importer_field_accuracy_overall_{BASELINE_COMMIT}"
+                    if base_overall is not None
+                    else "none",
+                    "baseline_value": round(base_overall, 4) if base_overall is not None else None,
+                    "ratio": round(overall / base_overall, 3) if base_overall else None,
+                }
+            )
+            rows.append(
+                {
+                    "name": "importer_rows_found",
+                    "value": totals["found"],
+                    "unit": "rows",
+                    "baseline": f"importer_rows_found_{BASELINE_COMMIT}" if baseline_parse else "none",
+                    "baseline_value": totals["base_found"] if baseline_parse else None,
+                    "ratio": round(totals["found"] / totals["base_found"], 3)
+                    if baseline_parse and totals["base_found"]
+                    else None,
+                }
+            )
+            rows.append(
+                {
+                    "name": "importer_ms_per_layout",
+                    "value": round(seconds * 1000 / len(layouts()), 1),
+                    "unit": "ms",
+                    "baseline": "none",
+                    "baseline_value": None,
+                    "ratio": None,
+                }
+            )
             seeds = ROOT / "tinhso" / "programme" / "data" / "seeds"
             for seed in sorted(seeds.glob("*.txt")):
                 data = seed.read_bytes()
@@ -155,15 +196,23 @@ def main() -> None:
                 parsed = parse_file(seed.name, data)
                 elapsed = time.perf_counter() - started
                 earlier = baseline_parse(seed.name, data) if baseline_parse else None
-                print(f"seed {seed.stem}: {len(parsed.tasks)} tasks, {len(parsed.targets)} targets, "
-                      f"{len(parsed.rejections)} rejected rows, {elapsed * 1000:.0f} ms"
-                      + (f" (baseline {len(earlier.tasks)} tasks, {len(earlier.targets)} targets)" if earlier else ""))
+                print(
+                    f"seed {seed.stem}: {len(parsed.tasks)} tasks, {len(parsed.targets)} targets, "
+                    f"{len(parsed.rejections)} rejected rows, {elapsed * 1000:.0f} ms"
+                    + (f" (baseline {len(earlier.tasks)} tasks, {len(earlier.targets)} targets)" if earlier else "")
+                )
                 count = len(parsed.tasks) + len(parsed.targets)
                 base_count = len(earlier.tasks) + len(earlier.targets) if earlier else None
-                rows.append({"name": f"importer_seed_rows_{seed.stem}", "value": count, "unit": "rows",
-                             "baseline": f"importer_seed_rows_{seed.stem}_{BASELINE_COMMIT}" if before else "none",
-                             "baseline_value": base_count,
-                             "ratio": round(count / base_count, 3) if base_count else None})
+                rows.append(
+                    {
+                        "name": f"importer_seed_rows_{seed.stem}",
+                        "value": count,
+                        "unit": "rows",
+                        "baseline": f"importer_seed_rows_{seed.stem}_{BASELINE_COMMIT}" if before else "none",
+                        "baseline_value": base_count,
+                        "ratio": round(count / base_count, 3) if base_count else None,
+                    }
+                )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

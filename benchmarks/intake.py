@@ -98,12 +98,17 @@ PROCEDURE_CODE = steps.PROCEDURE_CODE
 CITIZEN = steps.CITIZEN
 PASSWORD = secrets.token_urlsafe(16)
 FORM_DATA = {
-    "ho_ten": "Nguyễn Văn An", "so_dinh_danh": "033095001234", "ngay_sinh": "1995-04-30",
-    "loai_phieu": "Phiếu số 1", "so_luong": 1, "muc_dich": "Xin việc",
+    "ho_ten": "Nguyễn Văn An",
+    "so_dinh_danh": "033095001234",
+    "ngay_sinh": "1995-04-30",
+    "loai_phieu": "Phiếu số 1",
+    "so_luong": 1,
+    "muc_dich": "Xin việc",
 }
 
 
 # --- database and environment ----------------------------------------------------------------
+
 
 def _admin(pg: str, sql: str) -> None:
     import psycopg
@@ -150,27 +155,43 @@ def _verify_ledger() -> tuple[bool, str]:
 
 # --- HTTP: gunicorn, login, wrk ----------------------------------------------------------------
 
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _gunicorn(env: dict[str, str], port: int, workers: int, threads: int, log: Path,
-              tree: Path = ROOT) -> subprocess.Popen:
+def _gunicorn(
+    env: dict[str, str], port: int, workers: int, threads: int, log: Path, tree: Path = ROOT
+) -> subprocess.Popen:
     """gunicorn serving the WSGI app of ``tree`` (this tree, or the baseline's worktree)."""
     command = [
-        str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--chdir", str(tree),
-        "--timeout", "60", "--backlog", "2048", "--error-logfile", str(log), "--log-level", "warning",
+        str(Path(sys.executable).parent / "gunicorn"),
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--chdir",
+        str(tree),
+        "--timeout",
+        "60",
+        "--backlog",
+        "2048",
+        "--error-logfile",
+        str(log),
+        "--log-level",
+        "warning",
     ]
     if threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(threads)]
     return subprocess.Popen(command, env={**os.environ, **env}, cwd=tree, start_new_session=True)
 
 
-def _request(port: int, method: str, path: str, body: bytes | None = None,
-             headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+def _request(
+    port: int, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> http.client.HTTPResponse:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request(method, path, body=body, headers=headers or {})
     response = conn.getresponse()
@@ -203,9 +224,16 @@ def _login(port: int) -> tuple[str, str]:
     """Log the citizen in through the login page: returns (Cookie header, CSRF token)."""
     csrf = secrets.token_hex(16)  # a 32-character CSRF secret, accepted unmasked by Django
     body = urllib.parse.urlencode({"username": CITIZEN, "password": PASSWORD, "csrfmiddlewaretoken": csrf})
-    response = _request(port, "POST", "/tai-khoan/dang-nhap/", body.encode(), {
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf}",
-    })
+    response = _request(
+        port,
+        "POST",
+        "/tai-khoan/dang-nhap/",
+        body.encode(),
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf}",
+        },
+    )
     jar = _cookies(response)
     if response.status != 302 or "sessionid" not in jar:
         raise RuntimeError(f"login failed: HTTP {response.status}")
@@ -282,22 +310,59 @@ def _server_pids(server: subprocess.Popen, database_url: str) -> tuple[list[int]
 
     db_name = database_url.rsplit("/", 1)[1]
     with psycopg.connect(database_url, autocommit=True) as conn:
-        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                            [db_name]).fetchall()
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db_name]
+        ).fetchall()
     return web, [row[0] for row in rows]
 
 
-def _wrk(port: int, tmp: Path, *, name: str, method: str, path: str, body: str, expect: int, cookie: str,
-         csrf: str, seconds: float, connections: int, wrk_threads: int, server: subprocess.Popen | None = None,
-         database_url: str = "") -> dict[str, Any]:
+def _wrk(
+    port: int,
+    tmp: Path,
+    *,
+    name: str,
+    method: str,
+    path: str,
+    body: str,
+    expect: int,
+    cookie: str,
+    csrf: str,
+    seconds: float,
+    connections: int,
+    wrk_threads: int,
+    server: subprocess.Popen | None = None,
+    database_url: str = "",
+) -> dict[str, Any]:
     script = tmp / f"{name}.lua"
-    script.write_text("\n".join([
-        f"METHOD = {_lua_string(method)}", f"PATH = {_lua_string(path)}", f"BODY = {_lua_string(body)}",
-        f"COOKIE = {_lua_string(cookie)}", f"CSRF = {_lua_string(csrf)}", f"EXPECT = {expect}",
-        f"NONCE = {_lua_string(f'{name}-{secrets.token_hex(6)}')}", WRK_LUA,
-    ]), encoding="utf-8")
-    command = ["wrk", "-t", str(wrk_threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s",
-               "-s", str(script), f"http://127.0.0.1:{port}{path}"]
+    script.write_text(
+        "\n".join(
+            [
+                f"METHOD = {_lua_string(method)}",
+                f"PATH = {_lua_string(path)}",
+                f"BODY = {_lua_string(body)}",
+                f"COOKIE = {_lua_string(cookie)}",
+                f"CSRF = {_lua_string(csrf)}",
+                f"EXPECT = {expect}",
+                f"NONCE = {_lua_string(f'{name}-{secrets.token_hex(6)}')}",
+                WRK_LUA,
+            ]
+        ),
+        encoding="utf-8",
+    )
+    command = [
+        "wrk",
+        "-t",
+        str(wrk_threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(script),
+        f"http://127.0.0.1:{port}{path}",
+    ]
     web, db = _server_pids(server, database_url) if server is not None else ([], [])
     web_before, db_before = sum(map(_proc_cpu, web)), sum(map(_proc_cpu, db))
     children_before = _children_cpu()
@@ -316,11 +381,20 @@ def _wrk(port: int, tmp: Path, *, name: str, method: str, path: str, body: str, 
         return 1000 * cpu_seconds / max(stats["requests"], 1)
 
     return {
-        "name": name, "requests": stats["requests"], "ok": stats["ok"], "bad": stats["bad"],
+        "name": name,
+        "requests": stats["requests"],
+        "ok": stats["ok"],
+        "bad": stats["bad"],
         "errors": stats["connect"] + stats["read"] + stats["write"] + stats["timeout"],
-        "rate": stats["ok"] / seconds_run, "p50_ms": stats["p50_us"] / 1000, "p90_ms": stats["p90_us"] / 1000,
-        "p99_ms": stats["p99_us"] / 1000, "max_ms": stats["max_us"] / 1000, "mean_ms": stats["mean_us"] / 1000,
-        "cpu_ms": per_request(cpu_web + cpu_db), "web_cpu_ms": per_request(cpu_web), "db_cpu_ms": per_request(cpu_db),
+        "rate": stats["ok"] / seconds_run,
+        "p50_ms": stats["p50_us"] / 1000,
+        "p90_ms": stats["p90_us"] / 1000,
+        "p99_ms": stats["p99_us"] / 1000,
+        "max_ms": stats["max_us"] / 1000,
+        "mean_ms": stats["mean_us"] / 1000,
+        "cpu_ms": per_request(cpu_web + cpu_db),
+        "web_cpu_ms": per_request(cpu_web),
+        "db_cpu_ms": per_request(cpu_db),
         "wrk_cpu_ms": per_request(cpu_wrk),
     }
 
@@ -332,8 +406,14 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_http(args: argparse.Namespace, env: dict[str, str], ids: dict[str, Any], tmp: Path,
-             tree: Path = ROOT, log_name: str = "gunicorn") -> list[dict]:
+def run_http(
+    args: argparse.Namespace,
+    env: dict[str, str],
+    ids: dict[str, Any],
+    tmp: Path,
+    tree: Path = ROOT,
+    log_name: str = "gunicorn",
+) -> list[dict]:
     """One measurement: gunicorn started on ``tree``, the baseline then the submission, each
     after its warm-up; gunicorn stopped afterwards."""
     port = _free_port()
@@ -342,14 +422,29 @@ def run_http(args: argparse.Namespace, env: dict[str, str], ids: dict[str, Any],
     try:
         _wait_ready(port, server)
         cookie, csrf = _login(port)
-        submit_body = json.dumps({"procedure": PROCEDURE_CODE, "agency": ids["agency"], "form_data": FORM_DATA},
-                                 ensure_ascii=False)
-        common = {"cookie": cookie, "csrf": csrf, "connections": args.connections, "wrk_threads": args.wrk_threads,
-                  "server": server, "database_url": env["DATABASE_URL"]}
-        probe = _request(port, "POST", SUBMIT_PATH, submit_body.encode(), {
-            "Content-Type": "application/json", "Cookie": cookie, "X-CSRFToken": csrf,
-            "Idempotency-Key": f"probe-{secrets.token_hex(8)}",
-        })
+        submit_body = json.dumps(
+            {"procedure": PROCEDURE_CODE, "agency": ids["agency"], "form_data": FORM_DATA}, ensure_ascii=False
+        )
+        common = {
+            "cookie": cookie,
+            "csrf": csrf,
+            "connections": args.connections,
+            "wrk_threads": args.wrk_threads,
+            "server": server,
+            "database_url": env["DATABASE_URL"],
+        }
+        probe = _request(
+            port,
+            "POST",
+            SUBMIT_PATH,
+            submit_body.encode(),
+            {
+                "Content-Type": "application/json",
+                "Cookie": cookie,
+                "X-CSRFToken": csrf,
+                "Idempotency-Key": f"probe-{secrets.token_hex(8)}",
+            },
+        )
         if probe.status != 201:
             raise RuntimeError(f"a single submission answered HTTP {probe.status}, not 201")
         SUBMITTED_UNMEASURED[0] += 1
@@ -359,11 +454,31 @@ def run_http(args: argparse.Namespace, env: dict[str, str], ids: dict[str, Any],
             ("submission", "POST", SUBMIT_PATH, submit_body, 201),
         ]:
             if args.warmup > 0:
-                warm = _wrk(port, tmp, name=f"{name}-warmup", method=method, path=path, body=body, expect=expect,
-                            seconds=args.warmup, **common)
+                warm = _wrk(
+                    port,
+                    tmp,
+                    name=f"{name}-warmup",
+                    method=method,
+                    path=path,
+                    body=body,
+                    expect=expect,
+                    seconds=args.warmup,
+                    **common,
+                )
                 SUBMITTED_UNMEASURED[0] += warm["ok"] if method == "POST" else 0
-            runs.append(_wrk(port, tmp, name=name, method=method, path=path, body=body, expect=expect,
-                             seconds=args.seconds, **common))
+            runs.append(
+                _wrk(
+                    port,
+                    tmp,
+                    name=name,
+                    method=method,
+                    path=path,
+                    body=body,
+                    expect=expect,
+                    seconds=args.seconds,
+                    **common,
+                )
+            )
         return runs
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -379,6 +494,7 @@ def run_http(args: argparse.Namespace, env: dict[str, str], ids: dict[str, Any],
 
 
 # --- direct: the service function in several processes ------------------------------------------
+
 
 def _direct_worker(kind: str, seconds: float, ids: dict[str, Any], number: int, queue: Any) -> None:
     from django.db import connection, transaction
@@ -398,8 +514,13 @@ def _direct_worker(kind: str, seconds: float, ids: dict[str, Any], number: int, 
         if started >= deadline:
             break
         if kind == "submission":
-            dossier_submit_online(applicant=applicant, procedure=procedure, agency=agency, form_data=FORM_DATA,
-                                  idempotency_key=f"direct-{os.getpid()}-{number}-{count}")
+            dossier_submit_online(
+                applicant=applicant,
+                procedure=procedure,
+                agency=agency,
+                form_data=FORM_DATA,
+                idempotency_key=f"direct-{os.getpid()}-{number}-{count}",
+            )
         else:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
@@ -428,9 +549,16 @@ def _direct(kind: str, seconds: float, processes: int, ids: dict[str, Any]) -> d
     latencies.sort()
     quantiles = statistics.quantiles(latencies, n=100, method="inclusive")
     return {
-        "name": kind, "requests": len(latencies), "ok": len(latencies), "bad": 0, "errors": 0,
-        "rate": len(latencies) / elapsed, "p50_ms": quantiles[49] * 1000, "p90_ms": quantiles[89] * 1000,
-        "p99_ms": quantiles[98] * 1000, "max_ms": latencies[-1] * 1000,
+        "name": kind,
+        "requests": len(latencies),
+        "ok": len(latencies),
+        "bad": 0,
+        "errors": 0,
+        "rate": len(latencies) / elapsed,
+        "p50_ms": quantiles[49] * 1000,
+        "p90_ms": quantiles[89] * 1000,
+        "p99_ms": quantiles[98] * 1000,
+        "max_ms": latencies[-1] * 1000,
         "mean_ms": statistics.fmean(latencies) * 1000,
     }
 
@@ -446,6 +574,7 @@ def run_direct(args: argparse.Namespace, ids: dict[str, Any]) -> list[dict]:
 
 
 # --- main -------------------------------------------------------------------------------------------
+
 
 def _api_route_exists() -> bool:
     from django.urls import Resolver404, resolve
@@ -467,11 +596,16 @@ def _report(mode: str, runs: list[dict], args: argparse.Namespace) -> list[dict]
         metrics.append(("cpu_per_request", "ms", "cpu_ms"))
     for metric, unit, key in metrics:
         value, base = submission[key], baseline[key]
-        rows.append({
-            "name": f"intake_submission_{metric}_{suffix}", "value": round(value, 2), "unit": unit,
-            "baseline": f"{base_name}_{metric}_{suffix}", "baseline_value": round(base, 2),
-            "ratio": round(value / base, 4) if base else None,
-        })
+        rows.append(
+            {
+                "name": f"intake_submission_{metric}_{suffix}",
+                "value": round(value, 2),
+                "unit": unit,
+                "baseline": f"{base_name}_{metric}_{suffix}",
+                "baseline_value": round(base, 2),
+                "ratio": round(value / base, 4) if base else None,
+            }
+        )
     return rows
 
 
@@ -498,13 +632,18 @@ def noop(request):
 urlpatterns = [path("bench/noop", noop), path("", include("config.urls"))]
 """
 # The figures compared: (name in the JSON rows, unit, key of a run, what a better value is).
-FIGURES = [("throughput", "req/s", "rate"), ("p50", "ms", "p50_ms"), ("p99", "ms", "p99_ms"),
-           ("cpu_per_request", "ms", "cpu_ms")]
+FIGURES = [
+    ("throughput", "req/s", "rate"),
+    ("p50", "ms", "p50_ms"),
+    ("p99", "ms", "p99_ms"),
+    ("cpu_per_request", "ms", "cpu_ms"),
+]
 
 
 def _git(*arguments: str) -> str:
-    return subprocess.run(["git", "-C", str(ROOT), *arguments], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(ROOT), *arguments], check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 class Version:
@@ -530,13 +669,18 @@ class Version:
     def step(self, name: str) -> Any:
         """A step of benchmarks/intake_steps.py run by this version's code, in a subprocess."""
         result = subprocess.run(
-            [sys.executable, str(ROOT / "benchmarks" / "intake_steps.py"), name], cwd=self.tree,
-            env={**os.environ, **self.env}, capture_output=True, text=True, check=False,
+            [sys.executable, str(ROOT / "benchmarks" / "intake_steps.py"), name],
+            cwd=self.tree,
+            env={**os.environ, **self.env},
+            capture_output=True,
+            text=True,
+            check=False,
         )
         line = next((row for row in reversed(result.stdout.splitlines()) if row.startswith("STEPJSON ")), None)
         if result.returncode != 0 or line is None:
-            raise RuntimeError(f"step {name} of the {self.label} version failed ({result.returncode}):\n"
-                               f"{result.stderr[-3000:]}")
+            raise RuntimeError(
+                f"step {name} of the {self.label} version failed ({result.returncode}):\n{result.stderr[-3000:]}"
+            )
         return json.loads(line.removeprefix("STEPJSON "))
 
 
@@ -567,26 +711,32 @@ def run_compare(args: argparse.Namespace) -> int:
         created_worktree = True
         versions = [
             Version("old", f"{args.compare} ({old_commit[:10]})", old_tree, pg, tmp, redis),
-            Version("new", f"this tree (HEAD {head}{' + uncommitted changes' if dirty else ''})", ROOT, pg, tmp,
-                    redis),
+            Version("new", f"this tree (HEAD {head}{' + uncommitted changes' if dirty else ''})", ROOT, pg, tmp, redis),
         ]
         for version in versions:
             _admin(pg, f'CREATE DATABASE "{version.db_name}"')
             started = time.perf_counter()
             version.ids = version.step("prepare")
-            print(f"{version.label}: database {version.db_name} prepared by {version.describe} in "
-                  f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+            print(
+                f"{version.label}: database {version.db_name} prepared by {version.describe} in "
+                f"{time.perf_counter() - started:.1f} s",
+                file=sys.stderr,
+            )
         before = {version.label: version.step("counts") for version in versions}
         for number in range(1, args.runs + 1):
             for version in versions:
                 unmeasured = SUBMITTED_UNMEASURED[0]
-                baseline, submission = run_http(args, version.env, version.ids, version.tmp, version.tree,
-                                                log_name=f"gunicorn-{number}")
+                baseline, submission = run_http(
+                    args, version.env, version.ids, version.tmp, version.tree, log_name=f"gunicorn-{number}"
+                )
                 version.unmeasured += SUBMITTED_UNMEASURED[0] - unmeasured
                 version.runs.append([baseline, submission])
-                print(f"run {number}/{args.runs} {version.label}: submission {submission['rate']:.1f} req/s, p50 "
-                      f"{submission['p50_ms']:.1f} ms, p99 {submission['p99_ms']:.1f} ms, CPU "
-                      f"{submission['cpu_ms']:.2f} ms; no-op {baseline['rate']:.1f} req/s", file=sys.stderr)
+                print(
+                    f"run {number}/{args.runs} {version.label}: submission {submission['rate']:.1f} req/s, p50 "
+                    f"{submission['p50_ms']:.1f} ms, p99 {submission['p99_ms']:.1f} ms, CPU "
+                    f"{submission['cpu_ms']:.2f} ms; no-op {baseline['rate']:.1f} req/s",
+                    file=sys.stderr,
+                )
         checks = {}
         for version in versions:
             after = version.step("counts")
@@ -611,8 +761,10 @@ def run_compare(args: argparse.Namespace) -> int:
     shape = f"gunicorn {args.workers} × {'sync' if args.threads == 1 else f'gthread/{args.threads}'}"
     sessions = "Redis" if redis else "the database"
     print(f"compare: old = {old.describe}; new = {new.describe}")
-    print(f"mode: http; {shape}; {args.connections} concurrent clients; {args.seconds:g} s per endpoint; "
-          f"{args.runs} runs of each version, interleaved; PostgreSQL; sessions in {sessions}; {os.cpu_count()} CPUs")
+    print(
+        f"mode: http; {shape}; {args.connections} concurrent clients; {args.seconds:g} s per endpoint; "
+        f"{args.runs} runs of each version, interleaved; PostgreSQL; sessions in {sessions}; {os.cpu_count()} CPUs"
+    )
     print("median [min–max] of the runs     " + "".join(f"{version.label:<28}" for version in versions) + "new/old")
     for endpoint, index in (("submission", 1), ("no-op", 0)):
         for name, unit, key in FIGURES:
@@ -630,16 +782,17 @@ def run_compare(args: argparse.Namespace) -> int:
         failed = failed or not counted or not ledger_ok or bool(wrong)
         submission = _median_run([run[1] for run in version.runs])
         met = submission["rate"] >= 300 and submission["p99_ms"] <= 150
-        print(f"{version.label}: dossiers created {created} ({answered} measured + {unmeasured} in warm-ups and "
-              f"probes answered 201, + at most {in_flight} in flight: {'consistent' if counted else 'MISMATCH'}); "
-              f"ledger verifies: {ledger_ok} ({ledger_note}); wrong answers or socket errors: {wrong}; "
-              f"target ≥ 300 submissions/s and p99 ≤ 150 ms (medians): {'met' if met else 'NOT met'}")
+        print(
+            f"{version.label}: dossiers created {created} ({answered} measured + {unmeasured} in warm-ups and "
+            f"probes answered 201, + at most {in_flight} in flight: {'consistent' if counted else 'MISMATCH'}); "
+            f"ledger verifies: {ledger_ok} ({ledger_note}); wrong answers or socket errors: {wrong}; "
+            f"target ≥ 300 submissions/s and p99 ≤ 150 ms (medians): {'met' if met else 'NOT met'}"
+        )
     for version in versions:
         median = [_median_run([run[0] for run in version.runs]), _median_run([run[1] for run in version.runs])]
         for row in _report("http", median, args):
             print(json.dumps({**row, "version": version.label}, ensure_ascii=False))
     return 1 if failed else 0
-
 
 
 def main() -> int:
@@ -651,13 +804,22 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="concurrent clients (default 16)")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument("--mode", choices=["auto", "http", "direct"], default="auto")
-    parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432"),
-                        help="PostgreSQL server (URL without database name); a fresh database is created on it")
-    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15"),
-                        help="REDIS_URL of the server (sessions and cache, as in production); none: the database")
-    parser.add_argument("--compare", metavar="REF",
-                        help="also measure the version at git REF (a temporary worktree) against this tree, "
-                             "interleaved, and print both and the ratio new/old")
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server (URL without database name); a fresh database is created on it",
+    )
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15"),
+        help="REDIS_URL of the server (sessions and cache, as in production); none: the database",
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        help="also measure the version at git REF (a temporary worktree) against this tree, "
+        "interleaved, and print both and the ratio new/old",
+    )
     parser.add_argument("--runs", type=int, default=5, help="with --compare: runs of each version (default 5)")
     args = parser.parse_args()
     if args.connections < args.wrk_threads:
@@ -711,29 +873,40 @@ def main() -> int:
         _admin(args.pg, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         shutil.rmtree(tmp, ignore_errors=True)
 
-    shape = (f"gunicorn {args.workers} × {'sync' if args.threads == 1 else f'gthread/{args.threads}'}"
-             if mode == "http" else f"{args.workers} processes calling the service")
+    shape = (
+        f"gunicorn {args.workers} × {'sync' if args.threads == 1 else f'gthread/{args.threads}'}"
+        if mode == "http"
+        else f"{args.workers} processes calling the service"
+    )
     sessions = "Redis" if env.get("REDIS_URL") else "the database"
-    print(f"mode: {mode}; {shape}; {args.connections if mode == 'http' else args.workers} concurrent clients; "
-          f"{args.seconds:g} s per endpoint; PostgreSQL; sessions in {sessions}; {os.cpu_count()} CPUs")
+    print(
+        f"mode: {mode}; {shape}; {args.connections if mode == 'http' else args.workers} concurrent clients; "
+        f"{args.seconds:g} s per endpoint; PostgreSQL; sessions in {sessions}; {os.cpu_count()} CPUs"
+    )
     for run in runs:
-        print(f"{run['name']:<11} {run['rate']:8.1f} req/s  p50 {run['p50_ms']:7.1f} ms  p90 {run['p90_ms']:7.1f} ms  "
-              f"p99 {run['p99_ms']:7.1f} ms  max {run['max_ms']:7.1f} ms  ({run['ok']} ok, {run['bad']} wrong "
-              f"status, {run['errors']} socket errors)")
+        print(
+            f"{run['name']:<11} {run['rate']:8.1f} req/s  p50 {run['p50_ms']:7.1f} ms  p90 {run['p90_ms']:7.1f} ms  "
+            f"p99 {run['p99_ms']:7.1f} ms  max {run['max_ms']:7.1f} ms  ({run['ok']} ok, {run['bad']} wrong "
+            f"status, {run['errors']} socket errors)"
+        )
     for run in runs:
         if "cpu_ms" in run:
             ceiling = 1000 * (os.cpu_count() or 1) / (run["cpu_ms"] + run["wrk_cpu_ms"])
-            print(f"{run['name']:<11} CPU per request: {run['web_cpu_ms']:.2f} ms gunicorn, {run['db_cpu_ms']:.2f} ms "
-                  f"PostgreSQL backends, {run['wrk_cpu_ms']:.2f} ms wrk: at most {ceiling:.0f} req/s on "
-                  f"{os.cpu_count()} CPUs with nothing else running")
+            print(
+                f"{run['name']:<11} CPU per request: {run['web_cpu_ms']:.2f} ms gunicorn, {run['db_cpu_ms']:.2f} ms "
+                f"PostgreSQL backends, {run['wrk_cpu_ms']:.2f} ms wrk: at most {ceiling:.0f} req/s on "
+                f"{os.cpu_count()} CPUs with nothing else running"
+            )
     load = os.getloadavg()[0]
     print(f"load average after the run: {load:.2f} (other processes on the machine skew the figures)")
     # wrk stops with requests in flight: the server still completes them, wrk does not count them.
     in_flight = args.connections * (2 if args.warmup > 0 else 1) if mode == "http" else 0
     counted = 0 <= created - answered - unmeasured <= in_flight
-    print(f"dossiers created during the run: {created} ({answered} measured + {unmeasured} in warm-up and probe "
-          f"answered 201, + at most {in_flight} in flight when wrk stopped: {'consistent' if counted else 'MISMATCH'})"
-          f"; ledger verifies: {ledger_ok} ({ledger_note})")
+    print(
+        f"dossiers created during the run: {created} ({answered} measured + {unmeasured} in warm-up and probe "
+        f"answered 201, + at most {in_flight} in flight when wrk stopped: {'consistent' if counted else 'MISMATCH'})"
+        f"; ledger verifies: {ledger_ok} ({ledger_note})"
+    )
     submission = runs[1]
     met = submission["rate"] >= 300 and submission["p99_ms"] <= 150
     print(f"target ≥ 300 submissions/s and p99 ≤ 150 ms: {'met' if met else 'NOT met'}")

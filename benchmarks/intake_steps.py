@@ -49,11 +49,14 @@ def prepare(password: str) -> dict[str, Any]:
     procedure = Procedure.objects.get(code=PROCEDURE_CODE)
     assert procedure.agencies.filter(pk=agency.pk).exists(), "the demo procedure is not offered by the agency"
     citizen = org_services.person_create(
-        actor=None, username=CITIZEN, full_name="Công dân thử tải", email=f"{CITIZEN}@bench.tinhso.local",
-        password=password, check_password=False,
+        actor=None,
+        username=CITIZEN,
+        full_name="Công dân thử tải",
+        email=f"{CITIZEN}@bench.tinhso.local",
+        password=password,
+        check_password=False,
     )  # with an e-mail address, as the demo citizens: each submission also queues its notification
-    org_services.role_grant(actor=None, person=citizen, role=Role.CITIZEN, agency=None,
-                            valid_from=dt.date(2025, 7, 1))
+    org_services.role_grant(actor=None, person=citizen, role=Role.CITIZEN, agency=None, valid_from=dt.date(2025, 7, 1))
     return {"agency": agency.pk, "procedure": procedure.pk, "citizen": citizen.pk}
 
 

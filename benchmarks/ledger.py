@@ -57,8 +57,13 @@ def main() -> None:
         for index in range(args.writes):
             with transaction.atomic():
                 WorkerHeartbeat.objects.create(worker=f"ledgered-{index}", seen_at=django.utils.timezone.now())
-                ledger_append(actor=None, action="bench.write", object_type="bench", object_id=str(index),
-                              payload={"index": index, "note": "Sở Khoa học và Công nghệ"})
+                ledger_append(
+                    actor=None,
+                    action="bench.write",
+                    object_type="bench",
+                    object_id=str(index),
+                    payload={"index": index, "note": "Sở Khoa học và Công nghệ"},
+                )
         ledgered = time.perf_counter() - started
 
         with transaction.atomic():
@@ -86,21 +91,43 @@ def main() -> None:
     verify_rate = _per_second(size, verify_seconds)
     print(f"database: {vendor}; writes: {args.writes}")
     print(f"write with ledger: {write_rate:.0f}/s; plain write: {base_rate:.0f}/s; ratio {write_rate / base_rate:.2f}")
-    print(f"verify: {verify_rate:.0f} entries/s; inclusion proof {inclusion_ms:.2f} ms; "
-          f"consistency {consistency_ms:.2f} ms")
+    print(
+        f"verify: {verify_rate:.0f} entries/s; inclusion proof {inclusion_ms:.2f} ms; "
+        f"consistency {consistency_ms:.2f} ms"
+    )
     rows = [
-        {"name": f"ledger_write_rate_{vendor}", "value": round(write_rate, 1), "unit": "writes/s",
-         "baseline": f"plain_write_rate_{vendor}", "baseline_value": round(base_rate, 1),
-         "ratio": round(write_rate / base_rate, 3)},
-        {"name": f"ledger_verify_rate_{vendor}", "value": round(verify_rate, 1), "unit": "entries/s",
-         "baseline": f"plain_write_rate_{vendor}", "baseline_value": round(base_rate, 1),
-         "ratio": round(verify_rate / base_rate, 3)},
-        {"name": f"ledger_inclusion_proof_{vendor}", "value": round(inclusion_ms, 3), "unit": "ms",
-         "baseline": f"plain_write_ms_{vendor}", "baseline_value": round(1000 / base_rate, 3),
-         "ratio": round(inclusion_ms / (1000 / base_rate), 3)},
-        {"name": f"ledger_consistency_proof_{vendor}", "value": round(consistency_ms, 3), "unit": "ms",
-         "baseline": f"plain_write_ms_{vendor}", "baseline_value": round(1000 / base_rate, 3),
-         "ratio": round(consistency_ms / (1000 / base_rate), 3)},
+        {
+            "name": f"ledger_write_rate_{vendor}",
+            "value": round(write_rate, 1),
+            "unit": "writes/s",
+            "baseline": f"plain_write_rate_{vendor}",
+            "baseline_value": round(base_rate, 1),
+            "ratio": round(write_rate / base_rate, 3),
+        },
+        {
+            "name": f"ledger_verify_rate_{vendor}",
+            "value": round(verify_rate, 1),
+            "unit": "entries/s",
+            "baseline": f"plain_write_rate_{vendor}",
+            "baseline_value": round(base_rate, 1),
+            "ratio": round(verify_rate / base_rate, 3),
+        },
+        {
+            "name": f"ledger_inclusion_proof_{vendor}",
+            "value": round(inclusion_ms, 3),
+            "unit": "ms",
+            "baseline": f"plain_write_ms_{vendor}",
+            "baseline_value": round(1000 / base_rate, 3),
+            "ratio": round(inclusion_ms / (1000 / base_rate), 3),
+        },
+        {
+            "name": f"ledger_consistency_proof_{vendor}",
+            "value": round(consistency_ms, 3),
+            "unit": "ms",
+            "baseline": f"plain_write_ms_{vendor}",
+            "baseline_value": round(1000 / base_rate, 3),
+            "ratio": round(consistency_ms / (1000 / base_rate), 3),
+        },
     ]
     for row in rows:
         print(json.dumps(row))

@@ -303,7 +303,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "tinhso.core.api.exception_handler",
     # Deep JSON, NUL characters and oversized JSON bodies are refused while parsing (400/413).
     "DEFAULT_PARSER_CLASSES": [
-        "tinhso.core.api.JSONParser", "tinhso.core.api.FormParser", "tinhso.core.api.MultiPartParser",
+        "tinhso.core.api.JSONParser",
+        "tinhso.core.api.FormParser",
+        "tinhso.core.api.MultiPartParser",
     ],
 }
 SPECTACULAR_SETTINGS = {
@@ -381,9 +383,7 @@ DEMO_LOADERS = [
 ]
 
 # Office hours for deadlines, e.g. TINHSO_WORKING_HOURS="07:30-11:30,13:30-17:00" (default).
-TINHSO_WORKING_HOURS = [
-    tuple(period.strip().split("-", 1)) for period in env_list("TINHSO_WORKING_HOURS")
-] or None
+TINHSO_WORKING_HOURS = [tuple(period.strip().split("-", 1)) for period in env_list("TINHSO_WORKING_HOURS")] or None
 
 # The province this installation serves (GSO code of the post-2025 province).
 TINHSO_PROVINCE_CODE = os.environ.get("TINHSO_PROVINCE_CODE", "33")
@@ -436,11 +436,11 @@ TINHSO_SMS_PROVIDER = os.environ.get("TINHSO_SMS_PROVIDER", "tinhso.core.channel
 # Cache (rate limits): REDIS_URL in production so several web processes share counters;
 # otherwise a table in the database (shared too, slower).
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
     # Sessions read from the cache, written through to the database (logouts still end them).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                          "LOCATION": "tinhso_cache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tinhso_cache"}}
 RATELIMIT_USE_CACHE = "default"

@@ -71,8 +71,7 @@ JUNE_LAST = "2025-06-30"
 UNCONFIRMED = "theo quy định chung, chưa được tỉnh xác nhận"
 SRC_PROVINCE = f"Nghị định 45/2025/NĐ-CP, Nghị định 150/2025/NĐ-CP ({UNCONFIRMED})"
 SRC_CONDITIONAL = (
-    "Nghị định 150/2025/NĐ-CP: sở thành lập ở tỉnh đủ điều kiện (tỉnh đủ điều kiện là giả định, "
-    f"{UNCONFIRMED})"
+    f"Nghị định 150/2025/NĐ-CP: sở thành lập ở tỉnh đủ điều kiện (tỉnh đủ điều kiện là giả định, {UNCONFIRMED})"
 )
 SRC_OLD = (
     "Nghị định 24/2014/NĐ-CP, Nghị định 107/2020/NĐ-CP: cơ quan chuyên môn thuộc UBND tỉnh "
@@ -81,9 +80,7 @@ SRC_OLD = (
 SRC_MARCH = f"Nghị định 45/2025/NĐ-CP: sắp xếp sở từ 01/3/2025 ({UNCONFIRMED})"
 SRC_CENTRE = f"Nghị định 118/2025/NĐ-CP: Trung tâm Phục vụ hành chính công thuộc Văn phòng UBND tỉnh ({UNCONFIRMED})"
 SRC_PROVINCE_MERGE = "Nghị quyết 202/2025/QH15 (sắp xếp đơn vị hành chính cấp tỉnh, hiệu lực 01/7/2025)"
-SRC_DISTRICT = (
-    "Nghị quyết 202/2025/QH15; Luật Tổ chức chính quyền địa phương 2025 (chấm dứt cấp huyện từ 01/7/2025)"
-)
+SRC_DISTRICT = "Nghị quyết 202/2025/QH15; Luật Tổ chức chính quyền địa phương 2025 (chấm dứt cấp huyện từ 01/7/2025)"
 SRC_COMMUNE = f"Luật Tổ chức chính quyền địa phương 2025; Nghị định 150/2025/NĐ-CP ({UNCONFIRMED})"
 SRC_COMMUNE_CENTRE = f"Nghị định 118/2025/NĐ-CP; Công văn 7216/VPCP-KSTT ({UNCONFIRMED})"
 SRC_DEMO = "Danh mục nhập tay, đối chiếu văn bản (tinhso/org/data/AGENCIES_SOURCES.md)"
@@ -150,7 +147,7 @@ def fold(text: str) -> str:
 
 
 def split_type(name: str) -> tuple[str, str]:
-    """"Huyện Quỳnh Phụ" → ("huyện", "Quỳnh Phụ"); a name without type word → ("", name)."""
+    """ "Huyện Quỳnh Phụ" → ("huyện", "Quỳnh Phụ"); a name without type word → ("", name)."""
     for word in TYPE_WORDS:
         if name.startswith(word + " "):
             return word.lower(), name[len(word) + 1 :]
@@ -222,26 +219,78 @@ def build() -> tuple[list[Row], list[Link]]:
         is_city = place.startswith("thành phố")
         ppc_word = "thành phố" if is_city else "tỉnh"
 
-        def add(slug: str, name: str, kind: str, parent: str, short: str = "", source: str = SRC_PROVINCE,
-                aliases: list[str] | None = None, valid_from: str = "", *, prefix: str = prefix,
-                unit: tuple[str, str, str] = unit, place: str = place, valid_to: str = "",
-                code: str = code) -> str:
+        def add(
+            slug: str,
+            name: str,
+            kind: str,
+            parent: str,
+            short: str = "",
+            source: str = SRC_PROVINCE,
+            aliases: list[str] | None = None,
+            valid_from: str = "",
+            *,
+            prefix: str = prefix,
+            unit: tuple[str, str, str] = unit,
+            place: str = place,
+            valid_to: str = "",
+            code: str = code,
+        ) -> str:
             key = f"{prefix}.{slug}"
-            rows.append(Row(key, f"{name} {place}", kind, unit, code, source, parent, short,
-                            aliases or [], [], valid_from, valid_to))
+            rows.append(
+                Row(
+                    key,
+                    f"{name} {place}",
+                    kind,
+                    unit,
+                    code,
+                    source,
+                    parent,
+                    short,
+                    aliases or [],
+                    [],
+                    valid_from,
+                    valid_to,
+                )
+            )
             return key
 
-        ppc = add("ubnd", "Ủy ban nhân dân", "ppc", "", f"UBND {place}",
-                  aliases=[f"UBND {ppc_word}", f"Ủy ban nhân dân {ppc_word}"])
-        office = add("vpubnd", "Văn phòng Ủy ban nhân dân", "department", ppc, f"VP UBND {place}",
-                     aliases=[f"Văn phòng UBND {ppc_word}", f"Văn phòng Ủy ban nhân dân {ppc_word}"])
-        centre = add("ttpvhcc", "Trung tâm Phục vụ hành chính công", "service_centre", office,
-                     f"TTPVHCC {place}", SRC_CENTRE, aliases=["Trung tâm Phục vụ hành chính công"])
+        ppc = add(
+            "ubnd",
+            "Ủy ban nhân dân",
+            "ppc",
+            "",
+            f"UBND {place}",
+            aliases=[f"UBND {ppc_word}", f"Ủy ban nhân dân {ppc_word}"],
+        )
+        office = add(
+            "vpubnd",
+            "Văn phòng Ủy ban nhân dân",
+            "department",
+            ppc,
+            f"VP UBND {place}",
+            aliases=[f"Văn phòng UBND {ppc_word}", f"Văn phòng Ủy ban nhân dân {ppc_word}"],
+        )
+        centre = add(
+            "ttpvhcc",
+            "Trung tâm Phục vụ hành chính công",
+            "service_centre",
+            office,
+            f"TTPVHCC {place}",
+            SRC_CENTRE,
+            aliases=["Trung tâm Phục vụ hành chính công"],
+        )
         for slug, name, short in DEPARTMENTS:
             add(slug, name, "department", ppc, short, valid_from=MARCH if slug in NEW_IN_MARCH else "")
         if ethnic:
-            add("sdttg", "Sở Dân tộc và Tôn giáo", "department", ppc, "Sở DT&TG", SRC_CONDITIONAL,
-                valid_from=MARCH if kept in ethnic else JULY)
+            add(
+                "sdttg",
+                "Sở Dân tộc và Tôn giáo",
+                "department",
+                ppc,
+                "Sở DT&TG",
+                SRC_CONDITIONAL,
+                valid_from=MARCH if kept in ethnic else JULY,
+            )
         if code in FOREIGN:
             add("sngv", "Sở Ngoại vụ", "department", ppc, "", SRC_CONDITIONAL)
         if code in TOURISM:
@@ -260,24 +309,73 @@ def build() -> tuple[list[Row], list[Link]]:
                 owner = {slug: f"{prefix}.{slug}" for slug in today_slugs}
             else:
                 owner = {}
-                old_ppc = add("ubnd", "Ủy ban nhân dân", "ppc", "", f"UBND {old_place}", SRC_OLD,
-                              [f"UBND {ppc_word}", f"Ủy ban nhân dân {ppc_word}"], prefix=old_prefix,
-                              unit=old_unit, place=old_place, valid_to=JUNE_LAST)
-                old_office = add("vpubnd", "Văn phòng Ủy ban nhân dân", "department", old_ppc,
-                                 f"VP UBND {old_place}", SRC_OLD, [f"Văn phòng UBND {ppc_word}"],
-                                 prefix=old_prefix, unit=old_unit, place=old_place, valid_to=JUNE_LAST)
-                add("ttpvhcc", "Trung tâm Phục vụ hành chính công", "service_centre", old_office,
-                    f"TTPVHCC {old_place}", SRC_OLD, prefix=old_prefix, unit=old_unit, place=old_place,
-                    valid_to=JUNE_LAST)
+                old_ppc = add(
+                    "ubnd",
+                    "Ủy ban nhân dân",
+                    "ppc",
+                    "",
+                    f"UBND {old_place}",
+                    SRC_OLD,
+                    [f"UBND {ppc_word}", f"Ủy ban nhân dân {ppc_word}"],
+                    prefix=old_prefix,
+                    unit=old_unit,
+                    place=old_place,
+                    valid_to=JUNE_LAST,
+                )
+                old_office = add(
+                    "vpubnd",
+                    "Văn phòng Ủy ban nhân dân",
+                    "department",
+                    old_ppc,
+                    f"VP UBND {old_place}",
+                    SRC_OLD,
+                    [f"Văn phòng UBND {ppc_word}"],
+                    prefix=old_prefix,
+                    unit=old_unit,
+                    place=old_place,
+                    valid_to=JUNE_LAST,
+                )
+                add(
+                    "ttpvhcc",
+                    "Trung tâm Phục vụ hành chính công",
+                    "service_centre",
+                    old_office,
+                    f"TTPVHCC {old_place}",
+                    SRC_OLD,
+                    prefix=old_prefix,
+                    unit=old_unit,
+                    place=old_place,
+                    valid_to=JUNE_LAST,
+                )
                 owner = {"ubnd": old_ppc, "vpubnd": old_office, "ttpvhcc": f"{old_prefix}.ttpvhcc"}
                 for slug, name, short in DEPARTMENTS:
-                    owner[slug] = add(slug, name, "department", old_ppc, short, SRC_OLD, prefix=old_prefix,
-                                      unit=old_unit, place=old_place, valid_to=JUNE_LAST,
-                                      valid_from=MARCH if slug in NEW_IN_MARCH else "")
+                    owner[slug] = add(
+                        slug,
+                        name,
+                        "department",
+                        old_ppc,
+                        short,
+                        SRC_OLD,
+                        prefix=old_prefix,
+                        unit=old_unit,
+                        place=old_place,
+                        valid_to=JUNE_LAST,
+                        valid_from=MARCH if slug in NEW_IN_MARCH else "",
+                    )
                 if old in ethnic:
-                    owner["sdttg"] = add("sdttg", "Sở Dân tộc và Tôn giáo", "department", old_ppc, "Sở DT&TG",
-                                         SRC_CONDITIONAL, prefix=old_prefix, unit=old_unit, place=old_place,
-                                         valid_from=MARCH, valid_to=JUNE_LAST)
+                    owner["sdttg"] = add(
+                        "sdttg",
+                        "Sở Dân tộc và Tôn giáo",
+                        "department",
+                        old_ppc,
+                        "Sở DT&TG",
+                        SRC_CONDITIONAL,
+                        prefix=old_prefix,
+                        unit=old_unit,
+                        place=old_place,
+                        valid_from=MARCH,
+                        valid_to=JUNE_LAST,
+                    )
                 for slug, key in owner.items():
                     successor = f"{prefix}.{slug}" if slug in today_slugs else ppc
                     links.append(Link(key, successor, JULY, "merge", code, SRC_PROVINCE_MERGE))
@@ -287,17 +385,36 @@ def build() -> tuple[list[Row], list[Link]]:
             if old in ethnic:
                 merged.append(("bdt", "Ban Dân tộc", "Ban Dân tộc", "sdttg"))
             for slug, name, short, into in merged:
-                key = add(slug, name, "department", old_ppc_key, short, SRC_OLD, prefix=old_prefix,
-                          unit=old_unit, place=old_place, valid_to=MARCH_LAST)
-                links.append(Link(key, owner[into], MARCH, "merge", code,
-                                  SRC_MARCH + (LDTBXH_NOTE if slug == "sldtbxh" else "")))
+                key = add(
+                    slug,
+                    name,
+                    "department",
+                    old_ppc_key,
+                    short,
+                    SRC_OLD,
+                    prefix=old_prefix,
+                    unit=old_unit,
+                    place=old_place,
+                    valid_to=MARCH_LAST,
+                )
+                links.append(
+                    Link(key, owner[into], MARCH, "merge", code, SRC_MARCH + (LDTBXH_NOTE if slug == "sldtbxh" else ""))
+                )
             # District UBNDs, abolished on 1/7/2025: today's UBND tỉnh takes the roll-up.
             for district in (row for row in districts if row["parent_code"] == old):
                 word, bare_name = split_type(nfc(district["name"]))
-                key = add(f"ubndh.{district['code']}", "Ủy ban nhân dân", "ppc", old_ppc_key,
-                          f"UBND {word or district['division_type']} {bare_name}", SRC_OLD, prefix=old_prefix,
-                          unit=("district", district["code"], "pre2025"),
-                          place=label(district["name"], district["division_type"]), valid_to=JUNE_LAST)
+                key = add(
+                    f"ubndh.{district['code']}",
+                    "Ủy ban nhân dân",
+                    "ppc",
+                    old_ppc_key,
+                    f"UBND {word or district['division_type']} {bare_name}",
+                    SRC_OLD,
+                    prefix=old_prefix,
+                    unit=("district", district["code"], "pre2025"),
+                    place=label(district["name"], district["division_type"]),
+                    valid_to=JUNE_LAST,
+                )
                 links.append(Link(key, ppc, JULY, "abolish", code, SRC_DISTRICT))
 
         # Communes: UBND, its three offices and its service centre (or the province's branch).
@@ -310,22 +427,72 @@ def build() -> tuple[list[Row], list[Link]]:
             # The commune's UBND carries on the UBNDs of the old communes it was made of (they are
             # not modelled; the units' successions say which): no start date, as in the demo, so that
             # "UBND cấp xã" in an older document reaches today's communes. Its offices are new.
-            ubnd = add(base, "Ủy ban nhân dân", "ppc", ppc, f"UBND {where}", SRC_COMMUNE, unit=commune_unit,
-                       place=where)
-            add(f"{base}.vp", "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân", "division", ubnd,
-                f"Văn phòng HĐND và UBND {where}", SRC_COMMUNE, unit=commune_unit, place=where, valid_from=JULY)
-            add(f"{base}.kt", "Phòng Kinh tế, Hạ tầng và Đô thị" if is_ward else "Phòng Kinh tế", "division",
-                ubnd, "", SRC_COMMUNE, unit=commune_unit, place=where, valid_from=JULY)
-            add(f"{base}.vhxh", "Phòng Văn hóa - Xã hội", "division", ubnd, "", SRC_COMMUNE,
-                unit=commune_unit, place=where, valid_from=JULY)
+            ubnd = add(
+                base, "Ủy ban nhân dân", "ppc", ppc, f"UBND {where}", SRC_COMMUNE, unit=commune_unit, place=where
+            )
+            add(
+                f"{base}.vp",
+                "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân",
+                "division",
+                ubnd,
+                f"Văn phòng HĐND và UBND {where}",
+                SRC_COMMUNE,
+                unit=commune_unit,
+                place=where,
+                valid_from=JULY,
+            )
+            add(
+                f"{base}.kt",
+                "Phòng Kinh tế, Hạ tầng và Đô thị" if is_ward else "Phòng Kinh tế",
+                "division",
+                ubnd,
+                "",
+                SRC_COMMUNE,
+                unit=commune_unit,
+                place=where,
+                valid_from=JULY,
+            )
+            add(
+                f"{base}.vhxh",
+                "Phòng Văn hóa - Xã hội",
+                "division",
+                ubnd,
+                "",
+                SRC_COMMUNE,
+                unit=commune_unit,
+                place=where,
+                valid_from=JULY,
+            )
             if code in BRANCHED_CENTRE:
                 key = f"{prefix}.{base}.ttpvhcc"
-                rows.append(Row(key, f"Chi nhánh Trung tâm Phục vụ hành chính công {place} tại {where}",
-                                "service_centre", commune_unit, code, SRC_COMMUNE_CENTRE, centre, "", [], [],
-                                JULY, ""))
+                rows.append(
+                    Row(
+                        key,
+                        f"Chi nhánh Trung tâm Phục vụ hành chính công {place} tại {where}",
+                        "service_centre",
+                        commune_unit,
+                        code,
+                        SRC_COMMUNE_CENTRE,
+                        centre,
+                        "",
+                        [],
+                        [],
+                        JULY,
+                        "",
+                    )
+                )
             else:
-                add(f"{base}.ttpvhcc", "Trung tâm Phục vụ hành chính công", "service_centre", ubnd,
-                    f"TTPVHCC {where}", SRC_COMMUNE_CENTRE, unit=commune_unit, place=where, valid_from=JULY)
+                add(
+                    f"{base}.ttpvhcc",
+                    "Trung tâm Phục vụ hành chính công",
+                    "service_centre",
+                    ubnd,
+                    f"TTPVHCC {where}",
+                    SRC_COMMUNE_CENTRE,
+                    unit=commune_unit,
+                    place=where,
+                    valid_from=JULY,
+                )
     return rows, links
 
 
@@ -352,17 +519,33 @@ def merge_demo(rows: list[Row], links: list[Link]) -> tuple[list[Row], list[Link
     for item in demo["agencies"]:
         unit = (item["unit"]["level"], item["unit"]["code"], item["unit"].get("era", "current"))
         province = province_of_row.get(item["key"]) or {"hy": "33", "tb": "33", "th": "38"}[item["key"][:2]]
-        demo_rows.append(Row(
-            item["key"], item["name"], item["kind"], unit, province, SRC_DEMO, item.get("parent") or "",
-            item.get("short_name", ""), item.get("aliases", []), item.get("names", []),
-            item.get("valid_from") or "", item.get("valid_to") or "",
-        ))
+        demo_rows.append(
+            Row(
+                item["key"],
+                item["name"],
+                item["kind"],
+                unit,
+                province,
+                SRC_DEMO,
+                item.get("parent") or "",
+                item.get("short_name", ""),
+                item.get("aliases", []),
+                item.get("names", []),
+                item.get("valid_from") or "",
+                item.get("valid_to") or "",
+            )
+        )
     for row in kept_rows:
         row.parent = remap.get(row.parent, row.parent)
     demo_links = [
-        Link(link["predecessor"], link["successor"], link["effective_date"], link["kind"],
-             province_of_row.get(link["successor"], "") or province_of_row.get(link["predecessor"], ""),
-             link.get("source", ""))
+        Link(
+            link["predecessor"],
+            link["successor"],
+            link["effective_date"],
+            link["kind"],
+            province_of_row.get(link["successor"], "") or province_of_row.get(link["predecessor"], ""),
+            link.get("source", ""),
+        )
         for link in demo.get("successions", [])
     ]
     demo_out = {link.predecessor for link in demo_links}
@@ -406,17 +589,47 @@ def write(rows: list[Row], links: list[Link]) -> None:
     OUT.mkdir(exist_ok=True)
     _gzip_csv(
         OUT / "agencies.csv.gz",
-        ["key", "name", "short_name", "aliases", "names", "kind", "parent", "unit_level", "unit_code",
-         "unit_era", "valid_from", "valid_to", "province", "source"],
-        [[row.key, row.name, row.short_name, json.dumps(row.aliases, ensure_ascii=False),
-          json.dumps(row.names, ensure_ascii=False), row.kind, row.parent, *row.unit, row.valid_from,
-          row.valid_to, row.province, row.source] for row in rows],
+        [
+            "key",
+            "name",
+            "short_name",
+            "aliases",
+            "names",
+            "kind",
+            "parent",
+            "unit_level",
+            "unit_code",
+            "unit_era",
+            "valid_from",
+            "valid_to",
+            "province",
+            "source",
+        ],
+        [
+            [
+                row.key,
+                row.name,
+                row.short_name,
+                json.dumps(row.aliases, ensure_ascii=False),
+                json.dumps(row.names, ensure_ascii=False),
+                row.kind,
+                row.parent,
+                *row.unit,
+                row.valid_from,
+                row.valid_to,
+                row.province,
+                row.source,
+            ]
+            for row in rows
+        ],
     )
     _gzip_csv(
         OUT / "agency_successions.csv.gz",
         ["predecessor", "successor", "effective_date", "kind", "province", "source"],
-        [[link.predecessor, link.successor, link.effective_date, link.kind, link.province, link.source]
-         for link in links],
+        [
+            [link.predecessor, link.successor, link.effective_date, link.kind, link.province, link.source]
+            for link in links
+        ],
     )
 
 
@@ -425,8 +638,10 @@ def main() -> None:
     check(rows, links)
     write(rows, links)
     kinds = Counter(row.kind for row in rows)
-    print(f"{len(rows)} agencies ({dict(kinds)}), {len(links)} successions "
-          f"({dict(Counter(link.kind for link in links))}) → {OUT.relative_to(ROOT)}")
+    print(
+        f"{len(rows)} agencies ({dict(kinds)}), {len(links)} successions "
+        f"({dict(Counter(link.kind for link in links))}) → {OUT.relative_to(ROOT)}"
+    )
 
 
 if __name__ == "__main__":

@@ -49,7 +49,15 @@ DEFAULT_WARD_MAPPING = Path("/tmp/vn-address-converter/vn_address_converter/data
 # Name prefixes that say the type of a unit, longest first so "Thị trấn" wins over a bare
 # "Thị". The same list lives in tinhso/org/units.py (this script stays free of Django).
 DIVISION_PREFIXES = (
-    "thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "quận", "huyện", "tỉnh", "xã",
+    "thành phố",
+    "thị trấn",
+    "thị xã",
+    "đặc khu",
+    "phường",
+    "quận",
+    "huyện",
+    "tỉnh",
+    "xã",
 )
 # What 0.6.0 should have said: it types every province "tỉnh", every district "huyện" and
 # every commune "xã", so the type is taken from the name.
@@ -130,18 +138,27 @@ def read_old(path: Path) -> list[Node]:
     provinces: list[Node] = []
     for p in json.loads(path.read_text(encoding="utf-8")):
         province = Node(
-            "province", f"{p['code']:02d}", clean(p["name"]),
-            typed(p["name"], PROVINCE_TYPES, p["division_type"]), "",
+            "province",
+            f"{p['code']:02d}",
+            clean(p["name"]),
+            typed(p["name"], PROVINCE_TYPES, p["division_type"]),
+            "",
         )
         for d in p["districts"]:
             district = Node(
-                "district", f"{d['code']:03d}", clean(d["name"]),
-                typed(d["name"], DISTRICT_TYPES, d["division_type"]), province.code,
+                "district",
+                f"{d['code']:03d}",
+                clean(d["name"]),
+                typed(d["name"], DISTRICT_TYPES, d["division_type"]),
+                province.code,
             )
             district.children = [
                 Node(
-                    "commune", f"{w['code']:05d}", clean(w["name"]),
-                    typed(w["name"], COMMUNE_TYPES, w["division_type"]), district.code,
+                    "commune",
+                    f"{w['code']:05d}",
+                    clean(w["name"]),
+                    typed(w["name"], COMMUNE_TYPES, w["division_type"]),
+                    district.code,
                 )
                 for w in d["wards"]
             ]
@@ -156,8 +173,7 @@ def read_new() -> list[Node]:
     for p in json.loads(source.read_text(encoding="utf-8")):
         province = Node("province", f"{p['code']:02d}", clean(p["name"]), p["division_type"], "")
         province.children = [
-            Node("commune", f"{w['code']:05d}", clean(w["name"]), w["division_type"], province.code)
-            for w in p["wards"]
+            Node("commune", f"{w['code']:05d}", clean(w["name"]), w["division_type"], province.code) for w in p["wards"]
         ]
         provinces.append(province)
     return provinces
@@ -202,12 +218,16 @@ def check_province_successions(old: list[Node], new: list[Node]) -> None:
         errors.append(f"{merged} merged / {unchanged} unchanged, expected 23 / 11")
     if errors:
         fail("province_successions.csv: " + "; ".join(errors))
-    print(f"province_successions.csv: {len(rows)} old → {len(targets)} new provinces "
-          f"({merged} merged, {unchanged} unchanged): OK")
+    print(
+        f"province_successions.csv: {len(rows)} old → {len(targets)} new provinces "
+        f"({merged} merged, {unchanged} unchanged): OK"
+    )
 
 
 def build_commune_successions(
-    old: list[Node], new: list[Node], mapping_path: Path,
+    old: list[Node],
+    new: list[Node],
+    mapping_path: Path,
 ) -> tuple[list[list[str]], list[str], Counter[str]]:
     mapping = json.loads(mapping_path.read_text(encoding="utf-8"))
     old_provinces = NameIndex(old)
@@ -259,14 +279,9 @@ def build_commune_successions(
                     stats["old commune not found"] += 1
                     continue
                 new_province = new_provinces.find(target["new_provine_name"])
-                new_commune = (
-                    new_communes[new_province.code].find(target["new_ward_name"])
-                    if new_province else None
-                )
+                new_commune = new_communes[new_province.code].find(target["new_ward_name"]) if new_province else None
                 if new_commune is None:
-                    unmatched.append(
-                        f"new commune\t{where} → {target['new_provine_name']} / {target['new_ward_name']}"
-                    )
+                    unmatched.append(f"new commune\t{where} → {target['new_provine_name']} / {target['new_ward_name']}")
                     stats["new commune not found"] += 1
                     continue
                 if found_directly:
@@ -298,12 +313,9 @@ def build_commune_successions(
     stats["new communes reached"] = len(reached)
     stats["new communes (2025)"] = len(all_new)
     unmatched += [
-        f"old commune without successor\t{code} {all_old[code]}"
-        for code in sorted(set(all_old) - set(targets))
+        f"old commune without successor\t{code} {all_old[code]}" for code in sorted(set(all_old) - set(targets))
     ]
-    unmatched += [
-        f"new commune without predecessor\t{code} {all_new[code]}" for code in sorted(set(all_new) - reached)
-    ]
+    unmatched += [f"new commune without predecessor\t{code} {all_new[code]}" for code in sorted(set(all_new) - reached)]
     return rows, unmatched, stats
 
 
@@ -339,15 +351,18 @@ def main() -> None:
     units = [[p.level, p.code, p.name, p.division_type, ""] for p in old]
     units += [[d.level, d.code, d.name, d.division_type, d.parent_code] for p in old for d in p.children]
     units += [
-        [w.level, w.code, w.name, w.division_type, w.parent_code]
-        for p in old for d in p.children for w in d.children
+        [w.level, w.code, w.name, w.division_type, w.parent_code] for p in old for d in p.children for w in d.children
     ]
     write_gzip_csv(
-        OUT / "units_pre2025.csv.gz", ["level", "code", "name", "division_type", "parent_code"], units,
+        OUT / "units_pre2025.csv.gz",
+        ["level", "code", "name", "division_type", "parent_code"],
+        units,
     )
     levels = Counter(row[0] for row in units)
-    print(f"units_pre2025.csv.gz: {levels['province']} provinces, {levels['district']} districts, "
-          f"{levels['commune']} communes")
+    print(
+        f"units_pre2025.csv.gz: {levels['province']} provinces, {levels['district']} districts, "
+        f"{levels['commune']} communes"
+    )
 
     rows, unmatched, stats = build_commune_successions(old, new, args.ward_mapping)
     write_gzip_csv(OUT / "commune_successions.csv.gz", ["old_code", "new_code", "partial"], rows)
@@ -358,9 +373,11 @@ def main() -> None:
         encoding="utf-8",
     )
     rate = stats["old communes mapped"] / stats["old communes (0.6.0)"]
-    print(f"commune_successions.csv.gz: {len(rows)} rows; "
-          f"{stats['old communes mapped']} of {stats['old communes (0.6.0)']} old communes mapped "
-          f"({rate:.2%}), {stats['new communes reached']} of {stats['new communes (2025)']} new reached")
+    print(
+        f"commune_successions.csv.gz: {len(rows)} rows; "
+        f"{stats['old communes mapped']} of {stats['old communes (0.6.0)']} old communes mapped "
+        f"({rate:.2%}), {stats['new communes reached']} of {stats['new communes (2025)']} new reached"
+    )
     for name, count in sorted(stats.items()):
         print(f"  {name}: {count}")
     print(f"unresolved names and gaps listed in {OUT / 'commune_successions_unmatched.txt'}")

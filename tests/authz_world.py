@@ -17,11 +17,20 @@ from conftest import TEST_PASSWORD
 # Identities: who signs in. Agency roles sit where the demo puts them, in each province.
 PROVINCES = ("hy", "th")
 ROLE_AGENCY = {
-    "dx_office": "skhcn", "focal_point": "stc", "receiver": "ttpvhcc", "handler": "ttpvhcc",
-    "approver": "ttpvhcc", "leader": "ubnd",
+    "dx_office": "skhcn",
+    "focal_point": "stc",
+    "receiver": "ttpvhcc",
+    "handler": "ttpvhcc",
+    "approver": "ttpvhcc",
+    "leader": "ubnd",
 }
-IDENTITIES = ("anonymous", "citizen", "citizen.other", "system_admin",
-              *(f"{p}.{role}" for p in PROVINCES for role in ROLE_AGENCY))
+IDENTITIES = (
+    "anonymous",
+    "citizen",
+    "citizen.other",
+    "system_admin",
+    *(f"{p}.{role}" for p in PROVINCES for role in ROLE_AGENCY),
+)
 
 
 @dataclass
@@ -51,8 +60,15 @@ def build_world() -> World:
     agencies = {a.key: a for a in Agency.objects.filter(key__regex=r"^(hy|th)\.")}
 
     def person(username: str, role: str | None, agency: Any, **extra: Any) -> Any:
-        made = org_services.person_create(actor=None, username=username, full_name="Người Thử", password=TEST_PASSWORD,
-                                          check_password=False, email=f"{username}@example.vn", **extra)
+        made = org_services.person_create(
+            actor=None,
+            username=username,
+            full_name="Người Thử",
+            password=TEST_PASSWORD,
+            check_password=False,
+            email=f"{username}@example.vn",
+            **extra,
+        )
         if role:
             org_services.role_grant(actor=None, person=made, role=role, agency=agency, valid_from=dt.date(2025, 1, 1))
         return made
@@ -64,20 +80,25 @@ def build_world() -> World:
     admin.save(update_fields=["is_staff", "is_superuser"])
     for province in PROVINCES:
         for role, agency in ROLE_AGENCY.items():
-            world.people[f"{province}.{role}"] = person(f"m.{province}.{role}", role,
-                                                        agencies[f"{province}.{agency}"])
+            world.people[f"{province}.{role}"] = person(f"m.{province}.{role}", role, agencies[f"{province}.{agency}"])
     p = world.people
 
     # A dossier of the citizen at the Hưng Yên desk, received, with a component file and a payment.
     procedure = Procedure.objects.get(code="2.000488.000.00.00.H31")
     form = json.loads(DOSSIERS_FILE.read_text(encoding="utf-8"))["dossiers"][0]["form"]
-    dossier = dossier_intake.dossier_submit_online(applicant=p["citizen"], procedure=procedure,
-                                                     agency=agencies["hy.ttpvhcc"], form_data=form,
-                                                     idempotency_key="matrix-1")
-    component = dossier_file_add(actor=p["citizen"], dossier=dossier,
-                                 requirement=procedure.documents.order_by("order").first(),
-                                 upload=SimpleUploadedFile("to-khai-ma-tran-quyen.pdf", sample_pdf(),
-                                                           content_type="application/pdf"))
+    dossier = dossier_intake.dossier_submit_online(
+        applicant=p["citizen"],
+        procedure=procedure,
+        agency=agencies["hy.ttpvhcc"],
+        form_data=form,
+        idempotency_key="matrix-1",
+    )
+    component = dossier_file_add(
+        actor=p["citizen"],
+        dossier=dossier,
+        requirement=procedure.documents.order_by("order").first(),
+        upload=SimpleUploadedFile("to-khai-ma-tran-quyen.pdf", sample_pdf(), content_type="application/pdf"),
+    )
     dossier = dossier_services.dossier_receive(actor=p["hy.receiver"], dossier=dossier)
     payment, _url = payments.payment_start(actor=p["citizen"], dossier=dossier)
 
@@ -85,50 +106,101 @@ def build_world() -> World:
     from tinhso.org.models import AdministrativeUnit
 
     programme = programme_services.programme_create(
-        actor=None, title="Kế hoạch chuyển đổi số tỉnh Hưng Yên", owner=agencies["hy.ubnd"],
+        actor=None,
+        title="Kế hoạch chuyển đổi số tỉnh Hưng Yên",
+        owner=agencies["hy.ubnd"],
         province=AdministrativeUnit.objects.get(level="province", code="33", valid_to__isnull=True),
-        period_start=2026, period_end=2030, decision_number="1/QĐ-UBND", decision_date=dt.date(2026, 1, 5),
+        period_start=2026,
+        period_end=2030,
+        decision_number="1/QĐ-UBND",
+        decision_date=dt.date(2026, 1, 5),
         issuer="UBND tỉnh Hưng Yên",
     )
     pillar = Pillar.objects.create(programme=programme, code=PillarCode.DIGITAL_GOVERNMENT, order=1)
-    target = Target.objects.create(programme=programme, pillar=pillar, code="MT1", order=1, unit="%",
-                                   text="Tỷ lệ hồ sơ trực tuyến", tracking_agency=agencies["hy.stc"],
-                                   tracking_agency_text="Sở Tài chính")
-    task = Task.objects.create(programme=programme, pillar=pillar, code="CQS1", order=1, appendix="01",
-                               name="Thanh toán trực tuyến", lead_agency=agencies["hy.stc"],
-                               lead_agency_text="Sở Tài chính", timeline_start=2026, timeline_end=2027)
+    target = Target.objects.create(
+        programme=programme,
+        pillar=pillar,
+        code="MT1",
+        order=1,
+        unit="%",
+        text="Tỷ lệ hồ sơ trực tuyến",
+        tracking_agency=agencies["hy.stc"],
+        tracking_agency_text="Sở Tài chính",
+    )
+    task = Task.objects.create(
+        programme=programme,
+        pillar=pillar,
+        code="CQS1",
+        order=1,
+        appendix="01",
+        name="Thanh toán trực tuyến",
+        lead_agency=agencies["hy.stc"],
+        lead_agency_text="Sở Tài chính",
+        timeline_start=2026,
+        timeline_end=2027,
+    )
     dx = p["hy.dx_office"]
-    round_ = programme_services.round_open(actor=dx, scope=programme_scope(dx, programme), programme=programme,
-                                           period="2026-H1")
+    round_ = programme_services.round_open(
+        actor=dx, scope=programme_scope(dx, programme), programme=programme, period="2026-H1"
+    )
     task_report = TaskReport.objects.get(round=round_, task=task)
     target_report = TargetReport.objects.get(round=round_, target=target)
     focal = p["hy.focal_point"]
     evidence = programme_services.evidence_add(
-        actor=focal, scope=programme_scope(focal, programme), report=task_report,
-        upload=SimpleUploadedFile("minh-chung.pdf", sample_pdf(), content_type="application/pdf"))
+        actor=focal,
+        scope=programme_scope(focal, programme),
+        report=task_report,
+        upload=SimpleUploadedFile("minh-chung.pdf", sample_pdf(), content_type="application/pdf"),
+    )
 
     # A procedure of Thanh Hóa's desk, imported by its own DX office (so its receiver has work too).
     from tinhso.onestop.catalogue.workbook import procedures_import_specs
 
     th_dx = p["th.dx_office"]
-    outcome = procedures_import_specs(actor=th_dx, specs=[{
-        "code": "1.000001.000.00.00.H56", "name": "Thủ tục mẫu của Thanh Hóa", "field": "Tư pháp",
-        "authority_level": "Cấp tỉnh", "agencies": "th.ttpvhcc", "online_level": "Toàn trình",
-        "processing_days": 5, "fee_vnd": 0, "result_type": "Giấy xác nhận", "_where": ("matrix", 1),
-        "documents": [{"name": "Tờ khai", "required": True, "copies": 1}],
-    }])
+    outcome = procedures_import_specs(
+        actor=th_dx,
+        specs=[
+            {
+                "code": "1.000001.000.00.00.H56",
+                "name": "Thủ tục mẫu của Thanh Hóa",
+                "field": "Tư pháp",
+                "authority_level": "Cấp tỉnh",
+                "agencies": "th.ttpvhcc",
+                "online_level": "Toàn trình",
+                "processing_days": 5,
+                "fee_vnd": 0,
+                "result_type": "Giấy xác nhận",
+                "_where": ("matrix", 1),
+                "documents": [{"name": "Tờ khai", "required": True, "copies": 1}],
+            }
+        ],
+    )
     assert outcome.saved, outcome.rejected
     _ = Decimal
 
     world.args = {
-        "code": procedure.code, "dossier_id": dossier.pk, "file_id": component.pk, "reference": payment.reference,
-        "programme_id": programme.pk, "task_id": task.pk, "target_id": target.pk, "round_id": round_.pk,
-        "task_report_id": task_report.pk, "target_report_id": target_report.pk, "evidence_id": evidence.pk,
-        "agency_id": agencies["hy.stc"].pk, "person_id": p["hy.receiver"].pk,
+        "code": procedure.code,
+        "dossier_id": dossier.pk,
+        "file_id": component.pk,
+        "reference": payment.reference,
+        "programme_id": programme.pk,
+        "task_id": task.pk,
+        "target_id": target.pk,
+        "round_id": round_.pk,
+        "task_report_id": task_report.pk,
+        "target_report_id": target_report.pk,
+        "evidence_id": evidence.pk,
+        "agency_id": agencies["hy.stc"].pk,
+        "person_id": p["hy.receiver"].pk,
         "unit_id": AdministrativeUnit.objects.get(level="province", code="34").pk,
-        "desk_id": agencies["hy.ttpvhcc"].pk, "today": timezone.localdate().isoformat(),
+        "desk_id": agencies["hy.ttpvhcc"].pk,
+        "today": timezone.localdate().isoformat(),
     }
     component.refresh_from_db()
-    world.markers = {"dossier": dossier.code, "programme": programme.title, "file": component.original_name,
-                     "procedure": procedure.code}
+    world.markers = {
+        "dossier": dossier.code,
+        "programme": programme.title,
+        "file": component.original_name,
+        "procedure": procedure.code,
+    }
     return world

@@ -56,7 +56,8 @@ def _credentials(person: Any) -> dict[str, Any]:
 POSITIVE_400 = {
     # Rules that live in data, not in the schema: the body names a procedure and an agency (which
     # must exist and offer it) and carries the procedure's e-form (its fields are the procedure's).
-    "POST /api/services/dossiers/": "data", "POST /api/services/dossiers/counter/": "data",
+    "POST /api/services/dossiers/": "data",
+    "POST /api/services/dossiers/counter/": "data",
     "POST /api/services/dossiers/{dossier_id}/supplement/": "data",
     # Schemathesis sends a binary multipart property as a part without a file name, which Django
     # (as browsers' forms expect) reads as a text field, not a file.
@@ -68,15 +69,21 @@ def _cookies_negated(case: Any) -> bool:
     """The case sends a missing or malformed session cookie on purpose: send it as it is."""
     meta = case.meta
     return meta is not None and any(
-        location.value == "cookie" and info.mode.is_negative for location, info in meta.components.items())
+        location.value == "cookie" and info.mode.is_negative for location, info in meta.components.items()
+    )
 
 
 def _runner(operation: Any, mode: GenerationMode, credentials: dict[str, Any], skip: list[Any]) -> Any:
     """A Hypothesis test sending ``operation``'s cases of ``mode`` with ``credentials``."""
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @hypothesis_settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
-                         suppress_health_check=list(HealthCheck))
+    @hypothesis_settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case: Any) -> None:
         sent = {"headers": credentials["headers"]} if _cookies_negated(case) else credentials
         case.call_and_validate(excluded_checks=skip, **sent)
@@ -90,13 +97,14 @@ def _unsatisfiable(exc: BaseException) -> bool:
 
 
 @pytest.mark.parametrize("who", ["anonymous", "officer", "citizen"])
-def test_the_api_answers_as_its_schema_says(who: str, world: dict[str, Any], make_person: Any,
-                                            wsgi_app: Any) -> None:
+def test_the_api_answers_as_its_schema_says(who: str, world: dict[str, Any], make_person: Any, wsgi_app: Any) -> None:
     from tinhso.org.roles import Role
 
-    person = {"anonymous": lambda: None,
-              "officer": lambda: make_person("fuzz.officer", Role.RECEIVER, world["centre"]),
-              "citizen": lambda: make_person("fuzz.citizen", Role.CITIZEN, None)}[who]()
+    person = {
+        "anonymous": lambda: None,
+        "officer": lambda: make_person("fuzz.officer", Role.RECEIVER, world["centre"]),
+        "citizen": lambda: make_person("fuzz.citizen", Role.CITIZEN, None),
+    }[who]()
     credentials = _credentials(person)
     schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
     failures: list[str] = []

@@ -152,19 +152,29 @@ TABLE: dict[str, Row] = {
     "programme-api:round-reports": R(read=PROGRAMME, obj=True),
     "programme-api:round-close": R(write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME),
     # a report is read by its reporter and the DX office (leaders read the programme's pages)
-    "programme-api:task-report": R(read=PROGRAMME_MANAGERS | REPORTER, write=REPORTER, methods=("PATCH",),
-                                   obj=True, sees=PROGRAMME, kwargs=TASK_REPORT),
+    "programme-api:task-report": R(
+        read=PROGRAMME_MANAGERS | REPORTER,
+        write=REPORTER,
+        methods=("PATCH",),
+        obj=True,
+        sees=PROGRAMME,
+        kwargs=TASK_REPORT,
+    ),
     "programme-api:task-report-submit": R(write=REPORTER, obj=True, sees=PROGRAMME, kwargs=TASK_REPORT),
     "programme-api:task-report-return": R(write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME, kwargs=TASK_REPORT),
     "programme-api:task-report-approve": R(write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME, kwargs=TASK_REPORT),
     "programme-api:task-report-evidence": R(write=REPORTER, obj=True, sees=PROGRAMME, kwargs=TASK_REPORT),
-    "programme-api:target-report": R(read=PROGRAMME_MANAGERS | REPORTER, write=REPORTER, methods=("PATCH",),
-                                     obj=True, sees=PROGRAMME, kwargs=TARGET_REPORT),
+    "programme-api:target-report": R(
+        read=PROGRAMME_MANAGERS | REPORTER,
+        write=REPORTER,
+        methods=("PATCH",),
+        obj=True,
+        sees=PROGRAMME,
+        kwargs=TARGET_REPORT,
+    ),
     "programme-api:target-report-submit": R(write=REPORTER, obj=True, sees=PROGRAMME, kwargs=TARGET_REPORT),
-    "programme-api:target-report-return": R(write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME,
-                                            kwargs=TARGET_REPORT),
-    "programme-api:target-report-approve": R(write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME,
-                                             kwargs=TARGET_REPORT),
+    "programme-api:target-report-return": R(write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME, kwargs=TARGET_REPORT),
+    "programme-api:target-report-approve": R(write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME, kwargs=TARGET_REPORT),
     "programme-api:target-report-evidence": R(write=REPORTER, obj=True, sees=PROGRAMME, kwargs=TARGET_REPORT),
     # --- programme pages --------------------------------------------------------------------------
     "programme:index": R(read=SIGNED_IN, marker="programme", marker_for=PROGRAMME),
@@ -179,33 +189,53 @@ TABLE: dict[str, Row] = {
     "programme:target_detail": R(read=PROGRAMME, obj=True),
     "programme:target_comment": R(write=PROGRAMME_MANAGERS | REPORTER, obj=True, sees=PROGRAMME),
     "programme:inbox": R(read=PROGRAMME, obj=True),
-    "programme:report_save": R(write=REPORTER, obj=True, sees=PROGRAMME,
-                               kwargs={"kind": "=nhiem-vu", "report_id": "task_report_id"}),
+    "programme:report_save": R(
+        write=REPORTER, obj=True, sees=PROGRAMME, kwargs={"kind": "=nhiem-vu", "report_id": "task_report_id"}
+    ),
     "programme:evidence": R(read=PROGRAMME, obj=True),
     "programme:rounds": R(read=PROGRAMME - REPORTER, write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME),
     "programme:round_dates": R(read=PROGRAMME - REPORTER, obj=True, sees=PROGRAMME),
     "programme:round_close": R(write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME),
     "programme:round_report_docx": R(read=PROGRAMME - REPORTER, obj=True, sees=PROGRAMME),
     "programme:round_report_xlsx": R(read=PROGRAMME - REPORTER, obj=True, sees=PROGRAMME),
-    "programme:report_approve": R(write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME,
-                                  kwargs={"kind": "=nhiem-vu", "report_id": "task_report_id"}),
-    "programme:report_return": R(write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME,
-                                 kwargs={"kind": "=nhiem-vu", "report_id": "task_report_id"}),
+    "programme:report_approve": R(
+        write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME, kwargs={"kind": "=nhiem-vu", "report_id": "task_report_id"}
+    ),
+    "programme:report_return": R(
+        write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME, kwargs={"kind": "=nhiem-vu", "report_id": "task_report_id"}
+    ),
     # --- one-stop shop API: the catalogue is public; a dossier is its applicant's and its desk's ----
     "services-api:procedure-list": R(read=EVERYONE),
     "services-api:procedure-detail": R(read=EVERYONE),
     # filing reads the input before the citizen's permission: the hot path keeps its pinned queries
     # (tinhso/onestop/tests/test_submit_queries.py); a valid filing by an officer is refused (403)
-    "services-api:dossier-list": R(read=SIGNED_IN, write=CITIZENS, marker="dossier", marker_for=DOSSIER,
-                                   refused_also=frozenset({"400"})),
+    "services-api:dossier-list": R(
+        read=SIGNED_IN, write=CITIZENS, marker="dossier", marker_for=DOSSIER, refused_also=frozenset({"400"})
+    ),
     "services-api:dossier-counter": R(write=both("receiver")),
     "services-api:dossier-bulk-assign": R(write=both("approver")),
     "services-api:dossier-detail": R(read=DOSSIER, obj=True),
     # transitions: refused as "not found" to everyone outside the dossier; which of its officers
     # may do which, from which state, is the life-cycle tests' (tinhso/onestop/tests/test_lifecycle.py)
-    **{f"services-api:dossier-{action}": R(write=DOSSIER, obj=True) for action in (
-        "receive", "forward", "assign", "start-review", "submit-for-approval", "approve", "refuse",
-        "return-result", "request-supplement", "supplement", "transfer", "stop", "cancel", "apologise")},
+    **{
+        f"services-api:dossier-{action}": R(write=DOSSIER, obj=True)
+        for action in (
+            "receive",
+            "forward",
+            "assign",
+            "start-review",
+            "submit-for-approval",
+            "approve",
+            "refuse",
+            "return-result",
+            "request-supplement",
+            "supplement",
+            "transfer",
+            "stop",
+            "cancel",
+            "apologise",
+        )
+    },
     "services-api:dossier-files": R(read=DOSSIER, write=DOSSIER, obj=True),
     "services-api:dossier-file-reuse": R(write=DOSSIER, obj=True),
     # The world's dossier has no draft result: reading it answers 404 to every officer in reach
@@ -216,12 +246,14 @@ TABLE: dict[str, Row] = {
     "services-api:payment-counter": R(write=DOSSIER, obj=True),
     "services-api:dossier-rating": R(write=DOSSIER, obj=True),
     "services-api:dossier-form": R(read=DOSSIER, obj=True, kwargs=FORM_KIND),
-    "services-api:dossier-register": R(read=HY_DESK, obj=True, query="agency={desk_id}&from={today}&to={today}",
-                                       marker="dossier", marker_for=HY_DESK),
+    "services-api:dossier-register": R(
+        read=HY_DESK, obj=True, query="agency={desk_id}&from={today}&to={today}", marker="dossier", marker_for=HY_DESK
+    ),
     "services-api:files-reusable": R(read=SIGNED_IN, marker="file", marker_for=frozenset({CITIZEN})),
     "services-api:file-mark-digitised": R(write=DOSSIER, obj=True, kwargs={"file_id": "file_id"}),
-    "services-api:payment-callback": R(write=NOBODY, kwargs={"provider": "=gia-lap"},
-                                       refused_also=frozenset({"400", "404"})),
+    "services-api:payment-callback": R(
+        write=NOBODY, kwargs={"provider": "=gia-lap"}, refused_also=frozenset({"400", "404"})
+    ),
     "services-api:lookup": R(read=EVERYONE, query="code=X&last4=1234", same_for_all=True, rate_limited=True),
     # --- catalogue pages ------------------------------------------------------------------------------
     "services:catalogue": R(read=EVERYONE),
@@ -232,12 +264,14 @@ TABLE: dict[str, Row] = {
     "citizen:submit": R(read=CITIZENS, write=CITIZENS),
     "citizen:dossiers": R(read=SIGNED_IN, marker="dossier", marker_for=frozenset({CITIZEN})),
     "citizen:dossier": R(read=DOSSIER, obj=True),
-    "citizen:supplement": R(read=frozenset({CITIZEN}), write=frozenset({CITIZEN}), obj=True, sees=DOSSIER,
-                            reached=frozenset({"409"})),
+    "citizen:supplement": R(
+        read=frozenset({CITIZEN}), write=frozenset({CITIZEN}), obj=True, sees=DOSSIER, reached=frozenset({"409"})
+    ),
     "citizen:stop": R(write=frozenset({CITIZEN}), obj=True, sees=DOSSIER),
     "citizen:pay": R(write=frozenset({CITIZEN}), obj=True, sees=DOSSIER),
-    "citizen:rate": R(read=frozenset({CITIZEN}), write=frozenset({CITIZEN}), obj=True, sees=DOSSIER,
-                      reached=frozenset({"409"})),
+    "citizen:rate": R(
+        read=frozenset({CITIZEN}), write=frozenset({CITIZEN}), obj=True, sees=DOSSIER, reached=frozenset({"409"})
+    ),
     "citizen:lookup": R(read=EVERYONE, write=EVERYONE, rate_limited=True),
     # --- officers' pages ------------------------------------------------------------------------------
     "officer:queues": R(read=SIGNED_IN),
@@ -246,8 +280,9 @@ TABLE: dict[str, Row] = {
     "officer:register": R(read=both(*DESK_ROLES)),
     "officer:dossier": R(read=HY_DESK, obj=True, sees=DOSSIER),
     "officer:action": R(write=HY_DESK, obj=True, sees=DOSSIER, kwargs={"slug": "=tiep-nhan"}),
-    "verify:result": R(read=EVERYONE, write=EVERYONE, kwargs={"token": "=0123456789abcdef0123456789abcdef"},
-                       same_for_all=True),
+    "verify:result": R(
+        read=EVERYONE, write=EVERYONE, kwargs={"token": "=0123456789abcdef0123456789abcdef"}, same_for_all=True
+    ),
     "file:download": R(read=PERSONAL_FULL, obj=True, sees=DOSSIER),
     "print:form": R(read=DOSSIER, obj=True, kwargs=FORM_KIND),
     "payment:start": R(read=frozenset({CITIZEN}), write=frozenset({CITIZEN}), obj=True, sees=DOSSIER),
@@ -269,6 +304,7 @@ ADMIN_LITERALS = {"object_id": "1", "content_type_id": "1", "app_label": "org", 
 
 
 # --- the URL patterns and API operations ----------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -345,7 +381,8 @@ def test_every_method_a_view_accepts_is_declared() -> None:
     problems = []
     for endpoint in ENDPOINTS:
         view_class = getattr(endpoint.pattern.callback, "view_class", None) or getattr(
-            endpoint.pattern.callback, "cls", None)
+            endpoint.pattern.callback, "cls", None
+        )
         if view_class is None or endpoint.name.startswith(("api-", "login", "logout")):
             continue
         accepted = {m.upper() for m in ("get", *map(str.lower, MUTATING)) if hasattr(view_class, m)}
@@ -359,6 +396,7 @@ def test_every_method_a_view_accepts_is_declared() -> None:
 
 
 # --- the world and the checks ------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def signed_in(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[World, dict[str, Client]]]:
@@ -390,8 +428,11 @@ def _url(endpoint: Endpoint, row: Row, world: World) -> str:
     kwargs = {}
     for name in endpoint.pattern.pattern.regex.groupindex:
         source = row.kwargs.get(name, ADMIN_LITERALS.get(name, name) if endpoint.admin else name)
-        kwargs[name] = source[1:] if source.startswith("=") else (
-            ADMIN_LITERALS[name] if endpoint.admin and name in ADMIN_LITERALS else world.args[source])
+        kwargs[name] = (
+            source[1:]
+            if source.startswith("=")
+            else (ADMIN_LITERALS[name] if endpoint.admin and name in ADMIN_LITERALS else world.args[source])
+        )
     if endpoint.admin and not endpoint.pattern.name:
         route = endpoint.route
         for name, value in kwargs.items():
@@ -414,8 +455,9 @@ def _sees(row: Row) -> frozenset[str]:
     return row.sees if row.sees is not None else (row.read or NOBODY) | (row.write or NOBODY)
 
 
-def _problem(row: Row, identity: str, answer: str, allowed: bool, *, write: bool = False,
-             admin: bool = False) -> str | None:
+def _problem(
+    row: Row, identity: str, answer: str, allowed: bool, *, write: bool = False, admin: bool = False
+) -> str | None:
     if answer.startswith("5"):
         return f"server error {answer}"
     if allowed:
@@ -444,8 +486,13 @@ def _body(response: Any) -> str:
             from openpyxl import load_workbook
 
             book = load_workbook(io.BytesIO(content), read_only=True)
-            return "\n".join(str(c) for sheet in book.worksheets for r in sheet.iter_rows(values_only=True)
-                             for c in r if c is not None)
+            return "\n".join(
+                str(c)
+                for sheet in book.worksheets
+                for r in sheet.iter_rows(values_only=True)
+                for c in r
+                if c is not None
+            )
         except Exception:
             return content.decode("latin-1")
     return content.decode("utf-8", errors="replace")
@@ -460,11 +507,13 @@ def _state(world: World) -> tuple[Any, ...]:
     return (
         Entry.objects.count(),
         list(Dossier.objects.order_by("pk").values_list("pk", "state", "updated_at", "assignee_id")),
-        DossierFile.objects.count(), list(Payment.objects.order_by("pk").values_list("pk", "state")),
+        DossierFile.objects.count(),
+        list(Payment.objects.order_by("pk").values_list("pk", "state")),
         list(Procedure.objects.order_by("pk").values_list("pk", "updated_at", "fee_vnd")),
         list(TaskReport.objects.order_by("pk").values_list("pk", "state", "updated_at")),
         list(TargetReport.objects.order_by("pk").values_list("pk", "state", "updated_at")),
-        Evidence.objects.count(), Comment.objects.count(),
+        Evidence.objects.count(),
+        Comment.objects.count(),
         list(ReportingRound.objects.order_by("pk").values_list("pk", "closed_at")),
     )
 
@@ -479,8 +528,9 @@ def _send(client: Client, method: str, url: str, endpoint: Endpoint, row: Row) -
     return client.generic(method, url, data="", content_type="application/x-www-form-urlencoded")
 
 
-def _check(endpoint: Endpoint, row: Row, world: World, clients: dict[str, Client],
-           identities: tuple[str, ...] = IDENTITIES) -> list[str]:
+def _check(
+    endpoint: Endpoint, row: Row, world: World, clients: dict[str, Client], identities: tuple[str, ...] = IDENTITIES
+) -> list[str]:
     url = _url(endpoint, row, world)
     problems = []
     if row.read is not None:
@@ -496,8 +546,9 @@ def _check(endpoint: Endpoint, row: Row, world: World, clients: dict[str, Client
             elif row.marker and answer == "ok":
                 shown = world.markers[row.marker] in _body(response)
                 if shown != (identity in row.marker_for):
-                    problems.append(f"GET {url} as {identity}: the Hưng Yên {row.marker} "
-                                    f"{'shown' if shown else 'missing'}")
+                    problems.append(
+                        f"GET {url} as {identity}: the Hưng Yên {row.marker} {'shown' if shown else 'missing'}"
+                    )
         if row.same_for_all and (len(set(answers.values())) != 1 or any(a.startswith("5") for a in answers.values())):
             problems.append(f"GET {url}: answers differ between identities or fail: {answers}")
     if row.write is not None:

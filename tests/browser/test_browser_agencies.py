@@ -17,7 +17,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_dx_office_confirms_its_agencies_at_phone_width(
-    page: Any, log_in: Any, demo_agencies: dict[str, Any], make_person: Any, tmp_path: Path,
+    page: Any,
+    log_in: Any,
+    demo_agencies: dict[str, Any],
+    make_person: Any,
+    tmp_path: Path,
 ) -> None:
     make_person("cds.xacnhan", Role.DX_OFFICE, demo_agencies["hy.skhcn"])
     log_in("cds.xacnhan", "/")

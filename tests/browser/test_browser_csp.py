@@ -17,8 +17,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_public_pages_and_the_api_docs_run_under_the_policy(page: Any, live_server: Any, vn_units: None) -> None:
     external: list[str] = []
-    page.on("request", lambda request: None if request.url.startswith((live_server.url + "/", "data:"))
-            else external.append(request.url))
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith((live_server.url + "/", "data:")) else external.append(request.url)
+        ),
+    )
     for path in ["/", "/dich-vu-cong/", "/dich-vu-cong/tra-cuu/", "/tai-khoan/dang-nhap/"]:
         response = page.goto(path)
         assert response.status == 200
@@ -36,11 +40,14 @@ def test_public_pages_and_the_api_docs_run_under_the_policy(page: Any, live_serv
     page.wait_for_function("document.documentElement.lang === 'en'")
 
 
-def test_the_programme_overview_draws_its_chart_and_bars(page: Any, log_in: Any,
-                                                         scheme: dict[str, Any]) -> None:
+def test_the_programme_overview_draws_its_chart_and_bars(page: Any, log_in: Any, scheme: dict[str, Any]) -> None:
     for period in ("2025-H1", "2025-H2"):
-        services.round_open(actor=scheme["dx"], scope=programme_scope(scheme["dx"], scheme["programme"]),
-                            programme=scheme["programme"], period=period)
+        services.round_open(
+            actor=scheme["dx"],
+            scope=programme_scope(scheme["dx"], scheme["programme"]),
+            programme=scheme["programme"],
+            period=period,
+        )
     base = f"/de-an/{scheme['programme'].pk}/"
     log_in(scheme["dx"].username, base)
     page.locator("#trend-chart canvas").wait_for()  # static/js/programme_trend.js ran
@@ -54,8 +61,7 @@ def test_the_programme_overview_draws_its_chart_and_bars(page: Any, log_in: Any,
     page.wait_for_url("**?ky=2025-H1")
 
 
-def test_htmx_indicators_are_hidden_by_the_static_stylesheet(page: Any, log_in: Any,
-                                                              scheme: dict[str, Any]) -> None:
+def test_htmx_indicators_are_hidden_by_the_static_stylesheet(page: Any, log_in: Any, scheme: dict[str, Any]) -> None:
     log_in(scheme["dx"].username, f"/de-an/{scheme['programme'].pk}/nhiem-vu/")
     indicator = page.locator(".htmx-indicator").first
     assert indicator.evaluate("el => getComputedStyle(el).visibility") == "hidden"

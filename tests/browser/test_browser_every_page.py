@@ -28,18 +28,57 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = 390
 # Pages that answer a file or only a POST, never HTML to a GET from a link.
 NOT_PAGES = {
-    "logout", "set_language", "healthz", "file:download", "print:form", "services:catalogue_export",
-    "programme:import_template", "programme:import_columns", "programme:round_report_docx",
+    "logout",
+    "set_language",
+    "healthz",
+    "file:download",
+    "print:form",
+    "services:catalogue_export",
+    "programme:import_template",
+    "programme:import_columns",
+    "programme:round_report_docx",
     "programme:round_report_xlsx",
-    "programme:evidence", "payment:callback", "citizen:pay", "citizen:stop", "officer:assign_bulk",
-    "programme:task_comment", "programme:target_comment", "programme:report_save", "programme:report_approve",
-    "programme:report_return", "programme:round_close", "programme:round_dates", "officer:action",
-    "admin:logout", "admin:jsi18n", "admin:view_on_site", "admin:autocomplete", "org:agencies_template",
+    "programme:evidence",
+    "payment:callback",
+    "citizen:pay",
+    "citizen:stop",
+    "officer:assign_bulk",
+    "programme:task_comment",
+    "programme:target_comment",
+    "programme:report_save",
+    "programme:report_approve",
+    "programme:report_return",
+    "programme:round_close",
+    "programme:round_dates",
+    "officer:action",
+    "admin:logout",
+    "admin:jsi18n",
+    "admin:view_on_site",
+    "admin:autocomplete",
+    "org:agencies_template",
 }
-ACCOUNTS = ("congdan", "motcua.hungyen", "thuly.hungyen", "pheduyet.hungyen", "lanhdao.hungyen", "cds.hungyen",
-            "daumoi.taichinh", "cds.thanhhoa", "admin")
-STARTS = ("/", "/dich-vu-cong/", "/dich-vu-cong/tra-cuu/", "/dich-vu-cong/ho-so/", "/mot-cua/",
-          "/mot-cua/tiep-nhan/", "/mot-cua/so-theo-doi/", "/de-an/", "/tai-khoan/dang-nhap/")
+ACCOUNTS = (
+    "congdan",
+    "motcua.hungyen",
+    "thuly.hungyen",
+    "pheduyet.hungyen",
+    "lanhdao.hungyen",
+    "cds.hungyen",
+    "daumoi.taichinh",
+    "cds.thanhhoa",
+    "admin",
+)
+STARTS = (
+    "/",
+    "/dich-vu-cong/",
+    "/dich-vu-cong/tra-cuu/",
+    "/dich-vu-cong/ho-so/",
+    "/mot-cua/",
+    "/mot-cua/tiep-nhan/",
+    "/mot-cua/so-theo-doi/",
+    "/de-an/",
+    "/tai-khoan/dang-nhap/",
+)
 MAX_PAGES_PER_ROLE = 80
 
 
@@ -51,6 +90,7 @@ def demo(vn_units: None, settings: Any, tmp_path: Path) -> None:
     settings.TINHSO_SIGNING_KEY_FILE = ""
     settings.TINHSO_SIGNING_CERT_FILE = ""
     settings.TINHSO_PAYMENT_PROVIDER = "tinhso.onestop.payments.services.FakeProvider"
+
     # In a thread of its own: signing the demo results runs an asyncio loop, and Playwright's
     # already runs in this one.
     def load() -> None:
@@ -196,8 +236,9 @@ def test_every_page_fits_a_phone_for_every_role(page: Any, live_server: Any, dem
     assert expected - seen == set()
 
 
-def test_the_header_is_one_line_at_1366_px_and_keeps_every_link(page: Any, live_server: Any, world: dict[str, Any],
-                                                                 make_person: Any) -> None:
+def test_the_header_is_one_line_at_1366_px_and_keeps_every_link(
+    page: Any, live_server: Any, world: dict[str, Any], make_person: Any
+) -> None:
     from tinhso.org.roles import Role
 
     origin = live_server.url
@@ -207,21 +248,21 @@ def test_the_header_is_one_line_at_1366_px_and_keeps_every_link(page: Any, live_
     admin = make_person("quantri", Role.DX_OFFICE, world["dost"], full_name=long_name)
     type(admin).objects.filter(pk=admin.pk).update(is_staff=True, is_superuser=True)
     page.set_viewport_size({"width": 1366, "height": 768})
-    for who, links in (("congdan", ("Dịch vụ công", "Tra cứu hồ sơ", "Hồ sơ của tôi", "Đề án chuyển đổi số",
-                                    "Đăng xuất")),
-                       ("motcua", ("Dịch vụ công", "Tra cứu hồ sơ", "Một cửa", "Đề án chuyển đổi số", "Đăng xuất")),
-                       ("quantri", ("Dịch vụ công", "Tra cứu hồ sơ", "Quản trị", "Đề án chuyển đổi số",
-                                    "Đăng xuất"))):
+    for who, links in (
+        ("congdan", ("Dịch vụ công", "Tra cứu hồ sơ", "Hồ sơ của tôi", "Đề án chuyển đổi số", "Đăng xuất")),
+        ("motcua", ("Dịch vụ công", "Tra cứu hồ sơ", "Một cửa", "Đề án chuyển đổi số", "Đăng xuất")),
+        ("quantri", ("Dịch vụ công", "Tra cứu hồ sơ", "Quản trị", "Đề án chuyển đổi số", "Đăng xuất")),
+    ):
         _sign_in(page, origin, who)
-        for path in ("/", "/dich-vu-cong/", "/dich-vu-cong/ho-so/", "/dich-vu-cong/tra-cuu/", "/mot-cua/",
-                     "/de-an/"):
+        for path in ("/", "/dich-vu-cong/", "/dich-vu-cong/ho-so/", "/dich-vu-cong/tra-cuu/", "/mot-cua/", "/de-an/"):
             page.goto(path)
             header = page.locator("nav.navbar").first
             height = header.evaluate("el => el.getBoundingClientRect().height")
             assert height < 70, f"{who} {path}: the header is {height} px high"
             for name in links:
                 control = header.get_by_role("link", name=name, exact=True).or_(
-                    header.get_by_role("button", name=name, exact=True))
+                    header.get_by_role("button", name=name, exact=True)
+                )
                 assert control.first.is_visible(), f"{who} {path}: {name} missing"
     # On a phone the same links are behind the menu button, and the page does not scroll sideways.
     page.set_viewport_size({"width": PHONE, "height": 844})

@@ -11,8 +11,9 @@ from tinhso.org.roles import Role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_officer_logs_in_and_sees_agencies_and_roles(page: Any, world: dict[str, Any], make_person: Any,
-                                                     test_password: str) -> None:
+def test_officer_logs_in_and_sees_agencies_and_roles(
+    page: Any, world: dict[str, Any], make_person: Any, test_password: str
+) -> None:
     make_person("cds.hungyen", Role.DX_OFFICE, world["dost"], full_name="Nguyễn Thị Minh Hà")
     make_person("cds.hungyen2", Role.LEADER, world["ppc"])
     page.goto("/")

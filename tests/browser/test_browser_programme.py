@@ -17,8 +17,7 @@ TASK = "Nền tảng tích hợp, chia sẻ dữ liệu"
 TARGET = "Tỷ lệ dịch vụ công trực tuyến toàn trình: cấp tỉnh 90%, cấp xã 60%"
 
 
-def test_a_reporting_cycle_from_opening_to_the_overview(page: Any, log_in: Any,
-                                                        scheme: dict[str, Any]) -> None:
+def test_a_reporting_cycle_from_opening_to_the_overview(page: Any, log_in: Any, scheme: dict[str, Any]) -> None:
     base = f"/de-an/{scheme['programme'].pk}/"
 
     # The DX office opens the round the page suggests, with its default dates.
@@ -88,8 +87,7 @@ def test_a_reporting_cycle_from_opening_to_the_overview(page: Any, log_in: Any,
     assert "q=nen%20tang" in page.url  # the filtered list has its own address
 
 
-def test_the_columns_of_an_unknown_table_are_named_on_a_phone(page: Any, log_in: Any,
-                                                              scheme: dict[str, Any]) -> None:
+def test_the_columns_of_an_unknown_table_are_named_on_a_phone(page: Any, log_in: Any, scheme: dict[str, Any]) -> None:
     from tinhso.programme.models import ColumnMapping
     from tinhso.programme.tests.test_column_mapping import TABLE, _thai_binh
 
@@ -99,8 +97,12 @@ def test_the_columns_of_an_unknown_table_are_named_on_a_phone(page: Any, log_in:
     mapping = page.get_by_test_id("column-mapping")
     mapping.wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    for column, role in (("Cột 2: Công việc", "Tên nhiệm vụ"), ("Cột 3: Bộ phận làm", "Đơn vị chủ trì (theo dõi)"),
-                         ("Cột 4: Cùng làm", "Đơn vị phối hợp"), ("Cột 5: Năm", "Thời gian thực hiện")):
+    for column, role in (
+        ("Cột 2: Công việc", "Tên nhiệm vụ"),
+        ("Cột 3: Bộ phận làm", "Đơn vị chủ trì (theo dõi)"),
+        ("Cột 4: Cùng làm", "Đơn vị phối hợp"),
+        ("Cột 5: Năm", "Thời gian thực hiện"),
+    ):
         mapping.get_by_label(column).select_option(label=role)
     page.screenshot(path=SCREENSHOTS / "programme-column-mapping.png", full_page=True)
     mapping.get_by_role("button", name="Áp dụng").click()

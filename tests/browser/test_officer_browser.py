@@ -96,8 +96,15 @@ def test_counter_receipt_to_returned_result(page: Any, log_in: Any, svc: Any, me
     page.get_by_text("Đã trả kết quả cho người nộp.").wait_for()
     assert page.get_by_test_id("state").inner_text() == str(DossierState.RESULT_RETURNED.label)
     timeline = page.get_by_test_id("timeline").inner_text()
-    for step in ("Tiếp nhận tại quầy", "Chuyển xử lý", "Phân công thụ lý", "Bắt đầu thẩm định", "Trình phê duyệt",
-                 "Phê duyệt", "Trả kết quả"):
+    for step in (
+        "Tiếp nhận tại quầy",
+        "Chuyển xử lý",
+        "Phân công thụ lý",
+        "Bắt đầu thẩm định",
+        "Trình phê duyệt",
+        "Phê duyệt",
+        "Trả kết quả",
+    ):
         assert step in timeline
     _fits(page)
     dossier.refresh_from_db()

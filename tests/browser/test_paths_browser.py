@@ -40,7 +40,10 @@ def _act(page: Any, button: str, done: str) -> None:
 
 
 def test_online_dossier_with_supplement_signed_result_payment_and_rating(
-    page: Any, log_in: Any, svc: Any, tmp_path: Path,
+    page: Any,
+    log_in: Any,
+    svc: Any,
+    tmp_path: Path,
 ) -> None:
     # The citizen files the e-form.
     log_in("congdan", f"/dich-vu-cong/nop/{svc.procedure.code}/")
@@ -236,7 +239,10 @@ def test_short_paths_end_where_the_citizen_sees_them(page: Any, log_in: Any, svc
 
 
 def test_uploads_are_named_by_their_content_and_active_content_is_refused_in_the_browser(
-    page: Any, log_in: Any, svc: Any, tmp_path: Path,
+    page: Any,
+    log_in: Any,
+    svc: Any,
+    tmp_path: Path,
 ) -> None:
     """A citizen files with a PDF called payload.exe: the page lists and Chromium saves it as
     payload.pdf. A Word file carrying a program is refused on the page with the reason."""

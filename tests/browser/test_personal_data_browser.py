@@ -14,10 +14,12 @@ from tinhso.org.roles import Role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_leader_reads_masked_the_handler_in_full(page: Any, log_in: Any, svc: Any, make_person: Any,
-                                                 media: Any) -> None:
-    Person.objects.filter(pk=svc.citizen.pk).update(personal_id="033095001234", phone="0912345678",
-                                                     email="an.nguyen@example.vn")
+def test_leader_reads_masked_the_handler_in_full(
+    page: Any, log_in: Any, svc: Any, make_person: Any, media: Any
+) -> None:
+    Person.objects.filter(pk=svc.citizen.pk).update(
+        personal_id="033095001234", phone="0912345678", email="an.nguyen@example.vn"
+    )
     svc.citizen.refresh_from_db()
     dossier = to_review(svc, submit_online(svc, "pd-browser"))
     make_person("lanhdao.tinh", Role.LEADER, Agency.objects.get(pk=svc.centre.ancestor_ids[0]))

@@ -14,10 +14,19 @@ from django_tasks_db.models import DBTaskResult
 
 # --- background tasks (django-tasks-db): the library's admin with Vietnamese column names ------
 
+
 def _tasks_admin() -> None:
     class TaskResultAdmin(DBTaskResultAdmin):
-        list_display = ("number", "task", "status", "enqueued_at", "started_at", "finished_at", "priority",
-                        "queue_name")
+        list_display = (
+            "number",
+            "task",
+            "status",
+            "enqueued_at",
+            "started_at",
+            "finished_at",
+            "priority",
+            "queue_name",
+        )
 
         @admin.display(description=_("số"), ordering="id")
         def number(self, obj: DBTaskResult) -> object:
@@ -42,6 +51,7 @@ def _tasks_admin() -> None:
 
 def _axes_admin() -> None:
     """django-axes' list of attempts has two columns without a name of their own."""
+
     class AttemptAdmin(AccessAttemptAdmin):
         @admin.display(description=_("Hết hạn lúc"))
         def expiration(self, obj: AccessAttempt) -> object:

@@ -67,8 +67,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response
     # REST framework's own messages are mostly English: say them in Vietnamese, with a code.
     if isinstance(exc, exceptions.PermissionDenied) and "CSRF" in str(exc.detail):
-        response.data = {"detail": _("Thiếu hoặc sai mã chống giả mạo yêu cầu (CSRF). Vui lòng tải lại trang và "
-                                     "thử lại."), "code": "csrf_failed"}
+        response.data = {
+            "detail": _("Thiếu hoặc sai mã chống giả mạo yêu cầu (CSRF). Vui lòng tải lại trang và thử lại."),
+            "code": "csrf_failed",
+        }
     elif isinstance(exc, exceptions.ValidationError):
         response.data = validation_body(exc)
     else:
@@ -93,50 +95,75 @@ class UnsupportedMedia(DomainError):
 # ``{…}`` placeholders are filled by REST framework when the check fails. A field class of an app
 # adds its own in a ``label_messages`` class attribute of the same form.
 FIELD_MESSAGES: tuple[tuple[type[serializers.Field], dict[str, Any]], ...] = (
-    (serializers.Field, {
-        "required": gettext_lazy("Vui lòng nhập %(label)s."),
-        "null": gettext_lazy("%(label)s không được để trống."),
-    }),
-    (serializers.CharField, {
-        "invalid": gettext_lazy("%(label)s phải là một chuỗi ký tự."),
-        "blank": gettext_lazy("%(label)s không được để trống."),
-        "max_length": gettext_lazy("%(label)s không được dài quá {max_length} ký tự."),
-        "min_length": gettext_lazy("%(label)s phải có ít nhất {min_length} ký tự."),
-    }),
-    (serializers.IntegerField, {
-        "invalid": gettext_lazy("%(label)s phải là một số nguyên."),
-        "max_value": gettext_lazy("%(label)s không được lớn hơn {max_value}."),
-        "min_value": gettext_lazy("%(label)s không được nhỏ hơn {min_value}."),
-        "max_string_length": gettext_lazy("%(label)s quá dài."),
-    }),
+    (
+        serializers.Field,
+        {
+            "required": gettext_lazy("Vui lòng nhập %(label)s."),
+            "null": gettext_lazy("%(label)s không được để trống."),
+        },
+    ),
+    (
+        serializers.CharField,
+        {
+            "invalid": gettext_lazy("%(label)s phải là một chuỗi ký tự."),
+            "blank": gettext_lazy("%(label)s không được để trống."),
+            "max_length": gettext_lazy("%(label)s không được dài quá {max_length} ký tự."),
+            "min_length": gettext_lazy("%(label)s phải có ít nhất {min_length} ký tự."),
+        },
+    ),
+    (
+        serializers.IntegerField,
+        {
+            "invalid": gettext_lazy("%(label)s phải là một số nguyên."),
+            "max_value": gettext_lazy("%(label)s không được lớn hơn {max_value}."),
+            "min_value": gettext_lazy("%(label)s không được nhỏ hơn {min_value}."),
+            "max_string_length": gettext_lazy("%(label)s quá dài."),
+        },
+    ),
     (serializers.BooleanField, {"invalid": gettext_lazy("%(label)s phải là true hoặc false.")}),
-    (serializers.DateField, {
-        "invalid": gettext_lazy("%(label)s phải là một ngày theo định dạng YYYY-MM-DD."),
-        "datetime": gettext_lazy("%(label)s phải là một ngày, không kèm giờ."),
-    }),
+    (
+        serializers.DateField,
+        {
+            "invalid": gettext_lazy("%(label)s phải là một ngày theo định dạng YYYY-MM-DD."),
+            "datetime": gettext_lazy("%(label)s phải là một ngày, không kèm giờ."),
+        },
+    ),
     (serializers.ChoiceField, {"invalid_choice": gettext_lazy("%(label)s “{input}” không hợp lệ.")}),
-    (serializers.ListField, {
-        "not_a_list": gettext_lazy("%(label)s phải là một danh sách."),
-        "empty": gettext_lazy("%(label)s không được để trống."),
-        "max_length": gettext_lazy("%(label)s có tối đa {max_length} mục."),
-        "min_length": gettext_lazy("%(label)s phải có ít nhất {min_length} mục."),
-    }),
-    (serializers.DictField, {
-        "not_a_dict": gettext_lazy("%(label)s phải là một đối tượng JSON."),
-        "empty": gettext_lazy("%(label)s không được để trống."),
-    }),
-    (serializers.FileField, {
-        "required": gettext_lazy("Vui lòng chọn %(label)s."),
-        "invalid": gettext_lazy("%(label)s không phải là một tệp."),
-        "no_name": gettext_lazy("Không xác định được tên của %(label)s."),
-        "empty": gettext_lazy("%(label)s rỗng."),
-        "max_length": gettext_lazy("Tên của %(label)s không được dài quá {max_length} ký tự."),
-    }),
+    (
+        serializers.ListField,
+        {
+            "not_a_list": gettext_lazy("%(label)s phải là một danh sách."),
+            "empty": gettext_lazy("%(label)s không được để trống."),
+            "max_length": gettext_lazy("%(label)s có tối đa {max_length} mục."),
+            "min_length": gettext_lazy("%(label)s phải có ít nhất {min_length} mục."),
+        },
+    ),
+    (
+        serializers.DictField,
+        {
+            "not_a_dict": gettext_lazy("%(label)s phải là một đối tượng JSON."),
+            "empty": gettext_lazy("%(label)s không được để trống."),
+        },
+    ),
+    (
+        serializers.FileField,
+        {
+            "required": gettext_lazy("Vui lòng chọn %(label)s."),
+            "invalid": gettext_lazy("%(label)s không phải là một tệp."),
+            "no_name": gettext_lazy("Không xác định được tên của %(label)s."),
+            "empty": gettext_lazy("%(label)s rỗng."),
+            "max_length": gettext_lazy("Tên của %(label)s không được dài quá {max_length} ký tự."),
+        },
+    ),
 )
 
 # Limits are checked by validators that copied their message when the field was made.
-_LIMIT_VALIDATORS: dict[type, str] = {MaxLengthValidator: "max_length", MinLengthValidator: "min_length",
-                                      MaxValueValidator: "max_value", MinValueValidator: "min_value"}
+_LIMIT_VALIDATORS: dict[type, str] = {
+    MaxLengthValidator: "max_length",
+    MinLengthValidator: "min_length",
+    MaxValueValidator: "max_value",
+    MinValueValidator: "min_value",
+}
 _CHARACTER_MESSAGES: dict[type, Any] = {
     ProhibitNullCharactersValidator: gettext_lazy("%(label)s không được chứa ký tự NUL."),
     ProhibitSurrogateCharactersValidator: gettext_lazy("%(label)s chứa ký tự không hợp lệ (U+{code_point:X})."),
@@ -176,8 +203,11 @@ _LOCALISED: dict[tuple[type, str | None, tuple[str, ...]], dict[str, _Snapshot]]
 
 def _snapshot(field: serializers.Field) -> _Snapshot:
     child = getattr(field, "child", None)
-    return (dict(field.error_messages), tuple(getattr(v, "message", None) for v in field.validators),
-            _snapshot(child) if isinstance(child, serializers.Field) else None)
+    return (
+        dict(field.error_messages),
+        tuple(getattr(v, "message", None) for v in field.validators),
+        _snapshot(child) if isinstance(child, serializers.Field) else None,
+    )
 
 
 def _restore(field: serializers.Field, snapshot: _Snapshot) -> bool:
@@ -185,7 +215,8 @@ def _restore(field: serializers.Field, snapshot: _Snapshot) -> bool:
     messages, validator_messages, child_snapshot = snapshot
     child = getattr(field, "child", None)
     if len(field.validators) != len(validator_messages) or (child_snapshot is None) != (
-            not isinstance(child, serializers.Field)):
+        not isinstance(child, serializers.Field)
+    ):
         return False
     field.error_messages = dict(messages)
     validator: Any  # Django's validator classes, whose message attribute the stubs do not declare
@@ -215,13 +246,16 @@ def request_data(request: Request) -> Any:
     try:
         return request.data
     except ParseError:
-        raise DomainError(_("Không đọc được dữ liệu gửi lên: sai định dạng JSON hoặc biểu mẫu."),
-                          code="parse_error") from None
+        raise DomainError(
+            _("Không đọc được dữ liệu gửi lên: sai định dạng JSON hoặc biểu mẫu."), code="parse_error"
+        ) from None
     except UnsupportedMediaType:
         expected = ", ".join(parser.media_type for parser in request.parsers or ())
-        raise UnsupportedMedia(_("Định dạng dữ liệu “%(type)s” không được hỗ trợ; vui lòng gửi %(expected)s.")
-                               % {"type": request.content_type, "expected": expected},
-                               code="unsupported_media_type") from None
+        raise UnsupportedMedia(
+            _("Định dạng dữ liệu “%(type)s” không được hỗ trợ; vui lòng gửi %(expected)s.")
+            % {"type": request.content_type, "expected": expected},
+            code="unsupported_media_type",
+        ) from None
 
 
 # --- parsing bodies ---------------------------------------------------------------------------
@@ -267,8 +301,12 @@ def json_check(data: Any) -> None:
 
 
 class JSONParser(parsers.JSONParser):
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None,
-              ) -> Any:
+    def parse(
+        self,
+        stream: Any,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         raw = stream.read() if limit is None else stream.read(limit + 1)
         if limit is not None and len(raw) > limit:
@@ -290,22 +328,34 @@ def _json_constant(name: str) -> Any:
 
 
 def _form_check(data: Any, files: Any) -> None:
-    if has_nul(data) or has_nul(v for key in data for v in data.getlist(key)) or has_nul(files) or has_nul(
-            getattr(f, "name", "") for key in files for f in files.getlist(key)):
+    if (
+        has_nul(data)
+        or has_nul(v for key in data for v in data.getlist(key))
+        or has_nul(files)
+        or has_nul(getattr(f, "name", "") for key in files for f in files.getlist(key))
+    ):
         raise _nul()
 
 
 class FormParser(parsers.FormParser):
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None,
-              ) -> Any:
+    def parse(
+        self,
+        stream: Any,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         data = super().parse(stream, media_type, parser_context)
         _form_check(data, MultiValueDict())
         return data
 
 
 class MultiPartParser(parsers.MultiPartParser):
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None,
-              ) -> Any:
+    def parse(
+        self,
+        stream: Any,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         result = super().parse(stream, media_type, parser_context)
         _form_check(result.data, result.files)
         return result
@@ -338,8 +388,9 @@ class TextField(serializers.CharField):
         except validation.InvalidValue as error:
             if error.code == "blank" and self.allow_blank:
                 return ""
-            raise serializers.ValidationError(error.sentence(self.label or self.field_name or ""),
-                                              code=error.code) from None
+            raise serializers.ValidationError(
+                error.sentence(self.label or self.field_name or ""), code=error.code
+            ) from None
 
 
 @extend_schema_field({"type": "string", "format": "date", "pattern": validation.DATE_PATTERN})
@@ -353,8 +404,9 @@ class DateField(serializers.DateField):
         try:
             return validation.date_value(day)
         except validation.InvalidValue as error:
-            raise serializers.ValidationError(error.sentence(self.label or self.field_name or ""),
-                                              code=error.code) from None
+            raise serializers.ValidationError(
+                error.sentence(self.label or self.field_name or ""), code=error.code
+            ) from None
 
 
 @extend_schema_field({"type": "string", "format": "date-time", "pattern": r"^(19[0-9]{2}|20[0-9]{2}|2100)-"})
@@ -380,10 +432,12 @@ class DateTimeField(serializers.DateTimeField):
                 self.fail("invalid", format="ISO 8601")
             try:
                 validation.moment_value(parsed) if parsed.tzinfo is not None else validation.date_range_check(
-                    parsed.date())
+                    parsed.date()
+                )
             except validation.InvalidValue as error:
-                raise serializers.ValidationError(error.sentence(self.label or self.field_name or ""),
-                                                  code=error.code) from None
+                raise serializers.ValidationError(
+                    error.sentence(self.label or self.field_name or ""), code=error.code
+                ) from None
         return super().to_internal_value(value)
 
 
@@ -410,12 +464,18 @@ def flat_fields(input_class: type[Input]) -> tuple[serializers.Field, ...] | Non
     if key not in _FLAT_INPUTS:
         serializer = input_class()
         fields = tuple(field for field in serializer.fields.values() if not field.read_only)
-        flat = (input_class.validate is serializers.Serializer.validate and not serializer.get_validators()
-                and not any(hasattr(serializer, f"validate_{field.field_name}") for field in fields)
-                and all(not isinstance(field, serializers.BaseSerializer) and field.source == field.field_name
-                        and not getattr(field.default, "requires_context", False)
-                        and not any(getattr(check, "requires_context", False) for check in field.validators)
-                        for field in fields))
+        flat = (
+            input_class.validate is serializers.Serializer.validate
+            and not serializer.get_validators()
+            and not any(hasattr(serializer, f"validate_{field.field_name}") for field in fields)
+            and all(
+                not isinstance(field, serializers.BaseSerializer)
+                and field.source == field.field_name
+                and not getattr(field.default, "requires_context", False)
+                and not any(getattr(check, "requires_context", False) for check in field.validators)
+                for field in fields
+            )
+        )
         _FLAT_INPUTS[key] = fields if flat else None
     return _FLAT_INPUTS[key]
 
@@ -444,8 +504,9 @@ def _single_values(input_class: type[Input], data: QueryDict) -> None:
     lists = {name for name, field in input_class().fields.items() if isinstance(field, serializers.ListField)}
     for name in data:
         if name not in lists and len(data.getlist(name)) > 1:
-            raise DomainError(_("Tham số “%(name)s” chỉ được gửi một lần.") % {"name": name}, field=name,
-                              code="repeated_parameter")
+            raise DomainError(
+                _("Tham số “%(name)s” chỉ được gửi một lần.") % {"name": name}, field=name, code="repeated_parameter"
+            )
 
 
 def parse_input(input_class: type[Input], data: Any, *, partial: bool = False) -> dict[str, Any]:
@@ -502,8 +563,13 @@ class ErrorOutput(serializers.Serializer):
     code = serializers.CharField()
     field = serializers.CharField(required=False)
     # A declared field (the metaclass moves it off the class), not Serializer.errors.
-    errors = serializers.DictField(child=serializers.CharField(), required=False, help_text=gettext_lazy(  # type: ignore[assignment]
-        "Lỗi theo từng trường khi một yêu cầu có nhiều trường sai (ví dụ các trường của tờ khai)."))
+    errors = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=gettext_lazy(  # type: ignore[assignment]
+            "Lỗi theo từng trường khi một yêu cầu có nhiều trường sai (ví dụ các trường của tờ khai)."
+        ),
+    )
 
 
 READ_ERRORS = (404,)

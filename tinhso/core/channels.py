@@ -40,6 +40,7 @@ _LONG_DIGITS = re.compile(r"\d{9,}")
 
 # --- text providers ----------------------------------------------------------------------------
 
+
 class TextProvider:
     """Sends a short text to a phone. One interface for SMS and Zalo (ZNS): a provider lists
     the channels it offers in ``channels`` and gets the channel with every message.
@@ -59,8 +60,12 @@ class ConsoleSmsProvider(TextProvider):
     (it stays in the outbox row)."""
 
     def send(self, *, channel: str, phone: str, body: str) -> None:
-        log.info("%s to %s: %s characters, not sent (console provider), body not logged",
-                 channel, mask_digits(phone), len(body))
+        log.info(
+            "%s to %s: %s characters, not sent (console provider), body not logged",
+            channel,
+            mask_digits(phone),
+            len(body),
+        )
 
 
 @functools.lru_cache(maxsize=8)
@@ -79,6 +84,7 @@ def text_channels() -> tuple[str, ...]:
 
 
 # --- sending -----------------------------------------------------------------------------------
+
 
 def message_send(*, channel: str, recipient: str, subject: str, body: str) -> None:
     """Send one message over ``channel`` (e-mail: Django's mail backend; texts: the provider,
@@ -123,16 +129,24 @@ def outbox_deliver(outbox: type[models.Model], row_id: int, *, max_attempts: int
     except Exception as error:  # any provider failure is recorded, never raised into the caller
         message = scrub(f"{type(error).__name__}: {error}")
         rows.filter(pk=row_id).update(state=FAILED, error=message)
-        log.warning("%s %s (%s to %s, attempt %s) failed: %s", outbox._meta.model_name, row_id, channel,
-                    masked_recipient(channel, recipient), row["attempts"], message)
+        log.warning(
+            "%s %s (%s to %s, attempt %s) failed: %s",
+            outbox._meta.model_name,
+            row_id,
+            channel,
+            masked_recipient(channel, recipient),
+            row["attempts"],
+            message,
+        )
         return FAILED
     rows.filter(pk=row_id).update(state=SENT, sent_at=timezone.now(), error="")
     log.info("%s %s sent (%s to %s)", outbox._meta.model_name, row_id, channel, masked_recipient(channel, recipient))
     return SENT
 
 
-def outbox_due(outbox: type[models.Model], *, now: dt.datetime, max_attempts: int, pending_after: dt.timedelta,
-               limit: int) -> list[int]:
+def outbox_due(
+    outbox: type[models.Model], *, now: dt.datetime, max_attempts: int, pending_after: dt.timedelta, limit: int
+) -> list[int]:
     """The ids of the rows nobody will send otherwise (at most ``limit``, oldest first): FAILED
     ones with attempts left, and PENDING ones older than ``pending_after`` whose task was lost."""
     lost = Q(state=PENDING, created_at__lt=now - pending_after)

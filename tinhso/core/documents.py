@@ -71,7 +71,6 @@ def vn_number(value: Decimal | int | str) -> str:
     return f"{number:,.{decimals}f}".translate(str.maketrans(",.", ".,"))
 
 
-
 def vn_date(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
@@ -81,8 +80,11 @@ def place_date_line(place: str, day: dt.date) -> str:
     but "tháng 7"), so that nobody can add a digit in front later."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s") % {
-        "place": place, "day": f"{day.day:02d}", "month": month, "year": day.year}
-
+        "place": place,
+        "day": f"{day.day:02d}",
+        "month": month,
+        "year": day.year,
+    }
 
 
 @dataclass(frozen=True)
@@ -99,11 +101,11 @@ PLACE_PREFIXES = ("Tỉnh ", "Thành phố ", "Xã ", "Phường ", "Thị trấ
 
 
 def place_of(unit_name: str) -> str:
-    """"Tỉnh Hưng Yên" → "Hưng Yên", "Phường Hiến Nam" → "Hiến Nam": Decree 30 writes the
+    """ "Tỉnh Hưng Yên" → "Hưng Yên", "Phường Hiến Nam" → "Hiến Nam": Decree 30 writes the
     proper name of the province (or of the commune, for a commune's body) only."""
     for prefix in PLACE_PREFIXES:
-        if unit_name[:len(prefix)].lower() == prefix.lower() and len(unit_name) > len(prefix):
-            return unit_name[len(prefix):]
+        if unit_name[: len(prefix)].lower() == prefix.lower() and len(unit_name) > len(prefix):
+            return unit_name[len(prefix) :]
     return unit_name
 
 
@@ -125,8 +127,15 @@ def set_fonts(rpr: BaseOxmlElement) -> None:
         fonts.attrib.pop(qn(f"w:{theme}"), None)
 
 
-def add_run(paragraph: Paragraph, text: str, *, size: float = BODY_PT, bold: bool = False, italic: bool = False,
-            caps: bool = False) -> None:
+def add_run(
+    paragraph: Paragraph,
+    text: str,
+    *,
+    size: float = BODY_PT,
+    bold: bool = False,
+    italic: bool = False,
+    caps: bool = False,
+) -> None:
     run = paragraph.add_run(text.upper() if caps else text)
     run.font.name = FONT
     run.font.size = Pt(size)
@@ -135,9 +144,15 @@ def add_run(paragraph: Paragraph, text: str, *, size: float = BODY_PT, bold: boo
     set_fonts(run._r.get_or_add_rPr())
 
 
-def format_paragraph(paragraph: Paragraph, *, align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY,
-                     first_line: float = 0, before: float = 0, after: float = 0, keep_with_next: bool = False,
-                     ) -> Paragraph:
+def format_paragraph(
+    paragraph: Paragraph,
+    *,
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY,
+    first_line: float = 0,
+    before: float = 0,
+    after: float = 0,
+    keep_with_next: bool = False,
+) -> Paragraph:
     fmt = paragraph.paragraph_format
     fmt.alignment = align
     fmt.first_line_indent = Mm(first_line) if first_line else None
@@ -147,28 +162,47 @@ def format_paragraph(paragraph: Paragraph, *, align: WD_ALIGN_PARAGRAPH = WD_ALI
     return paragraph
 
 
-def write(container: DocxDocument | _Cell, text: str = "", *, size: float = BODY_PT, bold: bool = False,
-          italic: bool = False, caps: bool = False, align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
-          first_line: float = 0, before: float = 0, after: float = 0, reuse_first: bool = False,
-          keep_with_next: bool = False) -> Paragraph:
+def write(
+    container: DocxDocument | _Cell,
+    text: str = "",
+    *,
+    size: float = BODY_PT,
+    bold: bool = False,
+    italic: bool = False,
+    caps: bool = False,
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
+    first_line: float = 0,
+    before: float = 0,
+    after: float = 0,
+    reuse_first: bool = False,
+    keep_with_next: bool = False,
+) -> Paragraph:
     """One paragraph of one run. A new table cell already holds an empty paragraph, which
     ``reuse_first`` fills instead of leaving a blank line on top."""
     paragraph = container.paragraphs[0] if reuse_first else container.add_paragraph()
-    format_paragraph(paragraph, align=align, first_line=first_line, before=before, after=after,
-                     keep_with_next=keep_with_next)
+    format_paragraph(
+        paragraph, align=align, first_line=first_line, before=before, after=after, keep_with_next=keep_with_next
+    )
     if text:
         add_run(paragraph, text, size=size, bold=bold, italic=italic, caps=caps)
     return paragraph
 
 
 def body(document: DocxDocument, text: str, *, bold: bool = False, italic: bool = False) -> Paragraph:
-    return write(document, text, bold=bold, italic=italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line=12.7,
-                 after=6)
+    return write(document, text, bold=bold, italic=italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line=12.7, after=6)
 
 
 def section_heading(document: DocxDocument, text: str) -> Paragraph:
-    return write(document, text, bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line=12.7, before=6, after=6,
-                 keep_with_next=True)
+    return write(
+        document,
+        text,
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        first_line=12.7,
+        before=6,
+        after=6,
+        keep_with_next=True,
+    )
 
 
 def short_rule(container: DocxDocument | _Cell, width_mm: float, rule_mm: float) -> Paragraph:
@@ -193,20 +227,60 @@ def short_rule(container: DocxDocument | _Cell, width_mm: float, rule_mm: float)
 
 # Word refuses a document whose property elements are out of the schema's order (LibreOffice
 # does not mind), so each hand-made element goes in before the ones the schema puts after it.
-PPR_AFTER_BORDER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-                    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-                    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
-                    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
-                    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+PPR_AFTER_BORDER = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 TCPR_AFTER_SHADING = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
-TBLPR_ORDER = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
-               "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
-               "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+TBLPR_ORDER = (
+    "w:tblStyle",
+    "w:tblpPr",
+    "w:tblOverlap",
+    "w:bidiVisual",
+    "w:tblStyleRowBandSize",
+    "w:tblStyleColBandSize",
+    "w:tblW",
+    "w:jc",
+    "w:tblCellSpacing",
+    "w:tblInd",
+    "w:tblBorders",
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+)
 
 
 def add_table_property(table: Table, element: BaseOxmlElement) -> None:
     tag = next(name for name in TBLPR_ORDER if qn(name) == element.tag)
-    table._tbl.tblPr.insert_element_before(element, *TBLPR_ORDER[TBLPR_ORDER.index(tag) + 1:])
+    table._tbl.tblPr.insert_element_before(element, *TBLPR_ORDER[TBLPR_ORDER.index(tag) + 1 :])
 
 
 def set_widths(table: Table, widths_mm: Sequence[float]) -> None:
@@ -246,8 +320,14 @@ def shade(cell: _Cell, fill: str = "E7E6E6") -> None:
     cell._tc.get_or_add_tcPr().insert_element_before(shading, *TCPR_AFTER_SHADING)
 
 
-def fill_cell(cell: _Cell, lines: Sequence[str] | str, *, size: float = TABLE_PT, bold: bool = False,
-              align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.LEFT) -> None:
+def fill_cell(
+    cell: _Cell,
+    lines: Sequence[str] | str,
+    *,
+    size: float = TABLE_PT,
+    bold: bool = False,
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.LEFT,
+) -> None:
     for index, line in enumerate([lines] if isinstance(lines, str) else lines):
         write(cell, line, size=size, bold=bold, align=align, reuse_first=index == 0)
 
@@ -281,8 +361,9 @@ def header_cell(cell: _Cell, title: str, size: float) -> None:
     shade(cell)
 
 
-def data_table(document: DocxDocument, columns: Sequence[Column], *, size: float = TABLE_PT,
-               groups: Sequence[tuple[str, int]] = ()) -> Table:
+def data_table(
+    document: DocxDocument, columns: Sequence[Column], *, size: float = TABLE_PT, groups: Sequence[tuple[str, int]] = ()
+) -> Table:
     """A ruled table whose header repeats on every page. ``groups`` adds a row of titles above
     the column titles, each spanning that many columns; a group with an empty title is one
     column whose own title spans both rows."""
@@ -317,8 +398,14 @@ def keep_together(table: Table) -> None:
                 paragraph.paragraph_format.keep_with_next = True
 
 
-def add_data_row(table: Table, columns: Sequence[Column], values: Sequence[Sequence[str] | str], *,
-                 size: float = TABLE_PT, bold: bool = False) -> None:
+def add_data_row(
+    table: Table,
+    columns: Sequence[Column],
+    values: Sequence[Sequence[str] | str],
+    *,
+    size: float = TABLE_PT,
+    bold: bool = False,
+) -> None:
     row = table.add_row()
     cant_split(row)
     for cell, column, value in zip(row.cells, columns, values, strict=True):
@@ -424,11 +511,11 @@ def heading(document: DocxDocument, issuer: Issuer, reference: str, issued_on: d
 
 
 def issuing_body_lines(name: str) -> list[str]:
-    """"Ủy ban nhân dân tỉnh Hưng Yên" on two lines, broken where the templates break it, not
+    """ "Ủy ban nhân dân tỉnh Hưng Yên" on two lines, broken where the templates break it, not
     wherever the cell runs out ("… TỈNH HƯNG / YÊN")."""
     prefix = "Ủy ban nhân dân "
-    if fold(name[:len(prefix)]) == fold(prefix) and len(name) > len(prefix):  # "Uỷ ban" spelt either way
-        return [name[:len(prefix)].strip(), name[len(prefix):]]
+    if fold(name[: len(prefix)]) == fold(prefix) and len(name) > len(prefix):  # "Uỷ ban" spelt either way
+        return [name[: len(prefix)].strip(), name[len(prefix) :]]
     return [name]
 
 
@@ -490,8 +577,9 @@ class DocumentConversionError(RuntimeError):
 def soffice_binary() -> str:
     binary = shutil.which("soffice") or shutil.which("libreoffice")
     if binary is None:
-        raise DocumentConversionError(_("Không tìm thấy LibreOffice (soffice): cài gói libreoffice-writer-nogui "
-                                        "để xuất văn bản PDF."))
+        raise DocumentConversionError(
+            _("Không tìm thấy LibreOffice (soffice): cài gói libreoffice-writer-nogui để xuất văn bản PDF.")
+        )
     return binary
 
 
@@ -508,21 +596,39 @@ def docx_to_pdf(docx: bytes, *, timeout: float = 120) -> bytes:
         work = Path(tmp)
         source = work / "van-ban.docx"
         source.write_bytes(docx)
-        command = [binary, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-                   "--nolockcheck", "--convert-to", "pdf", "--outdir", str(work / "out"), str(source)]
+        command = [
+            binary,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work / "out"),
+            str(source),
+        ]
         returncode, output = run_in_own_group(command, timeout=timeout, cwd=work)
         pdf = work / "out" / "van-ban.pdf"
         if returncode != 0 or not pdf.is_file():
-            raise DocumentConversionError(_("LibreOffice không chuyển được văn bản sang PDF (mã lỗi %(code)s): "
-                                            "%(output)s") % {"code": returncode, "output": output.strip()[-500:]})
+            raise DocumentConversionError(
+                _("LibreOffice không chuyển được văn bản sang PDF (mã lỗi %(code)s): %(output)s")
+                % {"code": returncode, "output": output.strip()[-500:]}
+            )
         return pdf.read_bytes()
 
 
 def run_in_own_group(command: Sequence[str], *, timeout: float, cwd: Path) -> tuple[int, str]:
     """Runs ``command``; on timeout kills its whole process group (only the one it started)."""
     env = {**os.environ, "HOME": str(cwd)}
-    with subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,  # noqa: S603
-                          start_new_session=True) as process:
+    with subprocess.Popen(  # noqa: S603
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    ) as process:
         try:
             output, _unused = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -532,5 +638,3 @@ def run_in_own_group(command: Sequence[str], *, timeout: float, cwd: Path) -> tu
                 _("LibreOffice chưa chuyển xong văn bản sang PDF sau %(seconds)s giây.") % {"seconds": timeout},
             ) from None
     return process.returncode, output.decode("utf-8", "replace")
-
-

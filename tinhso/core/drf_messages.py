@@ -130,10 +130,14 @@ def request_body(exc: exceptions.APIException, request: Any) -> dict[str, Any]:
         return {"detail": text, "code": code}
     if code == "throttled":
         wait = getattr(exc, "wait", None)
-        message = (str(REQUEST_MESSAGES["throttled"]).format(wait=int(wait + 0.999)) if wait is not None
-                   else str(REQUEST_MESSAGES["throttled_no_wait"]))
+        message = (
+            str(REQUEST_MESSAGES["throttled"]).format(wait=int(wait + 0.999))
+            if wait is not None
+            else str(REQUEST_MESSAGES["throttled_no_wait"])
+        )
     else:
         template = str(REQUEST_MESSAGES.get(code, REQUEST_MESSAGES["error"]))
-        message = template.format(method=getattr(request, "method", ""),
-                                  media_type=getattr(request, "content_type", "") or "")
+        message = template.format(
+            method=getattr(request, "method", ""), media_type=getattr(request, "content_type", "") or ""
+        )
     return {"detail": message, "code": code}

@@ -11,7 +11,11 @@ class DomainError(Exception):
     status_code = 400
 
     def __init__(
-        self, message: str | Promise, *, field: str | None = None, code: str = "invalid",
+        self,
+        message: str | Promise,
+        *,
+        field: str | None = None,
+        code: str = "invalid",
         errors: dict[str, str] | None = None,
     ):
         super().__init__(str(message))

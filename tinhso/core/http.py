@@ -55,8 +55,11 @@ def is_api(request: HttpRequest) -> bool:
 
 def api_error(status: int, detail: str | None = None, code: str | None = None) -> JsonResponse:
     default_code, default_detail = status_error(status)
-    return JsonResponse({"detail": detail or default_detail, "code": code or default_code}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"detail": detail or default_detail, "code": code or default_code},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def has_nul(values: Iterable[Any]) -> bool:

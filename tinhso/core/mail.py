@@ -48,8 +48,10 @@ class MaskedConsoleBackend(BaseEmailBackend):
                 continue
             log.info(
                 "mail not sent (no EMAIL_BACKEND): from %s to %s, subject %r, body of %s characters not logged",
-                _masked_address(str(message.from_email)), ", ".join(_masked_address(item) for item in recipients),
-                mask_text(str(message.subject)), len(str(message.body)),
+                _masked_address(str(message.from_email)),
+                ", ".join(_masked_address(item) for item in recipients),
+                mask_text(str(message.subject)),
+                len(str(message.body)),
             )
             sent += 1
         return sent

@@ -46,15 +46,20 @@ class RequestGuardMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             if request_has_nul(request) or (
-                    not is_api(request) and request.method not in ("GET", "HEAD", "OPTIONS")
-                    and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
-                    and form_has_nul(request)):
+                not is_api(request)
+                and request.method not in ("GET", "HEAD", "OPTIONS")
+                and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+                and form_has_nul(request)
+            ):
                 return error_page(request, 400, nul_message(), NUL_CODE)
         except TOO_LARGE:
             return error_page(request, 413)
         response = self.get_response(request)
-        if (is_api(request) and response.status_code >= 400
-                and not response.get("Content-Type", "").startswith("application/json")):
+        if (
+            is_api(request)
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
             allowed = response.get("Allow")
             response = api_error(response.status_code)
             if allowed:

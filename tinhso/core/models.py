@@ -75,13 +75,16 @@ class CalendarDay(models.Model):
         WORKING_DAY = "working_day", _("ngày làm việc (làm bù)")
 
     province_code = models.CharField(
-        _("mã tỉnh"), max_length=10, default=default_province_code,
+        _("mã tỉnh"),
+        max_length=10,
+        default=default_province_code,
         help_text=_("Mã tỉnh theo danh mục của Tổng cục Thống kê; mặc định là tỉnh của hệ thống."),
     )
     date = models.DateField(_("ngày"))
     kind = models.CharField(_("loại ngày"), max_length=16, choices=Kind.choices)
     reason = models.CharField(
-        _("lý do"), max_length=300,
+        _("lý do"),
+        max_length=300,
         help_text=_("Ví dụ: nghỉ do bão số 3; làm bù cho ngày nghỉ 02/01 theo thông báo của Bộ Nội vụ."),
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)

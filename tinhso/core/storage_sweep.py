@@ -81,9 +81,8 @@ def _referenced(field: str, names: list[str]) -> set[str]:
     model = apps.get_model(app_label, model_name)
     found: set[str] = set()
     for start in range(0, len(names), _CHUNK):
-        chunk = names[start:start + _CHUNK]
-        found.update(model._default_manager.filter(**{f"{field_name}__in": chunk})
-                     .values_list(field_name, flat=True))
+        chunk = names[start : start + _CHUNK]
+        found.update(model._default_manager.filter(**{f"{field_name}__in": chunk}).values_list(field_name, flat=True))
     return found
 
 

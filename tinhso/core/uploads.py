@@ -49,8 +49,11 @@ PNG = "image/png"
 ALLOWED_TYPES: dict[str, str] = {PDF: "pdf", JPEG: "jpg", PNG: "png", DOCX: "docx", XLSX: "xlsx"}
 # Spellings of the same type a user's name may keep ("anh.jpeg" stays "anh.jpeg").
 EXTENSION_SPELLINGS: dict[str, frozenset[str]] = {
-    "pdf": frozenset({"pdf"}), "jpg": frozenset({"jpg", "jpeg", "jpe", "jfif"}), "png": frozenset({"png"}),
-    "docx": frozenset({"docx"}), "xlsx": frozenset({"xlsx"}),
+    "pdf": frozenset({"pdf"}),
+    "jpg": frozenset({"jpg", "jpeg", "jpe", "jfif"}),
+    "png": frozenset({"png"}),
+    "docx": frozenset({"docx"}),
+    "xlsx": frozenset({"xlsx"}),
 }
 
 _HEAD_BYTES = 8192
@@ -76,14 +79,16 @@ def max_upload_mb() -> str:
 
 
 def _too_large(limit: int, field: str) -> DomainError:
-    return DomainError(_("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": _mb(limit)},
-                       field=field, code="too_large")
+    return DomainError(
+        _("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": _mb(limit)}, field=field, code="too_large"
+    )
 
 
 def _bad_type(field: str) -> DomainError:
     return DomainError(
         _("Định dạng tệp không được chấp nhận. Chỉ nhận tệp PDF, ảnh JPEG/PNG, Word (.docx) hoặc Excel (.xlsx)."),
-        field=field, code="bad_type",
+        field=field,
+        code="bad_type",
     )
 
 
@@ -107,10 +112,34 @@ OFFICE_PARTS: dict[str, tuple[str, str]] = {  # type → (main part, folder of i
 COMMON_FOLDERS = ("_rels/", "docProps/", "customXml/", "_xmlsignatures/", "docMetadata/", "customUI/")
 # Extensions of a plain document's parts: XML, relationships, legacy drawings (VML), pictures,
 # embedded fonts, signature origin.
-PART_EXTENSIONS = frozenset({
-    "xml", "rels", "vml", "png", "jpg", "jpeg", "jpe", "jfif", "gif", "bmp", "tif", "tiff", "emf", "wmf", "emz",
-    "wmz", "svg", "webp", "ico", "odttf", "fntdata", "ttf", "sigs", "psmdcp",
-})
+PART_EXTENSIONS = frozenset(
+    {
+        "xml",
+        "rels",
+        "vml",
+        "png",
+        "jpg",
+        "jpeg",
+        "jpe",
+        "jfif",
+        "gif",
+        "bmp",
+        "tif",
+        "tiff",
+        "emf",
+        "wmf",
+        "emz",
+        "wmz",
+        "svg",
+        "webp",
+        "ico",
+        "odttf",
+        "fntdata",
+        "ttf",
+        "sigs",
+        "psmdcp",
+    }
+)
 # Office documents embedded in a document (a chart's data is an .xlsx inside the .docx): checked
 # with the same rules, one level deep.
 EMBEDDED_PACKAGES = frozenset({"docx", "xlsx", "pptx"})
@@ -118,12 +147,67 @@ EMBEDDED_PACKAGES = frozenset({"docx", "xlsx", "pptx"})
 # OLE compound files (macros, OLE objects, legacy embedded documents), Java classes.
 EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\xca\xfe\xba\xbe", b"#!")
 # Names of programs, scripts, shortcuts and macro-enabled documents, wherever they sit.
-EXECUTABLE_EXTENSIONS = frozenset({
-    "exe", "dll", "com", "scr", "pif", "cpl", "ocx", "sys", "msi", "msp", "bat", "cmd", "ps1", "psm1", "vbs", "vbe",
-    "js", "jse", "wsf", "wsh", "hta", "jar", "class", "lnk", "url", "inf", "reg", "sh", "elf", "so", "dylib", "app",
-    "xll", "xlam", "xlsm", "xltm", "xlsb", "docm", "dotm", "pptm", "ppam", "doc", "xls", "ppt", "rtf", "html",
-    "htm", "mht", "mhtml", "svgz", "swf", "zip", "rar", "7z", "cab", "iso", "img",
-})
+EXECUTABLE_EXTENSIONS = frozenset(
+    {
+        "exe",
+        "dll",
+        "com",
+        "scr",
+        "pif",
+        "cpl",
+        "ocx",
+        "sys",
+        "msi",
+        "msp",
+        "bat",
+        "cmd",
+        "ps1",
+        "psm1",
+        "vbs",
+        "vbe",
+        "js",
+        "jse",
+        "wsf",
+        "wsh",
+        "hta",
+        "jar",
+        "class",
+        "lnk",
+        "url",
+        "inf",
+        "reg",
+        "sh",
+        "elf",
+        "so",
+        "dylib",
+        "app",
+        "xll",
+        "xlam",
+        "xlsm",
+        "xltm",
+        "xlsb",
+        "docm",
+        "dotm",
+        "pptm",
+        "ppam",
+        "doc",
+        "xls",
+        "ppt",
+        "rtf",
+        "html",
+        "htm",
+        "mht",
+        "mhtml",
+        "svgz",
+        "swf",
+        "zip",
+        "rar",
+        "7z",
+        "cab",
+        "iso",
+        "img",
+    }
+)
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # Part content types that declare macros or controls, whatever the part is called.
@@ -140,36 +224,62 @@ def _office_refusal(message: str, field: str, code: str = "active_content") -> _
 
 
 def _macro(field: str) -> _Refused:
-    return _office_refusal(_("Tệp Word/Excel có chứa macro (mã VBA), không được chấp nhận. Hãy lưu lại thành tệp "
-                             ".docx hoặc .xlsx thông thường (không có macro) rồi tải lên lại."), field)
+    return _office_refusal(
+        _(
+            "Tệp Word/Excel có chứa macro (mã VBA), không được chấp nhận. Hãy lưu lại thành tệp "
+            ".docx hoặc .xlsx thông thường (không có macro) rồi tải lên lại."
+        ),
+        field,
+    )
 
 
 def _executable(member: str, field: str) -> _Refused:
-    return _office_refusal(_("Tệp Word/Excel có chứa chương trình hoặc đối tượng nhúng “%(member)s”, không được "
-                             "chấp nhận. Hãy xóa đối tượng đó (hoặc chép nội dung sang tệp mới) rồi tải lên lại.")
-                           % {"member": _printable(member)}, field)
+    return _office_refusal(
+        _(
+            "Tệp Word/Excel có chứa chương trình hoặc đối tượng nhúng “%(member)s”, không được "
+            "chấp nhận. Hãy xóa đối tượng đó (hoặc chép nội dung sang tệp mới) rồi tải lên lại."
+        )
+        % {"member": _printable(member)},
+        field,
+    )
 
 
 def _foreign_part(member: str, field: str) -> _Refused:
-    return _office_refusal(_("Tệp Word/Excel có thành phần lạ “%(member)s”, không thuộc một văn bản thông thường "
-                             "nên không được chấp nhận. Hãy lưu lại tệp bằng Word/Excel rồi tải lên lại.")
-                           % {"member": _printable(member)}, field)
+    return _office_refusal(
+        _(
+            "Tệp Word/Excel có thành phần lạ “%(member)s”, không thuộc một văn bản thông thường "
+            "nên không được chấp nhận. Hãy lưu lại tệp bằng Word/Excel rồi tải lên lại."
+        )
+        % {"member": _printable(member)},
+        field,
+    )
 
 
 def _external(target: str, field: str) -> _Refused:
-    return _office_refusal(_("Tệp Word/Excel tự tải nội dung từ bên ngoài (“%(target)s”), không được chấp nhận. "
-                             "Hãy nhúng nội dung vào tệp hoặc xóa liên kết đó rồi tải lên lại.")
-                           % {"target": _printable(target)}, field)
+    return _office_refusal(
+        _(
+            "Tệp Word/Excel tự tải nội dung từ bên ngoài (“%(target)s”), không được chấp nhận. "
+            "Hãy nhúng nội dung vào tệp hoặc xóa liên kết đó rồi tải lên lại."
+        )
+        % {"target": _printable(target)},
+        field,
+    )
 
 
 def _encrypted_office(field: str) -> _Refused:
-    return _office_refusal(_("Tệp Word/Excel đang được đặt mật khẩu hoặc mã hóa nên không mở được. Hãy gỡ mật khẩu "
-                             "rồi tải lên lại."), field, code="encrypted")
+    return _office_refusal(
+        _("Tệp Word/Excel đang được đặt mật khẩu hoặc mã hóa nên không mở được. Hãy gỡ mật khẩu rồi tải lên lại."),
+        field,
+        code="encrypted",
+    )
 
 
 def _zip_bomb(field: str) -> _Refused:
-    return _office_refusal(_("Tệp Word/Excel khi giải nén quá lớn hoặc có quá nhiều thành phần, không được chấp "
-                             "nhận."), field, code="too_large_unpacked")
+    return _office_refusal(
+        _("Tệp Word/Excel khi giải nén quá lớn hoặc có quá nhiều thành phần, không được chấp nhận."),
+        field,
+        code="too_large_unpacked",
+    )
 
 
 def _extension(member: str) -> str:
@@ -187,8 +297,9 @@ def _check_member(member: str, head: bytes, content_type: str, field: str) -> No
     if lower.endswith("vbaproject.bin") or lower.endswith("vbadata.xml") or "/activex/" in lower:
         raise _macro(field) if "vba" in lower else _executable(member, field)
     extension = _extension(member)
-    if extension in EXECUTABLE_EXTENSIONS or (extension not in EMBEDDED_PACKAGES and (
-            head.startswith(EXECUTABLE_MAGIC) or head.startswith(b"PK\x03\x04"))):
+    if extension in EXECUTABLE_EXTENSIONS or (
+        extension not in EMBEDDED_PACKAGES and (head.startswith(EXECUTABLE_MAGIC) or head.startswith(b"PK\x03\x04"))
+    ):
         raise _executable(member, field)
     if member == "[Content_Types].xml" or member.endswith("/"):
         return
@@ -237,8 +348,11 @@ def _check_content_types(archive: zipfile.ZipFile, field: str) -> None:
     for element in root.iter():
         declared = (element.get("ContentType") or "").lower()
         if any(kind in declared for kind in ACTIVE_CONTENT_TYPES):
-            raise _macro(field) if "vba" in declared or "macro" in declared else _executable(
-                element.get("PartName") or declared, field)
+            raise (
+                _macro(field)
+                if "vba" in declared or "macro" in declared
+                else _executable(element.get("PartName") or declared, field)
+            )
 
 
 def _check_dde(archive: zipfile.ZipFile, info: zipfile.ZipInfo, field: str) -> None:
@@ -311,8 +425,16 @@ def _check_office(stream: IO[bytes], content_type: str, field: str, *, depth: in
                     _check_word_fields(archive, member, field)
     except _Refused:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, ValueError,
-            EOFError, KeyError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        OSError,
+        ValueError,
+        EOFError,
+        KeyError,
+    ):
         # A damaged zip, an unsupported compression or encryption, a missing [Content_Types].xml.
         raise _Refused(_bad_type(field)) from None
 
@@ -350,18 +472,35 @@ def _office_kind(stream: IO[bytes]) -> str | None:
 
 # Action types that run code, open or fetch other files, or send data out (ISO 32000-2, 12.6.4).
 PDF_ACTIONS: dict[str, str] = {
-    "/JavaScript": "javascript", "/Launch": "launch", "/ImportData": "submit", "/SubmitForm": "submit",
-    "/GoToE": "embedded", "/GoToR": "launch", "/RichMediaExecute": "richmedia", "/Rendition": "richmedia",
-    "/Movie": "richmedia", "/Sound": "richmedia",
+    "/JavaScript": "javascript",
+    "/Launch": "launch",
+    "/ImportData": "submit",
+    "/SubmitForm": "submit",
+    "/GoToE": "embedded",
+    "/GoToR": "launch",
+    "/RichMediaExecute": "richmedia",
+    "/Rendition": "richmedia",
+    "/Movie": "richmedia",
+    "/Sound": "richmedia",
 }
 # Keys whose mere presence is active content.
 PDF_KEYS: dict[str, str] = {
-    "/JS": "javascript", "/JavaScript": "javascript", "/AA": "automatic", "/XFA": "xfa", "/EmbeddedFiles": "embedded",
-    "/EF": "embedded", "/RichMediaContent": "richmedia", "/RichMediaSettings": "richmedia",
+    "/JS": "javascript",
+    "/JavaScript": "javascript",
+    "/AA": "automatic",
+    "/XFA": "xfa",
+    "/EmbeddedFiles": "embedded",
+    "/EF": "embedded",
+    "/RichMediaContent": "richmedia",
+    "/RichMediaSettings": "richmedia",
 }
 PDF_SUBTYPES: dict[str, str] = {
-    "/FileAttachment": "embedded", "/RichMedia": "richmedia", "/Screen": "richmedia", "/Movie": "richmedia",
-    "/Sound": "richmedia", "/3D": "richmedia",
+    "/FileAttachment": "embedded",
+    "/RichMedia": "richmedia",
+    "/Screen": "richmedia",
+    "/Movie": "richmedia",
+    "/Sound": "richmedia",
+    "/3D": "richmedia",
 }
 
 
@@ -379,15 +518,20 @@ def _pdf_what(kind: str) -> str:
 
 def _pdf_active(what: str, field: str) -> DomainError:
     return DomainError(
-        _("Tệp PDF có %(what)s nên không được chấp nhận. Hãy in lại tài liệu thành PDF (chức năng “In” → "
-          "“Lưu dưới dạng PDF”) hoặc quét lại, rồi tải lên lại.") % {"what": what},
-        field=field, code="active_content",
+        _(
+            "Tệp PDF có %(what)s nên không được chấp nhận. Hãy in lại tài liệu thành PDF (chức năng “In” → "
+            "“Lưu dưới dạng PDF”) hoặc quét lại, rồi tải lên lại."
+        )
+        % {"what": what},
+        field=field,
+        code="active_content",
     )
 
 
 def _bad_pdf(field: str) -> DomainError:
-    return DomainError(_("Tệp PDF bị hỏng hoặc không đọc được. Hãy lưu lại tệp PDF rồi tải lên lại."),
-                       field=field, code="bad_pdf")
+    return DomainError(
+        _("Tệp PDF bị hỏng hoặc không đọc được. Hãy lưu lại tệp PDF rồi tải lên lại."), field=field, code="bad_pdf"
+    )
 
 
 def _resolved(entry: dict[Any, Any], key: str) -> Any:
@@ -418,16 +562,37 @@ def _pdf_kind_of(entry: dict[Any, Any]) -> str | None:
 # Where nothing a reader runs or opens can sit: page content, fonts and images, the structure
 # tree of a tagged PDF, metadata. These hold most of a document's objects; skipping them keeps
 # the check fast on long documents.
-PDF_INERT_KEYS = frozenset({
-    "/Contents", "/Resources", "/DR", "/Font", "/XObject", "/ColorSpace", "/Pattern", "/Shading", "/ExtGState",
-    "/StructTreeRoot", "/Metadata", "/Thumb", "/PieceInfo", "/OutputIntents", "/Parent",
-})
+PDF_INERT_KEYS = frozenset(
+    {
+        "/Contents",
+        "/Resources",
+        "/DR",
+        "/Font",
+        "/XObject",
+        "/ColorSpace",
+        "/Pattern",
+        "/Shading",
+        "/ExtGState",
+        "/StructTreeRoot",
+        "/Metadata",
+        "/Thumb",
+        "/PieceInfo",
+        "/OutputIntents",
+        "/Parent",
+    }
+)
 PDF_MAX_OBJECTS = 10_000
 
 
 def _too_complex(field: str) -> DomainError:
-    return DomainError(_("Tệp PDF có quá nhiều đối tượng để kiểm tra. Hãy in lại tài liệu thành PDF hoặc chia thành "
-                         "nhiều tệp nhỏ hơn rồi tải lên lại."), field=field, code="too_complex")
+    return DomainError(
+        _(
+            "Tệp PDF có quá nhiều đối tượng để kiểm tra. Hãy in lại tài liệu thành PDF hoặc chia thành "
+            "nhiều tệp nhỏ hơn rồi tải lên lại."
+        ),
+        field=field,
+        code="too_complex",
+    )
 
 
 def _pdf_active_kind(reader: Any, field: str) -> str | None:
@@ -481,8 +646,11 @@ def pdf_content_check(data: bytes, field: str = "file") -> None:
         except Exception:
             opened = False
         if not opened:
-            raise DomainError(_("Tệp PDF đang được đặt mật khẩu nên không mở được. Hãy gỡ mật khẩu rồi tải "
-                                "lên lại."), field=field, code="encrypted")
+            raise DomainError(
+                _("Tệp PDF đang được đặt mật khẩu nên không mở được. Hãy gỡ mật khẩu rồi tải lên lại."),
+                field=field,
+                code="encrypted",
+            )
     try:
         found = _pdf_active_kind(reader, field)
     except DomainError:
@@ -543,8 +711,9 @@ def inspect_upload(upload: File | None, *, max_bytes: int | None = None, field: 
         upload.seek(0)
     if content_type is None:
         raise _bad_type(field)
-    return Inspected(content_type=content_type, extension=ALLOWED_TYPES[content_type], size=size,
-                     sha256=digest.hexdigest())
+    return Inspected(
+        content_type=content_type, extension=ALLOWED_TYPES[content_type], size=size, sha256=digest.hexdigest()
+    )
 
 
 # --- names and downloads -------------------------------------------------------------------------
@@ -590,5 +759,15 @@ def sniff_type(head: bytes) -> str:
     return "application/octet-stream"
 
 
-__all__ = ["ALLOWED_TYPES", "JPEG", "PNG", "Inspected", "attachment", "clean_filename", "inspect_upload",
-           "max_upload_mb", "pdf_content_check", "sniff_type"]
+__all__ = [
+    "ALLOWED_TYPES",
+    "JPEG",
+    "PNG",
+    "Inspected",
+    "attachment",
+    "clean_filename",
+    "inspect_upload",
+    "max_upload_mb",
+    "pdf_content_check",
+    "sniff_type",
+]

@@ -47,8 +47,10 @@ BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206
 _LINE_BREAKS = frozenset("\t\n\r")
 # The characters :func:`text_value` refuses in multiline text, as a regular expression that
 # JSON Schema and Python read alike (the OpenAPI schema states it as the fields' pattern).
-TEXT_PATTERN = (r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f"
-                r"\u202a-\u202e\u2066-\u2069]*$")
+TEXT_PATTERN = (
+    r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f"
+    r"\u202a-\u202e\u2066-\u2069]*$"
+)
 
 
 class InvalidValue(ValueError):
@@ -78,24 +80,29 @@ def text_value(value: Any, *, max_length: int | None = None, multiline: bool = F
         raise InvalidValue("nul_character", _("%(label)s không được chứa ký tự NUL."))
     for char in text:
         if char in BIDI_CONTROLS:
-            raise InvalidValue("bidi_control", _("%(label)s chứa ký tự điều khiển hướng chữ (U+%(code)04X), "
-                                                 "không được chấp nhận.") % {"code": ord(char), "label": "%(label)s"})
+            raise InvalidValue(
+                "bidi_control",
+                _("%(label)s chứa ký tự điều khiển hướng chữ (U+%(code)04X), không được chấp nhận.")
+                % {"code": ord(char), "label": "%(label)s"},
+            )
         category = unicodedata.category(char)
         if (category == "Cc" and not (multiline and char in _LINE_BREAKS)) or category == "Cs":
-            raise InvalidValue("control_character", _("%(label)s chứa ký tự điều khiển (U+%(code)04X), "
-                                                      "không được chấp nhận.") % {"code": ord(char),
-                                                                                  "label": "%(label)s"})
+            raise InvalidValue(
+                "control_character",
+                _("%(label)s chứa ký tự điều khiển (U+%(code)04X), không được chấp nhận.")
+                % {"code": ord(char), "label": "%(label)s"},
+            )
     text = text.strip()
     if text and not any(unicodedata.category(char)[0] not in "CZ" for char in text):
         raise InvalidValue("blank", _("%(label)s không được để trống (chỉ có ký tự không nhìn thấy)."))
     if max_length is not None and len(text) > max_length:
-        raise InvalidValue("max_length", _("%(label)s dài quá %(n)s ký tự.") % {
-            "n": max_length, "label": "%(label)s"})
+        raise InvalidValue("max_length", _("%(label)s dài quá %(n)s ký tự.") % {"n": max_length, "label": "%(label)s"})
     return text
 
 
-def number_value(value: Any, *, min_value: Decimal | int | None = NUMBER_MIN,
-                 max_value: Decimal | int | None = NUMBER_MAX) -> Decimal:
+def number_value(
+    value: Any, *, min_value: Decimal | int | None = NUMBER_MIN, max_value: Decimal | int | None = NUMBER_MAX
+) -> Decimal:
     """A finite decimal number, from a JSON number or its text ("58,5" as typed in Vietnam), with
     at most 15 digits before the point and 4 after, within ``[min_value, max_value]``."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
@@ -113,25 +120,32 @@ def number_value(value: Any, *, min_value: Decimal | int | None = NUMBER_MIN,
     assert isinstance(exponent, int)  # finite
     integer_digits = max(len(digits) + exponent, 0)
     decimals = max(-exponent, 0)
-    if integer_digits > NUMBER_INTEGER_DIGITS or (decimals > NUMBER_DECIMAL_PLACES
-                                                  and number != number.quantize(Decimal(1).scaleb(
-                                                      -NUMBER_DECIMAL_PLACES))):
-        raise InvalidValue("too_many_digits", _("%(label)s có quá nhiều chữ số (tối đa %(int)s chữ số phần nguyên "
-                                                "và %(dec)s chữ số thập phân).") % {
-            "int": NUMBER_INTEGER_DIGITS, "dec": NUMBER_DECIMAL_PLACES, "label": "%(label)s"})
+    if integer_digits > NUMBER_INTEGER_DIGITS or (
+        decimals > NUMBER_DECIMAL_PLACES and number != number.quantize(Decimal(1).scaleb(-NUMBER_DECIMAL_PLACES))
+    ):
+        raise InvalidValue(
+            "too_many_digits",
+            _("%(label)s có quá nhiều chữ số (tối đa %(int)s chữ số phần nguyên và %(dec)s chữ số thập phân).")
+            % {"int": NUMBER_INTEGER_DIGITS, "dec": NUMBER_DECIMAL_PLACES, "label": "%(label)s"},
+        )
     if min_value is not None and number < Decimal(min_value):
-        raise InvalidValue("min_value", _("%(label)s không được nhỏ hơn %(n)s.") % {"n": min_value,
-                                                                                   "label": "%(label)s"})
+        raise InvalidValue(
+            "min_value", _("%(label)s không được nhỏ hơn %(n)s.") % {"n": min_value, "label": "%(label)s"}
+        )
     if max_value is not None and number > Decimal(max_value):
-        raise InvalidValue("max_value", _("%(label)s không được lớn hơn %(n)s.") % {"n": max_value,
-                                                                                   "label": "%(label)s"})
+        raise InvalidValue(
+            "max_value", _("%(label)s không được lớn hơn %(n)s.") % {"n": max_value, "label": "%(label)s"}
+        )
     return number.normalize() if decimals else number
 
 
 def date_range_check(day: dt.date) -> dt.date:
     if not DATE_MIN <= day <= DATE_MAX:
-        raise InvalidValue("date_out_of_range", _("%(label)s phải trong khoảng từ năm %(first)s đến năm %(last)s.")
-                           % {"first": DATE_MIN.year, "last": DATE_MAX.year, "label": "%(label)s"})
+        raise InvalidValue(
+            "date_out_of_range",
+            _("%(label)s phải trong khoảng từ năm %(first)s đến năm %(last)s.")
+            % {"first": DATE_MIN.year, "last": DATE_MAX.year, "label": "%(label)s"},
+        )
     return day
 
 
@@ -140,8 +154,10 @@ def date_value(value: Any, *, typed: bool = False) -> dt.date:
     ``typed`` (what people type on a page, also accepted where the API takes the same form) also
     dd/mm/yyyy."""
     if typed:
-        not_date = InvalidValue("not_date", _("%(label)s phải là ngày hợp lệ, dạng ngày/tháng/năm (31/12/2026) "
-                                              "hoặc năm-tháng-ngày (2026-12-31)."))
+        not_date = InvalidValue(
+            "not_date",
+            _("%(label)s phải là ngày hợp lệ, dạng ngày/tháng/năm (31/12/2026) hoặc năm-tháng-ngày (2026-12-31)."),
+        )
     else:
         not_date = InvalidValue("not_date", _("%(label)s phải là ngày hợp lệ (năm-tháng-ngày)."))
     if isinstance(value, dt.datetime):

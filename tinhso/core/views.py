@@ -20,22 +20,28 @@ logger = logging.getLogger(__name__)
 
 ERROR_TEMPLATE = "errors/error.html"
 _TITLES = {
-    400: gettext_lazy("Yêu cầu không hợp lệ"), 403: gettext_lazy("Không có quyền truy cập"),
-    404: gettext_lazy("Không tìm thấy trang"), 413: gettext_lazy("Dữ liệu gửi lên quá lớn"),
+    400: gettext_lazy("Yêu cầu không hợp lệ"),
+    403: gettext_lazy("Không có quyền truy cập"),
+    404: gettext_lazy("Không tìm thấy trang"),
+    413: gettext_lazy("Dữ liệu gửi lên quá lớn"),
     500: gettext_lazy("Hệ thống gặp sự cố"),
 }
 
 
-def error_page(request: HttpRequest, status: int, message: str | None = None, code: str | None = None, *,
-               with_request: bool = True) -> HttpResponse:
+def error_page(
+    request: HttpRequest, status: int, message: str | None = None, code: str | None = None, *, with_request: bool = True
+) -> HttpResponse:
     """The refusal as JSON under ``/api/``, else the platform's Vietnamese error page.
     ``with_request=False`` renders without the request's context (the navigation, the session):
     a server error may come from them."""
     if is_api(request):
         return api_error(status, message, code)
     _code, default = status_error(status)
-    context = {"status": status, "message": message or default,
-               "title": _TITLES.get(status, _TITLES[500 if status >= 500 else 400])}
+    context = {
+        "status": status,
+        "message": message or default,
+        "title": _TITLES.get(status, _TITLES[500 if status >= 500 else 400]),
+    }
     try:
         if with_request:
             return render(request, ERROR_TEMPLATE, context, status=status)
@@ -69,5 +75,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @requires_csrf_token
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """settings.CSRF_FAILURE_VIEW: a form sent from a stale or foreign page."""
-    return error_page(request, 403, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại "
-                                      "trang và thử lại."), code="csrf_failed")
+    return error_page(
+        request,
+        403,
+        _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."),
+        code="csrf_failed",
+    )

@@ -41,8 +41,9 @@ def person_of(request: HttpRequest) -> Person:
     return cast("Person", request.user)
 
 
-def render_error(request: HttpRequest, error: DomainError | str, *, template: str = ERROR_TEMPLATE,
-                 status: int | None = None) -> HttpResponse:
+def render_error(
+    request: HttpRequest, error: DomainError | str, *, template: str = ERROR_TEMPLATE, status: int | None = None
+) -> HttpResponse:
     """``error``'s message on ``template`` with its status (``status`` for a plain message, or to
     override the error's own)."""
     if isinstance(error, DomainError):
@@ -52,8 +53,9 @@ def render_error(request: HttpRequest, error: DomainError | str, *, template: st
     return render(request, template, {"message": message, "status": code}, status=code)
 
 
-def page(*methods: str, template: str = ERROR_TEMPLATE, fragment: str | None = None,
-         login: bool = True) -> Callable[[View], View]:
+def page(
+    *methods: str, template: str = ERROR_TEMPLATE, fragment: str | None = None, login: bool = True
+) -> Callable[[View], View]:
     """Only ``methods``, login required unless ``login=False``, and a :class:`DomainError`
     escaping the view answered by :func:`render_error` on ``template`` (on ``fragment``, when
     given, for an HTMX request)."""

@@ -275,7 +275,10 @@ class WorkCalendar:
         return self._to_days(self._position(end) - self._position(start))
 
     def elapsed_working_days(
-        self, start: datetime, end: datetime, pauses: Sequence[tuple[datetime, datetime]] = (),
+        self,
+        start: datetime,
+        end: datetime,
+        pauses: Sequence[tuple[datetime, datetime]] = (),
     ) -> Decimal:
         """Working time from ``start`` to ``end`` minus the working time of ``pauses``
         (waiting for the applicant's supplement is not processing time, FRAMEWORKS §2).
@@ -317,8 +320,9 @@ class WorkCalendar:
     def _ordinal(self, day: date | datetime) -> int:
         ordinal = self._local_date(day).toordinal()
         if not self._first <= ordinal <= self._last:
-            raise ValueError(f"{date.fromordinal(ordinal)} is outside the working-day calendar "
-                             f"({self.first_year}–{self.last_year})")
+            raise ValueError(
+                f"{date.fromordinal(ordinal)} is outside the working-day calendar ({self.first_year}–{self.last_year})"
+            )
         return ordinal
 
     def _ordinal_at(self, index: int) -> int:
@@ -377,6 +381,7 @@ class WorkCalendar:
 
 # --- the shared calendar --------------------------------------------------------------
 
+
 def national_calendar() -> WorkCalendar:
     """The calendar of the ``holidays`` package alone, with the configured working hours
     (no database access): what CalendarDay rows are validated against."""
@@ -394,8 +399,10 @@ def _configured_periods() -> tuple[tuple[time, time], ...]:
     if not configured:
         return DEFAULT_PERIODS
     return _normalise_periods(
-        (start if isinstance(start, time) else time.fromisoformat(start),
-         end if isinstance(end, time) else time.fromisoformat(end))
+        (
+            start if isinstance(start, time) else time.fromisoformat(start),
+            end if isinstance(end, time) else time.fromisoformat(end),
+        )
         for start, end in configured
     )
 
@@ -427,7 +434,9 @@ def calendar(province_code: str | None = None) -> WorkCalendar:
     days_off: dict[date, str] = {}
     working_days: dict[date, str] = {}
     for day, kind, reason in rows.filter(date__year__gte=FIRST_YEAR, date__year__lte=LAST_YEAR).values_list(
-        "date", "kind", "reason",
+        "date",
+        "kind",
+        "reason",
     ):
         (working_days if kind == CalendarDay.Kind.WORKING_DAY else days_off)[day] = reason
     built = WorkCalendar(days_off=days_off, working_days=working_days, periods=periods)
@@ -448,10 +457,11 @@ def extend_due(due: datetime, paused_days: Days) -> datetime:
 
 
 def elapsed_working_days(
-    start: datetime, end: datetime, pauses: Sequence[tuple[datetime, datetime]] = (),
+    start: datetime,
+    end: datetime,
+    pauses: Sequence[tuple[datetime, datetime]] = (),
 ) -> Decimal:
     """Processing time from ``start`` to ``end`` in working days, pauses excluded, on the
     province's calendar: compare with the procedure's processing time for on time / early /
     late."""
     return calendar().elapsed_working_days(start, end, pauses)
-

@@ -24,6 +24,10 @@ def indicator_get_or_create(*, actor: Person | None, name: str, unit: str = "") 
     if existing is not None:
         return existing, False
     indicator = Indicator.objects.create(code=indicator_code_for(name), name=name, unit=clean(unit))
-    ledger_append(actor=actor, action="indicators.indicator.create", obj=indicator,
-                  payload={"code": indicator.code, "name": indicator.name, "unit": indicator.unit})
+    ledger_append(
+        actor=actor,
+        action="indicators.indicator.create",
+        obj=indicator,
+        payload={"code": indicator.code, "name": indicator.name, "unit": indicator.unit},
+    )
     return indicator, True

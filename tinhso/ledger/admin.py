@@ -100,8 +100,16 @@ class EntryAdmin(_ReadOnlyAdmin):
     date_hierarchy = "recorded_at"
     ordering = ["-sequence"]
     fields = readonly_fields = (
-        "sequence", "recorded_at", "actor_label", "action", "object_type", "object_id",
-        "payload_digest", "prev_hash", "entry_hash", "payload_text",
+        "sequence",
+        "recorded_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "payload_digest",
+        "prev_hash",
+        "entry_hash",
+        "payload_text",
     )
     show_full_result_count = False  # counting millions of rows on each page helps nobody
 

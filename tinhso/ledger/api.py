@@ -73,9 +73,10 @@ class InclusionProofOutput(serializers.Serializer):
     tree_size = serializers.IntegerField()
     entry_hash = serializers.CharField()
     leaf_hash = serializers.CharField(help_text=gettext_lazy("SHA-256(0x00 || entry_hash), hex."))
-    audit_path = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy(
-        "Đường kiểm chứng theo RFC 9162 §2.1.3, nút gần lá nhất trước."
-    ))
+    audit_path = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=gettext_lazy("Đường kiểm chứng theo RFC 9162 §2.1.3, nút gần lá nhất trước."),
+    )
     root_hash = serializers.CharField()
 
 
@@ -84,9 +85,9 @@ class ConsistencyProofOutput(serializers.Serializer):
     second_size = serializers.IntegerField()
     first_root = serializers.CharField()
     second_root = serializers.CharField()
-    path = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy(
-        "Bằng chứng nhất quán theo RFC 9162 §2.1.4."
-    ))
+    path = serializers.ListField(
+        child=serializers.CharField(), help_text=gettext_lazy("Bằng chứng nhất quán theo RFC 9162 §2.1.4.")
+    )
 
 
 class CheckpointOutput(serializers.Serializer):
@@ -97,12 +98,14 @@ class CheckpointOutput(serializers.Serializer):
     key_id = serializers.CharField()
     public_key = serializers.CharField(help_text=gettext_lazy("Khoá công khai Ed25519 (32 byte), base64."))
     message = serializers.CharField(help_text=gettext_lazy("Chuỗi đã được ký, đúng từng byte."))
-    origin = serializers.CharField(help_text=gettext_lazy(
-        "Tên sổ cái trong điểm kiểm tra theo định dạng C2SP tlog-checkpoint (rỗng với điểm kiểm tra cũ)."
-    ))
-    note = serializers.CharField(help_text=gettext_lazy(
-        "Điểm kiểm tra dạng ghi chú đã ký (C2SP signed-note), như tại /api/ledger/checkpoint."
-    ))
+    origin = serializers.CharField(
+        help_text=gettext_lazy(
+            "Tên sổ cái trong điểm kiểm tra theo định dạng C2SP tlog-checkpoint (rỗng với điểm kiểm tra cũ)."
+        )
+    )
+    note = serializers.CharField(
+        help_text=gettext_lazy("Điểm kiểm tra dạng ghi chú đã ký (C2SP signed-note), như tại /api/ledger/checkpoint.")
+    )
 
 
 class VerifyResultOutput(serializers.Serializer):
@@ -125,7 +128,9 @@ def _int_param(request: Request, name: str) -> int | None:
         return None
     if not raw.isascii() or not raw.isdigit() or len(raw) > 19 or int(raw) > MAX_INT_PARAM:
         raise DomainError(
-            _("Tham số %(name)s phải là số nguyên dương.") % {"name": name}, field=name, code="invalid",
+            _("Tham số %(name)s phải là số nguyên dương.") % {"name": name},
+            field=name,
+            code="invalid",
         )
     return int(raw)
 
@@ -160,10 +165,17 @@ class InclusionProofApi(APIView):
         tags=[TAG],
         summary=gettext_lazy("Bằng chứng một mục nằm trong sổ cái"),
         parameters=[
-            OpenApiParameter("sequence", {"type": "integer", "minimum": 1, "maximum": MAX_INT_PARAM},
-                             OpenApiParameter.PATH, description=gettext_lazy("Số thứ tự mục (từ 1).")),
-            OpenApiParameter("tree_size", {"type": "integer", "minimum": 1, "maximum": MAX_INT_PARAM},
-                             description=gettext_lazy("Kích thước cây (mặc định: toàn bộ sổ cái hiện tại).")),
+            OpenApiParameter(
+                "sequence",
+                {"type": "integer", "minimum": 1, "maximum": MAX_INT_PARAM},
+                OpenApiParameter.PATH,
+                description=gettext_lazy("Số thứ tự mục (từ 1)."),
+            ),
+            OpenApiParameter(
+                "tree_size",
+                {"type": "integer", "minimum": 1, "maximum": MAX_INT_PARAM},
+                description=gettext_lazy("Kích thước cây (mặc định: toàn bộ sổ cái hiện tại)."),
+            ),
         ],
         responses={200: InclusionProofOutput, 400: LedgerErrorOutput, 404: LedgerErrorOutput, 409: LedgerErrorOutput},
     )
@@ -185,13 +197,24 @@ class ConsistencyProofApi(APIView):
         tags=[TAG],
         summary=gettext_lazy("Bằng chứng sổ cái sau nối tiếp sổ cái trước, không sửa đổi"),
         parameters=[
-            OpenApiParameter("first", {"type": "integer", "minimum": 1, "maximum": MAX_INT_PARAM}, required=True,
-                             description=gettext_lazy("Kích thước trước.")),
-            OpenApiParameter("second", {"type": "integer", "minimum": 1, "maximum": MAX_INT_PARAM}, required=True,
-                             description=gettext_lazy("Kích thước sau.")),
+            OpenApiParameter(
+                "first",
+                {"type": "integer", "minimum": 1, "maximum": MAX_INT_PARAM},
+                required=True,
+                description=gettext_lazy("Kích thước trước."),
+            ),
+            OpenApiParameter(
+                "second",
+                {"type": "integer", "minimum": 1, "maximum": MAX_INT_PARAM},
+                required=True,
+                description=gettext_lazy("Kích thước sau."),
+            ),
         ],
         responses={
-            200: ConsistencyProofOutput, 400: LedgerErrorOutput, 404: LedgerErrorOutput, 409: LedgerErrorOutput,
+            200: ConsistencyProofOutput,
+            400: LedgerErrorOutput,
+            404: LedgerErrorOutput,
+            409: LedgerErrorOutput,
         },
     )
     def get(self, request: Request) -> Response:
@@ -239,7 +262,6 @@ class CheckpointNoteApi(APIView):
 
 
 class VerifyApi(APIView):
-
     @extend_schema(
         tags=[TAG],
         summary=gettext_lazy("Kiểm tra toàn vẹn toàn bộ sổ cái (kiểm toán viên)"),

@@ -96,7 +96,11 @@ def canonical_value(value: Any) -> Any:
 def canonical_json(value: Any) -> str:
     """The one JSON text of ``value`` that the ledger hashes and stores."""
     return json.dumps(
-        canonical_value(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False,
+        canonical_value(value),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
     )
 
 

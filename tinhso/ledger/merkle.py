@@ -115,9 +115,7 @@ def _valid_hash(value: object) -> bool:
     return isinstance(value, bytes) and len(value) == HASH_SIZE
 
 
-def verify_inclusion(
-    leaf: bytes, index: int, size: int, path: Sequence[bytes], root: bytes
-) -> bool:
+def verify_inclusion(leaf: bytes, index: int, size: int, path: Sequence[bytes], root: bytes) -> bool:
     """RFC 9162 §2.1.3.2: does ``path`` prove leaf hash ``leaf`` at ``index`` under ``root``?"""
     if not (_valid_hash(leaf) and _valid_hash(root) and all(_valid_hash(p) for p in path)):
         return False
@@ -141,9 +139,7 @@ def verify_inclusion(
     return sn == 0 and r == root
 
 
-def verify_consistency(
-    first: int, second: int, first_root: bytes, second_root: bytes, path: Sequence[bytes]
-) -> bool:
+def verify_consistency(first: int, second: int, first_root: bytes, second_root: bytes, path: Sequence[bytes]) -> bool:
     """RFC 9162 §2.1.4.2: does ``path`` prove the tree of ``second`` leaves extends ``first``?
 
     The RFC leaves the trivial cases to the caller; here equal sizes need an empty path and
@@ -192,9 +188,7 @@ class CompletedNode(NamedTuple):
     hash: bytes
 
 
-def frontier_append(
-    frontier: Sequence[bytes], size: int, leaf: bytes
-) -> tuple[list[bytes], list[CompletedNode]]:
+def frontier_append(frontier: Sequence[bytes], size: int, leaf: bytes) -> tuple[list[bytes], list[CompletedNode]]:
     """Add leaf hash ``leaf`` to a tree of ``size`` leaves known only by its frontier.
 
     The frontier is the list of roots of the complete subtrees along the right edge, biggest

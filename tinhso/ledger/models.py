@@ -41,8 +41,12 @@ class Entry(models.Model):
     sequence = models.PositiveBigIntegerField(_("số thứ tự"), unique=True, null=True, blank=True)
     recorded_at = models.DateTimeField(_("thời điểm ghi"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="ledger_entries",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
     )
     actor_label = models.CharField(_("tên đăng nhập người thực hiện"), max_length=150, blank=True)
     action = models.CharField(_("hành động"), max_length=100)
@@ -61,7 +65,9 @@ class Entry(models.Model):
             # What the sealer and /healthz look for (the unsealed rows, their oldest): small, since
             # entries stay unsealed for seconds; the sealer sorts the few it finds by id.
             models.Index(
-                fields=["recorded_at"], condition=models.Q(sequence__isnull=True), name="ledger_entry_unsealed",
+                fields=["recorded_at"],
+                condition=models.Q(sequence__isnull=True),
+                name="ledger_entry_unsealed",
             ),
         ]
         constraints = [
@@ -103,7 +109,11 @@ class EntryPayload(models.Model):
     """
 
     entry = models.OneToOneField(
-        Entry, on_delete=models.CASCADE, primary_key=True, related_name="payload", verbose_name=_("mục"),
+        Entry,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="payload",
+        verbose_name=_("mục"),
     )
     canonical_json = models.TextField(_("nội dung (JSON chuẩn hoá)"))
 

@@ -124,7 +124,8 @@ def seal_status() -> SealStatus:
     found = Entry.objects.filter(sequence__isnull=True).aggregate(count=models.Count("id"), oldest=Min("recorded_at"))
     age = (timezone.now() - found["oldest"]).total_seconds() if found["oldest"] is not None else None
     return SealStatus(
-        unsealed=found["count"], oldest_unsealed_age_seconds=age,
+        unsealed=found["count"],
+        oldest_unsealed_age_seconds=age,
         max_merge_delay_seconds=settings.LEDGER_MAX_MERGE_DELAY_SECONDS,
     )
 
@@ -170,9 +171,9 @@ class _StoredTree:
         if size & (size - 1) == 0 and start % size == 0:
             level = size.bit_length() - 1
             if level >= MerkleNode.STORED_MIN_LEVEL:
-                stored = MerkleNode.objects.filter(level=level, index=start >> level).values_list(
-                    "hash", flat=True
-                ).first()
+                stored = (
+                    MerkleNode.objects.filter(level=level, index=start >> level).values_list("hash", flat=True).first()
+                )
                 if stored is not None:
                     return bytes.fromhex(stored)
         if size <= 1 << MerkleNode.STORED_MIN_LEVEL:
@@ -308,9 +309,9 @@ class _Verifier:
         # Entries whose payload is missing, and entries an erasure recorded later in the chain.
         self.missing_payloads: list[int] = []
         self.erased: set[int] = set()
-        self.checkpoints: Iterator[Checkpoint] = Checkpoint.objects.order_by(
-            "tree_size", "signed_at", "pk"
-        ).iterator(chunk_size=chunk_size)
+        self.checkpoints: Iterator[Checkpoint] = Checkpoint.objects.order_by("tree_size", "signed_at", "pk").iterator(
+            chunk_size=chunk_size
+        )
         # Runs the checkpoint query now, before the head is read (see the class docstring).
         self.pending: Checkpoint | None = next(self.checkpoints, None)
         self.head = _head_row()
@@ -375,7 +376,9 @@ class _Verifier:
             return None
         later = Entry.objects.filter(
             models.Q(sequence__gt=self.head.size, sequence__lte=_head_row().size) | models.Q(sequence__isnull=True),
-            action=ERASE_ACTION, object_type=ERASE_OBJECT_TYPE, object_id__in=[str(item) for item in missing],
+            action=ERASE_ACTION,
+            object_type=ERASE_OBJECT_TYPE,
+            object_id__in=[str(item) for item in missing],
         ).values_list("object_id", flat=True)
         erased_later = {_erased_sequence(object_id) for object_id in later}
         return next((item for item in missing if item not in erased_later), None)
@@ -389,13 +392,33 @@ class _Verifier:
             Entry.objects.filter(sequence__lte=self.head.size)
             .order_by("sequence")
             .values_list(
-                "sequence", "recorded_at", "actor_id", "actor_label", "action", "object_type",
-                "object_id", "payload_digest", "prev_hash", "entry_hash", "payload__canonical_json",
+                "sequence",
+                "recorded_at",
+                "actor_id",
+                "actor_label",
+                "action",
+                "object_type",
+                "object_id",
+                "payload_digest",
+                "prev_hash",
+                "entry_hash",
+                "payload__canonical_json",
             )
             .iterator(chunk_size=self.chunk_size)
         )
-        for (sequence, recorded_at, actor_id, actor_label, action, object_type, object_id,
-             digest, prev_hash, stored_hash, payload_text) in rows:
+        for (
+            sequence,
+            recorded_at,
+            actor_id,
+            actor_label,
+            action,
+            object_type,
+            object_id,
+            digest,
+            prev_hash,
+            stored_hash,
+            payload_text,
+        ) in rows:
             expected = self.checked + 1
             if sequence != expected:
                 return self.result(
@@ -404,8 +427,14 @@ class _Verifier:
                     % {"sequence": expected},
                 )
             recomputed = entry_hash(
-                sequence=sequence, recorded_at=recorded_at, actor_id=actor_id, actor_label=actor_label,
-                action=action, object_type=object_type, object_id=object_id, payload_digest=digest,
+                sequence=sequence,
+                recorded_at=recorded_at,
+                actor_id=actor_id,
+                actor_label=actor_label,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                payload_digest=digest,
                 prev_hash=prev_hash,
             )
             if recomputed != stored_hash:
@@ -419,9 +448,7 @@ class _Verifier:
                 bad = max(sequence - 1, 1)
                 return self.result(
                     bad=bad,
-                    reason=_(
-                        "Mục số %(bad)s: mã băm không khớp với mã băm mục trước mà mục số %(next)s ghi nhận."
-                    )
+                    reason=_("Mục số %(bad)s: mã băm không khớp với mã băm mục trước mà mục số %(next)s ghi nhận.")
                     % {"bad": bad, "next": sequence},
                 )
             if payload_text is None:
@@ -458,8 +485,10 @@ class _Verifier:
                     "mục: các mục từ số %(first)s đã bị cắt bỏ."
                 )
                 % {
-                    "when": self.pending.signed_at.isoformat(), "claimed": self.pending.tree_size,
-                    "size": self.checked, "first": self.checked + 1,
+                    "when": self.pending.signed_at.isoformat(),
+                    "claimed": self.pending.tree_size,
+                    "size": self.checked,
+                    "first": self.checked + 1,
                 },
             )
         if self.checked < self.head.size:
@@ -477,9 +506,7 @@ class _Verifier:
             head_root = merkle.frontier_root([bytes.fromhex(item) for item in self.head.frontier])
         except (TypeError, ValueError):
             head_root = b""
-        if len(self.head.frontier) != self.checked.bit_count() or head_root != merkle.frontier_root(
-            self.frontier
-        ):
+        if len(self.head.frontier) != self.checked.bit_count() or head_root != merkle.frontier_root(self.frontier):
             return self.result(reason=_("Biên cây Merkle lưu ở đầu sổ cái không khớp các mục."))
         beyond = Entry.objects.filter(sequence__gt=self.head.size).aggregate(top=Max("sequence"))["top"]
         if beyond is not None:
@@ -510,7 +537,8 @@ class _Verifier:
                     "%(age)s giây. Tiến trình niêm phong sổ cái có thể đã ngừng."
                 )
                 % {
-                    "count": self.seal_status.unsealed, "delay": self.seal_status.max_merge_delay_seconds,
+                    "count": self.seal_status.unsealed,
+                    "delay": self.seal_status.max_merge_delay_seconds,
                     "age": int(self.seal_status.oldest_unsealed_age_seconds or 0),
                 },
             )

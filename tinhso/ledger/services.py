@@ -50,7 +50,12 @@ from .models import Checkpoint, Entry, EntryPayload, LedgerHead, MerkleNode
 from .selectors import ERASE_ACTION, ERASE_OBJECT_TYPE, LedgerIntegrityError, tree_root
 
 __all__ = [
-    "LedgerIntegrityError", "Record", "checkpoint_sign", "ledger_append", "ledger_append_many", "ledger_payload_erase",
+    "LedgerIntegrityError",
+    "Record",
+    "checkpoint_sign",
+    "ledger_append",
+    "ledger_append_many",
+    "ledger_payload_erase",
     "ledger_seal",
 ]
 
@@ -110,8 +115,9 @@ def ledger_append(
     (aware), decimals, UUIDs, lists and mappings. Keep personal data in it to what the
     record needs: it can be erased later, but its digest stays.
     """
-    return ledger_append_many([Record(actor=actor, action=action, obj=obj, object_type=object_type,
-                                      object_id=object_id, payload=payload)])[0]
+    return ledger_append_many(
+        [Record(actor=actor, action=action, obj=obj, object_type=object_type, object_id=object_id, payload=payload)]
+    )[0]
 
 
 def _prepared(record: Record) -> dict[str, Any]:
@@ -133,11 +139,14 @@ def _prepared(record: Record) -> dict[str, Any]:
     if len(body.encode("utf-8")) > MAX_PAYLOAD_BYTES:
         raise ValueError(f"Ledger payload of {action!r} exceeds {MAX_PAYLOAD_BYTES} bytes.")
     return {
-        "actor": actor, "actor_id": actor.pk if actor is not None else None,
+        "actor": actor,
+        "actor_id": actor.pk if actor is not None else None,
         "actor_label": _short_text(actor.get_username(), "actor_label", 150) if actor is not None else "",
-        "action": action, "object_type": _short_text(object_type or "", "object_type", 100),
+        "action": action,
+        "object_type": _short_text(object_type or "", "object_type", 100),
         "object_id": _short_text("" if object_id is None else str(object_id), "object_id", 64),
-        "payload_digest": payload_digest(body), "body": body,
+        "payload_digest": payload_digest(body),
+        "body": body,
     }
 
 
@@ -147,17 +156,19 @@ def ledger_append_many(records: Sequence[Record]) -> list[Entry]:
     ``recorded_at`` and, inserted together, get increasing ids, so the sealer keeps their order."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        raise RuntimeError(
-            "ledger_append() must run inside transaction.atomic(), together with the write it records."
-        )
+        raise RuntimeError("ledger_append() must run inside transaction.atomic(), together with the write it records.")
     prepared = [_prepared(record) for record in records]
     if not prepared:
         return []
     recorded_at = timezone.now()
     entries = [
         Entry(
-            recorded_at=recorded_at, actor_id=item["actor_id"], actor_label=item["actor_label"],
-            action=item["action"], object_type=item["object_type"], object_id=item["object_id"],
+            recorded_at=recorded_at,
+            actor_id=item["actor_id"],
+            actor_label=item["actor_label"],
+            action=item["action"],
+            object_type=item["object_type"],
+            object_id=item["object_id"],
             payload_digest=item["payload_digest"],
         )
         for item in prepared
@@ -193,8 +204,17 @@ def _seal_batch(head: LedgerHead, max_batch: int) -> int:
     """Seal up to ``max_batch`` committed unsealed entries, lowest id first (see the module
     docstring for why that is commit order); returns how many."""
     rows = list(
-        Entry.objects.filter(sequence__isnull=True).order_by("id").values_list(
-            "id", "recorded_at", "actor_id", "actor_label", "action", "object_type", "object_id", "payload_digest",
+        Entry.objects.filter(sequence__isnull=True)
+        .order_by("id")
+        .values_list(
+            "id",
+            "recorded_at",
+            "actor_id",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "payload_digest",
         )[:max_batch]
     )
     if not rows:
@@ -206,8 +226,15 @@ def _seal_batch(head: LedgerHead, max_batch: int) -> int:
     for entry_id, recorded_at, actor_id, actor_label, action, object_type, object_id, digest in rows:
         sequence = size + 1
         digest_of_entry = entry_hash(
-            sequence=sequence, recorded_at=recorded_at, actor_id=actor_id, actor_label=actor_label, action=action,
-            object_type=object_type, object_id=object_id, payload_digest=digest, prev_hash=prev_hash,
+            sequence=sequence,
+            recorded_at=recorded_at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            payload_digest=digest,
+            prev_hash=prev_hash,
         )
         frontier, completed = merkle.frontier_append(frontier, size, merkle.leaf_hash(bytes.fromhex(digest_of_entry)))
         nodes += [node for node in completed if node.level >= MerkleNode.STORED_MIN_LEVEL]
@@ -276,11 +303,10 @@ def checkpoint_sign() -> Checkpoint | None:
             if last.tree_size > head.size or tree_root(last.tree_size).hex() != last.root_hash:
                 logger.error(
                     "Ledger no longer extends checkpoint %s (size %s); refusing to sign.",
-                    last.pk, last.tree_size,
+                    last.pk,
+                    last.tree_size,
                 )
-                raise LedgerIntegrityError(
-                    f"The ledger does not extend checkpoint {last.pk} of size {last.tree_size}."
-                )
+                raise LedgerIntegrityError(f"The ledger does not extend checkpoint {last.pk} of size {last.tree_size}.")
             if last.tree_size == head.size:
                 return None
         root_hex = merkle.frontier_root([bytes.fromhex(item) for item in head.frontier]).hex()

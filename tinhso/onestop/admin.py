@@ -43,7 +43,8 @@ class WorkflowStepInline(admin.TabularInline):
 
 class ProcedureAdminForm(forms.ModelForm):
     form_fields = EFormFieldsField(
-        label=_("Trường của tờ khai điện tử"), required=False,
+        label=_("Trường của tờ khai điện tử"),
+        required=False,
         help_text=_("Các trường người nộp điền khi nộp hồ sơ trực tuyến, theo thứ tự hiển thị."),
     )
 
@@ -55,8 +56,7 @@ class ProcedureAdminForm(forms.ModelForm):
 @admin.register(Procedure)
 class ProcedureAdmin(LedgeredAdminMixin, admin.ModelAdmin):
     form = ProcedureAdminForm
-    list_display = ("code", "name", "field", "authority_level", "online_level", "processing_days", "fee_vnd",
-                    "active")
+    list_display = ("code", "name", "field", "authority_level", "online_level", "processing_days", "fee_vnd", "active")
     list_filter = ("authority_level", "online_level", "active", "field")
     search_fields = ("code", "name", "name_folded")
     # Tens of thousands of agencies (every province and commune): searched, not listed in the page.
@@ -82,16 +82,45 @@ class DossierAdmin(_ServiceRowAdmin):
     """The system administrator is not among those who read an applicant's data in full
     (``rules.may_read_personal_data``): the list and the page show it masked, as to a leader."""
 
-    list_display = ("code", "procedure", "agency", "state", "channel", "applicant_masked", "personal_id_masked",
-                    "due_at")
+    list_display = (
+        "code",
+        "procedure",
+        "agency",
+        "state",
+        "channel",
+        "applicant_masked",
+        "personal_id_masked",
+        "due_at",
+    )
     list_filter = ("state", "channel")
     search_fields = ("code",)
     list_select_related = ("procedure", "agency")
     # No raw personal field, nor the applicant's account (it prints as their name).
-    fields = ("code", "procedure", "agency", "handling_agency", "channel", "state", "applicant_masked",
-              "personal_id_masked", "phone_masked", "email_masked", "form_data_masked", "submitted_at",
-              "received_at", "due_at", "original_due_at", "due_reset_count", "supplement_requests", "assignee",
-              "decided_at", "refusal_reason", "completed_at", "fee_vnd", "at_risk_since")
+    fields = (
+        "code",
+        "procedure",
+        "agency",
+        "handling_agency",
+        "channel",
+        "state",
+        "applicant_masked",
+        "personal_id_masked",
+        "phone_masked",
+        "email_masked",
+        "form_data_masked",
+        "submitted_at",
+        "received_at",
+        "due_at",
+        "original_due_at",
+        "due_reset_count",
+        "supplement_requests",
+        "assignee",
+        "decided_at",
+        "refusal_reason",
+        "completed_at",
+        "fee_vnd",
+        "at_risk_since",
+    )
     readonly_fields = fields
 
     def _personal(self, obj: Dossier) -> PersonalData:
@@ -121,14 +150,33 @@ class DossierAdmin(_ServiceRowAdmin):
 @admin.register(DossierFile)
 class DossierFileAdmin(_ServiceRowAdmin):
     # No file name in the list: people name scans after themselves ("CCCD Nguyen Van An.pdf").
-    list_display = ("number", "dossier", "kind", "requirement", "content_type", "size", "digitised", "signed",
-                    "created_at")
+    list_display = (
+        "number",
+        "dossier",
+        "kind",
+        "requirement",
+        "content_type",
+        "size",
+        "digitised",
+        "signed",
+        "created_at",
+    )
     list_filter = ("kind", "digitised", "signed")
     search_fields = ("dossier__code", "=sha256")
     list_select_related = ("dossier", "requirement")
     # Nor on its page: the file itself, its name, or whose it is (personal data, ``personal``).
-    fields = ("dossier", "kind", "requirement", "content_type", "size", "sha256", "digitised", "signed",
-              "reused_from", "created_at")
+    fields = (
+        "dossier",
+        "kind",
+        "requirement",
+        "content_type",
+        "size",
+        "sha256",
+        "digitised",
+        "signed",
+        "reused_from",
+        "created_at",
+    )
     readonly_fields = fields
 
     @admin.display(description=_("số"), ordering="pk")
@@ -138,8 +186,17 @@ class DossierFileAdmin(_ServiceRowAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(_ServiceRowAdmin):
-    list_display = ("reference", "dossier", "amount_vnd", "method", "provider", "state", "receipt_number",
-                    "created_at", "paid_at")
+    list_display = (
+        "reference",
+        "dossier",
+        "amount_vnd",
+        "method",
+        "provider",
+        "state",
+        "receipt_number",
+        "created_at",
+        "paid_at",
+    )
     list_filter = ("state", "method", "provider")
     search_fields = ("=reference", "=receipt_number", "dossier__code")
     list_select_related = ("dossier",)
@@ -173,13 +230,22 @@ class NotificationAdmin(_ServiceRowAdmin):
     """Sent by the background task; retried by ``notify.notifications_retry``. A wrong row may be
     deleted; the ledger keeps that it was, not to whom or what it said."""
 
-    list_display = ("created_at", "channel", "recipient_masked", "subject", "dossier", "state", "attempts",
-                    "sent_at")
+    list_display = ("created_at", "channel", "recipient_masked", "subject", "dossier", "state", "attempts", "sent_at")
     list_filter = ("state", "channel")
     search_fields = ("dossier__code",)
     list_select_related = ("dossier",)
-    fields = ("dossier", "channel", "recipient_masked", "subject", "body", "state", "attempts", "error",
-              "created_at", "sent_at")
+    fields = (
+        "dossier",
+        "channel",
+        "recipient_masked",
+        "subject",
+        "body",
+        "state",
+        "attempts",
+        "error",
+        "created_at",
+        "sent_at",
+    )
     readonly_fields = fields
     ledger_payload_exclude = ("recipient", "subject", "body", "error")
 

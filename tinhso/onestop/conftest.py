@@ -15,12 +15,17 @@ from tinhso.onestop.models import NotificationChannel
 from tinhso.onestop.notices import services as notify
 from tinhso.onestop.tests.factories import JUDICIAL_RECORD_FIELDS, ProcedureFactory  # noqa: F401 - re-exported
 
-GOOD_FORM = {"full_name": "Nguyễn Văn An", "personal_id": "033095001234", "phone": "0912345678",
-             "purpose": "Xin việc"}
+GOOD_FORM = {"full_name": "Nguyễn Văn An", "personal_id": "033095001234", "phone": "0912345678", "purpose": "Xin việc"}
 
 
-def make_procedure(*, code: str = "1.001193.000.00.00.H31", agencies: list[Any], steps: bool = True,
-                   online_level: str = "full", fee_vnd: int = 200_000) -> Any:
+def make_procedure(
+    *,
+    code: str = "1.001193.000.00.00.H31",
+    agencies: list[Any],
+    steps: bool = True,
+    online_level: str = "full",
+    fee_vnd: int = 200_000,
+) -> Any:
     """The judicial record certificate done by ``agencies``: see :class:`ProcedureFactory`."""
     return ProcedureFactory(code=code, agencies=agencies, steps=steps, online_level=online_level, fee_vnd=fee_vnd)
 
@@ -38,7 +43,9 @@ def svc(demo_agencies: dict[str, Any], make_person: Any) -> SimpleNamespace:
     stp = Agency.objects.get(pk=demo_agencies["hy.stp"].pk)
     sct = Agency.objects.get(pk=demo_agencies["hy.sct"].pk)
     return SimpleNamespace(
-        centre=centre, stp=stp, sct=sct,
+        centre=centre,
+        stp=stp,
+        sct=sct,
         procedure=make_procedure(agencies=[centre, stp]),
         receiver=make_person("motcua", Role.RECEIVER, centre),
         approver=make_person("lanhdao.stp", Role.APPROVER, stp),
@@ -83,8 +90,9 @@ def submit_online(svc: SimpleNamespace, key: str = "k-1") -> Any:
     """The citizen's online dossier at the desk (GOOD_FORM), submitted with idempotency key ``key``."""
     from tinhso.onestop.dossiers import intake
 
-    return intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                          form_data=GOOD_FORM, idempotency_key=key)
+    return intake.dossier_submit_online(
+        applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre, form_data=GOOD_FORM, idempotency_key=key
+    )
 
 
 def to_review(svc: SimpleNamespace, dossier: Any) -> Any:

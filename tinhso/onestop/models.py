@@ -49,15 +49,20 @@ class Procedure(models.Model):
     agencies = models.ManyToManyField(Agency, verbose_name=_("cơ quan thực hiện"), related_name="procedures")
     online_level = models.CharField(_("mức độ trực tuyến"), max_length=10, choices=OnlineLevel.choices)
     not_full_reason = models.TextField(
-        _("lý do chưa cung cấp toàn trình"), blank=True,
+        _("lý do chưa cung cấp toàn trình"),
+        blank=True,
         help_text=_("Bắt buộc công khai khi thủ tục không cung cấp trực tuyến toàn trình (Nghị định 224/2026)."),
     )
     processing_days = models.DecimalField(
-        _("thời hạn giải quyết (ngày làm việc)"), max_digits=6, decimal_places=2,
+        _("thời hạn giải quyết (ngày làm việc)"),
+        max_digits=6,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal(0))],
     )
     receipt_cutoff_hour = models.PositiveSmallIntegerField(
-        _("giờ chốt tiếp nhận trong ngày"), null=True, blank=True,
+        _("giờ chốt tiếp nhận trong ngày"),
+        null=True,
+        blank=True,
         help_text=_("Hồ sơ tiếp nhận sau giờ này được tính từ ngày làm việc tiếp theo (ví dụ 15)."),
     )
     fee_vnd = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
@@ -65,10 +70,14 @@ class Procedure(models.Model):
     result_type = models.CharField(_("kết quả giải quyết"), max_length=300)
     legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
     form_fields = models.JSONField(
-        _("trường của tờ khai điện tử"), default=list, blank=True,
-        help_text=_("Danh sách trường: name, label, type (text, number, date, email, phone, personal_id, select), "
-                    "required, options, max_length, prefill (full_name, personal_id, phone, email: điền sẵn từ "
-                    "tài khoản người nộp)."),
+        _("trường của tờ khai điện tử"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Danh sách trường: name, label, type (text, number, date, email, phone, personal_id, select), "
+            "required, options, max_length, prefill (full_name, personal_id, phone, email: điền sẵn từ "
+            "tài khoản người nộp)."
+        ),
     )
     active = models.BooleanField(_("đang áp dụng"), default=True)
     name_folded = models.CharField(max_length=500, editable=False, db_index=True)
@@ -80,7 +89,8 @@ class Procedure(models.Model):
         ordering = ["field", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(online_level="full") | ~Q(not_full_reason=""), name="procedure_reason_when_not_full",
+                condition=Q(online_level="full") | ~Q(not_full_reason=""),
+                name="procedure_reason_when_not_full",
             ),
         ]
 
@@ -110,8 +120,9 @@ class DocumentRequirement(models.Model):
     filed as; an import that lists it again brings it back.
     """
 
-    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"),
-                                  on_delete=models.CASCADE, related_name="documents")
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.CASCADE, related_name="documents"
+    )
     name = models.CharField(_("tên giấy tờ"), max_length=500)
     required = models.BooleanField(_("bắt buộc"), default=True)
     copies = models.PositiveSmallIntegerField(_("số bản"), default=1)
@@ -153,8 +164,9 @@ class WorkflowStep(models.Model):
     action = models.CharField(_("thao tác"), max_length=20, choices=StepAction.choices)
     name = models.CharField(_("tên bước"), max_length=200)
     role = models.CharField(_("vai trò thực hiện"), max_length=20, choices=Role.choices)
-    days = models.DecimalField(_("thời gian (ngày làm việc)"), max_digits=6, decimal_places=2,
-                               validators=[MinValueValidator(Decimal(0))])
+    days = models.DecimalField(
+        _("thời gian (ngày làm việc)"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
 
     class Meta:
         verbose_name = _("bước quy trình")
@@ -205,17 +217,30 @@ class Dossier(models.Model):
     """
 
     code = models.CharField(_("mã hồ sơ"), max_length=60)  # unique: see Meta.constraints
-    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"),
-                                  on_delete=models.PROTECT, related_name="dossiers")
-    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT,
-                               related_name="dossiers")
-    handling_agency = models.ForeignKey(Agency, verbose_name=_("cơ quan đang xử lý"), on_delete=models.PROTECT,
-                                        related_name="handled_dossiers", db_index=False)  # leads dossier_queue
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    handling_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan đang xử lý"),
+        on_delete=models.PROTECT,
+        related_name="handled_dossiers",
+        db_index=False,
+    )  # leads dossier_queue
     channel = models.CharField(_("kênh nộp"), max_length=10, choices=Channel.choices)
     state = models.CharField(_("trạng thái"), max_length=24, choices=DossierState.choices)
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("tài khoản người nộp"),
-                                  on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers",
-                                  db_index=False)  # leads dossier_applicant
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản người nộp"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        db_index=False,
+    )  # leads dossier_applicant
     applicant_name = models.CharField(_("người nộp"), max_length=200)
     applicant_personal_id = models.CharField(_("số định danh"), max_length=20, blank=True)
     applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
@@ -230,12 +255,19 @@ class Dossier(models.Model):
     due_reset_count = models.PositiveSmallIntegerField(_("số lần hẹn lại"), default=0)
     paused_at = models.DateTimeField(_("tạm dừng từ"), null=True, blank=True)
     # Working days are computed to a millionth of a day (tinhso.core.workdays).
-    paused_working_days = models.DecimalField(_("số ngày làm việc tạm dừng"), max_digits=14,
-                                              decimal_places=6, default=Decimal(0))
+    paused_working_days = models.DecimalField(
+        _("số ngày làm việc tạm dừng"), max_digits=14, decimal_places=6, default=Decimal(0)
+    )
     supplement_requests = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
     state_before_pause = models.CharField(_("trạng thái trước khi tạm dừng"), max_length=24, blank=True)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người xử lý"), on_delete=models.PROTECT,
-                                 null=True, blank=True, related_name="assigned_dossiers")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xử lý"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_dossiers",
+    )
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
     refusal_reason = models.TextField(_("lý do từ chối"), blank=True)
     completed_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
@@ -275,8 +307,9 @@ class DossierEvent(models.Model):
     action = models.CharField(max_length=40)
     from_state = models.CharField(max_length=24, blank=True)
     to_state = models.CharField(max_length=24)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.TextField(blank=True)
     at = models.DateTimeField()
@@ -308,6 +341,7 @@ class DossierSequence(models.Model):
 
 # --- files, payments, ratings, notifications --------------------------------------------------
 
+
 class FileKind(models.TextChoices):
     COMPONENT = "component", _("Thành phần hồ sơ")
     DRAFT = "draft", _("Dự thảo kết quả")
@@ -336,8 +370,14 @@ class DossierFile(models.Model):
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(_("loại"), max_length=10, choices=FileKind.choices, default=FileKind.COMPONENT)
-    requirement = models.ForeignKey(DocumentRequirement, verbose_name=_("thành phần hồ sơ"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    requirement = models.ForeignKey(
+        DocumentRequirement,
+        verbose_name=_("thành phần hồ sơ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     file = models.FileField(_("tệp"), upload_to=dossier_file_path, max_length=300)
     original_name = models.CharField(_("tên tệp"), max_length=255)
     content_type = models.CharField(_("định dạng"), max_length=100)
@@ -346,13 +386,25 @@ class DossierFile(models.Model):
     digitised = models.BooleanField(_("đã số hóa"), default=False)
     signed = models.BooleanField(_("đã ký số"), default=False)
     verification_token = models.CharField(_("mã xác minh"), max_length=64, null=True, blank=True, unique=True)
-    reused_from = models.ForeignKey("self", verbose_name=_("dùng lại từ tệp"),
-                                    null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("chủ sở hữu"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="dossier_files")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"),
-                                    null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    reused_from = models.ForeignKey(
+        "self", verbose_name=_("dùng lại từ tệp"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chủ sở hữu"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dossier_files",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
@@ -390,12 +442,16 @@ class Payment(models.Model):
     provider = models.CharField(_("cổng thanh toán"), max_length=40, blank=True)
     reference = models.CharField(_("mã giao dịch"), max_length=64, unique=True)
     provider_transaction = models.CharField(_("mã giao dịch của cổng"), max_length=100, blank=True)
-    state = models.CharField(_("trạng thái"), max_length=10, choices=PaymentState.choices,
-                             default=PaymentState.PENDING)
+    state = models.CharField(_("trạng thái"), max_length=10, choices=PaymentState.choices, default=PaymentState.PENDING)
     receipt_number = models.CharField(_("số biên lai"), max_length=40, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tạo"),
-                                   null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     paid_at = models.DateTimeField(_("thanh toán lúc"), null=True, blank=True)
 
@@ -421,22 +477,26 @@ class FeeWaiver(models.Model):
     the applicant is exempt, or paid at the counter or elsewhere (with that receipt's number).
     Once recorded the fee is no longer due and the result may be returned; one per dossier."""
 
-    dossier = models.OneToOneField(Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT,
-                                   related_name="fee_waiver")
+    dossier = models.OneToOneField(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="fee_waiver"
+    )
     reason = models.CharField(_("lý do"), max_length=20, choices=FeeWaiverReason.choices)
     receipt_number = models.CharField(_("số biên lai"), max_length=40, blank=True)
     note = models.TextField(_("ghi chú"))
     amount_vnd = models.PositiveBigIntegerField(_("số tiền (đồng)"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ghi nhận"),
-                                    on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người ghi nhận"), on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("ghi nhận lúc"))
 
     class Meta:
         verbose_name = _("ghi nhận không thu phí trực tuyến")
         verbose_name_plural = _("ghi nhận không thu phí trực tuyến")
         constraints = [
-            models.CheckConstraint(condition=~Q(reason="paid_elsewhere") | ~Q(receipt_number=""),
-                                   name="fee_waiver_receipt_when_paid_elsewhere"),
+            models.CheckConstraint(
+                condition=~Q(reason="paid_elsewhere") | ~Q(receipt_number=""),
+                name="fee_waiver_receipt_when_paid_elsewhere",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -449,9 +509,14 @@ class Rating(models.Model):
     dossier = models.OneToOneField(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="rating")
     score = models.PositiveSmallIntegerField(_("mức độ hài lòng"))
     comment = models.TextField(_("góp ý"), blank=True)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người đánh giá"),
-                                 null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đánh giá"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
@@ -481,14 +546,16 @@ class Notification(models.Model):
     """An outgoing message about a dossier (outbox): written in the transition's transaction,
     sent afterwards by a background task, so a failed send never undoes a transition."""
 
-    dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="notifications")
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
     channel = models.CharField(_("kênh"), max_length=10, choices=NotificationChannel.choices)
     recipient = models.CharField(_("người nhận"), max_length=254)
     subject = models.CharField(_("tiêu đề"), max_length=300, blank=True)
     body = models.TextField(_("nội dung"))
-    state = models.CharField(_("trạng thái"), max_length=10, choices=NotificationState.choices,
-                             default=NotificationState.PENDING)
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=NotificationState.choices, default=NotificationState.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
     error = models.TextField(_("lỗi"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)

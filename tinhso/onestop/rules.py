@@ -35,10 +35,15 @@ if TYPE_CHECKING:
 
 # --- the parts --------------------------------------------------------------------------------
 
+
 def is_applicant(person: Someone, dossier: Dossier) -> bool:
     """The citizen who filed ``dossier`` online (a dossier received at the counter has none)."""
-    return (dossier.applicant_id is not None and dossier.applicant_id == person.pk
-            and person.is_authenticated and person.is_active)
+    return (
+        dossier.applicant_id is not None
+        and dossier.applicant_id == person.pk
+        and person.is_authenticated
+        and person.is_active
+    )
 
 
 def on_desk(person: Someone, dossier: Dossier, *perms: str) -> bool:
@@ -53,11 +58,15 @@ def on_handling(person: Someone, dossier: Dossier, *perms: str) -> bool:
 
 def is_assignee(person: Someone, dossier: Dossier) -> bool:
     """The handler ``dossier`` is assigned to, while they handle at its handling agency."""
-    return (dossier.assignee_id is not None and dossier.assignee_id == person.pk
-            and on_handling(person, dossier, Perm.DOSSIER_REVIEW))
+    return (
+        dossier.assignee_id is not None
+        and dossier.assignee_id == person.pk
+        and on_handling(person, dossier, Perm.DOSSIER_REVIEW)
+    )
 
 
 # --- intake -----------------------------------------------------------------------------------
+
 
 def may_file_online(person: Someone) -> bool:
     """A citizen's or organisation's account files dossiers online."""
@@ -79,6 +88,7 @@ def may_forward(person: Someone, dossier: Dossier) -> bool:
 
 
 # --- processing -------------------------------------------------------------------------------
+
 
 def may_assign(person: Someone, dossier: Dossier | None = None) -> bool:
     """The handling agency's approvers (without ``dossier``: whoever may assign somewhere, to
@@ -124,6 +134,7 @@ def may_apologise(person: Someone, dossier: Dossier) -> bool:
 
 # --- supplements and ends ---------------------------------------------------------------------
 
+
 def may_request_supplement(person: Someone, dossier: Dossier) -> bool:
     """The desk, or a handler, of the receiving or the handling agency."""
     return on_desk(person, dossier, Perm.DOSSIER_REVIEW, Perm.DOSSIER_RECEIVE)
@@ -146,6 +157,7 @@ def may_cancel(person: Someone, dossier: Dossier) -> bool:
 
 # --- files ------------------------------------------------------------------------------------
 
+
 def may_add_file(person: Someone, dossier: Dossier) -> bool:
     """The applicant (an electronic original) or the desk (a scan)."""
     return is_applicant(person, dossier) or on_desk(person, dossier, Perm.DOSSIER_RECEIVE)
@@ -162,6 +174,7 @@ def may_mark_digitised(person: Someone, dossier: Dossier) -> bool:
 
 
 # --- fees and rating --------------------------------------------------------------------------
+
 
 def may_pay_online(person: Someone, dossier: Dossier) -> bool:
     return is_applicant(person, dossier)
@@ -182,6 +195,7 @@ def may_rate(person: Someone, dossier: Dossier) -> bool:
 
 
 # --- reading ----------------------------------------------------------------------------------
+
 
 def may_read_personal_data(person: Someone, dossier: Dossier) -> bool:
     """Whether ``person`` reads the personal data of ``dossier`` in full: the one rule for pages,
@@ -207,6 +221,7 @@ def may_read_personal_data(person: Someone, dossier: Dossier) -> bool:
 
 
 # --- the catalogue ----------------------------------------------------------------------------
+
 
 def may_manage_procedure(person: Someone, agency: Agency | None = None) -> bool:
     """System administrators and DX offices manage the procedure catalogue of their province

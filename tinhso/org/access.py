@@ -39,8 +39,9 @@ def reaches_everywhere(person: Person | AnonymousUser, perm: str) -> bool:
     if not person.is_authenticated or not person.is_active:
         return False
     global_roles = [role for role in roles_with(perm) if role in GLOBAL_ROLES]
-    return bool(global_roles) and _active_assignments(person).filter(
-        role__in=global_roles, agency__isnull=True).exists()
+    return (
+        bool(global_roles) and _active_assignments(person).filter(role__in=global_roles, agency__isnull=True).exists()
+    )
 
 
 def agencies_in_provinces(provinces: list[AdministrativeUnit]) -> AgencyQuerySet:
@@ -63,8 +64,11 @@ def agencies_where(person: Person | AnonymousUser, perm: str) -> AgencyQuerySet:
     granting = _active_assignments(person).filter(role__in=roles_with(perm))
     if granting.filter(agency__isnull=True, role__in=GLOBAL_ROLES).exists():
         return Agency.objects.all()
-    roots = [assignment.agency for assignment in granting.select_related("agency__unit__parent__parent")
-             if assignment.agency is not None]
+    roots = [
+        assignment.agency
+        for assignment in granting.select_related("agency__unit__parent__parent")
+        if assignment.agency is not None
+    ]
     if not roots:
         return Agency.objects.none()
     if perm in PROVINCE_WIDE_PERMISSIONS:

@@ -93,22 +93,41 @@ class AgencyAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         if not change:
             created = services.agency_create(
-                actor=_staff(request), name=data["name"], kind=data["kind"], unit=data["unit"],
-                parent=data.get("parent"), short_name=data.get("short_name", ""), code=data.get("code", ""),
-                valid_from=data.get("valid_from"), valid_to=data.get("valid_to"), source=data.get("source", ""),
+                actor=_staff(request),
+                name=data["name"],
+                kind=data["kind"],
+                unit=data["unit"],
+                parent=data.get("parent"),
+                short_name=data.get("short_name", ""),
+                code=data.get("code", ""),
+                valid_from=data.get("valid_from"),
+                valid_to=data.get("valid_to"),
+                source=data.get("source", ""),
                 confirmed_on=_today(),
             )
             obj.pk, obj.path = created.pk, created.path
             return
         if "name" in form.changed_data:
             original = Agency.objects.get(pk=obj.pk)
-            services.agency_rename(actor=_staff(request), agency=original, new_name=data["name"],
-                                   effective_date=data.get("valid_from") or original.valid_from or _today())
+            services.agency_rename(
+                actor=_staff(request),
+                agency=original,
+                new_name=data["name"],
+                effective_date=data.get("valid_from") or original.valid_from or _today(),
+            )
         services.agency_update(
-            actor=_staff(request), agency=obj, parent=data.get("parent"), set_parent=True,
-            short_name=data.get("short_name", ""), code=data.get("code", ""), kind=data["kind"],
-            unit=data["unit"], valid_from=data.get("valid_from"), valid_to=data.get("valid_to"),
-            source=data.get("source", ""), confirmed_on=_today(),  # saved by an administrator: confirmed
+            actor=_staff(request),
+            agency=obj,
+            parent=data.get("parent"),
+            set_parent=True,
+            short_name=data.get("short_name", ""),
+            code=data.get("code", ""),
+            kind=data["kind"],
+            unit=data["unit"],
+            valid_from=data.get("valid_from"),
+            valid_to=data.get("valid_to"),
+            source=data.get("source", ""),
+            confirmed_on=_today(),  # saved by an administrator: confirmed
         )
 
     def has_delete_permission(self, request: HttpRequest, obj: Agency | None = None) -> bool:
@@ -137,8 +156,12 @@ class AgencySuccessionAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: AgencySuccession, form: forms.ModelForm, change: bool) -> None:
         created = services.agency_merge(
-            actor=_staff(request), predecessor=obj.predecessor, successor=obj.successor,
-            effective_date=obj.effective_date, kind=obj.kind, source=obj.source,
+            actor=_staff(request),
+            predecessor=obj.predecessor,
+            successor=obj.successor,
+            effective_date=obj.effective_date,
+            kind=obj.kind,
+            source=obj.source,
         )
         obj.pk = created.pk
 
@@ -197,8 +220,9 @@ class RoleAssignmentForm(forms.ModelForm):
         data = self.cleaned_data
         if not self.errors:
             try:
-                services.role_grant_check(person=data["person"], role=data["role"],
-                                          agency=data.get("agency"), valid_from=data["valid_from"])
+                services.role_grant_check(
+                    person=data["person"], role=data["role"], agency=data.get("agency"), valid_from=data["valid_from"]
+                )
             except DomainError as exc:
                 self.add_error(exc.field if exc.field in self.fields else None, exc.message)
         return data
@@ -222,7 +246,11 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: RoleAssignment, form: forms.ModelForm, change: bool) -> None:
         created = services.role_grant(
-            actor=_staff(request), person=obj.person, role=obj.role, agency=obj.agency, valid_from=obj.valid_from,
+            actor=_staff(request),
+            person=obj.person,
+            role=obj.role,
+            agency=obj.agency,
+            valid_from=obj.valid_from,
         )
         obj.pk = created.pk
 

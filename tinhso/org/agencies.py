@@ -97,13 +97,28 @@ def _depth(key: str, parents: dict[str, str]) -> int:
 
 
 _INSERT_FIELDS = (
-    "key", "name", "name_folded", "short_name", "aliases", "kind", "parent_id", "unit_id", "valid_from",
-    "valid_to", "source", "confirmed_on", "code", "path",
+    "key",
+    "name",
+    "name_folded",
+    "short_name",
+    "aliases",
+    "kind",
+    "parent_id",
+    "unit_id",
+    "valid_from",
+    "valid_to",
+    "source",
+    "confirmed_on",
+    "code",
+    "path",
 )
 
 
 def _insert_agencies(
-    new_rows: list[dict[str, str]], parents: dict[str, str], ids: dict[str, int], paths: dict[str, str],
+    new_rows: list[dict[str, str]],
+    parents: dict[str, str],
+    ids: dict[str, int],
+    paths: dict[str, str],
     units: dict[tuple[str, str, str], int],
 ) -> int:
     """Insert ``new_rows`` parents first, one ``executemany`` per tree depth, then read their ids
@@ -125,14 +140,24 @@ def _insert_agencies(
             for row in batch:
                 name = clean(row["name"])
                 aliases = [clean(alias) for alias in json.loads(row["aliases"] or "[]") if clean(alias)]
-                values.append((
-                    row["key"], name, fold(name), clean(row["short_name"]),
-                    aliases_field.get_db_prep_save(aliases, connection), row["kind"],
-                    ids[row["parent"]] if row["parent"] else None,
-                    units[(row["unit_level"], row["unit_code"], row["unit_era"])],
-                    date(_date(row["valid_from"])), date(_date(row["valid_to"])), clean(row["source"])[:300],
-                    None, "", "/",
-                ))
+                values.append(
+                    (
+                        row["key"],
+                        name,
+                        fold(name),
+                        clean(row["short_name"]),
+                        aliases_field.get_db_prep_save(aliases, connection),
+                        row["kind"],
+                        ids[row["parent"]] if row["parent"] else None,
+                        units[(row["unit_level"], row["unit_code"], row["unit_era"])],
+                        date(_date(row["valid_from"])),
+                        date(_date(row["valid_to"])),
+                        clean(row["source"])[:300],
+                        None,
+                        "",
+                        "/",
+                    )
+                )
             cursor.executemany(insert, values)
             keys = [row["key"] for row in batch]
             for start in range(0, len(keys), BATCH_SIZE):
@@ -169,9 +194,7 @@ def agencies_load(*, actor: Person | None, province: str | None = None) -> Agenc
         rows = [row for row in rows if row["province"] == code]
         links = [link for link in links if link["province"] == code]
     units = _unit_index()
-    missing_units = {
-        (row["unit_level"], row["unit_code"], row["unit_era"]) for row in rows
-    } - units.keys()
+    missing_units = {(row["unit_level"], row["unit_code"], row["unit_era"]) for row in rows} - units.keys()
     if missing_units:
         sample = ", ".join(f"{level} {code} ({era})" for level, code, era in sorted(missing_units)[:5])
         raise AgenciesDataError(
@@ -185,8 +208,11 @@ def agencies_load(*, actor: Person | None, province: str | None = None) -> Agenc
         paths = dict(Agency.objects.exclude(key__isnull=True).values_list("key", "path"))
         parents = {row["key"]: row["parent"] for row in rows}
         new_rows = [row for row in rows if row["key"] not in existing]
-        unknown_parents = {row["parent"] for row in new_rows if row["parent"] and row["parent"] not in parents
-                           and row["parent"] not in existing}
+        unknown_parents = {
+            row["parent"]
+            for row in new_rows
+            if row["parent"] and row["parent"] not in parents and row["parent"] not in existing
+        }
         if unknown_parents:
             raise AgenciesDataError(
                 _("Cơ quan cấp trên chưa có: %(keys)s") % {"keys": ", ".join(sorted(unknown_parents)[:5])},
@@ -195,8 +221,11 @@ def agencies_load(*, actor: Person | None, province: str | None = None) -> Agenc
         created = _insert_agencies(new_rows, parents, existing, paths, units)
         former = [
             AgencyName(
-                agency_id=existing[row["key"]], name=clean(item["name"]), name_folded=fold(clean(item["name"])),
-                valid_from=_date(item.get("valid_from")), valid_to=_date(item.get("valid_to")),
+                agency_id=existing[row["key"]],
+                name=clean(item["name"]),
+                name_folded=fold(clean(item["name"])),
+                valid_from=_date(item.get("valid_from")),
+                valid_to=_date(item.get("valid_to")),
             )
             for row in new_rows
             for item in json.loads(row["names"] or "[]")
@@ -217,11 +246,15 @@ def agencies_load(*, actor: Person | None, province: str | None = None) -> Agenc
             if pair in have:
                 continue
             have.add(pair)
-            new_links.append(AgencySuccession(
-                predecessor_id=pair[0], successor_id=pair[1],
-                effective_date=dt.date.fromisoformat(link["effective_date"]),
-                kind=link["kind"], source=clean(link["source"])[:300],
-            ))
+            new_links.append(
+                AgencySuccession(
+                    predecessor_id=pair[0],
+                    successor_id=pair[1],
+                    effective_date=dt.date.fromisoformat(link["effective_date"]),
+                    kind=link["kind"],
+                    source=clean(link["source"])[:300],
+                )
+            )
         AgencySuccession.objects.bulk_create(new_links, batch_size=BATCH_SIZE)
         per_kind = dict(Counter(row["kind"] for row in new_rows))
         changed = bool(created or new_links)

@@ -71,8 +71,20 @@ class AgencyOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Agency
-        fields = ["id", "key", "name", "short_name", "code", "kind", "parent", "unit", "valid_from", "valid_to",
-                  "source", "confirmed_on"]
+        fields = [
+            "id",
+            "key",
+            "name",
+            "short_name",
+            "code",
+            "kind",
+            "parent",
+            "unit",
+            "valid_from",
+            "valid_to",
+            "source",
+            "confirmed_on",
+        ]
 
 
 class AgencyDetailOutput(AgencyOutput):
@@ -97,13 +109,16 @@ class AgencyListApi(APIView):
         agencies = list(agencies_where(request.user, Perm.AGENCY_VIEW).order_by("path").values(*_AGENCY_FIELDS, "unit"))
         units = {
             unit["id"]: unit
-            for unit in AdministrativeUnit.objects.filter(pk__in={agency["unit"] for agency in agencies})
-            .values(*UnitOutput.Meta.fields)
+            for unit in AdministrativeUnit.objects.filter(pk__in={agency["unit"] for agency in agencies}).values(
+                *UnitOutput.Meta.fields
+            )
         }
-        return Response([
-            {name: units[agency["unit"]] if name == "unit" else agency[name] for name in AgencyOutput.Meta.fields}
-            for agency in agencies
-        ])
+        return Response(
+            [
+                {name: units[agency["unit"]] if name == "unit" else agency[name] for name in AgencyOutput.Meta.fields}
+                for agency in agencies
+            ]
+        )
 
 
 class AgencyDetailApi(APIView):
@@ -126,8 +141,11 @@ def _parse_day(value: str | None) -> dt.date | None:
     try:
         return validation.date_value(value)
     except validation.InvalidValue as error:
-        message = (_("Ngày “%(value)s” không đúng định dạng YYYY-MM-DD.") % {"value": value}
-                   if error.code == "not_date" else error.sentence(_("Ngày")))
+        message = (
+            _("Ngày “%(value)s” không đúng định dạng YYYY-MM-DD.") % {"value": value}
+            if error.code == "not_date"
+            else error.sentence(_("Ngày"))
+        )
         raise DomainError(message, field="on") from None
 
 
@@ -142,12 +160,17 @@ class UnitSearchApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", {"type": "string", "pattern": r"^[^\u0000]*[^\s\u0000][^\u0000]*$"}, required=True,
-                             description="Tên (có hoặc không dấu) hoặc mã"),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "pattern": r"^[^\u0000]*[^\s\u0000][^\u0000]*$"},
+                required=True,
+                description="Tên (có hoặc không dấu) hoặc mã",
+            ),
             OpenApiParameter("level", str, enum=["province", "district", "commune"]),
             OpenApiParameter("on", ON_DAY, description="Ngày (YYYY-MM-DD)"),
         ],
-        responses=UnitOutput(many=True), summary="Tìm đơn vị hành chính",
+        responses=UnitOutput(many=True),
+        summary="Tìm đơn vị hành chính",
     )
     def get(self, request: Request) -> Response:
         query = request.query_params.get("q", "").strip()
@@ -165,14 +188,17 @@ class UnitSuccessorsApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("on", ON_DAY, description="Ngày (YYYY-MM-DD), mặc định hôm nay")],
-        responses=SuccessorOutput(many=True), summary="Đơn vị này (theo id) ngày nay là đơn vị nào",
+        responses=SuccessorOutput(many=True),
+        summary="Đơn vị này (theo id) ngày nay là đơn vị nào",
     )
     def get(self, request: Request, unit_id: int) -> Response:
         unit = AdministrativeUnit.objects.filter(pk=unit_id).first()
         if unit is None:
             raise NotFound(_("Không tìm thấy đơn vị hành chính."))
         details = unit_successor_details(unit, on=_parse_day(request.query_params.get("on")))
-        return Response(SuccessorOutput(
-            [{"unit": item.unit, "effective_date": item.effective_date, "kind": item.kind} for item in details],
-            many=True,
-        ).data)
+        return Response(
+            SuccessorOutput(
+                [{"unit": item.unit, "effective_date": item.effective_date, "kind": item.kind} for item in details],
+                many=True,
+            ).data
+        )

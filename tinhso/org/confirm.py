@@ -40,8 +40,15 @@ from .roles import GLOBAL_ROLES, Perm, roles_with
 
 SHEET = "Cơ quan"
 HEADERS = [
-    "Khóa", "Tên cơ quan", "Tên viết tắt", "Loại", "Khóa cơ quan cấp trên", "Mã định danh điện tử",
-    "Hoạt động từ", "Hoạt động đến", "Căn cứ",
+    "Khóa",
+    "Tên cơ quan",
+    "Tên viết tắt",
+    "Loại",
+    "Khóa cơ quan cấp trên",
+    "Mã định danh điện tử",
+    "Hoạt động từ",
+    "Hoạt động đến",
+    "Căn cứ",
 ]
 MAX_ROWS = 5000
 # Circular 4/2025/TT-VPCP agency ids: dot-separated groups of letters and digits
@@ -105,10 +112,15 @@ def agencies_template_xlsx(province: AdministrativeUnit) -> bytes:
     agencies = province_agencies(province).active().select_related("parent").order_by("path")
     for number, agency in enumerate(agencies, start=2):
         values = [
-            agency.key or "", agency.name, agency.short_name, labels.get(agency.kind, agency.kind),
-            agency.parent.key if agency.parent_id and agency.parent.key else "", agency.code,
+            agency.key or "",
+            agency.name,
+            agency.short_name,
+            labels.get(agency.kind, agency.kind),
+            agency.parent.key if agency.parent_id and agency.parent.key else "",
+            agency.code,
             agency.valid_from.strftime("%d/%m/%Y") if agency.valid_from else "",
-            agency.valid_to.strftime("%d/%m/%Y") if agency.valid_to else "", agency.source,
+            agency.valid_to.strftime("%d/%m/%Y") if agency.valid_to else "",
+            agency.source,
         ]
         for column, value in enumerate(values, start=1):
             if value:
@@ -123,11 +135,15 @@ def agencies_template_xlsx(province: AdministrativeUnit) -> bytes:
         _("Khóa: giữ nguyên để sửa cơ quan đã có; để trống (hoặc ghi khóa mới) để thêm cơ quan."),
         _("Loại: một trong %(kinds)s.") % {"kinds": "; ".join(labels.values())},
         _("Khóa cơ quan cấp trên: khóa của một cơ quan trong tỉnh (trên trang này hoặc đã có)."),
-        _("Mã định danh điện tử: theo Thông tư 4/2025/TT-VPCP, ví dụ H33.01 hoặc 000.00.00.H33; "
-          "bắt buộc để tiếp nhận hồ sơ."),
+        _(
+            "Mã định danh điện tử: theo Thông tư 4/2025/TT-VPCP, ví dụ H33.01 hoặc 000.00.00.H33; "
+            "bắt buộc để tiếp nhận hồ sơ."
+        ),
         _("Ngày ghi theo dạng dd/mm/yyyy. Căn cứ: văn bản quy định cơ quan."),
-        _("Tệp chỉ được nhập khi không còn dòng nào bị từ chối; mọi cơ quan có trong tệp được ghi là "
-          "đã được tỉnh xác nhận."),
+        _(
+            "Tệp chỉ được nhập khi không còn dòng nào bị từ chối; mọi cơ quan có trong tệp được ghi là "
+            "đã được tỉnh xác nhận."
+        ),
     ):
         guide.append([line])
     guide.column_dimensions["A"].width = 120
@@ -187,7 +203,8 @@ def _read(data: bytes) -> list[tuple[int, list[Any]]]:
     if [fold(cell) for cell in header[: len(HEADERS)]] != [fold(name) for name in HEADERS]:
         raise DomainError(
             _("Dòng tiêu đề của trang “%(sheet)s” phải là: %(headers)s.")
-            % {"sheet": SHEET, "headers": ", ".join(HEADERS)}, code="bad_header",
+            % {"sheet": SHEET, "headers": ", ".join(HEADERS)},
+            code="bad_header",
         )
     result = []
     for number, row in enumerate(rows, start=2):
@@ -222,8 +239,9 @@ def _parse(number: int, cells: list[Any], kinds: dict[str, str]) -> tuple[_Row |
     key, name, short_name, kind_text, parent_key, code = (_text(cell) for cell in cells[:6])
     code = code.upper()
     if key and not KEY_PATTERN.match(key):
-        errors.append(_("Khóa “%(key)s” chỉ gồm chữ thường không dấu, số, dấu chấm, gạch (tối đa 60 ký tự).")
-                      % {"key": key})
+        errors.append(
+            _("Khóa “%(key)s” chỉ gồm chữ thường không dấu, số, dấu chấm, gạch (tối đa 60 ký tự).") % {"key": key}
+        )
     if not name:
         errors.append(_("Thiếu tên cơ quan."))
     elif len(name) > 255:
@@ -234,15 +252,18 @@ def _parse(number: int, cells: list[Any], kinds: dict[str, str]) -> tuple[_Row |
     if kind is None:
         errors.append(_("Loại cơ quan “%(kind)s” không hợp lệ.") % {"kind": kind_text})
     if code and not CODE_PATTERN.match(code):
-        errors.append(_("Mã định danh điện tử “%(code)s” không đúng dạng (ví dụ H33.01 hoặc 000.00.00.H33).")
-                      % {"code": code})
+        errors.append(
+            _("Mã định danh điện tử “%(code)s” không đúng dạng (ví dụ H33.01 hoặc 000.00.00.H33).") % {"code": code}
+        )
     days: list[dt.date | None] = []
     for cell, label in ((cells[6], _("Hoạt động từ")), (cells[7], _("Hoạt động đến"))):
         try:
             days.append(_day(cell))
         except ValueError:
-            errors.append(_("Ngày “%(value)s” (cột %(column)s) không đúng dạng dd/mm/yyyy.")
-                          % {"value": _text(cell), "column": label})
+            errors.append(
+                _("Ngày “%(value)s” (cột %(column)s) không đúng dạng dd/mm/yyyy.")
+                % {"value": _text(cell), "column": label}
+            )
             days.append(None)
     if days[0] and days[1] and days[1] < days[0]:
         errors.append(_("Ngày kết thúc hoạt động không được trước ngày bắt đầu."))
@@ -275,8 +296,9 @@ def _check(rows: list[_Row], province: AdministrativeUnit, reject: Any) -> None:
         elif row.parent_key not in in_province and row.parent_key not in file_keys:
             reject(row, _("Không có cơ quan cấp trên có khóa “%(key)s” trong tỉnh.") % {"key": row.parent_key})
     # A cycle through the new parents (A under B, B under A), following the file then the database.
-    parent_of = {key: (agency.parent.key if agency.parent_id and agency.parent else "")
-                 for key, agency in in_province.items()}
+    parent_of = {
+        key: (agency.parent.key if agency.parent_id and agency.parent else "") for key, agency in in_province.items()
+    }
     parent_of.update({row.key: row.parent_key for row in rows if row.key})
     for row in rows:
         key, steps = row.key, 0
@@ -294,16 +316,25 @@ def _check(rows: list[_Row], province: AdministrativeUnit, reject: Any) -> None:
         if not row.code:
             continue
         if row.code in codes:
-            reject(row, _("Mã định danh “%(code)s” lặp lại (đã có ở dòng %(line)d).")
-                   % {"code": row.code, "line": codes[row.code]})
+            reject(
+                row,
+                _("Mã định danh “%(code)s” lặp lại (đã có ở dòng %(line)d).")
+                % {"code": row.code, "line": codes[row.code]},
+            )
         elif row.code in taken:
-            reject(row, _("Mã định danh “%(code)s” đã được dùng cho “%(name)s”.")
-                   % {"code": row.code, "name": taken[row.code]})
+            reject(
+                row,
+                _("Mã định danh “%(code)s” đã được dùng cho “%(name)s”.") % {"code": row.code, "name": taken[row.code]},
+            )
         codes.setdefault(row.code, row.number)
 
 
 def agencies_confirm_xlsx(
-    *, actor: Person | Any, province: AdministrativeUnit, data: bytes, dry_run: bool = False,
+    *,
+    actor: Person | Any,
+    province: AdministrativeUnit,
+    data: bytes,
+    dry_run: bool = False,
 ) -> ConfirmOutcome:
     """Check every row of the workbook; unless ``dry_run`` or a row is rejected, apply it.
     ``actor`` must be allowed to confirm the province's list (:func:`.rules.may_confirm_agency_list`);
@@ -317,8 +348,9 @@ def agencies_confirm_xlsx(
 
     def reject(row: _Row | int, reason: str, key: str = "") -> None:
         number = row if isinstance(row, int) else row.number
-        outcome.rejected.append({"row": number, "key": key or ("" if isinstance(row, int) else row.key),
-                                 "reason": reason})
+        outcome.rejected.append(
+            {"row": number, "key": key or ("" if isinstance(row, int) else row.key), "reason": reason}
+        )
 
     for number, cells in _read(data):
         parsed, errors = _parse(number, cells, kinds)
@@ -345,21 +377,32 @@ def _changes(row: _Row) -> dict[str, dict[str, Any]]:
     agency = row.agency
     assert agency is not None
     current = {
-        "name": agency.name, "short_name": agency.short_name, "kind": agency.kind,
-        "parent": agency.parent.key if agency.parent_id and agency.parent else "", "code": agency.code,
-        "valid_from": agency.valid_from, "valid_to": agency.valid_to, "source": agency.source,
+        "name": agency.name,
+        "short_name": agency.short_name,
+        "kind": agency.kind,
+        "parent": agency.parent.key if agency.parent_id and agency.parent else "",
+        "code": agency.code,
+        "valid_from": agency.valid_from,
+        "valid_to": agency.valid_to,
+        "source": agency.source,
     }
     wanted = {
-        "name": row.name, "short_name": row.short_name, "kind": row.kind, "parent": row.parent_key,
-        "code": row.code, "valid_from": row.valid_from or agency.valid_from,
-        "valid_to": row.valid_to or agency.valid_to, "source": row.source or agency.source,
+        "name": row.name,
+        "short_name": row.short_name,
+        "kind": row.kind,
+        "parent": row.parent_key,
+        "code": row.code,
+        "valid_from": row.valid_from or agency.valid_from,
+        "valid_to": row.valid_to or agency.valid_to,
+        "source": row.source or agency.source,
     }
     return {name: {"from": current[name], "to": wanted[name]} for name in wanted if wanted[name] != current[name]}
 
 
 @transaction.atomic
-def _apply(actor: Person | Any, province: AdministrativeUnit, rows: list[_Row], outcome: ConfirmOutcome,
-           digest: str) -> None:
+def _apply(
+    actor: Person | Any, province: AdministrativeUnit, rows: list[_Row], outcome: ConfirmOutcome, digest: str
+) -> None:
     today = timezone.localdate()
     by_key = {agency.key: agency for agency in province_agencies(province).exclude(key__isnull=True)}
     # Electronic ids move between agencies in one file: clear the changed ones first so that the
@@ -369,8 +412,11 @@ def _apply(actor: Person | Any, province: AdministrativeUnit, rows: list[_Row], 
         assert row.agency is not None
         row.agency = services.agency_update(actor=actor, agency=row.agency, code="")
     pending = [row for row in rows if row.agency is None]
-    root = province_agencies(province).filter(unit=province, parent__isnull=True, kind=AgencyKind.PEOPLES_COMMITTEE,
-                                              key__isnull=False).first()
+    root = (
+        province_agencies(province)
+        .filter(unit=province, parent__isnull=True, kind=AgencyKind.PEOPLES_COMMITTEE, key__isnull=False)
+        .first()
+    )
     prefix = root.key.split(".")[0] if root and root.key else f"p{province.code}"
     existing_rows = [row for row in rows if row.agency is not None]
     # New agencies, parents first: a row waits until its parent exists.
@@ -381,9 +427,17 @@ def _apply(actor: Person | Any, province: AdministrativeUnit, rows: list[_Row], 
                 continue
             parent = by_key.get(row.parent_key) if row.parent_key else None
             agency = services.agency_create(
-                actor=actor, name=row.name, kind=row.kind, unit=parent.unit if parent else province,
-                parent=parent, short_name=row.short_name, code=row.code, valid_from=row.valid_from,
-                valid_to=row.valid_to, key=row.key or None, source=row.source or _("Tỉnh bổ sung"),
+                actor=actor,
+                name=row.name,
+                kind=row.kind,
+                unit=parent.unit if parent else province,
+                parent=parent,
+                short_name=row.short_name,
+                code=row.code,
+                valid_from=row.valid_from,
+                valid_to=row.valid_to,
+                key=row.key or None,
+                source=row.source or _("Tỉnh bổ sung"),
                 confirmed_on=today,
             )
             if not row.key:
@@ -408,17 +462,34 @@ def _apply(actor: Person | Any, province: AdministrativeUnit, rows: list[_Row], 
             agency = services.agency_rename(actor=actor, agency=agency, new_name=row.name, effective_date=today)
         parent = by_key.get(row.parent_key) if row.parent_key else None
         services.agency_update(
-            actor=actor, agency=agency, parent=parent, set_parent="parent" in changes,
-            short_name=row.short_name, code=row.code, kind=row.kind, valid_from=row.valid_from,
-            valid_to=row.valid_to, source=row.source or None, confirmed_on=today,
+            actor=actor,
+            agency=agency,
+            parent=parent,
+            set_parent="parent" in changes,
+            short_name=row.short_name,
+            code=row.code,
+            kind=row.kind,
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
+            source=row.source or None,
+            confirmed_on=today,
         )
         outcome.changes.append({"key": row.key, "changed": changes})
     # Listed and right as they are: confirmed, recorded by the import's own event below.
     Agency.objects.filter(pk__in=unchanged).update(confirmed_on=today)
     ledger_append(
-        actor=actor, action="org.agencies.confirm", object_type="org.agency", object_id=province.code,
-        payload={"province": province.code, "rows": outcome.rows, "created": outcome.created,
-                 "updated": outcome.updated, "confirmed": outcome.confirmed, "sha256": digest,
-                 "changes": outcome.changes},
+        actor=actor,
+        action="org.agencies.confirm",
+        object_type="org.agency",
+        object_id=province.code,
+        payload={
+            "province": province.code,
+            "rows": outcome.rows,
+            "created": outcome.created,
+            "updated": outcome.updated,
+            "confirmed": outcome.confirmed,
+            "sha256": digest,
+            "changes": outcome.changes,
+        },
     )
     outcome.saved = True

@@ -56,8 +56,10 @@ class DemoReport:
             f"{self.successions_created}. Tài khoản mới: {self.people_created}, vai trò mới: {self.roles_granted}.",
             f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):",
         ]
-        lines += [f"  {username:<18} {role:<13} {agency or '—':<12} {full_name}"
-                  for username, full_name, _title, role, agency in DEMO_PEOPLE]
+        lines += [
+            f"  {username:<18} {role:<13} {agency or '—':<12} {full_name}"
+            for username, full_name, _title, role, agency in DEMO_PEOPLE
+        ]
         return "\n".join(lines)
 
 
@@ -67,8 +69,10 @@ def _date(value: str | None) -> dt.date | None:
 
 def _unit(ref: dict[str, str]) -> AdministrativeUnit:
     units = AdministrativeUnit.objects.filter(level=ref["level"], code=ref["code"])
-    units = units.filter(valid_to__isnull=True) if ref.get("era", "current") == "current" else units.filter(
-        valid_to=PRE2025_LAST_DAY
+    units = (
+        units.filter(valid_to__isnull=True)
+        if ref.get("era", "current") == "current"
+        else units.filter(valid_to=PRE2025_LAST_DAY)
     )
     unit = units.first()
     if unit is None:
@@ -91,14 +95,24 @@ def agencies_load(*, actor: Person | None, data: dict[str, Any]) -> tuple[int, i
             if item.get("parent") and parent is None:
                 raise DomainError(_("Cơ quan cấp trên “%(key)s” chưa có.") % {"key": item["parent"]})
             agency = services.agency_create(
-                actor=actor, key=item["key"], name=item["name"], short_name=item.get("short_name", ""),
-                code=item.get("code", ""), kind=item["kind"], unit=_unit(item["unit"]), parent=parent,
-                valid_from=_date(item.get("valid_from")), valid_to=_date(item.get("valid_to")),
-                aliases=item.get("aliases", []), source=DEMO_SOURCE,
+                actor=actor,
+                key=item["key"],
+                name=item["name"],
+                short_name=item.get("short_name", ""),
+                code=item.get("code", ""),
+                kind=item["kind"],
+                unit=_unit(item["unit"]),
+                parent=parent,
+                valid_from=_date(item.get("valid_from")),
+                valid_to=_date(item.get("valid_to")),
+                aliases=item.get("aliases", []),
+                source=DEMO_SOURCE,
             )
             for former in item.get("names", []):
                 AgencyName.objects.create(
-                    agency=agency, name=former["name"], valid_from=_date(former.get("valid_from")),
+                    agency=agency,
+                    name=former["name"],
+                    valid_from=_date(former.get("valid_from")),
                     valid_to=_date(former.get("valid_to")),
                 )
             by_key[agency.key] = agency
@@ -108,8 +122,11 @@ def agencies_load(*, actor: Person | None, data: dict[str, Any]) -> tuple[int, i
             if AgencySuccession.objects.filter(predecessor=predecessor, successor=successor).exists():
                 continue
             services.agency_merge(
-                actor=actor, predecessor=predecessor, successor=successor,
-                effective_date=dt.date.fromisoformat(link["effective_date"]), kind=link["kind"],
+                actor=actor,
+                predecessor=predecessor,
+                successor=successor,
+                effective_date=dt.date.fromisoformat(link["effective_date"]),
+                kind=link["kind"],
                 source=link.get("source", ""),
             )
             successions += 1
@@ -124,8 +141,13 @@ def people_load(*, actor: Person | None) -> tuple[int, int]:
             person = Person.objects.filter(username=username).first()
             if person is None:
                 person = services.person_create(
-                    actor=actor, username=username, full_name=full_name, title=title,
-                    email=f"{username}@demo.tinhso.local", password=DEMO_PASSWORD, check_password=False,
+                    actor=actor,
+                    username=username,
+                    full_name=full_name,
+                    title=title,
+                    email=f"{username}@demo.tinhso.local",
+                    password=DEMO_PASSWORD,
+                    check_password=False,
                 )
                 if role == Role.SYSTEM_ADMIN:
                     person.is_staff = person.is_superuser = True
@@ -136,7 +158,11 @@ def people_load(*, actor: Person | None) -> tuple[int, int]:
                 continue
             if not RoleAssignment.objects.active().filter(person=person, role=role, agency=agency).exists():
                 services.role_grant(
-                    actor=actor, person=person, role=role, agency=agency, valid_from=dt.date(2025, 7, 1),
+                    actor=actor,
+                    person=person,
+                    role=role,
+                    agency=agency,
+                    valid_from=dt.date(2025, 7, 1),
                 )
                 roles += 1
     return people, roles

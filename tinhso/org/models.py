@@ -58,8 +58,12 @@ class AdministrativeUnit(models.Model):
     name = models.CharField(_("tên"), max_length=200)
     division_type = models.CharField(_("loại đơn vị"), max_length=40, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
@@ -73,11 +77,13 @@ class AdministrativeUnit(models.Model):
         ordering = ["level", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["level", "code"], condition=Q(valid_to__isnull=True),
+                fields=["level", "code"],
+                condition=Q(valid_to__isnull=True),
                 name="unit_code_unique_current",
             ),
             models.UniqueConstraint(
-                fields=["level", "code", "valid_to"], name="unit_code_unique_per_era",
+                fields=["level", "code", "valid_to"],
+                name="unit_code_unique_per_era",
             ),
         ]
         indexes = [models.Index(fields=["code", "valid_to"])]
@@ -93,9 +99,7 @@ class AdministrativeUnit(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def is_valid_on(self, day: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
     @property
     def province(self) -> AdministrativeUnit:
@@ -120,11 +124,15 @@ class UnitSuccession(models.Model):
     """
 
     predecessor = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.CASCADE, related_name="successions_out",
+        AdministrativeUnit,
+        on_delete=models.CASCADE,
+        related_name="successions_out",
         verbose_name=_("đơn vị cũ"),
     )
     successor = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.CASCADE, related_name="successions_in",
+        AdministrativeUnit,
+        on_delete=models.CASCADE,
+        related_name="successions_in",
         verbose_name=_("đơn vị mới"),
     )
     effective_date = models.DateField(_("ngày hiệu lực"))
@@ -176,36 +184,54 @@ class Agency(models.Model):
     """
 
     key = models.CharField(
-        _("khóa"), max_length=60, unique=True, null=True, blank=True,
+        _("khóa"),
+        max_length=60,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Khóa ổn định dùng khi nhập dữ liệu (ví dụ hy.skhcn)."),
     )
     name = models.CharField(_("tên"), max_length=255)
     short_name = models.CharField(_("tên viết tắt"), max_length=80, blank=True)
     aliases = models.JSONField(
-        _("cách viết khác"), default=list, blank=True,
+        _("cách viết khác"),
+        default=list,
+        blank=True,
         help_text=_("Những cách văn bản thường viết tên cơ quan (ví dụ Sở TT&TT)."),
     )
     code = models.CharField(
-        _("mã định danh điện tử"), max_length=40, blank=True,
+        _("mã định danh điện tử"),
+        max_length=40,
+        blank=True,
         help_text=_("Mã định danh của cơ quan, dùng trong mã hồ sơ (ví dụ H15.50)."),
     )
     kind = models.CharField(_("loại cơ quan"), max_length=20, choices=AgencyKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("cơ quan cấp trên"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("đơn vị hành chính"), on_delete=models.PROTECT,
+        AdministrativeUnit,
+        verbose_name=_("đơn vị hành chính"),
+        on_delete=models.PROTECT,
         related_name="agencies",
     )
     valid_from = models.DateField(_("hoạt động từ"), null=True, blank=True)
     valid_to = models.DateField(_("hoạt động đến"), null=True, blank=True)
     source = models.CharField(
-        _("căn cứ"), max_length=300, blank=True,
+        _("căn cứ"),
+        max_length=300,
+        blank=True,
         help_text=_("Văn bản quy định cơ quan này, hoặc “theo quy định chung, chưa được tỉnh xác nhận”."),
     )
     confirmed_on = models.DateField(
-        _("ngày tỉnh xác nhận"), null=True, blank=True,
+        _("ngày tỉnh xác nhận"),
+        null=True,
+        blank=True,
         help_text=_("Ngày tỉnh xác nhận hoặc sửa thông tin cơ quan (trống: dữ liệu sinh theo quy định chung)."),
     )
     path = models.CharField(max_length=255, editable=False, db_index=True)
@@ -219,7 +245,9 @@ class Agency(models.Model):
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="agency_code_unique",
+                fields=["code"],
+                condition=~Q(code=""),
+                name="agency_code_unique",
             ),
         ]
 
@@ -232,9 +260,7 @@ class Agency(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def is_active_on(self, day: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
     @property
     def ancestor_ids(self) -> list[int]:
@@ -268,11 +294,15 @@ class AgencySuccession(models.Model):
     """Old agency → the agency that took over its functions from ``effective_date``."""
 
     predecessor = models.ForeignKey(
-        Agency, on_delete=models.CASCADE, related_name="successions_out",
+        Agency,
+        on_delete=models.CASCADE,
+        related_name="successions_out",
         verbose_name=_("cơ quan cũ"),
     )
     successor = models.ForeignKey(
-        Agency, on_delete=models.CASCADE, related_name="successions_in",
+        Agency,
+        on_delete=models.CASCADE,
+        related_name="successions_in",
         verbose_name=_("cơ quan kế thừa"),
     )
     effective_date = models.DateField(_("ngày hiệu lực"))
@@ -303,7 +333,11 @@ class Person(AbstractUser):
 
     full_name = models.CharField(_("họ và tên"), max_length=150)
     personal_id = models.CharField(
-        _("số định danh cá nhân"), max_length=12, null=True, blank=True, unique=True,
+        _("số định danh cá nhân"),
+        max_length=12,
+        null=True,
+        blank=True,
+        unique=True,
     )
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
@@ -318,7 +352,8 @@ class Person(AbstractUser):
         verbose_name_plural = _("người dùng")
         constraints = [
             models.UniqueConstraint(
-                Lower("email"), condition=~Q(email=""),
+                Lower("email"),
+                condition=~Q(email=""),
                 name="person_email_unique_ci",
             ),
         ]
@@ -346,17 +381,27 @@ class RoleAssignment(models.Model):
     System administrators and citizens hold their role without an agency.
     """
 
-    person = models.ForeignKey(Person, verbose_name=_("người dùng"),
-                               on_delete=models.CASCADE, related_name="role_assignments")
+    person = models.ForeignKey(
+        Person, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
     agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan"), null=True, blank=True, on_delete=models.PROTECT,
+        Agency,
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="role_assignments",
     )
     valid_from = models.DateField(_("từ ngày"), default=timezone.localdate)
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
     granted_by = models.ForeignKey(
-        Person, verbose_name=_("người cấp"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Person,
+        verbose_name=_("người cấp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     granted_at = models.DateTimeField(_("cấp lúc"), auto_now_add=True)
 
@@ -368,7 +413,8 @@ class RoleAssignment(models.Model):
         ordering = ["person", "agency", "role"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "role", "agency"], condition=Q(valid_to__isnull=True),
+                fields=["person", "role", "agency"],
+                condition=Q(valid_to__isnull=True),
                 name="role_assignment_unique_open",
             ),
         ]

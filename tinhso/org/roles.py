@@ -64,23 +64,32 @@ _READ = {Perm.AGENCY_VIEW, Perm.PROGRAMME_VIEW, Perm.INDICATOR_VIEW, Perm.DASHBO
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset(
-        _READ | {
-            Perm.AGENCY_MANAGE, Perm.AGENCY_CONFIRM, Perm.PERSON_VIEW, Perm.PERSON_MANAGE, Perm.ROLE_GRANT,
-            Perm.LEDGER_AUDIT, Perm.PROCEDURE_MANAGE,
+        _READ
+        | {
+            Perm.AGENCY_MANAGE,
+            Perm.AGENCY_CONFIRM,
+            Perm.PERSON_VIEW,
+            Perm.PERSON_MANAGE,
+            Perm.ROLE_GRANT,
+            Perm.LEDGER_AUDIT,
+            Perm.PROCEDURE_MANAGE,
         }
     ),
     Role.DX_OFFICE: frozenset(
-        _READ | {Perm.PERSON_VIEW, Perm.PROGRAMME_MANAGE, Perm.PROGRAMME_REPORT, Perm.LEDGER_AUDIT,
-                 Perm.PROCEDURE_MANAGE, Perm.AGENCY_CONFIRM}
+        _READ
+        | {
+            Perm.PERSON_VIEW,
+            Perm.PROGRAMME_MANAGE,
+            Perm.PROGRAMME_REPORT,
+            Perm.LEDGER_AUDIT,
+            Perm.PROCEDURE_MANAGE,
+            Perm.AGENCY_CONFIRM,
+        }
     ),
     Role.FOCAL_POINT: frozenset(_READ | {Perm.PERSON_VIEW, Perm.PROGRAMME_REPORT}),
-    Role.RECEIVER: frozenset(
-        {Perm.AGENCY_VIEW, Perm.DOSSIER_VIEW, Perm.DOSSIER_RECEIVE, Perm.DOSSIER_RETURN}
-    ),
+    Role.RECEIVER: frozenset({Perm.AGENCY_VIEW, Perm.DOSSIER_VIEW, Perm.DOSSIER_RECEIVE, Perm.DOSSIER_RETURN}),
     Role.HANDLER: frozenset({Perm.AGENCY_VIEW, Perm.DOSSIER_VIEW, Perm.DOSSIER_REVIEW}),
-    Role.APPROVER: frozenset(
-        {Perm.AGENCY_VIEW, Perm.DOSSIER_VIEW, Perm.DOSSIER_ASSIGN, Perm.DOSSIER_APPROVE}
-    ),
+    Role.APPROVER: frozenset({Perm.AGENCY_VIEW, Perm.DOSSIER_VIEW, Perm.DOSSIER_ASSIGN, Perm.DOSSIER_APPROVE}),
     Role.LEADER: frozenset(_READ | {Perm.PERSON_VIEW, Perm.DOSSIER_VIEW}),
     Role.CITIZEN: frozenset({Perm.DOSSIER_SUBMIT}),
 }

@@ -34,8 +34,11 @@ def person_role_summary(*, person: Person) -> list[RoleHeld]:
     )
     return [
         RoleHeld(
-            role=item.role, role_label=Role(item.role).label, agency=item.agency,
-            valid_from=item.valid_from, valid_to=item.valid_to,
+            role=item.role,
+            role_label=Role(item.role).label,
+            agency=item.agency,
+            valid_from=item.valid_from,
+            valid_to=item.valid_to,
         )
         for item in assignments
     ]
@@ -72,9 +75,9 @@ def agency_search(*, query: str, day: dt.date | None = None) -> QuerySet[Agency]
     if day is not None:
         qs = qs.valid_on(day)
     former = AgencyName.objects.filter(name_folded__contains=key).values("agency_id")
-    return qs.filter(
-        Q(name_folded__contains=key) | Q(short_name__icontains=query) | Q(pk__in=former)
-    ).select_related("unit")
+    return qs.filter(Q(name_folded__contains=key) | Q(short_name__icontains=query) | Q(pk__in=former)).select_related(
+        "unit"
+    )
 
 
 def agency_tree(*, root: Agency | None = None, day: dt.date | None = None) -> QuerySet[Agency]:

@@ -41,28 +41,35 @@ def agency_check_parent(agency: Agency | None, parent: Agency | None) -> None:
     """Refuse a parent that would put ``agency`` below itself."""
     if parent is None:
         return
-    if agency is not None and agency.pk is not None and (
-        parent.pk == agency.pk or parent.path.startswith(agency.path)
-    ):
+    if agency is not None and agency.pk is not None and (parent.pk == agency.pk or parent.path.startswith(agency.path)):
         raise DomainError(
-            _("Không thể đặt “%(parent)s” làm cơ quan cấp trên của “%(agency)s”: "
-              "cây cơ quan sẽ bị vòng lặp.") % {"parent": parent.name, "agency": agency.name},
-            field="parent", code="agency_cycle",
+            _("Không thể đặt “%(parent)s” làm cơ quan cấp trên của “%(agency)s”: cây cơ quan sẽ bị vòng lặp.")
+            % {"parent": parent.name, "agency": agency.name},
+            field="parent",
+            code="agency_cycle",
         )
 
 
 def agency_check_dates(valid_from: dt.date | None, valid_to: dt.date | None) -> None:
     if valid_from and valid_to and valid_to < valid_from:
         raise DomainError(
-            _("Ngày kết thúc hoạt động không được trước ngày bắt đầu."), field="valid_to",
+            _("Ngày kết thúc hoạt động không được trước ngày bắt đầu."),
+            field="valid_to",
         )
 
 
 def _agency_payload(agency: Agency) -> dict[str, Any]:
     return {
-        "key": agency.key, "name": agency.name, "short_name": agency.short_name, "code": agency.code,
-        "kind": agency.kind, "parent": agency.parent_id, "unit": agency.unit_id,
-        "valid_from": agency.valid_from, "valid_to": agency.valid_to, "source": agency.source,
+        "key": agency.key,
+        "name": agency.name,
+        "short_name": agency.short_name,
+        "code": agency.code,
+        "kind": agency.kind,
+        "parent": agency.parent_id,
+        "unit": agency.unit_id,
+        "valid_from": agency.valid_from,
+        "valid_to": agency.valid_to,
+        "source": agency.source,
         "confirmed_on": agency.confirmed_on,
     }
 
@@ -92,16 +99,24 @@ def agency_create(
     agency_check_dates(valid_from, valid_to)
     code = clean(code)
     if code and Agency.objects.filter(code=code).exists():
-        raise Conflict(_("Mã định danh “%(code)s” đã được dùng cho cơ quan khác.") % {"code": code},
-                       field="code", code="duplicate")
+        raise Conflict(
+            _("Mã định danh “%(code)s” đã được dùng cho cơ quan khác.") % {"code": code}, field="code", code="duplicate"
+        )
     if key and Agency.objects.filter(key=key).exists():
-        raise Conflict(_("Khóa “%(key)s” đã được dùng cho cơ quan khác.") % {"key": key},
-                       field="key", code="duplicate")
+        raise Conflict(_("Khóa “%(key)s” đã được dùng cho cơ quan khác.") % {"key": key}, field="key", code="duplicate")
     agency = Agency(
-        key=key or None, name=name, short_name=clean(short_name), code=code, kind=kind, unit=unit,
-        parent=parent, valid_from=valid_from, valid_to=valid_to,
+        key=key or None,
+        name=name,
+        short_name=clean(short_name),
+        code=code,
+        kind=kind,
+        unit=unit,
+        parent=parent,
+        valid_from=valid_from,
+        valid_to=valid_to,
         aliases=[clean(alias) for alias in aliases or [] if clean(alias)],
-        source=clean(source)[:300], confirmed_on=confirmed_on,
+        source=clean(source)[:300],
+        confirmed_on=confirmed_on,
     )
     agency.path = "/"  # the real path needs the primary key, known after the first save
     agency.save()
@@ -115,7 +130,7 @@ def _repath_subtree(agency: Agency, old_path: str) -> None:
     """Rewrite the paths below ``agency`` after it moved in the tree."""
     descendants = Agency.objects.filter(path__startswith=old_path).exclude(pk=agency.pk)
     for child in descendants.order_by("path"):
-        child.path = agency.path + child.path[len(old_path):]
+        child.path = agency.path + child.path[len(old_path) :]
         child.save(update_fields=["path"])
 
 
@@ -147,8 +162,11 @@ def agency_update(
     if code is not None:
         code = clean(code)
         if code and Agency.objects.filter(code=code).exclude(pk=agency.pk).exists():
-            raise Conflict(_("Mã định danh “%(code)s” đã được dùng cho cơ quan khác.") % {"code": code},
-                           field="code", code="duplicate")
+            raise Conflict(
+                _("Mã định danh “%(code)s” đã được dùng cho cơ quan khác.") % {"code": code},
+                field="code",
+                code="duplicate",
+            )
         agency.code = code
     if kind is not None:
         if kind not in AgencyKind.values:
@@ -187,7 +205,8 @@ def agency_rename(*, actor: Person | None, agency: Agency, new_name: str, effect
         raise DomainError(_("Tên mới trùng với tên hiện tại."), field="name")
     previous = agency.names.order_by("-valid_to").first()
     AgencyName.objects.create(
-        agency=agency, name=agency.name,
+        agency=agency,
+        name=agency.name,
         valid_from=previous.valid_to + dt.timedelta(days=1) if previous and previous.valid_to else agency.valid_from,
         valid_to=effective_date - dt.timedelta(days=1),
     )
@@ -195,7 +214,9 @@ def agency_rename(*, actor: Person | None, agency: Agency, new_name: str, effect
     agency.name = new_name
     agency.save(update_fields=["name", "name_folded"])
     ledger_append(
-        actor=actor, action="org.agency.rename", obj=agency,
+        actor=actor,
+        action="org.agency.rename",
+        obj=agency,
         payload={"from": old_name, "to": new_name, "effective_date": effective_date},
     )
     return agency
@@ -228,7 +249,8 @@ def agency_merge(
         agency_check_dates(predecessor.valid_from, predecessor.valid_to)
         predecessor.save(update_fields=["valid_to"])
     succession, created = AgencySuccession.objects.get_or_create(
-        predecessor=predecessor, successor=successor,
+        predecessor=predecessor,
+        successor=successor,
         defaults={"effective_date": effective_date, "kind": kind, "source": clean(source)},
     )
     if not created:
@@ -236,9 +258,16 @@ def agency_merge(
     # Open roles on the closed agency end with it.
     RoleAssignment.objects.filter(agency=predecessor, valid_to__isnull=True).update(valid_to=last_day)
     ledger_append(
-        actor=actor, action="org.agency.merge", obj=succession,
-        payload={"predecessor": predecessor.pk, "successor": successor.pk,
-                 "effective_date": effective_date, "kind": kind, "source": source},
+        actor=actor,
+        action="org.agency.merge",
+        obj=succession,
+        payload={
+            "predecessor": predecessor.pk,
+            "successor": successor.pk,
+            "effective_date": effective_date,
+            "kind": kind,
+            "source": source,
+        },
     )
     return succession
 
@@ -249,13 +278,17 @@ def agency_merge(
 def _check_person_unique(*, username: str, email: str, personal_id: str | None, exclude: int | None = None) -> None:
     people = Person.objects.exclude(pk=exclude) if exclude else Person.objects.all()
     if people.filter(username__iexact=username).exists():
-        raise Conflict(_("Tên đăng nhập “%(username)s” đã tồn tại.") % {"username": username},
-                       field="username", code="duplicate_person")
+        raise Conflict(
+            _("Tên đăng nhập “%(username)s” đã tồn tại.") % {"username": username},
+            field="username",
+            code="duplicate_person",
+        )
     if email and people.annotate(email_ci=Lower("email")).filter(email_ci=email.lower()).exists():
         raise Conflict(_("Đã có người dùng với thư điện tử này."), field="email", code="duplicate_person")
     if personal_id and people.filter(personal_id=personal_id).exists():
-        raise Conflict(_("Đã có người dùng với số định danh cá nhân này."), field="personal_id",
-                       code="duplicate_person")
+        raise Conflict(
+            _("Đã có người dùng với số định danh cá nhân này."), field="personal_id", code="duplicate_person"
+        )
 
 
 @transaction.atomic
@@ -283,8 +316,12 @@ def person_create(
         raise DomainError(_("Số định danh cá nhân phải gồm đúng 12 chữ số."), field="personal_id")
     _check_person_unique(username=username, email=email, personal_id=personal_id)
     person = Person(
-        username=username, full_name=full_name, email=email, personal_id=personal_id,
-        phone=clean(phone), title=clean(title),
+        username=username,
+        full_name=full_name,
+        email=email,
+        personal_id=personal_id,
+        phone=clean(phone),
+        title=clean(title),
     )
     if password:
         if check_password:
@@ -315,8 +352,8 @@ def role_grant_check(*, person: Person, role: str, agency: Agency | None, valid_
     if role in GLOBAL_ROLES:
         if agency is not None:
             raise DomainError(
-                _("Vai trò “%(role)s” áp dụng cho toàn hệ thống, không gắn với cơ quan.")
-                % {"role": Role(role).label}, field="agency",
+                _("Vai trò “%(role)s” áp dụng cho toàn hệ thống, không gắn với cơ quan.") % {"role": Role(role).label},
+                field="agency",
             )
     else:
         if agency is None:
@@ -326,9 +363,10 @@ def role_grant_check(*, person: Person, role: str, agency: Agency | None, valid_
             )
         if not agency.is_active_on(valid_from):
             raise DomainError(
-                _("Không thể phân quyền trên “%(agency)s”: cơ quan đã giải thể hoặc ngừng hoạt động "
-                  "vào ngày %(day)s.") % {"agency": agency.name, "day": valid_from.strftime("%d/%m/%Y")},
-                field="agency", code="agency_inactive",
+                _("Không thể phân quyền trên “%(agency)s”: cơ quan đã giải thể hoặc ngừng hoạt động vào ngày %(day)s.")
+                % {"agency": agency.name, "day": valid_from.strftime("%d/%m/%Y")},
+                field="agency",
+                code="agency_inactive",
             )
     if not person.is_active:
         raise DomainError(_("Tài khoản này đã bị khóa."), field="person")
@@ -352,12 +390,17 @@ def role_grant(
         agency = Agency.objects.select_for_update().get(pk=agency.pk)
     role_grant_check(person=person, role=role, agency=agency, valid_from=valid_from)
     assignment = RoleAssignment.objects.create(
-        person=person, role=role, agency=agency, valid_from=valid_from, granted_by=actor,
+        person=person,
+        role=role,
+        agency=agency,
+        valid_from=valid_from,
+        granted_by=actor,
     )
     ledger_append(
-        actor=actor, action="org.role.grant", obj=assignment,
-        payload={"person": person.pk, "role": role, "agency": agency.pk if agency else None,
-                 "valid_from": valid_from},
+        actor=actor,
+        action="org.role.grant",
+        obj=assignment,
+        payload={"person": person.pk, "role": role, "agency": agency.pk if agency else None, "valid_from": valid_from},
     )
     return assignment
 
@@ -372,8 +415,14 @@ def role_revoke(*, actor: Person | None, assignment: RoleAssignment, on: dt.date
         assignment.valid_to = assignment.valid_from
     assignment.save(update_fields=["valid_to"])
     ledger_append(
-        actor=actor, action="org.role.revoke", obj=assignment,
-        payload={"person": assignment.person_id, "role": assignment.role, "agency": assignment.agency_id,
-                 "valid_to": assignment.valid_to},
+        actor=actor,
+        action="org.role.revoke",
+        obj=assignment,
+        payload={
+            "person": assignment.person_id,
+            "role": assignment.role,
+            "agency": assignment.agency_id,
+            "valid_to": assignment.valid_to,
+        },
     )
     return assignment

@@ -139,10 +139,7 @@ class UnitsLoadReport:
 
     @property
     def changed(self) -> bool:
-        return bool(
-            self.units_created or self.units_updated or self.successions_created
-            or self.successions_updated
-        )
+        return bool(self.units_created or self.units_updated or self.successions_created or self.successions_updated)
 
 
 @dataclass
@@ -172,9 +169,7 @@ def _read_sources() -> _Sources:
 
     package_file = resources.files("vietnam_provinces") / "data" / "nested-divisions.json"
     package_bytes = package_file.read_bytes()
-    sources.digests[f"{CURRENT_PACKAGE}=={importlib.metadata.version(CURRENT_PACKAGE)}"] = _sha256(
-        package_bytes
-    )
+    sources.digests[f"{CURRENT_PACKAGE}=={importlib.metadata.version(CURRENT_PACKAGE)}"] = _sha256(package_bytes)
     for path in (PRE2025_FILE, PROVINCE_SUCCESSIONS_FILE, COMMUNE_SUCCESSIONS_FILE):
         sources.digests[path.name] = _sha256(path.read_bytes())
 
@@ -182,13 +177,16 @@ def _read_sources() -> _Sources:
     new = REORGANISATION_DATE
     for item in json.loads(package_bytes.decode("utf-8")):
         code = _pad(item["code"], province)
-        sources.units.append(
-            _PlannedUnit(province, code, item["name"], item["division_type"], None, new, None)
-        )
+        sources.units.append(_PlannedUnit(province, code, item["name"], item["division_type"], None, new, None))
         sources.units += [
             _PlannedUnit(
-                commune, _pad(ward["code"], commune), ward["name"], ward["division_type"],
-                (province, code, None), new, None,
+                commune,
+                _pad(ward["code"], commune),
+                ward["name"],
+                ward["division_type"],
+                (province, code, None),
+                new,
+                None,
             )
             for ward in item["wards"]
         ]
@@ -196,12 +194,16 @@ def _read_sources() -> _Sources:
     parent_level: dict[str, UnitLevel] = {district: province, commune: district}
     for row in _csv_rows(PRE2025_FILE):
         level = row["level"]
-        parent = (
-            (parent_level[level], row["parent_code"], PRE2025_VALID_TO) if row["parent_code"] else None
-        )
+        parent = (parent_level[level], row["parent_code"], PRE2025_VALID_TO) if row["parent_code"] else None
         sources.units.append(
             _PlannedUnit(
-                level, row["code"], row["name"], row["division_type"], parent, None, PRE2025_VALID_TO,
+                level,
+                row["code"],
+                row["name"],
+                row["division_type"],
+                parent,
+                None,
+                PRE2025_VALID_TO,
             )
         )
 
@@ -215,12 +217,20 @@ def _read_sources() -> _Sources:
             f"to one of the {len(new_provinces)} current ones and reach them all"
         )
     _add_successions(
-        sources, province, province, old_province_to_new, PROVINCE_SOURCE, partial_codes=set(),
+        sources,
+        province,
+        province,
+        old_province_to_new,
+        PROVINCE_SOURCE,
+        partial_codes=set(),
     )
     sources.successions += [
         _PlannedSuccession(
-            unit.key, (province, old_province_to_new[unit.parent[1]], None),
-            SuccessionKind.ABOLISH, False, DISTRICT_SOURCE,
+            unit.key,
+            (province, old_province_to_new[unit.parent[1]], None),
+            SuccessionKind.ABOLISH,
+            False,
+            DISTRICT_SOURCE,
         )
         for unit in sources.units
         if unit.level == district and unit.parent is not None
@@ -261,11 +271,7 @@ def _add_successions(
     predecessors, ``split`` for a share of a divided old unit, otherwise ``rename`` — the unit
     carried on (same territory) in the new era, possibly under the same name and code, as
     Thanh Hóa and Hà Nội did. The model has no kind for "re-established unchanged"."""
-    pairs = [
-        (old, new)
-        for old, news in targets.items()
-        for new in ([news] if isinstance(news, str) else sorted(news))
-    ]
+    pairs = [(old, new) for old, news in targets.items() for new in ([news] if isinstance(news, str) else sorted(news))]
     predecessors_of: dict[str, int] = defaultdict(int)
     for _old, new in pairs:
         predecessors_of[new] += 1
@@ -278,8 +284,11 @@ def _add_successions(
             kind = SuccessionKind.RENAME
         sources.successions.append(
             _PlannedSuccession(
-                (old_level, old, PRE2025_VALID_TO), (new_level, new, None), kind,
-                old in partial_codes, source,
+                (old_level, old, PRE2025_VALID_TO),
+                (new_level, new, None),
+                kind,
+                old in partial_codes,
+                source,
             )
         )
 
@@ -337,7 +346,8 @@ def _sync_units(planned_units: list[_PlannedUnit]) -> tuple[dict[_Key, Administr
 
 
 def _sync_successions(
-    planned_successions: list[_PlannedSuccession], index: dict[_Key, AdministrativeUnit],
+    planned_successions: list[_PlannedSuccession],
+    index: dict[_Key, AdministrativeUnit],
 ) -> list[int]:
     """Create or correct the planned successions; the counts [created, updated, unchanged]."""
     existing = {(item.predecessor_id, item.successor_id): item for item in UnitSuccession.objects.all()}
@@ -454,8 +464,7 @@ def normalise_code(code: str, level: str | None = None) -> tuple[str, str] | Non
         return None
     if level is None:
         level = (
-            UnitLevel.PROVINCE if len(digits) <= 2
-            else UnitLevel.DISTRICT if len(digits) == 3 else UnitLevel.COMMUNE
+            UnitLevel.PROVINCE if len(digits) <= 2 else UnitLevel.DISTRICT if len(digits) == 3 else UnitLevel.COMMUNE
         )
     return str(level), _pad(digits, level)
 
@@ -500,11 +509,10 @@ def unit_successor_details(unit: AdministrativeUnit, on: dt.date | None = None) 
         if not pending:
             break
         steps_by_unit: dict[int, list[UnitSuccession]] = defaultdict(list)
-        for succession in (
-            UnitSuccession.objects.filter(
-                predecessor__in=[step.unit.pk for step in pending], effective_date__lte=day,
-            ).select_related("successor", "successor__parent")
-        ):
+        for succession in UnitSuccession.objects.filter(
+            predecessor__in=[step.unit.pk for step in pending],
+            effective_date__lte=day,
+        ).select_related("successor", "successor__parent"):
             steps_by_unit[succession.predecessor_id].append(succession)
         frontier = []
         for step in pending:
@@ -519,8 +527,11 @@ def unit_successor_details(unit: AdministrativeUnit, on: dt.date | None = None) 
                 seen.add(succession.successor_id)
                 frontier.append(
                     Successor(
-                        succession.successor, succession.effective_date, succession.kind,
-                        step.partial or succession.partial, step.via_parent,
+                        succession.successor,
+                        succession.effective_date,
+                        succession.kind,
+                        step.partial or succession.partial,
+                        step.via_parent,
                     )
                 )
     return sorted(found.values(), key=lambda item: _sort_key(item.unit))
@@ -631,8 +642,7 @@ def unit_search(
             ),
         )
         .select_related("parent")
-        .order_by("rank", "level_rank", F("valid_to").asc(nulls_first=True), "name_folded", "code")
-        [:_SEARCH_POOL]
+        .order_by("rank", "level_rank", F("valid_to").asc(nulls_first=True), "name_folded", "code")[:_SEARCH_POOL]
     )
     if has_diacritics(text):
         spelt = match_key(without_type_word(text))

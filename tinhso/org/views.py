@@ -23,8 +23,12 @@ _SESSION_KEY = "org.agencies_confirm"
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render_error(request, NotAllowed(
-        _("Chỉ cơ quan chuyên trách chuyển đổi số của tỉnh và quản trị hệ thống được xác nhận danh mục cơ quan.")))
+    return render_error(
+        request,
+        NotAllowed(
+            _("Chỉ cơ quan chuyên trách chuyển đổi số của tỉnh và quản trị hệ thống được xác nhận danh mục cơ quan.")
+        ),
+    )
 
 
 @page("GET")
@@ -50,9 +54,13 @@ def agencies_confirm(request: HttpRequest) -> HttpResponse:
             province = confirm_province(person, chosen)
             context["province"] = province
             outcome, token = import_step(
-                request, session_key=_SESSION_KEY, scope=province.code,
-                run=lambda data, dry_run: agencies_confirm_xlsx(actor=person, province=province, data=data,
-                                                                dry_run=dry_run))
+                request,
+                session_key=_SESSION_KEY,
+                scope=province.code,
+                run=lambda data, dry_run: agencies_confirm_xlsx(
+                    actor=person, province=province, data=data, dry_run=dry_run
+                ),
+            )
             if token:
                 context["token"] = token
             context["outcome"] = outcome

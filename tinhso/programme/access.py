@@ -73,14 +73,17 @@ def programmes_visible(person: Person | AnonymousUser) -> QuerySet[Programme]:
     provinces = set().union(*roles.values()) if roles else set()
     mine = agencies_where(person, Perm.PROGRAMME_VIEW)
     condition = (
-        Q(tasks__lead_agency__in=mine) | Q(tasks__partner_agencies__in=mine)
-        | Q(targets__tracking_agency__in=mine) | Q(targets__partner_agencies__in=mine)
+        Q(tasks__lead_agency__in=mine)
+        | Q(tasks__partner_agencies__in=mine)
+        | Q(targets__tracking_agency__in=mine)
+        | Q(targets__partner_agencies__in=mine)
     )
     if None in provinces:
         return Programme.objects.all()
     if provinces:
         in_province = [
-            programme.pk for programme in Programme.objects.select_related("owner__unit__parent")
+            programme.pk
+            for programme in Programme.objects.select_related("owner__unit__parent")
             if programme.owner.unit.province.pk in provinces
         ]
         condition |= Q(pk__in=in_province)
@@ -105,9 +108,7 @@ def tasks_visible(scope: ProgrammeScope, programme: Programme) -> QuerySet[Task]
     tasks = Task.objects.filter(programme=programme)
     if scope.read_all:
         return tasks
-    return tasks.filter(
-        Q(lead_agency__in=scope.read_agencies) | Q(partner_agencies__in=scope.read_agencies)
-    ).distinct()
+    return tasks.filter(Q(lead_agency__in=scope.read_agencies) | Q(partner_agencies__in=scope.read_agencies)).distinct()
 
 
 def targets_visible(scope: ProgrammeScope, programme: Programme) -> QuerySet[Target]:

@@ -100,8 +100,11 @@ _PERIOD = re.compile(r"^(\d{4})(-H[12])?$")
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
 TASK_OUTCOMES = [*TaskStatus.choices, (NO_REPORT, gettext_lazy("Chưa có báo cáo được duyệt"))]
-TARGET_OUTCOMES = [(MET, gettext_lazy("Đạt")), (NOT_MET, gettext_lazy("Chưa đạt")),
-                   (NO_DATA, gettext_lazy("Chưa có số liệu"))]
+TARGET_OUTCOMES = [
+    (MET, gettext_lazy("Đạt")),
+    (NOT_MET, gettext_lazy("Chưa đạt")),
+    (NO_DATA, gettext_lazy("Chưa có số liệu")),
+]
 
 
 # --- reading input ----------------------------------------------------------------------------
@@ -164,9 +167,14 @@ def access_visible_programme(person: Person, programme_id: int | str) -> tuple[P
 def access_round(person: Person, round_id: int | str) -> tuple[ReportingRound, ProgrammeScope]:
     """A reporting round of a programme the person sees; :class:`NotFound` alike otherwise."""
     pk = _int_or_none(round_id)
-    round_ = None if pk is None else (
-        ReportingRound.objects.select_related("programme__owner__unit__parent", "programme__province")
-        .filter(pk=pk).first()
+    round_ = (
+        None
+        if pk is None
+        else (
+            ReportingRound.objects.select_related("programme__owner__unit__parent", "programme__province")
+            .filter(pk=pk)
+            .first()
+        )
     )
     if round_ is not None:
         scope = programme_scope(person, round_.programme)
@@ -183,8 +191,10 @@ def access_report(person: Person, report_id: int | str, model: type[AnyReport]) 
     reaches the lead's report: whether it may change it is the service's call, a 403).
     Anything else is answered as missing. Reading is narrower still: see :func:`_readable`."""
     pk = _int_or_none(report_id)
-    report = None if pk is None else (
-        model.objects.select_related("round__programme__owner__unit__parent", "agency").filter(pk=pk).first()
+    report = (
+        None
+        if pk is None
+        else (model.objects.select_related("round__programme__owner__unit__parent", "agency").filter(pk=pk).first())
     )
     if report is not None:
         programme = report.round.programme
@@ -228,15 +238,19 @@ def _round_of(programme: Programme, round_id: int | None) -> ReportingRound | No
 
 
 def _task_reports() -> QuerySet[TaskReport]:
-    return (TaskReport.objects.select_related("round", "task", "agency")
-            .prefetch_related(Prefetch("files", queryset=Evidence.objects.select_related("uploaded_by")))
-            .order_by("round__period_end", "task__order"))
+    return (
+        TaskReport.objects.select_related("round", "task", "agency")
+        .prefetch_related(Prefetch("files", queryset=Evidence.objects.select_related("uploaded_by")))
+        .order_by("round__period_end", "task__order")
+    )
 
 
 def _target_reports() -> QuerySet[TargetReport]:
-    return (TargetReport.objects.select_related("round", "target", "agency")
-            .prefetch_related(Prefetch("files", queryset=Evidence.objects.select_related("uploaded_by")))
-            .order_by("round__period_end", "target__order"))
+    return (
+        TargetReport.objects.select_related("round", "target", "agency")
+        .prefetch_related(Prefetch("files", queryset=Evidence.objects.select_related("uploaded_by")))
+        .order_by("round__period_end", "target__order")
+    )
 
 
 def _comments() -> QuerySet[Comment]:
@@ -244,17 +258,29 @@ def _comments() -> QuerySet[Comment]:
 
 
 def _task_detail(pk: int, scope: ProgrammeScope) -> Task:
-    return Task.objects.select_related("pillar", "lead_agency").prefetch_related(
-        "budgets", "partner_agencies", Prefetch("reports", queryset=_task_reports().filter(_readable(scope))),
-        Prefetch("comments", queryset=_comments()),
-    ).get(pk=pk)
+    return (
+        Task.objects.select_related("pillar", "lead_agency")
+        .prefetch_related(
+            "budgets",
+            "partner_agencies",
+            Prefetch("reports", queryset=_task_reports().filter(_readable(scope))),
+            Prefetch("comments", queryset=_comments()),
+        )
+        .get(pk=pk)
+    )
 
 
 def _target_detail(pk: int, scope: ProgrammeScope) -> Target:
-    return Target.objects.select_related("pillar", "tracking_agency").prefetch_related(
-        "milestones", "partner_agencies", Prefetch("reports", queryset=_target_reports().filter(_readable(scope))),
-        Prefetch("comments", queryset=_comments()),
-    ).get(pk=pk)
+    return (
+        Target.objects.select_related("pillar", "tracking_agency")
+        .prefetch_related(
+            "milestones",
+            "partner_agencies",
+            Prefetch("reports", queryset=_target_reports().filter(_readable(scope))),
+            Prefetch("comments", queryset=_comments()),
+        )
+        .get(pk=pk)
+    )
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -278,19 +304,30 @@ class PillarOutput(serializers.ModelSerializer):
 
 class ProgrammeOutput(serializers.ModelSerializer):
     owner = AgencyRefOutput()
-    province_name = serializers.CharField(source="province.name", help_text=gettext_lazy(
-        "Tỉnh ban hành, theo địa giới lúc ban hành."))
+    province_name = serializers.CharField(
+        source="province.name", help_text=gettext_lazy("Tỉnh ban hành, theo địa giới lúc ban hành.")
+    )
 
     class Meta:
         model = Programme
-        fields = ["id", "title", "decision_number", "decision_date", "issuer", "owner", "province_name",
-                  "period_start", "period_end"]
+        fields = [
+            "id",
+            "title",
+            "decision_number",
+            "decision_date",
+            "issuer",
+            "owner",
+            "province_name",
+            "period_start",
+            "period_end",
+        ]
 
 
 class ProgrammeDetailOutput(ProgrammeOutput):
     pillars = PillarOutput(many=True)
-    can_manage = serializers.SerializerMethodField(help_text=gettext_lazy(
-        "Người dùng là cơ quan chuyên trách: mở, đóng kỳ báo cáo, duyệt, trả lại báo cáo."))
+    can_manage = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Người dùng là cơ quan chuyên trách: mở, đóng kỳ báo cáo, duyệt, trả lại báo cáo.")
+    )
     can_read_all = serializers.SerializerMethodField(help_text=gettext_lazy("Người dùng xem được toàn bộ đề án."))
 
     class Meta(ProgrammeOutput.Meta):
@@ -309,8 +346,17 @@ class ReportingRoundOutput(serializers.ModelSerializer):
 
     class Meta:
         model = ReportingRound
-        fields = ["id", "period", "period_start", "period_end", "cutoff_date", "due_date", "status",
-                  "opened_at", "closed_at"]
+        fields = [
+            "id",
+            "period",
+            "period_start",
+            "period_end",
+            "cutoff_date",
+            "due_date",
+            "status",
+            "opened_at",
+            "closed_at",
+        ]
 
 
 class EvidenceOutput(serializers.ModelSerializer):
@@ -333,8 +379,20 @@ class TargetRefOutput(serializers.ModelSerializer):
         fields = ["id", "code", "text"]
 
 
-_REPORT_FIELDS = ["id", "round", "agency", "state", "narrative", "links", "submitted_at", "late",
-                  "review_comment", "reviewed_at", "updated_at", "files"]
+_REPORT_FIELDS = [
+    "id",
+    "round",
+    "agency",
+    "state",
+    "narrative",
+    "links",
+    "submitted_at",
+    "late",
+    "review_comment",
+    "reviewed_at",
+    "updated_at",
+    "files",
+]
 
 
 class TaskReportOutput(serializers.ModelSerializer):
@@ -354,8 +412,12 @@ class TargetReportOutput(serializers.ModelSerializer):
     target = TargetRefOutput()
     agency = AgencyRefOutput()
     links = serializers.ListField(child=serializers.CharField())
-    level_values = serializers.DictField(child=serializers.CharField(), help_text=gettext_lazy(
-        "Giá trị theo cấp khi chỉ tiêu tách theo cấp, ví dụ {\"province\": \"92\", \"commune\": \"61\"}."))
+    level_values = serializers.DictField(
+        child=serializers.CharField(),
+        help_text=gettext_lazy(
+            'Giá trị theo cấp khi chỉ tiêu tách theo cấp, ví dụ {"province": "92", "commune": "61"}.'
+        ),
+    )
     files = EvidenceOutput(many=True)
 
     class Meta:
@@ -407,8 +469,20 @@ class TaskSummaryOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Task
-        fields = ["id", "code", "name", "pillar", "appendix", "phase", "parent", "lead_agency", "lead_agency_text",
-                  "timeline_start", "timeline_end", "recurring"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "pillar",
+            "appendix",
+            "phase",
+            "parent",
+            "lead_agency",
+            "lead_agency_text",
+            "timeline_start",
+            "timeline_end",
+            "recurring",
+        ]
 
 
 class TaskDetailOutput(TaskSummaryOutput):
@@ -420,8 +494,16 @@ class TaskDetailOutput(TaskSummaryOutput):
     comments = CommentOutput(many=True)
 
     class Meta(TaskSummaryOutput.Meta):
-        fields = [*TaskSummaryOutput.Meta.fields, "content_items", "funding_source", "partner_agencies",
-                  "partner_agencies_text", "budgets", "reports", "comments"]
+        fields = [
+            *TaskSummaryOutput.Meta.fields,
+            "content_items",
+            "funding_source",
+            "partner_agencies",
+            "partner_agencies_text",
+            "budgets",
+            "reports",
+            "comments",
+        ]
 
 
 class TargetSummaryOutput(serializers.ModelSerializer):
@@ -431,8 +513,18 @@ class TargetSummaryOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Target
-        fields = ["id", "code", "text", "pillar", "unit", "baseline_value", "baseline_year", "tracking_agency",
-                  "tracking_agency_text", "milestones"]
+        fields = [
+            "id",
+            "code",
+            "text",
+            "pillar",
+            "unit",
+            "baseline_value",
+            "baseline_year",
+            "tracking_agency",
+            "tracking_agency_text",
+            "milestones",
+        ]
 
 
 class TargetDetailOutput(TargetSummaryOutput):
@@ -442,14 +534,22 @@ class TargetDetailOutput(TargetSummaryOutput):
     comments = CommentOutput(many=True)
 
     class Meta(TargetSummaryOutput.Meta):
-        fields = [*TargetSummaryOutput.Meta.fields, "indicator", "partner_agencies", "partner_agencies_text",
-                  "reports", "comments"]
+        fields = [
+            *TargetSummaryOutput.Meta.fields,
+            "indicator",
+            "partner_agencies",
+            "partner_agencies_text",
+            "reports",
+            "comments",
+        ]
 
 
 class TaskRowOutput(serializers.Serializer):
     task = TaskSummaryOutput()
-    outcome = serializers.ChoiceField(choices=TASK_OUTCOMES, help_text=gettext_lazy(
-        "Tình trạng theo báo cáo đã duyệt của kỳ; quá thời hạn mà chưa xong là late."))
+    outcome = serializers.ChoiceField(
+        choices=TASK_OUTCOMES,
+        help_text=gettext_lazy("Tình trạng theo báo cáo đã duyệt của kỳ; quá thời hạn mà chưa xong là late."),
+    )
     report = TaskReportBriefOutput(allow_null=True)
 
 
@@ -460,11 +560,16 @@ class TargetRowOutput(serializers.Serializer):
 
 
 class TallyOutput(serializers.Serializer):
-    targets = serializers.DictField(child=serializers.IntegerField(), help_text=gettext_lazy(
-        "Số chỉ tiêu theo kết quả: met, not_met, no_data."))
+    targets = serializers.DictField(
+        child=serializers.IntegerField(), help_text=gettext_lazy("Số chỉ tiêu theo kết quả: met, not_met, no_data.")
+    )
     targets_total = serializers.IntegerField()
-    tasks = serializers.DictField(child=serializers.IntegerField(), help_text=gettext_lazy(
-        "Số nhiệm vụ theo tình trạng: done, in_progress, not_started, late, dropped, no_report."))
+    tasks = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text=gettext_lazy(
+            "Số nhiệm vụ theo tình trạng: done, in_progress, not_started, late, dropped, no_report."
+        ),
+    )
     tasks_total = serializers.IntegerField()
 
 
@@ -486,17 +591,20 @@ class ReportingFiguresOutput(serializers.Serializer):
     expected = serializers.IntegerField(help_text=gettext_lazy("Số báo cáo phải nộp trong kỳ."))
     received = serializers.IntegerField(help_text=gettext_lazy("Số báo cáo đã gửi."))
     on_time = serializers.IntegerField(help_text=gettext_lazy("Số báo cáo gửi đúng hạn."))
-    completeness_percent = serializers.FloatField(allow_null=True, help_text=gettext_lazy(
-        "Tỷ lệ đầy đủ: đã gửi / phải nộp (%)."))
-    timeliness_percent = serializers.FloatField(allow_null=True, help_text=gettext_lazy(
-        "Tỷ lệ đúng hạn: gửi đúng hạn / phải nộp (%)."))
+    completeness_percent = serializers.FloatField(
+        allow_null=True, help_text=gettext_lazy("Tỷ lệ đầy đủ: đã gửi / phải nộp (%).")
+    )
+    timeliness_percent = serializers.FloatField(
+        allow_null=True, help_text=gettext_lazy("Tỷ lệ đúng hạn: gửi đúng hạn / phải nộp (%).")
+    )
 
 
 class ProgressOutput(serializers.Serializer):
     programme = serializers.IntegerField()
     round = ReportingRoundOutput(allow_null=True)
-    sentence = serializers.CharField(help_text=gettext_lazy(
-        "Câu tóm tắt, ví dụ “15/16 mục tiêu hoàn thành, 42/48 nhiệm vụ hoàn thành”."))
+    sentence = serializers.CharField(
+        help_text=gettext_lazy("Câu tóm tắt, ví dụ “15/16 mục tiêu hoàn thành, 42/48 nhiệm vụ hoàn thành”.")
+    )
     overall = TallyOutput()
     by_pillar = PillarTallyOutput(many=True)
     by_agency = AgencyTallyOutput(many=True)
@@ -581,13 +689,16 @@ def _progress_data(progress: ProgrammeProgress) -> dict[str, Any]:
         ],
         "by_agency": [
             {"agency": {"id": pk, "name": progress.agency_names.get(pk, "")}, **tally.as_dict()}
-            for pk, tally in sorted(progress.by_agency.items(),
-                                    key=lambda item: fold(progress.agency_names.get(item[0], "")))
+            for pk, tally in sorted(
+                progress.by_agency.items(), key=lambda item: fold(progress.agency_names.get(item[0], ""))
+            )
         ],
-        "budget_by_phase": [{"phase": phase, "amount_million_vnd": amount}
-                            for phase, amount in progress.budget_by_phase.items()],
+        "budget_by_phase": [
+            {"phase": phase, "amount_million_vnd": amount} for phase, amount in progress.budget_by_phase.items()
+        ],
         "reports": {
-            "expected": progress.expected_reports, "received": progress.received_reports,
+            "expected": progress.expected_reports,
+            "received": progress.received_reports,
             "on_time": progress.on_time_reports,
             "completeness_percent": _percent(progress.received_reports, progress.expected_reports),
             "timeliness_percent": _percent(progress.on_time_reports, progress.expected_reports),
@@ -601,30 +712,53 @@ def _progress_data(progress: ProgrammeProgress) -> dict[str, Any]:
 
 
 class RoundQueryInput(Input):
-    round = serializers.IntegerField(required=False, label=gettext_lazy("kỳ báo cáo"), help_text=gettext_lazy(
-        "Mã kỳ báo cáo; mặc định là kỳ gần nhất."))
+    round = serializers.IntegerField(
+        required=False,
+        label=gettext_lazy("kỳ báo cáo"),
+        help_text=gettext_lazy("Mã kỳ báo cáo; mặc định là kỳ gần nhất."),
+    )
 
 
 class TaskFilterInput(RoundQueryInput):
-    pillar = serializers.ChoiceField(choices=PillarCode.choices, required=False, allow_blank=True,
-                                     label=gettext_lazy("trụ cột"))
-    agency = serializers.IntegerField(required=False, label=gettext_lazy("đơn vị chủ trì"),
-                                      help_text=gettext_lazy("Mã đơn vị chủ trì."))
-    status = serializers.ChoiceField(choices=TASK_OUTCOMES, required=False, allow_blank=True,
-                                     label=gettext_lazy("tình trạng"))
-    late = serializers.BooleanField(required=False, label=gettext_lazy("chậm tiến độ"),
-                                    help_text=gettext_lazy("late=1: chỉ các nhiệm vụ chậm tiến độ."))
-    q = TextField(required=False, allow_blank=True, max_length=200, label=gettext_lazy("từ khóa"),
-                              help_text=gettext_lazy("Tìm theo mã và tên nhiệm vụ, có hoặc không dấu."))
+    pillar = serializers.ChoiceField(
+        choices=PillarCode.choices, required=False, allow_blank=True, label=gettext_lazy("trụ cột")
+    )
+    agency = serializers.IntegerField(
+        required=False, label=gettext_lazy("đơn vị chủ trì"), help_text=gettext_lazy("Mã đơn vị chủ trì.")
+    )
+    status = serializers.ChoiceField(
+        choices=TASK_OUTCOMES, required=False, allow_blank=True, label=gettext_lazy("tình trạng")
+    )
+    late = serializers.BooleanField(
+        required=False,
+        label=gettext_lazy("chậm tiến độ"),
+        help_text=gettext_lazy("late=1: chỉ các nhiệm vụ chậm tiến độ."),
+    )
+    q = TextField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        label=gettext_lazy("từ khóa"),
+        help_text=gettext_lazy("Tìm theo mã và tên nhiệm vụ, có hoặc không dấu."),
+    )
 
 
 class RoundOpenInput(Input):
-    period = TextField(max_length=10, label=gettext_lazy("kỳ báo cáo"),
-                                   help_text=gettext_lazy("Ví dụ 2025-H1, 2025-H2, 2025."))
-    due_date = DateField(required=False, allow_null=True, label=gettext_lazy("hạn nộp báo cáo"),
-                                     help_text=gettext_lazy("Mặc định theo kỳ (30/6 hoặc 15/12)."))
-    cutoff_date = DateField(required=False, allow_null=True, label=gettext_lazy("ngày chốt số liệu"),
-                                        help_text=gettext_lazy("Mặc định theo kỳ (14/6 hoặc 14/12)."))
+    period = TextField(
+        max_length=10, label=gettext_lazy("kỳ báo cáo"), help_text=gettext_lazy("Ví dụ 2025-H1, 2025-H2, 2025.")
+    )
+    due_date = DateField(
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("hạn nộp báo cáo"),
+        help_text=gettext_lazy("Mặc định theo kỳ (30/6 hoặc 15/12)."),
+    )
+    cutoff_date = DateField(
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("ngày chốt số liệu"),
+        help_text=gettext_lazy("Mặc định theo kỳ (14/6 hoặc 14/12)."),
+    )
 
     def validate_period(self, value: str) -> str:
         """``round_default_dates`` turns any number into a year; a year outside the calendar
@@ -634,7 +768,8 @@ class RoundOpenInput(Input):
         if match is None or not 2000 <= int(match.group(1)) <= 2100:
             raise serializers.ValidationError(
                 _("Kỳ báo cáo “%(period)s” không hợp lệ (ví dụ 2025-H1, 2025-H2, 2025).") % {"period": period},
-                code="invalid")
+                code="invalid",
+            )
         return period
 
 
@@ -644,24 +779,33 @@ class CommentInput(Input):
 
 class _LinksField(serializers.ListField):
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(child=TextField(max_length=2000, allow_blank=True), max_length=50,
-                         label=gettext_lazy("liên kết minh chứng"), **kwargs)
+        super().__init__(
+            child=TextField(max_length=2000, allow_blank=True),
+            max_length=50,
+            label=gettext_lazy("liên kết minh chứng"),
+            **kwargs,
+        )
 
 
 class TaskReportInput(Input):
     status = serializers.ChoiceField(choices=TaskStatus.choices, label=gettext_lazy("tình trạng"))
-    percent_done = serializers.IntegerField(label=gettext_lazy("phần trăm hoàn thành"),
-                                            help_text=gettext_lazy("Từ 0 đến 100; hoàn thành phải là 100."))
+    percent_done = serializers.IntegerField(
+        label=gettext_lazy("phần trăm hoàn thành"), help_text=gettext_lazy("Từ 0 đến 100; hoàn thành phải là 100.")
+    )
     narrative = TextField(allow_blank=True, max_length=20000, label=gettext_lazy("thuyết minh"))
     links = _LinksField()
 
 
 class TargetReportInput(Input):
-    value = NumberField(label=gettext_lazy("giá trị"), help_text=gettext_lazy(
-        "Giá trị đạt được, không âm; chấp nhận dấu phẩy thập phân (“58,5”)."))
-    level_values = serializers.DictField(child=NumberField(), label=gettext_lazy("giá trị theo cấp"),
-                                         help_text=gettext_lazy(
-                                             "Khi chỉ tiêu tách theo cấp: {\"province\": 92, \"commune\": 61}."))
+    value = NumberField(
+        label=gettext_lazy("giá trị"),
+        help_text=gettext_lazy("Giá trị đạt được, không âm; chấp nhận dấu phẩy thập phân (“58,5”)."),
+    )
+    level_values = serializers.DictField(
+        child=NumberField(),
+        label=gettext_lazy("giá trị theo cấp"),
+        help_text=gettext_lazy('Khi chỉ tiêu tách theo cấp: {"province": 92, "commune": 61}.'),
+    )
     as_of = DateField(allow_null=True, label=gettext_lazy("ngày số liệu"))
     source = TextField(allow_blank=True, max_length=500, label=gettext_lazy("nguồn số liệu"))  # type: ignore[assignment]  # a declared field, not Field.source: the metaclass takes it off the class
     narrative = TextField(allow_blank=True, max_length=20000, label=gettext_lazy("thuyết minh"))
@@ -673,40 +817,60 @@ class ReturnInput(Input):
 
 
 class EvidenceInput(Input):
-    file = serializers.FileField(label=gettext_lazy("tệp minh chứng"), help_text=gettext_lazy(
-        "PDF, Word, Excel, PNG hoặc JPEG, tối đa 20 MB."))
+    file = serializers.FileField(
+        label=gettext_lazy("tệp minh chứng"), help_text=gettext_lazy("PDF, Word, Excel, PNG hoặc JPEG, tối đa 20 MB.")
+    )
 
 
 class AgencyMappingInput(Input):
     text = TextField(max_length=500, label=gettext_lazy("tên như văn bản"))
-    agency = serializers.IntegerField(allow_null=True, label=gettext_lazy("cơ quan"), help_text=gettext_lazy(
-        "Mã cơ quan; null nếu cụm từ này không phải là một cơ quan."))
+    agency = serializers.IntegerField(
+        allow_null=True,
+        label=gettext_lazy("cơ quan"),
+        help_text=gettext_lazy("Mã cơ quan; null nếu cụm từ này không phải là một cơ quan."),
+    )
 
 
 class ImportInput(Input):
-    file = serializers.FileField(label=gettext_lazy("tệp đề án"), help_text=gettext_lazy(
-        "Tệp .docx, .xlsx (theo mẫu) hoặc .txt (văn bản dán), tối đa 20 MB."))
-    programme = serializers.IntegerField(required=False, allow_null=True, label=gettext_lazy("đề án"),
-                                         help_text=gettext_lazy(
-                                             "Nhập vào đề án đã có; bỏ trống để tạo đề án mới theo văn bản."))
-    dry_run = serializers.BooleanField(required=False, default=False, label=gettext_lazy("xem trước"),
-                                       help_text=gettext_lazy("Chỉ xem trước, không lưu."))
+    file = serializers.FileField(
+        label=gettext_lazy("tệp đề án"),
+        help_text=gettext_lazy("Tệp .docx, .xlsx (theo mẫu) hoặc .txt (văn bản dán), tối đa 20 MB."),
+    )
+    programme = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("đề án"),
+        help_text=gettext_lazy("Nhập vào đề án đã có; bỏ trống để tạo đề án mới theo văn bản."),
+    )
+    dry_run = serializers.BooleanField(
+        required=False,
+        default=False,
+        label=gettext_lazy("xem trước"),
+        help_text=gettext_lazy("Chỉ xem trước, không lưu."),
+    )
 
 
 # --- programmes -------------------------------------------------------------------------------
 
 
 class ProgrammeListApi(APIView):
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Các đề án, kế hoạch chuyển đổi số người dùng được xem"),
-                   responses={200: ProgrammeOutput(many=True)})
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Các đề án, kế hoạch chuyển đổi số người dùng được xem"),
+        responses={200: ProgrammeOutput(many=True)},
+    )
     def get(self, request: Request) -> Response:
         programmes = programmes_visible(_actor(request)).select_related("owner", "province")
         return Response(ProgrammeOutput(programmes, many=True).data)
 
 
 class ProgrammeDetailApi(APIView):
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Một đề án và các trụ cột"), parameters=[PROGRAMME_ID],
-                   responses=error_responses(ProgrammeDetailOutput, *READ_ERRORS))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Một đề án và các trụ cột"),
+        parameters=[PROGRAMME_ID],
+        responses=error_responses(ProgrammeDetailOutput, *READ_ERRORS),
+    )
     def get(self, request: Request, programme_id: str) -> Response:
         programme, scope = access_visible_programme(_actor(request), programme_id)
         return Response(ProgrammeDetailOutput(programme, context={"scope": scope}).data)
@@ -714,94 +878,141 @@ class ProgrammeDetailApi(APIView):
 
 class ProgrammeProgressApi(APIView):
     @extend_schema(
-        tags=[TAG], summary=gettext_lazy("Tiến độ đề án theo kỳ báo cáo (chỉ tính báo cáo đã duyệt)"),
-        parameters=[PROGRAMME_ID, RoundQueryInput], responses=error_responses(ProgressOutput, 400, 404),
+        tags=[TAG],
+        summary=gettext_lazy("Tiến độ đề án theo kỳ báo cáo (chỉ tính báo cáo đã duyệt)"),
+        parameters=[PROGRAMME_ID, RoundQueryInput],
+        responses=error_responses(ProgressOutput, 400, 404),
     )
     def get(self, request: Request, programme_id: str) -> Response:
         programme, scope = access_visible_programme(_actor(request), programme_id)
         query = parse_input(RoundQueryInput, request.query_params)
-        progress = programme_progress(programme=programme, round_=_round_of(programme, query.get("round")),
-                                      scope=scope)
+        progress = programme_progress(programme=programme, round_=_round_of(programme, query.get("round")), scope=scope)
         return Response(ProgressOutput(_progress_data(progress)).data)
 
 
 class ProgrammeTrendApi(APIView):
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Diễn biến tiến độ đề án qua các kỳ báo cáo"),
-                   parameters=[PROGRAMME_ID], responses=error_responses(TrendPointOutput(many=True), *READ_ERRORS))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Diễn biến tiến độ đề án qua các kỳ báo cáo"),
+        parameters=[PROGRAMME_ID],
+        responses=error_responses(TrendPointOutput(many=True), *READ_ERRORS),
+    )
     def get(self, request: Request, programme_id: str) -> Response:
         programme, scope = access_visible_programme(_actor(request), programme_id)
         return Response(TrendPointOutput(programme_trend(programme=programme, scope=scope), many=True).data)
 
 
 class ProgrammeTaskListApi(APIView):
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Nhiệm vụ của đề án (lọc theo trụ cột, đơn vị, tình trạng)"),
-                   parameters=[PROGRAMME_ID, TaskFilterInput],
-                   responses=error_responses(TaskRowOutput(many=True), 400, 404))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Nhiệm vụ của đề án (lọc theo trụ cột, đơn vị, tình trạng)"),
+        parameters=[PROGRAMME_ID, TaskFilterInput],
+        responses=error_responses(TaskRowOutput(many=True), 400, 404),
+    )
     def get(self, request: Request, programme_id: str) -> Response:
         programme, scope = access_visible_programme(_actor(request), programme_id)
         query = parse_input(TaskFilterInput, request.query_params)
         rows = task_list(
-            scope=scope, programme=programme, pillar=query.get("pillar") or None, agency_id=query.get("agency"),
-            status=query.get("status") or None, late=query.get("late", False), query=query.get("q", ""),
+            scope=scope,
+            programme=programme,
+            pillar=query.get("pillar") or None,
+            agency_id=query.get("agency"),
+            status=query.get("status") or None,
+            late=query.get("late", False),
+            query=query.get("q", ""),
             round_=_round_of(programme, query.get("round")),
         )
         return Response(TaskRowOutput(rows, many=True).data)
 
 
 class ProgrammeTargetListApi(APIView):
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Chỉ tiêu của đề án và kết quả theo kỳ báo cáo"),
-                   parameters=[PROGRAMME_ID, RoundQueryInput],
-                   responses=error_responses(TargetRowOutput(many=True), 400, 404))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Chỉ tiêu của đề án và kết quả theo kỳ báo cáo"),
+        parameters=[PROGRAMME_ID, RoundQueryInput],
+        responses=error_responses(TargetRowOutput(many=True), 400, 404),
+    )
     def get(self, request: Request, programme_id: str) -> Response:
         programme, scope = access_visible_programme(_actor(request), programme_id)
         query = parse_input(RoundQueryInput, request.query_params)
-        progress = programme_progress(programme=programme, round_=_round_of(programme, query.get("round")),
-                                      scope=scope)
+        progress = programme_progress(programme=programme, round_=_round_of(programme, query.get("round")), scope=scope)
         return Response(TargetRowOutput(progress.target_rows, many=True).data)
 
 
 class ProgrammeInboxApi(APIView):
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Việc cần báo cáo của các đơn vị của người dùng"),
-                   parameters=[PROGRAMME_ID], responses=error_responses(InboxOutput, *READ_ERRORS))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Việc cần báo cáo của các đơn vị của người dùng"),
+        parameters=[PROGRAMME_ID],
+        responses=error_responses(InboxOutput, *READ_ERRORS),
+    )
     def get(self, request: Request, programme_id: str) -> Response:
         programme, scope = access_visible_programme(_actor(request), programme_id)
         inbox = agency_inbox(scope=scope, programme=programme)
-        return Response(InboxOutput({
-            "round": inbox["round"], "today": inbox["today"], "tasks": inbox["tasks"], "targets": inbox["targets"],
-            "pending_task_reports": _task_reports().filter(pk__in=[r.pk for r in inbox["pending_task_reports"]]),
-            "pending_target_reports": _target_reports().filter(
-                pk__in=[r.pk for r in inbox["pending_target_reports"]]),
-        }).data)
+        return Response(
+            InboxOutput(
+                {
+                    "round": inbox["round"],
+                    "today": inbox["today"],
+                    "tasks": inbox["tasks"],
+                    "targets": inbox["targets"],
+                    "pending_task_reports": _task_reports().filter(
+                        pk__in=[r.pk for r in inbox["pending_task_reports"]]
+                    ),
+                    "pending_target_reports": _target_reports().filter(
+                        pk__in=[r.pk for r in inbox["pending_target_reports"]]
+                    ),
+                }
+            ).data
+        )
 
 
 class ProgrammeRoundsApi(APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Các kỳ báo cáo của đề án"), parameters=[PROGRAMME_ID],
-                   responses=error_responses(ReportingRoundOutput(many=True), *READ_ERRORS))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Các kỳ báo cáo của đề án"),
+        parameters=[PROGRAMME_ID],
+        responses=error_responses(ReportingRoundOutput(many=True), *READ_ERRORS),
+    )
     def get(self, request: Request, programme_id: str) -> Response:
         programme, _scope = access_visible_programme(_actor(request), programme_id)
         rounds = ReportingRound.objects.filter(programme=programme).order_by("period_end")
         return Response(ReportingRoundOutput(rounds, many=True).data)
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Mở kỳ báo cáo (cơ quan chuyên trách)"),
-                   parameters=[PROGRAMME_ID], request=RoundOpenInput,
-                   responses=error_responses(ReportingRoundOutput, *WRITE_ERRORS, 415, status=201))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Mở kỳ báo cáo (cơ quan chuyên trách)"),
+        parameters=[PROGRAMME_ID],
+        request=RoundOpenInput,
+        responses=error_responses(ReportingRoundOutput, *WRITE_ERRORS, 415, status=201),
+    )
     def post(self, request: Request, programme_id: str) -> Response:
         actor = _actor(request)
         programme, scope = access_visible_programme(actor, programme_id)
         data = parse_input(RoundOpenInput, request_data(request))
-        round_ = round_open(actor=actor, scope=scope, programme=programme, period=data["period"],
-                            due_date=data.get("due_date"), cutoff_date=data.get("cutoff_date"))
+        round_ = round_open(
+            actor=actor,
+            scope=scope,
+            programme=programme,
+            period=data["period"],
+            due_date=data.get("due_date"),
+            cutoff_date=data.get("cutoff_date"),
+        )
         return Response(ReportingRoundOutput(round_).data, status=201)
 
 
 class ProgrammeAgencyMappingApi(APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Ghi nhớ tên cơ quan như văn bản ứng với cơ quan nào"),
-                   parameters=[PROGRAMME_ID], request=AgencyMappingInput,
-                   responses=error_responses(AgencyMappingOutput, *WRITE_ERRORS, 415))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Ghi nhớ tên cơ quan như văn bản ứng với cơ quan nào"),
+        parameters=[PROGRAMME_ID],
+        request=AgencyMappingInput,
+        responses=error_responses(AgencyMappingOutput, *WRITE_ERRORS, 415),
+    )
     def post(self, request: Request, programme_id: str) -> Response:
         actor = _actor(request)
         programme, scope = access_visible_programme(actor, programme_id)
@@ -826,15 +1037,24 @@ class ProgrammeImportApi(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        tags=[TAG], summary=gettext_lazy("Nhập hoặc xem trước đề án từ tệp (cơ quan chuyên trách)"),
+        tags=[TAG],
+        summary=gettext_lazy("Nhập hoặc xem trước đề án từ tệp (cơ quan chuyên trách)"),
         description=gettext_lazy(
             "200: xem trước hoặc đã lưu. 400: có dòng bị từ chối, không lưu gì; nội dung vẫn là kết quả đầy đủ, "
-            "liệt kê mọi dòng bị từ chối (hoặc lỗi chung dạng detail/code/field)."),
+            "liệt kê mọi dòng bị từ chối (hoặc lỗi chung dạng detail/code/field)."
+        ),
         request={"multipart/form-data": ImportInput},
-        responses={200: ImportOutcomeOutput, 400: PolymorphicProxySerializer(
-            component_name="ImportRefusal", serializers=[ImportOutcomeOutput, ErrorOutput],
-            resource_type_field_name=None), 403: ErrorOutput,
-                   404: ErrorOutput, 415: ErrorOutput},
+        responses={
+            200: ImportOutcomeOutput,
+            400: PolymorphicProxySerializer(
+                component_name="ImportRefusal",
+                serializers=[ImportOutcomeOutput, ErrorOutput],
+                resource_type_field_name=None,
+            ),
+            403: ErrorOutput,
+            404: ErrorOutput,
+            415: ErrorOutput,
+        },
     )
     def post(self, request: Request) -> Response:
         actor = _actor(request)
@@ -848,8 +1068,9 @@ class ProgrammeImportApi(APIView):
         programme = None
         if data.get("programme") is not None:
             programme, _scope = access_visible_programme(actor, data["programme"])
-        outcome = programme_import(actor=actor, filename=filename, data=content, programme=programme,
-                                   dry_run=data["dry_run"])
+        outcome = programme_import(
+            actor=actor, filename=filename, data=content, programme=programme, dry_run=data["dry_run"]
+        )
         return Response(ImportOutcomeOutput(outcome.as_json()).data, status=400 if outcome.rejected else 200)
 
 
@@ -858,8 +1079,10 @@ class ProgrammeImportApi(APIView):
 
 class TaskDetailApi(APIView):
     @extend_schema(
-        tags=[TAG], summary=gettext_lazy("Một nhiệm vụ: kinh phí, đơn vị phối hợp, báo cáo qua các kỳ, ý kiến"),
-        parameters=[TASK_ID], responses=error_responses(TaskDetailOutput, *READ_ERRORS),
+        tags=[TAG],
+        summary=gettext_lazy("Một nhiệm vụ: kinh phí, đơn vị phối hợp, báo cáo qua các kỳ, ý kiến"),
+        parameters=[TASK_ID],
+        responses=error_responses(TaskDetailOutput, *READ_ERRORS),
     )
     def get(self, request: Request, task_id: str) -> Response:
         task, scope = access_task(_actor(request), task_id)
@@ -869,9 +1092,13 @@ class TaskDetailApi(APIView):
 class TaskCommentApi(APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Góp ý về một nhiệm vụ (đơn vị chủ trì, phối hợp)"),
-                   parameters=[TASK_ID], request=CommentInput,
-                   responses=error_responses(CommentOutput, *WRITE_ERRORS, 415, status=201))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Góp ý về một nhiệm vụ (đơn vị chủ trì, phối hợp)"),
+        parameters=[TASK_ID],
+        request=CommentInput,
+        responses=error_responses(CommentOutput, *WRITE_ERRORS, 415, status=201),
+    )
     def post(self, request: Request, task_id: str) -> Response:
         actor = _actor(request)
         task, scope = access_task(actor, task_id)
@@ -881,8 +1108,12 @@ class TaskCommentApi(APIView):
 
 
 class TargetDetailApi(APIView):
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Một chỉ tiêu: các mốc, báo cáo qua các kỳ, ý kiến"),
-                   parameters=[TARGET_ID], responses=error_responses(TargetDetailOutput, *READ_ERRORS))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Một chỉ tiêu: các mốc, báo cáo qua các kỳ, ý kiến"),
+        parameters=[TARGET_ID],
+        responses=error_responses(TargetDetailOutput, *READ_ERRORS),
+    )
     def get(self, request: Request, target_id: str) -> Response:
         target, scope = access_target(_actor(request), target_id)
         return Response(TargetDetailOutput(_target_detail(target.pk, scope)).data)
@@ -891,9 +1122,13 @@ class TargetDetailApi(APIView):
 class TargetCommentApi(APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Góp ý về một chỉ tiêu (cơ quan theo dõi, phối hợp)"),
-                   parameters=[TARGET_ID], request=CommentInput,
-                   responses=error_responses(CommentOutput, *WRITE_ERRORS, 415, status=201))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Góp ý về một chỉ tiêu (cơ quan theo dõi, phối hợp)"),
+        parameters=[TARGET_ID],
+        request=CommentInput,
+        responses=error_responses(CommentOutput, *WRITE_ERRORS, 415, status=201),
+    )
     def post(self, request: Request, target_id: str) -> Response:
         actor = _actor(request)
         target, scope = access_target(actor, target_id)
@@ -906,21 +1141,32 @@ class TargetCommentApi(APIView):
 
 
 class RoundReportsApi(APIView):
-    @extend_schema(tags=[TAG], summary=gettext_lazy(
-        "Báo cáo của một kỳ (cơ quan chuyên trách: tất cả; lãnh đạo: các báo cáo đã gửi; đơn vị: báo cáo của mình)"),
-        parameters=[ROUND_ID], responses=error_responses(RoundReportsOutput, *READ_ERRORS))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy(
+            "Báo cáo của một kỳ (cơ quan chuyên trách: tất cả; lãnh đạo: các báo cáo đã gửi; đơn vị: báo cáo của mình)"
+        ),
+        parameters=[ROUND_ID],
+        responses=error_responses(RoundReportsOutput, *READ_ERRORS),
+    )
     def get(self, request: Request, round_id: str) -> Response:
         round_, scope = access_round(_actor(request), round_id)
         mine = Q() if scope.read_all else Q(agency__in=scope.read_agencies)
         task_reports = _task_reports().filter(mine, _readable(scope), round=round_)
         target_reports = _target_reports().filter(mine, _readable(scope), round=round_)
-        return Response(RoundReportsOutput(
-            {"round": round_, "task_reports": task_reports, "target_reports": target_reports}).data)
+        return Response(
+            RoundReportsOutput({"round": round_, "task_reports": task_reports, "target_reports": target_reports}).data
+        )
 
 
 class RoundCloseApi(APIView):
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Đóng kỳ báo cáo (cơ quan chuyên trách)"),
-                   parameters=[ROUND_ID], request=None, responses=error_responses(ReportingRoundOutput, *WRITE_ERRORS))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Đóng kỳ báo cáo (cơ quan chuyên trách)"),
+        parameters=[ROUND_ID],
+        request=None,
+        responses=error_responses(ReportingRoundOutput, *WRITE_ERRORS),
+    )
     def post(self, request: Request, round_id: str) -> Response:
         actor = _actor(request)
         round_, scope = access_round(actor, round_id)
@@ -951,22 +1197,35 @@ class TaskReportApi(_ReportApi):
     model, output = TaskReport, TaskReportOutput
     parser_classes = [JSONParser]
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Một báo cáo nhiệm vụ"), description=_DRAFTS_NOTE,
-                   parameters=[REPORT_ID], responses=error_responses(TaskReportOutput, *READ_ERRORS))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Một báo cáo nhiệm vụ"),
+        description=_DRAFTS_NOTE,
+        parameters=[REPORT_ID],
+        responses=error_responses(TaskReportOutput, *READ_ERRORS),
+    )
     def get(self, request: Request, report_id: str) -> Response:
         return self.render(_read_report(_actor(request), report_id, TaskReport))
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Lưu dự thảo báo cáo nhiệm vụ (đơn vị chủ trì)"),
-                   description=gettext_lazy("Trường không gửi giữ nguyên giá trị hiện có."),
-                   parameters=[REPORT_ID], request=TaskReportInput,
-                   responses=error_responses(TaskReportOutput, *WRITE_ERRORS, 415))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Lưu dự thảo báo cáo nhiệm vụ (đơn vị chủ trì)"),
+        description=gettext_lazy("Trường không gửi giữ nguyên giá trị hiện có."),
+        parameters=[REPORT_ID],
+        request=TaskReportInput,
+        responses=error_responses(TaskReportOutput, *WRITE_ERRORS, 415),
+    )
     def patch(self, request: Request, report_id: str) -> Response:
         report, scope = self.report_for(request, report_id)
         data = parse_input(TaskReportInput, request_data(request), partial=True)
         saved = task_report_save(
-            actor=_actor(request), scope=scope, report=report, status=data.get("status", report.status),
+            actor=_actor(request),
+            scope=scope,
+            report=report,
+            status=data.get("status", report.status),
             percent_done=data.get("percent_done", report.percent_done),
-            narrative=data.get("narrative", report.narrative), links=data.get("links", report.links),
+            narrative=data.get("narrative", report.narrative),
+            links=data.get("links", report.links),
         )
         return self.render(saved)
 
@@ -975,23 +1234,38 @@ class TargetReportApi(_ReportApi):
     model, output = TargetReport, TargetReportOutput
     parser_classes = [JSONParser]
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Một báo cáo chỉ tiêu"), description=_DRAFTS_NOTE,
-                   parameters=[REPORT_ID], responses=error_responses(TargetReportOutput, *READ_ERRORS))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Một báo cáo chỉ tiêu"),
+        description=_DRAFTS_NOTE,
+        parameters=[REPORT_ID],
+        responses=error_responses(TargetReportOutput, *READ_ERRORS),
+    )
     def get(self, request: Request, report_id: str) -> Response:
         return self.render(_read_report(_actor(request), report_id, TargetReport))
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Lưu dự thảo báo cáo chỉ tiêu (cơ quan theo dõi)"),
-                   description=gettext_lazy("Trường không gửi giữ nguyên giá trị hiện có."),
-                   parameters=[REPORT_ID], request=TargetReportInput,
-                   responses=error_responses(TargetReportOutput, *WRITE_ERRORS, 415))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Lưu dự thảo báo cáo chỉ tiêu (cơ quan theo dõi)"),
+        description=gettext_lazy("Trường không gửi giữ nguyên giá trị hiện có."),
+        parameters=[REPORT_ID],
+        request=TargetReportInput,
+        responses=error_responses(TargetReportOutput, *WRITE_ERRORS, 415),
+    )
     def patch(self, request: Request, report_id: str) -> Response:
         report, scope = self.report_for(request, report_id)
         data = parse_input(TargetReportInput, request_data(request), partial=True)
         as_of: dt.date | None = data.get("as_of", report.as_of)
         saved = target_report_save(
-            actor=_actor(request), scope=scope, report=report, value=data.get("value", report.value), as_of=as_of,
-            source=data.get("source", report.source), narrative=data.get("narrative", report.narrative),
-            level_values=data.get("level_values", report.level_values), links=data.get("links", report.links),
+            actor=_actor(request),
+            scope=scope,
+            report=report,
+            value=data.get("value", report.value),
+            as_of=as_of,
+            source=data.get("source", report.source),
+            narrative=data.get("narrative", report.narrative),
+            level_values=data.get("level_values", report.level_values),
+            links=data.get("links", report.links),
         )
         return self.render(saved)
 
@@ -1027,12 +1301,18 @@ class _ReportEvidenceApi(_ReportApi):
         return Response(EvidenceOutput(evidence).data, status=201)
 
 
-def _report_action(summary: Any, output: type[serializers.Serializer], *, request: Any = None,
-                   responses: dict[int, Any] | None = None) -> Any:
-    return extend_schema_view(post=extend_schema(
-        tags=[TAG], summary=summary, parameters=[REPORT_ID], request=request,
-        responses=responses or error_responses(output, *WRITE_ERRORS),
-    ))
+def _report_action(
+    summary: Any, output: type[serializers.Serializer], *, request: Any = None, responses: dict[int, Any] | None = None
+) -> Any:
+    return extend_schema_view(
+        post=extend_schema(
+            tags=[TAG],
+            summary=summary,
+            parameters=[REPORT_ID],
+            request=request,
+            responses=responses or error_responses(output, *WRITE_ERRORS),
+        )
+    )
 
 
 @_report_action(gettext_lazy("Gửi báo cáo nhiệm vụ (đơn vị chủ trì)"), TaskReportOutput)
@@ -1045,14 +1325,22 @@ class TargetReportSubmitApi(_ReportSubmitApi):
     model, output = TargetReport, TargetReportOutput
 
 
-@_report_action(gettext_lazy("Trả lại báo cáo nhiệm vụ để bổ sung (cơ quan chuyên trách)"), TaskReportOutput,
-                request=ReturnInput, responses=error_responses(TaskReportOutput, *WRITE_ERRORS, 415))
+@_report_action(
+    gettext_lazy("Trả lại báo cáo nhiệm vụ để bổ sung (cơ quan chuyên trách)"),
+    TaskReportOutput,
+    request=ReturnInput,
+    responses=error_responses(TaskReportOutput, *WRITE_ERRORS, 415),
+)
 class TaskReportReturnApi(_ReportReturnApi):
     model, output = TaskReport, TaskReportOutput
 
 
-@_report_action(gettext_lazy("Trả lại báo cáo chỉ tiêu để bổ sung (cơ quan chuyên trách)"), TargetReportOutput,
-                request=ReturnInput, responses=error_responses(TargetReportOutput, *WRITE_ERRORS, 415))
+@_report_action(
+    gettext_lazy("Trả lại báo cáo chỉ tiêu để bổ sung (cơ quan chuyên trách)"),
+    TargetReportOutput,
+    request=ReturnInput,
+    responses=error_responses(TargetReportOutput, *WRITE_ERRORS, 415),
+)
 class TargetReportReturnApi(_ReportReturnApi):
     model, output = TargetReport, TargetReportOutput
 
@@ -1067,8 +1355,10 @@ class TargetReportApproveApi(_ReportApproveApi):
     model, output = TargetReport, TargetReportOutput
 
 
-_EVIDENCE_SCHEMA: dict[str, Any] = {"request": {"multipart/form-data": EvidenceInput},
-                    "responses": error_responses(EvidenceOutput, *WRITE_ERRORS, 415, status=201)}
+_EVIDENCE_SCHEMA: dict[str, Any] = {
+    "request": {"multipart/form-data": EvidenceInput},
+    "responses": error_responses(EvidenceOutput, *WRITE_ERRORS, 415, status=201),
+}
 
 
 @_report_action(gettext_lazy("Thêm minh chứng cho báo cáo nhiệm vụ"), EvidenceOutput, **_EVIDENCE_SCHEMA)

@@ -15,7 +15,8 @@ class ProgrammeConfig(AppConfig):
         from tinhso.core.storage_sweep import Area, area_register
 
         job_register(JobSpec("programme_reminders", "tinhso.programme.tasks.reminders_send", 6 * 3600))
-        area_register(Area("programme_evidence", "programme/evidence", "programme.Evidence.file",
-                           dt.timedelta(hours=6)))
+        area_register(
+            Area("programme_evidence", "programme/evidence", "programme.Evidence.file", dt.timedelta(hours=6))
+        )
         # An import preview lives until "Nhập" is pressed; a day is far longer than anyone takes.
         area_register(Area("import_previews", "programme/imports", "", dt.timedelta(hours=24)))

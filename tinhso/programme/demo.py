@@ -20,8 +20,11 @@ class ProgrammeDemoReport:
 
     def describe(self) -> str:
         lines = [f"Đề án mẫu đã có, bỏ qua: {name}" for name in self.skipped]
-        lines += [f"Đã nhập {name}: {o.targets} chỉ tiêu, {o.tasks} nhiệm vụ {o.tasks_by_appendix}, "
-                  f"{len(o.unmatched_agencies)} tên cơ quan chưa khớp" for name, o in self.imported.items()]
+        lines += [
+            f"Đã nhập {name}: {o.targets} chỉ tiêu, {o.tasks} nhiệm vụ {o.tasks_by_appendix}, "
+            f"{len(o.unmatched_agencies)} tên cơ quan chưa khớp"
+            for name, o in self.imported.items()
+        ]
         return "\n".join(lines)
 
 

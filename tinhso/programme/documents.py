@@ -73,8 +73,14 @@ from .selectors import (
 )
 
 TARGET_OUTCOMES = (MET, NOT_MET, NO_DATA)
-TASK_OUTCOMES = (TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.LATE, TaskStatus.NOT_STARTED,
-                 TaskStatus.DROPPED, NO_REPORT)
+TASK_OUTCOMES = (
+    TaskStatus.DONE,
+    TaskStatus.IN_PROGRESS,
+    TaskStatus.LATE,
+    TaskStatus.NOT_STARTED,
+    TaskStatus.DROPPED,
+    NO_REPORT,
+)
 LEVEL_ORDER = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
 
 
@@ -93,14 +99,12 @@ def pillar_label(code: str) -> str:
     return str(PillarCode(code).label)
 
 
-
 def with_unit(number: str, unit: str) -> str:
     return f"{number}{unit}" if unit in ("", "%") else f"{number} {unit}"
 
 
-
 def period_label(period: str) -> str:
-    """"2025-H1" → "6 tháng đầu năm 2025"; an unusual code is shown as it is."""
+    """ "2025-H1" → "6 tháng đầu năm 2025"; an unusual code is shown as it is."""
     year, _sep, half = period.partition("-")
     if not year.isdigit():
         return period
@@ -110,7 +114,9 @@ def period_label(period: str) -> str:
 
 def report_summary(programme: Programme, round_: ReportingRound) -> str:
     return _("Kết quả thực hiện %(title)s kỳ %(period)s") % {
-        "title": programme.title, "period": period_label(round_.period)}
+        "title": programme.title,
+        "period": period_label(round_.period),
+    }
 
 
 def milestone_text(milestone: Milestone, target_unit: str) -> str:
@@ -171,7 +177,7 @@ def percent(part: int, whole: int) -> str:
 
 
 def place_name(unit: AdministrativeUnit) -> str:
-    """"Tỉnh Hưng Yên" → "Hưng Yên": Decree 30 writes the province's proper name only."""
+    """ "Tỉnh Hưng Yên" → "Hưng Yên": Decree 30 writes the province's proper name only."""
     return place_of(unit.province.name)
 
 
@@ -190,7 +196,6 @@ def heading(document: DocxDocument, issuer: Issuer, number: str, issued_on: dt.d
     clerk numbers the document ("Số:      /BC-UBND")."""
     number_text = number.strip() or " " * 5
     document_heading(document, issuer, _("Số: %(number)s/BC-UBND") % {"number": number_text}, issued_on)
-
 
 
 def title_block(document: DocxDocument, programme: Programme, round_: ReportingRound) -> None:
@@ -212,25 +217,42 @@ def introduction(document: DocxDocument, progress: ProgrammeProgress, issuer: Is
             basis += " " + _("của %(issuer)s") % {"issuer": programme.issuer}
     if programme.owner.unit.province.pk != programme.province_id:
         basis += _(" (sau sắp xếp đơn vị hành chính, %(owner)s tiếp tục tổ chức thực hiện)") % {
-            "owner": programme.owner.name}
+            "owner": programme.owner.name
+        }
     body(document, _("Thực hiện %(basis)s;") % {"basis": basis})
-    body(document, _("%(owner)s báo cáo kết quả thực hiện kỳ %(period)s (từ ngày %(start)s đến ngày %(end)s; "
-                     "số liệu tính đến ngày %(cutoff)s) như sau:") % {
-        "owner": issuer.name, "period": period_label(round_.period), "start": vn_date(round_.period_start),
-        "end": vn_date(round_.period_end), "cutoff": vn_date(round_.cutoff_date)})
+    body(
+        document,
+        _(
+            "%(owner)s báo cáo kết quả thực hiện kỳ %(period)s (từ ngày %(start)s đến ngày %(end)s; "
+            "số liệu tính đến ngày %(cutoff)s) như sau:"
+        )
+        % {
+            "owner": issuer.name,
+            "period": period_label(round_.period),
+            "start": vn_date(round_.period_start),
+            "end": vn_date(round_.period_end),
+            "cutoff": vn_date(round_.cutoff_date),
+        },
+    )
 
 
 def overview(document: DocxDocument, progress: ProgrammeProgress) -> None:
     section_heading(document, _("I. KẾT QUẢ CHUNG"))
-    body(document, _("1. Tổng hợp từ các báo cáo đã được phê duyệt: %(sentence)s.") % {
-        "sentence": progress.sentence()})
+    body(document, _("1. Tổng hợp từ các báo cáo đã được phê duyệt: %(sentence)s.") % {"sentence": progress.sentence()})
     expected, received, on_time = progress.expected_reports, progress.received_reports, progress.on_time_reports
     if expected:
-        text = _("2. Về việc báo cáo của các cơ quan, đơn vị: đã gửi %(received)s/%(expected)s báo cáo được giao "
-                 "(%(share)s), trong đó %(on_time)s báo cáo đúng hạn, %(late)s báo cáo gửi sau hạn; "
-                 "%(missing)s báo cáo chưa gửi.") % {
-            "received": received, "expected": expected, "share": percent(received, expected), "on_time": on_time,
-            "late": received - on_time, "missing": expected - received}
+        text = _(
+            "2. Về việc báo cáo của các cơ quan, đơn vị: đã gửi %(received)s/%(expected)s báo cáo được giao "
+            "(%(share)s), trong đó %(on_time)s báo cáo đúng hạn, %(late)s báo cáo gửi sau hạn; "
+            "%(missing)s báo cáo chưa gửi."
+        ) % {
+            "received": received,
+            "expected": expected,
+            "share": percent(received, expected),
+            "on_time": on_time,
+            "late": received - on_time,
+            "missing": expected - received,
+        }
     else:
         text = _("2. Kỳ báo cáo này chưa giao báo cáo nào cho các cơ quan, đơn vị.")
     body(document, text)
@@ -240,12 +262,26 @@ def targets_section(document: DocxDocument, progress: ProgrammeProgress, year: i
     section_heading(document, _("II. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU, CHỈ TIÊU"))
     table_caption(document, _("Bảng 1. Kết quả thực hiện các mục tiêu, chỉ tiêu"))
     center = WD_ALIGN_PARAGRAPH.CENTER
-    columns = (Column(_("Mã"), 13, center), Column(_("Mục tiêu, chỉ tiêu"), 55),
-               Column(_("Mốc phải đạt"), 44), Column(_("Giá trị báo cáo"), 32), Column(_("Kết quả"), 21, center))
+    columns = (
+        Column(_("Mã"), 13, center),
+        Column(_("Mục tiêu, chỉ tiêu"), 55),
+        Column(_("Mốc phải đạt"), 44),
+        Column(_("Giá trị báo cáo"), 32),
+        Column(_("Kết quả"), 21, center),
+    )
     table = data_table(document, columns)
     for row in progress.target_rows:
-        add_data_row(table, columns, (row.target.code, row.target.text, milestone_lines(row, year),
-                                      reported_lines(row), target_outcome_label(row.outcome)))
+        add_data_row(
+            table,
+            columns,
+            (
+                row.target.code,
+                row.target.text,
+                milestone_lines(row, year),
+                reported_lines(row),
+                target_outcome_label(row.outcome),
+            ),
+        )
     if not progress.target_rows:
         add_group_row(table, columns, _("Không có mục tiêu, chỉ tiêu."))
 
@@ -254,8 +290,13 @@ def tasks_section(document: DocxDocument, progress: ProgrammeProgress) -> None:
     section_heading(document, _("III. TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ"))
     table_caption(document, _("Bảng 2. Tiến độ thực hiện nhiệm vụ theo trụ cột"))
     center = WD_ALIGN_PARAGRAPH.CENTER
-    columns = (Column(_("Mã"), 17, center), Column(_("Nhiệm vụ"), 64), Column(_("Đơn vị chủ trì"), 40),
-               Column(_("Tình trạng"), 26, center), Column(_("% hoàn thành"), 18, center))
+    columns = (
+        Column(_("Mã"), 17, center),
+        Column(_("Nhiệm vụ"), 64),
+        Column(_("Đơn vị chủ trì"), 40),
+        Column(_("Tình trạng"), 26, center),
+        Column(_("% hoàn thành"), 18, center),
+    )
     table = data_table(document, columns)
     groups: dict[str, list[TaskRow]] = {}
     for row in progress.task_rows:
@@ -264,9 +305,17 @@ def tasks_section(document: DocxDocument, progress: ProgrammeProgress) -> None:
         add_group_row(table, columns, pillar_label(code))
         for row in groups[code]:
             done = f"{row.report.percent_done}%" if row.report is not None else DASH
-            add_data_row(table, columns, (row.task.code, row.task.name,
-                                          agency_label(row.task.lead_agency, row.task.lead_agency_text),
-                                          task_outcome_label(row.outcome), done))
+            add_data_row(
+                table,
+                columns,
+                (
+                    row.task.code,
+                    row.task.name,
+                    agency_label(row.task.lead_agency, row.task.lead_agency_text),
+                    task_outcome_label(row.outcome),
+                    done,
+                ),
+            )
     if not progress.task_rows:
         add_group_row(table, columns, _("Không có nhiệm vụ."))
 
@@ -274,27 +323,35 @@ def tasks_section(document: DocxDocument, progress: ProgrammeProgress) -> None:
 def task_columns_shown(progress: ProgrammeProgress) -> list[str]:
     """The task statuses after "Hoàn thành"; "Dừng thực hiện" only when some task was dropped,
     to keep the table within an A4 page."""
-    return [outcome for outcome in TASK_OUTCOMES[1:]
-            if outcome != TaskStatus.DROPPED or progress.overall.tasks.get(outcome, 0)]
+    return [
+        outcome
+        for outcome in TASK_OUTCOMES[1:]
+        if outcome != TaskStatus.DROPPED or progress.overall.tasks.get(outcome, 0)
+    ]
 
 
 def tally_cells(tally: Tally, task_outcomes: Sequence[str]) -> list[str]:
-    """"met/total", the other target outcomes, "done/total", the other task outcomes."""
-    return ([f"{tally.targets.get(MET, 0)}/{tally.targets_total}"]
-            + [str(tally.targets.get(o, 0)) for o in TARGET_OUTCOMES[1:]]
-            + [f"{tally.tasks.get(TaskStatus.DONE, 0)}/{tally.tasks_total}"]
-            + [str(tally.tasks.get(o, 0)) for o in task_outcomes])
+    """ "met/total", the other target outcomes, "done/total", the other task outcomes."""
+    return (
+        [f"{tally.targets.get(MET, 0)}/{tally.targets_total}"]
+        + [str(tally.targets.get(o, 0)) for o in TARGET_OUTCOMES[1:]]
+        + [f"{tally.tasks.get(TaskStatus.DONE, 0)}/{tally.tasks_total}"]
+        + [str(tally.tasks.get(o, 0)) for o in task_outcomes]
+    )
 
 
-def tally_table(document: DocxDocument, progress: ProgrammeProgress, first_title: str,
-                rows: Sequence[tuple[str, Tally]]) -> Table:
+def tally_table(
+    document: DocxDocument, progress: ProgrammeProgress, first_title: str, rows: Sequence[tuple[str, Tally]]
+) -> Table:
     """Targets and tasks by outcome for each pillar or agency, with the programme's total."""
     center = WD_ALIGN_PARAGRAPH.CENTER
     task_outcomes = task_columns_shown(progress)
     count_columns = len(TARGET_OUTCOMES) + 1 + len(task_outcomes)
     number_width = 15.5
-    columns = [Column(first_title, TEXT_WIDTH_MM - number_width * count_columns),
-               Column(_("Đạt / tổng số"), number_width, center)]
+    columns = [
+        Column(first_title, TEXT_WIDTH_MM - number_width * count_columns),
+        Column(_("Đạt / tổng số"), number_width, center),
+    ]
     columns += [Column(target_outcome_label(o), number_width, center) for o in TARGET_OUTCOMES[1:]]
     columns += [Column(_("Hoàn thành / tổng số"), number_width, center)]
     columns += [Column(task_outcome_label(o), number_width, center) for o in task_outcomes]
@@ -302,8 +359,9 @@ def tally_table(document: DocxDocument, progress: ProgrammeProgress, first_title
     table = data_table(document, columns, size=SMALL_TABLE_PT, groups=groups)
     for title, tally in rows:
         add_data_row(table, columns, [title, *tally_cells(tally, task_outcomes)], size=SMALL_TABLE_PT)
-    add_data_row(table, columns, [_("Cộng"), *tally_cells(progress.overall, task_outcomes)],
-                 size=SMALL_TABLE_PT, bold=True)
+    add_data_row(
+        table, columns, [_("Cộng"), *tally_cells(progress.overall, task_outcomes)], size=SMALL_TABLE_PT, bold=True
+    )
     return table
 
 
@@ -311,14 +369,23 @@ def tallies_section(document: DocxDocument, progress: ProgrammeProgress) -> None
     section_heading(document, _("IV. TỔNG HỢP THEO TRỤ CỘT VÀ THEO CƠ QUAN, ĐƠN VỊ"))
     table_caption(document, _("Bảng 3. Tổng hợp theo trụ cột"))
     pillars = pillar_order(progress.programme, progress.by_pillar)
-    keep_together(tally_table(document, progress, _("Trụ cột"),
-                              [(pillar_label(code), progress.by_pillar[code]) for code in pillars]))
+    keep_together(
+        tally_table(
+            document, progress, _("Trụ cột"), [(pillar_label(code), progress.by_pillar[code]) for code in pillars]
+        )
+    )
     table_caption(document, _("Bảng 4. Tổng hợp theo cơ quan, đơn vị chủ trì, theo dõi"))
     agencies = [(progress.agency_names.get(pk, DASH), progress.by_agency[pk]) for pk in agencies_by_name(progress)]
     tally_table(document, progress, _("Cơ quan, đơn vị"), agencies)
     write(document, size=SMALL_TABLE_PT)
-    body(document, _("Ghi chú: cơ quan, đơn vị được tổng hợp theo mục tiêu mình theo dõi và nhiệm vụ mình chủ trì; "
-                     "số liệu theo các báo cáo đã được phê duyệt."), italic=True)
+    body(
+        document,
+        _(
+            "Ghi chú: cơ quan, đơn vị được tổng hợp theo mục tiêu mình theo dõi và nhiệm vụ mình chủ trì; "
+            "số liệu theo các báo cáo đã được phê duyệt."
+        ),
+        italic=True,
+    )
 
 
 def budget_section(document: DocxDocument, progress: ProgrammeProgress) -> None:
@@ -329,8 +396,9 @@ def budget_section(document: DocxDocument, progress: ProgrammeProgress) -> None:
     table = data_table(document, columns)
     for phase, amount in progress.budget_by_phase.items():
         add_data_row(table, columns, (phase or DASH, vn_number(amount)))
-    add_data_row(table, columns, (_("Tổng cộng"), vn_number(sum(progress.budget_by_phase.values(), Decimal(0)))),
-                 bold=True)
+    add_data_row(
+        table, columns, (_("Tổng cộng"), vn_number(sum(progress.budget_by_phase.values(), Decimal(0)))), bold=True
+    )
     keep_together(table)
 
 
@@ -338,12 +406,15 @@ def closing(document: DocxDocument, progress: ProgrammeProgress, issuer: Issuer)
     assert progress.round is not None
     summary = report_summary(progress.programme, progress.round)
     closing_text = _("Trên đây là báo cáo %(summary)s của %(owner)s./.") % {
-        "summary": summary[:1].lower() + summary[1:], "owner": issuer.name}
+        "summary": summary[:1].lower() + summary[1:],
+        "owner": issuer.name,
+    }
     write(document, closing_text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line=12.7, before=12, after=6)
 
 
-def signature_block(document: DocxDocument, issuer: Issuer, signer_name: str, signer_title: str,
-                    recipients: Sequence[str]) -> None:
+def signature_block(
+    document: DocxDocument, issuer: Issuer, signer_name: str, signer_title: str, recipients: Sequence[str]
+) -> None:
     """Recipients bottom-left, the signer bottom-right, side by side as in the templates; the
     blank lines under the title are the room for the handwritten or digital signature and seal."""
     table = document.add_table(rows=1, cols=2)
@@ -351,8 +422,9 @@ def signature_block(document: DocxDocument, issuer: Issuer, signer_name: str, si
     set_widths(table, (75, TEXT_WIDTH_MM - 75))
     left, right = table.rows[0].cells
     cant_split(table.rows[0])
-    write(left, _("Nơi nhận:"), size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, reuse_first=True,
-          before=6)
+    write(
+        left, _("Nơi nhận:"), size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, reuse_first=True, before=6
+    )
     for line in recipient_lines(recipients):
         write(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     first = True
@@ -369,7 +441,7 @@ def signature_block(document: DocxDocument, issuer: Issuer, signer_name: str, si
 
 
 def recipient_lines(recipients: Sequence[str]) -> list[str]:
-    """"- Name;" each, the last ending with "." and the archive line added as Decree 30's
+    """ "- Name;" each, the last ending with "." and the archive line added as Decree 30's
     templates end the list ("- Lưu: VT.") unless the caller wrote one."""
     names = [name.strip().lstrip("-").strip().rstrip(";.") for name in recipients if name.strip()]
     if not any(fold(name).startswith("luu") for name in names):
@@ -460,13 +532,21 @@ def write_rows(sheet: Worksheet, first_row: int, rows: Iterable[Sequence[object]
 
 
 def tally_titles(first: str) -> list[str]:
-    return ([first, _("Tổng số mục tiêu")] + [target_outcome_label(o) for o in TARGET_OUTCOMES]
-            + [_("Tổng số nhiệm vụ")] + [task_outcome_label(o) for o in TASK_OUTCOMES])
+    return (
+        [first, _("Tổng số mục tiêu")]
+        + [target_outcome_label(o) for o in TARGET_OUTCOMES]
+        + [_("Tổng số nhiệm vụ")]
+        + [task_outcome_label(o) for o in TASK_OUTCOMES]
+    )
 
 
 def tally_values(name: str, tally: Tally) -> list[object]:
-    return ([name, tally.targets_total] + [tally.targets.get(o, 0) for o in TARGET_OUTCOMES]
-            + [tally.tasks_total] + [tally.tasks.get(o, 0) for o in TASK_OUTCOMES])
+    return (
+        [name, tally.targets_total]
+        + [tally.targets.get(o, 0) for o in TARGET_OUTCOMES]
+        + [tally.tasks_total]
+        + [tally.tasks.get(o, 0) for o in TASK_OUTCOMES]
+    )
 
 
 def summary_sheet(sheet: Worksheet, progress: ProgrammeProgress) -> None:
@@ -476,8 +556,13 @@ def summary_sheet(sheet: Worksheet, progress: ProgrammeProgress) -> None:
     assert round_ is not None
     sheet.title = _("Tổng hợp")
     xlsx_cell(sheet, 1, 1, report_summary(progress.programme, round_)).font = Font(bold=True, size=13)
-    xlsx_cell(sheet, 2, 1, _("Số liệu tính đến ngày %(cutoff)s; %(sentence)s") % {
-        "cutoff": vn_date(round_.cutoff_date), "sentence": progress.sentence()})
+    xlsx_cell(
+        sheet,
+        2,
+        1,
+        _("Số liệu tính đến ngày %(cutoff)s; %(sentence)s")
+        % {"cutoff": vn_date(round_.cutoff_date), "sentence": progress.sentence()},
+    )
     write_header(sheet, 4, (_("Chỉ số"), _("Giá trị")))
     sheet.freeze_panes = "A5"
     overall = progress.overall
@@ -500,8 +585,14 @@ def summary_sheet(sheet: Worksheet, progress: ProgrammeProgress) -> None:
     row = write_rows(sheet, row, [tally_values(_("Cộng"), overall)]) + 1
     xlsx_cell(sheet, row, 1, _("Theo cơ quan, đơn vị")).font = HEADER_FONT
     write_header(sheet, row + 1, tally_titles(_("Cơ quan, đơn vị")))
-    write_rows(sheet, row + 2, [tally_values(progress.agency_names.get(pk, DASH), progress.by_agency[pk])
-                                for pk in agencies_by_name(progress)])
+    write_rows(
+        sheet,
+        row + 2,
+        [
+            tally_values(progress.agency_names.get(pk, DASH), progress.by_agency[pk])
+            for pk in agencies_by_name(progress)
+        ],
+    )
     set_column_widths(sheet, [44] + [13] * (len(tally_titles("")) - 1))
 
 
@@ -517,20 +608,38 @@ def level_value(row: TargetRow, level: str) -> Decimal | None:
 
 def targets_sheet(sheet: Worksheet, progress: ProgrammeProgress, year: int) -> None:
     sheet.title = _("Chỉ tiêu")
-    titles = [_("Mã"), _("Mục tiêu, chỉ tiêu"), _("Trụ cột"), _("Cơ quan theo dõi"), _("Đơn vị tính"),
-              _("Mốc phải đạt"), _("Giá trị đạt được")] + [capitalised(Level(level).label) for level in LEVEL_ORDER] + [
-              _("Kết quả"), _("Số liệu tính đến ngày"), _("Nguồn số liệu")]
+    titles = (
+        [
+            _("Mã"),
+            _("Mục tiêu, chỉ tiêu"),
+            _("Trụ cột"),
+            _("Cơ quan theo dõi"),
+            _("Đơn vị tính"),
+            _("Mốc phải đạt"),
+            _("Giá trị đạt được"),
+        ]
+        + [capitalised(Level(level).label) for level in LEVEL_ORDER]
+        + [_("Kết quả"), _("Số liệu tính đến ngày"), _("Nguồn số liệu")]
+    )
     write_header(sheet, 1, titles)
     rows = []
     for row in progress.target_rows:
         target, report = row.target, row.report
-        rows.append([
-            target.code, target.text, pillar_label(row_pillar(target.pillar.code if target.pillar else None)),
-            agency_label(target.tracking_agency, target.tracking_agency_text), target.unit,
-            "; ".join(milestone_lines(row, year)), report.value if report is not None else None,
-            *(level_value(row, level) for level in LEVEL_ORDER), target_outcome_label(row.outcome),
-            report.as_of if report is not None else None, report.source if report is not None else "",
-        ])
+        rows.append(
+            [
+                target.code,
+                target.text,
+                pillar_label(row_pillar(target.pillar.code if target.pillar else None)),
+                agency_label(target.tracking_agency, target.tracking_agency_text),
+                target.unit,
+                "; ".join(milestone_lines(row, year)),
+                report.value if report is not None else None,
+                *(level_value(row, level) for level in LEVEL_ORDER),
+                target_outcome_label(row.outcome),
+                report.as_of if report is not None else None,
+                report.source if report is not None else "",
+            ]
+        )
     write_rows(sheet, 2, rows)
     sheet.freeze_panes = "B2"
     set_column_widths(sheet, (9, 60, 16, 32, 10, 34, 14, 11, 11, 11, 16, 14, 28))
@@ -538,18 +647,39 @@ def targets_sheet(sheet: Worksheet, progress: ProgrammeProgress, year: int) -> N
 
 def tasks_sheet(sheet: Worksheet, progress: ProgrammeProgress) -> None:
     sheet.title = _("Nhiệm vụ")
-    write_header(sheet, 1, (_("Mã"), _("Nhiệm vụ"), _("Trụ cột"), _("Đơn vị chủ trì"), _("Bắt đầu"), _("Kết thúc"),
-                            _("Tình trạng"), _("% hoàn thành"), _("Gửi sau hạn"), _("Thuyết minh")))
+    write_header(
+        sheet,
+        1,
+        (
+            _("Mã"),
+            _("Nhiệm vụ"),
+            _("Trụ cột"),
+            _("Đơn vị chủ trì"),
+            _("Bắt đầu"),
+            _("Kết thúc"),
+            _("Tình trạng"),
+            _("% hoàn thành"),
+            _("Gửi sau hạn"),
+            _("Thuyết minh"),
+        ),
+    )
     rows = []
     for row in progress.task_rows:
         task, report = row.task, row.report
-        rows.append([
-            task.code, task.name, pillar_label(row_pillar(task.pillar.code if task.pillar else None)),
-            agency_label(task.lead_agency, task.lead_agency_text), task.timeline_start, task.timeline_end,
-            task_outcome_label(row.outcome), report.percent_done if report is not None else None,
-            (_("Có") if report.late else _("Không")) if report is not None else "",
-            report.narrative if report is not None else "",
-        ])
+        rows.append(
+            [
+                task.code,
+                task.name,
+                pillar_label(row_pillar(task.pillar.code if task.pillar else None)),
+                agency_label(task.lead_agency, task.lead_agency_text),
+                task.timeline_start,
+                task.timeline_end,
+                task_outcome_label(row.outcome),
+                report.percent_done if report is not None else None,
+                (_("Có") if report.late else _("Không")) if report is not None else "",
+                report.narrative if report is not None else "",
+            ]
+        )
     write_rows(sheet, 2, rows)
     sheet.freeze_panes = "B2"
     set_column_widths(sheet, (10, 60, 16, 32, 10, 10, 18, 14, 12, 48))

@@ -29,18 +29,32 @@ class DateInput(forms.DateInput):
     """dd/mm/yyyy in a text input: <input type="date"> shows the browser's locale order."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs={"class": "form-control", "inputmode": "numeric", "autocomplete": "off",
-                                "placeholder": "dd/mm/yyyy", "maxlength": 10, "pattern": r"\d{1,2}/\d{1,2}/\d{4}",
-                                **(attrs or {})}, format="%d/%m/%Y")
+        super().__init__(
+            attrs={
+                "class": "form-control",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "placeholder": "dd/mm/yyyy",
+                "maxlength": 10,
+                "pattern": r"\d{1,2}/\d{1,2}/\d{4}",
+                **(attrs or {}),
+            },
+            format="%d/%m/%Y",
+        )
 
 
-def _text(label: str | Any, *, required: bool = False, max_length: int | None = None, rows: int | None = None,
-          **attrs: Any) -> forms.CharField:
-    widget: forms.Widget = (forms.Textarea(attrs={"class": "form-control", "rows": rows, **attrs}) if rows
-                            else forms.TextInput(attrs={"class": "form-control", **attrs}))
+def _text(
+    label: str | Any, *, required: bool = False, max_length: int | None = None, rows: int | None = None, **attrs: Any
+) -> forms.CharField:
+    widget: forms.Widget = (
+        forms.Textarea(attrs={"class": "form-control", "rows": rows, **attrs})
+        if rows
+        else forms.TextInput(attrs={"class": "form-control", **attrs})
+    )
     messages = {**REQUIRED, "max_length": _("Tối đa %(limit_value)d ký tự (hiện có %(show_value)d).")}
-    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget,
-                           error_messages=messages)
+    return forms.CharField(
+        label=label, required=required, max_length=max_length, widget=widget, error_messages=messages
+    )
 
 
 def number_text(value: Decimal | str | None) -> str:
@@ -66,16 +80,19 @@ class LinksField(forms.CharField):
 
 def _links() -> LinksField:
     return LinksField(
-        label=_("Liên kết minh chứng"), required=False, help_text=_("Mỗi dòng một địa chỉ, bắt đầu bằng https://"),
+        label=_("Liên kết minh chứng"),
+        required=False,
+        help_text=_("Mỗi dòng một địa chỉ, bắt đầu bằng https://"),
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2, "inputmode": "url"}),
     )
 
 
 def _evidence() -> forms.FileField:
     return forms.FileField(
-        label=_("Tệp minh chứng"), required=False, help_text=_("PDF, Word, Excel, PNG hoặc JPEG; tối đa 20 MB."),
-        widget=forms.FileInput(attrs={"class": "form-control",
-                                               "accept": ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"}),
+        label=_("Tệp minh chứng"),
+        required=False,
+        help_text=_("PDF, Word, Excel, PNG hoặc JPEG; tối đa 20 MB."),
+        widget=forms.FileInput(attrs={"class": "form-control", "accept": ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"}),
         error_messages={"empty": _("Tệp minh chứng rỗng."), "invalid": _("Tệp minh chứng không hợp lệ.")},
     )
 
@@ -92,12 +109,18 @@ class ReportAction(forms.Form):
 
 
 class TaskReportForm(ReportAction):
-    status = forms.ChoiceField(label=_("Tình trạng"), choices=TaskStatus.choices, error_messages=BAD_CHOICE,
-                               widget=forms.Select(attrs={"class": "form-select"}))
+    status = forms.ChoiceField(
+        label=_("Tình trạng"),
+        choices=TaskStatus.choices,
+        error_messages=BAD_CHOICE,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     percent_done = forms.IntegerField(
-        label=_("Phần trăm hoàn thành"), error_messages={**REQUIRED, "invalid": _("Phần trăm phải là số nguyên.")},
-        widget=forms.NumberInput(attrs={"class": "form-control", "min": 0, "max": 100, "step": 1,
-                                        "inputmode": "numeric"}),
+        label=_("Phần trăm hoàn thành"),
+        error_messages={**REQUIRED, "invalid": _("Phần trăm phải là số nguyên.")},
+        widget=forms.NumberInput(
+            attrs={"class": "form-control", "min": 0, "max": 100, "step": 1, "inputmode": "numeric"}
+        ),
     )
     narrative = _text(_("Thuyết minh kết quả"), rows=3)
     links = _links()
@@ -108,8 +131,13 @@ class TargetReportForm(ReportAction):
     """The achieved value, or one value per level when the target is split by level."""
 
     value = _text(_("Giá trị đạt được"), max_length=30, inputmode="decimal", autocomplete="off")
-    as_of = forms.DateField(label=_("Số liệu tính đến ngày"), required=False, input_formats=DATE_FORMATS,
-                            widget=DateInput(), error_messages=BAD_DATE)
+    as_of = forms.DateField(
+        label=_("Số liệu tính đến ngày"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        error_messages=BAD_DATE,
+    )
     source = _text(_("Nguồn số liệu"), max_length=500)
     narrative = _text(_("Thuyết minh"), rows=3)
     links = _links()
@@ -119,8 +147,9 @@ class TargetReportForm(ReportAction):
         super().__init__(*args, **kwargs)
         self.levels = [level for level in Level.values if level in levels]
         for level in self.levels:
-            self.fields[f"level_{level}"] = _text(Level(level).label.capitalize(), max_length=30,
-                                                  inputmode="decimal", autocomplete="off")
+            self.fields[f"level_{level}"] = _text(
+                Level(level).label.capitalize(), max_length=30, inputmode="decimal", autocomplete="off"
+            )
         if self.levels:
             self.fields["value"].label = _("Giá trị chung (nếu có)")
 
@@ -143,18 +172,32 @@ class TaskFilterForm(forms.Form):
     """Filters of the task list (a GET form); anything unknown is ignored rather than refused."""
 
     q = _text(_("Tìm nhiệm vụ"), max_length=200, type="search", placeholder=_("Mã hoặc tên, có dấu hay không"))
-    pillar = forms.ChoiceField(label=_("Trụ cột"), required=False,
-                               widget=forms.Select(attrs={"class": "form-select"}))
-    agency = forms.TypedChoiceField(label=_("Đơn vị chủ trì"), required=False, coerce=int, empty_value=None,
-                                    widget=forms.Select(attrs={"class": "form-select"}))
-    status = forms.ChoiceField(label=_("Tình trạng"), required=False,
-                               widget=forms.Select(attrs={"class": "form-select"}))
-    late = forms.ChoiceField(label=_("Tiến độ"), required=False,
-                             choices=[("", _("Tất cả")), ("1", _("Chỉ nhiệm vụ chậm tiến độ"))],
-                             widget=forms.Select(attrs={"class": "form-select"}))
+    pillar = forms.ChoiceField(label=_("Trụ cột"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    agency = forms.TypedChoiceField(
+        label=_("Đơn vị chủ trì"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Tình trạng"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    late = forms.ChoiceField(
+        label=_("Tiến độ"),
+        required=False,
+        choices=[("", _("Tất cả")), ("1", _("Chỉ nhiệm vụ chậm tiến độ"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
-    def __init__(self, *args: Any, pillars: list[tuple[str, str]], agencies: list[tuple[int, str]],
-                 statuses: list[tuple[str, str | Promise]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        pillars: list[tuple[str, str]],
+        agencies: list[tuple[int, str]],
+        statuses: list[tuple[str, str | Promise]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         everything = ("", _("Tất cả"))
         # self.fields maps names to Field; these three are the ChoiceFields declared above.
@@ -167,36 +210,64 @@ class TaskFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         for name in self.errors:
             data.pop(name, None)
-        return {"query": data.get("q") or "", "pillar": data.get("pillar") or None,
-                "agency_id": data.get("agency") or None, "status": data.get("status") or None,
-                "late": data.get("late") == "1"}
+        return {
+            "query": data.get("q") or "",
+            "pillar": data.get("pillar") or None,
+            "agency_id": data.get("agency") or None,
+            "status": data.get("status") or None,
+            "late": data.get("late") == "1",
+        }
 
 
 class RoundOpenForm(forms.Form):
-    period = _text(_("Kỳ báo cáo"), required=True, max_length=10, placeholder="2025-H1", autocomplete="off",
-                   autocapitalize="characters")
-    cutoff_date = forms.DateField(label=_("Ngày chốt số liệu"), required=False, input_formats=DATE_FORMATS,
-                                  widget=DateInput(), error_messages=BAD_DATE)
-    due_date = forms.DateField(label=_("Hạn nộp báo cáo"), required=False, input_formats=DATE_FORMATS,
-                               widget=DateInput(), error_messages=BAD_DATE)
+    period = _text(
+        _("Kỳ báo cáo"),
+        required=True,
+        max_length=10,
+        placeholder="2025-H1",
+        autocomplete="off",
+        autocapitalize="characters",
+    )
+    cutoff_date = forms.DateField(
+        label=_("Ngày chốt số liệu"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        error_messages=BAD_DATE,
+    )
+    due_date = forms.DateField(
+        label=_("Hạn nộp báo cáo"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        error_messages=BAD_DATE,
+    )
 
 
 class ImportForm(forms.Form):
     """A scheme to import: a file, or its tables pasted as text (tab-separated)."""
 
     programme = forms.ModelChoiceField(
-        label=_("Nhập vào đề án"), queryset=Programme.objects.none(), required=False,
+        label=_("Nhập vào đề án"),
+        queryset=Programme.objects.none(),
+        required=False,
         empty_label=_("— Đề án mới (đọc từ quyết định trong tệp) —"),
         widget=forms.Select(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": _("Đề án đã chọn không hợp lệ.")},
     )
     file = forms.FileField(
-        label=_("Tệp đề án"), required=False, help_text=_(".docx, .xlsx (theo mẫu) hoặc .txt; tối đa 10 MB."),
+        label=_("Tệp đề án"),
+        required=False,
+        help_text=_(".docx, .xlsx (theo mẫu) hoặc .txt; tối đa 10 MB."),
         widget=forms.FileInput(attrs={"class": "form-control", "accept": ",".join(IMPORT_EXTENSIONS)}),
         error_messages={"empty": _("Tệp rỗng."), "invalid": _("Tệp không hợp lệ.")},
     )
-    text = _text(_("Hoặc dán nội dung bảng"), rows=6, spellcheck="false",
-                 placeholder=_("Dán các bảng chỉ tiêu, nhiệm vụ (các cột cách nhau bằng phím Tab)"))
+    text = _text(
+        _("Hoặc dán nội dung bảng"),
+        rows=6,
+        spellcheck="false",
+        placeholder=_("Dán các bảng chỉ tiêu, nhiệm vụ (các cột cách nhau bằng phím Tab)"),
+    )
 
     def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -234,11 +305,17 @@ class AgencyMappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.texts = texts
         self.agencies = {str(agency.pk): agency for agency in agencies}
-        choices = [("", _("— Để sau —")), (NOT_AN_AGENCY, _("Không phải một cơ quan (cụm từ chung)")),
-                   *((pk, agency.name) for pk, agency in self.agencies.items())]
+        choices = [
+            ("", _("— Để sau —")),
+            (NOT_AN_AGENCY, _("Không phải một cơ quan (cụm từ chung)")),
+            *((pk, agency.name) for pk, agency in self.agencies.items()),
+        ]
         for index, text in enumerate(texts):
             self.fields[f"map_{index}"] = forms.ChoiceField(
-                label=text, choices=choices, required=False, error_messages=BAD_CHOICE,
+                label=text,
+                choices=choices,
+                required=False,
+                error_messages=BAD_CHOICE,
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
 

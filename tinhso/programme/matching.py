@@ -46,8 +46,10 @@ _SPLIT = re.compile(r"\s*[;\n]\s*|\s*,\s*")
 _COLLECTIVE: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(r"^(cac )?so,? ban,? nganh( thuoc tinh| tinh)?$"), "departments"),
     (re.compile(r"^(cac )?so,? nganh( tinh)?$"), "departments"),
-    (re.compile(r"^(ubnd|uy ban nhan dan) (cac )?huyen,? (thi xa,? )?thanh pho(,? xa,? phuong,? thi tran)?$"),
-     "districts"),
+    (
+        re.compile(r"^(ubnd|uy ban nhan dan) (cac )?huyen,? (thi xa,? )?thanh pho(,? xa,? phuong,? thi tran)?$"),
+        "districts",
+    ),
     (re.compile(r"^(ubnd|uy ban nhan dan) cap huyen$"), "districts"),
     (re.compile(r"^(ubnd|uy ban nhan dan) (cap xa|cac xa,? phuong,? thi tran)$"), "communes"),
     (re.compile(r"^(cac )?so,? ban,? nganh (co )?lien quan$"), None),
@@ -66,7 +68,7 @@ def abbreviation_key(name: str) -> str:
     text = " ".join(_EXPANSIONS.get(word, word) for word in words)
     for head in _HEADS:
         if text.startswith(head + " "):
-            rest = [word for word in text[len(head):].split() if word not in _STOP_WORDS]
+            rest = [word for word in text[len(head) :].split() if word not in _STOP_WORDS]
             if not any(len(word) > 3 for word in rest):
                 return ""
             return f"{head} {''.join(word[0] for word in rest)}"
@@ -80,7 +82,7 @@ def _initials_of_abbreviation(text: str) -> str:
     text = " ".join(words)
     for head in _HEADS:
         if text.startswith(head + " "):
-            rest = [word for word in text[len(head):].split() if word not in _STOP_WORDS]
+            rest = [word for word in text[len(head) :].split() if word not in _STOP_WORDS]
             return f"{head} {''.join(rest)}"
     return ""
 
@@ -135,11 +137,14 @@ class AgencyMatcher:
         self._agencies: dict[int, Agency] = {}
         province_ids = {unit.pk for unit in self.provinces}
         # Only the programme's provinces, filtered in SQL: every province's agencies are loaded.
-        in_provinces = (Q(unit__in=province_ids) | Q(unit__parent__in=province_ids)
-                        | Q(unit__parent__parent__in=province_ids))
-        for agency in Agency.objects.filter(in_provinces).select_related(
-            "unit", "unit__parent", "unit__parent__parent"
-        ).prefetch_related("names"):
+        in_provinces = (
+            Q(unit__in=province_ids) | Q(unit__parent__in=province_ids) | Q(unit__parent__parent__in=province_ids)
+        )
+        for agency in (
+            Agency.objects.filter(in_provinces)
+            .select_related("unit", "unit__parent", "unit__parent__parent")
+            .prefetch_related("names")
+        ):
             if agency.unit.province.pk not in province_ids:
                 continue
             self._agencies[agency.pk] = agency
@@ -166,13 +171,22 @@ class AgencyMatcher:
     def _collective(self, kind: str) -> tuple[Agency, ...]:
         day = self.document_date
         if kind == "departments":
-            chosen = [a for a in self._agencies.values() if a.kind == AgencyKind.DEPARTMENT and a.is_active_on(day)
-                      and a.parent is not None and a.parent.kind == AgencyKind.PEOPLES_COMMITTEE
-                      and a.parent.parent_id is None]
+            chosen = [
+                a
+                for a in self._agencies.values()
+                if a.kind == AgencyKind.DEPARTMENT
+                and a.is_active_on(day)
+                and a.parent is not None
+                and a.parent.kind == AgencyKind.PEOPLES_COMMITTEE
+                and a.parent.parent_id is None
+            ]
         else:  # the district or commune people's committees of the time
             level = UnitLevel.DISTRICT if kind == "districts" else UnitLevel.COMMUNE
-            chosen = [a for a in self._agencies.values() if a.kind == AgencyKind.PEOPLES_COMMITTEE
-                      and a.is_active_on(day) and a.unit.level == level]
+            chosen = [
+                a
+                for a in self._agencies.values()
+                if a.kind == AgencyKind.PEOPLES_COMMITTEE and a.is_active_on(day) and a.unit.level == level
+            ]
         return tuple(dict.fromkeys(self._current(agency) for agency in chosen))
 
     def match(self, text: str) -> Match:

@@ -60,11 +60,17 @@ class Programme(models.Model):
     decision_date = models.DateField(_("ngày ký"), null=True, blank=True)
     issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
     owner = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan chủ quản hiện nay"), on_delete=models.PROTECT, related_name="programmes",
+        Agency,
+        verbose_name=_("cơ quan chủ quản hiện nay"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
         help_text=_("Cơ quan đang thực hiện đề án (sau sáp nhập: UBND tỉnh mới)."),
     )
     province = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("tỉnh ban hành"), on_delete=models.PROTECT, related_name="+",
+        AdministrativeUnit,
+        verbose_name=_("tỉnh ban hành"),
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Tỉnh ban hành đề án, theo địa giới tại thời điểm ban hành."),
     )
     period_start = models.PositiveSmallIntegerField(_("từ năm"))
@@ -124,18 +130,28 @@ class Target(models.Model):
     code = models.CharField(_("mã chỉ tiêu"), max_length=40)
     text = models.TextField(_("chỉ tiêu (như văn bản)"))
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("chỉ số"), on_delete=models.PROTECT, related_name="targets", null=True, blank=True,
+        Indicator,
+        verbose_name=_("chỉ số"),
+        on_delete=models.PROTECT,
+        related_name="targets",
+        null=True,
+        blank=True,
     )
     baseline_value = models.DecimalField(_("giá trị cơ sở"), max_digits=18, decimal_places=4, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("năm cơ sở"), null=True, blank=True)
     unit = models.CharField(_("đơn vị tính"), max_length=60, blank=True)
     tracking_agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan theo dõi"), on_delete=models.PROTECT, related_name="tracked_targets",
-        null=True, blank=True,
+        Agency,
+        verbose_name=_("cơ quan theo dõi"),
+        on_delete=models.PROTECT,
+        related_name="tracked_targets",
+        null=True,
+        blank=True,
     )
     tracking_agency_text = models.CharField(_("cơ quan theo dõi (như văn bản)"), max_length=500, blank=True)
-    partner_agencies = models.ManyToManyField(Agency, verbose_name=_("cơ quan phối hợp"), blank=True,
-                                              related_name="partner_targets")
+    partner_agencies = models.ManyToManyField(
+        Agency, verbose_name=_("cơ quan phối hợp"), blank=True, related_name="partner_targets"
+    )
     partner_agencies_text = models.JSONField(_("cơ quan phối hợp (như văn bản)"), default=list, blank=True)
     order = models.PositiveIntegerField(default=0)
     text_folded = models.TextField(editable=False, default="")
@@ -195,12 +211,17 @@ class Task(models.Model):
     name = models.TextField(_("nhiệm vụ"))
     content_items = models.JSONField(_("nội dung"), default=list, blank=True)
     lead_agency = models.ForeignKey(
-        Agency, verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="led_tasks",
-        null=True, blank=True,
+        Agency,
+        verbose_name=_("đơn vị chủ trì"),
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+        null=True,
+        blank=True,
     )
     lead_agency_text = models.CharField(_("đơn vị chủ trì (như văn bản)"), max_length=500, blank=True)
-    partner_agencies = models.ManyToManyField(Agency, verbose_name=_("đơn vị phối hợp"), blank=True,
-                                              related_name="partner_tasks")
+    partner_agencies = models.ManyToManyField(
+        Agency, verbose_name=_("đơn vị phối hợp"), blank=True, related_name="partner_tasks"
+    )
     partner_agencies_text = models.JSONField(_("đơn vị phối hợp (như văn bản)"), default=list, blank=True)
     timeline_start = models.PositiveSmallIntegerField(_("bắt đầu"), null=True, blank=True)
     timeline_end = models.PositiveSmallIntegerField(_("kết thúc"), null=True, blank=True)
@@ -256,8 +277,14 @@ class AgencyNameMapping(models.Model):
     province = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
     text = models.CharField(_("tên như văn bản"), max_length=500)
     text_folded = models.CharField(max_length=500, editable=False)
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", null=True, blank=True,
-                               help_text=_("Để trống nếu đây là cụm từ chung, không phải một cơ quan."))
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Để trống nếu đây là cụm từ chung, không phải một cơ quan."),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -345,7 +372,10 @@ class ReportBase(models.Model):
 class TaskReport(ReportBase):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
     status = models.CharField(
-        _("tình trạng"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED,
+        _("tình trạng"),
+        max_length=12,
+        choices=TaskStatus.choices,
+        default=TaskStatus.NOT_STARTED,
     )
     percent_done = models.PositiveSmallIntegerField(_("% hoàn thành"), default=0)
 
@@ -365,8 +395,10 @@ class TargetReport(ReportBase):
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="reports")
     value = models.DecimalField(_("giá trị đạt được"), max_digits=18, decimal_places=4, null=True, blank=True)
     level_values = models.JSONField(
-        _("giá trị theo cấp"), default=dict, blank=True,
-        help_text=_("Khi chỉ tiêu tách theo cấp: {\"province\": 92, \"commune\": 61}"),
+        _("giá trị theo cấp"),
+        default=dict,
+        blank=True,
+        help_text=_('Khi chỉ tiêu tách theo cấp: {"province": 92, "commune": 61}'),
     )
     as_of = models.DateField(_("số liệu tính đến ngày"), null=True, blank=True)
     source = models.CharField(_("nguồn số liệu"), max_length=500, blank=True)
@@ -389,8 +421,9 @@ class Evidence(models.Model):
 
     round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="evidence")
     task_report = models.ForeignKey(TaskReport, on_delete=models.CASCADE, null=True, blank=True, related_name="files")
-    target_report = models.ForeignKey(TargetReport, on_delete=models.CASCADE, null=True, blank=True,
-                                      related_name="files")
+    target_report = models.ForeignKey(
+        TargetReport, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
     file = models.FileField(_("tệp"), upload_to=evidence_path)
     original_name = models.CharField(_("tên tệp"), max_length=255)
     # Detected from the content at upload; empty for files kept before it was recorded.

@@ -77,8 +77,12 @@ def task_outcome(task: Task, report: TaskReport | None, round_: ReportingRound) 
     if report is None:
         return NO_REPORT
     status = report.status
-    if status in (TaskStatus.IN_PROGRESS, TaskStatus.NOT_STARTED) and task.timeline_end and not task.recurring \
-            and task.timeline_end < round_.period_end.year:
+    if (
+        status in (TaskStatus.IN_PROGRESS, TaskStatus.NOT_STARTED)
+        and task.timeline_end
+        and not task.recurring
+        and task.timeline_end < round_.period_end.year
+    ):
         return TaskStatus.LATE
     return status
 
@@ -97,8 +101,12 @@ class Tally:
         return sum(self.tasks.values())
 
     def as_dict(self) -> dict[str, object]:
-        return {"targets": dict(self.targets), "targets_total": self.targets_total,
-                "tasks": dict(self.tasks), "tasks_total": self.tasks_total}
+        return {
+            "targets": dict(self.targets),
+            "targets_total": self.targets_total,
+            "tasks": dict(self.tasks),
+            "tasks_total": self.tasks_total,
+        }
 
 
 @dataclass(frozen=True)
@@ -133,8 +141,10 @@ class ProgrammeProgress:
     def sentence(self) -> str:
         """The one-line summary leaders quote ("15/16 mục tiêu hoàn thành, 42/48 nhiệm vụ hoàn thành")."""
         return _("%(met)d/%(targets)d mục tiêu hoàn thành, %(done)d/%(tasks)d nhiệm vụ hoàn thành") % {
-            "met": self.overall.targets.get(MET, 0), "targets": self.overall.targets_total,
-            "done": self.overall.tasks.get(TaskStatus.DONE, 0), "tasks": self.overall.tasks_total,
+            "met": self.overall.targets.get(MET, 0),
+            "targets": self.overall.targets_total,
+            "done": self.overall.tasks.get(TaskStatus.DONE, 0),
+            "tasks": self.overall.tasks_total,
         }
 
 
@@ -146,20 +156,27 @@ def _reports_by(model: type[TaskReport] | type[TargetReport], round_: ReportingR
 
 
 def programme_progress(
-    *, programme: Programme, round_: ReportingRound | None, scope: ProgrammeScope | None = None,
+    *,
+    programme: Programme,
+    round_: ReportingRound | None,
+    scope: ProgrammeScope | None = None,
     leaf_tasks_only: bool = True,
 ) -> ProgrammeProgress:
     """Progress of ``programme`` as approved in ``round_`` (None: no data yet), limited to what
     ``scope`` may see. Parent tasks with sub-tasks are counted through their sub-tasks."""
     tasks_qs: QuerySet[Task] = tasks_visible(scope, programme) if scope else Task.objects.filter(programme=programme)
-    targets_qs: QuerySet[Target] = (targets_visible(scope, programme) if scope
-                                    else Target.objects.filter(programme=programme))
+    targets_qs: QuerySet[Target] = (
+        targets_visible(scope, programme) if scope else Target.objects.filter(programme=programme)
+    )
     tasks = list(tasks_qs.select_related("pillar", "lead_agency").order_by("order"))
     if leaf_tasks_only:
         parents = {task.parent_id for task in tasks if task.parent_id}
         tasks = [task for task in tasks if task.pk not in parents]
-    targets = list(targets_qs.select_related("pillar", "tracking_agency").prefetch_related(
-        Prefetch("milestones", queryset=Milestone.objects.order_by("year", "level"))).order_by("order"))
+    targets = list(
+        targets_qs.select_related("pillar", "tracking_agency")
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("year", "level")))
+        .order_by("order")
+    )
     task_reports = _reports_by(TaskReport, round_, "task_id")
     target_reports = _reports_by(TargetReport, round_, "target_id")
     year = round_.period_end.year if round_ else programme.period_start
@@ -190,8 +207,12 @@ def programme_progress(
             by_agency[task.lead_agency.pk].tasks[outcome] += 1
             agency_names[task.lead_agency.pk] = task.lead_agency.name
 
-    budgets = (Budget.objects.filter(task__in=[row.task for row in task_rows])
-               .values("phase").annotate(total=Sum("amount_million_vnd")).order_by("phase"))
+    budgets = (
+        Budget.objects.filter(task__in=[row.task for row in task_rows])
+        .values("phase")
+        .annotate(total=Sum("amount_million_vnd"))
+        .order_by("phase")
+    )
     expected = received = on_time = 0
     if round_ is not None:
         for model in (TaskReport, TargetReport):
@@ -201,9 +222,17 @@ def programme_progress(
             received += sent.count()
             on_time += sent.filter(late=False).count()
     return ProgrammeProgress(
-        programme=programme, round=round_, overall=overall, by_pillar=dict(by_pillar), by_agency=dict(by_agency),
-        agency_names=agency_names, budget_by_phase={row["phase"]: row["total"] for row in budgets},
-        target_rows=target_rows, task_rows=task_rows, expected_reports=expected, received_reports=received,
+        programme=programme,
+        round=round_,
+        overall=overall,
+        by_pillar=dict(by_pillar),
+        by_agency=dict(by_agency),
+        agency_names=agency_names,
+        budget_by_phase={row["phase"]: row["total"] for row in budgets},
+        target_rows=target_rows,
+        task_rows=task_rows,
+        expected_reports=expected,
+        received_reports=received,
         on_time_reports=on_time,
     )
 
@@ -221,14 +250,28 @@ def programme_trend(*, programme: Programme, scope: ProgrammeScope | None = None
     points = []
     for round_ in ReportingRound.objects.filter(programme=programme).order_by("period_end"):
         progress = programme_progress(programme=programme, round_=round_, scope=scope)
-        points.append(TrendPoint(round_.period, progress.overall.targets.get(MET, 0), progress.overall.targets_total,
-                                 progress.overall.tasks.get(TaskStatus.DONE, 0), progress.overall.tasks_total))
+        points.append(
+            TrendPoint(
+                round_.period,
+                progress.overall.targets.get(MET, 0),
+                progress.overall.targets_total,
+                progress.overall.tasks.get(TaskStatus.DONE, 0),
+                progress.overall.tasks_total,
+            )
+        )
     return points
 
 
 def task_list(
-    *, scope: ProgrammeScope, programme: Programme, pillar: str | None = None, agency_id: int | None = None,
-    status: str | None = None, late: bool = False, query: str = "", round_: ReportingRound | None = None,
+    *,
+    scope: ProgrammeScope,
+    programme: Programme,
+    pillar: str | None = None,
+    agency_id: int | None = None,
+    status: str | None = None,
+    late: bool = False,
+    query: str = "",
+    round_: ReportingRound | None = None,
 ) -> list[TaskRow]:
     """Tasks filtered as on the task list page; ``query`` matches code and name without diacritics."""
     progress = programme_progress(programme=programme, round_=round_, scope=scope, leaf_tasks_only=False)
@@ -256,12 +299,17 @@ def agency_inbox(*, scope: ProgrammeScope, programme: Programme, agency_ids: set
     pending_task_reports = pending_target_reports = []
     if open_round is not None:
         pending = Q(state__in=(ReportState.DRAFT, ReportState.RETURNED))
-        pending_task_reports = list(TaskReport.objects.filter(pending, round=open_round, agency__in=agencies)
-                                    .select_related("task"))
-        pending_target_reports = list(TargetReport.objects.filter(pending, round=open_round, agency__in=agencies)
-                                      .select_related("target"))
+        pending_task_reports = list(
+            TaskReport.objects.filter(pending, round=open_round, agency__in=agencies).select_related("task")
+        )
+        pending_target_reports = list(
+            TargetReport.objects.filter(pending, round=open_round, agency__in=agencies).select_related("target")
+        )
     return {
-        "round": open_round, "tasks": list(tasks), "targets": list(targets),
-        "pending_task_reports": pending_task_reports, "pending_target_reports": pending_target_reports,
+        "round": open_round,
+        "tasks": list(tasks),
+        "targets": list(targets),
+        "pending_task_reports": pending_task_reports,
+        "pending_target_reports": pending_target_reports,
         "today": timezone.localdate(),
     }

@@ -61,21 +61,41 @@ def programme_create(
     if not title:
         raise DomainError(_("Tên đề án không được để trống."), field="title")
     if not 2000 <= period_start <= period_end <= 2100:
-        raise DomainError(_("Giai đoạn của đề án không hợp lệ (từ năm phải trước hoặc bằng đến năm)."),
-                          field="period_end")
+        raise DomainError(
+            _("Giai đoạn của đề án không hợp lệ (từ năm phải trước hoặc bằng đến năm)."), field="period_end"
+        )
     programme = Programme.objects.create(
-        title=title, owner=owner, province=province, period_start=period_start, period_end=period_end,
-        decision_number=clean(decision_number), decision_date=decision_date, issuer=clean(issuer),
+        title=title,
+        owner=owner,
+        province=province,
+        period_start=period_start,
+        period_end=period_end,
+        decision_number=clean(decision_number),
+        decision_date=decision_date,
+        issuer=clean(issuer),
     )
-    ledger_append(actor=actor, action="programme.create", obj=programme,
-                  payload={"title": title, "decision_number": programme.decision_number,
-                           "decision_date": decision_date, "owner": owner.pk})
+    ledger_append(
+        actor=actor,
+        action="programme.create",
+        obj=programme,
+        payload={
+            "title": title,
+            "decision_number": programme.decision_number,
+            "decision_date": decision_date,
+            "owner": owner.pk,
+        },
+    )
     return programme
 
 
 @transaction.atomic
 def agency_mapping_set(
-    *, actor: Person, scope: ProgrammeScope, programme: Programme, text: str, agency: Agency | None,
+    *,
+    actor: Person,
+    scope: ProgrammeScope,
+    programme: Programme,
+    text: str,
+    agency: Agency | None,
 ) -> AgencyNameMapping:
     """Remember that ``text`` (as documents write it) means ``agency`` in this programme's
     province (None: "not an agency"), and re-point the programme's rows that carry it."""
@@ -89,20 +109,27 @@ def agency_mapping_set(
         if agency.unit.province.pk not in provinces:
             raise DomainError(_("Cơ quan được chọn không thuộc tỉnh của đề án."), field="agency")
     mapping, _created = AgencyNameMapping.objects.update_or_create(
-        province=programme.province, text_folded=fold(text),
+        province=programme.province,
+        text_folded=fold(text),
         defaults={"text": clean(text), "agency": agency, "created_by": actor},
     )
     updated = 0
     if agency is not None:
-        updated += Task.objects.filter(programme=programme, lead_agency__isnull=True,
-                                       lead_agency_text__iexact=mapping.text).update(lead_agency=agency)
-        updated += Target.objects.filter(programme=programme, tracking_agency__isnull=True,
-                                         tracking_agency_text__iexact=mapping.text).update(tracking_agency=agency)
+        updated += Task.objects.filter(
+            programme=programme, lead_agency__isnull=True, lead_agency_text__iexact=mapping.text
+        ).update(lead_agency=agency)
+        updated += Target.objects.filter(
+            programme=programme, tracking_agency__isnull=True, tracking_agency_text__iexact=mapping.text
+        ).update(tracking_agency=agency)
         for task in Task.objects.filter(programme=programme):
             if any(fold(item) == mapping.text_folded for item in task.partner_agencies_text):
                 task.partner_agencies.add(agency)
-    ledger_append(actor=actor, action="programme.agency_mapping.set", obj=mapping,
-                  payload={"text": mapping.text, "agency": agency.pk if agency else None, "rows_updated": updated})
+    ledger_append(
+        actor=actor,
+        action="programme.agency_mapping.set",
+        obj=mapping,
+        payload={"text": mapping.text, "agency": agency.pk if agency else None, "rows_updated": updated},
+    )
     return mapping
 
 
@@ -123,8 +150,10 @@ def round_default_dates(period: str) -> RoundDates:
     (the seed schemes' deadlines; editable when the round is opened)."""
     year_text, _sep, half = period.partition("-")
     if not (year_text.isdigit() and len(year_text) == 4 and 2000 <= int(year_text) <= 2100):
-        raise DomainError(_("Kỳ báo cáo “%(period)s” không hợp lệ (ví dụ 2025-H1, 2025-H2, 2025).")
-                          % {"period": period}, field="period")
+        raise DomainError(
+            _("Kỳ báo cáo “%(period)s” không hợp lệ (ví dụ 2025-H1, 2025-H2, 2025).") % {"period": period},
+            field="period",
+        )
     year = int(year_text)
     start = dt.date(year - 1, 12, 15)
     if half == "H1":
@@ -132,8 +161,9 @@ def round_default_dates(period: str) -> RoundDates:
     if half in ("H2", ""):
         period_start = dt.date(year, 6, 15) if half == "H2" else start
         return RoundDates(period_start, dt.date(year, 12, 14), dt.date(year, 12, 14), dt.date(year, 12, 15))
-    raise DomainError(_("Kỳ báo cáo “%(period)s” không hợp lệ (ví dụ 2025-H1, 2025-H2, 2025).")
-                      % {"period": period}, field="period")
+    raise DomainError(
+        _("Kỳ báo cáo “%(period)s” không hợp lệ (ví dụ 2025-H1, 2025-H2, 2025).") % {"period": period}, field="period"
+    )
 
 
 @transaction.atomic
@@ -158,8 +188,13 @@ def round_open(
     if due < cutoff:
         raise DomainError(_("Hạn nộp báo cáo không được trước ngày chốt số liệu."), field="due_date")
     round_ = ReportingRound.objects.create(
-        programme=programme, period=period, period_start=dates.period_start, period_end=dates.period_end,
-        cutoff_date=cutoff, due_date=due, opened_by=actor,
+        programme=programme,
+        period=period,
+        period_start=dates.period_start,
+        period_end=dates.period_end,
+        cutoff_date=cutoff,
+        due_date=due,
+        opened_by=actor,
     )
     tasks = Task.objects.filter(programme=programme, lead_agency__isnull=False)
     TaskReport.objects.bulk_create(
@@ -171,9 +206,18 @@ def round_open(
         TargetReport(round=round_, target=target, agency_id=target.tracking_agency_id)  # type: ignore[misc]  # not null: filtered
         for target in targets
     )
-    ledger_append(actor=actor, action="programme.round.open", obj=round_,
-                  payload={"period": period, "due_date": due, "cutoff_date": cutoff,
-                           "task_reports": tasks.count(), "target_reports": targets.count()})
+    ledger_append(
+        actor=actor,
+        action="programme.round.open",
+        obj=round_,
+        payload={
+            "period": period,
+            "due_date": due,
+            "cutoff_date": cutoff,
+            "task_reports": tasks.count(),
+            "target_reports": targets.count(),
+        },
+    )
     return round_
 
 
@@ -198,8 +242,10 @@ AnyReport = TaskReport | TargetReport
 def _locked(report: AnyReport) -> AnyReport:
     report = type(report).objects.select_for_update().select_related("round", "agency").get(pk=report.pk)
     if report.round.status != RoundStatus.OPEN:
-        raise Conflict(_("Kỳ báo cáo %(period)s đã đóng: không thể thay đổi báo cáo.")
-                       % {"period": report.round.period}, code="round_closed")
+        raise Conflict(
+            _("Kỳ báo cáo %(period)s đã đóng: không thể thay đổi báo cáo.") % {"period": report.round.period},
+            code="round_closed",
+        )
     return report
 
 
@@ -248,8 +294,12 @@ def task_report_save(
     report.narrative = clean(narrative)
     report.links = _links(links)
     report.save()
-    ledger_append(actor=actor, action="programme.task_report.save", obj=report,
-                  payload={"status": status, "percent_done": percent_done, "links": report.links})
+    ledger_append(
+        actor=actor,
+        action="programme.task_report.save",
+        obj=report,
+        payload={"status": status, "percent_done": percent_done, "links": report.links},
+    )
     return report
 
 
@@ -286,8 +336,12 @@ def target_report_save(
     report.narrative = clean(narrative)
     report.links = _links(links)
     report.save()
-    ledger_append(actor=actor, action="programme.target_report.save", obj=report,
-                  payload={"value": report.value, "level_values": levels, "as_of": as_of, "source": report.source})
+    ledger_append(
+        actor=actor,
+        action="programme.target_report.save",
+        obj=report,
+        payload={"value": report.value, "level_values": levels, "as_of": as_of, "source": report.source},
+    )
     return report
 
 
@@ -295,8 +349,9 @@ def _links(links: list[str] | None) -> list[str]:
     cleaned = [clean(link) for link in links or [] if clean(link)]
     for link in cleaned:
         if not link.startswith(("https://", "http://")):
-            raise DomainError(_("Liên kết “%(link)s” phải bắt đầu bằng http:// hoặc https://.") % {"link": link},
-                              field="links")
+            raise DomainError(
+                _("Liên kết “%(link)s” phải bắt đầu bằng http:// hoặc https://.") % {"link": link}, field="links"
+            )
     return cleaned
 
 
@@ -313,8 +368,9 @@ def report_submit(*, actor: Person, scope: ProgrammeScope, report: AnyReport) ->
     report.submitted_at, report.submitted_by = now, actor
     report.late = timezone.localdate(now) > report.round.due_date
     report.save()
-    ledger_append(actor=actor, action=f"programme.{_kind(report)}_report.submit", obj=report,
-                  payload={"late": report.late})
+    ledger_append(
+        actor=actor, action=f"programme.{_kind(report)}_report.submit", obj=report, payload={"late": report.late}
+    )
     return report
 
 
@@ -330,8 +386,9 @@ def report_return(*, actor: Person, scope: ProgrammeScope, report: AnyReport, co
     report.state = ReportState.RETURNED
     report.review_comment, report.reviewed_at, report.reviewed_by = comment, timezone.now(), actor
     report.save()
-    ledger_append(actor=actor, action=f"programme.{_kind(report)}_report.return", obj=report,
-                  payload={"comment": comment})
+    ledger_append(
+        actor=actor, action=f"programme.{_kind(report)}_report.return", obj=report, payload={"comment": comment}
+    )
     report_pk, kind = report.pk, _kind(report)
     transaction.on_commit(lambda: _enqueue_returned_notice(kind, report_pk))
     return report
@@ -373,22 +430,33 @@ def evidence_add(*, actor: Person, scope: ProgrammeScope, report: AnyReport, upl
             raise DomainError(_("Tệp minh chứng vượt quá 20 MB."), field="file") from None
         raise
     evidence = Evidence(
-        round=report.round, original_name=clean_filename(clean(upload.name or ""), inspected.extension),
-        content_type=inspected.content_type, sha256=inspected.sha256, uploaded_by=actor,
+        round=report.round,
+        original_name=clean_filename(clean(upload.name or ""), inspected.extension),
+        content_type=inspected.content_type,
+        sha256=inspected.sha256,
+        uploaded_by=actor,
         **{f"{_kind(report)}_report": report},
     )
     # The stored name carries nothing the user typed: the digest and the detected type's extension.
     evidence.file.save(f"{inspected.sha256[:16]}.{inspected.extension}", upload, save=False)
     evidence.save()
-    ledger_append(actor=actor, action="programme.evidence.add", obj=evidence,
-                  payload={"report": f"{_kind(report)}:{report.pk}", "sha256": evidence.sha256,
-                           "name": evidence.original_name})
+    ledger_append(
+        actor=actor,
+        action="programme.evidence.add",
+        obj=evidence,
+        payload={"report": f"{_kind(report)}:{report.pk}", "sha256": evidence.sha256, "name": evidence.original_name},
+    )
     return evidence
 
 
 @transaction.atomic
 def comment_add(
-    *, actor: Person, scope: ProgrammeScope, task: Task | None = None, target: Target | None = None, text: str,
+    *,
+    actor: Person,
+    scope: ProgrammeScope,
+    task: Task | None = None,
+    target: Target | None = None,
+    text: str,
 ) -> Comment:
     """Leads, partners and the DX office comment; the comment is signed with the agency the
     commenter acts for."""
@@ -405,6 +473,10 @@ def comment_add(
     mine = rules.commenting_agencies(scope, lead_id, partners)
     agency_id = min(mine) if mine else subject.programme.owner_id
     comment = Comment.objects.create(task=task, target=target, author=actor, agency_id=agency_id, text=text)
-    ledger_append(actor=actor, action="programme.comment.add", obj=comment,
-                  payload={"task": task.pk if task else None, "target": target.pk if target else None})
+    ledger_append(
+        actor=actor,
+        action="programme.comment.add",
+        obj=comment,
+        payload={"task": task.pk if task else None, "target": target.pk if target else None},
+    )
     return comment

@@ -54,21 +54,29 @@ def _dx_office_recipients(round_: ReportingRound) -> list[str]:
 def _pending_by_agency(round_: ReportingRound) -> dict[int, int]:
     counts: dict[int, int] = {}
     for model in (TaskReport, TargetReport):
-        rows = (model.objects.filter(round=round_, state__in=PENDING)
-                .values("agency_id").annotate(n=Count("pk")))
+        rows = model.objects.filter(round=round_, state__in=PENDING).values("agency_id").annotate(n=Count("pk"))
         for row in rows:
             counts[row["agency_id"]] = counts.get(row["agency_id"], 0) + row["n"]
     return counts
 
 
-def _send_once(round_: ReportingRound, agency: Agency, kind: str, today: dt.date, pending: int,
-               recipients: list[str], subject: str, body: str) -> bool:
+def _send_once(
+    round_: ReportingRound,
+    agency: Agency,
+    kind: str,
+    today: dt.date,
+    pending: int,
+    recipients: list[str],
+    subject: str,
+    body: str,
+) -> bool:
     from .models import Reminder
 
     try:
         with transaction.atomic():
-            Reminder.objects.create(round=round_, agency=agency, kind=kind, sent_on=today,
-                                    recipients=recipients, pending=pending)
+            Reminder.objects.create(
+                round=round_, agency=agency, kind=kind, sent_on=today, recipients=recipients, pending=pending
+            )
     except IntegrityError:
         return False  # another worker (or an earlier try) already sent it today
     if recipients:
@@ -97,14 +105,19 @@ def remind_round(round_id: int, today: dt.date | None = None) -> int:
         if kind == ReminderKind.BEFORE_DUE:
             recipients = _recipients(agency, (Role.FOCAL_POINT,))
             subject = f"[Tỉnh số] Nhắc báo cáo kỳ {round_.period}: còn {days_left} ngày"
-            body = (f"{agency.name} còn {pending} báo cáo chưa gửi trong kỳ {round_.period} của "
-                    f"“{round_.programme.title}”. Hạn nộp: {round_.due_date:%d/%m/%Y}.")
+            body = (
+                f"{agency.name} còn {pending} báo cáo chưa gửi trong kỳ {round_.period} của "
+                f"“{round_.programme.title}”. Hạn nộp: {round_.due_date:%d/%m/%Y}."
+            )
         else:
-            recipients = sorted(set(_recipients(agency, (Role.FOCAL_POINT, Role.LEADER))
-                                    + _dx_office_recipients(round_)))
+            recipients = sorted(
+                set(_recipients(agency, (Role.FOCAL_POINT, Role.LEADER)) + _dx_office_recipients(round_))
+            )
             subject = f"[Tỉnh số] Đôn đốc: {agency.name} chưa nộp báo cáo kỳ {round_.period}"
-            body = (f"Đã quá hạn {-days_left} ngày (hạn {round_.due_date:%d/%m/%Y}). {agency.name} còn "
-                    f"{pending} báo cáo chưa gửi trong kỳ {round_.period} của “{round_.programme.title}”.")
+            body = (
+                f"Đã quá hạn {-days_left} ngày (hạn {round_.due_date:%d/%m/%Y}). {agency.name} còn "
+                f"{pending} báo cáo chưa gửi trong kỳ {round_.period} của “{round_.programme.title}”."
+            )
         sent += _send_once(round_, agency, kind, today, pending, recipients, subject, body)
     return sent
 
@@ -113,8 +126,10 @@ def remind_round(round_id: int, today: dt.date | None = None) -> int:
 def reminders_send() -> int:
     """Daily: reminders and escalations for every open round."""
     today = timezone.localdate()
-    return sum(remind_round(pk, today) for pk in
-               ReportingRound.objects.filter(status=RoundStatus.OPEN).values_list("pk", flat=True))
+    return sum(
+        remind_round(pk, today)
+        for pk in ReportingRound.objects.filter(status=RoundStatus.OPEN).values_list("pk", flat=True)
+    )
 
 
 @task()
@@ -125,6 +140,13 @@ def report_returned_notify(kind: str, report_id: int) -> bool:
         return False
     subject = f"[Tỉnh số] Báo cáo kỳ {report.round.period} được trả lại để bổ sung"
     body = f"{report}: {report.review_comment}"
-    return _send_once(report.round, report.agency, ReminderKind.RETURNED, timezone.localdate(), 1,
-                      _recipients(report.agency, (Role.FOCAL_POINT,)), subject, body)
-
+    return _send_once(
+        report.round,
+        report.agency,
+        ReminderKind.RETURNED,
+        timezone.localdate(),
+        1,
+        _recipients(report.agency, (Role.FOCAL_POINT,)),
+        subject,
+        body,
+    )

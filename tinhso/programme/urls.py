@@ -22,12 +22,22 @@ urlpatterns = [
     path("<int:programme_id>/ky-bao-cao/", views.rounds, name="rounds"),
     path("<int:programme_id>/ky-bao-cao/ngay-mac-dinh/", views.round_dates, name="round_dates"),
     path("<int:programme_id>/ky-bao-cao/<int:round_id>/dong/", views.round_close, name="round_close"),
-    path("<int:programme_id>/ky-bao-cao/<int:round_id>/bao-cao.docx", views.round_report_docx,
-         name="round_report_docx"),
-    path("<int:programme_id>/ky-bao-cao/<int:round_id>/bao-cao.xlsx", views.round_report_xlsx,
-         name="round_report_xlsx"),
-    path("<int:programme_id>/ky-bao-cao/<slug:kind>/<int:report_id>/duyet/", views.report_review,
-         {"decision": "duyet"}, name="report_approve"),
-    path("<int:programme_id>/ky-bao-cao/<slug:kind>/<int:report_id>/tra-lai/", views.report_review,
-         {"decision": "tra-lai"}, name="report_return"),
+    path(
+        "<int:programme_id>/ky-bao-cao/<int:round_id>/bao-cao.docx", views.round_report_docx, name="round_report_docx"
+    ),
+    path(
+        "<int:programme_id>/ky-bao-cao/<int:round_id>/bao-cao.xlsx", views.round_report_xlsx, name="round_report_xlsx"
+    ),
+    path(
+        "<int:programme_id>/ky-bao-cao/<slug:kind>/<int:report_id>/duyet/",
+        views.report_review,
+        {"decision": "duyet"},
+        name="report_approve",
+    ),
+    path(
+        "<int:programme_id>/ky-bao-cao/<slug:kind>/<int:report_id>/tra-lai/",
+        views.report_review,
+        {"decision": "tra-lai"},
+        name="report_return",
+    ),
 ]

@@ -114,8 +114,13 @@ class Badge:
 
 
 def _task_badge(outcome: str) -> Badge:
-    tones = {TaskStatus.DONE: "success", TaskStatus.IN_PROGRESS: "primary", TaskStatus.NOT_STARTED: "secondary",
-             TaskStatus.LATE: "danger", TaskStatus.DROPPED: "dark"}
+    tones = {
+        TaskStatus.DONE: "success",
+        TaskStatus.IN_PROGRESS: "primary",
+        TaskStatus.NOT_STARTED: "secondary",
+        TaskStatus.LATE: "danger",
+        TaskStatus.DROPPED: "dark",
+    }
     if outcome in TaskStatus.values:
         return Badge(str(TaskStatus(outcome).label), tones[TaskStatus(outcome)])
     return Badge(_("Chưa có báo cáo được duyệt"), "light border")
@@ -123,12 +128,17 @@ def _task_badge(outcome: str) -> Badge:
 
 def _target_badge(outcome: str) -> Badge:
     return {MET: Badge(_("Đạt"), "success"), NOT_MET: Badge(_("Chưa đạt"), "warning")}.get(
-        outcome, Badge(_("Chưa có số liệu"), "light border"))
+        outcome, Badge(_("Chưa có số liệu"), "light border")
+    )
 
 
 def _state_badge(state: str) -> Badge:
-    tones = {ReportState.DRAFT: "secondary", ReportState.SUBMITTED: "info", ReportState.RETURNED: "warning",
-             ReportState.APPROVED: "success"}
+    tones = {
+        ReportState.DRAFT: "secondary",
+        ReportState.SUBMITTED: "info",
+        ReportState.RETURNED: "warning",
+        ReportState.APPROVED: "success",
+    }
     return Badge(str(ReportState(state).label), tones[ReportState(state)])
 
 
@@ -180,9 +190,16 @@ def overview(request: HttpRequest, programme_id: int) -> HttpResponse:
     codes = list(programme.pillars.values_list("code", flat=True))
     codes += [code for code in progress.by_pillar if code not in codes]
     bars = [
-        PillarBar(code, str(PillarCode(code).label), tally.targets.get(MET, 0), tally.targets_total,
-                  tally.tasks.get(TaskStatus.DONE, 0), tally.tasks_total)
-        for code in codes if (tally := progress.by_pillar.get(code)) is not None
+        PillarBar(
+            code,
+            str(PillarCode(code).label),
+            tally.targets.get(MET, 0),
+            tally.targets_total,
+            tally.tasks.get(TaskStatus.DONE, 0),
+            tally.tasks_total,
+        )
+        for code in codes
+        if (tally := progress.by_pillar.get(code)) is not None
     ]
     trend = programme_trend(programme=programme, scope=scope)
     chart = {
@@ -191,13 +208,25 @@ def overview(request: HttpRequest, programme_id: int) -> HttpResponse:
         "tasks": [_percent(point.tasks_done, point.tasks_total) for point in trend],
         "labels": {"targets": _("Mục tiêu hoàn thành (%)"), "tasks": _("Nhiệm vụ hoàn thành (%)")},
     }
-    return render(request, "programme/overview.html", {
-        "programme": programme, "scope": scope, "nav": "overview", "rounds": rounds, "round": round_,
-        "progress": progress, "sentence": progress.sentence(), "bars": bars, "trend": trend, "chart": chart,
-        "completeness": _percent(progress.received_reports, progress.expected_reports),
-        "timeliness": _percent(progress.on_time_reports, progress.expected_reports),
-        "budget": [(phase, vn_number(total)) for phase, total in sorted(progress.budget_by_phase.items())],
-    })
+    return render(
+        request,
+        "programme/overview.html",
+        {
+            "programme": programme,
+            "scope": scope,
+            "nav": "overview",
+            "rounds": rounds,
+            "round": round_,
+            "progress": progress,
+            "sentence": progress.sentence(),
+            "bars": bars,
+            "trend": trend,
+            "chart": chart,
+            "completeness": _percent(progress.received_reports, progress.expected_reports),
+            "timeliness": _percent(progress.on_time_reports, progress.expected_reports),
+            "budget": [(phase, vn_number(total)) for phase, total in sorted(progress.budget_by_phase.items())],
+        },
+    )
 
 
 # --- task and target lists ------------------------------------------------------------------
@@ -214,8 +243,13 @@ def task_list_page(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme, scope = access_programme(person_of(request), programme_id)
     rounds = _rounds_of(programme)
     round_ = rounds[-1] if rounds else None
-    agencies = (tasks_visible(scope, programme).filter(lead_agency__isnull=False)
-                .values_list("lead_agency_id", "lead_agency__name").distinct().order_by("lead_agency__name"))
+    agencies = (
+        tasks_visible(scope, programme)
+        .filter(lead_agency__isnull=False)
+        .values_list("lead_agency_id", "lead_agency__name")
+        .distinct()
+        .order_by("lead_agency__name")
+    )
     form = TaskFilterForm(
         request.GET or None,
         pillars=[(pillar.code, pillar.get_code_display()) for pillar in programme.pillars.all()],
@@ -224,8 +258,14 @@ def task_list_page(request: HttpRequest, programme_id: int) -> HttpResponse:
     )
     form.is_valid()
     rows = task_list(scope=scope, programme=programme, round_=round_, **form.filters())
-    context = {"programme": programme, "scope": scope, "nav": "tasks", "round": round_, "form": form,
-               "lines": [TaskLine(row, _task_badge(row.outcome)) for row in rows]}
+    context = {
+        "programme": programme,
+        "scope": scope,
+        "nav": "tasks",
+        "round": round_,
+        "form": form,
+        "lines": [TaskLine(row, _task_badge(row.outcome)) for row in rows],
+    }
     template = "programme/_task_results.html" if is_htmx(request) else "programme/task_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
@@ -245,11 +285,21 @@ def target_list_page(request: HttpRequest, programme_id: int) -> HttpResponse:
     rounds = _rounds_of(programme)
     round_ = rounds[-1] if rounds else None
     progress = programme_progress(programme=programme, round_=round_, scope=scope)
-    lines = [TargetLine(row, _target_badge(row.outcome), _goals(row.target.milestones.all(), row.target.unit))
-             for row in progress.target_rows]
-    return render(request, "programme/target_list.html", {
-        "programme": programme, "scope": scope, "nav": "targets", "round": round_, "lines": lines,
-    })
+    lines = [
+        TargetLine(row, _target_badge(row.outcome), _goals(row.target.milestones.all(), row.target.unit))
+        for row in progress.target_rows
+    ]
+    return render(
+        request,
+        "programme/target_list.html",
+        {
+            "programme": programme,
+            "scope": scope,
+            "nav": "targets",
+            "round": round_,
+            "lines": lines,
+        },
+    )
 
 
 # --- task and target detail, comments -------------------------------------------------------
@@ -292,21 +342,40 @@ def _target_in(request: HttpRequest, programme_id: int, target_id: int) -> tuple
     return programme, target, scope
 
 
-def _task_detail(request: HttpRequest, programme: Programme, task: Task, scope: ProgrammeScope,
-                 form: CommentForm | None = None, status: int = 200) -> HttpResponse:
+def _task_detail(
+    request: HttpRequest,
+    programme: Programme,
+    task: Task,
+    scope: ProgrammeScope,
+    form: CommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     partners = list(task.partner_agencies.all())
-    return render(request, "programme/task_detail.html", {
-        "programme": programme, "scope": scope, "nav": "tasks", "task": task,
-        "lead": _now([task.lead_agency]), "partners": _now(partners),
-        "budgets": [(budget.phase, vn_number(budget.amount_million_vnd)) for budget in task.budgets.order_by("phase")],
-        "children": task.children.order_by("order"),
-        "reports": [(report, _state_badge(report.state), _task_badge(report.status))
-                    for report in _history(task.reports.all(), scope, task.lead_agency_id)],
-        "comments": task.comments.select_related("author", "agency"),
-        "can_comment": rules.may_comment(scope, task.lead_agency_id, (agency.pk for agency in partners)),
-        "comment_form": form or CommentForm(), "comment_url": reverse("programme:task_comment",
-                                                                      args=[programme.pk, task.pk]),
-    }, status=status)
+    return render(
+        request,
+        "programme/task_detail.html",
+        {
+            "programme": programme,
+            "scope": scope,
+            "nav": "tasks",
+            "task": task,
+            "lead": _now([task.lead_agency]),
+            "partners": _now(partners),
+            "budgets": [
+                (budget.phase, vn_number(budget.amount_million_vnd)) for budget in task.budgets.order_by("phase")
+            ],
+            "children": task.children.order_by("order"),
+            "reports": [
+                (report, _state_badge(report.state), _task_badge(report.status))
+                for report in _history(task.reports.all(), scope, task.lead_agency_id)
+            ],
+            "comments": task.comments.select_related("author", "agency"),
+            "can_comment": rules.may_comment(scope, task.lead_agency_id, (agency.pk for agency in partners)),
+            "comment_form": form or CommentForm(),
+            "comment_url": reverse("programme:task_comment", args=[programme.pk, task.pk]),
+        },
+        status=status,
+    )
 
 
 @page("GET")
@@ -330,21 +399,36 @@ def task_comment(request: HttpRequest, programme_id: int, task_id: int) -> HttpR
     return redirect(reverse("programme:task_detail", args=[programme.pk, task.pk]) + "#y-kien")
 
 
-def _target_detail(request: HttpRequest, programme: Programme, target: Target, scope: ProgrammeScope,
-                   form: CommentForm | None = None, status: int = 200) -> HttpResponse:
+def _target_detail(
+    request: HttpRequest,
+    programme: Programme,
+    target: Target,
+    scope: ProgrammeScope,
+    form: CommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     partners = list(target.partner_agencies.all())
     reports = _history(target.reports.all(), scope, target.tracking_agency_id)
-    return render(request, "programme/target_detail.html", {
-        "programme": programme, "scope": scope, "nav": "targets", "target": target,
-        "tracking": _now([target.tracking_agency]), "partners": _now(partners),
-        "goals": _goals(target.milestones.all(), target.unit),
-        "baseline": vn_number(target.baseline_value) if target.baseline_value is not None else "",
-        "reports": [(report, _state_badge(report.state), _reported(report)) for report in reports],
-        "comments": target.comments.select_related("author", "agency"),
-        "can_comment": rules.may_comment(scope, target.tracking_agency_id, (agency.pk for agency in partners)),
-        "comment_form": form or CommentForm(), "comment_url": reverse("programme:target_comment",
-                                                                      args=[programme.pk, target.pk]),
-    }, status=status)
+    return render(
+        request,
+        "programme/target_detail.html",
+        {
+            "programme": programme,
+            "scope": scope,
+            "nav": "targets",
+            "target": target,
+            "tracking": _now([target.tracking_agency]),
+            "partners": _now(partners),
+            "goals": _goals(target.milestones.all(), target.unit),
+            "baseline": vn_number(target.baseline_value) if target.baseline_value is not None else "",
+            "reports": [(report, _state_badge(report.state), _reported(report)) for report in reports],
+            "comments": target.comments.select_related("author", "agency"),
+            "can_comment": rules.may_comment(scope, target.tracking_agency_id, (agency.pk for agency in partners)),
+            "comment_form": form or CommentForm(),
+            "comment_url": reverse("programme:target_comment", args=[programme.pk, target.pk]),
+        },
+        status=status,
+    )
 
 
 def _goals(milestones: Iterable[Milestone], unit: str) -> list[str]:
@@ -422,8 +506,11 @@ def evidence_download(request: HttpRequest, programme_id: int, evidence_id: int)
     if content_type not in ALLOWED_TYPES:  # kept before the type was recorded: judged from its first bytes
         content_type = sniff_type(handle.read(8192))
         handle.seek(0)
-    return attachment(handle, filename=clean_filename(evidence.original_name, ALLOWED_TYPES.get(content_type, "bin")),
-                      content_type=content_type)
+    return attachment(
+        handle,
+        filename=clean_filename(evidence.original_name, ALLOWED_TYPES.get(content_type, "bin")),
+        content_type=content_type,
+    )
 
 
 # --- the agency's inbox ---------------------------------------------------------------------
@@ -449,10 +536,17 @@ class InboxItem:
 
 
 def _task_form(report: TaskReport, data: Any = None, files: Any = None) -> TaskReportForm:
-    return TaskReportForm(data, files, prefix=f"nhiem-vu-{report.pk}", initial={
-        "status": report.status, "percent_done": report.percent_done, "narrative": report.narrative,
-        "links": report.links,
-    })
+    return TaskReportForm(
+        data,
+        files,
+        prefix=f"nhiem-vu-{report.pk}",
+        initial={
+            "status": report.status,
+            "percent_done": report.percent_done,
+            "narrative": report.narrative,
+            "links": report.links,
+        },
+    )
 
 
 def _target_levels(report: TargetReport) -> list[str]:
@@ -460,15 +554,26 @@ def _target_levels(report: TargetReport) -> list[str]:
 
 
 def _target_form(report: TargetReport, data: Any = None, files: Any = None) -> TargetReportForm:
-    initial = {"value": number_text(report.value), "as_of": report.as_of or report.round.cutoff_date,
-               "source": report.source, "narrative": report.narrative, "links": report.links}
+    initial = {
+        "value": number_text(report.value),
+        "as_of": report.as_of or report.round.cutoff_date,
+        "source": report.source,
+        "narrative": report.narrative,
+        "links": report.links,
+    }
     initial.update({f"level_{level}": number_text(value) for level, value in report.level_values.items()})
-    return TargetReportForm(data, files, prefix=f"chi-tieu-{report.pk}", initial=initial,
-                            levels=_target_levels(report))
+    return TargetReportForm(data, files, prefix=f"chi-tieu-{report.pk}", initial=initial, levels=_target_levels(report))
 
 
-def _inbox(request: HttpRequest, programme: Programme, scope: ProgrammeScope, *,
-           bound: TaskReportForm | TargetReportForm | None = None, error: str = "", status: int = 200) -> HttpResponse:
+def _inbox(
+    request: HttpRequest,
+    programme: Programme,
+    scope: ProgrammeScope,
+    *,
+    bound: TaskReportForm | TargetReportForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     inbox = agency_inbox(scope=scope, programme=programme)
     round_: ReportingRound | None = inbox["round"]
     task_reports: list[TaskReport] = inbox["pending_task_reports"]
@@ -477,11 +582,17 @@ def _inbox(request: HttpRequest, programme: Programme, scope: ProgrammeScope, *,
     prefetch_related_objects(target_reports, "files", "target__milestones")
     year = round_.period_end.year if round_ else timezone.localdate().year
 
-    items = [InboxItem("nhiem-vu", report, _task_form(report), list(report.files.all()))
-             for report in task_reports]
-    items += [InboxItem("chi-tieu", report, _target_form(report), list(report.files.all()),
-                        _goals(milestones_in_force(report.target, year), report.target.unit))
-              for report in target_reports]
+    items = [InboxItem("nhiem-vu", report, _task_form(report), list(report.files.all())) for report in task_reports]
+    items += [
+        InboxItem(
+            "chi-tieu",
+            report,
+            _target_form(report),
+            list(report.files.all()),
+            _goals(milestones_in_force(report.target, year), report.target.unit),
+        )
+        for report in target_reports
+    ]
     for item in items:
         if bound is not None and item.form.prefix == bound.prefix:
             item.form = bound  # the form just posted, with its errors
@@ -495,11 +606,23 @@ def _inbox(request: HttpRequest, programme: Programme, scope: ProgrammeScope, *,
             *TargetReport.objects.filter(done, round=round_, agency__in=agencies).select_related("target"),
         ]
         sent = [(report, _state_badge(report.state)) for report in reports]
-    return render(request, "programme/inbox.html", {
-        "programme": programme, "scope": scope, "nav": "inbox", "round": round_, "items": items, "sent": sent,
-        "overdue": bool(round_ and inbox["today"] > round_.due_date), "tasks": inbox["tasks"],
-        "targets": inbox["targets"], "error": error,
-    }, status=status)
+    return render(
+        request,
+        "programme/inbox.html",
+        {
+            "programme": programme,
+            "scope": scope,
+            "nav": "inbox",
+            "round": round_,
+            "items": items,
+            "sent": sent,
+            "overdue": bool(round_ and inbox["today"] > round_.due_date),
+            "tasks": inbox["tasks"],
+            "targets": inbox["targets"],
+            "error": error,
+        },
+        status=status,
+    )
 
 
 @page("GET")
@@ -520,20 +643,39 @@ def report_save(request: HttpRequest, programme_id: int, kind: str, report_id: i
     else:
         form = _target_form(report, request.POST, request.FILES)
     if not form.is_valid():
-        return _inbox(request, programme, scope, bound=form, error=_("Báo cáo chưa được lưu: vui lòng sửa các ô "
-                                                                     "được đánh dấu."), status=400)
+        return _inbox(
+            request,
+            programme,
+            scope,
+            bound=form,
+            error=_("Báo cáo chưa được lưu: vui lòng sửa các ô được đánh dấu."),
+            status=400,
+        )
     data = form.cleaned_data
     try:
         with transaction.atomic():
             if isinstance(form, TaskReportForm):
-                services.task_report_save(actor=person, scope=scope, report=cast(TaskReport, report),
-                                          status=data["status"], percent_done=data["percent_done"],
-                                          narrative=data["narrative"], links=data["links"])
+                services.task_report_save(
+                    actor=person,
+                    scope=scope,
+                    report=cast(TaskReport, report),
+                    status=data["status"],
+                    percent_done=data["percent_done"],
+                    narrative=data["narrative"],
+                    links=data["links"],
+                )
             else:
-                services.target_report_save(actor=person, scope=scope, report=cast(TargetReport, report),
-                                            value=data["value"], level_values=form.level_values(),
-                                            as_of=data["as_of"], source=data["source"],
-                                            narrative=data["narrative"], links=data["links"])
+                services.target_report_save(
+                    actor=person,
+                    scope=scope,
+                    report=cast(TargetReport, report),
+                    value=data["value"],
+                    level_values=form.level_values(),
+                    as_of=data["as_of"],
+                    source=data["source"],
+                    narrative=data["narrative"],
+                    links=data["links"],
+                )
             if data["evidence"]:
                 services.evidence_add(actor=person, scope=scope, report=report, upload=data["evidence"])
             if form.submitting:
@@ -550,8 +692,9 @@ def report_save(request: HttpRequest, programme_id: int, kind: str, report_id: i
 
 def _read_all(scope: ProgrammeScope) -> None:
     if not rules.may_read_programme(scope):
-        raise NotAllowed(_("Chỉ cơ quan chuyên trách chuyển đổi số và lãnh đạo được xem các kỳ báo cáo."),
-                         code="forbidden")
+        raise NotAllowed(
+            _("Chỉ cơ quan chuyên trách chuyển đổi số và lãnh đạo được xem các kỳ báo cáo."), code="forbidden"
+        )
 
 
 def _suggested_period(taken: set[str], today: dt.date) -> str:
@@ -614,27 +757,53 @@ def _review_item(kind: str, report: AnyReport, **extra: Any) -> ReviewItem:
     return ReviewItem(kind, report, list(report.files.all()), _state_badge(report.state), **extra)
 
 
-def _rounds(request: HttpRequest, programme: Programme, scope: ProgrammeScope, *,
-            form: RoundOpenForm | None = None, error: str = "", status: int = 200) -> HttpResponse:
+def _rounds(
+    request: HttpRequest,
+    programme: Programme,
+    scope: ProgrammeScope,
+    *,
+    form: RoundOpenForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     rounds = _rounds_of(programme)
     lines = []
     for round_ in reversed(rounds):
         progress = programme_progress(programme=programme, round_=round_, scope=scope)
-        lines.append(RoundLine(round_, progress.expected_reports, progress.received_reports,
-                               progress.on_time_reports))
+        lines.append(RoundLine(round_, progress.expected_reports, progress.received_reports, progress.on_time_reports))
     waiting = {"round__programme": programme, "round__status": RoundStatus.OPEN, "state": ReportState.SUBMITTED}
     reviews = [
-        *(_review_item("nhiem-vu", report) for report in TaskReport.objects.filter(**waiting)
-          .select_related("round", "agency", "task").prefetch_related("files").order_by("submitted_at")),
-        *(_review_item("chi-tieu", report) for report in TargetReport.objects.filter(**waiting)
-          .select_related("round", "agency", "target").prefetch_related("files").order_by("submitted_at")),
+        *(
+            _review_item("nhiem-vu", report)
+            for report in TaskReport.objects.filter(**waiting)
+            .select_related("round", "agency", "task")
+            .prefetch_related("files")
+            .order_by("submitted_at")
+        ),
+        *(
+            _review_item("chi-tieu", report)
+            for report in TargetReport.objects.filter(**waiting)
+            .select_related("round", "agency", "target")
+            .prefetch_related("files")
+            .order_by("submitted_at")
+        ),
     ]
     period = _suggested_period({round_.period for round_ in rounds}, timezone.localdate())
-    return render(request, "programme/rounds.html", {
-        "programme": programme, "scope": scope, "nav": "rounds", "lines": lines, "reviews": reviews,
-        "form": form or _round_form(period), "error": error,
-        "has_open": any(round_.status == RoundStatus.OPEN for round_ in rounds),
-    }, status=status)
+    return render(
+        request,
+        "programme/rounds.html",
+        {
+            "programme": programme,
+            "scope": scope,
+            "nav": "rounds",
+            "lines": lines,
+            "reviews": reviews,
+            "form": form or _round_form(period),
+            "error": error,
+            "has_open": any(round_.status == RoundStatus.OPEN for round_ in rounds),
+        },
+        status=status,
+    )
 
 
 @page("GET", "POST")
@@ -648,9 +817,14 @@ def rounds(request: HttpRequest, programme_id: int) -> HttpResponse:
     if not form.is_valid():
         return _rounds(request, programme, scope, form=form, status=400)
     try:
-        round_ = services.round_open(actor=person, scope=scope, programme=programme,
-                                     period=form.cleaned_data["period"], due_date=form.cleaned_data["due_date"],
-                                     cutoff_date=form.cleaned_data["cutoff_date"])
+        round_ = services.round_open(
+            actor=person,
+            scope=scope,
+            programme=programme,
+            period=form.cleaned_data["period"],
+            due_date=form.cleaned_data["due_date"],
+            cutoff_date=form.cleaned_data["cutoff_date"],
+        )
     except DomainError as exc:
         form_error(form, exc)
         return _rounds(request, programme, scope, form=form, status=exc.status_code)
@@ -663,8 +837,9 @@ def round_dates(request: HttpRequest, programme_id: int) -> HttpResponse:
     """The default dates of the period being typed (HTMX fragment of the "open a round" form)."""
     _programme, scope = access_programme(person_of(request), programme_id)
     _read_all(scope)
-    return render(request, "programme/_round_dates.html",
-                  {"form": _round_form((request.GET.get("period") or "").strip().upper())})
+    return render(
+        request, "programme/_round_dates.html", {"form": _round_form((request.GET.get("period") or "").strip().upper())}
+    )
 
 
 def _round_of(programme: Programme, round_id: int) -> ReportingRound:
@@ -710,22 +885,27 @@ def report_review(request: HttpRequest, programme_id: int, kind: str, report_id:
             return _rounds(request, programme, viewer_scope, error=exc.message, status=exc.status_code)
         report.refresh_from_db()
         item = _review_item(kind, report, form=form, error="" if form.has_error("comment") else exc.message)
-        return render(request, "programme/_review_item.html", {"item": item, "programme": programme,
-                                                               "scope": viewer_scope}, status=exc.status_code)
+        return render(
+            request,
+            "programme/_review_item.html",
+            {"item": item, "programme": programme, "scope": viewer_scope},
+            status=exc.status_code,
+        )
     if not is_htmx(request):
         messages.success(request, done)
         return redirect(reverse("programme:rounds", args=[programme.pk]) + "#cho-duyet")
     report.refresh_from_db()
-    return render(request, "programme/_review_item.html", {"item": _review_item(kind, report), "done": done,
-                                                           "programme": programme, "scope": viewer_scope})
+    return render(
+        request,
+        "programme/_review_item.html",
+        {"item": _review_item(kind, report), "done": done, "programme": programme, "scope": viewer_scope},
+    )
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
 
 
 @page("GET")
@@ -760,15 +940,21 @@ def _require_dx_office(person: Person) -> None:
 
 
 def _managed(person: Person) -> QuerySet[Programme]:
-    ids = [programme.pk for programme in programmes_visible(person).select_related("owner__unit__parent")
-           if rules.may_manage_programme(programme_scope(person, programme))]
+    ids = [
+        programme.pk
+        for programme in programmes_visible(person).select_related("owner__unit__parent")
+        if rules.may_manage_programme(programme_scope(person, programme))
+    ]
     return Programme.objects.filter(pk__in=ids)
 
 
 def _mapping_agencies(person: Person, programme: Programme | None) -> QuerySet[Agency]:
     """Agencies active today in the province of the programme (or of the user's DX office)."""
-    units = ([programme.owner.unit] if programme else
-             [agency.unit for agency in agencies_where(person, Perm.PROGRAMME_MANAGE).select_related("unit__parent")])
+    units = (
+        [programme.owner.unit]
+        if programme
+        else [agency.unit for agency in agencies_where(person, Perm.PROGRAMME_MANAGE).select_related("unit__parent")]
+    )
     provinces = {unit.province.pk for unit in units}
     in_province = Q(unit__in=provinces) | Q(unit__parent__in=provinces) | Q(unit__parent__parent__in=provinces)
     return Agency.objects.active().filter(in_province).order_by("path")
@@ -782,8 +968,12 @@ def _stash(request: HttpRequest, filename: str, data: bytes, programme: Programm
     stashes = request.session.get(IMPORTS_KEY, {})
     for old in list(stashes)[:-4]:  # keep the last few previews only
         default_storage.delete(stashes.pop(old)["path"])
-    stashes[token] = {"path": path, "filename": filename, "programme": programme.pk if programme else None,
-                      "texts": texts}
+    stashes[token] = {
+        "path": path,
+        "filename": filename,
+        "programme": programme.pk if programme else None,
+        "texts": texts,
+    }
     request.session[IMPORTS_KEY] = stashes
     return token
 
@@ -796,15 +986,32 @@ def _unstash(request: HttpRequest, token: str) -> None:
         request.session[IMPORTS_KEY] = stashes
 
 
-def _import_page(request: HttpRequest, form: ImportForm, *, outcome: ImportOutcome | None = None,
-                 mapping: AgencyMappingForm | None = None, token: str = "", error: str = "",
-                 status: int = 200) -> HttpResponse:
-    return render(request, "programme/import.html", {
-        "form": form, "outcome": outcome, "mapping": mapping, "token": token, "error": error,
-        "column_roles": role_choices(),
-        "unmatched": list(zip(outcome.unmatched_agencies, mapping.rows(), strict=False)) if outcome and mapping
-        else [],
-    }, status=status)
+def _import_page(
+    request: HttpRequest,
+    form: ImportForm,
+    *,
+    outcome: ImportOutcome | None = None,
+    mapping: AgencyMappingForm | None = None,
+    token: str = "",
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "programme/import.html",
+        {
+            "form": form,
+            "outcome": outcome,
+            "mapping": mapping,
+            "token": token,
+            "error": error,
+            "column_roles": role_choices(),
+            "unmatched": list(zip(outcome.unmatched_agencies, mapping.rows(), strict=False))
+            if outcome and mapping
+            else [],
+        },
+        status=status,
+    )
 
 
 @page("GET", "POST")
@@ -822,8 +1029,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     filename, data = form.payload()
     programme: Programme | None = form.cleaned_data["programme"]
     try:
-        outcome = programme_import(actor=person, filename=filename, data=data, programme=programme,
-                                   dry_run=True)
+        outcome = programme_import(actor=person, filename=filename, data=data, programme=programme, dry_run=True)
     except DomainError as exc:
         form_error(form, exc)
         return _import_page(request, form, status=exc.status_code)
@@ -850,29 +1056,39 @@ def _import_save(request: HttpRequest, person: Person, managed: QuerySet[Program
         if not mapping.is_valid():
             raise DomainError(_("Lựa chọn cơ quan không hợp lệ."), field="mapping")
         with transaction.atomic():
-            outcome = programme_import(actor=person, filename=stash["filename"], data=data,
-                                       programme=programme, dry_run=False)
+            outcome = programme_import(
+                actor=person, filename=stash["filename"], data=data, programme=programme, dry_run=False
+            )
             if outcome.saved:
-                saved = Programme.objects.select_related("owner__unit__parent", "province").get(
-                    pk=outcome.programme_id)  # type: ignore[misc]  # set when saved
+                saved = Programme.objects.select_related("owner__unit__parent", "province").get(pk=outcome.programme_id)  # type: ignore[misc]  # set when saved
                 saved_scope = programme_scope(person, saved)
                 for text, agency in mapping.chosen():
-                    services.agency_mapping_set(actor=person, scope=saved_scope, programme=saved, text=text,
-                                                agency=agency)
+                    services.agency_mapping_set(
+                        actor=person, scope=saved_scope, programme=saved, text=text, agency=agency
+                    )
     except DomainError as exc:
         return _import_page(request, form, error=exc.message, status=exc.status_code)
     if not outcome.saved:
-        return _import_page(request, form, outcome=outcome, mapping=mapping, token=token, status=400,
-                            error=_("Tệp còn dòng bị từ chối nên chưa nhập gì. Vui lòng sửa tệp rồi tải lên lại."))
+        return _import_page(
+            request,
+            form,
+            outcome=outcome,
+            mapping=mapping,
+            token=token,
+            status=400,
+            error=_("Tệp còn dòng bị từ chối nên chưa nhập gì. Vui lòng sửa tệp rồi tải lên lại."),
+        )
     _unstash(request, token)
-    messages.success(request, _("Đã nhập %(tasks)d nhiệm vụ và %(targets)d chỉ tiêu.")
-                     % {"tasks": outcome.tasks, "targets": outcome.targets})
+    messages.success(
+        request,
+        _("Đã nhập %(tasks)d nhiệm vụ và %(targets)d chỉ tiêu.") % {"tasks": outcome.tasks, "targets": outcome.targets},
+    )
     return redirect("programme:overview", outcome.programme_id)
 
 
 @page("POST")
 def import_columns(request: HttpRequest) -> HttpResponse:
-    """"Áp dụng" under a table the importer could not classify: read the kept file again with
+    """ "Áp dụng" under a table the importer could not classify: read the kept file again with
     the columns as the user named them, and remember them for the province's next files of
     that header shape (only the DX office of the province the file belongs to may)."""
     person = person_of(request)
@@ -881,8 +1097,12 @@ def import_columns(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
     stash = request.session.get(IMPORTS_KEY, {}).get(token)
     if stash is None:
-        return _import_page(request, ImportForm(programmes=managed),
-                            error=_("Bản xem trước đã hết hạn: vui lòng tải tệp lên lại."), status=400)
+        return _import_page(
+            request,
+            ImportForm(programmes=managed),
+            error=_("Bản xem trước đã hết hạn: vui lòng tải tệp lên lại."),
+            status=400,
+        )
     programme = managed.filter(pk=stash["programme"]).first() if stash["programme"] else None
     if stash["programme"] and programme is None:
         raise NotFound(_("Không tìm thấy đề án."), code="not_found")
@@ -904,11 +1124,19 @@ def import_columns(request: HttpRequest) -> HttpResponse:
         if table is None:
             raise DomainError(_("Không tìm thấy bảng cần khai báo cột trong tệp: hãy xem trước lại."), field="columns")
         columns = columns_from_form(request.POST, table["header"])
-        outcome = programme_import(actor=person, filename=stash["filename"], data=data, programme=programme,
-                                   dry_run=True, columns={signature: columns})
+        outcome = programme_import(
+            actor=person,
+            filename=stash["filename"],
+            data=data,
+            programme=programme,
+            dry_run=True,
+            columns={signature: columns},
+        )
         if outcome.province_unit is None:
-            raise DomainError(_("Chưa xác định được tỉnh của đề án nên chưa lưu được khai báo cột: hãy chọn đề án "
-                                "để nhập vào."), field="columns")
+            raise DomainError(
+                _("Chưa xác định được tỉnh của đề án nên chưa lưu được khai báo cột: hãy chọn đề án để nhập vào."),
+                field="columns",
+            )
         column_mapping_save(actor=person, province=outcome.province_unit, header=table["header"], columns=columns)
     except DomainError as exc:
         return preview(before, error=exc.message, status=exc.status_code)

@@ -22,13 +22,16 @@ class CalendarDayAdmin(LedgeredAdminMixin, admin.ModelAdmin):
     search_fields = ["reason"]
     ordering = ["-date"]
     fieldsets = [
-        (None, {
-            "fields": ["date", "kind", "reason", "province_code"],
-            "description": _(
-                "Ngày lễ, Tết theo quy định của Nhà nước (kể cả Tết Nguyên đán, ngày nghỉ bù và ngày "
-                "làm bù đã được công bố) được hệ thống tự tính. Chỉ khai báo ở đây ngày nghỉ riêng của "
-                "tỉnh (ví dụ nghỉ do thiên tai) và ngày làm việc bù. Thay đổi có hiệu lực ngay với thời "
-                "hạn giải quyết của mọi hồ sơ được tính sau đó."
-            ),
-        }),
+        (
+            None,
+            {
+                "fields": ["date", "kind", "reason", "province_code"],
+                "description": _(
+                    "Ngày lễ, Tết theo quy định của Nhà nước (kể cả Tết Nguyên đán, ngày nghỉ bù và ngày "
+                    "làm bù đã được công bố) được hệ thống tự tính. Chỉ khai báo ở đây ngày nghỉ riêng của "
+                    "tỉnh (ví dụ nghỉ do thiên tai) và ngày làm việc bù. Thay đổi có hiệu lực ngay với thời "
+                    "hạn giải quyết của mọi hồ sơ được tính sau đó."
+                ),
+            },
+        ),
     ]

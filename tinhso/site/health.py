@@ -53,7 +53,10 @@ def health_report() -> dict[str, Any]:
         head = ledger_head()
         sealing = seal_status()
         report["ledger"] = {
-            "ok": sealing.ok, "size": head.size, "head_hash": head.head_hash, "unsealed": sealing.unsealed,
+            "ok": sealing.ok,
+            "size": head.size,
+            "head_hash": head.head_hash,
+            "unsealed": sealing.unsealed,
             "oldest_unsealed_age_seconds": (
                 None if sealing.oldest_unsealed_age_seconds is None else int(sealing.oldest_unsealed_age_seconds)
             ),

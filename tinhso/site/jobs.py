@@ -17,6 +17,11 @@ def storage_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     deleted = sweep.storage_sweep(now=now)
     if any(deleted.values()):
         with transaction.atomic():
-            ledger_append(actor=None, action="core.storage.sweep", object_type="storage", object_id="default",
-                          payload={"deleted": deleted})
+            ledger_append(
+                actor=None,
+                action="core.storage.sweep",
+                object_type="storage",
+                object_id="default",
+                payload={"deleted": deleted},
+            )
     return deleted

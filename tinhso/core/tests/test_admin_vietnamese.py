@@ -42,8 +42,11 @@ def test_every_admin_list_is_in_vietnamese(superuser_client: Client) -> None:
         for model, model_admin in admin.site._registry.items():
             where = model._meta.label
             opts = model._meta
-            for what, text in (("app", opts.app_config.verbose_name), ("model", opts.verbose_name),
-                               ("models", opts.verbose_name_plural)):
+            for what, text in (
+                ("app", opts.app_config.verbose_name),
+                ("model", opts.verbose_name),
+                ("models", opts.verbose_name_plural),
+            ):
                 if _english(text):
                     english.append(f"{where} {what}: {text}")
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")

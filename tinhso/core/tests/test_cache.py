@@ -25,10 +25,20 @@ def test_redis_url_selects_the_redis_cache_and_cached_sessions() -> None:
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.CACHES['default']['BACKEND']); print(s.SESSION_ENGINE)"
     )
-    env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/15", "DJANGO_SETTINGS_MODULE": "config.settings",
-           "DEBUG": "1"}
-    out = subprocess.run([sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR,  # noqa: S603
-                         capture_output=True, text=True, check=True).stdout.split()
+    env = {
+        **os.environ,
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+    }
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert out == ["django.core.cache.backends.redis.RedisCache", "django.contrib.sessions.backends.cached_db"]
 
 

@@ -16,12 +16,25 @@ from tinhso.org.models import Person
 
 
 def _options(**env: str) -> str:  # the settings as a fresh process reads them
-    script = ("import django; django.setup(); from django.conf import settings as s; "
-              "print(s.DATABASES['default'].get('OPTIONS'))")
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1",
-                   "DATABASE_URL": "postgres://tinhso@db.example:5432/tinhso", **env}
-    return subprocess.run([sys.executable, "-c", script], env=environment, cwd=settings.BASE_DIR,  # noqa: S603
-                          capture_output=True, text=True, check=True).stdout.strip()
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default'].get('OPTIONS'))"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": "postgres://tinhso@db.example:5432/tinhso",
+        **env,
+    }
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        env=environment,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
 
 
 def test_postgresql_binds_on_the_server_and_prepares() -> None:

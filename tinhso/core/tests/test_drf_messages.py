@@ -36,8 +36,10 @@ def citizen_client(make_person: Any) -> Client:
 def test_a_wrong_method_is_refused_in_vietnamese(citizen_client: Client) -> None:
     response = citizen_client.delete("/api/services/procedures/")
     assert response.status_code == 405
-    assert response.json() == {"detail": "Phương thức “DELETE” không được chấp nhận.",  # REST framework's vi
-                               "code": "method_not_allowed"}
+    assert response.json() == {
+        "detail": "Phương thức “DELETE” không được chấp nhận.",  # REST framework's vi
+        "code": "method_not_allowed",
+    }
 
 
 def test_a_missing_login_is_refused_in_vietnamese() -> None:
@@ -68,16 +70,24 @@ def test_rest_frameworks_own_errors_are_vietnamese_with_a_code() -> None:
     view = _Echo.as_view()
     bad_json = view(factory.post("/", b"{nope", content_type="application/json"))
     assert bad_json.status_code == 400
-    assert bad_json.data == {"detail": "Không đọc được dữ liệu gửi lên: sai định dạng JSON hoặc biểu mẫu.",
-                             "code": "parse_error"}
+    assert bad_json.data == {
+        "detail": "Không đọc được dữ liệu gửi lên: sai định dạng JSON hoặc biểu mẫu.",
+        "code": "parse_error",
+    }
     unsupported = view(factory.post("/", b"x", content_type="text/plain"))
     assert unsupported.status_code == 415
-    assert unsupported.data == {"detail": "Định dạng dữ liệu “text/plain” không được hỗ trợ.",
-                                "code": "unsupported_media_type"}
+    assert unsupported.data == {
+        "detail": "Định dạng dữ liệu “text/plain” không được hỗ trợ.",
+        "code": "unsupported_media_type",
+    }
     invalid = view(factory.post("/", {"count": 99}, format="json"))
     assert invalid.status_code == 400
-    assert invalid.data == {"detail": "Giá trị quá lớn.", "code": "max_value", "field": "count",
-                            "errors": {"count": "Giá trị quá lớn.", "name": "Trường này là bắt buộc."}}
+    assert invalid.data == {
+        "detail": "Giá trị quá lớn.",
+        "code": "max_value",
+        "field": "count",
+        "errors": {"count": "Giá trị quá lớn.", "name": "Trường này là bắt buộc."},
+    }
 
 
 def test_throttling_says_when_to_come_back() -> None:
@@ -96,8 +106,11 @@ def test_every_code_of_rest_framework_has_vietnamese() -> None:
         for _name, klass in inspect.getmembers(module, inspect.isclass):
             field_codes |= set(getattr(klass, "default_error_messages", {}))
     assert field_codes - set(FIELD_MESSAGES) == set()
-    exception_codes = {klass.default_code for _name, klass in inspect.getmembers(exceptions, inspect.isclass)
-                       if issubclass(klass, exceptions.APIException)}
+    exception_codes = {
+        klass.default_code
+        for _name, klass in inspect.getmembers(exceptions, inspect.isclass)
+        if issubclass(klass, exceptions.APIException)
+    }
     assert exception_codes - set(REQUEST_MESSAGES) == set()
     for message in [*FIELD_MESSAGES.values(), *REQUEST_MESSAGES.values()]:
         assert not _english(str(message)), message

@@ -16,7 +16,9 @@ from tinhso.core.errors import DomainError
 _API_MODULES = (
     "tinhso.org.api",
     "tinhso.programme.api",
-    "tinhso.onestop.api.dossiers", "tinhso.onestop.api.dossier_parts")
+    "tinhso.onestop.api.dossiers",
+    "tinhso.onestop.api.dossier_parts",
+)
 for _module in _API_MODULES:
     importlib.import_module(_module)
 
@@ -27,8 +29,10 @@ def _input_classes() -> list[type[Input]]:
         cls = pending.pop()
         found.append(cls)
         pending += cls.__subclasses__()
-    return sorted({cls for cls in found if cls.__module__.startswith("tinhso.") and ".tests." not in cls.__module__},
-                  key=lambda cls: cls.__qualname__)
+    return sorted(
+        {cls for cls in found if cls.__module__.startswith("tinhso.") and ".tests." not in cls.__module__},
+        key=lambda cls: cls.__qualname__,
+    )
 
 
 def _samples(cls: type[Input]) -> list[Any]:

@@ -22,8 +22,10 @@ class _Answer(serializers.Serializer):
 def test_flat_output_answers_as_the_serializer_does() -> None:
     represent = flat_output(_Answer)
     morning = timezone.make_aware(dt.datetime(2025, 11, 24, 8))
-    for obj in (SimpleNamespace(code="H31.01-251124-0001", at=morning, count=2),
-                SimpleNamespace(code="H31.01-251124-0002", at=None, count=0)):
+    for obj in (
+        SimpleNamespace(code="H31.01-251124-0001", at=morning, count=2),
+        SimpleNamespace(code="H31.01-251124-0002", at=None, count=0),
+    ):
         assert represent(obj) == _Answer(obj).data
     assert represent(SimpleNamespace(code="x", at=morning, count=1))["at"] == "2025-11-24T08:00:00+07:00"
 

@@ -13,9 +13,16 @@ from django.contrib.staticfiles import finders
 pytestmark = pytest.mark.django_db
 
 POLICY = {
-    "default-src": "'self'", "script-src": "'self'", "style-src": "'self'", "img-src": "'self' data:",
-    "font-src": "'self'", "connect-src": "'self'", "object-src": "'none'", "base-uri": "'self'",
-    "form-action": "'self'", "frame-ancestors": "'none'",
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
 }
 EXTERNAL = re.compile(r"""(?:src|href|url)\s*[=:(]\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
@@ -25,8 +32,20 @@ def _policy(response: Any) -> dict[str, str]:
     return dict(part.strip().split(" ", 1) for part in header.split(";"))
 
 
-@pytest.mark.parametrize("path", ["/", "/dich-vu-cong/", "/tai-khoan/dang-nhap/", "/api/docs/", "/api/docs/?script=",
-                                  "/api/schema/", "/api/services/dossiers/", "/khong-co-trang-nay/", "/healthz"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/dich-vu-cong/",
+        "/tai-khoan/dang-nhap/",
+        "/api/docs/",
+        "/api/docs/?script=",
+        "/api/schema/",
+        "/api/services/dossiers/",
+        "/khong-co-trang-nay/",
+        "/healthz",
+    ],
+)
 def test_every_response_carries_the_policy(client: Any, path: str) -> None:
     response = client.get(path)
     assert _policy(response) == POLICY
@@ -61,8 +80,9 @@ def test_the_api_docs_page_loads_nothing_from_another_origin(client: Any) -> Non
 
 def test_no_template_has_inline_script_style_or_handler() -> None:
     """The policy runs no inline code: behaviour lives in static/js, looks in static/css."""
-    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(?!\s*</script>)|<style\b|\sstyle=|\son[a-z]+=|javascript:",
-                        re.IGNORECASE)
+    inline = re.compile(
+        r"<script(?![^>]*\bsrc=)[^>]*>(?!\s*</script>)|<style\b|\sstyle=|\son[a-z]+=|javascript:", re.IGNORECASE
+    )
     offenders = []
     for root in [Path(settings.BASE_DIR) / "templates", *Path(settings.BASE_DIR).glob("tinhso/*/templates")]:
         for template in root.rglob("*.html"):

@@ -22,9 +22,20 @@ from django.test import override_settings
 SETTINGS_FILE = Path(settings.BASE_DIR) / "config" / "settings.py"
 SECRET_FILES = {".dev_secret_key", ".dev_ledger_key", ".dev_payment_secret"}
 ENVIRONMENT = (
-    "DEBUG", "DATABASE_URL", "TINHSO_EMBEDDED", "SECRET_KEY", "LEDGER_SIGNING_KEY", "TINHSO_PAYMENT_SECRET",
-    "EMAIL_BACKEND", "BEHIND_TLS_PROXY", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "ALLOWED_HOSTS",
-    "STATIC_ROOT", "MEDIA_ROOT", "REDIS_URL",
+    "DEBUG",
+    "DATABASE_URL",
+    "TINHSO_EMBEDDED",
+    "SECRET_KEY",
+    "LEDGER_SIGNING_KEY",
+    "TINHSO_PAYMENT_SECRET",
+    "EMAIL_BACKEND",
+    "BEHIND_TLS_PROXY",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "ALLOWED_HOSTS",
+    "STATIC_ROOT",
+    "MEDIA_ROOT",
+    "REDIS_URL",
 )
 PRODUCTION = {
     "DATABASE_URL": "postgres://tinhso:pw@db.invalid:5432/tinhso",
@@ -50,7 +61,8 @@ def _secret_files(data_dir: Path) -> set[str]:
 
 
 def test_the_embedded_default_generates_its_secrets_once_without_debug(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     first = _load(monkeypatch, tmp_path)
     assert (first["DEBUG"], first["EMBEDDED"]) == (False, True)
@@ -67,7 +79,8 @@ def test_the_embedded_default_generates_its_secrets_once_without_debug(
 
 
 def test_debug_against_postgres_still_generates_missing_secrets(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     loaded = _load(monkeypatch, tmp_path, DEBUG="1", DATABASE_URL=PRODUCTION["DATABASE_URL"])
     assert (loaded["DEBUG"], loaded["EMBEDDED"]) == (True, False)
@@ -76,7 +89,9 @@ def test_debug_against_postgres_still_generates_missing_secrets(
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "LEDGER_SIGNING_KEY", "TINHSO_PAYMENT_SECRET", "EMAIL_BACKEND"])
 def test_production_refuses_to_start_without_each_secret_and_the_mail_backend(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, missing: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    missing: str,
 ) -> None:
     env = {name: value for name, value in PRODUCTION.items() if name != missing}
     with pytest.raises(ImproperlyConfigured, match=f"^{missing} must be set in the environment in production"):
@@ -107,7 +122,8 @@ def test_production_refuses_djangos_console_mail_backend(monkeypatch: pytest.Mon
 
 
 def test_hsts_is_on_for_a_year_behind_a_tls_proxy_and_off_otherwise(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     plain = _load(monkeypatch, tmp_path, **PRODUCTION)
     assert plain["SECURE_HSTS_SECONDS"] == 0
@@ -116,18 +132,27 @@ def test_hsts_is_on_for_a_year_behind_a_tls_proxy_and_off_otherwise(
     assert proxied["SECURE_HSTS_SECONDS"] == 365 * 24 * 3600
     assert proxied["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
     assert proxied["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
-    chosen = _load(monkeypatch, tmp_path, **PRODUCTION, BEHIND_TLS_PROXY="1", SECURE_HSTS_SECONDS="600",
-                   SECURE_HSTS_INCLUDE_SUBDOMAINS="1")
+    chosen = _load(
+        monkeypatch,
+        tmp_path,
+        **PRODUCTION,
+        BEHIND_TLS_PROXY="1",
+        SECURE_HSTS_SECONDS="600",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+    )
     assert (chosen["SECURE_HSTS_SECONDS"], chosen["SECURE_HSTS_INCLUDE_SUBDOMAINS"]) == (600, True)
 
 
 @pytest.mark.django_db
 def test_the_hsts_header_goes_on_https_responses_through_the_proxy(
-    client: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    client: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     proxied = _load(monkeypatch, tmp_path, **PRODUCTION, BEHIND_TLS_PROXY="1")
-    with override_settings(SECURE_PROXY_SSL_HEADER=proxied["SECURE_PROXY_SSL_HEADER"],
-                           SECURE_HSTS_SECONDS=proxied["SECURE_HSTS_SECONDS"]):
+    with override_settings(
+        SECURE_PROXY_SSL_HEADER=proxied["SECURE_PROXY_SSL_HEADER"], SECURE_HSTS_SECONDS=proxied["SECURE_HSTS_SECONDS"]
+    ):
         secure = client.get("/healthz", HTTP_X_FORWARDED_PROTO="https")
         plain = client.get("/healthz")
     assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
@@ -139,7 +164,11 @@ def _manage(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProce
     clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(data_dir), "TINHSO_DATA_DIR": str(data_dir)}
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args],
-        env={**clean, **env}, capture_output=True, text=True, timeout=120, check=False,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -159,7 +188,9 @@ def test_the_masked_console_backend_logs_no_address_or_body(caplog: pytest.LogCa
     body = "Kính gửi Nguyễn Văn An, CCCD 034201001234, điện thoại 0912345678.\nTrả lời: an.nguyen@example.vn"
     with override_settings(EMAIL_BACKEND="tinhso.core.mail.MaskedConsoleBackend"):
         sent = mail.send_mail(
-            "[Tỉnh số] Hồ sơ 0912345678", body, "Tỉnh số <tinhso@example.gov.vn>",
+            "[Tỉnh số] Hồ sơ 0912345678",
+            body,
+            "Tỉnh số <tinhso@example.gov.vn>",
             ["an.nguyen@example.vn", "Trần Thị Bình <binh.tran@example.vn>"],
         )
     assert sent == 1
@@ -175,19 +206,26 @@ def _run_sh_environment(**env: str) -> dict[str, str]:
     """What scripts/run.sh exports for its server and worker, from HOST and PORT."""
     done = subprocess.run(
         ["/bin/bash", "-c", 'source scripts/public_url.sh && echo "$TINHSO_PUBLIC_URL" && echo "$ALLOWED_HOSTS"'],
-        cwd=settings.BASE_DIR, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
-        capture_output=True, text=True, timeout=10, check=True,
+        cwd=settings.BASE_DIR,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=True,
     )
     url, hosts = done.stdout.splitlines()
     return {"TINHSO_PUBLIC_URL": url, "ALLOWED_HOSTS": hosts}
 
 
 def test_the_public_url_follows_the_run_commands_host_and_port(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     exported = _run_sh_environment(HOST="192.0.2.7", PORT="8081")
-    assert exported == {"TINHSO_PUBLIC_URL": "http://192.0.2.7:8081",
-                        "ALLOWED_HOSTS": "localhost,127.0.0.1,[::1],192.0.2.7"}
+    assert exported == {
+        "TINHSO_PUBLIC_URL": "http://192.0.2.7:8081",
+        "ALLOWED_HOSTS": "localhost,127.0.0.1,[::1],192.0.2.7",
+    }
     loaded = _load(monkeypatch, tmp_path, DEBUG="1", **exported)
     assert loaded["TINHSO_PUBLIC_URL"] == "http://192.0.2.7:8081"
     assert "192.0.2.7" in loaded["ALLOWED_HOSTS"]

@@ -8,7 +8,10 @@ from tinhso.core.text import clean, fold, has_diacritics, match_key
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        ("Thanh Hoá", "Thanh Hóa"), ("thuỷ", "thủy"), ("khoẻ", "khỏe"), ("Hoà Bình", "Hòa Bình"),
+        ("Thanh Hoá", "Thanh Hóa"),
+        ("thuỷ", "thủy"),
+        ("khoẻ", "khỏe"),
+        ("Hoà Bình", "Hòa Bình"),
         ("Thuỷ Nguyên", "Thủy Nguyên"),
     ],
 )

@@ -39,13 +39,21 @@ def weekends_worked(calendar: WorkCalendar, year: int) -> list[date]:
 
 # --- what the holidays package (0.109) gives for Vietnam -----------------------------------
 
+
 def test_2025_days_off_and_make_up_saturday() -> None:
     assert weekdays_off(CAL, 2025) == [
         date(2025, 1, 1),
-        date(2025, 1, 27), date(2025, 1, 28), date(2025, 1, 29), date(2025, 1, 30), date(2025, 1, 31),  # Tết
+        date(2025, 1, 27),
+        date(2025, 1, 28),
+        date(2025, 1, 29),
+        date(2025, 1, 30),
+        date(2025, 1, 31),  # Tết
         date(2025, 4, 7),  # Giỗ Tổ Hùng Vương
-        date(2025, 4, 30), date(2025, 5, 1), date(2025, 5, 2),  # 2/5 swapped with Saturday 26/4
-        date(2025, 9, 1), date(2025, 9, 2),  # Quốc khánh, two days
+        date(2025, 4, 30),
+        date(2025, 5, 1),
+        date(2025, 5, 2),  # 2/5 swapped with Saturday 26/4
+        date(2025, 9, 1),
+        date(2025, 9, 2),  # Quốc khánh, two days
     ]
     assert weekends_worked(CAL, 2025) == [date(2025, 4, 26)]
 
@@ -53,10 +61,17 @@ def test_2025_days_off_and_make_up_saturday() -> None:
 def test_2026_days_off_and_make_up_saturday() -> None:
     assert weekdays_off(CAL, 2026) == [
         date(2026, 1, 1),
-        date(2026, 2, 16), date(2026, 2, 17), date(2026, 2, 18), date(2026, 2, 19), date(2026, 2, 20),  # Tết
+        date(2026, 2, 16),
+        date(2026, 2, 17),
+        date(2026, 2, 18),
+        date(2026, 2, 19),
+        date(2026, 2, 20),  # Tết
         date(2026, 4, 27),  # Giỗ Tổ on Sunday 26/4, observed Monday
-        date(2026, 4, 30), date(2026, 5, 1),
-        date(2026, 8, 31), date(2026, 9, 1), date(2026, 9, 2),  # 31/8 swapped with Saturday 22/8
+        date(2026, 4, 30),
+        date(2026, 5, 1),
+        date(2026, 8, 31),
+        date(2026, 9, 1),
+        date(2026, 9, 2),  # 31/8 swapped with Saturday 22/8
         date(2026, 11, 24),  # Ngày Văn hóa Việt Nam, a holiday from 2026
     ]
     assert weekends_worked(CAL, 2026) == [date(2026, 8, 22)]
@@ -69,15 +84,23 @@ def test_2026_days_off_and_make_up_saturday() -> None:
 def test_2027_days_off() -> None:
     assert weekdays_off(CAL, 2027) == [
         date(2027, 1, 1),
-        date(2027, 2, 4), date(2027, 2, 5), date(2027, 2, 8), date(2027, 2, 9), date(2027, 2, 10),  # Tết
-        date(2027, 4, 16), date(2027, 4, 30),
+        date(2027, 2, 4),
+        date(2027, 2, 5),
+        date(2027, 2, 8),
+        date(2027, 2, 9),
+        date(2027, 2, 10),  # Tết
+        date(2027, 4, 16),
+        date(2027, 4, 30),
         date(2027, 5, 3),  # 1/5 on Saturday, observed Monday
-        date(2027, 9, 2), date(2027, 9, 3), date(2027, 11, 24),
+        date(2027, 9, 2),
+        date(2027, 9, 3),
+        date(2027, 11, 24),
     ]
     assert weekends_worked(CAL, 2027) == []
 
 
 # --- concrete deadlines ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("received", "days", "due"),
@@ -153,7 +176,8 @@ def test_configured_day_off_and_make_up_saturday() -> None:
     cal = WorkCalendar(
         days_off={date(2026, 3, 11): "Nghỉ do bão số 3"},
         working_days={date(2026, 3, 14): "Làm bù cho ngày 11/3"},
-        first_year=2026, last_year=2026,
+        first_year=2026,
+        last_year=2026,
     )
     assert not cal.is_working_day(date(2026, 3, 11))
     assert cal.holiday_name(date(2026, 3, 11)) == "Nghỉ do bão số 3"
@@ -169,8 +193,10 @@ def test_configured_day_off_and_make_up_saturday() -> None:
 
 def test_configured_days_override_the_national_calendar() -> None:
     cal = WorkCalendar(
-        days_off={date(2026, 8, 22): "Không làm bù"}, working_days={date(2026, 11, 24): "Làm việc"},
-        first_year=2026, last_year=2026,
+        days_off={date(2026, 8, 22): "Không làm bù"},
+        working_days={date(2026, 11, 24): "Làm việc"},
+        first_year=2026,
+        last_year=2026,
     )
     assert not cal.is_working_day(date(2026, 8, 22))
     assert cal.is_working_day(date(2026, 11, 24))
@@ -243,8 +269,11 @@ def test_custom_working_hours() -> None:
         (lambda: CAL.add_working_days(at(2026, 3, 9), 1, cutoff_hour=24), ValueError, "cutoff_hour"),
         (lambda: CAL.is_working_day(date(2031, 1, 2)), ValueError, "outside"),
         (lambda: CAL.add_working_days(at(2029, 12, 31, 9), 5), ValueError, "outside"),
-        (lambda: WorkCalendar(days_off={date(2026, 1, 5): "a"}, working_days={date(2026, 1, 5): "b"}),
-         ValueError, "both"),
+        (
+            lambda: WorkCalendar(days_off={date(2026, 1, 5): "a"}, working_days={date(2026, 1, 5): "b"}),
+            ValueError,
+            "both",
+        ),
         (lambda: WorkCalendar(periods=[(time(13), time(17)), (time(8), time(12))]), ValueError, "order"),
         (lambda: WorkCalendar(periods=[(time(12), time(8))]), ValueError, "end after"),
         (lambda: WorkCalendar(periods=[]), ValueError, "at least one"),
@@ -275,8 +304,19 @@ def test_calendar_keeps_its_own_copy_of_the_configured_days() -> None:
 # --- properties ------------------------------------------------------------------------------
 
 LUNAR_NEW_YEARS = [date(2024, 2, 10), date(2025, 1, 29), date(2026, 2, 17), date(2027, 2, 6)]
-BOUNDARIES = [time(0), time(7, 29, 59), time(7, 30), time(11, 30), time(12), time(13, 30), time(14, 59, 59),
-              time(15), time(17), time(17, 0, 1), time(23, 59, 59)]
+BOUNDARIES = [
+    time(0),
+    time(7, 29, 59),
+    time(7, 30),
+    time(11, 30),
+    time(12),
+    time(13, 30),
+    time(14, 59, 59),
+    time(15),
+    time(17),
+    time(17, 0, 1),
+    time(23, 59, 59),
+]
 
 around_tet = st.sampled_from(LUNAR_NEW_YEARS).flatmap(lambda d: st.integers(-15, 15).map(lambda k: d + timedelta(k)))
 any_day = st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31))
@@ -335,7 +375,9 @@ def test_adding_quarter_days_in_two_steps_is_adding_their_sum(start: datetime, a
 @PROPERTY
 @given(day=st.one_of(around_tet, any_day), period=st.sampled_from(CAL.periods), days=st.one_of(quarters, whole))
 def test_elapsed_time_to_the_due_moment_is_the_processing_time(
-    day: date, period: tuple[time, time], days: Decimal | int,
+    day: date,
+    period: tuple[time, time],
+    days: Decimal | int,
 ) -> None:
     start = datetime.combine(CAL.next_working_day(day), period[0], tzinfo=VIETNAM_TZ)
     assert CAL.working_days_between(start, CAL.add_working_days(start, days)) == days
@@ -344,7 +386,8 @@ def test_elapsed_time_to_the_due_moment_is_the_processing_time(
 @PROPERTY
 @given(start=starts, days=st.one_of(quarters, whole))
 def test_elapsed_time_to_the_due_moment_is_the_processing_time_from_any_receipt(
-    start: datetime, days: Decimal | int,
+    start: datetime,
+    days: Decimal | int,
 ) -> None:
     # Without a cut-off, time outside working hours counts for nothing either way.
     assert CAL.working_days_between(start, CAL.add_working_days(start, days)) == days
@@ -365,7 +408,9 @@ def test_due_is_never_earlier_than_the_days_allow(start: datetime, days: Decimal
 @PROPERTY
 @given(day=st.one_of(around_tet, any_day), minutes=st.integers(1, 7 * 60 + 29), days=whole)
 def test_receipt_inside_working_hours_is_due_at_least_n_calendar_days_later(
-    day: date, minutes: int, days: int,
+    day: date,
+    minutes: int,
+    days: int,
 ) -> None:
     start = datetime.combine(CAL.next_working_day(day), time(7, 30), tzinfo=VIETNAM_TZ) + timedelta(minutes=minutes)
     if not any(begin < start.time() < end for begin, end in CAL.periods):
@@ -376,6 +421,7 @@ def test_receipt_inside_working_hours_is_due_at_least_n_calendar_days_later(
 
 
 # --- configured days (database) ------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_calendar_day_belongs_to_the_installation_province(settings: Any) -> None:
@@ -390,8 +436,9 @@ def test_calendar_uses_the_province_days_only(settings: Any) -> None:
     settings.TINHSO_PROVINCE_CODE = "33"
     CalendarDay.objects.create(date=date(2026, 3, 11), kind=CalendarDay.Kind.DAY_OFF, reason="Nghỉ do bão")
     CalendarDay.objects.create(date=date(2026, 3, 14), kind=CalendarDay.Kind.WORKING_DAY, reason="Làm bù")
-    CalendarDay.objects.create(province_code="38", date=date(2026, 3, 12), kind=CalendarDay.Kind.DAY_OFF,
-                               reason="Riêng Thanh Hóa")
+    CalendarDay.objects.create(
+        province_code="38", date=date(2026, 3, 12), kind=CalendarDay.Kind.DAY_OFF, reason="Riêng Thanh Hóa"
+    )
     cal = workdays.calendar()
     assert not cal.is_working_day(date(2026, 3, 11))
     assert cal.is_working_day(date(2026, 3, 12))
@@ -402,9 +449,14 @@ def test_calendar_uses_the_province_days_only(settings: Any) -> None:
     assert workdays.due_at(at(2026, 3, 10, 10), 1) == at(2026, 3, 12, 10)
     assert workdays.due_at(at(2026, 3, 13, 15, 30), 0, cutoff_hour=15) == at(2026, 3, 14, 17)
     assert workdays.elapsed_working_days(at(2026, 3, 10, 10), at(2026, 3, 12, 10)) == 1
-    assert workdays.elapsed_working_days(
-        at(2026, 3, 9, 7, 30), at(2026, 3, 13, 17), [(at(2026, 3, 9, 7, 30), at(2026, 3, 9, 17))],
-    ) == 3
+    assert (
+        workdays.elapsed_working_days(
+            at(2026, 3, 9, 7, 30),
+            at(2026, 3, 13, 17),
+            [(at(2026, 3, 9, 7, 30), at(2026, 3, 9, 17))],
+        )
+        == 3
+    )
     assert workdays.extend_due(at(2026, 3, 10, 17), 1) == at(2026, 3, 12, 17)
 
 
@@ -453,7 +505,10 @@ def test_working_hours_come_from_settings(settings: Any) -> None:
     ],
 )
 def test_a_configured_day_that_changes_nothing_is_refused(
-    day: date, kind: str, field: str, message: str,
+    day: date,
+    kind: str,
+    field: str,
+    message: str,
 ) -> None:
     row = CalendarDay(province_code="33", date=day, kind=kind, reason="Thử")
     with pytest.raises(ValidationError) as caught:
@@ -480,22 +535,39 @@ def test_admin_records_a_configured_day_in_the_ledger(client: Client) -> None:
     from tinhso.ledger.models import Entry
     from tinhso.org.models import Person
 
-    client.force_login(Person.objects.create_superuser(
-        username="quantri", email="quantri@example.vn", password="x", full_name="Quản Trị",
-    ))
+    client.force_login(
+        Person.objects.create_superuser(
+            username="quantri",
+            email="quantri@example.vn",
+            password="x",
+            full_name="Quản Trị",
+        )
+    )
     assert client.get("/quan-tri/core/calendarday/").status_code == 200
-    response = client.post("/quan-tri/core/calendarday/add/", {
-        "date": "2026-03-11", "kind": "day_off", "reason": "Nghỉ do bão số 3", "province_code": "33",
-    })
+    response = client.post(
+        "/quan-tri/core/calendarday/add/",
+        {
+            "date": "2026-03-11",
+            "kind": "day_off",
+            "reason": "Nghỉ do bão số 3",
+            "province_code": "33",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     row = CalendarDay.objects.get()
     assert (row.date, row.kind, row.reason) == (date(2026, 3, 11), "day_off", "Nghỉ do bão số 3")
     assert Entry.objects.filter(action="core.calendarday.create", object_id=str(row.pk)).count() == 1
     assert not workdays.calendar().is_working_day(date(2026, 3, 11))
 
-    refused = client.post("/quan-tri/core/calendarday/add/", {
-        "date": "2026-03-10", "kind": "working_day", "reason": "Nhầm", "province_code": "33",
-    })
+    refused = client.post(
+        "/quan-tri/core/calendarday/add/",
+        {
+            "date": "2026-03-10",
+            "kind": "working_day",
+            "reason": "Nhầm",
+            "province_code": "33",
+        },
+    )
     assert refused.status_code == 200
     assert CalendarDay.objects.count() == 1
     assert Entry.objects.filter(action="core.calendarday.create").count() == 1

@@ -13,7 +13,13 @@ def test_the_loaded_project_is_frozen_out_of_the_collector() -> None:
     views = ("tinhso.onestop.api.dossiers", "tinhso.onestop.web.officer.views")
     script = f"import gc, sys; import config.wsgi; print(gc.get_freeze_count(), *(m in sys.modules for m in {views}))"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
-    out = subprocess.run([sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR,  # noqa: S603
-                         capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert int(out[0]) > 100_000  # the project's objects, not a handful
     assert out[1:] == ["True", "True"]  # views imported before freezing, not on the first request

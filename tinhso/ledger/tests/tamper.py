@@ -47,9 +47,15 @@ def rewrite(sequence: int, action: str) -> None:
         new_action = action if entry.sequence == sequence else entry.action
         new_prev = prev or GENESIS_HASH
         new_hash = entry_hash(
-            sequence=entry.sequence, recorded_at=entry.recorded_at, actor_id=entry.actor_id,
-            actor_label=entry.actor_label, action=new_action, object_type=entry.object_type,
-            object_id=entry.object_id, payload_digest=entry.payload_digest, prev_hash=new_prev,
+            sequence=entry.sequence,
+            recorded_at=entry.recorded_at,
+            actor_id=entry.actor_id,
+            actor_label=entry.actor_label,
+            action=new_action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            payload_digest=entry.payload_digest,
+            prev_hash=new_prev,
         )
         Entry.objects.filter(pk=entry.pk).update(action=new_action, prev_hash=new_prev, entry_hash=new_hash)
     MerkleNode.objects.all().delete()
@@ -60,9 +66,15 @@ def rehash_one(sequence: int, action: str) -> None:
     """Change entry ``sequence`` and recompute its own hash only (the next link breaks)."""
     entry = Entry.objects.get(sequence=sequence)
     new_hash = entry_hash(
-        sequence=entry.sequence, recorded_at=entry.recorded_at, actor_id=entry.actor_id,
-        actor_label=entry.actor_label, action=action, object_type=entry.object_type,
-        object_id=entry.object_id, payload_digest=entry.payload_digest, prev_hash=entry.prev_hash,
+        sequence=entry.sequence,
+        recorded_at=entry.recorded_at,
+        actor_id=entry.actor_id,
+        actor_label=entry.actor_label,
+        action=action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        payload_digest=entry.payload_digest,
+        prev_hash=entry.prev_hash,
     )
     Entry.objects.filter(pk=entry.pk).update(action=action, entry_hash=new_hash)
 

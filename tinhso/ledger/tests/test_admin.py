@@ -70,8 +70,14 @@ def test_mixin_records_create_update_delete_with_the_fields_as_strings(superuser
     request = RequestFactory().post("/")
     request.user = superuser
     form_class = model_admin.get_form(request)
-    data = {"code": "99901", "level": "commune", "name": "Xã Thử Nghiệm", "division_type": "xã",
-            "valid_from": "2025-07-01", "valid_to": ""}
+    data = {
+        "code": "99901",
+        "level": "commune",
+        "name": "Xã Thử Nghiệm",
+        "division_type": "xã",
+        "valid_from": "2025-07-01",
+        "valid_to": "",
+    }
     form = form_class(data=data)
     assert form.is_valid(), form.errors
     unit = form.save(commit=False)
@@ -79,12 +85,20 @@ def test_mixin_records_create_update_delete_with_the_fields_as_strings(superuser
         model_admin.save_model(request, unit, form, change=False)
     created = _sealed(1)
     assert (created.action, created.object_type, created.object_id, created.actor_id) == (
-        "org.administrativeunit.create", "org.administrativeunit", str(unit.pk), superuser.pk,
+        "org.administrativeunit.create",
+        "org.administrativeunit",
+        str(unit.pk),
+        superuser.pk,
     )
     assert created.payload.data == {
         "changed": ["code", "division_type", "level", "name", "valid_from", "valid_to"],
-        "values": {"code": "99901", "level": "commune", "name": "Xã Thử Nghiệm", "valid_from": "2025-07-01",
-                   "valid_to": ""},
+        "values": {
+            "code": "99901",
+            "level": "commune",
+            "name": "Xã Thử Nghiệm",
+            "valid_from": "2025-07-01",
+            "valid_to": "",
+        },
     }
 
     form = form_class(data={**data, "name": "Xã Thử Nghiệm Mới"}, instance=AdministrativeUnit.objects.get(pk=unit.pk))
@@ -127,8 +141,14 @@ def _unit(code: str) -> AdministrativeUnit:
 def test_real_admin_views_write_the_ledger(admin_client: Client, superuser: Person, empty_ledger: None) -> None:
     response = admin_client.post(
         f"{ADMIN}org/administrativeunit/add/",
-        {"code": "99902", "level": "commune", "name": "Xã Qua Giao Diện", "division_type": "",
-         "valid_from": "", "valid_to": ""},
+        {
+            "code": "99902",
+            "level": "commune",
+            "name": "Xã Qua Giao Diện",
+            "division_type": "",
+            "valid_from": "",
+            "valid_to": "",
+        },
     )
     assert response.status_code == 302, response.content[:2000]
     unit = AdministrativeUnit.objects.get(code="99902")

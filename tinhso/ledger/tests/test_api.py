@@ -45,7 +45,9 @@ def test_head_is_public_and_shows_hashes_only(client: Client, fill: Fill) -> Non
 
 def test_head_of_an_empty_ledger(client: Client, empty_ledger: None) -> None:
     assert client.get(f"{BASE}head/").json() == {
-        "size": 0, "head_hash": "0" * 64, "root_hash": hashlib.sha256(b"").hexdigest(),
+        "size": 0,
+        "head_hash": "0" * 64,
+        "root_hash": hashlib.sha256(b"").hexdigest(),
     }
 
 
@@ -65,7 +67,10 @@ def test_inclusion_proof_verifies_offline(
     leaf = merkle.leaf_hash(bytes.fromhex(body["entry_hash"]))
     assert leaf.hex() == body["leaf_hash"]
     assert merkle.verify_inclusion(
-        leaf, body["leaf_index"], body["tree_size"], [bytes.fromhex(p) for p in body["audit_path"]],
+        leaf,
+        body["leaf_index"],
+        body["tree_size"],
+        [bytes.fromhex(p) for p in body["audit_path"]],
         bytes.fromhex(body["root_hash"]),
     )
 
@@ -79,7 +84,10 @@ def test_consistency_proof_verifies_offline_against_a_signed_checkpoint(client: 
     assert body["first_root"] == old.root_hash
     assert body["second_root"] == merkle.merkle_root(_leaves()).hex()
     assert merkle.verify_consistency(
-        5, 35, bytes.fromhex(old.root_hash), bytes.fromhex(body["second_root"]),
+        5,
+        35,
+        bytes.fromhex(old.root_hash),
+        bytes.fromhex(body["second_root"]),
         [bytes.fromhex(p) for p in body["path"]],
     )
 
@@ -133,8 +141,9 @@ def test_bad_parameters_get_a_400_in_vietnamese(client: Client, fill: Fill, path
         ("entries/5/proof/?tree_size=13", "tree_size", SIZE_ERROR),
     ],
 )
-def test_entries_and_trees_beyond_the_ledger_are_not_found(client: Client, fill: Fill, path: str, field: str,
-                                                           detail: str) -> None:
+def test_entries_and_trees_beyond_the_ledger_are_not_found(
+    client: Client, fill: Fill, path: str, field: str, detail: str
+) -> None:
     """Well-formed sizes the ledger has not reached (yet): 404, as the schema says (not a 400)."""
     fill(12)
     response = client.get(BASE + path)
@@ -211,7 +220,13 @@ def test_openapi_schema_documents_the_endpoints() -> None:
     assert "200" in paths[f"{BASE}entries/{{sequence}}/proof/"]["get"]["responses"]
     assert set(paths[f"{BASE}verify/"]["get"]["responses"]) == {"200", "400", "403", "404", "405"}
     components = schema["components"]["schemas"]
-    for name in ["LedgerHeadOutput", "InclusionProofOutput", "ConsistencyProofOutput", "CheckpointOutput",
-                 "VerifyResultOutput", "LedgerErrorOutput"]:
+    for name in [
+        "LedgerHeadOutput",
+        "InclusionProofOutput",
+        "ConsistencyProofOutput",
+        "CheckpointOutput",
+        "VerifyResultOutput",
+        "LedgerErrorOutput",
+    ]:
         assert name in components
     assert "payload" not in str(components["InclusionProofOutput"])

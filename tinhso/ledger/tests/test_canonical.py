@@ -96,14 +96,17 @@ def test_entry_hash_is_the_documented_preimage() -> None:
         '"recorded_at":"2025-07-01T03:00:00.123456+00:00","sequence":1}'
     )
     assert ENTRY_HASH_PREFIX == b"tinhso-ledger-entry-v1\n"
-    assert entry_hash(
-        sequence=1,
-        recorded_at=recorded_at,
-        actor_id=7,
-        actor_label="chuyenvien",
-        action="org.agency.create",
-        object_type="org.agency",
-        object_id="42",
-        payload_digest="ab" * 32,
-        prev_hash=GENESIS_HASH,
-    ) == hashlib.sha256(b"tinhso-ledger-entry-v1\n" + expected_body.encode()).hexdigest()
+    assert (
+        entry_hash(
+            sequence=1,
+            recorded_at=recorded_at,
+            actor_id=7,
+            actor_label="chuyenvien",
+            action="org.agency.create",
+            object_type="org.agency",
+            object_id="42",
+            payload_digest="ab" * 32,
+            prev_hash=GENESIS_HASH,
+        )
+        == hashlib.sha256(b"tinhso-ledger-entry-v1\n" + expected_body.encode()).hexdigest()
+    )

@@ -39,8 +39,11 @@ def test_concurrent_appends_make_one_gapless_chain() -> None:
             for i in range(APPENDS_PER_THREAD):
                 with transaction.atomic():
                     ledger_append(
-                        actor=None, action="test.concurrent.write", object_type="test.writer",
-                        object_id=f"{number}-{i}", payload={"thread": number, "i": i},
+                        actor=None,
+                        action="test.concurrent.write",
+                        object_type="test.writer",
+                        object_id=f"{number}-{i}",
+                        payload={"thread": number, "i": i},
                     )
                 if i == APPENDS_PER_THREAD // 2 and number == 0:
                     ledger_seal()  # sealing and signing while others append must not disturb them

@@ -39,9 +39,16 @@ def _append(name: str) -> Entry:
 
 
 def _chain() -> list[tuple[int, str, str, str]]:
-    return list(Entry.objects.filter(sequence__isnull=False).order_by("sequence").values_list(
-        "sequence", "object_id", "prev_hash", "entry_hash",
-    ))
+    return list(
+        Entry.objects.filter(sequence__isnull=False)
+        .order_by("sequence")
+        .values_list(
+            "sequence",
+            "object_id",
+            "prev_hash",
+            "entry_hash",
+        )
+    )
 
 
 def _assert_gapless_chain() -> list[tuple[int, str, str, str]]:
@@ -151,11 +158,18 @@ def test_proofs_of_sealed_entries_are_rfc9162_proofs(empty_ledger: None) -> None
     proof = entry_inclusion_proof(13, 21)
     assert proof.root_hash == merkle.merkle_root(leaves).hex()
     assert merkle.verify_inclusion(
-        leaves[12], 12, 21, [bytes.fromhex(item) for item in proof.audit_path], bytes.fromhex(proof.root_hash),
+        leaves[12],
+        12,
+        21,
+        [bytes.fromhex(item) for item in proof.audit_path],
+        bytes.fromhex(proof.root_hash),
     )
     consistency = consistency_proof(7, 21)
     assert merkle.verify_consistency(
-        7, 21, bytes.fromhex(consistency.first_root), bytes.fromhex(consistency.second_root),
+        7,
+        21,
+        bytes.fromhex(consistency.first_root),
+        bytes.fromhex(consistency.second_root),
         [bytes.fromhex(item) for item in consistency.path],
     )
 
@@ -234,7 +248,7 @@ def verify_checkpoint_note(text: str, vkey: str) -> tuple[str, int, bytes]:
     split = text.rfind("\n\n")
     if split < 0:
         raise NoteError("no blank line before the signatures")
-    body, signatures = text[: split + 1], text[split + 2:]
+    body, signatures = text[: split + 1], text[split + 2 :]
     verified = False
     for line in signatures.splitlines():
         if not line.startswith("\u2014 "):
@@ -317,7 +331,10 @@ def test_a_legacy_checkpoint_still_verifies(fill: Any) -> None:
     root = ledger_head().root_hash
     message = Checkpoint.message(4, root, signed_at.astimezone(dt.UTC).isoformat(timespec="microseconds"))
     Checkpoint.objects.create(
-        tree_size=4, root_hash=root, signed_at=signed_at, key_id=hashlib.sha256(_zero_key_public()).hexdigest()[:16],
+        tree_size=4,
+        root_hash=root,
+        signed_at=signed_at,
+        key_id=hashlib.sha256(_zero_key_public()).hexdigest()[:16],
         signature=base64.b64encode(key.sign(message)).decode(),
     )
     result = ledger_verify()

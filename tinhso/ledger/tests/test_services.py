@@ -71,9 +71,15 @@ def test_entries_chain_from_genesis_and_hash_what_they_say(fill: Fill) -> None:
         assert entry.payload.canonical_json == canonical_json({"i": entry.sequence - 1, "tên": "Thanh Hoá"})
         assert entry.payload_digest == payload_digest(entry.payload.canonical_json)
         assert entry.entry_hash == entry_hash(
-            sequence=entry.sequence, recorded_at=entry.recorded_at, actor_id=None, actor_label="",
-            action="test.thing.create", object_type="test.thing", object_id=str(entry.sequence - 1),
-            payload_digest=entry.payload_digest, prev_hash=entry.prev_hash,
+            sequence=entry.sequence,
+            recorded_at=entry.recorded_at,
+            actor_id=None,
+            actor_label="",
+            action="test.thing.create",
+            object_type="test.thing",
+            object_id=str(entry.sequence - 1),
+            payload_digest=entry.payload_digest,
+            prev_hash=entry.prev_hash,
         )
     head = ledger_head()
     assert (head.size, head.head_hash) == (3, entries[2].entry_hash)
@@ -84,7 +90,9 @@ def test_object_and_actor_are_named_and_text_normalised(empty_ledger: None) -> N
     person = _person()
     with transaction.atomic():
         entry = ledger_append(
-            actor=person, action=unicodedata.normalize("NFD", " org.person.đổi_tên "), obj=person,
+            actor=person,
+            action=unicodedata.normalize("NFD", " org.person.đổi_tên "),
+            obj=person,
             payload={"tên": unicodedata.normalize("NFD", "Hoà"), "at": dt.datetime(2025, 7, 1, tzinfo=dt.UTC)},
         )
     entry.refresh_from_db()
@@ -101,7 +109,11 @@ def test_explicit_object_fields_win_and_anonymous_is_the_system(empty_ledger: No
     person = _person()
     with transaction.atomic():
         entry = ledger_append(
-            actor=AnonymousUser(), action="x.y", obj=person, object_type="org.account", object_id="u-1",
+            actor=AnonymousUser(),
+            action="x.y",
+            obj=person,
+            object_type="org.account",
+            object_id="u-1",
         )
     assert (entry.object_type, entry.object_id, entry.actor_id, entry.actor_label) == ("org.account", "u-1", None, "")
 
@@ -118,7 +130,12 @@ def test_explicit_object_fields_win_and_anonymous_is_the_system(empty_ledger: No
         ({"action": "x.y", "payload": {"x": "a" * 300_000}}, ValueError),
     ],
     ids=[
-        "blank-action", "long-action", "list-payload", "set-in-payload", "unsaved-obj", "long-object-id",
+        "blank-action",
+        "long-action",
+        "list-payload",
+        "set-in-payload",
+        "unsaved-obj",
+        "long-object-id",
         "huge-payload",
     ],
 )
@@ -134,6 +151,7 @@ def test_bad_arguments_are_refused_before_anything_is_written(
 def test_entry_rolls_back_with_the_domain_write(fill: Fill) -> None:
     fill(2)
     head = ledger_head()
+
     def domain_write_that_fails() -> None:
         with transaction.atomic():
             ledger_append(actor=None, action="test.thing.create", object_type="test.thing", object_id=9)
@@ -233,7 +251,10 @@ def test_payload_erasure_keeps_the_chain_valid_and_is_itself_recorded(fill: Fill
     ledger_seal(sign=False)
     erasure = Entry.objects.get(pk=erasure.pk)
     assert (erasure.sequence, erasure.action, erasure.object_type, erasure.object_id) == (
-        4, "ledger.payload.erase", "ledger.entry", "2",
+        4,
+        "ledger.payload.erase",
+        "ledger.entry",
+        "2",
     )
     assert EntryPayload.objects.get(entry=erasure).data == {"reason": "Yêu cầu số 12/2026", "sequence": 2}
     result = ledger_verify()
@@ -250,11 +271,18 @@ def test_appending_in_groups_makes_the_chain_and_tree_of_appending_one_by_one(em
     appended: list[Entry] = []
     for group, size in enumerate(sizes):
         with transaction.atomic():
-            appended += ledger_append_many([
-                Record(actor=None, action="test.group", object_type="test.item", object_id=f"{group}-{i}",
-                       payload={"group": group, "i": i})
-                for i in range(size)
-            ])
+            appended += ledger_append_many(
+                [
+                    Record(
+                        actor=None,
+                        action="test.group",
+                        object_type="test.item",
+                        object_id=f"{group}-{i}",
+                        payload={"group": group, "i": i},
+                    )
+                    for i in range(size)
+                ]
+            )
     assert [entry.sequence for entry in appended] == [None] * 40  # appended, not sealed yet
     while ledger_seal(max_batch=7, max_batches=1, sign=False):  # batches that cut across the groups
         pass
@@ -265,7 +293,8 @@ def test_appending_in_groups_makes_the_chain_and_tree_of_appending_one_by_one(em
     for entry in stored:
         assert entry.prev_hash == previous
         assert EntryPayload.objects.get(entry=entry).canonical_json == canonical_json(
-            {"group": int(entry.object_id.split("-")[0]), "i": int(entry.object_id.split("-")[1])})
+            {"group": int(entry.object_id.split("-")[0]), "i": int(entry.object_id.split("-")[1])}
+        )
         previous = entry.entry_hash
     assert ledger_head().size == 40
     assert ledger_head().head_hash == previous
@@ -273,7 +302,7 @@ def test_appending_in_groups_makes_the_chain_and_tree_of_appending_one_by_one(em
     stored_nodes = {(node.level, node.index): node.hash for node in MerkleNode.objects.all()}
     assert set(stored_nodes) == {(4, 0), (4, 1), (5, 0)}
     for (level, index), value in stored_nodes.items():
-        assert value == merkle.merkle_root(leaves[index << level: (index + 1) << level]).hex()
+        assert value == merkle.merkle_root(leaves[index << level : (index + 1) << level]).hex()
     checkpoint_sign()
     assert ledger_verify().ok
 

@@ -109,7 +109,8 @@ def _corrupt_head_hash() -> None:
         (_delete_middle, 5, "Mục số 5 bị thiếu (đã bị xoá hoặc đánh lại số thứ tự)."),
         (_reorder, 3, "Mục số 3: mã băm không khớp nội dung của mục."),
         (
-            _truncate_tail, 8,
+            _truncate_tail,
+            8,
             "ghi nhận 10 mục nhưng sổ cái chỉ còn 7 mục: các mục từ số 8 đã bị cắt bỏ.",
         ),
         (_rehash_one, 5, "Mục số 5: mã băm không khớp với mã băm mục trước mà mục số 6 ghi nhận."),
@@ -118,8 +119,15 @@ def _corrupt_head_hash() -> None:
         (_corrupt_head_hash, 10, "Mã băm ở đầu sổ cái không khớp mục cuối (mục số 10)."),
     ],
     ids=[
-        "edit-action", "edit-payload", "delete-middle", "reorder", "truncate-tail", "rehash-one-entry",
-        "rewrite-history", "rewind-head", "corrupt-head",
+        "edit-action",
+        "edit-payload",
+        "delete-middle",
+        "reorder",
+        "truncate-tail",
+        "rehash-one-entry",
+        "rewrite-history",
+        "rewind-head",
+        "corrupt-head",
     ],
 )
 def test_tampering_is_caught_and_the_first_bad_entry_named(

@@ -95,8 +95,9 @@ def _requirement(requirement_id: int | None) -> DocumentRequirement | None:
         return None
     requirement = DocumentRequirement.objects.filter(pk=requirement_id).first()
     if requirement is None:
-        raise DomainError(_("Thành phần hồ sơ không thuộc thủ tục của hồ sơ này."), field="requirement",
-                          code="wrong_requirement")
+        raise DomainError(
+            _("Thành phần hồ sơ không thuộc thủ tục của hồ sơ này."), field="requirement", code="wrong_requirement"
+        )
     return requirement
 
 
@@ -108,22 +109,37 @@ def _files_context(actor: Person, dossier: Dossier) -> dict[str, Any]:
     return {"personal": personal_data_for(actor, dossier)}
 
 
-
 class FileUploadInput(Input):
-    file = serializers.FileField(label=gettext_lazy("tệp"), help_text=gettext_lazy(
-        "PDF, ảnh JPEG/PNG, Word (.docx) hoặc Excel (.xlsx); định dạng kiểm tra theo nội dung tệp."))
-    requirement = serializers.IntegerField(required=False, allow_null=True, label=gettext_lazy("thành phần hồ sơ"),
-                                           help_text=gettext_lazy("Mã (id) thành phần hồ sơ của thủ tục."))
-    digitised = serializers.BooleanField(required=False, default=False, label=gettext_lazy("đã số hóa"),
-                                         help_text=gettext_lazy(
-                                             "Một cửa xác nhận bản quét khớp bản gốc; tệp người nộp tự tải lên "
-                                             "luôn được tính là đã số hóa."))
+    file = serializers.FileField(
+        label=gettext_lazy("tệp"),
+        help_text=gettext_lazy(
+            "PDF, ảnh JPEG/PNG, Word (.docx) hoặc Excel (.xlsx); định dạng kiểm tra theo nội dung tệp."
+        ),
+    )
+    requirement = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("thành phần hồ sơ"),
+        help_text=gettext_lazy("Mã (id) thành phần hồ sơ của thủ tục."),
+    )
+    digitised = serializers.BooleanField(
+        required=False,
+        default=False,
+        label=gettext_lazy("đã số hóa"),
+        help_text=gettext_lazy(
+            "Một cửa xác nhận bản quét khớp bản gốc; tệp người nộp tự tải lên luôn được tính là đã số hóa."
+        ),
+    )
 
 
 class FileReuseInput(Input):
     # A declared field, not Field.source: the metaclass takes it off the class.
-    source = serializers.IntegerField(label=gettext_lazy("tệp đã số hóa"), help_text=gettext_lazy(  # type: ignore[assignment]
-        "Mã (id) tệp trong danh sách giấy tờ dùng lại được."))
+    source = serializers.IntegerField(
+        label=gettext_lazy("tệp đã số hóa"),
+        help_text=gettext_lazy(  # type: ignore[assignment]
+            "Mã (id) tệp trong danh sách giấy tờ dùng lại được."
+        ),
+    )
     requirement = serializers.IntegerField(required=False, allow_null=True, label=gettext_lazy("thành phần hồ sơ"))
 
 
@@ -138,49 +154,74 @@ class ReusableFileOutput(FileOutput):
 class DossierFilesApi(APIView):
     parser_classes = [MultiPartParser]
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Các tệp của hồ sơ (thành phần và kết quả)"),
-                   parameters=[DOSSIER_ID], responses=error_responses(FileOutput(many=True), 404))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Các tệp của hồ sơ (thành phần và kết quả)"),
+        parameters=[DOSSIER_ID],
+        responses=error_responses(FileOutput(many=True), 404),
+    )
     def get(self, request: Request, dossier_id: str) -> Response:
         actor = request_person(request)
         dossier = access_dossier(actor, dossier_id)
         files = dossier_files_visible(actor, dossier).select_related("requirement")
         return Response(FileOutput(files, many=True, context=_files_context(actor, dossier)).data)
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Tải lên thành phần hồ sơ (người nộp, một cửa)"),
-                   parameters=[DOSSIER_ID], request={"multipart/form-data": FileUploadInput},
-                   responses=error_responses(FileOutput, 400, 403, 404, 409, 415, status=201))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Tải lên thành phần hồ sơ (người nộp, một cửa)"),
+        parameters=[DOSSIER_ID],
+        request={"multipart/form-data": FileUploadInput},
+        responses=error_responses(FileOutput, 400, 403, 404, 409, 415, status=201),
+    )
     def post(self, request: Request, dossier_id: str) -> Response:
         actor, dossier, data = dossier_request(request, dossier_id, FileUploadInput)
-        row = dossier_file_add(actor=actor, dossier=dossier, upload=data["file"],
-                               requirement=_requirement(data.get("requirement")), digitised=data["digitised"])
+        row = dossier_file_add(
+            actor=actor,
+            dossier=dossier,
+            upload=data["file"],
+            requirement=_requirement(data.get("requirement")),
+            digitised=data["digitised"],
+        )
         return Response(FileOutput(row, context=_files_context(actor, dossier)).data, status=201)
 
 
 class DossierFileReuseApi(APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Dùng lại giấy tờ đã số hóa của mình cho hồ sơ (người nộp)"),
-                   parameters=[DOSSIER_ID], request=FileReuseInput,
-                   responses=error_responses(FileOutput, 400, 403, 404, 409, 415, status=201))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Dùng lại giấy tờ đã số hóa của mình cho hồ sơ (người nộp)"),
+        parameters=[DOSSIER_ID],
+        request=FileReuseInput,
+        responses=error_responses(FileOutput, 400, 403, 404, 409, 415, status=201),
+    )
     def post(self, request: Request, dossier_id: str) -> Response:
         actor, dossier, data = dossier_request(request, dossier_id, FileReuseInput)
-        row = dossier_file_reuse(actor=actor, dossier=dossier, source_id=data["source"],
-                                 requirement=_requirement(data.get("requirement")))
+        row = dossier_file_reuse(
+            actor=actor, dossier=dossier, source_id=data["source"], requirement=_requirement(data.get("requirement"))
+        )
         return Response(FileOutput(row, context=_files_context(actor, dossier)).data, status=201)
 
 
 class ReusableFilesApi(APIView):
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Giấy tờ đã số hóa của tôi, dùng lại được cho hồ sơ mới"),
-                   responses={200: ReusableFileOutput(many=True)})
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Giấy tờ đã số hóa của tôi, dùng lại được cho hồ sơ mới"),
+        responses={200: ReusableFileOutput(many=True)},
+    )
     def get(self, request: Request) -> Response:
         reusable = reusable_files(request_person(request))
         return Response(ReusableFileOutput(reusable, many=True, context={"own": True}).data)
 
 
 class FileMarkDigitisedApi(APIView):
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Xác nhận bản quét khớp bản gốc (một cửa)"),
-                   parameters=[path_param("file_id", gettext_lazy("Mã (id) tệp."))], request=None,
-                   responses=error_responses(FileOutput, 403, 404, 409))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Xác nhận bản quét khớp bản gốc (một cửa)"),
+        parameters=[path_param("file_id", gettext_lazy("Mã (id) tệp."))],
+        request=None,
+        responses=error_responses(FileOutput, 403, 404, 409),
+    )
     def post(self, request: Request, file_id: str) -> Response:
         actor = request_person(request)
         try:
@@ -195,16 +236,24 @@ class FileMarkDigitisedApi(APIView):
 
 
 class DraftResultInput(Input):
-    file = serializers.FileField(label=gettext_lazy("tệp dự thảo kết quả"), help_text=gettext_lazy(
-        "Bản PDF dự thảo kết quả giải quyết; khi lãnh đạo phê duyệt, đúng tệp này được ký số, gắn mã QR và "
-        "phát hành."))
+    file = serializers.FileField(
+        label=gettext_lazy("tệp dự thảo kết quả"),
+        help_text=gettext_lazy(
+            "Bản PDF dự thảo kết quả giải quyết; khi lãnh đạo phê duyệt, đúng tệp này được ký số, gắn mã QR và "
+            "phát hành."
+        ),
+    )
 
 
 class DossierDraftResultApi(APIView):
     parser_classes = [MultiPartParser]
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Dự thảo kết quả của hồ sơ (cán bộ cơ quan tiếp nhận, xử lý)"),
-                   parameters=[DOSSIER_ID], responses=error_responses(FileOutput, 404))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Dự thảo kết quả của hồ sơ (cán bộ cơ quan tiếp nhận, xử lý)"),
+        parameters=[DOSSIER_ID],
+        responses=error_responses(FileOutput, 404),
+    )
     def get(self, request: Request, dossier_id: str) -> Response:
         actor = request_person(request)
         dossier = access_dossier(actor, dossier_id)
@@ -213,11 +262,17 @@ class DossierDraftResultApi(APIView):
             raise NotFound(_("Hồ sơ chưa có dự thảo kết quả."), code="not_found")
         return Response(FileOutput(draft, context=_files_context(actor, dossier)).data)
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Tải lên hoặc thay dự thảo kết quả (chuyên viên thụ lý)"),
-                   description=gettext_lazy("Khi hồ sơ đang thẩm định hoặc chờ phê duyệt; thay thế dự thảo trước. "
-                                            "Thủ tục toàn trình phải có dự thảo trước khi trình phê duyệt."),
-                   parameters=[DOSSIER_ID], request={"multipart/form-data": DraftResultInput},
-                   responses=error_responses(FileOutput, 400, 403, 404, 409, 415, status=201))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Tải lên hoặc thay dự thảo kết quả (chuyên viên thụ lý)"),
+        description=gettext_lazy(
+            "Khi hồ sơ đang thẩm định hoặc chờ phê duyệt; thay thế dự thảo trước. "
+            "Thủ tục toàn trình phải có dự thảo trước khi trình phê duyệt."
+        ),
+        parameters=[DOSSIER_ID],
+        request={"multipart/form-data": DraftResultInput},
+        responses=error_responses(FileOutput, 400, 403, 404, 409, 415, status=201),
+    )
     def post(self, request: Request, dossier_id: str) -> Response:
         actor, dossier, data = dossier_request(request, dossier_id, DraftResultInput)
         row = dossier_draft_upload(actor=actor, dossier=dossier, upload=data["file"])
@@ -230,8 +285,7 @@ class DossierDraftResultApi(APIView):
 class PaymentOutput(serializers.ModelSerializer):
     class Meta:
         model = Payment
-        fields = ["reference", "amount_vnd", "method", "provider", "state", "receipt_number", "created_at",
-                  "paid_at"]
+        fields = ["reference", "amount_vnd", "method", "provider", "state", "receipt_number", "created_at", "paid_at"]
 
 
 class PaymentStartOutput(PaymentOutput):
@@ -242,10 +296,14 @@ class PaymentStartOutput(PaymentOutput):
 
 
 class PaymentStartApi(APIView):
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Bắt đầu thanh toán phí, lệ phí trực tuyến (người nộp)"),
-                   description=gettext_lazy("Bấm hai lần dùng lại giao dịch đang chờ; hồ sơ đã thanh toán: 409."),
-                   parameters=[DOSSIER_ID], request=None, responses=error_responses(PaymentStartOutput, 404, 409,
-                                                                               status=201))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Bắt đầu thanh toán phí, lệ phí trực tuyến (người nộp)"),
+        description=gettext_lazy("Bấm hai lần dùng lại giao dịch đang chờ; hồ sơ đã thanh toán: 409."),
+        parameters=[DOSSIER_ID],
+        request=None,
+        responses=error_responses(PaymentStartOutput, 404, 409, status=201),
+    )
     def post(self, request: Request, dossier_id: str) -> Response:
         actor = request_person(request)
         payment, url = payment_start(actor=actor, dossier=access_dossier(actor, dossier_id))
@@ -254,9 +312,13 @@ class PaymentStartApi(APIView):
 
 
 class PaymentCounterApi(APIView):
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Ghi nhận nộp phí tại quầy và cấp biên lai (một cửa)"),
-                   parameters=[DOSSIER_ID], request=None, responses=error_responses(PaymentOutput, 403, 404, 409,
-                                                                               status=201))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Ghi nhận nộp phí tại quầy và cấp biên lai (một cửa)"),
+        parameters=[DOSSIER_ID],
+        request=None,
+        responses=error_responses(PaymentOutput, 403, 404, 409, status=201),
+    )
     def post(self, request: Request, dossier_id: str) -> Response:
         actor = request_person(request)
         payment = payment_record_counter(actor=actor, dossier=access_dossier(actor, dossier_id))
@@ -264,11 +326,16 @@ class PaymentCounterApi(APIView):
 
 
 class FeeWaiverInput(Input):
-    reason = serializers.ChoiceField(choices=FeeWaiverReason.choices, label=gettext_lazy("lý do"),
-                                     help_text=gettext_lazy(
-        "exempt: người nộp được miễn; paid_elsewhere: đã thu trực tiếp tại quầy hoặc nơi khác (cần số biên lai)."))
-    receipt_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=40,
-                                           label=gettext_lazy("số biên lai"))
+    reason = serializers.ChoiceField(
+        choices=FeeWaiverReason.choices,
+        label=gettext_lazy("lý do"),
+        help_text=gettext_lazy(
+            "exempt: người nộp được miễn; paid_elsewhere: đã thu trực tiếp tại quầy hoặc nơi khác (cần số biên lai)."
+        ),
+    )
+    receipt_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=40, label=gettext_lazy("số biên lai")
+    )
     note = serializers.CharField(max_length=2000, allow_blank=True, label=gettext_lazy("căn cứ, ghi chú"))
 
 
@@ -286,16 +353,26 @@ class FeeWaiverOutput(serializers.ModelSerializer):
 class FeeWaiverApi(APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy(
-        "Ghi nhận không thu phí trực tuyến: được miễn, hoặc đã thu trực tiếp (một cửa)"),
-        description=gettext_lazy("Sau khi ghi nhận, hồ sơ không còn nợ phí và được trả kết quả. Hồ sơ đã thanh toán, "
-                                 "đã ghi nhận hoặc không có phí: 409."),
-        parameters=[DOSSIER_ID], request=FeeWaiverInput,
-        responses=error_responses(FeeWaiverOutput, 400, 403, 404, 409, 415, status=201))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Ghi nhận không thu phí trực tuyến: được miễn, hoặc đã thu trực tiếp (một cửa)"),
+        description=gettext_lazy(
+            "Sau khi ghi nhận, hồ sơ không còn nợ phí và được trả kết quả. Hồ sơ đã thanh toán, "
+            "đã ghi nhận hoặc không có phí: 409."
+        ),
+        parameters=[DOSSIER_ID],
+        request=FeeWaiverInput,
+        responses=error_responses(FeeWaiverOutput, 400, 403, 404, 409, 415, status=201),
+    )
     def post(self, request: Request, dossier_id: str) -> Response:
         actor, dossier, data = dossier_request(request, dossier_id, FeeWaiverInput)
-        waiver = fee_waive(actor=actor, dossier=dossier, reason=data["reason"], note=data["note"],
-                           receipt_number=data["receipt_number"])
+        waiver = fee_waive(
+            actor=actor,
+            dossier=dossier,
+            reason=data["reason"],
+            note=data["note"],
+            receipt_number=data["receipt_number"],
+        )
         return Response(FeeWaiverOutput(waiver).data, status=201)
 
 
@@ -312,11 +389,21 @@ class PaymentCallbackApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        tags=[TAG], summary=gettext_lazy("Cổng thanh toán báo kết quả giao dịch (ký số, gửi lại nhiều lần được)"),
-        parameters=[path_param("provider", gettext_lazy("Tên cổng thanh toán."), str), OpenApiParameter(
-            "X-Signature", str, OpenApiParameter.HEADER, required=True,
-            description=gettext_lazy("Chữ ký của cổng thanh toán trên nội dung gửi."))],
-        request=OpenApiTypes.OBJECT, responses=error_responses(CallbackOutput, 400, 403, 404, 409), auth=[],
+        tags=[TAG],
+        summary=gettext_lazy("Cổng thanh toán báo kết quả giao dịch (ký số, gửi lại nhiều lần được)"),
+        parameters=[
+            path_param("provider", gettext_lazy("Tên cổng thanh toán."), str),
+            OpenApiParameter(
+                "X-Signature",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description=gettext_lazy("Chữ ký của cổng thanh toán trên nội dung gửi."),
+            ),
+        ],
+        request=OpenApiTypes.OBJECT,
+        responses=error_responses(CallbackOutput, 400, 403, 404, 409),
+        auth=[],
     )
     def post(self, request: Request, provider: str) -> Response:
         gateway = payment_provider()
@@ -329,10 +416,10 @@ class PaymentCallbackApi(APIView):
 
 
 class RatingInput(Input):
-    score = serializers.IntegerField(label=gettext_lazy("mức độ hài lòng"), help_text=gettext_lazy(
-        "1 = rất không hài lòng … 5 = rất hài lòng."))
-    comment = TextField(required=False, allow_blank=True, default="", max_length=1000,
-                                    label=gettext_lazy("góp ý"))
+    score = serializers.IntegerField(
+        label=gettext_lazy("mức độ hài lòng"), help_text=gettext_lazy("1 = rất không hài lòng … 5 = rất hài lòng.")
+    )
+    comment = TextField(required=False, allow_blank=True, default="", max_length=1000, label=gettext_lazy("góp ý"))
 
 
 class RatingOutput(serializers.Serializer):
@@ -344,9 +431,13 @@ class RatingOutput(serializers.Serializer):
 class DossierRatingApi(APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(tags=[TAG], summary=gettext_lazy("Đánh giá mức độ hài lòng sau khi nhận kết quả (người nộp)"),
-                   parameters=[DOSSIER_ID], request=RatingInput,
-                   responses=error_responses(RatingOutput, 400, 404, 409, 415, status=201))
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Đánh giá mức độ hài lòng sau khi nhận kết quả (người nộp)"),
+        parameters=[DOSSIER_ID],
+        request=RatingInput,
+        responses=error_responses(RatingOutput, 400, 404, 409, 415, status=201),
+    )
     def post(self, request: Request, dossier_id: str) -> Response:
         actor, dossier, data = dossier_request(request, dossier_id, RatingInput)
         rating = dossier_rate(actor=actor, dossier=dossier, score=data["score"], comment=data["comment"])
@@ -358,12 +449,18 @@ class DossierRatingApi(APIView):
 
 class DossierFormApi(APIView):
     @extend_schema(
-        tags=[TAG], summary=gettext_lazy("Tải phiếu in của hồ sơ (Word hoặc PDF)"),
-        description=gettext_lazy("Phiếu: receipt, supplement_request, refusal, apology, stop_notice; "
-                                 "process_control (phiếu kiểm soát, chỉ cán bộ). "
-                                 "Phiếu chưa phát sinh theo diễn biến hồ sơ: 409."),
-        parameters=[DOSSIER_ID, path_param("kind", gettext_lazy("Loại phiếu."), str),
-                    path_param("fmt", gettext_lazy("docx hoặc pdf."), str)],
+        tags=[TAG],
+        summary=gettext_lazy("Tải phiếu in của hồ sơ (Word hoặc PDF)"),
+        description=gettext_lazy(
+            "Phiếu: receipt, supplement_request, refusal, apology, stop_notice; "
+            "process_control (phiếu kiểm soát, chỉ cán bộ). "
+            "Phiếu chưa phát sinh theo diễn biến hồ sơ: 409."
+        ),
+        parameters=[
+            DOSSIER_ID,
+            path_param("kind", gettext_lazy("Loại phiếu."), str),
+            path_param("fmt", gettext_lazy("docx hoặc pdf."), str),
+        ],
         responses={
             (200, CONTENT_TYPES["docx"]): OpenApiResponse(OpenApiTypes.BINARY),
             (200, CONTENT_TYPES["pdf"]): OpenApiResponse(OpenApiTypes.BINARY),
@@ -373,16 +470,23 @@ class DossierFormApi(APIView):
     def get(self, request: Request, dossier_id: str, kind: str, fmt: str) -> HttpResponse:
         actor = request_person(request)
         dossier = access_dossier(actor, dossier_id)
-        if kind not in FORM_KINDS or fmt not in FORMATS or (kind in OFFICE_FORMS
-                                                             and not officer_in_reach(actor, dossier)):
+        if (
+            kind not in FORM_KINDS
+            or fmt not in FORMATS
+            or (kind in OFFICE_FORMS and not officer_in_reach(actor, dossier))
+        ):
             raise NotFound(_("Không có mẫu phiếu này."), code="unknown_form")
         full = rules.may_read_personal_data(actor, dossier)
         try:
-            content = (dossier_form_pdf(dossier, kind, full=full) if fmt == "pdf"
-                       else dossier_form_docx(dossier, kind, full=full))
+            content = (
+                dossier_form_pdf(dossier, kind, full=full)
+                if fmt == "pdf"
+                else dossier_form_docx(dossier, kind, full=full)
+            )
         except DocumentConversionError:
-            raise Unavailable(_("Chưa tạo được bản PDF lúc này, vui lòng thử lại sau hoặc tải bản Word."),
-                              code="conversion_failed") from None
+            raise Unavailable(
+                _("Chưa tạo được bản PDF lúc này, vui lòng thử lại sau hoặc tải bản Word."), code="conversion_failed"
+            ) from None
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = content_disposition(*form_filenames(dossier, kind, fmt))
         response["Cache-Control"] = "private, no-store"  # the forms carry the applicant's personal data
@@ -398,19 +502,24 @@ def _query_param(name: str, description: Any) -> OpenApiParameter:
 
 class DossierRegisterApi(APIView):
     @extend_schema(
-        tags=[TAG], summary=gettext_lazy("Tải sổ theo dõi hồ sơ của cơ quan (Excel)"),
-        description=gettext_lazy("Hồ sơ cơ quan tiếp nhận từ ngày đến ngày (tối đa 366 ngày), mỗi hồ sơ một dòng; "
-                                 "họ tên, số điện thoại người nộp được che một phần. Cơ quan ngoài phạm vi: 404."),
-        parameters=[_query_param("agency", gettext_lazy("Mã số (id) cơ quan tiếp nhận.")),
-                    _query_param("from", gettext_lazy("Từ ngày, dạng 2026-03-01.")),
-                    _query_param("to", gettext_lazy("Đến ngày, dạng 2026-03-31."))],
-        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY),
-                   **{code: ErrorOutput for code in (400, 404)}},
+        tags=[TAG],
+        summary=gettext_lazy("Tải sổ theo dõi hồ sơ của cơ quan (Excel)"),
+        description=gettext_lazy(
+            "Hồ sơ cơ quan tiếp nhận từ ngày đến ngày (tối đa 366 ngày), mỗi hồ sơ một dòng; "
+            "họ tên, số điện thoại người nộp được che một phần. Cơ quan ngoài phạm vi: 404."
+        ),
+        parameters=[
+            _query_param("agency", gettext_lazy("Mã số (id) cơ quan tiếp nhận.")),
+            _query_param("from", gettext_lazy("Từ ngày, dạng 2026-03-01.")),
+            _query_param("to", gettext_lazy("Đến ngày, dạng 2026-03-31.")),
+        ],
+        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY), **{code: ErrorOutput for code in (400, 404)}},
     )
     def get(self, request: Request) -> HttpResponse:
         params = request.query_params
-        content, name = dossier_register_xlsx(request_person(request), params.get("agency"), params.get("from"),
-                                              params.get("to"))
+        content, name = dossier_register_xlsx(
+            request_person(request), params.get("agency"), params.get("from"), params.get("to")
+        )
         response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Cache-Control"] = "private, no-store"
@@ -422,11 +531,17 @@ class DossierRegisterApi(APIView):
 
 class LookupInput(Input):
     code = TextField(max_length=60, label=gettext_lazy("mã hồ sơ"))
-    digits = TextField(max_length=10, label=gettext_lazy("4 số cuối"), validators=[RegexValidator(
-        DIGITS_RE.pattern, message=gettext_lazy(
-            "Vui lòng nhập đúng 4 chữ số cuối của số điện thoại hoặc số định danh cá nhân."))],
-                                   help_text=gettext_lazy(
-                                       "4 chữ số cuối của số điện thoại hoặc số định danh cá nhân của người nộp."))
+    digits = TextField(
+        max_length=10,
+        label=gettext_lazy("4 số cuối"),
+        validators=[
+            RegexValidator(
+                DIGITS_RE.pattern,
+                message=gettext_lazy("Vui lòng nhập đúng 4 chữ số cuối của số điện thoại hoặc số định danh cá nhân."),
+            )
+        ],
+        help_text=gettext_lazy("4 chữ số cuối của số điện thoại hoặc số định danh cá nhân của người nộp."),
+    )
 
 
 class LookupOutput(serializers.Serializer):
@@ -449,17 +564,21 @@ class LookupApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        tags=[TAG], summary=gettext_lazy("Tra cứu tiến độ hồ sơ bằng mã hồ sơ và 4 số cuối (công khai)"),
-        description=gettext_lazy("Không trả thông tin cá nhân. Mã sai và số sai đều trả 404 như nhau; "
-                                 "mỗi địa chỉ được thử giới hạn số lần mỗi phút (429)."),
-        parameters=[LookupInput], responses=error_responses(LookupOutput, 400, 404, 429), auth=[],
+        tags=[TAG],
+        summary=gettext_lazy("Tra cứu tiến độ hồ sơ bằng mã hồ sơ và 4 số cuối (công khai)"),
+        description=gettext_lazy(
+            "Không trả thông tin cá nhân. Mã sai và số sai đều trả 404 như nhau; "
+            "mỗi địa chỉ được thử giới hạn số lần mỗi phút (429)."
+        ),
+        parameters=[LookupInput],
+        responses=error_responses(LookupOutput, 400, 404, 429),
+        auth=[],
     )
     def get(self, request: Request) -> Response:
         code = request.query_params.get("code", "")
         # The page's limits and counters (lookup.lookup_limited): the API is no way around them.
         if lookup_limited(request._request, code):
-            raise TooManyRequests(_("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút."),
-                                  code="rate_limited")
+            raise TooManyRequests(_("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút."), code="rate_limited")
         query = parse_input(LookupInput, request.query_params)
         try:
             result = dossier_lookup(code=query["code"], digits=query["digits"])
@@ -467,4 +586,3 @@ class LookupApi(APIView):
             lookup_failed(request._request, code)
             raise
         return Response(LookupOutput(result).data)
-

@@ -27,26 +27,39 @@ MAX_ROWS = 200
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 
 TYPE_LABELS = {
-    "text": _("Văn bản"), "number": _("Số"), "date": _("Ngày (dd/mm/yyyy)"), "email": _("Thư điện tử"),
-    "phone": _("Số điện thoại"), "personal_id": _("Số định danh cá nhân"), "select": _("Chọn trong danh sách"),
+    "text": _("Văn bản"),
+    "number": _("Số"),
+    "date": _("Ngày (dd/mm/yyyy)"),
+    "email": _("Thư điện tử"),
+    "phone": _("Số điện thoại"),
+    "personal_id": _("Số định danh cá nhân"),
+    "select": _("Chọn trong danh sách"),
 }
 PREFILL_LABELS = {
-    "full_name": _("Họ và tên của tài khoản"), "personal_id": _("Số định danh của tài khoản"),
-    "phone": _("Số điện thoại của tài khoản"), "email": _("Thư điện tử của tài khoản"),
+    "full_name": _("Họ và tên của tài khoản"),
+    "personal_id": _("Số định danh của tài khoản"),
+    "phone": _("Số điện thoại của tài khoản"),
+    "email": _("Thư điện tử của tài khoản"),
 }
 
 
 def _row_for_display(spec: Mapping[str, Any]) -> dict[str, Any]:
     options = spec.get("options") or []
-    extra = {key: value for key, value in spec.items()
-             if key not in KNOWN_KEYS and key != "extra" and not key.startswith("_")}
+    extra = {
+        key: value
+        for key, value in spec.items()
+        if key not in KNOWN_KEYS and key != "extra" and not key.startswith("_")
+    }
     extra_text = str(spec.get("extra") or "") or (json.dumps(extra, ensure_ascii=False) if extra else "")
     return {
-        "name": str(spec.get("name") or ""), "label": str(spec.get("label") or ""),
-        "type": str(spec.get("type") or "text"), "required": bool(spec.get("required")),
+        "name": str(spec.get("name") or ""),
+        "label": str(spec.get("label") or ""),
+        "type": str(spec.get("type") or "text"),
+        "required": bool(spec.get("required")),
         "options": "\n".join(str(o) for o in options) if isinstance(options, list) else str(options),
         "max_length": "" if spec.get("max_length") in (None, "") else str(spec.get("max_length")),
-        "prefill": str(spec.get("prefill") or ""), "extra": extra_text,
+        "prefill": str(spec.get("prefill") or ""),
+        "extra": extra_text,
         "delete": bool(spec.get("_delete")),
     }
 
@@ -73,10 +86,14 @@ class EFormFieldsWidget(forms.Widget):
         for number, row in enumerate(rows, start=1):
             row["number"] = number
             row["prefix"] = f"{name}-{number - 1}"
-        context["widget"].update({
-            "rows": rows, "total": len(rows),
-            "types": list(TYPE_LABELS.items()), "prefills": list(PREFILL_LABELS.items()),
-        })
+        context["widget"].update(
+            {
+                "rows": rows,
+                "total": len(rows),
+                "types": list(TYPE_LABELS.items()),
+                "prefills": list(PREFILL_LABELS.items()),
+            }
+        )
         return context
 
     def value_from_datadict(self, data: Mapping[str, Any], files: Any, name: str) -> Any:
@@ -136,15 +153,19 @@ class EFormFieldsField(forms.Field):
             raise ValidationError(errors)
         return out
 
-    def _row(self, raw: Mapping[str, Any], number: int, seen: set[str]) -> tuple[dict[str, Any] | None,
-                                                                                   list[ValidationError]]:
+    def _row(
+        self, raw: Mapping[str, Any], number: int, seen: set[str]
+    ) -> tuple[dict[str, Any] | None, list[ValidationError]]:
         def text(key: str) -> str:
             value = raw.get(key)
             return "" if value is None else str(value).strip()
 
         options_raw = raw.get("options")
-        options = ([str(o).strip() for o in options_raw] if isinstance(options_raw, list)
-                   else [line.strip() for line in str(options_raw or "").replace(";", "\n").splitlines()])
+        options = (
+            [str(o).strip() for o in options_raw]
+            if isinstance(options_raw, list)
+            else [line.strip() for line in str(options_raw or "").replace(";", "\n").splitlines()]
+        )
         options = [o for o in options if o]
         filled = any(text(key) for key in ("name", "label", "max_length", "prefill")) or options
         if raw.get("_delete") or not filled:
@@ -158,8 +179,13 @@ class EFormFieldsField(forms.Field):
         if not name:
             problem(_("thiếu tên trường."))
         elif not NAME_RE.match(name):
-            problem(_("tên trường “%(name)s” chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng "
-                      "chữ (ví dụ ho_ten)."), name=name)
+            problem(
+                _(
+                    "tên trường “%(name)s” chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng "
+                    "chữ (ví dụ ho_ten)."
+                ),
+                name=name,
+            )
         elif name in seen:
             problem(_("tên trường “%(name)s” bị trùng với một dòng trên."), name=name)
         seen.add(name)

@@ -67,14 +67,32 @@ SHEET_STEPS = "Quy trình"
 SHEET_FORM = "Tờ khai"
 
 PROCEDURE_HEADERS = [
-    "Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cấp thực hiện", "Cơ quan thực hiện", "Mức độ trực tuyến",
-    "Lý do chưa toàn trình", "Thời hạn (ngày làm việc)", "Phí, lệ phí (đồng)", "Ghi chú phí", "Kết quả",
-    "Căn cứ pháp lý", "Giờ chốt tiếp nhận",
+    "Mã thủ tục",
+    "Tên thủ tục",
+    "Lĩnh vực",
+    "Cấp thực hiện",
+    "Cơ quan thực hiện",
+    "Mức độ trực tuyến",
+    "Lý do chưa toàn trình",
+    "Thời hạn (ngày làm việc)",
+    "Phí, lệ phí (đồng)",
+    "Ghi chú phí",
+    "Kết quả",
+    "Căn cứ pháp lý",
+    "Giờ chốt tiếp nhận",
 ]
 DOCUMENT_HEADERS = ["Mã thủ tục", "Tên giấy tờ", "Bắt buộc", "Số bản"]
 STEP_HEADERS = ["Mã thủ tục", "Thứ tự", "Thao tác", "Tên bước", "Vai trò", "Số ngày"]
-FORM_HEADERS = ["Mã thủ tục", "Tên trường", "Nhãn", "Kiểu", "Bắt buộc", "Lựa chọn", "Độ dài tối đa",
-                "Điền sẵn từ tài khoản"]
+FORM_HEADERS = [
+    "Mã thủ tục",
+    "Tên trường",
+    "Nhãn",
+    "Kiểu",
+    "Bắt buộc",
+    "Lựa chọn",
+    "Độ dài tối đa",
+    "Điền sẵn từ tài khoản",
+]
 
 FORM_FIELD_TYPES = ("text", "number", "date", "email", "phone", "personal_id", "select")
 YES, NO = "Có", "Không"
@@ -103,12 +121,19 @@ class CatalogueImportOutcome:
         return bool(self.created or self.updated)
 
     def as_payload(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "documents": self.documents, "steps": self.steps, "form_fields": self.form_fields,
-                "retired": self.retired}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "documents": self.documents,
+            "steps": self.steps,
+            "form_fields": self.form_fields,
+            "retired": self.retired,
+        }
 
 
 # --- who manages what ------------------------------------------------------------------------
+
 
 def catalogue_agencies(person: Person | AnonymousUser) -> QuerySet[Agency] | None:
     """The agencies whose procedures ``person`` manages; None for the whole install."""
@@ -125,7 +150,8 @@ def _manageable(agencies: QuerySet[Agency] | None) -> QuerySet[Procedure]:
     links = Procedure.agencies.through.objects.filter(procedure=OuterRef("pk"))
     inside = agencies.values("pk")
     return Procedure.objects.filter(Exists(links.filter(agency__in=inside))).exclude(
-        Exists(links.exclude(agency__in=inside)))
+        Exists(links.exclude(agency__in=inside))
+    )
 
 
 def procedures_manageable(person: Person | AnonymousUser) -> QuerySet[Procedure]:
@@ -140,6 +166,7 @@ def procedures_manageable(person: Person | AnonymousUser) -> QuerySet[Procedure]
 
 
 # --- export ----------------------------------------------------------------------------------
+
 
 def _days_text(value: Decimal) -> Decimal | int | float:
     normal = value.normalize()
@@ -182,28 +209,60 @@ def procedures_export_xlsx(procedures: Iterable[Procedure]) -> bytes:
     _dropdown(form, "H", PREFILL_SOURCES)
     for procedure in procedures:
         agencies = sorted(procedure.agencies.all(), key=lambda a: a.key or a.name)
-        xlsx_append(main, [
-            procedure.code, procedure.name, procedure.field, procedure.get_authority_level_display(),
-            SEPARATOR.join(a.key or a.name for a in agencies), procedure.get_online_level_display(),
-            procedure.not_full_reason, _days_text(procedure.processing_days), procedure.fee_vnd,
-            procedure.fee_note, procedure.result_type, procedure.legal_basis, procedure.receipt_cutoff_hour,
-        ])
+        xlsx_append(
+            main,
+            [
+                procedure.code,
+                procedure.name,
+                procedure.field,
+                procedure.get_authority_level_display(),
+                SEPARATOR.join(a.key or a.name for a in agencies),
+                procedure.get_online_level_display(),
+                procedure.not_full_reason,
+                _days_text(procedure.processing_days),
+                procedure.fee_vnd,
+                procedure.fee_note,
+                procedure.result_type,
+                procedure.legal_basis,
+                procedure.receipt_cutoff_hour,
+            ],
+        )
         for doc in procedure.documents.all():
             xlsx_append(docs, [procedure.code, doc.name, YES if doc.required else NO, doc.copies])
         for step in procedure.steps.all():
-            xlsx_append(steps, [procedure.code, step.order, step.get_action_display(), step.name,
-                          step.get_role_display(), _days_text(step.days)])
+            xlsx_append(
+                steps,
+                [
+                    procedure.code,
+                    step.order,
+                    step.get_action_display(),
+                    step.name,
+                    step.get_role_display(),
+                    _days_text(step.days),
+                ],
+            )
         for item in procedure.form_fields or []:
             options = item.get("options") or []
-            xlsx_append(form, [procedure.code, item.get("name", ""), item.get("label", ""), item.get("type", "text"),
-                         YES if item.get("required") else NO, SEPARATOR.join(options),
-                         item.get("max_length"), item.get("prefill") or None])
+            xlsx_append(
+                form,
+                [
+                    procedure.code,
+                    item.get("name", ""),
+                    item.get("label", ""),
+                    item.get("type", "text"),
+                    YES if item.get("required") else NO,
+                    SEPARATOR.join(options),
+                    item.get("max_length"),
+                    item.get("prefill") or None,
+                ],
+            )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
 # --- parsing ---------------------------------------------------------------------------------
+
 
 class _Rejected(Exception):
     pass
@@ -294,23 +353,58 @@ def _specs_from_xlsx(data: bytes) -> list[dict[str, Any]]:
         raise DomainError(_("Tệp thiếu trang “%(sheet)s”.") % {"sheet": SHEET_PROCEDURES})
     specs: list[dict[str, Any]] = []
     for number, c in _rows(book, SHEET_PROCEDURES, len(PROCEDURE_HEADERS)):
-        specs.append({
-            "code": c[0], "name": c[1], "field": c[2], "authority_level": c[3], "agencies": c[4],
-            "online_level": c[5], "not_full_reason": c[6], "processing_days": c[7], "fee_vnd": c[8],
-            "fee_note": c[9], "result_type": c[10], "legal_basis": c[11], "receipt_cutoff_hour": c[12],
-            "documents": [], "steps": [], "form_fields": [], "_where": (SHEET_PROCEDURES, number),
-        })
+        specs.append(
+            {
+                "code": c[0],
+                "name": c[1],
+                "field": c[2],
+                "authority_level": c[3],
+                "agencies": c[4],
+                "online_level": c[5],
+                "not_full_reason": c[6],
+                "processing_days": c[7],
+                "fee_vnd": c[8],
+                "fee_note": c[9],
+                "result_type": c[10],
+                "legal_basis": c[11],
+                "receipt_cutoff_hour": c[12],
+                "documents": [],
+                "steps": [],
+                "form_fields": [],
+                "_where": (SHEET_PROCEDURES, number),
+            }
+        )
     children: list[tuple[str, str, int, dict[str, Any], Any]] = []
     for number, c in _rows(book, SHEET_DOCUMENTS, len(DOCUMENT_HEADERS)):
-        children.append(("documents", SHEET_DOCUMENTS, number,
-                         {"name": c[1], "required": c[2], "copies": c[3]}, c[0]))
+        children.append(("documents", SHEET_DOCUMENTS, number, {"name": c[1], "required": c[2], "copies": c[3]}, c[0]))
     for number, c in _rows(book, SHEET_STEPS, len(STEP_HEADERS)):
-        children.append(("steps", SHEET_STEPS, number,
-                         {"order": c[1], "action": c[2], "name": c[3], "role": c[4], "days": c[5]}, c[0]))
+        children.append(
+            (
+                "steps",
+                SHEET_STEPS,
+                number,
+                {"order": c[1], "action": c[2], "name": c[3], "role": c[4], "days": c[5]},
+                c[0],
+            )
+        )
     for number, c in _rows(book, SHEET_FORM, len(FORM_HEADERS)):
-        children.append(("form_fields", SHEET_FORM, number,
-                         {"name": c[1], "label": c[2], "type": c[3], "required": c[4], "options": c[5],
-                          "max_length": c[6], "prefill": c[7]}, c[0]))
+        children.append(
+            (
+                "form_fields",
+                SHEET_FORM,
+                number,
+                {
+                    "name": c[1],
+                    "label": c[2],
+                    "type": c[3],
+                    "required": c[4],
+                    "options": c[5],
+                    "max_length": c[6],
+                    "prefill": c[7],
+                },
+                c[0],
+            )
+        )
     by_code: dict[str, dict[str, Any]] = {}
     for spec in specs:
         by_code.setdefault(_text(spec["code"]), spec)
@@ -319,9 +413,15 @@ def _specs_from_xlsx(data: bytes) -> list[dict[str, Any]]:
         item["_where"] = (sheet, number)
         owner = by_code.get(_text(code))
         if owner is None:
-            orphans.append({"sheet": sheet, "row": number, "code": _text(code),
-                            "reason": _("Mã thủ tục “%(code)s” không có trong trang “%(sheet)s”.")
-                            % {"code": _text(code), "sheet": SHEET_PROCEDURES}})
+            orphans.append(
+                {
+                    "sheet": sheet,
+                    "row": number,
+                    "code": _text(code),
+                    "reason": _("Mã thủ tục “%(code)s” không có trong trang “%(sheet)s”.")
+                    % {"code": _text(code), "sheet": SHEET_PROCEDURES},
+                }
+            )
         else:
             owner[kind].append(item)
     if orphans:
@@ -330,6 +430,7 @@ def _specs_from_xlsx(data: bytes) -> list[dict[str, Any]]:
 
 
 # --- validation ------------------------------------------------------------------------------
+
 
 @dataclass
 class _Clean:
@@ -352,16 +453,23 @@ def _agency_lookup(agencies: QuerySet[Agency] | None) -> tuple[dict[str, Agency]
     return by_key, by_name
 
 
-def _validate(specs: list[dict[str, Any]],
-              agencies_in_reach: QuerySet[Agency] | None) -> tuple[list[_Clean], list[dict[str, Any]]]:
+def _validate(
+    specs: list[dict[str, Any]], agencies_in_reach: QuerySet[Agency] | None
+) -> tuple[list[_Clean], list[dict[str, Any]]]:
     rejected: list[dict[str, Any]] = []
     cleaned: list[_Clean] = []
     by_key, by_name = _agency_lookup(agencies_in_reach)
     seen: dict[str, int | str] = {}
     codes = [_text(spec.get("code")) for spec in specs if "_orphans" not in spec]
-    out_of_reach = set(Procedure.objects.filter(code__in=codes)
-                       .exclude(pk__in=_manageable(agencies_in_reach).values("pk"))
-                       .values_list("code", flat=True)) if agencies_in_reach is not None else set()
+    out_of_reach = (
+        set(
+            Procedure.objects.filter(code__in=codes)
+            .exclude(pk__in=_manageable(agencies_in_reach).values("pk"))
+            .values_list("code", flat=True)
+        )
+        if agencies_in_reach is not None
+        else set()
+    )
 
     def reject(where: tuple[str, int | str], code: str, reason: str) -> None:
         rejected.append({"sheet": where[0], "row": where[1], "code": code, "reason": reason})
@@ -377,12 +485,14 @@ def _validate(specs: list[dict[str, Any]],
             if not code:
                 raise _Rejected(_("Thiếu mã thủ tục."))
             if code in seen:
-                raise _Rejected(_("Mã thủ tục “%(code)s” trùng với dòng %(row)s của tệp.")
-                                % {"code": code, "row": seen[code]})
+                raise _Rejected(
+                    _("Mã thủ tục “%(code)s” trùng với dòng %(row)s của tệp.") % {"code": code, "row": seen[code]}
+                )
             seen[code] = where[1]
             if code in out_of_reach:
-                raise _Rejected(_("Không tìm thấy thủ tục có mã “%(code)s” trong phạm vi bạn quản lý.")
-                                % {"code": code})
+                raise _Rejected(
+                    _("Không tìm thấy thủ tục có mã “%(code)s” trong phạm vi bạn quản lý.") % {"code": code}
+                )
             name = _text(spec.get("name"))
             if not name:
                 raise _Rejected(_("Thiếu tên thủ tục."))
@@ -425,8 +535,14 @@ def _validate(specs: list[dict[str, Any]],
                 if not doc_name:
                     raise _Rejected(_("Thiếu tên giấy tờ."))
                 copies = _int(item.get("copies"), _("Số bản"), blank=1)
-                documents.append({"name": doc_name, "required": _bool(item.get("required", True), _("Bắt buộc")),
-                                  "copies": copies, "order": position})
+                documents.append(
+                    {
+                        "name": doc_name,
+                        "required": _bool(item.get("required", True), _("Bắt buộc")),
+                        "copies": copies,
+                        "order": position,
+                    }
+                )
             except _Rejected as exc:
                 ok = False
                 reject(item.get("_where", where), code, str(exc))
@@ -445,20 +561,31 @@ def _validate(specs: list[dict[str, Any]],
                 try:
                     role = _choice(role_text, Role, _("Vai trò"))
                 except _Rejected:
-                    raise _Rejected(_("Vai trò “%(role)s” không có trong danh mục vai trò.")
-                                    % {"role": role_text}) from None
+                    raise _Rejected(
+                        _("Vai trò “%(role)s” không có trong danh mục vai trò.") % {"role": role_text}
+                    ) from None
                 step_days = _days(item.get("days"), _("Số ngày của bước"))
                 total += step_days
-                steps.append({"order": order, "action": _choice(item.get("action"), StepAction, _("Thao tác")),
-                              "name": _text(item.get("name")) or _("Bước %(order)s") % {"order": order},
-                              "role": role, "days": step_days})
+                steps.append(
+                    {
+                        "order": order,
+                        "action": _choice(item.get("action"), StepAction, _("Thao tác")),
+                        "name": _text(item.get("name")) or _("Bước %(order)s") % {"order": order},
+                        "role": role,
+                        "days": step_days,
+                    }
+                )
             except _Rejected as exc:
                 ok = False
                 reject(item_where, code, str(exc))
         if total > days:
             ok = False
-            reject(where, code, _("Tổng thời gian các bước quy trình (%(total)s ngày) vượt thời hạn giải quyết "
-                                  "(%(days)s ngày).") % {"total": _days_text(total), "days": _days_text(days)})
+            reject(
+                where,
+                code,
+                _("Tổng thời gian các bước quy trình (%(total)s ngày) vượt thời hạn giải quyết (%(days)s ngày).")
+                % {"total": _days_text(total), "days": _days_text(days)},
+            )
         names_seen: set[str] = set()
         for item in spec.get("form_fields", []):
             try:
@@ -472,19 +599,28 @@ def _validate(specs: list[dict[str, Any]],
                 if ftype not in FORM_FIELD_TYPES:
                     raise _Rejected(_("Kiểu trường “%(type)s” không hợp lệ.") % {"type": ftype})
                 raw_options = item.get("options")
-                options = ([_text(o) for o in raw_options] if isinstance(raw_options, list)
-                           else [_text(o) for o in _text(raw_options).split(";")])
+                options = (
+                    [_text(o) for o in raw_options]
+                    if isinstance(raw_options, list)
+                    else [_text(o) for o in _text(raw_options).split(";")]
+                )
                 options = [o for o in options if o]
                 if ftype == "select" and not options:
                     raise _Rejected(_("Trường lựa chọn “%(name)s” cần danh sách lựa chọn.") % {"name": fname})
                 prefill = _text(item.get("prefill"))
                 if prefill and prefill not in PREFILL_SOURCES:
-                    raise _Rejected(_("Nguồn điền sẵn “%(source)s” không hợp lệ (chọn một trong: %(choices)s).")
-                                    % {"source": prefill, "choices": ", ".join(PREFILL_SOURCES)})
-                field_spec = {"name": fname, "label": _text(item.get("label")) or fname, "type": ftype,
-                              "required": _bool(item.get("required", False), _("Bắt buộc")),
-                              "options": options,
-                              "max_length": _int(item.get("max_length"), _("Độ dài tối đa"))}
+                    raise _Rejected(
+                        _("Nguồn điền sẵn “%(source)s” không hợp lệ (chọn một trong: %(choices)s).")
+                        % {"source": prefill, "choices": ", ".join(PREFILL_SOURCES)}
+                    )
+                field_spec = {
+                    "name": fname,
+                    "label": _text(item.get("label")) or fname,
+                    "type": ftype,
+                    "required": _bool(item.get("required", False), _("Bắt buộc")),
+                    "options": options,
+                    "max_length": _int(item.get("max_length"), _("Độ dài tối đa")),
+                }
                 if prefill:
                     field_spec["prefill"] = prefill
                 form_fields.append(field_spec)
@@ -492,15 +628,28 @@ def _validate(specs: list[dict[str, Any]],
                 ok = False
                 reject(item.get("_where", where), code, str(exc))
         if ok:
-            cleaned.append(_Clean(
-                values={"name": name, "field": field_name, "authority_level": level, "online_level": online,
+            cleaned.append(
+                _Clean(
+                    values={
+                        "name": name,
+                        "field": field_name,
+                        "authority_level": level,
+                        "online_level": online,
                         "not_full_reason": "" if online == OnlineLevel.FULL else reason,
-                        "processing_days": days, "receipt_cutoff_hour": cutoff, "fee_vnd": fee,
+                        "processing_days": days,
+                        "receipt_cutoff_hour": cutoff,
+                        "fee_vnd": fee,
                         "fee_note": _text(spec.get("fee_note")),
-                        "result_type": result_type, "legal_basis": _text(spec.get("legal_basis")),
-                        "code": code},
-                agencies=agencies, documents=documents, steps=steps, form_fields=form_fields,
-            ))
+                        "result_type": result_type,
+                        "legal_basis": _text(spec.get("legal_basis")),
+                        "code": code,
+                    },
+                    agencies=agencies,
+                    documents=documents,
+                    steps=steps,
+                    form_fields=form_fields,
+                )
+            )
     return cleaned, rejected
 
 
@@ -522,17 +671,27 @@ class _Plan:
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.fields or self.agencies is not None or self.documents_update
-                    or self.documents_create or self.documents_delete or self.documents_retire
-                    or self.steps_update or self.steps_create or self.steps_delete)
+        return bool(
+            self.created
+            or self.fields
+            or self.agencies is not None
+            or self.documents_update
+            or self.documents_create
+            or self.documents_delete
+            or self.documents_retire
+            or self.steps_update
+            or self.steps_create
+            or self.steps_delete
+        )
 
 
 def _differences(obj: Any, values: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in values.items() if getattr(obj, name) != value}
 
 
-def _plan_documents(plan: _Plan, current: list[DocumentRequirement], wanted: list[dict[str, Any]],
-                    referenced: set[int]) -> None:
+def _plan_documents(
+    plan: _Plan, current: list[DocumentRequirement], wanted: list[dict[str, Any]], referenced: set[int]
+) -> None:
     """Match the file's requirements to the stored ones by name, then the rest by position."""
     left = sorted(current, key=lambda d: (d.retired_at is not None, d.order, d.pk))
     unmatched: list[dict[str, Any]] = []
@@ -550,9 +709,11 @@ def _plan_documents(plan: _Plan, current: list[DocumentRequirement], wanted: lis
         else:
             left.remove(found)
             plan.documents_update.append((found, spec))
-    plan.documents_update = [(d, diff) for d, spec in plan.documents_update
-                             if (diff := {**_differences(d, spec),
-                                          **({"retired_at": None} if d.retired_at is not None else {})})]
+    plan.documents_update = [
+        (d, diff)
+        for d, spec in plan.documents_update
+        if (diff := {**_differences(d, spec), **({"retired_at": None} if d.retired_at is not None else {})})
+    ]
     for document in left:
         if document.pk in referenced:
             if document.retired_at is None:
@@ -566,14 +727,33 @@ def _plan(item: _Clean, procedure: Procedure | None, referenced: set[int]) -> _P
     values["form_fields"] = item.form_fields
     if procedure is None:
         procedure = Procedure(code=item.values["code"])
-        return _Plan(procedure=procedure, created=True, fields=values, agencies=item.agencies,
-                     documents_update=[], documents_create=item.documents, documents_delete=[],
-                     documents_retire=[], steps_update=[], steps_create=item.steps, steps_delete=[])
+        return _Plan(
+            procedure=procedure,
+            created=True,
+            fields=values,
+            agencies=item.agencies,
+            documents_update=[],
+            documents_create=item.documents,
+            documents_delete=[],
+            documents_retire=[],
+            steps_update=[],
+            steps_create=item.steps,
+            steps_delete=[],
+        )
     wanted_agencies = {agency.pk for agency in item.agencies}
-    plan = _Plan(procedure=procedure, created=False, fields=_differences(procedure, values),
-                 agencies=item.agencies if wanted_agencies != {a.pk for a in procedure.agencies.all()} else None,
-                 documents_update=[], documents_create=[], documents_delete=[], documents_retire=[],
-                 steps_update=[], steps_create=[], steps_delete=[])
+    plan = _Plan(
+        procedure=procedure,
+        created=False,
+        fields=_differences(procedure, values),
+        agencies=item.agencies if wanted_agencies != {a.pk for a in procedure.agencies.all()} else None,
+        documents_update=[],
+        documents_create=[],
+        documents_delete=[],
+        documents_retire=[],
+        steps_update=[],
+        steps_create=[],
+        steps_delete=[],
+    )
     _plan_documents(plan, list(DocumentRequirement.every.filter(procedure=procedure)), item.documents, referenced)
     steps = {step.order: step for step in procedure.steps.all()}
     for spec in item.steps:
@@ -600,8 +780,9 @@ def _apply(plan: _Plan, now: Any) -> None:
         DocumentRequirement.every.filter(pk__in=[d.pk for d in plan.documents_retire]).update(retired_at=now)
     for document, diff in plan.documents_update:
         DocumentRequirement.every.filter(pk=document.pk).update(**diff)
-    DocumentRequirement.objects.bulk_create(DocumentRequirement(procedure=procedure, **d)
-                                            for d in plan.documents_create)
+    DocumentRequirement.objects.bulk_create(
+        DocumentRequirement(procedure=procedure, **d) for d in plan.documents_create
+    )
     if plan.steps_delete:
         WorkflowStep.objects.filter(pk__in=[s.pk for s in plan.steps_delete]).delete()
     for step, diff in plan.steps_update:
@@ -609,8 +790,9 @@ def _apply(plan: _Plan, now: Any) -> None:
     WorkflowStep.objects.bulk_create(WorkflowStep(procedure=procedure, **s) for s in plan.steps_create)
 
 
-def procedures_import_specs(*, actor: Person | None, specs: list[dict[str, Any]], dry_run: bool = False,
-                            source: str = "xlsx") -> CatalogueImportOutcome:
+def procedures_import_specs(
+    *, actor: Person | None, specs: list[dict[str, Any]], dry_run: bool = False, source: str = "xlsx"
+) -> CatalogueImportOutcome:
     """Validate every spec; save them all (upsert by code, in place) or none.
 
     ``actor`` None is the platform itself (demo data, commands): the whole install. A person
@@ -620,10 +802,17 @@ def procedures_import_specs(*, actor: Person | None, specs: list[dict[str, Any]]
     reach = None if actor is None else catalogue_agencies(actor)
     cleaned, rejected = _validate(specs, reach)
     outcome = CatalogueImportOutcome(rejected=rejected)
-    existing = {p.code: p for p in Procedure.objects.filter(code__in=[c.values["code"] for c in cleaned])
-                .prefetch_related("agencies", "steps")}
-    referenced = set(DossierFile.objects.filter(requirement__procedure__in=list(existing.values()))
-                     .values_list("requirement_id", flat=True).distinct())
+    existing = {
+        p.code: p
+        for p in Procedure.objects.filter(code__in=[c.values["code"] for c in cleaned]).prefetch_related(
+            "agencies", "steps"
+        )
+    }
+    referenced = set(
+        DossierFile.objects.filter(requirement__procedure__in=list(existing.values()))
+        .values_list("requirement_id", flat=True)
+        .distinct()
+    )
     plans = []
     for item in cleaned:
         plan = _plan(item, existing.get(item.values["code"]), referenced)
@@ -646,9 +835,16 @@ def procedures_import_specs(*, actor: Person | None, specs: list[dict[str, Any]]
             for plan in plans:
                 if plan.changed:
                     _apply(plan, now)
-            ledger_append(actor=actor, action="services.procedure.import", object_type="services.procedure",
-                          payload={**outcome.as_payload(), "source": source,
-                                   "codes": sorted(p.procedure.code for p in plans if p.changed)})
+            ledger_append(
+                actor=actor,
+                action="services.procedure.import",
+                object_type="services.procedure",
+                payload={
+                    **outcome.as_payload(),
+                    "source": source,
+                    "codes": sorted(p.procedure.code for p in plans if p.changed),
+                },
+            )
     outcome.saved = True
     return outcome
 

@@ -43,20 +43,22 @@ def dossiers_late_scan(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = due_soon_cutoff(now)
     Dossier.objects.filter(at_risk_since__isnull=False, state__in=WATCHED_STATES, due_at__gt=cutoff).update(
-        at_risk_since=None, updated_at=now,
+        at_risk_since=None,
+        updated_at=now,
     )
     pks = list(
         Dossier.objects.filter(state__in=WATCHED_STATES, at_risk_since__isnull=True, due_at__lte=cutoff)
-        .order_by("due_at", "pk").values_list("pk", flat=True)
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)
     )
     cal = calendar()
     approvers: dict[int, list[str]] = {}
     flagged = 0
     for start in range(0, len(pks), _BATCH):
         batch = Dossier.objects.select_related("procedure", "handling_agency", "assignee").in_bulk(
-            pks[start:start + _BATCH],
+            pks[start : start + _BATCH],
         )
-        for pk in pks[start:start + _BATCH]:
+        for pk in pks[start : start + _BATCH]:
             flagged += _flag(batch[pk], now, cal, approvers)
     return flagged
 
@@ -65,7 +67,8 @@ def dossiers_late_scan(now: dt.datetime | None = None) -> int:
 def _flag(dossier: Dossier, now: dt.datetime, cal: WorkCalendar, approvers: dict[int, list[str]]) -> bool:
     # The conditional update claims the dossier: a concurrent scan flags (and notifies) it once.
     claimed = Dossier.objects.filter(pk=dossier.pk, at_risk_since__isnull=True, state__in=WATCHED_STATES).update(
-        at_risk_since=now, updated_at=now,
+        at_risk_since=now,
+        updated_at=now,
     )
     if not claimed:
         return False
@@ -79,16 +82,27 @@ def _flag(dossier: Dossier, now: dt.datetime, cal: WorkCalendar, approvers: dict
     if recipients:
         with translation.override(settings.LANGUAGE_CODE):
             subject, body = _officer_message(dossier, now, cal)
-        notifications_queue([
-            Notification(dossier=dossier, channel=NotificationChannel.EMAIL, recipient=email, subject=subject,
-                         body=body)
-            for email in recipients
-        ])
+        notifications_queue(
+            [
+                Notification(
+                    dossier=dossier, channel=NotificationChannel.EMAIL, recipient=email, subject=subject, body=body
+                )
+                for email in recipients
+            ]
+        )
     overdue = dossier.due_at is not None and dossier.due_at < now
-    ledger_append(actor=None, action="services.dossier.at_risk", obj=dossier, payload={
-        "code": dossier.code, "due_at": dossier.due_at, "overdue": overdue, "handling_agency": agency.pk,
-        "notified": len(recipients),
-    })
+    ledger_append(
+        actor=None,
+        action="services.dossier.at_risk",
+        obj=dossier,
+        payload={
+            "code": dossier.code,
+            "due_at": dossier.due_at,
+            "overdue": overdue,
+            "handling_agency": agency.pk,
+            "notified": len(recipients),
+        },
+    )
     return True
 
 
@@ -134,8 +148,11 @@ def _officer_message(dossier: Dossier, now: dt.datetime, cal: WorkCalendar) -> t
     due = dossier.due_at
     assert due is not None  # selected by due_at <= cut-off
     values = {
-        "code": dossier.code, "procedure": dossier.procedure.name, "agency": dossier.handling_agency.name,
-        "state": str(DossierState(dossier.state).label), "due": _local(due),
+        "code": dossier.code,
+        "procedure": dossier.procedure.name,
+        "agency": dossier.handling_agency.name,
+        "state": str(DossierState(dossier.state).label),
+        "due": _local(due),
     }
     if due < now:
         subject = _("[Tỉnh số] Hồ sơ %(code)s đã quá hạn trả kết quả") % values
@@ -152,20 +169,28 @@ def _officer_message(dossier: Dossier, now: dt.datetime, cal: WorkCalendar) -> t
     ]
     deadline = apology_deadline(due, cal)
     if dossier.due_reset_count >= 1:
-        lines.append(_("Hồ sơ đã được hẹn lại ngày trả kết quả một lần và không được hẹn lại lần nữa: "
-                       "đề nghị giải quyết, trả kết quả ngay."))
+        lines.append(
+            _(
+                "Hồ sơ đã được hẹn lại ngày trả kết quả một lần và không được hẹn lại lần nữa: "
+                "đề nghị giải quyết, trả kết quả ngay."
+            )
+        )
     elif now <= deadline:
         lines.append(
-            _("Nếu không thể trả kết quả đúng hạn, cơ quan giải quyết phải thông báo cho Bộ phận Một cửa và gửi "
-              "người nộp Phiếu xin lỗi và hẹn lại ngày trả kết quả, nêu rõ lý do, chậm nhất 01 ngày làm việc "
-              "trước hạn trả kết quả (hạn cuối: %(deadline)s; chỉ được hẹn lại một lần).")
+            _(
+                "Nếu không thể trả kết quả đúng hạn, cơ quan giải quyết phải thông báo cho Bộ phận Một cửa và gửi "
+                "người nộp Phiếu xin lỗi và hẹn lại ngày trả kết quả, nêu rõ lý do, chậm nhất 01 ngày làm việc "
+                "trước hạn trả kết quả (hạn cuối: %(deadline)s; chỉ được hẹn lại một lần)."
+            )
             % {"deadline": _local(deadline)}
         )
     else:
         lines.append(
-            _("Đã qua thời điểm gửi Phiếu xin lỗi và hẹn lại ngày trả kết quả (chậm nhất 01 ngày làm việc trước "
-              "hạn, tức %(deadline)s): đề nghị giải quyết, trả kết quả sớm nhất và báo cáo lý do chậm cho Bộ phận "
-              "Một cửa.")
+            _(
+                "Đã qua thời điểm gửi Phiếu xin lỗi và hẹn lại ngày trả kết quả (chậm nhất 01 ngày làm việc trước "
+                "hạn, tức %(deadline)s): đề nghị giải quyết, trả kết quả sớm nhất và báo cáo lý do chậm cho Bộ phận "
+                "Một cửa."
+            )
             % {"deadline": _local(deadline)}
         )
     lines.append(_("Thư này được gửi tự động từ hệ thống Tỉnh số."))

@@ -40,8 +40,16 @@ RECEIVER, HANDLER, APPROVER, CITIZEN = "motcua.hungyen", "thuly.hungyen", "phedu
 
 S = DossierState
 # The way through the workflow; a demo dossier walks it up to its ``until`` state.
-PATH = (S.SUBMITTED, S.RECEIVED, S.FORWARDED, S.ASSIGNED, S.UNDER_REVIEW, S.PENDING_APPROVAL, S.APPROVED,
-        S.RESULT_RETURNED)
+PATH = (
+    S.SUBMITTED,
+    S.RECEIVED,
+    S.FORWARDED,
+    S.ASSIGNED,
+    S.UNDER_REVIEW,
+    S.PENDING_APPROVAL,
+    S.APPROVED,
+    S.RESULT_RETURNED,
+)
 
 
 @dataclass
@@ -85,6 +93,7 @@ def demo_load() -> ProcedureDemoReport:
 
 # --- agency codes ------------------------------------------------------------------------------
 
+
 def agency_codes_load() -> tuple[dict[str, str], list[str]]:
     """Give the illustrative codes of ``agency_codes_demo.json`` to agencies that have none.
 
@@ -109,6 +118,7 @@ def agency_codes_load() -> tuple[dict[str, str], list[str]]:
 
 # --- dossiers ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class DemoActors:
     receiver: Person
@@ -121,8 +131,9 @@ def _actors() -> DemoActors | None:
     people = {p.username: p for p in Person.objects.filter(username__in=[RECEIVER, HANDLER, APPROVER, CITIZEN])}
     if len(people) < 4:
         return None
-    return DemoActors(receiver=people[RECEIVER], handler=people[HANDLER], approver=people[APPROVER],
-                      citizen=people[CITIZEN])
+    return DemoActors(
+        receiver=people[RECEIVER], handler=people[HANDLER], approver=people[APPROVER], citizen=people[CITIZEN]
+    )
 
 
 def demo_dossiers_allowed() -> bool:
@@ -151,8 +162,9 @@ def dossiers_load() -> tuple[int, str]:
     try:
         with transaction.atomic():
             for spec in specs:
-                _dossier_create(spec, actors=actors, agency=agency, procedure=procedures[spec["procedure"]],
-                                stored=stored)
+                _dossier_create(
+                    spec, actors=actors, agency=agency, procedure=procedures[spec["procedure"]], stored=stored
+                )
     except BaseException:
         for row in stored:  # the rows were rolled back: their files must not stay behind
             row.file.storage.delete(row.file.name)
@@ -161,7 +173,12 @@ def dossiers_load() -> tuple[int, str]:
 
 
 def _dossier_create(
-    spec: dict[str, Any], *, actors: DemoActors, agency: Agency, procedure: Procedure, stored: list[DossierFile],
+    spec: dict[str, Any],
+    *,
+    actors: DemoActors,
+    agency: Agency,
+    procedure: Procedure,
+    stored: list[DossierFile],
 ) -> Dossier:
     from tinhso.onestop.files.services import dossier_file_add
     from tinhso.onestop.payments.services import (
@@ -178,25 +195,40 @@ def _dossier_create(
     online = spec["channel"] == Channel.ONLINE
     if online:
         dossier = intake.dossier_submit_online(
-            applicant=actors.citizen, procedure=procedure, agency=agency, form_data=spec["form"],
+            applicant=actors.citizen,
+            procedure=procedure,
+            agency=agency,
+            form_data=spec["form"],
             idempotency_key=spec["key"],
         )
     else:
         applicant = spec["applicant"]
         dossier = services.dossier_receive_at_counter(
-            actor=actors.receiver, agency=agency, procedure=procedure, applicant_name=applicant["name"],
-            applicant_personal_id=applicant["personal_id"], applicant_phone=applicant["phone"],
+            actor=actors.receiver,
+            agency=agency,
+            procedure=procedure,
+            applicant_name=applicant["name"],
+            applicant_personal_id=applicant["personal_id"],
+            applicant_phone=applicant["phone"],
             form_data=spec["form"],
         )
     requirements = {r.order: r for r in DocumentRequirement.objects.filter(procedure=procedure)}
     uploader = actors.citizen if online else actors.receiver
     for item in spec.get("files", []):
-        content, mime = (sample_png(), "image/png") if item["type"] == "png" else (
-            sample_pdf(item.get("title", "Giay to"), f"Ho so {dossier.code}"), "application/pdf")
-        stored.append(dossier_file_add(
-            actor=uploader, dossier=dossier, upload=SimpleUploadedFile(item["name"], content, mime),
-            requirement=requirements.get(item["requirement"]), digitised=not online,
-        ))
+        content, mime = (
+            (sample_png(), "image/png")
+            if item["type"] == "png"
+            else (sample_pdf(item.get("title", "Giay to"), f"Ho so {dossier.code}"), "application/pdf")
+        )
+        stored.append(
+            dossier_file_add(
+                actor=uploader,
+                dossier=dossier,
+                upload=SimpleUploadedFile(item["name"], content, mime),
+                requirement=requirements.get(item["requirement"]),
+                digitised=not online,
+            )
+        )
 
     def pay_online(dossier: Dossier) -> None:
         gateway = payment_provider()
@@ -212,8 +244,12 @@ def _dossier_create(
         (S.FORWARDED, lambda d: services.dossier_forward(actor=actors.receiver, dossier=d)),
         (S.ASSIGNED, lambda d: services.dossier_assign(actor=actors.approver, dossier=d, assignee=actors.handler)),
         (S.UNDER_REVIEW, lambda d: services.dossier_start_review(actor=actors.handler, dossier=d)),
-        (S.PENDING_APPROVAL, lambda d: services.dossier_submit_for_approval(
-            actor=actors.handler, dossier=d, note="Hồ sơ đủ điều kiện, kính trình lãnh đạo phê duyệt.")),
+        (
+            S.PENDING_APPROVAL,
+            lambda d: services.dossier_submit_for_approval(
+                actor=actors.handler, dossier=d, note="Hồ sơ đủ điều kiện, kính trình lãnh đạo phê duyệt."
+            ),
+        ),
         (S.APPROVED, lambda d: services.dossier_approve(actor=actors.approver, dossier=d)),
         (S.RESULT_RETURNED, lambda d: services.dossier_return_result(actor=actors.receiver, dossier=d)),
     ]
@@ -222,9 +258,17 @@ def _dossier_create(
             break
         if state == S.PENDING_APPROVAL and (spec.get("result") or services.result_file_required(procedure)):
             # The handler's draft result, which the approver sees and which is signed on approval.
-            stored.append(dossier_draft_upload(actor=actors.handler, dossier=dossier, upload=SimpleUploadedFile(
-                (spec.get("result") or {}).get("name", "du-thao-ket-qua.pdf"), _result_pdf(spec, dossier),
-                "application/pdf")))
+            stored.append(
+                dossier_draft_upload(
+                    actor=actors.handler,
+                    dossier=dossier,
+                    upload=SimpleUploadedFile(
+                        (spec.get("result") or {}).get("name", "du-thao-ket-qua.pdf"),
+                        _result_pdf(spec, dossier),
+                        "application/pdf",
+                    ),
+                )
+            )
         dossier = step(dossier)
         if state == S.APPROVED:
             stored.extend(dossier.files.filter(kind=FileKind.RESULT))  # signed from the draft on approval
@@ -234,8 +278,13 @@ def _dossier_create(
             payment_record_counter(actor=actors.receiver, dossier=dossier)
         if state == S.APPROVED and spec.get("fee_waiver"):  # the desk records why the fee is not collected online
             waiver = spec["fee_waiver"]
-            fee_waive(actor=actors.receiver, dossier=dossier, reason=waiver["reason"], note=waiver["note"],
-                      receipt_number=waiver.get("receipt_number", ""))
+            fee_waive(
+                actor=actors.receiver,
+                dossier=dossier,
+                reason=waiver["reason"],
+                note=waiver["note"],
+                receipt_number=waiver.get("receipt_number", ""),
+            )
 
     then = spec.get("then")
     if then:
@@ -249,12 +298,20 @@ def _dossier_create(
         else:
             raise ValueError(f"{DOSSIERS_FILE.name}: unknown action {action!r}")
     if spec.get("rating"):
-        dossier_rate(actor=actors.citizen, dossier=dossier, score=spec["rating"]["score"],
-                     comment=spec["rating"].get("comment", ""))
+        dossier_rate(
+            actor=actors.citizen,
+            dossier=dossier,
+            score=spec["rating"]["score"],
+            comment=spec["rating"].get("comment", ""),
+        )
     return dossier
 
 
 def _result_pdf(spec: dict[str, Any], dossier: Dossier) -> bytes:
     title = (spec.get("result") or {}).get("title", "KET QUA GIAI QUYET THU TUC HANH CHINH")
-    return sample_pdf(title, f"Ma ho so: {dossier.code}", f"Thu tuc: {dossier.procedure.code}",
-                      "Ban trinh dien - du lieu minh hoa, khong co gia tri phap ly.")
+    return sample_pdf(
+        title,
+        f"Ma ho so: {dossier.code}",
+        f"Thu tuc: {dossier.procedure.code}",
+        "Ban trinh dien - du lieu minh hoa, khong co gia tri phap ly.",
+    )

@@ -45,8 +45,11 @@ def access_dossier(person: Person | AnonymousUser, dossier_id: int | str) -> Dos
 def officer_in_reach(person: Person | AnonymousUser, dossier: Dossier) -> bool:
     """Whether ``person`` sees ``dossier`` as an officer (of its receiving or handling agency),
     not only as its applicant: for what stays inside the administration."""
-    return agencies_where(person, Perm.DOSSIER_VIEW).filter(
-        pk__in=(dossier.agency_id, dossier.handling_agency_id)).exists()
+    return (
+        agencies_where(person, Perm.DOSSIER_VIEW)
+        .filter(pk__in=(dossier.agency_id, dossier.handling_agency_id))
+        .exists()
+    )
 
 
 def dossier_files_visible(person: Person | AnonymousUser, dossier: Dossier) -> QuerySet[DossierFile]:

@@ -19,32 +19,66 @@ if TYPE_CHECKING:
 
 
 def dossier_event_record(
-    dossier: Dossier, *, action: str, from_state: str, actor: Person | None, agency: Agency | None,
-    note: str = "", at: dt.datetime | None = None, extra: Mapping[str, Any] | None = None,
+    dossier: Dossier,
+    *,
+    action: str,
+    from_state: str,
+    actor: Person | None,
+    agency: Agency | None,
+    note: str = "",
+    at: dt.datetime | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Dossier:
     """The event row, then the ledger entry: the last write of every transition."""
-    dossier_events_record([(dossier, actor, agency)], action=action, from_state=from_state, note=note, at=at,
-                          extra=extra)
+    dossier_events_record(
+        [(dossier, actor, agency)], action=action, from_state=from_state, note=note, at=at, extra=extra
+    )
     return dossier
 
 
 def dossier_events_record(
-    steps: Sequence[tuple[Dossier, Person | None, Agency | None]], *, action: str, from_state: str,
-    note: str = "", at: dt.datetime | None = None, extra: Mapping[str, Any] | None = None,
+    steps: Sequence[tuple[Dossier, Person | None, Agency | None]],
+    *,
+    action: str,
+    from_state: str,
+    note: str = "",
+    at: dt.datetime | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> None:
     """:func:`dossier_event_record` for dossiers that took the same step, each (dossier, actor,
     agency): one insert of the events, one of the notifications, one ledger append."""
     at = at or timezone.now()
-    DossierEvent.objects.bulk_create([
-        DossierEvent(dossier=dossier, action=action, from_state=from_state, to_state=dossier.state, actor=actor,
-                     agency=agency, note=note, at=at)
-        for dossier, actor, agency in steps
-    ])
+    DossierEvent.objects.bulk_create(
+        [
+            DossierEvent(
+                dossier=dossier,
+                action=action,
+                from_state=from_state,
+                to_state=dossier.state,
+                actor=actor,
+                agency=agency,
+                note=note,
+                at=at,
+            )
+            for dossier, actor, agency in steps
+        ]
+    )
     dossiers_notify([(dossier, actor) for dossier, actor, _agency in steps], action, at=at, note=note)
-    ledger_append_many([
-        Record(actor=actor, action=f"services.dossier.{action}", obj=dossier, payload={
-            "code": dossier.code, "procedure": dossier.procedure.code, "from": from_state, "to": dossier.state,
-            "handling_agency": dossier.handling_agency_id, **(extra or {}),
-        })
-        for dossier, actor, _agency in steps
-    ])
+    ledger_append_many(
+        [
+            Record(
+                actor=actor,
+                action=f"services.dossier.{action}",
+                obj=dossier,
+                payload={
+                    "code": dossier.code,
+                    "procedure": dossier.procedure.code,
+                    "from": from_state,
+                    "to": dossier.state,
+                    "handling_agency": dossier.handling_agency_id,
+                    **(extra or {}),
+                },
+            )
+            for dossier, actor, _agency in steps
+        ]
+    )

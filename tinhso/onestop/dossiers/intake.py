@@ -56,16 +56,27 @@ class Filed:
 
 
 def dossier_submit_online(
-    *, applicant: Person, procedure: Procedure, agency: Agency, form_data: Mapping[str, Any], idempotency_key: str,
+    *,
+    applicant: Person,
+    procedure: Procedure,
+    agency: Agency,
+    form_data: Mapping[str, Any],
+    idempotency_key: str,
 ) -> Dossier:
     """A citizen files a dossier online. The same ``idempotency_key`` returns the same dossier."""
-    filing = filing_check(applicant=applicant, procedure=procedure, agency=agency, form_data=form_data,
-                          idempotency_key=idempotency_key)
+    filing = filing_check(
+        applicant=applicant, procedure=procedure, agency=agency, form_data=form_data, idempotency_key=idempotency_key
+    )
     return filing_submit(filing).dossier
 
 
 def filing_check(
-    *, applicant: Person, procedure: Procedure, agency: Agency, form_data: Mapping[str, Any], idempotency_key: str,
+    *,
+    applicant: Person,
+    procedure: Procedure,
+    agency: Agency,
+    form_data: Mapping[str, Any],
+    idempotency_key: str,
 ) -> Filing:
     """The checks of an online filing that write nothing: the key, the applicant's right to
     file, the procedure (in force, with a workflow, offered online) and the e-form. Raises
@@ -77,8 +88,13 @@ def filing_check(
         raise not_allowed()
     procedure_check(procedure, online=True)
     agency_code(agency)  # an agency without an electronic id cannot number the dossier: refused first
-    return Filing(applicant=applicant, procedure=procedure, agency=agency,
-                  form_data=form_data_validate(procedure, form_data), key=key)
+    return Filing(
+        applicant=applicant,
+        procedure=procedure,
+        agency=agency,
+        form_data=form_data_validate(procedure, form_data),
+        key=key,
+    )
 
 
 def filing_submit(filing: Filing) -> Filed:
@@ -101,15 +117,25 @@ def _write(filing: Filing) -> Dossier:
     now = timezone.now()
     applicant = filing.applicant
     dossier = Dossier.objects.create(
-        code=dossier_code_next(agency=filing.agency, day=timezone.localdate(now)), procedure=filing.procedure,
-        agency=filing.agency, handling_agency=filing.agency, channel=Channel.ONLINE, state=DossierState.SUBMITTED,
-        applicant=applicant, applicant_name=applicant.get_full_name() or applicant.get_username(),
-        applicant_email=getattr(applicant, "email", "") or "", applicant_phone=getattr(applicant, "phone", "") or "",
-        applicant_personal_id=getattr(applicant, "personal_id", "") or "", form_data=filing.form_data,
-        idempotency_key=filing.key, submitted_at=now, fee_vnd=filing.procedure.fee_vnd,
+        code=dossier_code_next(agency=filing.agency, day=timezone.localdate(now)),
+        procedure=filing.procedure,
+        agency=filing.agency,
+        handling_agency=filing.agency,
+        channel=Channel.ONLINE,
+        state=DossierState.SUBMITTED,
+        applicant=applicant,
+        applicant_name=applicant.get_full_name() or applicant.get_username(),
+        applicant_email=getattr(applicant, "email", "") or "",
+        applicant_phone=getattr(applicant, "phone", "") or "",
+        applicant_personal_id=getattr(applicant, "personal_id", "") or "",
+        form_data=filing.form_data,
+        idempotency_key=filing.key,
+        submitted_at=now,
+        fee_vnd=filing.procedure.fee_vnd,
     )
-    return dossier_event_record(dossier, action="submit_online", from_state="", actor=applicant, agency=filing.agency,
-                                at=now)
+    return dossier_event_record(
+        dossier, action="submit_online", from_state="", actor=applicant, agency=filing.agency, at=now
+    )
 
 
 def dossier_by_key(applicant: Person, key: str, *, fields: Iterable[str] = ()) -> Dossier | None:

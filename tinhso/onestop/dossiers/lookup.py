@@ -60,8 +60,7 @@ class LookupResult:
 
 
 def _not_found() -> NotFound:
-    return NotFound(_("Không tìm thấy hồ sơ với mã và 4 số cuối đã nhập. Vui lòng kiểm tra lại."),
-                    code="not_found")
+    return NotFound(_("Không tìm thấy hồ sơ với mã và 4 số cuối đã nhập. Vui lòng kiểm tra lại."), code="not_found")
 
 
 def normalise_code(code: str) -> str:
@@ -111,18 +110,28 @@ def dossier_lookup(*, code: str, digits: str, now: dt.datetime | None = None) ->
         errors["digits"] = _("Vui lòng nhập đúng 4 chữ số cuối của số điện thoại hoặc số định danh cá nhân.")
     if errors:
         raise DomainError(" ".join(errors.values()), field=next(iter(errors)), code="invalid", errors=errors)
-    dossier = (Dossier.objects.select_related("procedure", "agency", "handling_agency", "applicant")
-               .filter(code__iexact=code).first())
+    dossier = (
+        Dossier.objects.select_related("procedure", "agency", "handling_agency", "applicant")
+        .filter(code__iexact=code)
+        .first()
+    )
     tails = _identity_tails(dossier) if dossier is not None else []
     if not digits_match(tails, digits) or dossier is None:
         raise _not_found()
     now = now or timezone.now()
     return LookupResult(
-        code=dossier.code, state=dossier.state, state_label=str(DossierState(dossier.state).label),
-        procedure_code=dossier.procedure.code, procedure_name=dossier.procedure.name,
-        agency_name=dossier.agency.name, handling_agency_name=dossier.handling_agency.name,
-        submitted_at=dossier.submitted_at, received_at=dossier.received_at, due_at=dossier.due_at,
-        completed_at=dossier.completed_at, overdue=dossier_is_overdue(dossier, now),
+        code=dossier.code,
+        state=dossier.state,
+        state_label=str(DossierState(dossier.state).label),
+        procedure_code=dossier.procedure.code,
+        procedure_name=dossier.procedure.name,
+        agency_name=dossier.agency.name,
+        handling_agency_name=dossier.handling_agency.name,
+        submitted_at=dossier.submitted_at,
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        completed_at=dossier.completed_at,
+        overdue=dossier_is_overdue(dossier, now),
     )
 
 
@@ -157,12 +166,10 @@ def _code_key(code: str) -> Any:
 def lookup_limited(request: HttpRequest, code: str) -> bool:
     """Count this attempt for the client's address; True if the address is over its limit or
     ``code`` has had too many misses. Call once per lookup, before :func:`dossier_lookup`."""
-    address = get_usage(request, group=_GROUP_ADDRESS, key=client_ip, rate=_address_rate, method=ALL,
-                        increment=True)
+    address = get_usage(request, group=_GROUP_ADDRESS, key=client_ip, rate=_address_rate, method=ALL, increment=True)
     if address is not None and address["should_limit"]:
         return True
-    misses = get_usage(request, group=_GROUP_CODE, key=_code_key(code), rate=_code_rate, method=ALL,
-                       increment=False)
+    misses = get_usage(request, group=_GROUP_CODE, key=_code_key(code), rate=_code_rate, method=ALL, increment=False)
     return misses is not None and (misses["should_limit"] or misses["count"] >= misses["limit"])
 
 

@@ -73,8 +73,13 @@ class PersonalData:
         return self.dossier.applicant_email if self.full else mask_email(self.dossier.applicant_email)
 
     def applicant(self) -> dict[str, Any]:
-        return {"name": self.name, "personal_id": self.personal_id, "phone": self.phone, "email": self.email,
-                "masked": self.masked}
+        return {
+            "name": self.name,
+            "personal_id": self.personal_id,
+            "phone": self.phone,
+            "email": self.email,
+            "masked": self.masked,
+        }
 
     def person_name(self, person: Person | None) -> str:
         """The name of someone who acted on the dossier: the applicant's account masked as their

@@ -55,7 +55,9 @@ def _day(value: str | dt.date | None, field: str, label: str) -> dt.date:
 
 
 def register_dossiers(
-    person: Person | AnonymousUser, agency_id: int | str | None, first: str | dt.date | None,
+    person: Person | AnonymousUser,
+    agency_id: int | str | None,
+    first: str | dt.date | None,
     last: str | dt.date | None,
 ) -> tuple[Agency, dt.date, dt.date, QuerySet[Dossier]]:
     """(agency, first day, last day, the dossiers it received in those days, oldest first).
@@ -71,24 +73,38 @@ def register_dossiers(
     if end < start:
         raise DomainError(_("Đến ngày phải sau hoặc bằng từ ngày."), field="to", code="invalid_period")
     if (end - start).days >= MAX_DAYS:
-        raise DomainError(_("Mỗi sổ theo dõi lấy tối đa %(n)s ngày; hãy chia thành nhiều kỳ.") % {"n": MAX_DAYS},
-                          field="to", code="period_too_long")
+        raise DomainError(
+            _("Mỗi sổ theo dõi lấy tối đa %(n)s ngày; hãy chia thành nhiều kỳ.") % {"n": MAX_DAYS},
+            field="to",
+            code="period_too_long",
+        )
     zone = timezone.get_current_timezone()
     since = dt.datetime.combine(start, dt.time(), tzinfo=zone)
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    dossiers = (Dossier.objects.filter(agency=agency, received_at__gte=since, received_at__lt=until)
-                .select_related("procedure", "handling_agency")
-                .annotate(forwarded_at=Min("events__at", filter=Q(events__action="forward")))
-                .order_by("received_at", "pk"))
+    dossiers = (
+        Dossier.objects.filter(agency=agency, received_at__gte=since, received_at__lt=until)
+        .select_related("procedure", "handling_agency")
+        .annotate(forwarded_at=Min("events__at", filter=Q(events__action="forward")))
+        .order_by("received_at", "pk")
+    )
     return agency, start, end, dossiers
 
 
 COLUMNS: tuple[tuple[Any, int], ...] = (  # (title, width in characters)
-    (_lazy("STT"), 6), (_lazy("Mã hồ sơ"), 24), (_lazy("Tên thủ tục hành chính"), 40),
-    (_lazy("Số lượng hồ sơ (bộ)"), 9), (_lazy("Tên cá nhân, tổ chức"), 20), (_lazy("Số điện thoại"), 14),
-    (_lazy("Cơ quan chủ trì giải quyết"), 28), (_lazy("Nhận hồ sơ"), 16), (_lazy("Hẹn trả kết quả"), 16),
-    (_lazy("Chuyển hồ sơ đến cơ quan giải quyết"), 16), (_lazy("Nhận kết quả từ cơ quan giải quyết"), 16),
-    (_lazy("Trả kết quả cho cá nhân, tổ chức"), 16), (_lazy("Ký nhận"), 12), (_lazy("Ghi chú"), 30),
+    (_lazy("STT"), 6),
+    (_lazy("Mã hồ sơ"), 24),
+    (_lazy("Tên thủ tục hành chính"), 40),
+    (_lazy("Số lượng hồ sơ (bộ)"), 9),
+    (_lazy("Tên cá nhân, tổ chức"), 20),
+    (_lazy("Số điện thoại"), 14),
+    (_lazy("Cơ quan chủ trì giải quyết"), 28),
+    (_lazy("Nhận hồ sơ"), 16),
+    (_lazy("Hẹn trả kết quả"), 16),
+    (_lazy("Chuyển hồ sơ đến cơ quan giải quyết"), 16),
+    (_lazy("Nhận kết quả từ cơ quan giải quyết"), 16),
+    (_lazy("Trả kết quả cho cá nhân, tổ chức"), 16),
+    (_lazy("Ký nhận"), 12),
+    (_lazy("Ghi chú"), 30),
 )
 DATE_COLUMNS = range(8, 13)  # 1-based: received … returned
 
@@ -112,21 +128,33 @@ def _notes(dossier: Dossier, now: dt.datetime) -> str:
 
 def _row(index: int, dossier: Any, now: dt.datetime) -> list[Any]:
     return [
-        index, dossier.code, dossier.procedure.name, 1, mask_name(dossier.applicant_name),
-        mask_digits(dossier.applicant_phone), dossier.handling_agency.name, _local(dossier.received_at),
-        _local(dossier.due_at), _local(dossier.forwarded_at), _local(dossier.decided_at),
-        _local(dossier.completed_at), "", _notes(dossier, now),
+        index,
+        dossier.code,
+        dossier.procedure.name,
+        1,
+        mask_name(dossier.applicant_name),
+        mask_digits(dossier.applicant_phone),
+        dossier.handling_agency.name,
+        _local(dossier.received_at),
+        _local(dossier.due_at),
+        _local(dossier.forwarded_at),
+        _local(dossier.decided_at),
+        _local(dossier.completed_at),
+        "",
+        _notes(dossier, now),
     ]
 
 
-def dossier_register_xlsx(person: Person | AnonymousUser, agency_id: int | str | None, first: str | dt.date | None,
-                          last: str | dt.date | None) -> tuple[bytes, str]:
+def dossier_register_xlsx(
+    person: Person | AnonymousUser, agency_id: int | str | None, first: str | dt.date | None, last: str | dt.date | None
+) -> tuple[bytes, str]:
     """The register as a workbook, and its file name (ASCII). Raises what
     :func:`register_dossiers` raises."""
     agency, start, end, dossiers = register_dossiers(person, agency_id, first, last)
     with translation.override("vi"):  # an administrative document, like the forms (printing)
-        return _workbook(agency, start, end, dossiers), \
-            f"so-theo-doi-ho-so-{agency.code or agency.pk}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+        return _workbook(
+            agency, start, end, dossiers
+        ), f"so-theo-doi-ho-so-{agency.code or agency.pk}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
 
 
 def _workbook(agency: Agency, start: dt.date, end: dt.date, dossiers: QuerySet[Dossier]) -> bytes:
@@ -136,12 +164,19 @@ def _workbook(agency: Agency, start: dt.date, end: dt.date, dossiers: QuerySet[D
     sheet.title = _("Sổ theo dõi hồ sơ")[:31]
     width = len(COLUMNS)
     last_column = get_column_letter(width)
-    for row, (text, size, bold) in enumerate((
-        (agency.name.upper(), 12, True),
-        (_("SỔ THEO DÕI HỒ SƠ"), 14, True),
-        (_("Hồ sơ tiếp nhận từ ngày %(start)s đến ngày %(end)s") % {"start": vn_date(start),
-                                                                      "end": vn_date(end)}, 12, False),
-    ), start=1):
+    for row, (text, size, bold) in enumerate(
+        (
+            (agency.name.upper(), 12, True),
+            (_("SỔ THEO DÕI HỒ SƠ"), 14, True),
+            (
+                _("Hồ sơ tiếp nhận từ ngày %(start)s đến ngày %(end)s")
+                % {"start": vn_date(start), "end": vn_date(end)},
+                12,
+                False,
+            ),
+        ),
+        start=1,
+    ):
         sheet.merge_cells(f"A{row}:{last_column}{row}")
         cell = xlsx_cell(sheet, row, 1, text)
         cell.font = Font(name="Times New Roman", size=size, bold=bold, italic=not bold)
@@ -165,9 +200,13 @@ def _workbook(agency: Agency, start: dt.date, end: dt.date, dossiers: QuerySet[D
             if column in DATE_COLUMNS:
                 cell.number_format = DATE_TIME
     footer = header + count + 2
-    xlsx_cell(sheet, footer, 1, _("Tổng số: %(n)s hồ sơ. Họ tên và số điện thoại người nộp được che "
-                                   "một phần; xem đầy đủ trên trang hồ sơ.") % {"n": count}).font = Font(
-        name="Times New Roman", italic=True)
+    xlsx_cell(
+        sheet,
+        footer,
+        1,
+        _("Tổng số: %(n)s hồ sơ. Họ tên và số điện thoại người nộp được che một phần; xem đầy đủ trên trang hồ sơ.")
+        % {"n": count},
+    ).font = Font(name="Times New Roman", italic=True)
     sheet.freeze_panes = f"C{header + 1}"
     sheet.print_title_rows = f"{header}:{header}"
     sheet.page_setup.orientation = "landscape"

@@ -55,8 +55,7 @@ def dossier_queue(*, person: Person, queue: Queue, now: dt.datetime | None = Non
         qs = Dossier.objects.filter(state__in=[S.FORWARDED, S.TRANSFERRED], handling_agency__in=where)
     elif queue == "review":
         where = agencies_where(person, Perm.DOSSIER_REVIEW).values("pk")
-        qs = Dossier.objects.filter(state__in=[S.ASSIGNED, S.UNDER_REVIEW], handling_agency__in=where,
-                                    assignee=person)
+        qs = Dossier.objects.filter(state__in=[S.ASSIGNED, S.UNDER_REVIEW], handling_agency__in=where, assignee=person)
     elif queue == "approve":
         where = agencies_where(person, Perm.DOSSIER_APPROVE).values("pk")
         qs = Dossier.objects.filter(state=S.PENDING_APPROVAL, handling_agency__in=where)
@@ -68,26 +67,47 @@ def dossier_queue(*, person: Person, queue: Queue, now: dt.datetime | None = Non
     else:
         raise ValueError(f"Unknown queue {queue!r}")
     cutoff = due_soon_cutoff(now)
-    return qs.annotate(
-        overdue=Case(When(due_at__lt=now, then=Value(True)), default=Value(False), output_field=BooleanField()),
-        due_soon=Case(When(due_at__gte=now, due_at__lte=cutoff, then=Value(True)), default=Value(False),
-                      output_field=BooleanField()),
-    ).order_by(
-        F("overdue").desc(), F("due_soon").desc(), F("due_at").asc(nulls_last=True), "pk",
-    ).select_related("procedure")
+    return (
+        qs.annotate(
+            overdue=Case(When(due_at__lt=now, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            due_soon=Case(
+                When(due_at__gte=now, due_at__lte=cutoff, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by(
+            F("overdue").desc(),
+            F("due_soon").desc(),
+            F("due_at").asc(nulls_last=True),
+            "pk",
+        )
+        .select_related("procedure")
+    )
 
 
 # What each event of a dossier's timeline is called, for officers (pages and the process-control sheet).
 EVENT_LABELS = {
-    "submit_online": _lazy("Nộp trực tuyến"), "receive_at_counter": _lazy("Tiếp nhận tại quầy"),
-    "receive": _lazy("Tiếp nhận"), "forward": _lazy("Chuyển xử lý"), "assign": _lazy("Phân công thụ lý"),
-    "start_review": _lazy("Bắt đầu thẩm định"), "submit_for_approval": _lazy("Trình phê duyệt"),
-    "approve": _lazy("Phê duyệt"), "refuse": _lazy("Từ chối giải quyết"), "return_result": _lazy("Trả kết quả"),
-    "request_supplement": _lazy("Yêu cầu bổ sung"), "supplement": _lazy("Bổ sung hồ sơ"),
-    "transfer": _lazy("Chuyển liên thông"), "stop": _lazy("Dừng xử lý"), "cancel": _lazy("Hủy hồ sơ"),
+    "submit_online": _lazy("Nộp trực tuyến"),
+    "receive_at_counter": _lazy("Tiếp nhận tại quầy"),
+    "receive": _lazy("Tiếp nhận"),
+    "forward": _lazy("Chuyển xử lý"),
+    "assign": _lazy("Phân công thụ lý"),
+    "start_review": _lazy("Bắt đầu thẩm định"),
+    "submit_for_approval": _lazy("Trình phê duyệt"),
+    "approve": _lazy("Phê duyệt"),
+    "refuse": _lazy("Từ chối giải quyết"),
+    "return_result": _lazy("Trả kết quả"),
+    "request_supplement": _lazy("Yêu cầu bổ sung"),
+    "supplement": _lazy("Bổ sung hồ sơ"),
+    "transfer": _lazy("Chuyển liên thông"),
+    "stop": _lazy("Dừng xử lý"),
+    "cancel": _lazy("Hủy hồ sơ"),
     "apologise": _lazy("Xin lỗi, hẹn lại ngày trả kết quả"),
-    "draft_result": _lazy("Dự thảo kết quả"), "result_issued": _lazy("Phát hành kết quả điện tử (đã ký số)"),
-    "pay": _lazy("Nộp phí, lệ phí"), "fee_waive": _lazy("Ghi nhận phí, lệ phí không thu trực tuyến"),
+    "draft_result": _lazy("Dự thảo kết quả"),
+    "result_issued": _lazy("Phát hành kết quả điện tử (đã ký số)"),
+    "pay": _lazy("Nộp phí, lệ phí"),
+    "fee_waive": _lazy("Ghi nhận phí, lệ phí không thu trực tuyến"),
 }
 
 
@@ -111,7 +131,9 @@ def dossier_flags(dossier: Dossier, now: dt.datetime) -> DossierFlags:
     and the due date is within one working day but not yet past."""
     overdue = dossier_is_overdue(dossier, now)
     due_soon = (
-        not overdue and dossier.due_at is not None and dossier.state not in _NO_WARNING_STATES
+        not overdue
+        and dossier.due_at is not None
+        and dossier.state not in _NO_WARNING_STATES
         and now <= dossier.due_at <= due_soon_cutoff(now)
     )
     return {"overdue": overdue, "due_soon": due_soon}

@@ -115,8 +115,11 @@ def form_value(spec: Mapping[str, Any], value: Any) -> Any:
     number or its text), dates as YYYY-MM-DD, text NFC and stripped."""
     kind = spec.get("type", "text")
     if kind == "number":
-        validation.number_value(value, min_value=_spec_bound(spec, "min", validation.NUMBER_MIN),
-                                max_value=_spec_bound(spec, "max", validation.NUMBER_MAX))
+        validation.number_value(
+            value,
+            min_value=_spec_bound(spec, "min", validation.NUMBER_MIN),
+            max_value=_spec_bound(spec, "max", validation.NUMBER_MAX),
+        )
         return value.strip() if isinstance(value, str) else value
     if kind == "date":
         return validation.date_value(value, typed=True).isoformat()
@@ -162,6 +165,7 @@ def _working_days(start: dt.datetime, end: dt.datetime) -> Decimal:
 
 # --- receipt ---------------------------------------------------------------------------------
 
+
 def _start_clock(dossier: Dossier, now: dt.datetime) -> None:
     dossier.received_at = now
     dossier.due_at = _due(now, dossier.procedure)
@@ -180,14 +184,27 @@ def dossier_receive(*, actor: Person, dossier: Dossier) -> Dossier:
     _start_clock(dossier, now)
     dossier.save()
     return dossier_event_record(
-        dossier, action="receive", from_state=from_state, actor=actor, agency=dossier.agency, at=now,
-        extra={"due_at": dossier.due_at})
+        dossier,
+        action="receive",
+        from_state=from_state,
+        actor=actor,
+        agency=dossier.agency,
+        at=now,
+        extra={"due_at": dossier.due_at},
+    )
 
 
 @transaction.atomic
 def dossier_receive_at_counter(
-    *, actor: Person, agency: Agency, procedure: Procedure, applicant_name: str, applicant_personal_id: str,
-    applicant_phone: str, form_data: Mapping[str, Any], channel: str = Channel.COUNTER,
+    *,
+    actor: Person,
+    agency: Agency,
+    procedure: Procedure,
+    applicant_name: str,
+    applicant_personal_id: str,
+    applicant_phone: str,
+    form_data: Mapping[str, Any],
+    channel: str = Channel.COUNTER,
 ) -> Dossier:
     """A dossier handed in at the desk (or by post): created and received in one step."""
     _require(rules.may_receive_at_counter(actor, agency))
@@ -206,19 +223,34 @@ def dossier_receive_at_counter(
     cleaned = form_data_validate(procedure, form_data)
     now = timezone.now()
     dossier = Dossier(
-        code=dossier_code_next(agency=agency, day=timezone.localdate(now)), procedure=procedure, agency=agency,
-        handling_agency=agency, channel=channel, state=S.RECEIVED, applicant_name=name,
-        applicant_personal_id=personal_id, applicant_phone=phone, form_data=cleaned, submitted_at=now,
+        code=dossier_code_next(agency=agency, day=timezone.localdate(now)),
+        procedure=procedure,
+        agency=agency,
+        handling_agency=agency,
+        channel=channel,
+        state=S.RECEIVED,
+        applicant_name=name,
+        applicant_personal_id=personal_id,
+        applicant_phone=phone,
+        form_data=cleaned,
+        submitted_at=now,
         fee_vnd=procedure.fee_vnd,
     )
     _start_clock(dossier, now)
     dossier.save()
     return dossier_event_record(
-        dossier, action="receive_at_counter", from_state="", actor=actor, agency=agency, at=now,
-        extra={"channel": channel, "due_at": dossier.due_at})
+        dossier,
+        action="receive_at_counter",
+        from_state="",
+        actor=actor,
+        agency=agency,
+        at=now,
+        extra={"channel": channel, "due_at": dossier.due_at},
+    )
 
 
 # --- processing ------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def dossier_forward(*, actor: Person, dossier: Dossier, to_agency: Agency | None = None) -> Dossier:
@@ -232,8 +264,13 @@ def dossier_forward(*, actor: Person, dossier: Dossier, to_agency: Agency | None
     dossier.state = S.FORWARDED
     dossier.save()
     return dossier_event_record(
-        dossier, action="forward", from_state=from_state, actor=actor, agency=from_agency,
-        note=_("Chuyển đến %(agency)s.") % {"agency": dossier.handling_agency.name})
+        dossier,
+        action="forward",
+        from_state=from_state,
+        actor=actor,
+        agency=from_agency,
+        note=_("Chuyển đến %(agency)s.") % {"agency": dossier.handling_agency.name},
+    )
 
 
 @transaction.atomic
@@ -242,15 +279,23 @@ def dossier_assign(*, actor: Person, dossier: Dossier, assignee: Person) -> Doss
     state_check(dossier, "assign")
     _require(rules.may_assign(actor, dossier))
     if not _holds_role(assignee, Role.HANDLER, dossier.handling_agency):
-        raise DomainError(_("Người được phân công không phải chuyên viên thụ lý của cơ quan xử lý hồ sơ."),
-                          field="assignee", code="not_handler")
+        raise DomainError(
+            _("Người được phân công không phải chuyên viên thụ lý của cơ quan xử lý hồ sơ."),
+            field="assignee",
+            code="not_handler",
+        )
     from_state = dossier.state
     dossier.assignee = assignee
     dossier.state = S.ASSIGNED
     dossier.save()
     return dossier_event_record(
-        dossier, action="assign", from_state=from_state, actor=actor, agency=dossier.handling_agency,
-        extra={"assignee": assignee.pk})
+        dossier,
+        action="assign",
+        from_state=from_state,
+        actor=actor,
+        agency=dossier.handling_agency,
+        extra={"assignee": assignee.pk},
+    )
 
 
 @transaction.atomic
@@ -272,17 +317,28 @@ def dossier_assign_bulk(*, actor: Person, dossiers: Iterable[Dossier], assignee:
         raise DomainError(_("Chưa chọn hồ sơ nào để phân công."), field="dossiers", code="required")
     if errors:
         lines = "; ".join(f"{code}: {message}" for code, message in errors.items())
-        raise DomainError(_("Không phân công được, chưa hồ sơ nào được giao. %(lines)s") % {"lines": lines},
-                          field="dossiers", code="bulk_refused", errors=errors)
+        raise DomainError(
+            _("Không phân công được, chưa hồ sơ nào được giao. %(lines)s") % {"lines": lines},
+            field="dossiers",
+            code="bulk_refused",
+            errors=errors,
+        )
     return done
 
 
 def _holds_role(person: Person, role: str, agency: Agency) -> bool:
     from tinhso.org.models import RoleAssignment
 
-    return RoleAssignment.objects.active().filter(
-        person=person, role=role, agency_id__in=agency.ancestor_ids,
-    ).exists() and person.is_active
+    return (
+        RoleAssignment.objects.active()
+        .filter(
+            person=person,
+            role=role,
+            agency_id__in=agency.ancestor_ids,
+        )
+        .exists()
+        and person.is_active
+    )
 
 
 @transaction.atomic
@@ -294,8 +350,8 @@ def dossier_start_review(*, actor: Person, dossier: Dossier) -> Dossier:
     dossier.state = S.UNDER_REVIEW
     dossier.save()
     return dossier_event_record(
-        dossier, action="start_review", from_state=from_state, actor=actor,
-        agency=dossier.handling_agency)
+        dossier, action="start_review", from_state=from_state, actor=actor, agency=dossier.handling_agency
+    )
 
 
 def result_file_required(procedure: Procedure) -> bool:
@@ -309,7 +365,8 @@ def result_file_required(procedure: Procedure) -> bool:
 def _draft_missing(dossier: Dossier, verb: str) -> Conflict:
     return Conflict(
         _("Thủ tục này trả kết quả điện tử: chuyên viên thụ lý cần tải lên dự thảo kết quả (PDF) trước khi %(verb)s.")
-        % {"verb": verb}, code="draft_required",
+        % {"verb": verb},
+        code="draft_required",
     )
 
 
@@ -334,8 +391,13 @@ def dossier_submit_for_approval(*, actor: Person, dossier: Dossier, note: str = 
     dossier.state = S.PENDING_APPROVAL
     dossier.save()
     return dossier_event_record(
-        dossier, action="submit_for_approval", from_state=from_state, actor=actor,
-        agency=dossier.handling_agency, note=text_input(note, "note", _("Ý kiến"), max_length=5000))
+        dossier,
+        action="submit_for_approval",
+        from_state=from_state,
+        actor=actor,
+        agency=dossier.handling_agency,
+        note=text_input(note, "note", _("Ý kiến"), max_length=5000),
+    )
 
 
 @transaction.atomic
@@ -354,16 +416,27 @@ def dossier_approve(*, actor: Person, dossier: Dossier, draft_id: int | None = N
         raise refusal
     draft = dossier_draft(dossier)
     if draft_id is not None and (draft.pk if draft is not None else 0) != draft_id:
-        raise Conflict(_("Dự thảo kết quả đã được thay đổi sau khi bạn mở hồ sơ. Vui lòng xem lại dự thảo mới "
-                         "trước khi phê duyệt."), code="draft_changed")
+        raise Conflict(
+            _(
+                "Dự thảo kết quả đã được thay đổi sau khi bạn mở hồ sơ. Vui lòng xem lại dự thảo mới "
+                "trước khi phê duyệt."
+            ),
+            code="draft_changed",
+        )
     now = timezone.now()
     from_state = dossier.state
     dossier.state = S.APPROVED
     dossier.decided_at = now
     dossier.save()
     dossier_event_record(
-        dossier, action="approve", from_state=from_state, actor=actor, agency=dossier.handling_agency, at=now,
-        extra={"draft": draft.pk if draft else None, "draft_sha256": draft.sha256 if draft else None})
+        dossier,
+        action="approve",
+        from_state=from_state,
+        actor=actor,
+        agency=dossier.handling_agency,
+        at=now,
+        extra={"draft": draft.pk if draft else None, "draft_sha256": draft.sha256 if draft else None},
+    )
     if draft is not None:
         result_issue_from_draft(actor=actor, dossier=dossier, draft=draft)
     return dossier
@@ -382,8 +455,8 @@ def dossier_refuse(*, actor: Person, dossier: Dossier, reason: str) -> Dossier:
     dossier.refusal_reason = text
     dossier.save()
     return dossier_event_record(
-        dossier, action="refuse", from_state=from_state, actor=actor, agency=dossier.handling_agency,
-        note=text, at=now)
+        dossier, action="refuse", from_state=from_state, actor=actor, agency=dossier.handling_agency, note=text, at=now
+    )
 
 
 @transaction.atomic
@@ -403,11 +476,18 @@ def dossier_return_result(*, actor: Person, dossier: Dossier) -> Dossier:
     dossier.save()
     late = dossier.due_at is not None and now > dossier.due_at
     return dossier_event_record(
-        dossier, action="return_result", from_state=from_state, actor=actor, agency=dossier.agency,
-        at=now, extra={"late": late})
+        dossier,
+        action="return_result",
+        from_state=from_state,
+        actor=actor,
+        agency=dossier.agency,
+        at=now,
+        extra={"late": late},
+    )
 
 
 # --- supplements, transfer, apology ------------------------------------------------------------
+
 
 @transaction.atomic
 def dossier_request_supplement(*, actor: Person, dossier: Dossier, reason: str) -> Dossier:
@@ -427,9 +507,15 @@ def dossier_request_supplement(*, actor: Person, dossier: Dossier, reason: str) 
     if dossier.supplement_requests > 1:
         note = _("Yêu cầu bổ sung lần thứ %(n)s: %(reason)s") % {"n": dossier.supplement_requests, "reason": text}
     return dossier_event_record(
-        dossier, action="request_supplement", from_state=from_state, actor=actor,
-        agency=dossier.handling_agency, note=note, at=now,
-        extra={"supplement_requests": dossier.supplement_requests})
+        dossier,
+        action="request_supplement",
+        from_state=from_state,
+        actor=actor,
+        agency=dossier.handling_agency,
+        note=note,
+        at=now,
+        extra={"supplement_requests": dossier.supplement_requests},
+    )
 
 
 @transaction.atomic
@@ -454,9 +540,15 @@ def dossier_supplement(*, actor: Person, dossier: Dossier, form_data: Mapping[st
     dossier.paused_at = None
     dossier.save()
     return dossier_event_record(
-        dossier, action="supplement", from_state=from_state, actor=actor, agency=dossier.handling_agency,
-        note=_("Thời gian chờ bổ sung: %(days)s ngày làm việc.") % {"days": paused}, at=now,
-        extra={"paused_working_days": paused, "due_at": dossier.due_at})
+        dossier,
+        action="supplement",
+        from_state=from_state,
+        actor=actor,
+        agency=dossier.handling_agency,
+        note=_("Thời gian chờ bổ sung: %(days)s ngày làm việc.") % {"days": paused},
+        at=now,
+        extra={"paused_working_days": paused, "due_at": dossier.due_at},
+    )
 
 
 @transaction.atomic
@@ -470,8 +562,11 @@ def dossier_transfer(*, actor: Person, dossier: Dossier, to_agency: Agency, days
     except InvalidOperation:
         share = Decimal(-1)
     if share <= 0 or share > dossier.procedure.processing_days:
-        raise DomainError(_("Thời gian chuyển liên thông phải lớn hơn 0 và không quá thời hạn giải quyết."),
-                          field="days", code="invalid_days")
+        raise DomainError(
+            _("Thời gian chuyển liên thông phải lớn hơn 0 và không quá thời hạn giải quyết."),
+            field="days",
+            code="invalid_days",
+        )
     if to_agency.pk == dossier.handling_agency_id:
         raise DomainError(_("Hồ sơ đang được xử lý tại cơ quan này."), field="to_agency", code="same_agency")
     from_state, from_agency = dossier.state, dossier.handling_agency
@@ -480,7 +575,11 @@ def dossier_transfer(*, actor: Person, dossier: Dossier, to_agency: Agency, days
     dossier.state = S.TRANSFERRED
     dossier.save()
     return dossier_event_record(
-        dossier, action="transfer", from_state=from_state, actor=actor, agency=from_agency,
+        dossier,
+        action="transfer",
+        from_state=from_state,
+        actor=actor,
+        agency=from_agency,
         note=_("Chuyển liên thông từ %(src)s đến %(dst)s, thời gian %(days)s ngày làm việc.")
         % {"src": from_agency.name, "dst": to_agency.name, "days": share},
         extra={"from_agency": from_agency.pk, "to_agency": to_agency.pk, "days": share},
@@ -500,8 +599,8 @@ def dossier_stop(*, actor: Person, dossier: Dossier, reason: str) -> Dossier:
     dossier.completed_at = now
     dossier.save()
     return dossier_event_record(
-        dossier, action="stop", from_state=from_state, actor=actor, agency=dossier.handling_agency,
-        note=text, at=now)
+        dossier, action="stop", from_state=from_state, actor=actor, agency=dossier.handling_agency, note=text, at=now
+    )
 
 
 @transaction.atomic
@@ -515,8 +614,8 @@ def dossier_cancel(*, actor: Person, dossier: Dossier, reason: str) -> Dossier:
     dossier.state = S.CANCELLED
     dossier.save()
     return dossier_event_record(
-        dossier, action="cancel", from_state=from_state, actor=actor, agency=dossier.handling_agency,
-        note=text)
+        dossier, action="cancel", from_state=from_state, actor=actor, agency=dossier.handling_agency, note=text
+    )
 
 
 @transaction.atomic
@@ -539,13 +638,18 @@ def dossier_apologise(*, actor: Person, dossier: Dossier, new_due_at: dt.datetim
     except InvalidValue as error:
         raise DomainError(error.sentence(_("Ngày hẹn trả mới")), field="new_due_at", code=error.code) from None
     if new_due_at <= dossier.due_at:
-        raise DomainError(_("Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại."), field="new_due_at",
-                          code="invalid_due")
+        raise DomainError(_("Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại."), field="new_due_at", code="invalid_due")
     old_due = dossier.due_at
     dossier.due_at = new_due_at
     dossier.due_reset_count += 1
     dossier.save()
     return dossier_event_record(
-        dossier, action="apologise", from_state=dossier.state, actor=actor,
-        agency=dossier.handling_agency, note=text, at=now,
-        extra={"old_due_at": old_due, "new_due_at": new_due_at})
+        dossier,
+        action="apologise",
+        from_state=dossier.state,
+        actor=actor,
+        agency=dossier.handling_agency,
+        note=text,
+        at=now,
+        extra={"old_due_at": old_due, "new_due_at": new_due_at},
+    )

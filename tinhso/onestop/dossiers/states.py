@@ -12,10 +12,18 @@ from tinhso.onestop.models import Dossier, DossierState
 S = DossierState
 
 # States in which the dossier is still being worked on (no decision yet).
-OPEN_STATES = frozenset({
-    S.SUBMITTED, S.RECEIVED, S.FORWARDED, S.ASSIGNED, S.UNDER_REVIEW, S.PENDING_APPROVAL,
-    S.SUPPLEMENT_REQUESTED, S.TRANSFERRED,
-})
+OPEN_STATES = frozenset(
+    {
+        S.SUBMITTED,
+        S.RECEIVED,
+        S.FORWARDED,
+        S.ASSIGNED,
+        S.UNDER_REVIEW,
+        S.PENDING_APPROVAL,
+        S.SUPPLEMENT_REQUESTED,
+        S.TRANSFERRED,
+    }
+)
 FINAL_STATES = frozenset({S.RESULT_RETURNED, S.STOPPED, S.CANCELLED})
 
 # Which states each transition starts from.
@@ -38,11 +46,19 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
 
 # What each transition is called in a refusal ("… không thể <verb>").
 VERBS = {
-    "receive": _lazy("tiếp nhận"), "forward": _lazy("chuyển xử lý"), "assign": _lazy("phân công"),
-    "start_review": _lazy("bắt đầu thẩm định"), "submit_for_approval": _lazy("trình phê duyệt"),
-    "approve": _lazy("phê duyệt"), "refuse": _lazy("từ chối giải quyết"), "return_result": _lazy("trả kết quả"),
-    "request_supplement": _lazy("yêu cầu bổ sung"), "supplement": _lazy("bổ sung hồ sơ"),
-    "transfer": _lazy("chuyển liên thông"), "stop": _lazy("dừng xử lý"), "cancel": _lazy("hủy"),
+    "receive": _lazy("tiếp nhận"),
+    "forward": _lazy("chuyển xử lý"),
+    "assign": _lazy("phân công"),
+    "start_review": _lazy("bắt đầu thẩm định"),
+    "submit_for_approval": _lazy("trình phê duyệt"),
+    "approve": _lazy("phê duyệt"),
+    "refuse": _lazy("từ chối giải quyết"),
+    "return_result": _lazy("trả kết quả"),
+    "request_supplement": _lazy("yêu cầu bổ sung"),
+    "supplement": _lazy("bổ sung hồ sơ"),
+    "transfer": _lazy("chuyển liên thông"),
+    "stop": _lazy("dừng xử lý"),
+    "cancel": _lazy("hủy"),
     "apologise": _lazy("hẹn lại ngày trả kết quả"),
 }
 

@@ -47,15 +47,23 @@ def pending_keep(request: HttpRequest, upload: Any, *, extension: str, requireme
     upload.seek(0)
     name = default_storage.save(f"{PREFIX}/{secrets.token_hex(16)}.{extension}", upload)
     upload.seek(0)
-    kept = PendingUpload(token=secrets.token_urlsafe(24), name=name,
-                         original_name=str(getattr(upload, "name", "") or f"tep.{extension}"),
-                         size=int(upload.size or 0), requirement_id=requirement_id)
+    kept = PendingUpload(
+        token=secrets.token_urlsafe(24),
+        name=name,
+        original_name=str(getattr(upload, "name", "") or f"tep.{extension}"),
+        size=int(upload.size or 0),
+        requirement_id=requirement_id,
+    )
     entries = _entries(request)
     while len(entries) >= MAX_KEPT:  # the oldest goes first (dicts keep insertion order)
         oldest = next(iter(entries))
         default_storage.delete(entries.pop(oldest)["name"])
-    entries[kept.token] = {"name": kept.name, "original_name": kept.original_name, "size": kept.size,
-                           "requirement": requirement_id}
+    entries[kept.token] = {
+        "name": kept.name,
+        "original_name": kept.original_name,
+        "size": kept.size,
+        "requirement": requirement_id,
+    }
     request.session[SESSION_KEY] = entries
     return kept
 
@@ -69,8 +77,13 @@ def pending_get(request: HttpRequest, token: str | None, *, requirement_id: int)
         return None
     if not default_storage.exists(entry["name"]):  # swept meanwhile
         return None
-    return PendingUpload(token=str(token), name=entry["name"], original_name=entry["original_name"],
-                         size=int(entry["size"]), requirement_id=requirement_id)
+    return PendingUpload(
+        token=str(token),
+        name=entry["name"],
+        original_name=entry["original_name"],
+        size=int(entry["size"]),
+        requirement_id=requirement_id,
+    )
 
 
 def pending_open(kept: PendingUpload) -> File:

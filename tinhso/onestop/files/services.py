@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 # --- refusals --------------------------------------------------------------------------------
 
+
 def _not_found() -> NotFound:
     return NotFound(_("Không tìm thấy hồ sơ."), code="not_found")
 
@@ -65,20 +66,26 @@ def _wrong_state(dossier: Dossier) -> Conflict:
 
 def _check_requirement(dossier: Dossier, requirement: DocumentRequirement | None) -> None:
     if requirement is not None and requirement.procedure_id != dossier.procedure_id:
-        raise DomainError(_("Thành phần hồ sơ không thuộc thủ tục của hồ sơ này."), field="requirement",
-                          code="wrong_requirement")
+        raise DomainError(
+            _("Thành phần hồ sơ không thuộc thủ tục của hồ sơ này."), field="requirement", code="wrong_requirement"
+        )
 
 
 def _ledger(actor: Person, action: str, file: DossierFile, dossier: Dossier, **extra: object) -> None:
     payload: dict[str, object] = {
-        "code": dossier.code, "file": file.pk, "sha256": file.sha256, "kind": file.kind,
-        "requirement": file.requirement_id, "digitised": file.digitised,
+        "code": dossier.code,
+        "file": file.pk,
+        "sha256": file.sha256,
+        "kind": file.kind,
+        "requirement": file.requirement_id,
+        "digitised": file.digitised,
     }
     payload.update(extra)
     ledger_append(actor=actor, action=f"services.dossier_file.{action}", obj=file, payload=payload)
 
 
 # --- writes ----------------------------------------------------------------------------------
+
 
 def store_new_file(row: DossierFile, content: File, extension: str, record: Callable[[], None]) -> None:
     """Save ``content`` through the storage under a random name, save ``row`` and ``record`` it;
@@ -94,7 +101,11 @@ def store_new_file(row: DossierFile, content: File, extension: str, record: Call
 
 @transaction.atomic
 def dossier_file_add(
-    *, actor: Person, dossier: Dossier, upload: UploadedFile, requirement: DocumentRequirement | None = None,
+    *,
+    actor: Person,
+    dossier: Dossier,
+    upload: UploadedFile,
+    requirement: DocumentRequirement | None = None,
     digitised: bool = False,
 ) -> DossierFile:
     """Attach an uploaded component to ``dossier``; see the module docstring for who may.
@@ -113,13 +124,23 @@ def dossier_file_add(
     _check_requirement(dossier, requirement)
     inspected = inspect_upload(upload)
     row = DossierFile(
-        dossier=dossier, kind=FileKind.COMPONENT, requirement=requirement,
+        dossier=dossier,
+        kind=FileKind.COMPONENT,
+        requirement=requirement,
         original_name=clean_filename(getattr(upload, "name", ""), inspected.extension),
-        content_type=inspected.content_type, size=inspected.size, sha256=inspected.sha256, digitised=mark,
-        owner_id=dossier.applicant_id, uploaded_by=actor,
+        content_type=inspected.content_type,
+        size=inspected.size,
+        sha256=inspected.sha256,
+        digitised=mark,
+        owner_id=dossier.applicant_id,
+        uploaded_by=actor,
     )
-    store_new_file(row, upload, inspected.extension,
-           lambda: _ledger(actor, "add", row, dossier, size=row.size, content_type=row.content_type))
+    store_new_file(
+        row,
+        upload,
+        inspected.extension,
+        lambda: _ledger(actor, "add", row, dossier, size=row.size, content_type=row.content_type),
+    )
     return row
 
 
@@ -127,14 +148,20 @@ def reusable_files(person: Person | AnonymousUser) -> QuerySet[DossierFile]:
     """A citizen's own digitised components from earlier dossiers, ready to be reused."""
     if not person.is_authenticated or not person.is_active:
         return DossierFile.objects.none()
-    return (DossierFile.objects.filter(owner=person, digitised=True, kind=FileKind.COMPONENT,
-                                       reused_from__isnull=True)
-            .select_related("dossier", "requirement").order_by("-created_at", "-pk"))
+    return (
+        DossierFile.objects.filter(owner=person, digitised=True, kind=FileKind.COMPONENT, reused_from__isnull=True)
+        .select_related("dossier", "requirement")
+        .order_by("-created_at", "-pk")
+    )
 
 
 @transaction.atomic
 def dossier_file_reuse(
-    *, actor: Person, dossier: Dossier, source_id: int | str, requirement: DocumentRequirement | None = None,
+    *,
+    actor: Person,
+    dossier: Dossier,
+    source_id: int | str,
+    requirement: DocumentRequirement | None = None,
 ) -> DossierFile:
     """Reuse one of the actor's own digitised files in their dossier: a new row pointing at the
     same stored file (no copy), with ``reused_from`` recording where it came from."""
@@ -153,9 +180,18 @@ def dossier_file_reuse(
         raise _wrong_state(dossier)
     _check_requirement(dossier, requirement)
     row = DossierFile.objects.create(
-        dossier=dossier, kind=FileKind.COMPONENT, requirement=requirement, file=source.file.name,
-        original_name=source.original_name, content_type=source.content_type, size=source.size,
-        sha256=source.sha256, digitised=True, reused_from=source, owner=actor, uploaded_by=actor,
+        dossier=dossier,
+        kind=FileKind.COMPONENT,
+        requirement=requirement,
+        file=source.file.name,
+        original_name=source.original_name,
+        content_type=source.content_type,
+        size=source.size,
+        sha256=source.sha256,
+        digitised=True,
+        reused_from=source,
+        owner=actor,
+        uploaded_by=actor,
     )
     _ledger(actor, "reuse", row, dossier, reused_from=source.pk)
     return row
@@ -183,20 +219,39 @@ def dossier_file_mark_digitised(*, actor: Person, file: DossierFile) -> DossierF
 
 # --- reads -----------------------------------------------------------------------------------
 
+
 def dossier_is_digitised(dossier: Dossier) -> bool:
     """Every required component has a digitised file, and a digitised result exists."""
     files = DossierFile.objects.filter(dossier=dossier, digitised=True)
     if not files.filter(kind=FileKind.RESULT).exists():
         return False
-    required = set(DocumentRequirement.objects.filter(procedure_id=dossier.procedure_id, required=True)
-                   .values_list("pk", flat=True))
-    covered = set(files.filter(kind=FileKind.COMPONENT, requirement_id__in=required)
-                  .values_list("requirement_id", flat=True))
+    required = set(
+        DocumentRequirement.objects.filter(procedure_id=dossier.procedure_id, required=True).values_list(
+            "pk", flat=True
+        )
+    )
+    covered = set(
+        files.filter(kind=FileKind.COMPONENT, requirement_id__in=required).values_list("requirement_id", flat=True)
+    )
     return required <= covered
 
 
 __all__ = [
-    "ALLOWED_TYPES", "DOCX", "JPEG", "PDF", "PNG", "XLSX", "Inspected", "check_dossier_visible",
-    "clean_filename", "dossier_file_add", "dossier_file_mark_digitised", "dossier_file_reuse", "dossier_is_digitised",
-    "inspect_upload", "max_upload_mb", "reusable_files", "store_new_file",
+    "ALLOWED_TYPES",
+    "DOCX",
+    "JPEG",
+    "PDF",
+    "PNG",
+    "XLSX",
+    "Inspected",
+    "check_dossier_visible",
+    "clean_filename",
+    "dossier_file_add",
+    "dossier_file_mark_digitised",
+    "dossier_file_reuse",
+    "dossier_is_digitised",
+    "inspect_upload",
+    "max_upload_mb",
+    "reusable_files",
+    "store_new_file",
 ]

@@ -27,5 +27,6 @@ def notification_deliver(notification_id: int) -> str:
 def notifications_due(now: dt.datetime) -> list[int]:
     """The rows to enqueue again: FAILED ones with attempts left, and PENDING ones older than
     RETRY_PENDING_AFTER whose task was lost."""
-    return channels.outbox_due(Notification, now=now, max_attempts=MAX_ATTEMPTS, pending_after=RETRY_PENDING_AFTER,
-                               limit=RETRY_BATCH)
+    return channels.outbox_due(
+        Notification, now=now, max_attempts=MAX_ATTEMPTS, pending_after=RETRY_PENDING_AFTER, limit=RETRY_BATCH
+    )

@@ -44,6 +44,7 @@ APPLICANT_NOTES = frozenset({"request_supplement", "refuse", "apologise", "stop"
 
 # --- writing the outbox ------------------------------------------------------------------------
 
+
 def _local(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
 
@@ -68,7 +69,11 @@ def _short(text: str, limit: int) -> str:
 
 
 def _applicant_messages(
-    dossier: Dossier, action: str, officer: str, at: dt.datetime, note: str,
+    dossier: Dossier,
+    action: str,
+    officer: str,
+    at: dt.datetime,
+    note: str,
 ) -> tuple[str, str, str]:
     """(subject, e-mail body, text body) in Vietnamese."""
     status = str(DossierState(dossier.state).label)
@@ -96,22 +101,35 @@ def _applicant_messages(
     if note and action in APPLICANT_NOTES:
         lines.append(_("Nội dung: %(note)s") % {"note": note})
     if action == "result_issued":
-        lines.append(_("Kết quả điện tử có chữ ký số của cơ quan đã được phát hành; mã QR trên văn bản "
-                       "dẫn tới trang xác minh kết quả."))
+        lines.append(
+            _(
+                "Kết quả điện tử có chữ ký số của cơ quan đã được phát hành; mã QR trên văn bản "
+                "dẫn tới trang xác minh kết quả."
+            )
+        )
     lines += [
         "",
         _("Tra cứu tình trạng hồ sơ tại %(url)s") % {"url": settings.TINHSO_PUBLIC_URL},
         _("Thư này được gửi tự động từ hệ thống Tỉnh số, vui lòng không trả lời."),
     ]
     text = _("Hồ sơ %(code)s (%(procedure)s): %(status)s lúc %(at)s. Đang xử lý: %(agency)s. Hẹn trả: %(due)s.") % {
-        "code": dossier.code, "procedure": _short(procedure, SMS_PROCEDURE_CHARS), "status": headline,
-        "at": _local(at), "agency": agency, "due": due,
+        "code": dossier.code,
+        "procedure": _short(procedure, SMS_PROCEDURE_CHARS),
+        "status": headline,
+        "at": _local(at),
+        "agency": agency,
+        "due": due,
     }
     return subject, "\n".join(lines), text
 
 
 def dossier_notify(
-    dossier: Dossier, action: str, *, actor: Person | None = None, at: dt.datetime | None = None, note: str = "",
+    dossier: Dossier,
+    action: str,
+    *,
+    actor: Person | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
 ) -> list[Notification]:
     """Queue the applicant's notifications of a status change (call inside the transition's
     transaction). Returns the rows written: none when no e-mail address or phone is known."""
@@ -119,7 +137,11 @@ def dossier_notify(
 
 
 def dossiers_notify(
-    changed: Sequence[tuple[Dossier, Person | None]], action: str, *, at: dt.datetime | None = None, note: str = "",
+    changed: Sequence[tuple[Dossier, Person | None]],
+    action: str,
+    *,
+    at: dt.datetime | None = None,
+    note: str = "",
 ) -> list[Notification]:
     """:func:`dossier_notify` for several dossiers that took the same step (each with the
     person who acted): one insert for all their rows and one sending task.
@@ -137,13 +159,22 @@ def dossiers_notify(
             if not email and not texts:
                 continue
             subject, body, text = _applicant_messages(
-                dossier, action, _officer_name(dossier, actor), at, (note or "").strip(),
+                dossier,
+                action,
+                _officer_name(dossier, actor),
+                at,
+                (note or "").strip(),
             )
             if email:
-                rows.append(Notification(dossier=dossier, channel=NotificationChannel.EMAIL, recipient=email,
-                                         subject=subject, body=body))
-            rows += [Notification(dossier=dossier, channel=channel, recipient=phone, subject=subject, body=text)
-                     for channel in texts]
+                rows.append(
+                    Notification(
+                        dossier=dossier, channel=NotificationChannel.EMAIL, recipient=email, subject=subject, body=body
+                    )
+                )
+            rows += [
+                Notification(dossier=dossier, channel=channel, recipient=phone, subject=subject, body=text)
+                for channel in texts
+            ]
     return notifications_queue(rows)
 
 

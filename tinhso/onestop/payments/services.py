@@ -64,10 +64,20 @@ S = DossierState
 # The desk takes the fee from filing until the result is returned (a fee left unpaid by a result
 # returned before this rule existed can still be paid afterwards); never once the dossier is
 # refused, stopped or cancelled.
-PAYABLE_STATES = frozenset({
-    S.SUBMITTED, S.RECEIVED, S.FORWARDED, S.ASSIGNED, S.UNDER_REVIEW, S.PENDING_APPROVAL, S.SUPPLEMENT_REQUESTED,
-    S.TRANSFERRED, S.APPROVED, S.RESULT_RETURNED,
-})
+PAYABLE_STATES = frozenset(
+    {
+        S.SUBMITTED,
+        S.RECEIVED,
+        S.FORWARDED,
+        S.ASSIGNED,
+        S.UNDER_REVIEW,
+        S.PENDING_APPROVAL,
+        S.SUPPLEMENT_REQUESTED,
+        S.TRANSFERRED,
+        S.APPROVED,
+        S.RESULT_RETURNED,
+    }
+)
 # Online, the applicant pays once the desk has received the dossier: one not yet received may
 # still be turned away at the counter, and nothing would be owed.
 ONLINE_PAYABLE_STATES = PAYABLE_STATES - {S.SUBMITTED}
@@ -146,8 +156,11 @@ def payment_refusal(dossier: Dossier, *, online: bool = True) -> Conflict | None
     if status.state == FEE_PAID:
         return Conflict(_("Hồ sơ đã được thanh toán"), code="already_paid")
     if status.waiver is not None:
-        return Conflict(_("Phí, lệ phí của hồ sơ đã được ghi nhận: %(reason)s.")
-                        % {"reason": FeeWaiverReason(status.waiver.reason).label}, code="fee_waived")
+        return Conflict(
+            _("Phí, lệ phí của hồ sơ đã được ghi nhận: %(reason)s.")
+            % {"reason": FeeWaiverReason(status.waiver.reason).label},
+            code="fee_waived",
+        )
     if dossier.state not in (ONLINE_PAYABLE_STATES if online else PAYABLE_STATES):
         return Conflict(
             _("Hồ sơ đang ở trạng thái “%(state)s”, không thể thanh toán.") % {"state": S(dossier.state).label},
@@ -162,8 +175,11 @@ def return_refusal(dossier: Dossier) -> Conflict | None:
     if not status.due:
         return None
     return Conflict(
-        _("Chưa thể trả kết quả: hồ sơ còn phí, lệ phí %(amount)s chưa thu. Người nộp cần thanh toán, hoặc bộ phận "
-          "một cửa ghi nhận đã thu trực tiếp hay được miễn.") % {"amount": vnd(status.amount_due_vnd)},
+        _(
+            "Chưa thể trả kết quả: hồ sơ còn phí, lệ phí %(amount)s chưa thu. Người nộp cần thanh toán, hoặc bộ phận "
+            "một cửa ghi nhận đã thu trực tiếp hay được miễn."
+        )
+        % {"amount": vnd(status.amount_due_vnd)},
         code="fee_due",
     )
 
@@ -174,6 +190,7 @@ def vnd(amount: int) -> str:
 
 
 # --- gateways --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CallbackData:
@@ -226,10 +243,15 @@ class FakeProvider(PaymentProvider):
         """The body and signature the gateway sends us when the payer presses a button."""
         if outcome not in OUTCOMES:
             raise ValueError(f"Unknown outcome {outcome!r}")
-        body = json.dumps({
-            "reference": payment.reference, "outcome": outcome, "amount_vnd": payment.amount_vnd,
-            "transaction_id": f"GL{secrets.token_hex(6).upper()}" if outcome == OUTCOME_SUCCESS else "",
-        }, separators=(",", ":")).encode()
+        body = json.dumps(
+            {
+                "reference": payment.reference,
+                "outcome": outcome,
+                "amount_vnd": payment.amount_vnd,
+                "transaction_id": f"GL{secrets.token_hex(6).upper()}" if outcome == OUTCOME_SUCCESS else "",
+            },
+            separators=(",", ":"),
+        ).encode()
         return body, self.sign(body)
 
     def verify_callback(self, body: bytes, signature: str) -> CallbackData:
@@ -244,13 +266,20 @@ class FakeProvider(PaymentProvider):
             raise malformed
         reference, outcome, amount = data.get("reference"), data.get("outcome"), data.get("amount_vnd")
         transaction_id = data.get("transaction_id") or ""
-        if (not isinstance(reference, str) or not reference or outcome not in OUTCOMES
-                or not isinstance(amount, int) or isinstance(amount, bool) or not isinstance(transaction_id, str)):
+        if (
+            not isinstance(reference, str)
+            or not reference
+            or outcome not in OUTCOMES
+            or not isinstance(amount, int)
+            or isinstance(amount, bool)
+            or not isinstance(transaction_id, str)
+        ):
             raise malformed
         if outcome == OUTCOME_SUCCESS and not transaction_id:
             raise malformed
-        return CallbackData(reference=reference, outcome=outcome, amount_vnd=amount,
-                            transaction_id=transaction_id[:100])
+        return CallbackData(
+            reference=reference, outcome=outcome, amount_vnd=amount, transaction_id=transaction_id[:100]
+        )
 
 
 @cache
@@ -268,6 +297,7 @@ def payment_provider() -> PaymentProvider:
 
 # --- numbers ---------------------------------------------------------------------------------
 
+
 def _new_reference() -> str:
     return f"TT{timezone.localdate():%y%m%d}{secrets.token_hex(6).upper()}"
 
@@ -282,6 +312,7 @@ def _receipt_number_next(now: dt.datetime) -> str:
 
 # --- checks ----------------------------------------------------------------------------------
 
+
 def _check_payable(dossier: Dossier, *, online: bool) -> int:
     """The amount due, or the reason nothing can be paid."""
     refusal = payment_refusal(dossier, online=online)
@@ -290,8 +321,9 @@ def _check_payable(dossier: Dossier, *, online: bool) -> int:
     return int(dossier.fee_vnd)
 
 
-def _mark_paid(payment: Payment, *, dossier: Dossier, now: dt.datetime, actor: Person | None,
-               transaction_id: str = "") -> Payment:
+def _mark_paid(
+    payment: Payment, *, dossier: Dossier, now: dt.datetime, actor: Person | None, transaction_id: str = ""
+) -> Payment:
     """Paid, receipt number, event and ledger entry: refused if the dossier is already paid."""
     if Payment.objects.filter(dossier_id=dossier.pk, state=PaymentState.PAID).exclude(pk=payment.pk).exists():
         raise Conflict(_("Hồ sơ đã được thanh toán"), code="already_paid")
@@ -305,25 +337,47 @@ def _mark_paid(payment: Payment, *, dossier: Dossier, now: dt.datetime, actor: P
     except IntegrityError:  # payment_one_paid: another payment won the race
         raise Conflict(_("Hồ sơ đã được thanh toán"), code="already_paid") from None
     note = _("Đã nộp phí, lệ phí %(amount)s (%(method)s), biên lai số %(receipt)s.") % {
-        "amount": vnd(payment.amount_vnd), "method": PaymentMethod(payment.method).label,
+        "amount": vnd(payment.amount_vnd),
+        "method": PaymentMethod(payment.method).label,
         "receipt": payment.receipt_number,
     }
     dossier_event_record(
-        dossier, action="pay", from_state=dossier.state, actor=actor, agency=dossier.agency, note=note, at=now,
-        extra={"payment": payment.pk, "reference": payment.reference, "method": payment.method,
-               "provider": payment.provider, "amount_vnd": payment.amount_vnd,
-               "receipt_number": payment.receipt_number})
+        dossier,
+        action="pay",
+        from_state=dossier.state,
+        actor=actor,
+        agency=dossier.agency,
+        note=note,
+        at=now,
+        extra={
+            "payment": payment.pk,
+            "reference": payment.reference,
+            "method": payment.method,
+            "provider": payment.provider,
+            "amount_vnd": payment.amount_vnd,
+            "receipt_number": payment.receipt_number,
+        },
+    )
     return payment
 
 
 def _ledger_payment(actor: Person | None, action: str, payment: Payment, dossier: Dossier) -> None:
-    ledger_append(actor=actor, action=f"services.payment.{action}", obj=payment, payload={
-        "code": dossier.code, "reference": payment.reference, "provider": payment.provider,
-        "amount_vnd": payment.amount_vnd, "state": payment.state,
-    })
+    ledger_append(
+        actor=actor,
+        action=f"services.payment.{action}",
+        obj=payment,
+        payload={
+            "code": dossier.code,
+            "reference": payment.reference,
+            "provider": payment.provider,
+            "amount_vnd": payment.amount_vnd,
+            "state": payment.state,
+        },
+    )
 
 
 # --- services --------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def payment_start(*, actor: Person, dossier: Dossier) -> tuple[Payment, str]:
@@ -337,14 +391,26 @@ def payment_start(*, actor: Person, dossier: Dossier) -> tuple[Payment, str]:
         raise NotFound(_("Không tìm thấy hồ sơ."), code="not_found")
     amount = _check_payable(dossier, online=True)
     provider = payment_provider()
-    payment = Payment.objects.filter(
-        dossier=dossier, state=PaymentState.PENDING, method=PaymentMethod.ONLINE, provider=provider.name,
-        amount_vnd=amount,
-    ).order_by("-created_at", "-pk").first()
+    payment = (
+        Payment.objects.filter(
+            dossier=dossier,
+            state=PaymentState.PENDING,
+            method=PaymentMethod.ONLINE,
+            provider=provider.name,
+            amount_vnd=amount,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
     if payment is None:
         payment = Payment.objects.create(
-            dossier=dossier, amount_vnd=amount, method=PaymentMethod.ONLINE, provider=provider.name,
-            reference=_new_reference(), state=PaymentState.PENDING, created_by=actor,
+            dossier=dossier,
+            amount_vnd=amount,
+            method=PaymentMethod.ONLINE,
+            provider=provider.name,
+            reference=_new_reference(),
+            state=PaymentState.PENDING,
+            created_by=actor,
         )
         _ledger_payment(actor, "start", payment, dossier)
     return payment, provider.checkout_url(payment)
@@ -362,8 +428,7 @@ def payment_callback(*, provider: str, body: bytes, signature: str) -> Payment:
     if provider != gateway.name:
         raise NotFound(_("Không tìm thấy cổng thanh toán."), code="unknown_provider")
     data = gateway.verify_callback(body, signature)
-    found = Payment.objects.filter(reference=data.reference, provider=gateway.name,
-                                   method=PaymentMethod.ONLINE).first()
+    found = Payment.objects.filter(reference=data.reference, provider=gateway.name, method=PaymentMethod.ONLINE).first()
     if found is None:
         raise NotFound(_("Không tìm thấy giao dịch thanh toán."), code="unknown_payment")
     dossier = dossier_lock(found.dossier_id)  # dossier first, as payment_start does: no deadlock
@@ -375,8 +440,7 @@ def payment_callback(*, provider: str, body: bytes, signature: str) -> Payment:
             return payment  # a repeated notice of the same success
         if payment.state == PaymentState.FAILED:
             raise Conflict(_("Giao dịch đã kết thúc không thành công."), code="payment_closed")
-        return _mark_paid(payment, dossier=dossier, now=timezone.now(), actor=None,
-                          transaction_id=data.transaction_id)
+        return _mark_paid(payment, dossier=dossier, now=timezone.now(), actor=None, transaction_id=data.transaction_id)
     if payment.state != PaymentState.PENDING:
         return payment  # a late or repeated failure notice changes nothing
     payment.state = PaymentState.FAILED
@@ -393,8 +457,12 @@ def payment_record_counter(*, actor: Person, dossier: Dossier) -> Payment:
         raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này đối với hồ sơ."), code="forbidden")
     amount = _check_payable(dossier, online=False)
     payment = Payment.objects.create(
-        dossier=dossier, amount_vnd=amount, method=PaymentMethod.COUNTER, reference=_new_reference(),
-        state=PaymentState.PENDING, created_by=actor,
+        dossier=dossier,
+        amount_vnd=amount,
+        method=PaymentMethod.COUNTER,
+        reference=_new_reference(),
+        state=PaymentState.PENDING,
+        created_by=actor,
     )
     return _mark_paid(payment, dossier=dossier, now=timezone.now(), actor=actor)
 
@@ -411,29 +479,42 @@ def fee_waive(*, actor: Person, dossier: Dossier, reason: str, note: str, receip
     if refusal is not None:
         raise refusal
     if reason not in FeeWaiverReason.values:
-        raise DomainError(_("Vui lòng chọn lý do: được miễn, hoặc đã thu trực tiếp."), field="reason",
-                          code="invalid_choice")
+        raise DomainError(
+            _("Vui lòng chọn lý do: được miễn, hoặc đã thu trực tiếp."), field="reason", code="invalid_choice"
+        )
     text = reason_input(note, _("lý do, căn cứ không thu phí trực tuyến"))
     receipt = " ".join((receipt_number or "").split())
     if reason == FeeWaiverReason.PAID_ELSEWHERE and not receipt:
-        raise DomainError(_("Vui lòng nhập số biên lai đã thu phí, lệ phí."), field="receipt_number",
-                          code="required")
+        raise DomainError(_("Vui lòng nhập số biên lai đã thu phí, lệ phí."), field="receipt_number", code="required")
     limit = FeeWaiver._meta.get_field("receipt_number").max_length
     if limit is not None and len(receipt) > limit:
         raise DomainError(_("Số biên lai dài quá 40 ký tự."), field="receipt_number", code="too_long")
     if reason == FeeWaiverReason.EXEMPT:
         receipt = ""
     now = timezone.now()
-    waiver = FeeWaiver.objects.create(dossier=dossier, reason=reason, receipt_number=receipt, note=text,
-                                      amount_vnd=int(dossier.fee_vnd), recorded_by=actor, recorded_at=now)
+    waiver = FeeWaiver.objects.create(
+        dossier=dossier,
+        reason=reason,
+        receipt_number=receipt,
+        note=text,
+        amount_vnd=int(dossier.fee_vnd),
+        recorded_by=actor,
+        recorded_at=now,
+    )
     label = FeeWaiverReason(reason).label
     event_note = _("%(label)s: %(amount)s.") % {"label": label, "amount": vnd(waiver.amount_vnd)}
     if receipt:
         event_note += " " + _("Biên lai số %(receipt)s.") % {"receipt": receipt}
     dossier_event_record(
-        dossier, action="fee_waive", from_state=dossier.state, actor=actor, agency=dossier.agency,
-        note=f"{event_note} {text}", at=now,
-        extra={"fee_waiver": waiver.pk, "reason": reason, "receipt_number": receipt, "amount_vnd": waiver.amount_vnd})
+        dossier,
+        action="fee_waive",
+        from_state=dossier.state,
+        actor=actor,
+        agency=dossier.agency,
+        note=f"{event_note} {text}",
+        at=now,
+        extra={"fee_waiver": waiver.pk, "reason": reason, "receipt_number": receipt, "amount_vnd": waiver.amount_vnd},
+    )
     return waiver
 
 
@@ -441,8 +522,11 @@ def payment_for_payer(person: Any, reference: str) -> Payment:
     """The payment ``person`` started (or that belongs to their dossier); NotFound otherwise."""
     payment = None
     if getattr(person, "is_authenticated", False) and person.is_active:
-        payment = (Payment.objects.select_related("dossier", "dossier__procedure")
-                   .filter(reference=reference, dossier__applicant=person).first())
+        payment = (
+            Payment.objects.select_related("dossier", "dossier__procedure")
+            .filter(reference=reference, dossier__applicant=person)
+            .first()
+        )
     if payment is None:
         raise NotFound(_("Không tìm thấy giao dịch thanh toán."), code="not_found")
     return payment

@@ -51,11 +51,17 @@ def start(request: HttpRequest, dossier_id: int) -> HttpResponse:
         _payment, url = payment_start(actor=request.user, dossier=dossier)  # type: ignore[arg-type]
         return redirect(url)
     paid = dossier.payments.filter(state=PaymentState.PAID).first()
-    return render(request, "services/payments/start.html", {
-        "dossier": dossier, "fee": vnd(dossier.fee_vnd) if dossier.fee_vnd else "",
-        "amount_due": dossier_amount_due(dossier), "paid": paid,
-        "closed": dossier.state in (DossierState.CANCELLED, DossierState.STOPPED),
-    })
+    return render(
+        request,
+        "services/payments/start.html",
+        {
+            "dossier": dossier,
+            "fee": vnd(dossier.fee_vnd) if dossier.fee_vnd else "",
+            "amount_due": dossier_amount_due(dossier),
+            "paid": paid,
+            "closed": dossier.state in (DossierState.CANCELLED, DossierState.STOPPED),
+        },
+    )
 
 
 def _fake_payment(request: HttpRequest, reference: str) -> tuple[Payment, FakeProvider]:
@@ -79,10 +85,16 @@ def checkout(request: HttpRequest, reference: str) -> HttpResponse:
             body, signature = provider.callback_for(payment, outcome)
             payment_callback(provider=provider.name, body=body, signature=signature)
         return redirect("payment:done", reference=payment.reference)
-    return render(request, "services/payments/checkout.html", {
-        "payment": payment, "dossier": payment.dossier, "amount": vnd(payment.amount_vnd),
-        "open": payment.state == PaymentState.PENDING and not dossier_is_paid(payment.dossier),
-    })
+    return render(
+        request,
+        "services/payments/checkout.html",
+        {
+            "payment": payment,
+            "dossier": payment.dossier,
+            "amount": vnd(payment.amount_vnd),
+            "open": payment.state == PaymentState.PENDING and not dossier_is_paid(payment.dossier),
+        },
+    )
 
 
 @csrf_exempt
@@ -95,16 +107,24 @@ def callback(request: HttpRequest, provider: str) -> JsonResponse:
         payment = payment_callback(provider=provider, body=request.body, signature=signature)
     except DomainError as exc:
         return JsonResponse({"ok": False, "code": exc.code, "message": exc.message}, status=exc.status_code)
-    return JsonResponse({"ok": True, "reference": payment.reference, "state": payment.state,
-                         "receipt_number": payment.receipt_number})
+    return JsonResponse(
+        {"ok": True, "reference": payment.reference, "state": payment.state, "receipt_number": payment.receipt_number}
+    )
 
 
 @page("GET")
 def done(request: HttpRequest, reference: str) -> HttpResponse:
     """Where the payer lands after the gateway: the outcome and, when paid, the receipt number."""
     payment = payment_for_payer(request.user, reference)
-    return render(request, "services/payments/done.html", {
-        "payment": payment, "dossier": payment.dossier, "amount": vnd(payment.amount_vnd),
-        "can_retry": payment.state == PaymentState.FAILED and dossier_amount_due(payment.dossier) > 0
-        and payment.dossier.state not in (DossierState.CANCELLED, DossierState.STOPPED),
-    })
+    return render(
+        request,
+        "services/payments/done.html",
+        {
+            "payment": payment,
+            "dossier": payment.dossier,
+            "amount": vnd(payment.amount_vnd),
+            "can_retry": payment.state == PaymentState.FAILED
+            and dossier_amount_due(payment.dossier) > 0
+            and payment.dossier.state not in (DossierState.CANCELLED, DossierState.STOPPED),
+        },
+    )

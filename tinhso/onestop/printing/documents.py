@@ -107,8 +107,12 @@ def form_filenames(dossier: Dossier, kind: str, fmt: str) -> tuple[str, str]:
 
 
 def _last_event(dossier: Dossier, *actions: str) -> DossierEvent | None:
-    return (DossierEvent.objects.filter(dossier=dossier, action__in=actions).select_related("actor", "agency")
-            .order_by("-at", "-pk").first())
+    return (
+        DossierEvent.objects.filter(dossier=dossier, action__in=actions)
+        .select_related("actor", "agency")
+        .order_by("-at", "-pk")
+        .first()
+    )
 
 
 def form_available(dossier: Dossier, kind: str) -> bool:
@@ -120,8 +124,11 @@ def form_available(dossier: Dossier, kind: str) -> bool:
     if kind == "supplement_request":
         return _last_event(dossier, "request_supplement") is not None
     if kind == "refusal":
-        return (bool(dossier.refusal_reason) and dossier.state in (DossierState.REFUSED, DossierState.RESULT_RETURNED)
-                and _last_event(dossier, "refuse") is not None)
+        return (
+            bool(dossier.refusal_reason)
+            and dossier.state in (DossierState.REFUSED, DossierState.RESULT_RETURNED)
+            and _last_event(dossier, "refuse") is not None
+        )
     if kind == "apology":
         return _last_event(dossier, "apologise") is not None
     if kind == "stop_notice":
@@ -148,12 +155,12 @@ def _check(dossier: Dossier, kind: str) -> None:
 
 
 def vn_time(moment: dt.datetime) -> str:
-    """"09:05" in the province's time."""
+    """ "09:05" in the province's time."""
     return timezone.localtime(moment).strftime("%H:%M")
 
 
 def vn_moment(moment: dt.datetime | None) -> str:
-    """"09:05 ngày 02/03/2026" in the province's time ("…" when unknown)."""
+    """ "09:05 ngày 02/03/2026" in the province's time ("…" when unknown)."""
     if moment is None:
         return "…"
     return _("%(time)s ngày %(date)s") % {"time": vn_time(moment), "date": vn_date(timezone.localtime(moment).date())}
@@ -176,8 +183,12 @@ def _issuer(agency: Agency) -> Issuer:
     place = place_of(unit.name if unit.level == UnitLevel.COMMUNE else unit.province.name)
     # The narrow heading column must not break a place name ("… TỈNH HƯNG / YÊN").
     glued = place.replace(" ", "\u00a0")
-    return Issuer(parent_name=parent.replace(place, glued), name=agency.name.replace(place, glued), place=place,
-                  collective=collective)
+    return Issuer(
+        parent_name=parent.replace(place, glued),
+        name=agency.name.replace(place, glued),
+        place=place,
+        collective=collective,
+    )
 
 
 def _person_name(person: Person | None) -> str:
@@ -192,7 +203,7 @@ def _supplement_reason(note: str, number: int) -> str:
         with translation.override(language):
             prefix = _("Yêu cầu bổ sung lần thứ %(n)s: %(reason)s") % {"n": number, "reason": ""}
         if note.startswith(prefix):
-            return note[len(prefix):]
+            return note[len(prefix) :]
     return note
 
 
@@ -201,10 +212,15 @@ def _apology_dates(dossier: Dossier) -> tuple[dt.datetime | None, dt.datetime | 
     the dossier's first and current due dates when the entry's payload was erased."""
     from tinhso.ledger.models import EntryPayload
 
-    payload = (EntryPayload.objects.filter(entry__action="services.dossier.apologise",
-                                           entry__object_type=Dossier._meta.label_lower,
-                                           entry__object_id=str(dossier.pk))
-               .order_by("-entry_id").first())
+    payload = (
+        EntryPayload.objects.filter(
+            entry__action="services.dossier.apologise",
+            entry__object_type=Dossier._meta.label_lower,
+            entry__object_id=str(dossier.pk),
+        )
+        .order_by("-entry_id")
+        .first()
+    )
     data = payload.data if payload is not None else {}
     try:
         old = dt.datetime.fromisoformat(data["old_due_at"])
@@ -236,7 +252,7 @@ def _title(document: DocxDocument, dossier: Dossier, title: str, subtitle: str =
 
 
 def _line(document: DocxDocument, label: str, value: str = "", *, bold_value: bool = True) -> None:
-    """"Label: value", the value set off in bold as the filled-in part of the form."""
+    """ "Label: value", the value set off in bold as the filled-in part of the form."""
     paragraph = format_paragraph(document.add_paragraph(), align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=4)
     add_run(paragraph, f"{label}: " if value else label)
     if value:
@@ -323,16 +339,23 @@ def _receipt(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     _line(document, _("Hình thức nộp hồ sơ"), str(Channel(dossier.channel).label))
     _line(document, _("1. Thành phần hồ sơ nộp gồm:"))
     center = WD_ALIGN_PARAGRAPH.CENTER
-    columns = (Column(_("STT"), 13, center), Column(_("Tên giấy tờ"), 94), Column(_("Hình thức"), 36, center),
-               Column(_("Số lượng"), 22, center))
+    columns = (
+        Column(_("STT"), 13, center),
+        Column(_("Tên giấy tờ"), 94),
+        Column(_("Hình thức"), 36, center),
+        Column(_("Số lượng"), 22, center),
+    )
     table = data_table(document, columns)
     for index, (name, form, copies) in enumerate(_components(dossier, personal), start=1):
         add_data_row(table, columns, (str(index), name, form, copies))
     keep_together(table)
     write(document, after=4)
     _line(document, _("2. Số lượng hồ sơ"), _("01 (bộ)"))
-    _line(document, _("3. Thời gian giải quyết hồ sơ theo quy định"),
-          _("%(days)s ngày làm việc") % {"days": _days(dossier.procedure.processing_days)})
+    _line(
+        document,
+        _("3. Thời gian giải quyết hồ sơ theo quy định"),
+        _("%(days)s ngày làm việc") % {"days": _days(dossier.procedure.processing_days)},
+    )
     _line(document, _("4. Thời gian nhận hồ sơ"), vn_moment(received_at))
     # The appointment as given at receipt (a reprint is the same slip); where a supplement or an
     # apology moved it since, the dossier's page and the apology form say so.
@@ -361,9 +384,15 @@ def _supplement_request(dossier: Dossier, personal: PersonalData) -> DocxDocumen
     _line(document, _("Ngày tiếp nhận hồ sơ"), vn_day(dossier.received_at))
     _line(document, _("Yêu cầu bổ sung, hoàn thiện hồ sơ lần thứ %(n)s gồm những nội dung sau:") % {"n": number})
     _text(document, _supplement_reason(event.note, number), first_line=12.7)
-    _text(document, _("Thời gian chờ bổ sung, hoàn thiện hồ sơ không tính vào thời gian giải quyết hồ sơ. "
-                      "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ với %(agency)s "
-                      "để được hướng dẫn./.") % {"agency": agency.name})
+    _text(
+        document,
+        _(
+            "Thời gian chờ bổ sung, hoàn thiện hồ sơ không tính vào thời gian giải quyết hồ sơ. "
+            "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ với %(agency)s "
+            "để được hướng dẫn./."
+        )
+        % {"agency": agency.name},
+    )
     _signatures(document, _officer_signer(event, dossier, _("Người hướng dẫn"), _("(Ký và ghi rõ họ tên)")))
     return document
 
@@ -377,8 +406,14 @@ def _refusal(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     _line(document, _("%(agency)s tiếp nhận hồ sơ của") % {"agency": dossier.agency.name}, personal.name)
     _line(document, _("Nội dung yêu cầu giải quyết"), _procedure(dossier))
     _line(document, _("Ngày tiếp nhận hồ sơ"), vn_day(dossier.received_at))
-    _text(document, _("Sau khi xem xét hồ sơ, đối chiếu với các quy định hiện hành, %(agency)s từ chối giải quyết "
-                      "hồ sơ này với lý do cụ thể như sau:") % {"agency": agency.name})
+    _text(
+        document,
+        _(
+            "Sau khi xem xét hồ sơ, đối chiếu với các quy định hiện hành, %(agency)s từ chối giải quyết "
+            "hồ sơ này với lý do cụ thể như sau:"
+        )
+        % {"agency": agency.name},
+    )
     _text(document, dossier.refusal_reason, first_line=12.7)
     _text(document, _("Xin thông báo để ông/bà được biết và thực hiện./."))
     _signatures(document, _officer_signer(event, dossier, _("Lãnh đạo cơ quan"), _("(Ký và ghi rõ họ tên)")))
@@ -392,19 +427,30 @@ def _apology(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     old_due, new_due = _apology_dates(dossier)
     document = _new(dossier, agency, event.at)
     _title(document, dossier, form_title("apology"))
-    _line(document, _("Ngày %(day)s, %(agency)s tiếp nhận giải quyết hồ sơ của ông/bà/tổ chức") % {
-        "day": vn_day(dossier.received_at), "agency": dossier.agency.name}, personal.name)
+    _line(
+        document,
+        _("Ngày %(day)s, %(agency)s tiếp nhận giải quyết hồ sơ của ông/bà/tổ chức")
+        % {"day": vn_day(dossier.received_at), "agency": dossier.agency.name},
+        personal.name,
+    )
     _line(document, _("Nội dung yêu cầu giải quyết"), _procedure(dossier))
     _line(document, _("Thời gian hẹn trả kết quả giải quyết hồ sơ"), vn_moment(old_due))
-    _text(document, _("Tuy nhiên, %(agency)s chưa thể trả kết quả giải quyết hồ sơ của ông/bà/tổ chức đúng hẹn.")
-          % {"agency": agency.name})
+    _text(
+        document,
+        _("Tuy nhiên, %(agency)s chưa thể trả kết quả giải quyết hồ sơ của ông/bà/tổ chức đúng hẹn.")
+        % {"agency": agency.name},
+    )
     _line(document, _("Lý do"), event.note, bold_value=False)
-    _text(document, _("Sự chậm trễ này đã gây phiền hà cho ông/bà/tổ chức. %(agency)s xin lỗi ông/bà/tổ chức và sẽ "
-                      "trả kết quả giải quyết hồ sơ vào %(moment)s.") % {"agency": agency.name,
-                                                                        "moment": vn_moment(new_due)})
+    _text(
+        document,
+        _(
+            "Sự chậm trễ này đã gây phiền hà cho ông/bà/tổ chức. %(agency)s xin lỗi ông/bà/tổ chức và sẽ "
+            "trả kết quả giải quyết hồ sơ vào %(moment)s."
+        )
+        % {"agency": agency.name, "moment": vn_moment(new_due)},
+    )
     _text(document, _("Xin trân trọng cảm ơn sự hợp tác của ông/bà/tổ chức./."))
-    _signatures(document, _officer_signer(event, dossier, _("Lãnh đạo cơ quan"),
-                                          _("(Ký, ghi rõ họ tên và đóng dấu)")))
+    _signatures(document, _officer_signer(event, dossier, _("Lãnh đạo cơ quan"), _("(Ký, ghi rõ họ tên và đóng dấu)")))
     return document
 
 
@@ -414,27 +460,47 @@ def _stop_notice(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     agency = event.agency or dossier.handling_agency
     document = _new(dossier, agency, event.at)
     _title(document, dossier, _("Thông báo"), _("Về việc dừng xử lý hồ sơ"))
-    _text(document, _("Theo đề nghị của ông/bà/tổ chức %(name)s, %(agency)s thông báo dừng xử lý hồ sơ sau:") % {
-        "name": personal.name, "agency": agency.name}, first_line=12.7)
+    _text(
+        document,
+        _("Theo đề nghị của ông/bà/tổ chức %(name)s, %(agency)s thông báo dừng xử lý hồ sơ sau:")
+        % {"name": personal.name, "agency": agency.name},
+        first_line=12.7,
+    )
     _line(document, _("Nội dung yêu cầu giải quyết"), _procedure(dossier))
     if dossier.received_at is not None:
         _line(document, _("Ngày tiếp nhận hồ sơ"), vn_day(dossier.received_at))
     _line(document, _("Lý do dừng xử lý"), event.note, bold_value=False)
     _line(document, _("Thời điểm dừng xử lý"), vn_moment(event.at))
-    _text(document, _("%(agency)s thông báo để ông/bà/tổ chức được biết./.") % {"agency": agency.name},
-          first_line=12.7)
+    _text(document, _("%(agency)s thông báo để ông/bà/tổ chức được biết./.") % {"agency": agency.name}, first_line=12.7)
     _signatures(document, _officer_signer(event, dossier, _("Lãnh đạo cơ quan"), _("(Ký và ghi rõ họ tên)")))
     return document
 
 
 # The process-control sheet: one row per handover, from the receipt on.
-HANDOVERS = frozenset({
-    "receive", "receive_at_counter", "forward", "assign", "submit_for_approval", "approve", "refuse", "transfer",
-    "request_supplement", "supplement", "return_result", "stop", "cancel",
-})
+HANDOVERS = frozenset(
+    {
+        "receive",
+        "receive_at_counter",
+        "forward",
+        "assign",
+        "submit_for_approval",
+        "approve",
+        "refuse",
+        "transfer",
+        "request_supplement",
+        "supplement",
+        "return_result",
+        "stop",
+        "cancel",
+    }
+)
 # The workflow step a handover ends, whose share of the processing time it is judged against.
-STEP_ENDED = {"forward": StepAction.FORWARD, "assign": StepAction.ASSIGN, "submit_for_approval": StepAction.REVIEW,
-              "approve": StepAction.APPROVE}
+STEP_ENDED = {
+    "forward": StepAction.FORWARD,
+    "assign": StepAction.ASSIGN,
+    "submit_for_approval": StepAction.REVIEW,
+    "approve": StepAction.APPROVE,
+}
 TO_APPLICANT = frozenset({"request_supplement", "return_result", "stop", "cancel"})
 
 
@@ -453,12 +519,22 @@ def _timeliness(done: dt.datetime, deadline: dt.datetime) -> str:
     return _("Đúng hạn")
 
 
-def _step_result(event: DossierEvent, start: dt.datetime, pauses: list[tuple[dt.datetime, dt.datetime]],
-                 shares: dict[str, Decimal], cal: WorkCalendar) -> str:
+def _step_result(
+    event: DossierEvent,
+    start: dt.datetime,
+    pauses: list[tuple[dt.datetime, dt.datetime]],
+    shares: dict[str, Decimal],
+    cal: WorkCalendar,
+) -> str:
     """How the step that ``event`` ends kept to its share of the processing time ("" when the
     workflow gives it none), the working time spent waiting for supplements excluded."""
-    action = StepAction.REVIEW if event.action == "refuse" and event.from_state == DossierState.UNDER_REVIEW \
-        else StepAction.APPROVE if event.action == "refuse" else STEP_ENDED.get(event.action)
+    action = (
+        StepAction.REVIEW
+        if event.action == "refuse" and event.from_state == DossierState.UNDER_REVIEW
+        else StepAction.APPROVE
+        if event.action == "refuse"
+        else STEP_ENDED.get(event.action)
+    )
     share = shares.get(action, Decimal(0)) if action is not None else Decimal(0)
     if share <= 0:
         return ""
@@ -499,23 +575,34 @@ def _process_control(dossier: Dossier, personal: PersonalData) -> DocxDocument:
         if event.actor is not None and event.action not in ("apologise", "draft_result", "result_issued"):
             following = event
     handovers = [event for event in events if event.action in HANDOVERS]
-    handlers = list(dict.fromkeys(event.agency.name for event in events
-                                  if event.agency is not None and event.agency.pk != dossier.agency_id))
+    handlers = list(
+        dict.fromkeys(
+            event.agency.name for event in events if event.agency is not None and event.agency.pk != dossier.agency_id
+        )
+    )
     if dossier.handling_agency_id != dossier.agency_id and dossier.handling_agency.name not in handlers:
         handlers.append(dossier.handling_agency.name)
 
     document = _new(dossier, dossier.agency, dossier.received_at)
-    _title(document, dossier, form_title("process_control"),
-           _("(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả)"))
+    _title(document, dossier, form_title("process_control"), _("(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả)"))
     _line(document, _("Người nộp hồ sơ"), personal.name)
     _line(document, _("Nội dung yêu cầu giải quyết"), _procedure(dossier))
     _line(document, _("Cơ quan tiếp nhận hồ sơ"), dossier.agency.name)
     _line(document, _("Cơ quan giải quyết hồ sơ"), "; ".join(handlers) or dossier.agency.name)
-    _line(document, _("Thời hạn giải quyết"), _("%(days)s ngày làm việc, hẹn trả kết quả %(moment)s") % {
-        "days": _days(dossier.procedure.processing_days), "moment": vn_moment(dossier.original_due_at)})
+    _line(
+        document,
+        _("Thời hạn giải quyết"),
+        _("%(days)s ngày làm việc, hẹn trả kết quả %(moment)s")
+        % {"days": _days(dossier.procedure.processing_days), "moment": vn_moment(dossier.original_due_at)},
+    )
     center = WD_ALIGN_PARAGRAPH.CENTER
-    columns = (Column(_("STT"), 11, center), Column(_("Giao, nhận hồ sơ"), 62), Column(_("Thời gian"), 27, center),
-               Column(_("Kết quả (trước hạn/ đúng hạn/ quá hạn)"), 27, center), Column(_("Ghi chú"), 38))
+    columns = (
+        Column(_("STT"), 11, center),
+        Column(_("Giao, nhận hồ sơ"), 62),
+        Column(_("Thời gian"), 27, center),
+        Column(_("Kết quả (trước hạn/ đúng hạn/ quá hạn)"), 27, center),
+        Column(_("Ghi chú"), 38),
+    )
     table = data_table(document, columns)
     start = dossier.received_at
     assert start is not None  # form_available
@@ -524,13 +611,21 @@ def _process_control(dossier: Dossier, personal: PersonalData) -> DocxDocument:
         if event.action in ("receive", "receive_at_counter"):
             giver, taker = applicant, _holder(personal, event.actor, event.agency)
         elif event.action == "supplement":
-            giver = applicant if event.actor is None or event.actor.pk == dossier.applicant_id \
+            giver = (
+                applicant
+                if event.actor is None or event.actor.pk == dossier.applicant_id
                 else _holder(personal, event.actor, event.agency)
+            )
             taker = _holder(personal, after.actor, after.agency) if after else dossier.handling_agency.name
         else:
             giver = _holder(personal, event.actor, event.agency)
-            taker = applicant if event.action in TO_APPLICANT else \
-                _holder(personal, after.actor, after.agency) if after else "…"
+            taker = (
+                applicant
+                if event.action in TO_APPLICANT
+                else _holder(personal, after.actor, after.agency)
+                if after
+                else "…"
+            )
         if event.action == "return_result":
             result = _dossier_result(dossier, event.at)
         elif event.action in STEP_ENDED or event.action == "refuse":
@@ -540,21 +635,40 @@ def _process_control(dossier: Dossier, personal: PersonalData) -> DocxDocument:
         note = f"{EVENT_LABELS.get(event.action, event.action)}."
         if event.note and event.action not in ("refuse", "stop", "cancel"):  # those reasons are on their own forms
             note = f"{note} {event.note}"
-        add_data_row(table, columns, (str(index), [_("Giao: %(who)s") % {"who": giver},
-                                                   _("Nhận: %(who)s") % {"who": taker}],
-                                      [vn_time(event.at), vn_day(event.at)], result, note))
+        add_data_row(
+            table,
+            columns,
+            (
+                str(index),
+                [_("Giao: %(who)s") % {"who": giver}, _("Nhận: %(who)s") % {"who": taker}],
+                [vn_time(event.at), vn_day(event.at)],
+                result,
+                note,
+            ),
+        )
         if event.action not in ("request_supplement", "supplement"):  # the wait is a pause inside the step
             start = event.at
     write(document, after=4)
     last = vn_moment(events[-1].at if events else None)
-    _text(document, _("Phiếu lập từ nhật ký xử lý hồ sơ trên hệ thống, đến %(moment)s; mỗi lần giao, nhận hồ sơ "
-                      "đã được ghi vào sổ cái của hệ thống.") % {"moment": last}, italic=True)
+    _text(
+        document,
+        _(
+            "Phiếu lập từ nhật ký xử lý hồ sơ trên hệ thống, đến %(moment)s; mỗi lần giao, nhận hồ sơ "
+            "đã được ghi vào sổ cái của hệ thống."
+        )
+        % {"moment": last},
+        italic=True,
+    )
     return document
 
 
 BUILDERS = {
-    "receipt": _receipt, "supplement_request": _supplement_request, "refusal": _refusal, "apology": _apology,
-    "stop_notice": _stop_notice, "process_control": _process_control,
+    "receipt": _receipt,
+    "supplement_request": _supplement_request,
+    "refusal": _refusal,
+    "apology": _apology,
+    "stop_notice": _stop_notice,
+    "process_control": _process_control,
 }
 
 
@@ -579,5 +693,13 @@ def dossier_form_pdf(dossier: Dossier, kind: str, *, full: bool) -> bytes:
     return docx_to_pdf(dossier_form_docx(dossier, kind, full=full))
 
 
-__all__ = ["FORMATS", "FORM_KINDS", "OFFICE_FORMS", "dossier_form_docx", "dossier_form_pdf", "form_available",
-           "form_filenames", "form_title"]
+__all__ = [
+    "FORMATS",
+    "FORM_KINDS",
+    "OFFICE_FORMS",
+    "dossier_form_docx",
+    "dossier_form_pdf",
+    "form_available",
+    "form_filenames",
+    "form_title",
+]

@@ -42,17 +42,22 @@ def content_disposition(ascii_name: str, name: str) -> str:
 def form_download(request: HttpRequest, dossier_id: int, kind: str, fmt: str) -> HttpResponse:
     try:
         dossier = access_dossier(request.user, dossier_id)
-        if kind not in FORM_KINDS or fmt not in FORMATS or (
-                kind in OFFICE_FORMS and not officer_in_reach(request.user, dossier)):
+        if (
+            kind not in FORM_KINDS
+            or fmt not in FORMATS
+            or (kind in OFFICE_FORMS and not officer_in_reach(request.user, dossier))
+        ):
             raise NotFound(_("Không có mẫu phiếu này."), code="unknown_form")
         full = may_read_personal_data(request.user, dossier)
-        content = (dossier_form_pdf(dossier, kind, full=full) if fmt == "pdf"
-                       else dossier_form_docx(dossier, kind, full=full))
+        content = (
+            dossier_form_pdf(dossier, kind, full=full) if fmt == "pdf" else dossier_form_docx(dossier, kind, full=full)
+        )
     except DomainError as exc:
         return render_error(request, exc)
     except DocumentConversionError:
-        return render_error(request, _("Chưa tạo được bản PDF lúc này, vui lòng thử lại sau hoặc tải bản Word."),
-                            status=503)
+        return render_error(
+            request, _("Chưa tạo được bản PDF lúc này, vui lòng thử lại sau hoặc tải bản Word."), status=503
+        )
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition(*form_filenames(dossier, kind, fmt))
     response["Cache-Control"] = "private, no-store"  # the forms carry the applicant's personal data

@@ -57,15 +57,24 @@ def dossier_rate(*, actor: Person, dossier: Dossier, score: int, comment: str = 
     value = _score(score)
     text = unicodedata.normalize("NFC", str(comment or "")).strip()  # line breaks kept
     if len(text) > COMMENT_MAX:
-        raise DomainError(_("Góp ý dài quá %(n)s ký tự.") % {"n": COMMENT_MAX}, field="comment",
-                          code="comment_too_long")
+        raise DomainError(
+            _("Góp ý dài quá %(n)s ký tự.") % {"n": COMMENT_MAX}, field="comment", code="comment_too_long"
+        )
     try:
         with transaction.atomic():
             rating = Rating.objects.create(dossier=dossier, score=value, comment=text, rated_by=actor)
     except IntegrityError:  # the one-to-one: a rating of the same dossier won the race
         raise Conflict(_("Hồ sơ đã được đánh giá"), code="already_rated") from None
-    ledger_append(actor=actor, action="services.dossier.rate", obj=dossier, payload={
-        "code": dossier.code, "procedure": dossier.procedure.code, "handling_agency": dossier.handling_agency_id,
-        "score": value, "comment_length": len(text),
-    })
+    ledger_append(
+        actor=actor,
+        action="services.dossier.rate",
+        obj=dossier,
+        payload={
+            "code": dossier.code,
+            "procedure": dossier.procedure.code,
+            "handling_agency": dossier.handling_agency_id,
+            "score": value,
+            "comment_length": len(text),
+        },
+    )
     return rating

@@ -83,11 +83,18 @@ STAMP_BOX = (36, 36, 400, 110)
 STAMP_FONT_SIZE = 9
 # What the stamp may need: Basic Latin and Latin-1/Extended (names), combining marks and the
 # Vietnamese block, dashes and quotes, the đồng sign.
-STAMP_FONT_CODEPOINTS = [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x300, 0x324), *range(0x1EA0, 0x1EFA),
-                         *range(0x2010, 0x2028), 0x20AB]
+STAMP_FONT_CODEPOINTS = [
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x250),
+    *range(0x300, 0x324),
+    *range(0x1EA0, 0x1EFA),
+    *range(0x2010, 0x2028),
+    0x20AB,
+]
 
 
 # --- key material ----------------------------------------------------------------------------
+
 
 def demo_signing_allowed() -> bool:
     """Whether results may be signed with the generated demo certificate (TINHSO_SIGNING_DEMO)."""
@@ -110,23 +117,38 @@ def _demo_material() -> tuple[Path, Path]:
     from cryptography.x509.oid import NameOID
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Tỉnh số"),
-        x509.NameAttribute(NameOID.COMMON_NAME, DEMO_COMMON_NAME),
-    ])
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Tỉnh số"),
+            x509.NameAttribute(NameOID.COMMON_NAME, DEMO_COMMON_NAME),
+        ]
+    )
     # Real time on purpose: certificate validity is judged against the real clock.
     now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=365 * DEMO_YEARS))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=True, key_encipherment=False, data_encipherment=False,
-            key_agreement=False, key_cert_sign=True, crl_sign=False, encipher_only=False, decipher_only=False,
-        ), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
@@ -135,8 +157,11 @@ def _demo_material() -> tuple[Path, Path]:
     tmp_key, tmp_cert = key_path.with_suffix(f".{suffix}"), cert_path.with_suffix(f".{suffix}")
     fd = os.open(tmp_key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
-        handle.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption()))
+        handle.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
     tmp_cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     # Certificate first: a reader that finds the key finds its certificate too.
     os.replace(tmp_cert, cert_path)
@@ -187,7 +212,8 @@ def signing_material(agency: Agency | None = None) -> tuple[Path, Path, bytes | 
             "Result signing needs the agency's key and certificate: set TINHSO_SIGNING_KEY_FILE and "
             "TINHSO_SIGNING_CERT_FILE (PEM files; TINHSO_SIGNING_KEY_PASSPHRASE if the key is encrypted), "
             "or set TINHSO_SIGNING_DEMO=1 to sign with a generated self-signed demo certificate "
-            "(development only).")
+            "(development only)."
+        )
     key_path, cert_path = _demo_material()
     return key_path, cert_path, None
 
@@ -216,18 +242,23 @@ def trust_roots() -> list[asn1_x509.Certificate]:
     from pyhanko.keys import load_certs_from_pemder
 
     roots = [trust_root()]
-    agency_certs = sorted(Path(settings.TINHSO_SIGNING_AGENCY_DIR).glob("*.cert.pem")) \
-        if settings.TINHSO_SIGNING_AGENCY_DIR else []
+    agency_certs = (
+        sorted(Path(settings.TINHSO_SIGNING_AGENCY_DIR).glob("*.cert.pem"))
+        if settings.TINHSO_SIGNING_AGENCY_DIR
+        else []
+    )
     for path in [*agency_certs, *settings.TINHSO_SIGNING_TRUSTED_CERTS]:
         try:
             roots.extend(load_certs_from_pemder([str(path)]))
         except Exception as error:
             raise ImproperlyConfigured(
-                f"TINHSO_SIGNING_TRUSTED_CERTS: cannot read a PEM/DER certificate from {path} ({error}).") from error
+                f"TINHSO_SIGNING_TRUSTED_CERTS: cannot read a PEM/DER certificate from {path} ({error})."
+            ) from error
     return roots
 
 
 # --- PDF checks ------------------------------------------------------------------------------
+
 
 def ascii_fold(text: str) -> str:
     """The built-in PDF font has no Vietnamese glyphs: "Sở Tư pháp" → "So Tu phap"."""
@@ -241,8 +272,11 @@ def pdf_check(data: bytes, *, field: str = "pdf") -> None:
     if not data:
         raise DomainError(_("Tệp rỗng, không có nội dung."), field=field, code="empty")
     if len(data) > settings.TINHSO_UPLOAD_MAX_BYTES:
-        raise DomainError(_("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
-                          field=field, code="too_large")
+        raise DomainError(
+            _("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
+            field=field,
+            code="too_large",
+        )
     kind = filetype.guess(data[:8192])
     if kind is None or kind.mime != "application/pdf":
         raise DomainError(_("Tệp không phải định dạng PDF."), field=field, code="not_pdf")
@@ -266,6 +300,7 @@ def verification_url(token: str) -> str:
 
 # --- signing ---------------------------------------------------------------------------------
 
+
 def stamp_font_path() -> Path | None:
     """The stamp's TrueType/OpenType font, or ``None`` (then a built-in font and ASCII text)."""
     configured = settings.TINHSO_STAMP_FONT
@@ -273,8 +308,7 @@ def stamp_font_path() -> Path | None:
         return None
     path = Path(configured)
     if not path.is_file():
-        logger.warning("TINHSO_STAMP_FONT %s is not a file: the signature stamp is written without diacritics",
-                       path)
+        logger.warning("TINHSO_STAMP_FONT %s is not a file: the signature stamp is written without diacritics", path)
         return None
     return path
 
@@ -316,8 +350,13 @@ def _font_engine_factory(font: Path, size: int) -> Any:
         def create_font_engine(self, writer: Any, obj_stream: Any = None) -> GlyphAccumulator:
             if obj_stream is None and writer.stream_xrefs:
                 obj_stream = writer.prepare_object_stream()
-            return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(program), font_size=size,
-                                    bcp47_lang_code="vi", obj_stream=obj_stream)
+            return GlyphAccumulator(
+                writer=writer,
+                font_handle=io.BytesIO(program),
+                font_size=size,
+                bcp47_lang_code="vi",
+                obj_stream=obj_stream,
+            )
 
     return StampFont()
 
@@ -330,7 +369,8 @@ def _stamp_style(font: Path | None, template: str) -> Any:
         return QRStampStyle(stamp_text=template, border_width=1)
     size = STAMP_FONT_SIZE
     return QRStampStyle(
-        stamp_text=template, border_width=1,
+        stamp_text=template,
+        border_width=1,
         text_box_style=TextBoxStyle(font=_font_engine_factory(font, size), font_size=size, leading=size + 2),
     )
 
@@ -348,37 +388,57 @@ def _sign(pdf: bytes, *, url: str, code: str, agency: str, signer_agency: Agency
     x, y, width, height = STAMP_BOX
     box = (media_box[0] + x, media_box[1] + y, media_box[0] + x + width, media_box[1] + y + height)
     # The signature widget is not clickable in most readers: a link over it opens the page.
-    link = generic.DictionaryObject({
-        pdf_name("/Type"): pdf_name("/Annot"), pdf_name("/Subtype"): pdf_name("/Link"),
-        pdf_name("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in box]),
-        pdf_name("/Border"): generic.ArrayObject([generic.NumberObject(0)] * 3),
-        pdf_name("/A"): generic.DictionaryObject({
-            pdf_name("/S"): pdf_name("/URI"), pdf_name("/URI"): pdf_string(url),
-        }),
-    })
+    link = generic.DictionaryObject(
+        {
+            pdf_name("/Type"): pdf_name("/Annot"),
+            pdf_name("/Subtype"): pdf_name("/Link"),
+            pdf_name("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in box]),
+            pdf_name("/Border"): generic.ArrayObject([generic.NumberObject(0)] * 3),
+            pdf_name("/A"): generic.DictionaryObject(
+                {
+                    pdf_name("/S"): pdf_name("/URI"),
+                    pdf_name("/URI"): pdf_string(url),
+                }
+            ),
+        }
+    )
     writer.register_annotation(page_ref, writer.add_object(link))
     font = stamp_font_path()
     # Without an embedded font the built-in one has no Vietnamese glyphs: plain ASCII then.
     plain = (lambda text: text) if font is not None else ascii_fold
     meta = signers.PdfSignatureMetadata(
-        field_name=SIGNATURE_FIELD, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
-        reason=_("Kết quả giải quyết thủ tục hành chính"), location=_("Việt Nam"),
+        field_name=SIGNATURE_FIELD,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=_("Kết quả giải quyết thủ tục hành chính"),
+        location=_("Việt Nam"),
     )
-    template = _("Mã hồ sơ: %(code)s\nCơ quan: %(agency)s\nKý số: %(when)s\nQuét mã QR hoặc truy cập:\n"
-                 "%(url_base)s\n%(url_token)s")
+    template = _(
+        "Mã hồ sơ: %(code)s\nCơ quan: %(agency)s\nKý số: %(when)s\nQuét mã QR hoặc truy cập:\n"
+        "%(url_base)s\n%(url_token)s"
+    )
     style = _stamp_style(font, plain(template))
     signer = signers.PdfSigner(
-        meta, signer=_signer(signer_agency), stamp_style=style,
+        meta,
+        signer=_signer(signer_agency),
+        stamp_style=style,
         # PDF coordinates are real numbers; pyHanko annotates the box as integers but draws any.
         new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=last, box=box),  # type: ignore[arg-type]
     )
     when = timezone.localtime().strftime("%d/%m/%Y %H:%M (GMT%z)")
     # The address on two lines, so the text stays legible in the stamp.
     cut = url.rstrip("/").rindex("/") + 1
-    out = signer.sign_pdf(writer, appearance_text_params={
-        "url": url, "url_base": url[:cut], "url_token": url[cut:], "code": plain(code), "agency": plain(agency),
-        "when": when,
-    })
+    out = signer.sign_pdf(
+        writer,
+        appearance_text_params={
+            "url": url,
+            "url_base": url[:cut],
+            "url_token": url[cut:],
+            "code": plain(code),
+            "agency": plain(agency),
+            "when": when,
+        },
+    )
     return out.getvalue()
 
 
@@ -397,13 +457,19 @@ def _upload_bytes(upload: Any) -> bytes:
         raise DomainError(_("Vui lòng chọn tệp PDF dự thảo kết quả."), field="file", code="required")
     size = getattr(upload, "size", None)
     if size is not None and size > settings.TINHSO_UPLOAD_MAX_BYTES:
-        raise DomainError(_("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
-                          field="file", code="too_large")
+        raise DomainError(
+            _("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
+            field="file",
+            code="too_large",
+        )
     upload.seek(0)
     data = upload.read(settings.TINHSO_UPLOAD_MAX_BYTES + 1)
     if len(data) > settings.TINHSO_UPLOAD_MAX_BYTES:
-        raise DomainError(_("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
-                          field="file", code="too_large")
+        raise DomainError(
+            _("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
+            field="file",
+            code="too_large",
+        )
     return data
 
 
@@ -419,12 +485,17 @@ def dossier_draft_upload(*, actor: Person, dossier: Dossier, upload: Any) -> Dos
     dossier = dossier_lock(dossier)
     if dossier.state not in DRAFT_STATES:
         raise Conflict(
-            _("Hồ sơ đang ở trạng thái “%(state)s”: chỉ tải lên dự thảo kết quả khi hồ sơ đang thẩm định hoặc chờ "
-              "phê duyệt.") % {"state": DossierState(dossier.state).label}, code="wrong_state",
+            _(
+                "Hồ sơ đang ở trạng thái “%(state)s”: chỉ tải lên dự thảo kết quả khi hồ sơ đang thẩm định hoặc chờ "
+                "phê duyệt."
+            )
+            % {"state": DossierState(dossier.state).label},
+            code="wrong_state",
         )
     if not rules.may_upload_draft(actor, dossier):
-        raise NotAllowed(_("Chỉ chuyên viên được phân công thụ lý hồ sơ được tải lên dự thảo kết quả."),
-                         code="forbidden")
+        raise NotAllowed(
+            _("Chỉ chuyên viên được phân công thụ lý hồ sơ được tải lên dự thảo kết quả."), code="forbidden"
+        )
     data = _upload_bytes(upload)
     pdf_check(data, field="file")
     pdf_content_check(data, field="file")  # refused now, not when the approver signs it
@@ -438,22 +509,42 @@ def dossier_draft_upload(*, actor: Person, dossier: Dossier, upload: Any) -> Dos
             storage = previous.file.storage
             transaction.on_commit(lambda: storage.delete(old_name))
     row = DossierFile(
-        dossier=dossier, kind=FileKind.DRAFT,
-        original_name=clean_filename(getattr(upload, "name", ""), "pdf"), content_type="application/pdf",
-        size=len(data), sha256=hashlib.sha256(data).hexdigest(), digitised=False, signed=False, owner=None,
+        dossier=dossier,
+        kind=FileKind.DRAFT,
+        original_name=clean_filename(getattr(upload, "name", ""), "pdf"),
+        content_type="application/pdf",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        digitised=False,
+        signed=False,
+        owner=None,
         uploaded_by=actor,
     )
 
     def record() -> None:
         DossierEvent.objects.create(
-            dossier=dossier, action="draft_result", from_state=dossier.state, to_state=dossier.state, actor=actor,
+            dossier=dossier,
+            action="draft_result",
+            from_state=dossier.state,
+            to_state=dossier.state,
+            actor=actor,
             agency=dossier.handling_agency,
-            note=_("Thay dự thảo kết quả.") if replaced else _("Tải lên dự thảo kết quả."), at=timezone.now(),
+            note=_("Thay dự thảo kết quả.") if replaced else _("Tải lên dự thảo kết quả."),
+            at=timezone.now(),
         )
-        ledger_append(actor=actor, action=DRAFT_ACTION, obj=row, payload={
-            "code": dossier.code, "file": row.pk, "sha256": row.sha256, "size": row.size,
-            "replaced": replaced, "handling_agency": dossier.handling_agency_id,
-        })
+        ledger_append(
+            actor=actor,
+            action=DRAFT_ACTION,
+            obj=row,
+            payload={
+                "code": dossier.code,
+                "file": row.pk,
+                "sha256": row.sha256,
+                "size": row.size,
+                "replaced": replaced,
+                "handling_agency": dossier.handling_agency_id,
+            },
+        )
 
     store_new_file(row, ContentFile(data), "pdf", record)
     return row
@@ -469,25 +560,45 @@ def result_issue_from_draft(*, actor: Person, dossier: Dossier, draft: DossierFi
     if dossier.state != DossierState.APPROVED:
         raise Conflict(
             _("Hồ sơ đang ở trạng thái “%(state)s”, chỉ phát hành kết quả khi hồ sơ đã được phê duyệt.")
-            % {"state": DossierState(dossier.state).label}, code="wrong_state",
+            % {"state": DossierState(dossier.state).label},
+            code="wrong_state",
         )
     if DossierFile.objects.filter(dossier=dossier, kind=FileKind.RESULT).exists():
-        raise Conflict(_("Hồ sơ đã có kết quả điện tử được ký số; không thể phát hành lần thứ hai."),
-                       code="result_exists")
+        raise Conflict(
+            _("Hồ sơ đã có kết quả điện tử được ký số; không thể phát hành lần thứ hai."), code="result_exists"
+        )
     pdf = _read(draft)
     if pdf is None or hashlib.sha256(pdf).hexdigest() != draft.sha256:
-        raise Conflict(_("Không đọc được tệp dự thảo kết quả đã lưu, hoặc tệp đã bị thay đổi. Chuyên viên thụ lý "
-                         "cần tải lên lại dự thảo."), code="draft_unreadable")
+        raise Conflict(
+            _(
+                "Không đọc được tệp dự thảo kết quả đã lưu, hoặc tệp đã bị thay đổi. Chuyên viên thụ lý "
+                "cần tải lên lại dự thảo."
+            ),
+            code="draft_unreadable",
+        )
     pdf_check(pdf, field="file")
     pdf_content_check(pdf, field="file")  # no script or attachment the agency's signature would vouch for
     token = secrets.token_urlsafe(24)
-    signed = _sign(pdf, url=verification_url(token), code=dossier.code, agency=dossier.handling_agency.name,
-                   signer_agency=dossier.handling_agency)
+    signed = _sign(
+        pdf,
+        url=verification_url(token),
+        code=dossier.code,
+        agency=dossier.handling_agency.name,
+        signer_agency=dossier.handling_agency,
+    )
     digest = hashlib.sha256(signed).hexdigest()
     row = DossierFile(
-        dossier=dossier, kind=FileKind.RESULT, original_name=draft.original_name,
-        content_type="application/pdf", size=len(signed), sha256=digest, digitised=True, signed=True,
-        verification_token=token, owner_id=dossier.applicant_id, uploaded_by=actor,
+        dossier=dossier,
+        kind=FileKind.RESULT,
+        original_name=draft.original_name,
+        content_type="application/pdf",
+        size=len(signed),
+        sha256=digest,
+        digitised=True,
+        signed=True,
+        verification_token=token,
+        owner_id=dossier.applicant_id,
+        uploaded_by=actor,
     )
 
     def record() -> None:
@@ -495,21 +606,38 @@ def result_issue_from_draft(*, actor: Person, dossier: Dossier, draft: DossierFi
         # result_verify looks up; the event and the applicant's notification are the same.
         now = timezone.now()
         DossierEvent.objects.create(
-            dossier=dossier, action="result_issued", from_state=dossier.state, to_state=dossier.state, actor=actor,
-            agency=dossier.handling_agency, note=_("Phát hành kết quả điện tử có chữ ký số."), at=now,
+            dossier=dossier,
+            action="result_issued",
+            from_state=dossier.state,
+            to_state=dossier.state,
+            actor=actor,
+            agency=dossier.handling_agency,
+            note=_("Phát hành kết quả điện tử có chữ ký số."),
+            at=now,
         )
         dossier_notify(dossier, "result_issued", actor=actor, at=now)
-        ledger_append(actor=actor, action=RESULT_ACTION, obj=row, payload={
-            "code": dossier.code, "file": row.pk, "sha256": digest, "kind": row.kind,
-            "procedure": dossier.procedure.code, "handling_agency": dossier.handling_agency_id,
-            "draft": draft.pk, "draft_sha256": draft.sha256,
-        })
+        ledger_append(
+            actor=actor,
+            action=RESULT_ACTION,
+            obj=row,
+            payload={
+                "code": dossier.code,
+                "file": row.pk,
+                "sha256": digest,
+                "kind": row.kind,
+                "procedure": dossier.procedure.code,
+                "handling_agency": dossier.handling_agency_id,
+                "draft": draft.pk,
+                "draft_sha256": draft.sha256,
+            },
+        )
 
     store_new_file(row, ContentFile(signed), "pdf", record)
     return row
 
 
 # --- verify ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Verification:
@@ -548,13 +676,21 @@ def _read(row: DossierFile) -> bytes | None:
 # ``human_friendly`` says "Common Name", "Organization", "Country"). Vietnamese CAs put the tax
 # or ID number in UID.
 _SUBJECT_LABELS = {
-    "common_name": gettext_lazy("Tên"), "organization_name": gettext_lazy("Tổ chức"),
-    "organizational_unit_name": gettext_lazy("Đơn vị"), "country_name": gettext_lazy("Quốc gia"),
-    "state_or_province_name": gettext_lazy("Tỉnh/thành phố"), "locality_name": gettext_lazy("Địa phương"),
-    "street_address": gettext_lazy("Địa chỉ"), "email_address": gettext_lazy("Thư điện tử"),
-    "title": gettext_lazy("Chức danh"), "surname": gettext_lazy("Họ"), "given_name": gettext_lazy("Tên riêng"),
-    "serial_number": gettext_lazy("Số hiệu"), "user_id": gettext_lazy("Mã định danh"),
-    "organization_identifier": gettext_lazy("Mã tổ chức"), "pseudonym": gettext_lazy("Bí danh"),
+    "common_name": gettext_lazy("Tên"),
+    "organization_name": gettext_lazy("Tổ chức"),
+    "organizational_unit_name": gettext_lazy("Đơn vị"),
+    "country_name": gettext_lazy("Quốc gia"),
+    "state_or_province_name": gettext_lazy("Tỉnh/thành phố"),
+    "locality_name": gettext_lazy("Địa phương"),
+    "street_address": gettext_lazy("Địa chỉ"),
+    "email_address": gettext_lazy("Thư điện tử"),
+    "title": gettext_lazy("Chức danh"),
+    "surname": gettext_lazy("Họ"),
+    "given_name": gettext_lazy("Tên riêng"),
+    "serial_number": gettext_lazy("Số hiệu"),
+    "user_id": gettext_lazy("Mã định danh"),
+    "organization_identifier": gettext_lazy("Mã tổ chức"),
+    "pseudonym": gettext_lazy("Bí danh"),
     "domain_component": gettext_lazy("Tên miền"),
 }
 
@@ -597,9 +733,12 @@ def _signature(data: bytes) -> tuple[bool, str]:
 def _ledger_check(row: DossierFile, digest: str | None) -> tuple[bool, int | None, bool, bool]:
     """(in the ledger and the Merkle tree, entry's sequence, proved against a signed checkpoint,
     recorded but not sealed yet)."""
-    entry = (Entry.objects.filter(action=RESULT_ACTION, object_type=DossierFile._meta.label_lower,
-                                  object_id=str(row.pk))
-             .select_related("payload").order_by("pk").first())
+    entry = (
+        Entry.objects.filter(action=RESULT_ACTION, object_type=DossierFile._meta.label_lower, object_id=str(row.pk))
+        .select_related("payload")
+        .order_by("pk")
+        .first()
+    )
     if entry is None:
         return False, None, False, False
     try:
@@ -607,38 +746,64 @@ def _ledger_check(row: DossierFile, digest: str | None) -> tuple[bool, int | Non
     except Entry.payload.RelatedObjectDoesNotExist:
         return False, entry.sequence, False, False
     recorded = payload.data.get("sha256") if isinstance(payload.data, dict) else None
-    content_sound = (payload_digest(payload.canonical_json) == entry.payload_digest
-                     and digest is not None and recorded == digest == row.sha256)
+    content_sound = (
+        payload_digest(payload.canonical_json) == entry.payload_digest
+        and digest is not None
+        and recorded == digest == row.sha256
+    )
     if entry.sequence is None:
         return False, None, False, content_sound
     recomputed = entry_hash(
-        sequence=entry.sequence, recorded_at=entry.recorded_at, actor_id=entry.actor_id,
-        actor_label=entry.actor_label, action=entry.action, object_type=entry.object_type,
-        object_id=entry.object_id, payload_digest=entry.payload_digest, prev_hash=entry.prev_hash or "",
+        sequence=entry.sequence,
+        recorded_at=entry.recorded_at,
+        actor_id=entry.actor_id,
+        actor_label=entry.actor_label,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        payload_digest=entry.payload_digest,
+        prev_hash=entry.prev_hash or "",
     )
     if not (content_sound and recomputed == entry.entry_hash):
         return False, entry.sequence, False, False
-    checkpoint = next((cp for cp in Checkpoint.objects.filter(tree_size__gte=entry.sequence)
-                       .order_by("-tree_size")[:3] if checkpoint_signature_valid(cp)), None)
+    checkpoint = next(
+        (
+            cp
+            for cp in Checkpoint.objects.filter(tree_size__gte=entry.sequence).order_by("-tree_size")[:3]
+            if checkpoint_signature_valid(cp)
+        ),
+        None,
+    )
     try:
         proof = entry_inclusion_proof(entry.sequence, checkpoint.tree_size if checkpoint else None)
     except (LedgerIntegrityError, DomainError):
         return False, entry.sequence, False, False
     root = checkpoint.root_hash if checkpoint else proof.root_hash
     included = merkle.verify_inclusion(
-        merkle.leaf_hash(bytes.fromhex(entry.entry_hash or "")), proof.leaf_index, proof.tree_size,
-        [bytes.fromhex(item) for item in proof.audit_path], bytes.fromhex(root),
+        merkle.leaf_hash(bytes.fromhex(entry.entry_hash or "")),
+        proof.leaf_index,
+        proof.tree_size,
+        [bytes.fromhex(item) for item in proof.audit_path],
+        bytes.fromhex(root),
     )
     return included, entry.sequence, included and checkpoint is not None, False
 
 
 def result_verify(token: str | None, pdf: bytes | None = None) -> Verification:
     """Check the result issued under ``token``; with ``pdf``, also whether it is that result."""
-    row = (DossierFile.objects.filter(verification_token=token or None, kind=FileKind.RESULT, signed=True)
-           .select_related("dossier__procedure", "dossier__handling_agency").first()) if token else None
+    row = (
+        (
+            DossierFile.objects.filter(verification_token=token or None, kind=FileKind.RESULT, signed=True)
+            .select_related("dossier__procedure", "dossier__handling_agency")
+            .first()
+        )
+        if token
+        else None
+    )
     if row is None:
-        raise NotFound(_("Không tìm thấy kết quả cần xác minh. Vui lòng kiểm tra lại đường dẫn hoặc mã QR."),
-                       code="not_found")
+        raise NotFound(
+            _("Không tìm thấy kết quả cần xác minh. Vui lòng kiểm tra lại đường dẫn hoặc mã QR."), code="not_found"
+        )
     if pdf is not None:
         pdf_check(pdf, field="file")
     data = _read(row)
@@ -647,9 +812,17 @@ def result_verify(token: str | None, pdf: bytes | None = None) -> Verification:
     ledger_match, sequence, checkpointed, pending = _ledger_check(row, digest)
     dossier = row.dossier
     return Verification(
-        token=row.verification_token or "", dossier_code=dossier.code, procedure_name=dossier.procedure.name,
-        agency_name=dossier.handling_agency.name, issued_at=row.created_at, signer_subject=subject,
-        signature_valid=signature_valid, unmodified=digest is not None and digest == row.sha256,
-        ledger_match=ledger_match, ledger_sequence=sequence, ledger_checkpointed=checkpointed, ledger_pending=pending,
+        token=row.verification_token or "",
+        dossier_code=dossier.code,
+        procedure_name=dossier.procedure.name,
+        agency_name=dossier.handling_agency.name,
+        issued_at=row.created_at,
+        signer_subject=subject,
+        signature_valid=signature_valid,
+        unmodified=digest is not None and digest == row.sha256,
+        ledger_match=ledger_match,
+        ledger_sequence=sequence,
+        ledger_checkpointed=checkpointed,
+        ledger_pending=pending,
         upload_matches=None if pdf is None else (data is not None and pdf == data),
     )

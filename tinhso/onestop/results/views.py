@@ -19,9 +19,16 @@ from tinhso.onestop.results.signing import Verification, result_verify
 
 
 def _page(request: HttpRequest, verification: Verification, *, error: str = "", status: int = 200) -> HttpResponse:
-    response = render(request, "services/verify/result.html", {
-        "v": verification, "error": error, "max_mb": max_upload_mb(),
-    }, status=status)
+    response = render(
+        request,
+        "services/verify/result.html",
+        {
+            "v": verification,
+            "error": error,
+            "max_mb": max_upload_mb(),
+        },
+        status=status,
+    )
     response["Referrer-Policy"] = "no-referrer"  # the token is in the address
     response["Cache-Control"] = "no-store"
     return response
@@ -40,8 +47,11 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
         if upload is None:
             raise DomainError(_("Vui lòng chọn tệp PDF để đối chiếu."), field="file", code="required")
         if upload.size is not None and upload.size > settings.TINHSO_UPLOAD_MAX_BYTES:
-            raise DomainError(_("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
-                              field="file", code="too_large")
+            raise DomainError(
+                _("Tệp vượt quá dung lượng cho phép (tối đa %(mb)s MB).") % {"mb": max_upload_mb()},
+                field="file",
+                code="too_large",
+            )
         verification = result_verify(token, pdf=upload.read())
     except DomainError as exc:
         return _page(request, verification, error=exc.message, status=exc.status_code)

@@ -21,9 +21,12 @@ JUDICIAL_RECORD_FIELDS = [
 
 # (action, role, working days) of the judicial record certificate's steps, in order
 JUDICIAL_RECORD_STEPS = [
-    (StepAction.RECEIVE, Role.RECEIVER, "0.5"), (StepAction.FORWARD, Role.RECEIVER, "0.5"),
-    (StepAction.ASSIGN, Role.APPROVER, "0.5"), (StepAction.REVIEW, Role.HANDLER, "6"),
-    (StepAction.APPROVE, Role.APPROVER, "2"), (StepAction.RETURN_RESULT, Role.RECEIVER, "0.5"),
+    (StepAction.RECEIVE, Role.RECEIVER, "0.5"),
+    (StepAction.FORWARD, Role.RECEIVER, "0.5"),
+    (StepAction.ASSIGN, Role.APPROVER, "0.5"),
+    (StepAction.REVIEW, Role.HANDLER, "6"),
+    (StepAction.APPROVE, Role.APPROVER, "2"),
+    (StepAction.RETURN_RESULT, Role.RECEIVER, "0.5"),
 ]
 
 
@@ -53,7 +56,8 @@ class ProcedureFactory(DjangoModelFactory):
     authority_level = "province"
     online_level = "full"
     not_full_reason = factory.LazyAttribute(
-        lambda procedure: "" if procedure.online_level == "full" else "Cần đối chiếu bản gốc")
+        lambda procedure: "" if procedure.online_level == "full" else "Cần đối chiếu bản gốc"
+    )
     processing_days = Decimal(10)
     fee_vnd = 200_000
     result_type = "Phiếu lý lịch tư pháp"

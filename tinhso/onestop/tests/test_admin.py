@@ -40,28 +40,65 @@ PAGES = ("dossier", "dossierfile", "payment", "rating", "notification")
 
 @pytest.fixture
 def admin_client(client: Client) -> Client:
-    client.force_login(Person.objects.create_superuser(
-        username="quantri", email="quantri@example.vn", password="x", full_name="Quản Trị"))
+    client.force_login(
+        Person.objects.create_superuser(
+            username="quantri", email="quantri@example.vn", password="x", full_name="Quản Trị"
+        )
+    )
     return client
 
 
 @pytest.fixture
 def rows(svc: Any) -> dict[str, Any]:
-    dossier = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                      form_data=GOOD_FORM, idempotency_key="admin-1")
-    Dossier.objects.filter(pk=dossier.pk).update(applicant_phone=PHONE, applicant_email=EMAIL,
-                                                 applicant_personal_id=PERSONAL_ID)
-    sms = Notification.objects.create(dossier=dossier, channel=NotificationChannel.SMS, recipient=PHONE,
-                                      subject="[Tỉnh số] Hồ sơ", body=BODY, state=NotificationState.SENT,
-                                      attempts=1, sent_at=timezone.now())
-    email = Notification.objects.create(dossier=dossier, channel=NotificationChannel.EMAIL, recipient=EMAIL,
-                                        subject="[Tỉnh số] Hồ sơ", body=BODY, state=NotificationState.FAILED,
-                                        attempts=1, error="SMTPError")
-    file = DossierFile.objects.create(dossier=dossier, kind=FileKind.COMPONENT, file="dossiers/x/a.pdf",
-                                      original_name=f"CCCD {PERSONAL_ID}.pdf", content_type="application/pdf",
-                                      size=1234, sha256="0" * 64, digitised=True, owner=svc.citizen)
-    payment = Payment.objects.create(dossier=dossier, amount_vnd=200_000, method=PaymentMethod.COUNTER,
-                                     reference="PAY-ADMIN-1", state=PaymentState.PAID, receipt_number="BL-1")
+    dossier = intake.dossier_submit_online(
+        applicant=svc.citizen,
+        procedure=svc.procedure,
+        agency=svc.centre,
+        form_data=GOOD_FORM,
+        idempotency_key="admin-1",
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(
+        applicant_phone=PHONE, applicant_email=EMAIL, applicant_personal_id=PERSONAL_ID
+    )
+    sms = Notification.objects.create(
+        dossier=dossier,
+        channel=NotificationChannel.SMS,
+        recipient=PHONE,
+        subject="[Tỉnh số] Hồ sơ",
+        body=BODY,
+        state=NotificationState.SENT,
+        attempts=1,
+        sent_at=timezone.now(),
+    )
+    email = Notification.objects.create(
+        dossier=dossier,
+        channel=NotificationChannel.EMAIL,
+        recipient=EMAIL,
+        subject="[Tỉnh số] Hồ sơ",
+        body=BODY,
+        state=NotificationState.FAILED,
+        attempts=1,
+        error="SMTPError",
+    )
+    file = DossierFile.objects.create(
+        dossier=dossier,
+        kind=FileKind.COMPONENT,
+        file="dossiers/x/a.pdf",
+        original_name=f"CCCD {PERSONAL_ID}.pdf",
+        content_type="application/pdf",
+        size=1234,
+        sha256="0" * 64,
+        digitised=True,
+        owner=svc.citizen,
+    )
+    payment = Payment.objects.create(
+        dossier=dossier,
+        amount_vnd=200_000,
+        method=PaymentMethod.COUNTER,
+        reference="PAY-ADMIN-1",
+        state=PaymentState.PAID,
+        receipt_number="BL-1",
+    )
     rating = Rating.objects.create(dossier=dossier, score=5, comment=f"Gọi tôi {PHONE}", rated_by=svc.citizen)
     return {"dossier": dossier, "sms": sms, "email": email, "file": file, "payment": payment, "rating": rating}
 
@@ -113,7 +150,8 @@ def test_dossier_and_file_pages_show_personal_data_masked(admin_client: Client, 
 
 
 def test_deleting_a_notification_is_ledgered_without_recipient_or_text(
-    admin_client: Client, rows: dict[str, Any],
+    admin_client: Client,
+    rows: dict[str, Any],
 ) -> None:
     pk = rows["email"].pk
     response = admin_client.post(f"{ADMIN}notification/{pk}/delete/", {"post": "yes"})
@@ -133,10 +171,18 @@ def test_procedure_page_searches_agencies_instead_of_listing_them_all(admin_clie
     from tinhso.org.models import Agency
 
     marker = "Cơ quan thử danh sách dài"
-    Agency.objects.bulk_create([
-        Agency(name=f"{marker} {number}", key=f"list-test-{number}", kind=svc.centre.kind, unit=svc.centre.unit,
-               path=f"{svc.centre.path}x{number}/") for number in range(200)
-    ])
+    Agency.objects.bulk_create(
+        [
+            Agency(
+                name=f"{marker} {number}",
+                key=f"list-test-{number}",
+                kind=svc.centre.kind,
+                unit=svc.centre.unit,
+                path=f"{svc.centre.path}x{number}/",
+            )
+            for number in range(200)
+        ]
+    )
     page = admin_client.get(f"{ADMIN}procedure/add/")
     assert page.status_code == 200
     body = page.content.decode()

@@ -33,16 +33,26 @@ def test_no_index_is_the_leading_part_of_another(model: type[models.Model]) -> N
 
 def test_dossier_indexes_are_the_ones_its_reads_use() -> None:
     columns = sorted(tuple(info["columns"]) for info in _indexes(Dossier._meta.db_table).values())
-    assert columns == sorted([
-        ("id",), ("code",), ("idempotency_key",), ("handling_agency_id", "state", "due_at"),
-        ("applicant_id", "created_at"), ("state",), ("agency_id",), ("assignee_id",), ("procedure_id",),
-    ])
+    assert columns == sorted(
+        [
+            ("id",),
+            ("code",),
+            ("idempotency_key",),
+            ("handling_agency_id", "state", "due_at"),
+            ("applicant_id", "created_at"),
+            ("state",),
+            ("agency_id",),
+            ("assignee_id",),
+            ("procedure_id",),
+        ]
+    )
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pattern indexes are PostgreSQL's")
 def test_no_text_pattern_index_that_no_query_uses() -> None:
     tables = [model._meta.db_table for model in WRITTEN_BY_EVERY_FILING]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE %s",
-                       [tables, "%pattern_ops%"])
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE %s", [tables, "%pattern_ops%"]
+        )
         assert cursor.fetchall() == []

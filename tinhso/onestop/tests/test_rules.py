@@ -100,7 +100,10 @@ def _who(world: SimpleNamespace, rule: Callable[[Any, Dossier], bool], dossier: 
 
 def test_every_rule_of_the_module_is_in_the_table() -> None:
     dossier_rules = {name for name in dir(rules) if name.startswith("may_")} - {
-        "may_file_online", "may_receive_at_counter", "may_manage_procedure"}
+        "may_file_online",
+        "may_receive_at_counter",
+        "may_manage_procedure",
+    }
     assert dossier_rules == set(EXPECTED)
 
 
@@ -125,15 +128,23 @@ def test_the_rules_follow_the_handling_agency_after_a_transfer(world: SimpleName
     assert _who(world, rules.may_apologise, dossier) == {"sct.handler", "sct.approver"}
     assert _who(world, rules.may_receive, dossier) == {"recv.receiver", "sct.receiver"}
     assert _who(world, rules.may_return_result, dossier) == {"recv.receiver", "sct.receiver"}
-    assert _who(world, rules.may_read_personal_data, dossier) == {"applicant", "recv.receiver", "sct.receiver",
-                                                                   "sct.approver"}
+    assert _who(world, rules.may_read_personal_data, dossier) == {
+        "applicant",
+        "recv.receiver",
+        "sct.receiver",
+        "sct.approver",
+    }
 
 
 def test_a_dossier_received_at_the_counter_has_no_applicant_account(world: SimpleNamespace) -> None:
     svc = world.svc
     dossier = services.dossier_receive_at_counter(
-        actor=svc.receiver, agency=svc.centre, procedure=svc.procedure, applicant_name="Nguyễn Văn An",
-        applicant_personal_id="033095001234", applicant_phone="0912345678",
+        actor=svc.receiver,
+        agency=svc.centre,
+        procedure=svc.procedure,
+        applicant_name="Nguyễn Văn An",
+        applicant_personal_id="033095001234",
+        applicant_phone="0912345678",
         form_data={"full_name": "Nguyễn Văn An", "personal_id": "033095001234"},
     )
     for name in ("may_rate", "may_pay_online", "may_reuse_file"):
@@ -157,7 +168,11 @@ def test_receiving_at_the_counter(world: SimpleNamespace) -> None:
 
 def test_assigning_somewhere(world: SimpleNamespace) -> None:
     assert _who(world, lambda person, _dossier: rules.may_assign(person)) == {
-        "recv.approver", "hand.approver", "sct.approver", "th.approver"}
+        "recv.approver",
+        "hand.approver",
+        "sct.approver",
+        "th.approver",
+    }
 
 
 def test_managing_procedures(world: SimpleNamespace) -> None:

@@ -49,8 +49,9 @@ def _orphan(svc: SimpleNamespace, dossier: Dossier) -> Path:
     return Path(default_storage.path(names[0]))
 
 
-def test_a_rolled_back_component_goes_after_its_grace_and_a_committed_one_stays(svc: SimpleNamespace,
-                                                                                 media: Path) -> None:
+def test_a_rolled_back_component_goes_after_its_grace_and_a_committed_one_stays(
+    svc: SimpleNamespace, media: Path
+) -> None:
     dossier = submit_online(svc)
     kept = F.dossier_file_add(actor=svc.citizen, dossier=dossier, upload=_pdf())
     orphan = _orphan(svc, dossier)
@@ -95,8 +96,7 @@ def test_evidence_no_report_refers_to_goes(media: Path) -> None:
 
 
 def test_an_empty_storage_is_swept_without_error(media: Path) -> None:
-    assert storage_sweep() == {"dossier_files": 0, "programme_evidence": 0, "import_previews": 0,
-                               "pending_uploads": 0}
+    assert storage_sweep() == {"dossier_files": 0, "programme_evidence": 0, "import_previews": 0, "pending_uploads": 0}
 
 
 def test_the_worker_sweeps_every_hour() -> None:

@@ -28,23 +28,33 @@ REQUIRED = {"required": _("Vui lòng nhập thông tin này.")}
 BAD_CHOICE = {"invalid_choice": _("Lựa chọn không hợp lệ."), "required": _("Vui lòng chọn một mục.")}
 
 
-def text_field(label: Any, *, required: bool = False, max_length: int | None = None, rows: int | None = None,
-               **attrs: Any) -> forms.CharField:
+def text_field(
+    label: Any, *, required: bool = False, max_length: int | None = None, rows: int | None = None, **attrs: Any
+) -> forms.CharField:
     """A Bootstrap text input (a textarea with ``rows``) with Vietnamese messages."""
-    widget: forms.Widget = (forms.Textarea(attrs={"class": "form-control", "rows": rows, **attrs}) if rows
-                            else forms.TextInput(attrs={"class": "form-control", **attrs}))
+    widget: forms.Widget = (
+        forms.Textarea(attrs={"class": "form-control", "rows": rows, **attrs})
+        if rows
+        else forms.TextInput(attrs={"class": "form-control", **attrs})
+    )
     messages = {**REQUIRED, "max_length": _("Tối đa %(limit_value)d ký tự (hiện có %(show_value)d).")}
-    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget,
-                           error_messages=messages)
+    return forms.CharField(
+        label=label, required=required, max_length=max_length, widget=widget, error_messages=messages
+    )
 
 
 # --- the procedure's e-form --------------------------------------------------------------------
 
+
 def eform_prefill(procedure: Procedure, person: Any) -> dict[str, str]:
     """What the applicant's account already says, for the e-form fields that ask for it
     (``prefill`` in the field's spec): the citizen gives each piece of information once."""
-    known = {"full_name": person.get_full_name(), "personal_id": getattr(person, "personal_id", ""),
-             "phone": getattr(person, "phone", ""), "email": getattr(person, "email", "")}
+    known = {
+        "full_name": person.get_full_name(),
+        "personal_id": getattr(person, "personal_id", ""),
+        "phone": getattr(person, "phone", ""),
+        "email": getattr(person, "email", ""),
+    }
     return {
         spec["name"]: known[spec["prefill"]]
         for spec in procedure.form_fields or []
@@ -63,8 +73,13 @@ class EFormStyle:
 
 # Dates are typed as dd/mm/yyyy in a text input: <input type="date"> shows whatever the
 # browser's locale says, which is not always the Vietnamese order.
-DATE_ATTRS = {"inputmode": "numeric", "autocomplete": "off", "placeholder": DAY_PLACEHOLDER, "maxlength": 10,
-              "pattern": r"\d{1,2}/\d{1,2}/\d{4}"}
+DATE_ATTRS = {
+    "inputmode": "numeric",
+    "autocomplete": "off",
+    "placeholder": DAY_PLACEHOLDER,
+    "maxlength": 10,
+    "pattern": r"\d{1,2}/\d{1,2}/\d{4}",
+}
 DATE_HELP = _("Ngày/tháng/năm, ví dụ 31/12/1990.")
 
 
@@ -103,25 +118,41 @@ def eform_declared(procedure: Procedure, form_data: Mapping[str, Any] | None) ->
 APPLICANT = EFormStyle(
     attrs={
         "number": {"inputmode": "decimal", "autocomplete": "off"},
-        "email": {"type": "email", "inputmode": "email", "autocomplete": "email", "autocapitalize": "off",
-                  "spellcheck": "false"},
-        "phone": {"type": "tel", "inputmode": "tel", "autocomplete": "tel", "maxlength": 10,
-                  "placeholder": "0912345678"},
+        "email": {
+            "type": "email",
+            "inputmode": "email",
+            "autocomplete": "email",
+            "autocapitalize": "off",
+            "spellcheck": "false",
+        },
+        "phone": {
+            "type": "tel",
+            "inputmode": "tel",
+            "autocomplete": "tel",
+            "maxlength": 10,
+            "placeholder": "0912345678",
+        },
         "personal_id": {"inputmode": "numeric", "autocomplete": "off", "maxlength": 12, "pattern": r"\d*"},
         "date": DATE_ATTRS,
     },
-    help_texts={"personal_id": _("12 chữ số, in trên căn cước."), "phone": _("10 chữ số, bắt đầu bằng 0."),
-                "date": DATE_HELP},
+    help_texts={
+        "personal_id": _("12 chữ số, in trên căn cước."),
+        "phone": _("10 chữ số, bắt đầu bằng 0."),
+        "date": DATE_HELP,
+    },
     select_marks_required=True,
 )
 # The desk types an applicant's data: never autofill the officer's own.
-DESK = EFormStyle(attrs={
-    "number": {"inputmode": "decimal", "autocomplete": "off"},
-    "email": {"type": "email", "autocomplete": "off"},
-    "phone": {"type": "tel", "inputmode": "tel", "autocomplete": "off"},
-    "personal_id": {"inputmode": "numeric", "autocomplete": "off", "maxlength": 12},
-    "date": DATE_ATTRS,
-}, help_texts={"date": DATE_HELP})
+DESK = EFormStyle(
+    attrs={
+        "number": {"inputmode": "decimal", "autocomplete": "off"},
+        "email": {"type": "email", "autocomplete": "off"},
+        "phone": {"type": "tel", "inputmode": "tel", "autocomplete": "off"},
+        "personal_id": {"inputmode": "numeric", "autocomplete": "off", "maxlength": 12},
+        "date": DATE_ATTRS,
+    },
+    help_texts={"date": DATE_HELP},
+)
 
 
 def eform_field(spec: Mapping[str, Any], initial: Any = None, *, style: EFormStyle) -> forms.Field:
@@ -134,8 +165,10 @@ def eform_field(spec: Mapping[str, Any], initial: Any = None, *, style: EFormSty
     if kind == "select":
         # A plain CharField with a Select widget: an unknown value reaches the service, which names the field.
         choices = [("", _("— Chọn —"))] + [(str(option), str(option)) for option in spec.get("options", [])]
-        select_attrs = {"class": "form-select", **({"aria-required": "true"} if required
-                                                   and style.select_marks_required else {})}
+        select_attrs = {
+            "class": "form-select",
+            **({"aria-required": "true"} if required and style.select_marks_required else {}),
+        }
         widget = forms.Select(attrs=select_attrs, choices=choices)
     else:
         attrs: dict[str, Any] = {"class": "form-control"}
@@ -178,7 +211,8 @@ class EFormMixin:
         self.eform_specs = [spec for spec in specs if isinstance(spec, dict)]
         for spec in self.eform_specs:
             self.fields[EFORM_PREFIX + spec["name"]] = eform_field(
-                spec, eform_initial_display(spec, (initial or {}).get(spec["name"])), style=self.eform_style)
+                spec, eform_initial_display(spec, (initial or {}).get(spec["name"])), style=self.eform_style
+            )
 
     def eform_raw(self) -> dict[str, Any]:
         """The e-form as typed (before any check), for the service to judge."""

@@ -56,17 +56,18 @@ def test_every_agency_role_grants_exactly_its_table_row(role: str, world: dict[s
         assert can(person, perm, world["dx_division"]) == (perm in ROLE_PERMISSIONS[role]), perm
         # a sibling department: reached only by a province-wide permission the role grants
         assert can(person, perm, world["finance"]) == (
-            perm in ROLE_PERMISSIONS[role] and perm in PROVINCE_WIDE_PERMISSIONS), perm
+            perm in ROLE_PERMISSIONS[role] and perm in PROVINCE_WIDE_PERMISSIONS
+        ), perm
         assert not can(person, perm, world["th_ppc"]), perm  # another province: never
 
 
-def test_a_province_wide_permission_reaches_the_province_and_no_other(world: dict[str, Any],
-                                                                      make_person: Any) -> None:
+def test_a_province_wide_permission_reaches_the_province_and_no_other(world: dict[str, Any], make_person: Any) -> None:
     dx = make_person("cds", Role.DX_OFFICE, world["dost"])
     reach = set(agencies_where(dx, Perm.PROCEDURE_MANAGE))
     assert {world["ppc"], world["dost"], world["dx_division"], world["finance"], world["centre"]} <= reach
     in_province = set(Agency.objects.filter(unit=world["hung_yen"])) | set(
-        Agency.objects.filter(unit__parent=world["hung_yen"]))  # the communes' agencies too
+        Agency.objects.filter(unit__parent=world["hung_yen"])
+    )  # the communes' agencies too
     assert reach == in_province
     assert any(agency.unit.level == "commune" for agency in reach)
     assert can(dx, Perm.PROCEDURE_MANAGE, world["centre"])

@@ -26,9 +26,19 @@ pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 1, 15)
 EVERY_PROVINCE = [
-    "Sở Nội vụ", "Sở Tư pháp", "Sở Tài chính", "Sở Công Thương", "Sở Nông nghiệp và Môi trường", "Sở Xây dựng",
-    "Sở Khoa học và Công nghệ", "Sở Văn hóa, Thể thao và Du lịch", "Sở Giáo dục và Đào tạo", "Sở Y tế", "Thanh tra",
-    "Văn phòng Ủy ban nhân dân", "Trung tâm Phục vụ hành chính công",
+    "Sở Nội vụ",
+    "Sở Tư pháp",
+    "Sở Tài chính",
+    "Sở Công Thương",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Xây dựng",
+    "Sở Khoa học và Công nghệ",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Y tế",
+    "Thanh tra",
+    "Văn phòng Ủy ban nhân dân",
+    "Trung tâm Phục vụ hành chính công",
 ]
 
 
@@ -71,11 +81,13 @@ def test_every_province_has_its_committee_office_centre_and_departments(everythi
 
 def test_every_commune_has_its_committee_offices_and_service_centre(everything: AgenciesLoadReport) -> None:
     communes = AdministrativeUnit.objects.filter(level="commune", valid_to__isnull=True)
-    committees = Agency.objects.active().filter(kind=AgencyKind.PEOPLES_COMMITTEE, unit__level="commune",
-                                                unit__valid_to__isnull=True)
+    committees = Agency.objects.active().filter(
+        kind=AgencyKind.PEOPLES_COMMITTEE, unit__level="commune", unit__valid_to__isnull=True
+    )
     assert committees.count() == communes.count() == 3321
     per_commune = Counter(
-        Agency.objects.active().filter(unit__level="commune", unit__valid_to__isnull=True)
+        Agency.objects.active()
+        .filter(unit__level="commune", unit__valid_to__isnull=True)
         .values_list("unit_id", flat=True)
     )
     assert set(per_commune.values()) == {5}
@@ -92,10 +104,12 @@ def test_every_commune_has_its_committee_offices_and_service_centre(everything: 
     commune = Agency.objects.get(key="p04.x01273")
     assert commune.name == "Ủy ban nhân dân phường Thục Phán"
     assert {child.name for child in commune.children.all()} >= {
-        "Trung tâm Phục vụ hành chính công phường Thục Phán", "Phòng Kinh tế, Hạ tầng và Đô thị phường Thục Phán",
+        "Trung tâm Phục vụ hành chính công phường Thục Phán",
+        "Phòng Kinh tế, Hạ tầng và Đô thị phường Thục Phán",
     }
-    village = Agency.objects.filter(unit__division_type="xã", unit__valid_to__isnull=True,
-                                    kind=AgencyKind.PEOPLES_COMMITTEE).exclude(unit__parent__code__in=["01", "22"])
+    village = Agency.objects.filter(
+        unit__division_type="xã", unit__valid_to__isnull=True, kind=AgencyKind.PEOPLES_COMMITTEE
+    ).exclude(unit__parent__code__in=["01", "22"])
     assert village.first().children.filter(name__startswith="Phòng Kinh tế xã ").count() == 1
     # A role on a commune's UBND reaches its offices and centre; the UBND tỉnh reaches the commune.
     assert Agency.objects.subtree_of([commune]).count() == 5
@@ -133,7 +147,11 @@ def test_every_commune_has_its_committee_offices_and_service_centre(everything: 
     ],
 )
 def test_old_names_resolve_to_todays_agency(
-    everything: AgenciesLoadReport, province: str, document_day: dt.date, written: str, today_key: str,
+    everything: AgenciesLoadReport,
+    province: str,
+    document_day: dt.date,
+    written: str,
+    today_key: str,
 ) -> None:
     issuing = AdministrativeUnit.objects.get(level="province", code=province, valid_to=dt.date(2025, 6, 30))
     matcher = AgencyMatcher(programme_provinces(issuing, TODAY), document_day, today=TODAY)
@@ -154,8 +172,9 @@ def test_successions_follow_the_march_and_july_mergers(everything: AgenciesLoadR
     assert (district.successor.key, district.kind) == ("p19.ubnd", "abolish")
     # Every pre-2025 district has its UBND, closed on 30/6/2025 and succeeded.
     districts = AdministrativeUnit.objects.filter(level="district").count()
-    closed = Agency.objects.filter(kind=AgencyKind.PEOPLES_COMMITTEE, unit__level="district",
-                                   valid_to=dt.date(2025, 6, 30))
+    closed = Agency.objects.filter(
+        kind=AgencyKind.PEOPLES_COMMITTEE, unit__level="district", valid_to=dt.date(2025, 6, 30)
+    )
     assert closed.count() == districts == 696
     assert AgencySuccession.objects.filter(predecessor__in=closed, kind="abolish").count() == districts
 

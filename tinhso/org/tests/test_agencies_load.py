@@ -62,7 +62,8 @@ def test_a_merged_provinces_scheme_imports_once_its_agencies_are_loaded(vn_units
     text = seed.read_text(encoding="utf-8").replace("THÁI BÌNH", "BẮC KẠN").replace("Thái Bình", "Bắc Kạn")
     refused = programme_import(actor=None, filename="bac-kan.txt", data=text.encode(), dry_run=True)
     assert [item["reason"] for item in refused.rejected] == [
-        "Không xác định được tỉnh ban hành đề án từ văn bản; vui lòng chọn đề án để nhập vào."]
+        "Không xác định được tỉnh ban hành đề án từ văn bản; vui lòng chọn đề án để nhập vào."
+    ]
     agencies_load(actor=None, province="19")
     outcome = programme_import(actor=None, filename="bac-kan.txt", data=text.encode())
     assert outcome.saved, outcome.rejected[:3]

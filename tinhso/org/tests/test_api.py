@@ -56,21 +56,21 @@ def test_agency_detail_names_its_successor_today(world: dict[str, Any], make_per
     assert data["successor_today"] == world["dost"].pk
 
 
-
 def test_an_agency_says_where_it_comes_from_and_whether_the_province_confirmed_it(
-    demo_agencies: dict[str, Any], make_person: Any,
+    demo_agencies: dict[str, Any],
+    make_person: Any,
 ) -> None:
     client = _client(make_person("root", Role.SYSTEM_ADMIN, None))
     data = client.get(f"/api/org/agencies/{demo_agencies['hy.skhcn'].pk}/").json()
     assert (data["source"], data["confirmed_on"]) == (
-        "Danh mục nhập tay, đối chiếu văn bản (tinhso/org/data/AGENCIES_SOURCES.md)", None)
+        "Danh mục nhập tay, đối chiếu văn bản (tinhso/org/data/AGENCIES_SOURCES.md)",
+        None,
+    )
 
 
 def test_unit_search_is_public_and_diacritics_insensitive(vn_units: None) -> None:
     data = Client().get("/api/org/units/", {"q": "thai binh", "level": "province"}).json()
-    assert [(item["code"], item["name"], item["valid_to"]) for item in data] == [
-        ("34", "Tỉnh Thái Bình", "2025-06-30")
-    ]
+    assert [(item["code"], item["name"], item["valid_to"]) for item in data] == [("34", "Tỉnh Thái Bình", "2025-06-30")]
 
 
 def test_unit_successors_thai_binh_is_hung_yen(vn_units: None) -> None:
@@ -90,8 +90,9 @@ def test_unit_successors_thai_binh_is_hung_yen(vn_units: None) -> None:
         ("/api/org/units/0/successors/", {}, 404, "Không tìm thấy đơn vị hành chính."),
     ],
 )
-def test_bad_unit_queries_get_vietnamese_4xx(vn_units: None, url: str, params: dict[str, str], status: int,
-                                             message: str) -> None:
+def test_bad_unit_queries_get_vietnamese_4xx(
+    vn_units: None, url: str, params: dict[str, str], status: int, message: str
+) -> None:
     response = Client().get(url, params)
     assert response.status_code == status
     assert response.json()["detail"] == message

@@ -13,6 +13,7 @@ from tinhso.org.roles import Role
 
 pytestmark = pytest.mark.django_db
 
+
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"])
 def test_passwords_are_hashed_with_argon2() -> None:
     assert make_password("Mật khẩu dài 2026").startswith("argon2$argon2id$")
@@ -25,8 +26,7 @@ def test_production_settings_prefer_argon2() -> None:
 
 
 def _login(client: Client, username: str, password: str) -> Any:
-    return client.post(reverse("login"), {"username": username, "password": password},
-                       REMOTE_ADDR="10.0.0.7")
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR="10.0.0.7")
 
 
 def test_login_shows_agencies_and_roles(world: dict[str, Any], make_person: Any, test_password: str) -> None:
@@ -81,8 +81,14 @@ def test_api_me_lists_roles_and_needs_login(world: dict[str, Any], make_person: 
     client.force_login(person)
     data = client.get("/api/org/me/").json()
     assert data["username"] == "cds"
-    assert data["roles"] == [{"role": "dx_office", "role_label": "Cơ quan chuyên trách chuyển đổi số",
-                              "agency_id": world["dost"].pk, "agency_name": "Sở Khoa học và Công nghệ"}]
+    assert data["roles"] == [
+        {
+            "role": "dx_office",
+            "role_label": "Cơ quan chuyên trách chuyển đổi số",
+            "agency_id": world["dost"].pk,
+            "agency_name": "Sở Khoa học và Công nghệ",
+        }
+    ]
 
 
 def test_admin_pages_speak_vietnamese(make_person: Any) -> None:

@@ -52,8 +52,11 @@ def _xlsx(rows: list[list[Any]]) -> io.BytesIO:
 
 
 def _snapshot() -> list[tuple[Any, ...]]:
-    return list(Agency.objects.order_by("pk").values_list(
-        "pk", "key", "name", "code", "parent_id", "kind", "valid_from", "valid_to", "source", "confirmed_on", "path"))
+    return list(
+        Agency.objects.order_by("pk").values_list(
+            "pk", "key", "name", "code", "parent_id", "kind", "valid_from", "valid_to", "source", "confirmed_on", "path"
+        )
+    )
 
 
 def test_the_template_lists_the_province_agencies_with_their_keys(dx_office: Client) -> None:
@@ -68,7 +71,7 @@ def test_the_template_lists_the_province_agencies_with_their_keys(dx_office: Cli
 
 
 def test_text_in_the_template_never_becomes_a_formula(dx_office: Client, demo_agencies: dict[str, Any]) -> None:
-    Agency.objects.filter(pk=demo_agencies["hy.stp"].pk).update(short_name="=HYPERLINK(\"http://x\",\"y\")")
+    Agency.objects.filter(pk=demo_agencies["hy.stp"].pk).update(short_name='=HYPERLINK("http://x","y")')
     response = dx_office.get(TEMPLATE, {"tinh": "33"})
     sheet = load_workbook(io.BytesIO(response.content))[SHEET]
     cell = next(row[2] for row in sheet.iter_rows(min_row=2) if row[0].value == "hy.stp")
@@ -83,8 +86,7 @@ def test_corrections_are_saved_after_the_preview(dx_office: Client, demo_agencie
         if row[0] == "hy.bqlkcn":
             row[1] = "Ban Quản lý Khu kinh tế và các khu công nghiệp tỉnh Hưng Yên"
             row[8] = "Quyết định 1/QĐ-UBND (thử)"
-    rows.append(["", "Phòng Kiểm soát thủ tục hành chính", "", "Phòng, đơn vị trực thuộc", "hy.vpubnd", "", "",
-                 "", ""])
+    rows.append(["", "Phòng Kiểm soát thủ tục hành chính", "", "Phòng, đơn vị trực thuộc", "hy.vpubnd", "", "", "", ""])
     preview = dx_office.post(PAGE, {"tinh": "33", "file": _xlsx(rows)})
     assert preview.status_code == 200
     outcome = preview.context["outcome"]
@@ -115,7 +117,8 @@ def test_corrections_are_saved_after_the_preview(dx_office: Client, demo_agencie
 
 
 def test_every_rejected_row_is_reported_and_nothing_is_written(
-    dx_office: Client, demo_agencies: dict[str, Any],
+    dx_office: Client,
+    demo_agencies: dict[str, Any],
 ) -> None:
     demo_agencies["th.skhcn"].code = "H38.01"
     demo_agencies["th.skhcn"].save(update_fields=["code"])
@@ -166,7 +169,8 @@ def test_a_dx_office_corrects_only_its_own_province(dx_office: Client, make_pers
 
 
 def test_only_the_dx_office_and_the_system_administrator_may_confirm(
-    demo_agencies: dict[str, Any], make_person: Any,
+    demo_agencies: dict[str, Any],
+    make_person: Any,
 ) -> None:
     receiver = Client()
     receiver.force_login(make_person("motcua.t", Role.RECEIVER, demo_agencies["hy.ttpvhcc"]))
@@ -192,7 +196,8 @@ def test_a_file_that_is_not_a_workbook_is_refused(dx_office: Client) -> None:
 
 
 def test_the_admin_sets_the_electronic_id_and_marks_the_agency_confirmed(
-    demo_agencies: dict[str, Any], make_person: Any,
+    demo_agencies: dict[str, Any],
+    make_person: Any,
 ) -> None:
     person = make_person("quantri.a", Role.SYSTEM_ADMIN)
     person.is_staff = person.is_superuser = True
@@ -201,20 +206,36 @@ def test_the_admin_sets_the_electronic_id_and_marks_the_agency_confirmed(
     client.force_login(person)
     centre = demo_agencies["hy.ttpvhcc"]
     url = f"/quan-tri/org/agency/{centre.pk}/change/"
-    response = client.post(url, {
-        "name": centre.name, "short_name": centre.short_name, "code": "H33.02", "kind": centre.kind,
-        "parent": centre.parent_id, "unit": centre.unit_id, "valid_from": "", "valid_to": "",
-        "source": "Quyết định 2/QĐ-UBND (thử)",
-        "names-TOTAL_FORMS": "0", "names-INITIAL_FORMS": "0", "names-MIN_NUM_FORMS": "0", "names-MAX_NUM_FORMS": "1000",
-    })
+    response = client.post(
+        url,
+        {
+            "name": centre.name,
+            "short_name": centre.short_name,
+            "code": "H33.02",
+            "kind": centre.kind,
+            "parent": centre.parent_id,
+            "unit": centre.unit_id,
+            "valid_from": "",
+            "valid_to": "",
+            "source": "Quyết định 2/QĐ-UBND (thử)",
+            "names-TOTAL_FORMS": "0",
+            "names-INITIAL_FORMS": "0",
+            "names-MIN_NUM_FORMS": "0",
+            "names-MAX_NUM_FORMS": "1000",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     centre.refresh_from_db()
     assert (centre.code, centre.source, centre.confirmed_on) == (
-        "H33.02", "Quyết định 2/QĐ-UBND (thử)", timezone.localdate())
+        "H33.02",
+        "Quyết định 2/QĐ-UBND (thử)",
+        timezone.localdate(),
+    )
 
 
 def test_the_administrator_chooses_the_province_and_gets_its_template(
-    demo_agencies: dict[str, Any], make_person: Any,
+    demo_agencies: dict[str, Any],
+    make_person: Any,
 ) -> None:
     admin = Client()
     admin.force_login(make_person("quantri.c", Role.SYSTEM_ADMIN))

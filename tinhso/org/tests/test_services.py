@@ -56,8 +56,9 @@ def test_merger_closes_the_old_agency_and_is_followed_to_today(world: dict[str, 
 
 def test_rename_keeps_the_former_name_searchable(world: dict[str, Any]) -> None:
     finance = world["finance"]
-    services.agency_rename(actor=None, agency=finance, new_name="Sở Tài chính tỉnh Hưng Yên",
-                           effective_date=dt.date(2025, 7, 1))
+    services.agency_rename(
+        actor=None, agency=finance, new_name="Sở Tài chính tỉnh Hưng Yên", effective_date=dt.date(2025, 7, 1)
+    )
     finance.refresh_from_db()
     assert finance.name == "Sở Tài chính tỉnh Hưng Yên"
     former = finance.names.get()
@@ -74,23 +75,26 @@ def test_search_by_old_name_without_diacritics(world: dict[str, Any]) -> None:
 def test_role_on_a_dissolved_agency_is_refused(world: dict[str, Any], make_person: Any) -> None:
     person = make_person("cb")
     with pytest.raises(DomainError, match="giải thể hoặc ngừng hoạt động") as caught:
-        services.role_grant(actor=None, person=person, role=Role.FOCAL_POINT, agency=world["tb_ict"],
-                            valid_from=dt.date(2026, 1, 5))
+        services.role_grant(
+            actor=None, person=person, role=Role.FOCAL_POINT, agency=world["tb_ict"], valid_from=dt.date(2026, 1, 5)
+        )
     assert caught.value.code == "agency_inactive"
     assert not RoleAssignment.objects.filter(person=person).exists()
 
 
 def test_role_on_an_agency_before_it_closed_is_allowed(world: dict[str, Any], make_person: Any) -> None:
     person = make_person("cb")
-    services.role_grant(actor=None, person=person, role=Role.FOCAL_POINT, agency=world["tb_ict"],
-                        valid_from=dt.date(2024, 1, 2))
+    services.role_grant(
+        actor=None, person=person, role=Role.FOCAL_POINT, agency=world["tb_ict"], valid_from=dt.date(2024, 1, 2)
+    )
     assert RoleAssignment.objects.filter(person=person).count() == 1
 
 
 def test_merger_ends_the_open_roles_of_the_closed_agency(world: dict[str, Any], make_person: Any) -> None:
     person = make_person("cb", Role.FOCAL_POINT, world["finance"])
-    kept = services.agency_create(actor=None, name="Sở Tài chính mới", kind=AgencyKind.DEPARTMENT,
-                                  unit=world["hung_yen"], parent=world["ppc"])
+    kept = services.agency_create(
+        actor=None, name="Sở Tài chính mới", kind=AgencyKind.DEPARTMENT, unit=world["hung_yen"], parent=world["ppc"]
+    )
     services.agency_merge(actor=None, predecessor=world["finance"], successor=kept, effective_date=dt.date(2026, 1, 1))
     assignment = person.role_assignments.get()
     assert assignment.valid_to == dt.date(2025, 12, 31)
@@ -104,8 +108,9 @@ def test_merger_ends_the_open_roles_of_the_closed_agency(world: dict[str, Any], 
         ("king", "dost", "không tồn tại"),
     ],
 )
-def test_role_shape_is_checked(world: dict[str, Any], make_person: Any, role: str, agency_key: str | None,
-                               message: str) -> None:
+def test_role_shape_is_checked(
+    world: dict[str, Any], make_person: Any, role: str, agency_key: str | None, message: str
+) -> None:
     person = make_person("cb")
     with pytest.raises(DomainError, match=message):
         services.role_grant(actor=None, person=person, role=role, agency=world[agency_key] if agency_key else None)
@@ -126,10 +131,15 @@ def test_the_same_open_role_twice_is_a_conflict(world: dict[str, Any], make_pers
     ],
 )
 def test_a_duplicate_person_is_refused(field: str, value: str, message: str) -> None:
-    services.person_create(actor=None, username="nguyenan", full_name="Nguyễn Văn An", email="an@example.vn",
-                           personal_id="034201001234")
-    attrs: dict[str, Any] = {"username": "other", "full_name": "Người Khác", "email": "other@example.vn",
-             "personal_id": "034201009999"}
+    services.person_create(
+        actor=None, username="nguyenan", full_name="Nguyễn Văn An", email="an@example.vn", personal_id="034201001234"
+    )
+    attrs: dict[str, Any] = {
+        "username": "other",
+        "full_name": "Người Khác",
+        "email": "other@example.vn",
+        "personal_id": "034201009999",
+    }
     attrs[field] = value
     entries = Entry.objects.count()
     with pytest.raises(Conflict, match=message) as caught:
@@ -151,8 +161,13 @@ def test_person_checks_id_format_and_password_strength() -> None:
 def test_people_are_stored_in_nfc_and_the_ledger_holds_no_personal_data() -> None:
     import unicodedata
 
-    person = services.person_create(actor=None, username="an", full_name=unicodedata.normalize("NFD", "Nguyễn Văn An"),
-                                    personal_id="034201001234", phone="0912345678")
+    person = services.person_create(
+        actor=None,
+        username="an",
+        full_name=unicodedata.normalize("NFD", "Nguyễn Văn An"),
+        personal_id="034201001234",
+        phone="0912345678",
+    )
     assert person.full_name == "Nguyễn Văn An"
     entry = Entry.objects.get(action="org.person.create")
     assert entry.payload.data == {"username": "an"}

@@ -60,14 +60,19 @@ def test_the_load_holds_both_eras_in_full() -> None:
     counts = {
         (level, era): AdministrativeUnit.objects.filter(level=level, valid_to=valid_to).count()
         for level, era, valid_to in [
-            ("province", "current", None), ("commune", "current", None),
-            ("province", "pre2025", OLD_END), ("district", "pre2025", OLD_END),
+            ("province", "current", None),
+            ("commune", "current", None),
+            ("province", "pre2025", OLD_END),
+            ("district", "pre2025", OLD_END),
             ("commune", "pre2025", OLD_END),
         ]
     }
     assert counts == {
-        ("province", "current"): 34, ("commune", "current"): 3321,
-        ("province", "pre2025"): 63, ("district", "pre2025"): 696, ("commune", "pre2025"): 10051,
+        ("province", "current"): 34,
+        ("commune", "current"): 3321,
+        ("province", "pre2025"): 63,
+        ("district", "pre2025"): 696,
+        ("commune", "pre2025"): 10051,
     }
     assert AdministrativeUnit.objects.filter(level="district", valid_to__isnull=True).count() == 0
     assert not AdministrativeUnit.objects.filter(valid_to__isnull=True).exclude(valid_from=REORGANISATION_DATE).exists()
@@ -112,7 +117,9 @@ def test_a_second_load_changes_nothing_and_records_nothing() -> None:
 
     assert (report.units_created, report.units_updated, report.units_unchanged) == (0, 0, 14165)
     assert (report.successions_created, report.successions_updated, report.successions_unchanged) == (
-        0, 0, 10780,
+        0,
+        0,
+        10780,
     )
     assert not report.changed
     assert not report.ledger_recorded
@@ -141,7 +148,9 @@ def test_a_load_that_repairs_data_records_exactly_one_ledger_event() -> None:
     assert payload["units"] == {"created": 0, "updated": 1, "unchanged": 14164}
     assert payload["successions"]["created"] == 1
     assert set(payload["sources"]) == {
-        "vietnam-provinces==2025.10.1", "units_pre2025.csv.gz", "province_successions.csv",
+        "vietnam-provinces==2025.10.1",
+        "units_pre2025.csv.gz",
+        "province_successions.csv",
         "commune_successions.csv.gz",
     }
     assert _old("province", "34").name == "Tỉnh Thái Bình"
@@ -164,7 +173,8 @@ def test_a_load_that_fails_half_way_leaves_everything_as_it_was(monkeypatch: pyt
 
 
 def test_data_naming_a_code_the_package_lacks_is_refused_before_writing(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     broken = tmp_path / "commune_successions.csv.gz"
     broken.write_bytes(gzip.compress(b"old_code,new_code,partial\n12433,99999,0\n"))
@@ -176,7 +186,8 @@ def test_data_naming_a_code_the_package_lacks_is_refused_before_writing(
 
 
 def test_a_province_table_that_leaves_a_province_out_is_refused(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     lines = units.PROVINCE_SUCCESSIONS_FILE.read_text(encoding="utf-8").splitlines()
     short = tmp_path / "province_successions.csv"
@@ -202,11 +213,20 @@ def test_a_code_names_a_unit_only_with_a_date() -> None:
 
 @pytest.mark.parametrize(
     ("code", "level", "on"),
-    [("34", None, TODAY), ("336", None, TODAY), ("99", None, BEFORE), ("abc", None, BEFORE), ("", None, None),
-     ("999", "district", BEFORE), ("34", "region", BEFORE)],
+    [
+        ("34", None, TODAY),
+        ("336", None, TODAY),
+        ("99", None, BEFORE),
+        ("abc", None, BEFORE),
+        ("", None, None),
+        ("999", "district", BEFORE),
+        ("34", "region", BEFORE),
+    ],
 )
 def test_an_unknown_code_is_not_found_with_a_vietnamese_message(
-    code: str, level: str | None, on: dt.date | None,
+    code: str,
+    level: str | None,
+    on: dt.date | None,
 ) -> None:
     with pytest.raises(NotFound, match="Không tìm thấy đơn vị hành chính có mã") as caught:
         unit_by_code(code, level=level, on=on)
@@ -221,12 +241,18 @@ def test_thai_binh_is_hung_yen_from_1_july_2025() -> None:
     assert unit_successors_on(thai_binh, BEFORE) == [thai_binh]
     step = UnitSuccession.objects.get(predecessor=thai_binh)
     assert (step.successor, step.effective_date, step.kind, step.partial) == (
-        hung_yen, dt.date(2025, 7, 1), "merge", False,
+        hung_yen,
+        dt.date(2025, 7, 1),
+        "merge",
+        False,
     )
     assert step.source == "Nghị quyết 202/2025/QH15"
     [detail] = unit_successor_details(thai_binh, TODAY)
     assert (detail.unit, detail.effective_date, detail.kind, detail.via_parent) == (
-        hung_yen, REORGANISATION_DATE, "merge", False,
+        hung_yen,
+        REORGANISATION_DATE,
+        "merge",
+        False,
     )
 
 
@@ -258,7 +284,9 @@ def test_an_old_thai_binh_commune_leads_to_its_new_commune_in_hung_yen() -> None
     # Hưng Yên / Phường Thái Bình; and Huyện Quỳnh Phụ / Xã An Đồng → Xã A Sào.
     [new_commune] = unit_successors_on(_old("commune", "12433"))
     assert (new_commune.name, new_commune.code, new_commune.parent) == (
-        "Phường Thái Bình", "13225", _current("province", "33"),
+        "Phường Thái Bình",
+        "13225",
+        _current("province", "33"),
     )
     [a_sao] = unit_successors_on(AdministrativeUnit.objects.get(name="Xã An Đồng", parent__code="338"))
     assert a_sao.name == "Xã A Sào"
@@ -281,7 +309,9 @@ def test_components_are_the_units_a_unit_was_made_of_on_a_day() -> None:
     assert unit_components_on(hung_yen, TODAY) == [hung_yen]
     assert unit_components_on(_current("province", "38"), BEFORE) == [_old("province", "38")]
     assert unit_components_on(_current("province", "25"), BEFORE) == [
-        _old("province", "17"), _old("province", "25"), _old("province", "26"),
+        _old("province", "17"),
+        _old("province", "25"),
+        _old("province", "26"),
     ]
     assert _old("commune", "12433") in unit_components_on(_current("commune", "13225"), BEFORE)
     assert unit_components_on(_old("province", "34"), BEFORE) == [_old("province", "34")]
@@ -353,8 +383,11 @@ def test_units_lookup_shows_what_a_current_unit_was_made_of() -> None:
 
 
 def test_units_lookup_on_a_day_and_as_json() -> None:
-    assert all("đến 30/06/2025" in line for line in _lookup("thai binh", "--on", "2024-01-01").splitlines()
-               if line.startswith("["))
+    assert all(
+        "đến 30/06/2025" in line
+        for line in _lookup("thai binh", "--on", "2024-01-01").splitlines()
+        if line.startswith("[")
+    )
     [item] = json.loads(_lookup("34", "--json"))
     assert (item["code"], item["level"], item["valid_to"]) == ("34", "province", "2025-06-30")
     assert [(s["code"], s["effective_date"], s["kind"]) for s in item["successors"]] == [

@@ -37,13 +37,54 @@ _KNOWN_COMMA_NAMES: tuple[tuple[str, str], ...] = (
 )
 _HEADS = ("so ", "bo ", "phong ", "ban ", "uy ban ", "cuc ", "chi cuc ", "trung tam ", "vien ", "hoi ")
 _NOT_A_FIELD_START = (
-    "so ", "bo ", "ubnd", "uy ban", "ban ", "phong ", "trung tam", "cac ", "cong an", "bao ", "dai ", "ngan hang",
-    "cuc ", "chi cuc", "vien ", "truong ", "benh vien", "hoi ", "lien minh", "lien hiep", "hiep hoi", "tinh doan",
-    "van phong", "kho bac", "bao hiem", "don vi", "doanh nghiep",
+    "so ",
+    "bo ",
+    "ubnd",
+    "uy ban",
+    "ban ",
+    "phong ",
+    "trung tam",
+    "cac ",
+    "cong an",
+    "bao ",
+    "dai ",
+    "ngan hang",
+    "cuc ",
+    "chi cuc",
+    "vien ",
+    "truong ",
+    "benh vien",
+    "hoi ",
+    "lien minh",
+    "lien hiep",
+    "hiep hoi",
+    "tinh doan",
+    "van phong",
+    "kho bac",
+    "bao hiem",
+    "don vi",
+    "doanh nghiep",
 )
 _GROUP_NOUNS = (
-    "so", "ban", "nganh", "co quan", "don vi", "dia phuong", "huyen", "thi xa", "thanh pho", "xa", "phuong",
-    "thi tran", "to chuc", "ca nhan", "doanh nghiep", "hoi", "doan the", "truong", "co so",
+    "so",
+    "ban",
+    "nganh",
+    "co quan",
+    "don vi",
+    "dia phuong",
+    "huyen",
+    "thi xa",
+    "thanh pho",
+    "xa",
+    "phuong",
+    "thi tran",
+    "to chuc",
+    "ca nhan",
+    "doanh nghiep",
+    "hoi",
+    "doan the",
+    "truong",
+    "co so",
 )
 _GROUP = "|".join(sorted(_GROUP_NOUNS, key=len, reverse=True))
 _BARE_GROUP = re.compile(rf"^(?:(?:cac|ubnd|uy ban nhan dan)\s+)?(?:cac\s+)?(?:{_GROUP})$")
@@ -53,7 +94,7 @@ _HEAD_WITH_ABBREVIATION = re.compile(r"^(Sở|Bộ)\s+[A-ZĐ][A-ZĐ&\-]{1,9}$")
 
 
 def split_agencies(text: str | None) -> tuple[str, ...]:
-    """"Các sở, ban, ngành; UBND huyện, thành phố" → ("Các sở, ban, ngành", "UBND huyện, thành phố")."""
+    """ "Các sở, ban, ngành; UBND huyện, thành phố" → ("Các sở, ban, ngành", "UBND huyện, thành phố")."""
     items: list[str] = []
     for piece in _HARD_SPLIT.split(text or ""):
         items.extend(_split_commas(_BULLET.sub("", clean(piece))))
@@ -90,7 +131,7 @@ def _continues(item: str, last_part: str, part: str) -> bool:
 
 
 def _is_name_with_comma(item_folded: str, part: str, after: str) -> bool:
-    """"Sở Văn hóa" + "Thể thao và Du lịch": head + one field, then a capitalised "X và Y"."""
+    """ "Sở Văn hóa" + "Thể thao và Du lịch": head + one field, then a capitalised "X và Y"."""
     return (
         item_folded.startswith(_HEADS)
         and " va " not in item_folded

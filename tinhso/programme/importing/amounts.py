@@ -133,7 +133,7 @@ _RECURRING = re.compile(r"\b(hang|hang) nam\b|\bthuong xuyen\b|\bdinh ky\b")
 
 
 def phase_of(text: str) -> str | None:
-    """"giai đoạn 2021 – 2025" → "2021-2025"."""
+    """ "giai đoạn 2021 – 2025" → "2021-2025"."""
     match = _PHASE.search(text)
     return f"{match.group(1)}-{match.group(2)}" if match else None
 
@@ -147,7 +147,7 @@ class Timeline:
 
 
 def parse_timeline(text: str) -> Timeline:
-    """"2022-2025", "Năm 2023", "Quý IV/2022", "Từ năm 2023", "Đến 2025", "Hằng năm"."""
+    """ "2022-2025", "Năm 2023", "Quý IV/2022", "Từ năm 2023", "Đến 2025", "Hằng năm"."""
     folded = fold(text)
     recurring = bool(_RECURRING.search(folded))
     if not folded:

@@ -32,8 +32,6 @@ def tidy(text: str) -> str:
     return _MARKDOWN_EMPHASIS.sub("", _CONTROL.sub("", text))
 
 
-
-
 # --- pasted text -------------------------------------------------------------------------------
 
 

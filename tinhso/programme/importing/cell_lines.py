@@ -38,8 +38,9 @@ _AGENCY = re.compile(
     r"bộ |tổng công ty|viettel|vnpt|mobifone|bưu điện)",
     re.IGNORECASE,
 )
-_FUNDING = re.compile(r"^(ngân sách|nguồn|vốn|xã hội hóa|xã hội hoá|oda|lồng ghép|doanh nghiệp|huy động)",
-                      re.IGNORECASE)
+_FUNDING = re.compile(
+    r"^(ngân sách|nguồn|vốn|xã hội hóa|xã hội hoá|oda|lồng ghép|doanh nghiệp|huy động)", re.IGNORECASE
+)
 _TIME = re.compile(r"(19|20)\d{2}|\b(quý|quy|hằng năm|hàng năm|thường xuyên|định kỳ|năm)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"^[~≥≤<>]?\s*[\d.,]+\s*(%|tỷ|triệu)?$|^-$", re.IGNORECASE)
 _BULLET = re.compile(r"^[-+•*–]\s")
@@ -84,8 +85,9 @@ def read_line_table(lines: list[str], index: int, number: int) -> LineTable | No
     width = len(header)
     roles = [role for _title, role in header]
     position = index + width
-    if all(COLUMN_NUMBER.match(clean(line)) for line in lines[position:position + width]) and \
-            position + width <= len(lines):
+    if all(COLUMN_NUMBER.match(clean(line)) for line in lines[position : position + width]) and position + width <= len(
+        lines
+    ):
         position += width
     rows: list[list[Cell]] = [[Cell(title) for title, _role in header]]
     refs = [index + 1]
@@ -102,15 +104,22 @@ def read_line_table(lines: list[str], index: int, number: int) -> LineTable | No
                 position += width
             continue
         first = clean(line)
-        if _is_group_start(first) and position + 1 < len(lines) and _is_text(lines[position + 1]) and \
-                _code_after(lines, position + 2, last_code):
+        if (
+            _is_group_start(first)
+            and position + 1 < len(lines)
+            and _is_text(lines[position + 1])
+            and _code_after(lines, position + 2, last_code)
+        ):
             title = clean(lines[position + 1])
             rows.append([Cell(first), Cell(title)] + [Cell(title, span_repeat=True)] * (width - 2))
             refs.append(position + 1)
             position += 2
             continue
-        if not CODE.match(first) and (infer_pillar(first) or first.isupper()) and \
-                _code_after(lines, position + 1, last_code):
+        if (
+            not CODE.match(first)
+            and (infer_pillar(first) or first.isupper())
+            and _code_after(lines, position + 1, last_code)
+        ):
             rows.append([Cell(first)] + [Cell(first, span_repeat=True)] * (width - 1))
             refs.append(position + 1)
             position += 1
@@ -195,8 +204,11 @@ def _row_end(lines: list[str], start: int, width: int, code: str) -> int:
         end += 1
     previous = code.rstrip(".")
     candidates = [
-        position for position in range(start + 2, end + 1)
-        if position < len(lines) and lines[position].strip(" \t\r") and _follows(previous, clean(lines[position]))
+        position
+        for position in range(start + 2, end + 1)
+        if position < len(lines)
+        and lines[position].strip(" \t\r")
+        and _follows(previous, clean(lines[position]))
         and not (position < end and _is_value_of_row(lines, position))
     ]
     if end < len(lines) and lines[end].strip(" \t\r") and end not in candidates and candidates:

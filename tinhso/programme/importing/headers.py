@@ -33,8 +33,22 @@ from .statements import level_mentions
 from .types import Level
 
 Role = Literal[
-    "code", "number", "pillar", "name", "content", "lead", "partners", "timeline", "budget", "funding",
-    "deliverable", "note", "target", "unit", "tracking", "year",
+    "code",
+    "number",
+    "pillar",
+    "name",
+    "content",
+    "lead",
+    "partners",
+    "timeline",
+    "budget",
+    "funding",
+    "deliverable",
+    "note",
+    "target",
+    "unit",
+    "tracking",
+    "year",
 ]
 
 _RULES: tuple[tuple[re.Pattern[str], Role], ...] = (
@@ -64,7 +78,8 @@ COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
 TOTAL = re.compile(r"^(tong cong|tong so|tong|cong)\b")
 
 REQUIRED_TASK = {
-    "code": gettext_lazy("Mã nhiệm vụ (hoặc STT)"), "name": gettext_lazy("Nhiệm vụ"),
+    "code": gettext_lazy("Mã nhiệm vụ (hoặc STT)"),
+    "name": gettext_lazy("Nhiệm vụ"),
     "lead": gettext_lazy("Đơn vị chủ trì"),
 }
 
@@ -122,8 +137,11 @@ class Header:
         roles = {column.role for column in self.columns}
         if self.kind == "targets":
             return [] if "year" in roles else [_("Năm (ví dụ 2025)")]
-        found = {"code": bool(roles & {"code", "number"}), "name": bool(roles & {"name", "content"}),
-                 "lead": "lead" in roles}
+        found = {
+            "code": bool(roles & {"code", "number"}),
+            "name": bool(roles & {"name", "content"}),
+            "lead": "lead" in roles,
+        }
         return [str(label) for key, label in REQUIRED_TASK.items() if not found[key]]
 
     def same_as(self, row: Row) -> bool:
@@ -162,8 +180,9 @@ def find_header(rows: Sequence[Row], *, limit: int = 6) -> tuple[Header, int] | 
             header, used = best
             after = index + used
             if after < len(rows) and _is_sub_header(rows[after]):
-                header = _with_sub_header(rows[index] if used == 1 else _glue(rows[index], rows[index + 1]),
-                                          rows[after])
+                header = _with_sub_header(
+                    rows[index] if used == 1 else _glue(rows[index], rows[index + 1]), rows[after]
+                )
                 after += 1
             return header, after
     return None
@@ -188,8 +207,12 @@ def mend_rows(rows: Sequence[Row], width: int) -> list[Row]:
     for row in rows:
         previous = mended[-1] if mended else None
         if (
-            previous is not None and len(previous.cells) < width and row.cells and row.cells[0].text.strip()
-            and not CODE.match(clean(row.cells[0].text)) and len(previous.cells) + len(row.cells) - 1 <= width
+            previous is not None
+            and len(previous.cells) < width
+            and row.cells
+            and row.cells[0].text.strip()
+            and not CODE.match(clean(row.cells[0].text))
+            and len(previous.cells) + len(row.cells) - 1 <= width
         ):
             mended[-1] = _glue(previous, row)
         else:
@@ -254,7 +277,9 @@ def _column(index: int, role: Role, title: str, sub: str) -> Column:
     year_match = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", sub or title) if role == "year" else None
     levels = level_mentions(sub) if sub else []
     return Column(
-        index=index, role=role, title=both,
+        index=index,
+        role=role,
+        title=both,
         phase=phase_of(both) if role == "budget" else None,
         scale=money_scale(title) if role == "budget" else None,
         year=int(year_match.group(1)) if year_match else None,
@@ -268,7 +293,7 @@ def column_numbers(row: Row) -> bool:
 
 
 def group_title(row: Row, code_text: str, texts: list[str]) -> str | None:
-    """"I | CHÍNH QUYỀN SỐ", or one title spread over the whole row."""
+    """ "I | CHÍNH QUYỀN SỐ", or one title spread over the whole row."""
     if ROMAN.match(code_text) or GROUP_LETTER.match(code_text):
         others = [t for t in texts if clean(t) != code_text]
         return others[0] if others else code_text
@@ -288,8 +313,19 @@ def _mostly_upper(text: str) -> bool:
 
 # The roles a user may give a column of a table the importer could not classify ("ignore" aside).
 MAPPABLE_ROLES: tuple[Role, ...] = (
-    "code", "name", "content", "lead", "partners", "timeline", "deliverable", "note", "budget", "funding",
-    "target", "year", "unit",
+    "code",
+    "name",
+    "content",
+    "lead",
+    "partners",
+    "timeline",
+    "deliverable",
+    "note",
+    "budget",
+    "funding",
+    "target",
+    "year",
+    "unit",
 )
 
 
@@ -320,10 +356,14 @@ def header_from_mapping(row: Row, mapped: Sequence[MappedColumn | None]) -> Head
         if item is None:
             continue
         title = row.text(index)
-        columns.append(Column(
-            index=index, role=item.role, title=title,
-            phase=(item.phase or phase_of(title)) if item.role == "budget" else None,
-            scale=money_scale(title) if item.role == "budget" else None,
-            year=item.year if item.role == "year" else None,
-        ))
+        columns.append(
+            Column(
+                index=index,
+                role=item.role,
+                title=title,
+                phase=(item.phase or phase_of(title)) if item.role == "budget" else None,
+                scale=money_scale(title) if item.role == "budget" else None,
+                year=item.year if item.role == "year" else None,
+            )
+        )
     return Header(tuple(columns), 1, tuple(fold(cell.text) for cell in row.cells))

@@ -84,23 +84,30 @@ def columns_from_form(data: Mapping[str, Any], header: Sequence[str]) -> Mapped:
         elif key.startswith(("col_", "extra_")):
             raise DomainError(_("Cột không hợp lệ: %(key)s.") % {"key": key[:20]}, field="columns")
     if any(index >= width for index in indexes):
-        raise DomainError(_("Bảng chỉ có %(width)d cột; cột số %(index)d không có.")
-                          % {"width": width, "index": max(indexes) + 1}, field="columns")
+        raise DomainError(
+            _("Bảng chỉ có %(width)d cột; cột số %(index)d không có.") % {"width": width, "index": max(indexes) + 1},
+            field="columns",
+        )
     columns: list[MappedColumn | None] = []
     used: dict[str, int] = {}
     for index in range(width):
         role = str(data.get(f"col_{index}") or IGNORE)
         extra = clean(str(data.get(f"extra_{index}") or ""))
         if role not in ROLE_LABELS:
-            raise DomainError(_("Vai trò “%(role)s” của cột %(index)d không có trong danh sách.")
-                              % {"role": role[:40], "index": index + 1}, field="columns")
+            raise DomainError(
+                _("Vai trò “%(role)s” của cột %(index)d không có trong danh sách.")
+                % {"role": role[:40], "index": index + 1},
+                field="columns",
+            )
         if role == IGNORE:
             columns.append(None)
             continue
         if role in used and role not in _REPEATABLE:
-            raise DomainError(_("Cột %(first)d và cột %(second)d cùng là “%(role)s”: mỗi vai trò này chỉ chọn cho "
-                                "một cột.") % {"first": used[role] + 1, "second": index + 1,
-                                              "role": ROLE_LABELS[role]}, field="columns")
+            raise DomainError(
+                _("Cột %(first)d và cột %(second)d cùng là “%(role)s”: mỗi vai trò này chỉ chọn cho một cột.")
+                % {"first": used[role] + 1, "second": index + 1, "role": ROLE_LABELS[role]},
+                field="columns",
+            )
         used.setdefault(role, index)
         columns.append(_mapped(role, extra, header[index], index))  # type: ignore[arg-type]
     _check_usable(header, columns)
@@ -111,14 +118,18 @@ def _mapped(role: Role, extra: str, title: str, index: int) -> MappedColumn:
     if role == "year":
         years = _YEAR.findall(extra or title)
         if not years:
-            raise DomainError(_("Cột %(index)d là mục tiêu theo năm: ghi năm (ví dụ 2025).") % {"index": index + 1},
-                              field="columns")
+            raise DomainError(
+                _("Cột %(index)d là mục tiêu theo năm: ghi năm (ví dụ 2025).") % {"index": index + 1}, field="columns"
+            )
         return MappedColumn(role, year=int(years[-1]))
     if role == "budget" and extra:
         phase = phase_of(extra)
         if phase is None:
-            raise DomainError(_("Giai đoạn “%(text)s” của cột %(index)d không đọc được (ví dụ 2022-2025).")
-                              % {"text": extra[:40], "index": index + 1}, field="columns")
+            raise DomainError(
+                _("Giai đoạn “%(text)s” của cột %(index)d không đọc được (ví dụ 2022-2025).")
+                % {"text": extra[:40], "index": index + 1},
+                field="columns",
+            )
         return MappedColumn(role, phase=phase)
     return MappedColumn(role)
 
@@ -131,8 +142,10 @@ def _check_usable(header: Sequence[str], columns: Sequence[MappedColumn | None])
     if not roles:
         raise DomainError(_("Chọn vai trò cho ít nhất một cột."), field="columns")
     if "target" in roles and "name" in roles:
-        raise DomainError(_("Một bảng là bảng nhiệm vụ hoặc bảng chỉ tiêu: không chọn cả “Tên nhiệm vụ” và "
-                            "“Tên chỉ tiêu”."), field="columns")
+        raise DomainError(
+            _("Một bảng là bảng nhiệm vụ hoặc bảng chỉ tiêu: không chọn cả “Tên nhiệm vụ” và “Tên chỉ tiêu”."),
+            field="columns",
+        )
     missing = built.missing()
     if built.kind == "tasks" and "target" in roles:
         missing = [str(ROLE_LABELS["year"])]
@@ -145,15 +158,15 @@ def _as_json(columns: Iterable[MappedColumn | None]) -> list[dict[str, Any] | No
 
 
 def _from_json(columns: Iterable[dict[str, Any] | None]) -> Mapped:
-    return tuple(None if c is None else MappedColumn(c["role"], phase=c.get("phase"), year=c.get("year"))
-                 for c in columns)
+    return tuple(
+        None if c is None else MappedColumn(c["role"], phase=c.get("phase"), year=c.get("year")) for c in columns
+    )
 
 
 def today_province(province: AdministrativeUnit) -> AdministrativeUnit:
     """The province carrying ``province`` on today (itself if it goes on): mappings are kept
     for it, so that the schemes of two merged provinces share them."""
-    current = [unit for unit in unit_successors_on(province, timezone.localdate())
-               if unit.level == UnitLevel.PROVINCE]
+    current = [unit for unit in unit_successors_on(province, timezone.localdate()) if unit.level == UnitLevel.PROVINCE]
     return current[0] if current else province
 
 
@@ -167,25 +180,31 @@ def mappings_for(province: AdministrativeUnit, signatures: Iterable[str]) -> dic
 
 
 @transaction.atomic
-def column_mapping_save(*, actor: Person, province: AdministrativeUnit, header: Sequence[str],
-                        columns: Mapped) -> ColumnMapping:
+def column_mapping_save(
+    *, actor: Person, province: AdministrativeUnit, header: Sequence[str], columns: Mapped
+) -> ColumnMapping:
     """Remember ``columns`` for the tables of ``header``'s shape in ``province`` (today's
     province is used); only the province's DX office may."""
     province = today_province(province)
     if not manages_province(actor, province.pk):
-        raise NotAllowed(_("Chỉ cơ quan chuyên trách chuyển đổi số của tỉnh được khai báo cột cho bảng."),
-                         code="forbidden")
+        raise NotAllowed(
+            _("Chỉ cơ quan chuyên trách chuyển đổi số của tỉnh được khai báo cột cho bảng."), code="forbidden"
+        )
     signature = header_signature(header)
     if not signature or len(columns) != len(header):
         raise DomainError(_("Khai báo cột không khớp với bảng."), field="columns")
     mapping = ColumnMapping.objects.filter(province=province, signature=signature).first() or ColumnMapping(
-        province=province, signature=signature)
+        province=province, signature=signature
+    )
     created = mapping.pk is None
     mapping.header = [clean(text) for text in header]
     mapping.columns = _as_json(columns)
     mapping.saved_by = actor
     mapping.save()
-    ledger_append(actor=actor, action="programme.column_mapping.save", obj=mapping,
-                  payload={"province": province.code, "header": mapping.header, "columns": mapping.columns,
-                           "created": created})
+    ledger_append(
+        actor=actor,
+        action="programme.column_mapping.save",
+        obj=mapping,
+        payload={"province": province.code, "header": mapping.header, "columns": mapping.columns, "created": created},
+    )
     return mapping

@@ -39,8 +39,15 @@ def read_meta(paragraphs: list[Paragraph], findings: Findings) -> DocumentMeta:
     if date is None and year is not None:
         findings.warn(None, _("văn bản chưa ghi ngày ký, chỉ có năm %(year)s") % {"year": year})
     return DocumentMeta(
-        number=number, date=date, year=year, place=place, issuer=clean(issuer) if issuer else None, title=title,
-        programme_title=programme_title, period_start=None, period_end=max(years) if years else None,
+        number=number,
+        date=date,
+        year=year,
+        place=place,
+        issuer=clean(issuer) if issuer else None,
+        title=title,
+        programme_title=programme_title,
+        period_start=None,
+        period_end=max(years) if years else None,
         commune=_commune(head),
     )
 
@@ -118,7 +125,7 @@ def _title(head: list[Paragraph]) -> str | None:
     """The lines after the first "QUYẾT ĐỊNH" / "KẾ HOẠCH" / "ĐỀ ÁN" heading, up to the issuer."""
     for index, paragraph in enumerate(head):
         if fold(paragraph.text).strip(" :") in _KINDS and paragraph.text.isupper():
-            following = head[index + 1:index + 4]
+            following = head[index + 1 : index + 4]
             lines: list[str] = []
             for line in following:
                 folded = fold(line.text)
@@ -140,11 +147,14 @@ def _programme_title(title: str | None) -> str | None:
 def _check_attached_number(paragraphs: list[Paragraph], number: str | None, findings: Findings) -> None:
     """Thái Bình's scheme is signed as 54/QĐ-UBND but its cover says "kèm theo Quyết định số
     57/QĐ-UBND": tell the user rather than pick one silently."""
-    for paragraph in paragraphs[:_HEAD_LINES * 2]:
+    for paragraph in paragraphs[: _HEAD_LINES * 2]:
         match = _ATTACHED.search(paragraph.text)
         if match:
             attached = re.sub(r"\s+", "", match.group(1))
             if number and attached != re.sub(r"\s+", "", number) and not attached.startswith("/"):
-                findings.warn(None, _("số quyết định ở đầu văn bản (%(number)s) khác số ghi ở phần đề án kèm theo "
-                                      "(%(attached)s)") % {"number": number, "attached": attached})
+                findings.warn(
+                    None,
+                    _("số quyết định ở đầu văn bản (%(number)s) khác số ghi ở phần đề án kèm theo (%(attached)s)")
+                    % {"number": number, "attached": attached},
+                )
             return

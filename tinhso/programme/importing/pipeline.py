@@ -37,8 +37,12 @@ from .headers import MappedColumn
 
 Mapped = tuple[MappedColumn | None, ...]
 
-PILLAR_BY_PREFIX = {"CQS": PillarCode.DIGITAL_GOVERNMENT, "KTS": PillarCode.DIGITAL_ECONOMY,
-                    "XHS": PillarCode.DIGITAL_SOCIETY, "NT": PillarCode.FOUNDATION}
+PILLAR_BY_PREFIX = {
+    "CQS": PillarCode.DIGITAL_GOVERNMENT,
+    "KTS": PillarCode.DIGITAL_ECONOMY,
+    "XHS": PillarCode.DIGITAL_SOCIETY,
+    "NT": PillarCode.FOUNDATION,
+}
 
 
 @dataclass
@@ -67,18 +71,26 @@ class ImportOutcome:
     province: dict[str, str] | None = None
     province_unit: AdministrativeUnit | None = field(default=None, repr=False)  # issuing; not in the JSON
     preview: dict[str, list[dict[str, Any]]] = field(
-        default_factory=lambda: {"tasks": [], "targets": [], "unclassified": []})
+        default_factory=lambda: {"tasks": [], "targets": [], "unclassified": []}
+    )
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "programme": self.programme_id, "targets": self.targets, "tasks": self.tasks,
-            "indicators": self.indicators, "rejected": self.rejected,
-            "unmatched_agencies": [{"text": u.text, "rows": u.rows, "reason": u.reason}
-                                   for u in self.unmatched_agencies],
-            "warnings": self.warnings, "tasks_by_appendix": self.tasks_by_appendix,
+            "programme": self.programme_id,
+            "targets": self.targets,
+            "tasks": self.tasks,
+            "indicators": self.indicators,
+            "rejected": self.rejected,
+            "unmatched_agencies": [
+                {"text": u.text, "rows": u.rows, "reason": u.reason} for u in self.unmatched_agencies
+            ],
+            "warnings": self.warnings,
+            "tasks_by_appendix": self.tasks_by_appendix,
             "targets_by_year": {str(year): count for year, count in self.targets_by_year.items()},
-            "dry_run": self.dry_run, "saved": self.saved,
-            "province": self.province, "preview": self.preview,
+            "dry_run": self.dry_run,
+            "saved": self.saved,
+            "province": self.province,
+            "preview": self.preview,
         }
 
 
@@ -104,8 +116,11 @@ def _commune_of(meta: parsed.DocumentMeta, on: dt.date) -> AdministrativeUnit | 
     if not meta.commune:
         return None
     name = fold(meta.commune)
-    found = [unit for unit in unit_search(meta.commune, level=UnitLevel.COMMUNE, on=on, limit=5)
-             if fold(unit.name) == name or fold(unit.name).endswith(" " + name.split(" ", 1)[-1])]
+    found = [
+        unit
+        for unit in unit_search(meta.commune, level=UnitLevel.COMMUNE, on=on, limit=5)
+        if fold(unit.name) == name or fold(unit.name).endswith(" " + name.split(" ", 1)[-1])
+    ]
     exact = [unit for unit in found if fold(unit.name) == name]
     found = exact or found
     return found[0] if len(found) == 1 else None
@@ -121,8 +136,12 @@ def _owner_for(province: AdministrativeUnit) -> Agency | None:
     """The UBND of the province carrying ``province`` on today."""
     current = unit_successors_on(province, timezone.localdate())
     units = [unit.pk for unit in current] or [province.pk]
-    return (Agency.objects.active().filter(kind=AgencyKind.PEOPLES_COMMITTEE, unit__in=units, parent__isnull=True)
-            .order_by("pk").first())
+    return (
+        Agency.objects.active()
+        .filter(kind=AgencyKind.PEOPLES_COMMITTEE, unit__in=units, parent__isnull=True)
+        .order_by("pk")
+        .first()
+    )
 
 
 def _document_date(meta: parsed.DocumentMeta, programme: Programme | None) -> dt.date:
@@ -180,8 +199,9 @@ def programme_import(
     return import_parsed(actor=actor, result=result, filename=filename, programme=programme, dry_run=dry_run)
 
 
-def _column_mappings(result: parsed.ParseResult, programme: Programme | None,
-                     given: Mapping[str, Mapped]) -> dict[str, Mapped]:
+def _column_mappings(
+    result: parsed.ParseResult, programme: Programme | None, given: Mapping[str, Mapped]
+) -> dict[str, Mapped]:
     """The mappings for the unclassified tables of ``result``: the province's saved ones, and
     ``given`` over them. The province is the programme's, else the one the document names."""
     from .mappings import mappings_for
@@ -195,24 +215,44 @@ def _column_mappings(result: parsed.ParseResult, programme: Programme | None,
     return {signature: mapped for signature, mapped in {**saved, **given}.items() if signature in signatures}
 
 
-def import_parsed(*, actor: Person | None, result: parsed.ParseResult, filename: str,
-                  programme: Programme | None = None, dry_run: bool = False) -> ImportOutcome:
+def import_parsed(
+    *,
+    actor: Person | None,
+    result: parsed.ParseResult,
+    filename: str,
+    programme: Programme | None = None,
+    dry_run: bool = False,
+) -> ImportOutcome:
     """The saving half of :func:`programme_import`, for a scheme already read (the caller has
     checked ``actor`` may import, as :func:`programme_import` does)."""
-    outcome = ImportOutcome(programme_id=programme.pk if programme else None, dry_run=dry_run,
-                            warnings=list(result.warnings))
-    outcome.rejected = [{"source": r.source, "row": r.row, "reason": r.reason, "raw": r.raw[:300]}
-                        for r in result.rejections]
+    outcome = ImportOutcome(
+        programme_id=programme.pk if programme else None, dry_run=dry_run, warnings=list(result.warnings)
+    )
+    outcome.rejected = [
+        {"source": r.source, "row": r.row, "reason": r.reason, "raw": r.raw[:300]} for r in result.rejections
+    ]
     from .mappings import suggested
 
     outcome.preview["unclassified"] = [
-        {"source": table.source, "header": list(table.header), "rows": [list(row) for row in table.rows],
-         "message": table.message, "signature": table.signature, "suggested": suggested(table.header)}
+        {
+            "source": table.source,
+            "header": list(table.header),
+            "rows": [list(row) for row in table.rows],
+            "message": table.message,
+            "signature": table.signature,
+            "suggested": suggested(table.header),
+        }
         for table in result.unclassified
     ]
     if not result.targets and not result.tasks and not outcome.rejected:
-        outcome.rejected.append({"source": filename, "row": None, "raw": "",
-                                 "reason": _("Không tìm thấy bảng nhiệm vụ hay chỉ tiêu nào trong tệp.")})
+        outcome.rejected.append(
+            {
+                "source": filename,
+                "row": None,
+                "raw": "",
+                "reason": _("Không tìm thấy bảng nhiệm vụ hay chỉ tiêu nào trong tệp."),
+            }
+        )
     try:
         with transaction.atomic():
             _save(actor=actor, result=result, programme=programme, outcome=outcome)
@@ -225,8 +265,9 @@ def import_parsed(*, actor: Person | None, result: parsed.ParseResult, filename:
     return outcome
 
 
-def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Programme | None,
-          outcome: ImportOutcome) -> None:
+def _save(
+    *, actor: Person | None, result: parsed.ParseResult, programme: Programme | None, outcome: ImportOutcome
+) -> None:
     meta = result.document_meta
     if programme is None:
         day = _document_date(meta, None)
@@ -234,15 +275,29 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
         owner = _owner_for(province) if province else None
         if province is None or owner is None:
             if not outcome.rejected:
-                outcome.rejected.append({"source": "", "row": None, "raw": meta.issuer or "", "reason": _(
-                    "Không xác định được tỉnh ban hành đề án từ văn bản; vui lòng chọn đề án để nhập vào.")})
+                outcome.rejected.append(
+                    {
+                        "source": "",
+                        "row": None,
+                        "raw": meta.issuer or "",
+                        "reason": _(
+                            "Không xác định được tỉnh ban hành đề án từ văn bản; vui lòng chọn đề án để nhập vào."
+                        ),
+                    }
+                )
             return
         from ..services import programme_create
 
         programme = programme_create(
-            actor=actor, title=meta.programme_title or meta.title or _("Đề án chuyển đổi số"), owner=owner,
-            province=province, period_start=meta.period_start or day.year, period_end=meta.period_end or day.year,
-            decision_number=meta.number or "", decision_date=meta.date, issuer=meta.issuer or "",
+            actor=actor,
+            title=meta.programme_title or meta.title or _("Đề án chuyển đổi số"),
+            owner=owner,
+            province=province,
+            period_start=meta.period_start or day.year,
+            period_end=meta.period_end or day.year,
+            decision_number=meta.number or "",
+            decision_date=meta.date,
+            issuer=meta.issuer or "",
         )
         if actor is not None and not programme_scope(actor, programme).manage:
             raise NotAllowed(_("Đề án trong tệp thuộc tỉnh khác, bạn không được nhập."), code="forbidden")
@@ -266,8 +321,11 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
             if match.how == "unmatched" or (single and len(match.agencies) > 1):
                 entry = unmatched.setdefault(fold(piece), UnmatchedAgency(text=piece))
                 entry.rows.append(where)
-                entry.reason = (_("Cụm từ chung, cần chọn một cơ quan chủ trì.") if match.agencies
-                                else _("Chưa khớp được với cơ quan nào."))
+                entry.reason = (
+                    _("Cụm từ chung, cần chọn một cơ quan chủ trì.")
+                    if match.agencies
+                    else _("Chưa khớp được với cơ quan nào.")
+                )
                 continue
             agencies.extend(match.agencies)
         return list(dict.fromkeys(agencies)), clean(text), matches
@@ -278,8 +336,9 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
         if not code:
             return None
         if code not in pillars:
-            pillars[code] = Pillar.objects.create(programme=programme, code=code,
-                                                  order=list(PillarCode.values).index(code) + 1)
+            pillars[code] = Pillar.objects.create(
+                programme=programme, code=code, order=list(PillarCode.values).index(code) + 1
+            )
         return pillars[code]
 
     order = Task.objects.filter(programme=programme).count()
@@ -289,28 +348,54 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
         order += 1
         key = (row.appendix or "", row.code)
         if key in existing:
-            outcome.rejected.append({"source": row.source, "row": None, "raw": row.code, "reason": _(
-                "Mã nhiệm vụ %(code)s (phụ lục %(appendix)s) đã có trong đề án.") % {"code": row.code,
-                                                                                   "appendix": row.appendix or "—"}})
+            outcome.rejected.append(
+                {
+                    "source": row.source,
+                    "row": None,
+                    "raw": row.code,
+                    "reason": _("Mã nhiệm vụ %(code)s (phụ lục %(appendix)s) đã có trong đề án.")
+                    % {"code": row.code, "appendix": row.appendix or "—"},
+                }
+            )
             continue
         where = f"{_('Phụ lục')} {row.appendix or '—'}, {row.code}"
         leads, lead_text, lead_matches = resolve(row.lead_agency, where, single=True)
         partners, _text, partner_matches = resolve(", ".join(row.partner_agencies), where, single=False)
         parent = None
         if row.parent_code:
-            parent = next((t for (appendix, code), t in saved_tasks.items()
-                           if code == row.parent_code and (t.phase == (row.phase or "") or appendix == key[0])), None)
+            parent = next(
+                (
+                    t
+                    for (appendix, code), t in saved_tasks.items()
+                    if code == row.parent_code and (t.phase == (row.phase or "") or appendix == key[0])
+                ),
+                None,
+            )
         task = Task.objects.create(
-            programme=programme, pillar=pillar(_pillar_of(row.code, row.pillar)), code=row.code, parent=parent,
-            name=row.name, content_items=list(row.content_items), lead_agency=leads[0] if len(leads) == 1 else None,
-            lead_agency_text=lead_text, partner_agencies_text=list(row.partner_agencies),
-            timeline_start=row.timeline_start, timeline_end=row.timeline_end, recurring=row.recurring,
-            funding_source=clean(row.funding_source), phase=row.phase or "", appendix=row.appendix or "",
-            kind=row.kind, deliverable=clean(row.deliverable), note=clean(row.note), order=order,
+            programme=programme,
+            pillar=pillar(_pillar_of(row.code, row.pillar)),
+            code=row.code,
+            parent=parent,
+            name=row.name,
+            content_items=list(row.content_items),
+            lead_agency=leads[0] if len(leads) == 1 else None,
+            lead_agency_text=lead_text,
+            partner_agencies_text=list(row.partner_agencies),
+            timeline_start=row.timeline_start,
+            timeline_end=row.timeline_end,
+            recurring=row.recurring,
+            funding_source=clean(row.funding_source),
+            phase=row.phase or "",
+            appendix=row.appendix or "",
+            kind=row.kind,
+            deliverable=clean(row.deliverable),
+            note=clean(row.note),
+            order=order,
         )
         task.partner_agencies.set([agency for agency in partners if agency not in leads])
-        Budget.objects.bulk_create(Budget(task=task, phase=b.phase, amount_million_vnd=b.amount_million_vnd)
-                                   for b in row.budgets)
+        Budget.objects.bulk_create(
+            Budget(task=task, phase=b.phase, amount_million_vnd=b.amount_million_vnd) for b in row.budgets
+        )
         saved_tasks[key] = task
         existing.add(key)
         outcome.preview["tasks"].append(_task_preview(row, task, leads, lead_matches, partners, partner_matches))
@@ -324,40 +409,70 @@ def _save(*, actor: Person | None, result: parsed.ParseResult, programme: Progra
     for target_row in result.targets:
         order += 1
         if target_row.code in taken_codes:
-            outcome.rejected.append({"source": target_row.source, "row": None, "raw": target_row.code, "reason": _(
-                "Mã chỉ tiêu %(code)s đã có trong đề án.") % {"code": target_row.code}})
+            outcome.rejected.append(
+                {
+                    "source": target_row.source,
+                    "row": None,
+                    "raw": target_row.code,
+                    "reason": _("Mã chỉ tiêu %(code)s đã có trong đề án.") % {"code": target_row.code},
+                }
+            )
             continue
         where = f"{_('Chỉ tiêu')} {target_row.code}"
         tracking, tracking_text, tracking_matches = resolve(target_row.tracking_agency, where, single=True)
         partners, _text, partner_matches = resolve(", ".join(target_row.partner_agencies), where, single=False)
         units = {m.unit for m in target_row.milestones if m.unit}
-        indicator, created = indicator_get_or_create(actor=actor, name=target_row.indicator_hint or target_row.text,
-                                                     unit=next(iter(units)) if len(units) == 1 else "")
+        indicator, created = indicator_get_or_create(
+            actor=actor,
+            name=target_row.indicator_hint or target_row.text,
+            unit=next(iter(units)) if len(units) == 1 else "",
+        )
         indicators_created += created
         target = Target.objects.create(
-            programme=programme, pillar=pillar(target_row.pillar), code=target_row.code, text=target_row.text,
+            programme=programme,
+            pillar=pillar(target_row.pillar),
+            code=target_row.code,
+            text=target_row.text,
             indicator=indicator,
-            unit=next(iter(units)) if len(units) == 1 else "", order=order,
-            tracking_agency=tracking[0] if len(tracking) == 1 else None, tracking_agency_text=tracking_text,
+            unit=next(iter(units)) if len(units) == 1 else "",
+            order=order,
+            tracking_agency=tracking[0] if len(tracking) == 1 else None,
+            tracking_agency_text=tracking_text,
             partner_agencies_text=list(target_row.partner_agencies),
         )
         target.partner_agencies.set(partners)
         Milestone.objects.bulk_create(
-            Milestone(target=target, year=m.year, comparator=m.comparator, value=m.value, unit=m.unit,
-                      level=m.level or "", text=m.text)
+            Milestone(
+                target=target,
+                year=m.year,
+                comparator=m.comparator,
+                value=m.value,
+                unit=m.unit,
+                level=m.level or "",
+                text=m.text,
+            )
             for m in target_row.milestones
         )
         years.update({m.year for m in target_row.milestones})
-        outcome.preview["targets"].append(_target_preview(target_row, target, tracking, tracking_matches, partners,
-                                                          partner_matches))
+        outcome.preview["targets"].append(
+            _target_preview(target_row, target, tracking, tracking_matches, partners, partner_matches)
+        )
         taken_codes.add(target_row.code)
         outcome.targets += 1
     outcome.indicators = indicators_created
     outcome.targets_by_year = dict(sorted(years.items()))
     outcome.unmatched_agencies = sorted(unmatched.values(), key=lambda u: fold(u.text))
-    ledger_append(actor=actor, action="programme.import", obj=programme,
-                  payload={"tasks": outcome.tasks, "targets": outcome.targets, "indicators": outcome.indicators,
-                           "unmatched_agencies": len(outcome.unmatched_agencies)})
+    ledger_append(
+        actor=actor,
+        action="programme.import",
+        obj=programme,
+        payload={
+            "tasks": outcome.tasks,
+            "targets": outcome.targets,
+            "indicators": outcome.indicators,
+            "unmatched_agencies": len(outcome.unmatched_agencies),
+        },
+    )
 
 
 # --- the preview ---------------------------------------------------------------------------------
@@ -385,14 +500,17 @@ def _lead_preview(text: str, agencies: list[Agency], matches: list[Match]) -> di
     one = agencies[0] if len(agencies) == 1 else None
     how = next((m.how for m in matches if one is not None and one in m.agencies), None)
     if how is None:
-        how = "ambiguous" if len(agencies) > 1 or any(len(m.agencies) > 1 for m in matches) else (
-            matches[0].how if matches else "unmatched")
-    return {"text": text, "agency_id": one.pk if one else None, "agency_name": one.name if one else None,
-            "match": how}
+        how = (
+            "ambiguous"
+            if len(agencies) > 1 or any(len(m.agencies) > 1 for m in matches)
+            else (matches[0].how if matches else "unmatched")
+        )
+    return {"text": text, "agency_id": one.pk if one else None, "agency_name": one.name if one else None, "match": how}
 
 
-def _partners_preview(names: tuple[str, ...], agencies: list[Agency], matches: list[Match],
-                      leads: list[Agency]) -> dict[str, Any] | None:
+def _partners_preview(
+    names: tuple[str, ...], agencies: list[Agency], matches: list[Match], leads: list[Agency]
+) -> dict[str, Any] | None:
     if not names:
         return None
     how = {agency.pk: match.how for match in matches for agency in match.agencies}
@@ -403,13 +521,22 @@ def _partners_preview(names: tuple[str, ...], agencies: list[Agency], matches: l
     }
 
 
-def _task_preview(row: parsed.ParsedTask, task: Task, leads: list[Agency], lead_matches: list[Match],
-                  partners: list[Agency], partner_matches: list[Match]) -> dict[str, Any]:
+def _task_preview(
+    row: parsed.ParsedTask,
+    task: Task,
+    leads: list[Agency],
+    lead_matches: list[Match],
+    partners: list[Agency],
+    partner_matches: list[Match],
+) -> dict[str, Any]:
     timeline = None
     if row.timeline_start or row.timeline_end or row.timeline_text:
         timeline = {"start": row.timeline_start, "end": row.timeline_end, "text": row.timeline_text or None}
     return {
-        "code": row.code, "appendix": row.appendix or None, "name": row.name, "content": list(row.content_items),
+        "code": row.code,
+        "appendix": row.appendix or None,
+        "name": row.name,
+        "content": list(row.content_items),
         "pillar": task.pillar.code if task.pillar_id else None,
         "lead": _lead_preview(clean(row.lead_agency), leads, lead_matches),
         "partners": _partners_preview(row.partner_agencies, partners, partner_matches, leads),
@@ -420,13 +547,27 @@ def _task_preview(row: parsed.ParsedTask, task: Task, leads: list[Agency], lead_
     }
 
 
-def _target_preview(row: parsed.ParsedTarget, target: Target, tracking: list[Agency], tracking_matches: list[Match],
-                    partners: list[Agency], partner_matches: list[Match]) -> dict[str, Any]:
+def _target_preview(
+    row: parsed.ParsedTarget,
+    target: Target,
+    tracking: list[Agency],
+    tracking_matches: list[Match],
+    partners: list[Agency],
+    partner_matches: list[Match],
+) -> dict[str, Any]:
     return {
-        "code": row.code, "name": row.text, "pillar": target.pillar.code if target.pillar_id else None,
+        "code": row.code,
+        "name": row.text,
+        "pillar": target.pillar.code if target.pillar_id else None,
         "milestones": [
-            {"year": m.year, "text": m.text or None, "value": _number(m.value) if m.value is not None else None,
-             "unit": m.unit or None, "comparator": m.comparator, "level": m.level}
+            {
+                "year": m.year,
+                "text": m.text or None,
+                "value": _number(m.value) if m.value is not None else None,
+                "unit": m.unit or None,
+                "comparator": m.comparator,
+                "level": m.level,
+            }
             for m in row.milestones
         ],
         "lead": _lead_preview(clean(row.tracking_agency or ""), tracking, tracking_matches),

@@ -94,25 +94,32 @@ def parse_file(name: str, data: bytes, *, mappings: ColumnMappings | None = None
         if kind == "xlsx":
             return parse_xlsx(data, mappings=mappings)
         if kind == "docm":
-            return _refused(_("Tệp không phải là đề án/kế hoạch: tệp Word có macro (.docm), hãy lưu lại thành .docx"),
-                            name)
-        return _refused(_("Tệp không phải là đề án/kế hoạch: tệp nén không phải Word (.docx) hay Excel (.xlsx)"),
-                        name)
+            return _refused(
+                _("Tệp không phải là đề án/kế hoạch: tệp Word có macro (.docm), hãy lưu lại thành .docx"), name
+            )
+        return _refused(_("Tệp không phải là đề án/kế hoạch: tệp nén không phải Word (.docx) hay Excel (.xlsx)"), name)
     if not data.strip():
         return _refused(_("Tệp rỗng: không có nội dung nào để nhập"), name)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and _ENCRYPTED in data:
-        return _refused(_("Tệp được đặt mật khẩu: hãy mở tệp, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ tài liệu) rồi tải "
-                          "lên lại"), name)
+        return _refused(
+            _("Tệp được đặt mật khẩu: hãy mở tệp, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ tài liệu) rồi tải lên lại"),
+            name,
+        )
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return _refused(_("Tệp không phải là đề án/kế hoạch: Word/Excel định dạng cũ (.doc/.xls), hãy lưu lại thành "
-                          ".docx/.xlsx"), name)
+        return _refused(
+            _("Tệp không phải là đề án/kế hoạch: Word/Excel định dạng cũ (.doc/.xls), hãy lưu lại thành .docx/.xlsx"),
+            name,
+        )
     if data[:5] == b"%PDF-":
-        return _refused(_("Tệp không phải là đề án/kế hoạch: tệp PDF chưa được hỗ trợ, hãy dùng tệp Word hoặc "
-                          "dán nội dung"), name)
+        return _refused(
+            _("Tệp không phải là đề án/kế hoạch: tệp PDF chưa được hỗ trợ, hãy dùng tệp Word hoặc dán nội dung"), name
+        )
     text = decode_text(data)
     if text is None:
-        return _refused(_("Tệp không phải là đề án/kế hoạch: không đọc được dưới dạng văn bản (UTF-8, UTF-16 hay "
-                          "Windows-1258)"), name)
+        return _refused(
+            _("Tệp không phải là đề án/kế hoạch: không đọc được dưới dạng văn bản (UTF-8, UTF-16 hay Windows-1258)"),
+            name,
+        )
     return parse_text(text, mappings=mappings)
 
 
@@ -226,14 +233,19 @@ def _keep_unclassified(walk: _Walk, table: Table, rows: list[Row], width: int) -
     if len(rows) < 2 or width < 3 or all(_TOC_ENTRY.search(row.raw()) for row in rows):
         return
     header = tuple(cell.text for cell in rows[0].cells)
-    walk.unclassified.append(UnclassifiedTable(
-        source=rows[0].place.label(), header=header,
-        rows=tuple(tuple(cell.text for cell in row.cells) for row in rows[1:1 + _PREVIEW_ROWS]),
-        message=_("Không nhận ra bảng này (không có cột “Nhiệm vụ”, “Chỉ tiêu” hay “Đơn vị chủ trì”): bảng không "
-                  "được nhập, phần còn lại của tệp vẫn được nhập. Cột đầu: %(header)s")
-        % {"header": " | ".join(text for text in header if text)[:200]},
-        signature=header_signature(header),
-    ))
+    walk.unclassified.append(
+        UnclassifiedTable(
+            source=rows[0].place.label(),
+            header=header,
+            rows=tuple(tuple(cell.text for cell in row.cells) for row in rows[1 : 1 + _PREVIEW_ROWS]),
+            message=_(
+                "Không nhận ra bảng này (không có cột “Nhiệm vụ”, “Chỉ tiêu” hay “Đơn vị chủ trì”): bảng không "
+                "được nhập, phần còn lại của tệp vẫn được nhập. Cột đầu: %(header)s"
+            )
+            % {"header": " | ".join(text for text in header if text)[:200]},
+            signature=header_signature(header),
+        )
+    )
 
 
 def _read_blocks(blocks: list[Block], *, origin: Origin, mappings: ColumnMappings | None = None) -> ParseResult:
@@ -252,27 +264,41 @@ def _read_blocks(blocks: list[Block], *, origin: Origin, mappings: ColumnMapping
     for group in walk.groups:
         missing = group.header.missing()
         if missing:
-            findings.reject(group.header_place, _("bảng thiếu cột: %(columns)s") % {"columns": ", ".join(missing)},
-                            "\t".join(group.header.titles))
+            findings.reject(
+                group.header_place,
+                _("bảng thiếu cột: %(columns)s") % {"columns": ", ".join(missing)},
+                "\t".join(group.header.titles),
+            )
         elif group.header.kind == "targets":
             table_targets.extend(read_target_rows(group.rows, group.header, findings))
         else:
-            read.extend(read_task_rows(group.rows, group.header, group.context, findings,
-                                       plan_phase=_plan_phase(meta)))
+            read.extend(read_task_rows(group.rows, group.header, group.context, findings, plan_phase=_plan_phase(meta)))
     tasks = _without_duplicates(read, findings)
     _check_parents(tasks, findings)
     meta = _with_period(meta, tasks)
     result = ParseResult(
-        targets=tuple(targets) + tuple(table_targets), tasks=tuple(task.task for task in tasks),
-        rejections=tuple(findings.rejections), warnings=tuple(findings.warnings), document_meta=meta,
+        targets=tuple(targets) + tuple(table_targets),
+        tasks=tuple(task.task for task in tasks),
+        rejections=tuple(findings.rejections),
+        warnings=tuple(findings.warnings),
+        document_meta=meta,
         unclassified=tuple(walk.unclassified),
     )
     if not result.targets and not result.tasks and not result.rejections:
-        return replace(result, rejections=(Rejection(
-            source="", row=None, raw="",
-            reason=_("Tệp không phải là đề án/kế hoạch: không tìm thấy bảng nhiệm vụ (có cột “Nhiệm vụ”, “Đơn vị chủ "
-                     "trì”) hay phần mục tiêu có chỉ tiêu theo năm"),
-        ),))
+        return replace(
+            result,
+            rejections=(
+                Rejection(
+                    source="",
+                    row=None,
+                    raw="",
+                    reason=_(
+                        "Tệp không phải là đề án/kế hoạch: không tìm thấy bảng nhiệm vụ (có cột “Nhiệm vụ”, “Đơn vị chủ "
+                        "trì”) hay phần mục tiêu có chỉ tiêu theo năm"
+                    ),
+                ),
+            ),
+        )
     return result
 
 
@@ -336,7 +362,7 @@ def _on_table(walk: _Walk, table: Table, findings: Findings) -> None:
     group = walk.last_group
     if group is not None and group.context == walk.context:
         if found is not None and (found[0].titles == group.header.titles or group.header.same_as(rows[0])):
-            group.rows.extend(rows[found[1]:])
+            group.rows.extend(rows[found[1] :])
             return
         if found is None and abs(width - group.width) <= 1:
             group.rows.extend(rows)
@@ -360,9 +386,16 @@ def _without_duplicates(read: list[ReadTask], findings: Findings) -> list[_Kept]
         first = seen.get(key)
         if first is not None:
             if item.task is not None:
-                findings.reject(item.place, _("mã nhiệm vụ “%(code)s” trùng với %(first)s") % {
-                    "code": item.code, "first": first.place.label().lower(),
-                }, item.raw, source=item.task.source)
+                findings.reject(
+                    item.place,
+                    _("mã nhiệm vụ “%(code)s” trùng với %(first)s")
+                    % {
+                        "code": item.code,
+                        "first": first.place.label().lower(),
+                    },
+                    item.raw,
+                    source=item.task.source,
+                )
             continue
         seen[key] = item
         if item.task is not None:
@@ -389,13 +422,18 @@ def _check_parents(read: list[_Kept], findings: Findings) -> None:
         parent = by_phase.get((task.phase, fold(task.parent_code)))
         if parent is None:
             if task.kind == "action":
-                findings.warn(item.place, _("không có nhiệm vụ %(parent)s (giai đoạn %(phase)s) cho hành động %(code)s")
-                              % {"parent": task.parent_code, "phase": task.phase or "?", "code": task.code})
+                findings.warn(
+                    item.place,
+                    _("không có nhiệm vụ %(parent)s (giai đoạn %(phase)s) cho hành động %(code)s")
+                    % {"parent": task.parent_code, "phase": task.phase or "?", "code": task.code},
+                )
             continue
         if task.lead_agency and parent.task.lead_agency and not _same_agency(task.lead_agency, parent.task.lead_agency):
             hint = _likely_parent(task.lead_agency, task.code, task.phase, read)
             message = _("%(code)s do “%(lead)s” chủ trì nhưng nhiệm vụ %(parent)s do “%(parent_lead)s” chủ trì") % {
-                "code": task.code, "lead": task.lead_agency, "parent": task.parent_code,
+                "code": task.code,
+                "lead": task.lead_agency,
+                "parent": task.parent_code,
                 "parent_lead": parent.task.lead_agency,
             }
             if hint:
@@ -415,8 +453,11 @@ def _agency_key(name: str) -> str:
 def _likely_parent(lead: str, code: str, phase: str | None, read: list[_Kept]) -> str | None:
     prefix = re.sub(r"[^A-Za-z].*$", "", code)
     candidates = [
-        item.task.code for item in read
-        if item.task.phase == phase and item.task.parent_code is None and item.task.code.startswith(prefix)
+        item.task.code
+        for item in read
+        if item.task.phase == phase
+        and item.task.parent_code is None
+        and item.task.code.startswith(prefix)
         and _same_agency(item.task.lead_agency, lead)
     ]
     return candidates[0] if len(candidates) == 1 else None
@@ -428,4 +469,3 @@ def _with_period(meta: DocumentMeta, read: list[_Kept]) -> DocumentMeta:
     start = min(starts) if starts else meta.year
     end = max([*ends, *([meta.period_end] if meta.period_end else [])], default=None)
     return replace(meta, period_start=start, period_end=end)
-

@@ -37,8 +37,12 @@ class Findings:
     def reject(self, place: Place | None, reason: str, raw: str, *, source: str = "") -> None:
         prefix = f"{place.label()}: " if place else ""
         self.rejections.append(
-            Rejection(source=source or (place.label() if place else ""), row=place.ref if place else None,
-                      reason=prefix + reason, raw=raw)
+            Rejection(
+                source=source or (place.label() if place else ""),
+                row=place.ref if place else None,
+                reason=prefix + reason,
+                raw=raw,
+            )
         )
 
     def warn(self, place: Place | None, message: str) -> None:

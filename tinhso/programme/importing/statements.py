@@ -64,8 +64,11 @@ _PILLAR_WORDS: tuple[tuple[str, Pillar], ...] = (
     ("nen mong", "foundation"),
 )
 _CODE_PILLARS: tuple[tuple[str, Pillar], ...] = (
-    ("CQS", "digital_government"), ("CPS", "digital_government"), ("KTS", "digital_economy"),
-    ("XHS", "digital_society"), ("NT", "foundation"),
+    ("CQS", "digital_government"),
+    ("CPS", "digital_government"),
+    ("KTS", "digital_economy"),
+    ("XHS", "digital_society"),
+    ("NT", "foundation"),
 )
 
 
@@ -87,16 +90,56 @@ def pillar_of_code(code: str) -> Pillar | None:
 
 # --- quantities --------------------------------------------------------------------------------
 
-_NUMBER = re.compile(
-    r"(?<![\w/.,\-–−])([-−–](?=\d))?(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?![\w])(?![.,]\d)"
-)
+_NUMBER = re.compile(r"(?<![\w/.,\-–−])([-−–](?=\d))?(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?![\w])(?![.,]\d)")
 _PERCENT = re.compile(r"\s?%(\s?/\s?nam)?")
 _UNIT_NOUNS = (
-    "trieu dong", "ty dong", "nghin dong", "trieu usd", "ty usd", "usd", "doanh nghiep", "hop tac xa",
-    "ho gia dinh", "ho kinh doanh", "ho", "nguoi", "luot", "tai khoan", "thue bao", "co so du lieu", "csdl",
-    "co so", "san pham", "dich vu", "he thong", "nen tang", "ung dung", "mo hinh", "hoc sinh", "sinh vien",
-    "giao vien", "can bo", "cong chuc", "chuyen gia", "benh vien", "truong", "tram", "diem", "camera", "km",
-    "mbps", "gbps", "gb", "ha", "giay", "gio", "ngay", "thu tuc", "ho so", "trieu", "ty",
+    "trieu dong",
+    "ty dong",
+    "nghin dong",
+    "trieu usd",
+    "ty usd",
+    "usd",
+    "doanh nghiep",
+    "hop tac xa",
+    "ho gia dinh",
+    "ho kinh doanh",
+    "ho",
+    "nguoi",
+    "luot",
+    "tai khoan",
+    "thue bao",
+    "co so du lieu",
+    "csdl",
+    "co so",
+    "san pham",
+    "dich vu",
+    "he thong",
+    "nen tang",
+    "ung dung",
+    "mo hinh",
+    "hoc sinh",
+    "sinh vien",
+    "giao vien",
+    "can bo",
+    "cong chuc",
+    "chuyen gia",
+    "benh vien",
+    "truong",
+    "tram",
+    "diem",
+    "camera",
+    "km",
+    "mbps",
+    "gbps",
+    "gb",
+    "ha",
+    "giay",
+    "gio",
+    "ngay",
+    "thu tuc",
+    "ho so",
+    "trieu",
+    "ty",
 )
 _UNIT = re.compile(r"\s+(" + "|".join(sorted(_UNIT_NOUNS, key=len, reverse=True)) + r")(?![\w])")
 _RANK = re.compile(r"(?:nhom|top|top dau|trong nhom)\s*$")
@@ -114,7 +157,11 @@ _EQUAL = re.compile(r"(?:dat|bang|la|chiem|khoang|o muc|=)\s*$")
 _FROM = re.compile(r"(?:dat\s+)?tu\s*$")
 # In this order: "không dưới" (>=) before "dưới" (<=), "không vượt quá" (<=) before "vượt" (>).
 _WORDING: tuple[tuple[re.Pattern[str], Comparator], ...] = (
-    (_MORE_THAN_OR_EQUAL, ">="), (_LESS_THAN_WORDS, "<="), (_MORE_THAN, ">"), (_LESS_THAN_SYMBOL, "<"), (_EQUAL, "="),
+    (_MORE_THAN_OR_EQUAL, ">="),
+    (_LESS_THAN_WORDS, "<="),
+    (_MORE_THAN, ">"),
+    (_LESS_THAN_SYMBOL, "<"),
+    (_EQUAL, "="),
 )
 _OR_MORE = re.compile(r"^[^0-9;]{0,40}?\btro len\b")
 _OR_LESS = re.compile(r"^[^0-9;]{0,40}?\btro xuong\b")
@@ -150,7 +197,7 @@ def _quantity(text: str, folded: str, match: re.Match[str], floor: int) -> Quant
     value = parse_number(digits)
     if value is None:
         return None
-    before = folded[floor:match.start()]
+    before = folded[floor : match.start()]
     after_at = match.end()
     unit, end = _unit_after(text, folded, after_at)
     if unit is None:
@@ -171,7 +218,7 @@ def _unit_after(text: str, folded: str, at: int) -> tuple[str | None, int]:
         return ("%/năm" if percent.group(1) else "%"), percent.end()
     noun = _UNIT.match(folded, at)
     if noun:
-        return text[noun.start(1):noun.end(1)], noun.end()
+        return text[noun.start(1) : noun.end(1)], noun.end()
     return None, at
 
 
@@ -246,13 +293,13 @@ def explicit_year(text: str) -> int | None:
     """The year a clause sets for itself ("đến hết năm 2022 …"); not a baseline ("so với năm 2020")."""
     folded = fold_aligned(text)
     for match in _YEAR_PHRASE.finditer(folded):
-        if not re.search(r"so voi\s*$", folded[max(0, match.start() - 10):match.start()]):
+        if not re.search(r"so voi\s*$", folded[max(0, match.start() - 10) : match.start()]):
             return int(match.group(1))
     return None
 
 
 def starts_with_time(text: str) -> bool:
-    """"đến hết năm 2025 chiếm 20% GRDP": a clause that only moves the same target to a later year."""
+    """ "đến hết năm 2025 chiếm 20% GRDP": a clause that only moves the same target to a later year."""
     return bool(_LEADING_TIME.match(fold_aligned(text)))
 
 
@@ -272,9 +319,10 @@ def clauses(text: str) -> list[Clause]:
             depth += 1
         elif char in ")]":
             depth = max(0, depth - 1)
-        elif depth == 0 and (char == ";" or (
-            char == "." and index + 2 < len(text) and text[index + 1] == " " and text[index + 2].isupper()
-        )):
+        elif depth == 0 and (
+            char == ";"
+            or (char == "." and index + 2 < len(text) and text[index + 1] == " " and text[index + 2].isupper())
+        ):
             found.append(Clause(*_trim(text, start, index + (1 if char == "." else 0)), new_sentence))
             start, new_sentence = index + 1, char == "."
     found.append(Clause(*_trim(text, start, len(text)), new_sentence))
@@ -309,8 +357,8 @@ def indicator_hint(text: str, found: list[Quantity], level_split: bool = False) 
     first = found[0]
     folded = fold_aligned(text)
     if first.unit == "hạng":
-        about = re.search(r"\bve (.+)$", folded[first.end:])
-        topic = clean(text[first.end + about.start(1):first.end + about.end(1)]) if about else ""
+        about = re.search(r"\bve (.+)$", folded[first.end :])
+        topic = clean(text[first.end + about.start(1) : first.end + about.end(1)]) if about else ""
         return _finish(f"Thứ hạng về {topic}" if topic else "Thứ hạng")
     lead = _without_time(text, folded, 0, first.number_start)  # subject, verb and comparator words
     head = _without_time(text, folded, 0, first.start)  # without the comparator words
@@ -344,13 +392,13 @@ def _without_time(text: str, folded: str, start: int, end: int) -> str:
     kept = []
     last = 0
     for match in _TIME_ANYWHERE.finditer(piece_folded):
-        kept.append(piece[last:match.start()])
+        kept.append(piece[last : match.start()])
         last = match.end()
     kept.append(piece[last:])
     result = clean(" ".join(kept))
     result = result.lstrip("-+•–, ")
     noise = _NOISE_START.match(fold(result))
-    return result[noise.end():] if noise else result
+    return result[noise.end() :] if noise else result
 
 
 def _phrase_after(text: str, folded: str, at: int, level_split: bool) -> str:
@@ -364,7 +412,7 @@ def _phrase_after(text: str, folded: str, at: int, level_split: bool) -> str:
             rest = re.sub(r"\s+(tại|ở|của)\s*$", "", rest[:cut])
     phrase = re.sub(r"\s*\btrở (lên|xuống)\b", "", clean(rest[:cut]), flags=re.IGNORECASE)
     filler = _LEADING_FILLERS.match(fold(phrase))
-    return clean(phrase[filler.end():] if filler else phrase)
+    return clean(phrase[filler.end() :] if filler else phrase)
 
 
 def _predicate_after_levels(text: str) -> str:
@@ -372,7 +420,7 @@ def _predicate_after_levels(text: str) -> str:
     mentions = list(_LEVEL.finditer(folded))
     if not mentions:
         return ""
-    tail = text[mentions[-1].end():]
+    tail = text[mentions[-1].end() :]
     stop = _STOP.search(fold_aligned(tail))
     return clean(tail[: stop.start()] if stop else tail)
 

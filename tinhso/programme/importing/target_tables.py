@@ -44,14 +44,23 @@ def read_target_rows(rows: Sequence[Row], header: Header, findings: Findings) ->
         if milestones is None:
             continue
         counters[pillar] = counters.get(pillar, 0) + 1
-        code = code_text.rstrip(".") if code_text and not ROMAN.match(code_text) else \
-            f"MT-{PILLAR_CODES[pillar]}-{counters[pillar]:02d}"
-        targets.append(ParsedTarget(
-            pillar=pillar, code=code, text=text, milestones=milestones,
-            tracking_agency=clean(_text(row, header, "tracking", "lead")) or None,
-            partner_agencies=split_agencies(_text(row, header, "partners")),
-            indicator_hint=_table_hint(text), source=row.place.label(),
-        ))
+        code = (
+            code_text.rstrip(".")
+            if code_text and not ROMAN.match(code_text)
+            else f"MT-{PILLAR_CODES[pillar]}-{counters[pillar]:02d}"
+        )
+        targets.append(
+            ParsedTarget(
+                pillar=pillar,
+                code=code,
+                text=text,
+                milestones=milestones,
+                tracking_agency=clean(_text(row, header, "tracking", "lead")) or None,
+                partner_agencies=split_agencies(_text(row, header, "partners")),
+                indicator_hint=_table_hint(text),
+                source=row.place.label(),
+            )
+        )
     return targets
 
 
@@ -60,8 +69,9 @@ def _text(row: Row, header: Header, *roles: Role) -> str:
     return row.text(column.index if column else None)
 
 
-def _cell_milestones(row: Row, years: list[Column], default_unit: str,
-                     findings: Findings) -> tuple[Milestone, ...] | None:
+def _cell_milestones(
+    row: Row, years: list[Column], default_unit: str, findings: Findings
+) -> tuple[Milestone, ...] | None:
     found: dict[tuple[int, Level | None], Milestone] = {}
     for column in years:
         text = clean(row.text(column.index))
@@ -69,8 +79,11 @@ def _cell_milestones(row: Row, years: list[Column], default_unit: str,
             continue
         values = cell_values(text, default_unit)
         if not values:
-            findings.reject(row.place, _("giá trị “%(value)s” của năm %(year)s không phải là số")
-                            % {"value": text, "year": column.year}, row.raw())
+            findings.reject(
+                row.place,
+                _("giá trị “%(value)s” của năm %(year)s không phải là số") % {"value": text, "year": column.year},
+                row.raw(),
+            )
             return None
         if any(value.value < 0 for value in values):
             findings.reject(row.place, _("chỉ tiêu có giá trị âm “%(value)s”") % {"value": text}, row.raw())

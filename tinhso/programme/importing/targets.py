@@ -75,11 +75,17 @@ def classify(paragraph: Paragraph) -> Line:
     text = paragraph.text.strip()
     if _PART.match(fold_start(text)):
         return Line("part", text, paragraph.ref)
-    for kind, pattern in (("roman", _ROMAN), ("num2", _NUM2), ("num1", _NUM1), ("letter", _LETTER),
-                          ("sub", _SUB), ("bullet", _BULLET)):
+    for kind, pattern in (
+        ("roman", _ROMAN),
+        ("num2", _NUM2),
+        ("num1", _NUM1),
+        ("letter", _LETTER),
+        ("sub", _SUB),
+        ("bullet", _BULLET),
+    ):
         match = pattern.match(text)
         if match:
-            return Line(kind, text[match.end():].strip(), paragraph.ref)
+            return Line(kind, text[match.end() :].strip(), paragraph.ref)
     return Line("bullet" if paragraph.list_item else "plain", text, paragraph.ref)
 
 
@@ -153,11 +159,17 @@ def _starts(lines: list[Line], test: Callable[[Line], bool]) -> list[int]:
 
 def _section(lines: list[Line], start: int, stop_kinds: set[str]) -> list[Line]:
     """From a heading to the next heading of its level, without "1. Mục tiêu tổng quát"."""
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].kind in stop_kinds
-                or fold_start(lines[i].body).startswith("phu luc")), len(lines))
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(lines))
+            if lines[i].kind in stop_kinds or fold_start(lines[i].body).startswith("phu luc")
+        ),
+        len(lines),
+    )
     section: list[Line] = []
     skipping = False
-    for line in lines[start + 1:end]:
+    for line in lines[start + 1 : end]:
         if line.kind == "num1":
             skipping = bool(_GENERAL.match(fold_start(line.body)))
         if not skipping:
@@ -212,7 +224,11 @@ def _first_year(text: str) -> int | None:
 
 
 def read_targets(
-    paragraphs: list[Paragraph], *, origin: Origin, findings: Findings, fallback_year: int | None,
+    paragraphs: list[Paragraph],
+    *,
+    origin: Origin,
+    findings: Findings,
+    fallback_year: int | None,
 ) -> list[ParsedTarget]:
     lines = [classify(paragraph) for paragraph in paragraphs]
     drafts: list[_Draft] = []
@@ -230,12 +246,13 @@ def _drafts(statement: Statement, *, origin: Origin, findings: Findings, fallbac
     found = quantities(text)
     negative = next((q for q in found if q.value < 0), None)
     if negative is not None:
-        findings.reject(place, _("chỉ tiêu có giá trị âm “%(value)s”")
-                        % {"value": text[negative.number_start:negative.end]}, text)
+        findings.reject(
+            place, _("chỉ tiêu có giá trị âm “%(value)s”") % {"value": text[negative.number_start : negative.end]}, text
+        )
         return []
     huge = next((q for q in found if q.value >= LARGEST), None)
     if huge is not None:
-        findings.reject(place, _("giá trị “%(value)s” quá lớn") % {"value": text[huge.number_start:huge.end]}, text)
+        findings.reject(place, _("giá trị “%(value)s” quá lớn") % {"value": text[huge.number_start : huge.end]}, text)
         return []
     year = statement.year
     if year is None and explicit_year(text) is None:
@@ -250,11 +267,11 @@ def _drafts(statement: Statement, *, origin: Origin, findings: Findings, fallbac
     return _clause_drafts(statement, found, year or 0)
 
 
-def _level_draft(statement: Statement, found: list[Quantity], levels: list[Level], written_after: bool,
-                 year: int) -> _Draft:
+def _level_draft(
+    statement: Statement, found: list[Quantity], levels: list[Level], written_after: bool, year: int
+) -> _Draft:
     text = statement.text
-    draft = _Draft(statement.pillar, statement, [(0, len(text))],
-                   hint=indicator_hint(text, found, level_split=True))
+    draft = _Draft(statement.pillar, statement, [(0, len(text))], hint=indicator_hint(text, found, level_split=True))
     spans = clauses(text)
     for index, (quantity, level) in enumerate(zip(found, levels, strict=True)):
         clause = next((c for c in spans if c.start <= quantity.number_start < c.end), spans[-1])
@@ -264,7 +281,7 @@ def _level_draft(statement: Statement, found: list[Quantity], levels: list[Level
         else:
             low = max(clause.start, found[index - 1].end if index else 0)
             high = quantity.end
-        own_year = explicit_year(text[clause.start:clause.end]) or year
+        own_year = explicit_year(text[clause.start : clause.end]) or year
         draft.milestones[(own_year, level)] = _milestone(quantity, own_year, level, _piece(text, low, high))
     return draft
 
@@ -274,7 +291,7 @@ def _clause_drafts(statement: Statement, found: list[Quantity], year: int) -> li
     text = statement.text
     drafts: list[_Draft] = []
     for clause in clauses(text):
-        year = explicit_year(text[clause.start:clause.end]) or year
+        year = explicit_year(text[clause.start : clause.end]) or year
         own = [q for q in found if clause.start <= q.number_start < clause.end]
         if not own:
             _elaborate(drafts, statement, clause, year)
@@ -285,8 +302,9 @@ def _clause_drafts(statement: Statement, found: list[Quantity], year: int) -> li
             if index == 0 or (year, None) in drafts[-1].milestones:
                 drafts.append(_new_draft(drafts, statement, clause, own, index, year))
             else:
-                drafts[-1].milestones[(year, None)] = _milestone(quantity, year, None,
-                                                                 _piece(text, clause.start, clause.end))
+                drafts[-1].milestones[(year, None)] = _milestone(
+                    quantity, year, None, _piece(text, clause.start, clause.end)
+                )
     return drafts
 
 
@@ -302,13 +320,14 @@ def _elaborate(drafts: list[_Draft], statement: Statement, clause: Clause, year:
     drafts.append(draft)
 
 
-def _continue_earlier(drafts: list[_Draft], statement: Statement, clause: Clause, quantity: Quantity,
-                      year: int) -> bool:
-    """"…; đến hết năm 2025 chiếm 20% GRDP" gives an earlier target of the sentence a later year;
+def _continue_earlier(
+    drafts: list[_Draft], statement: Statement, clause: Clause, quantity: Quantity, year: int
+) -> bool:
+    """ "…; đến hết năm 2025 chiếm 20% GRDP" gives an earlier target of the sentence a later year;
     a sentence after a target without a number gives it its number ("Thực hiện chương trình …
     Mục tiêu đưa tỉnh … thuộc nhóm 20 …")."""
     text, span = statement.text, (clause.start, clause.end)
-    piece = text[clause.start:clause.end]
+    piece = text[clause.start : clause.end]
     draft = _best_for(drafts, text, quantity, year) if starts_with_time(piece) else None
     if draft is not None:
         draft.spans.append(span)
@@ -323,12 +342,13 @@ def _continue_earlier(drafts: list[_Draft], statement: Statement, clause: Clause
     return False
 
 
-def _new_draft(drafts: list[_Draft], statement: Statement, clause: Clause, own: list[Quantity], index: int,
-               year: int) -> _Draft:
+def _new_draft(
+    drafts: list[_Draft], statement: Statement, clause: Clause, own: list[Quantity], index: int, year: int
+) -> _Draft:
     """A target starting at this clause or, for a second number of the same year inside it
     ("… phủ trên 50% hộ gia đình, 100% xã, phường, thị trấn"), at that number."""
     text = statement.text
-    piece = text[clause.start:clause.end]
+    piece = text[clause.start : clause.end]
     quantity = own[index]
     start = clause.start if index == 0 else quantity.start
     if index:
@@ -336,8 +356,11 @@ def _new_draft(drafts: list[_Draft], statement: Statement, clause: Clause, own: 
         if drafts[-1].hint is None:
             drafts[-1].hint = indicator_hint(piece, [_shift(q, -clause.start) for q in own])
     draft = _Draft(statement.pillar, statement, [(start, clause.end)])
-    draft.hint = _fragment_hint(text, own, index, clause.start, clause.end) if index else \
-        indicator_hint(piece, [_shift(q, -clause.start) for q in own])
+    draft.hint = (
+        _fragment_hint(text, own, index, clause.start, clause.end)
+        if index
+        else indicator_hint(piece, [_shift(q, -clause.start) for q in own])
+    )
     draft.milestones[(year, None)] = _milestone(quantity, year, None, _piece(text, start, clause.end))
     return draft
 
@@ -348,7 +371,7 @@ def _best_for(drafts: list[_Draft], text: str, quantity: Quantity, year: int) ->
     candidates = [d for d in drafts if d.numeric() and (year, None) not in d.milestones]
     if not candidates:
         return None
-    counted = " ".join(fold(text[quantity.end:]).split()[:3]).strip(" .,;")
+    counted = " ".join(fold(text[quantity.end :]).split()[:3]).strip(" .,;")
     if counted:
         naming = [d for d in candidates if counted in fold(d.text)]
         if naming:
@@ -357,11 +380,11 @@ def _best_for(drafts: list[_Draft], text: str, quantity: Quantity, year: int) ->
 
 
 def _fragment_hint(text: str, own: list[Quantity], index: int, clause_start: int, clause_end: int) -> str | None:
-    """"… phủ trên 50% hộ gia đình, 100% xã, phường, thị trấn": the second number shares the
+    """ "… phủ trên 50% hộ gia đình, 100% xã, phường, thị trấn": the second number shares the
     subject and verb written before the first one."""
-    head = text[clause_start:own[0].start]
+    head = text[clause_start : own[0].start]
     quantity = own[index]
-    sentence = f"{head}{text[quantity.number_start:clause_end]}"
+    sentence = f"{head}{text[quantity.number_start : clause_end]}"
     return indicator_hint(sentence, quantities(sentence))
 
 
@@ -371,8 +394,14 @@ def _cut_last_span(draft: _Draft, at: int) -> None:
 
 
 def _shift(quantity: Quantity, by: int) -> Quantity:
-    return Quantity(quantity.start + by, quantity.number_start + by, quantity.end + by, quantity.value,
-                    quantity.comparator, quantity.unit)
+    return Quantity(
+        quantity.start + by,
+        quantity.number_start + by,
+        quantity.end + by,
+        quantity.value,
+        quantity.comparator,
+        quantity.unit,
+    )
 
 
 def _milestone(quantity: Quantity, year: int, level: Level | None, text: str) -> Milestone:
@@ -424,8 +453,9 @@ def _merge(drafts: list[_Draft]) -> list[_Target]:
             if score >= best_score:
                 best, best_score = target, score
         if best is None:
-            merged.append(_Target(draft.pillar, draft.text, sig, draft.hint, dict(draft.milestones),
-                                  [draft.statement.ref]))
+            merged.append(
+                _Target(draft.pillar, draft.text, sig, draft.hint, dict(draft.milestones), [draft.statement.ref])
+            )
         else:
             best.milestones.update(draft.milestones)
             best.hint = best.hint or draft.hint
@@ -454,10 +484,14 @@ def _codes(targets: list[_Target], origin: Origin) -> list[ParsedTarget]:
         counters[target.pillar] = counters.get(target.pillar, 0) + 1
         milestones = tuple(sorted(target.milestones.values(), key=milestone_order))
         places = ", ".join(Place(origin, ref).label() for ref in dict.fromkeys(target.refs))
-        parsed.append(ParsedTarget(
-            pillar=target.pillar, code=f"MT-{PILLAR_CODES[target.pillar]}-{counters[target.pillar]:02d}",
-            text=target.text, milestones=milestones, indicator_hint=target.hint,
-            source=_("Mục tiêu: %(where)s") % {"where": places},
-        ))
+        parsed.append(
+            ParsedTarget(
+                pillar=target.pillar,
+                code=f"MT-{PILLAR_CODES[target.pillar]}-{counters[target.pillar]:02d}",
+                text=target.text,
+                milestones=milestones,
+                indicator_hint=target.hint,
+                source=_("Mục tiêu: %(where)s") % {"where": places},
+            )
+        )
     return parsed
-

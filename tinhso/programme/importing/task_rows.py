@@ -72,11 +72,10 @@ class ReadTask:
     raw: str
 
 
-def read_task_rows(rows: Sequence[Row], header: Header, context: Context, findings: Findings, *,
-                   plan_phase: str | None = None) -> list[ReadTask]:
-    kind: TaskKind = "action" if (
-        "hanh dong" in " ".join(header.titles) or "cu the" in fold(context.title)
-    ) else "task"
+def read_task_rows(
+    rows: Sequence[Row], header: Header, context: Context, findings: Findings, *, plan_phase: str | None = None
+) -> list[ReadTask]:
+    kind: TaskKind = "action" if ("hanh dong" in " ".join(header.titles) or "cu the" in fold(context.title)) else "task"
     code_col, number_col = header.first("code"), header.first("number")
     name_col = header.first("name") or header.first("content")
     content_col = header.first("content") if header.first("name") else None
@@ -102,8 +101,12 @@ def read_task_rows(rows: Sequence[Row], header: Header, context: Context, findin
         if starts and SUB_ITEM.match(code_text):
             starts = False
         if starts and not CODE.match(code_text):
-            findings.reject(row.place, _("mã nhiệm vụ “%(code)s” không hợp lệ") % {"code": code_text}, row.raw(),
-                            source=_source(context, row.place))
+            findings.reject(
+                row.place,
+                _("mã nhiệm vụ “%(code)s” không hợp lệ") % {"code": code_text},
+                row.raw(),
+                source=_source(context, row.place),
+            )
             continue
         if starts:
             code = (clean(code_cell.text) if code_cell.text else clean(number_cell.text)).rstrip(".")
@@ -115,14 +118,32 @@ def read_task_rows(rows: Sequence[Row], header: Header, context: Context, findin
         elif drafts:
             draft = drafts[-1]
             draft.raw.append(row.raw())
-            _fill(draft, row, header, name_col, content_col, new=False, findings=findings, previous=drafts,
-                  as_item=bool(code_text))
+            _fill(
+                draft,
+                row,
+                header,
+                name_col,
+                content_col,
+                new=False,
+                findings=findings,
+                previous=drafts,
+                as_item=bool(code_text),
+            )
         else:
-            findings.reject(row.place, _("dòng không có mã nhiệm vụ và không tiếp nối nhiệm vụ nào"), row.raw(),
-                            source=_source(context, row.place))
+            findings.reject(
+                row.place,
+                _("dòng không có mã nhiệm vụ và không tiếp nối nhiệm vụ nào"),
+                row.raw(),
+                source=_source(context, row.place),
+            )
     read = [
-        ReadTask(draft.code, context.appendix, _finish(draft, header, context, kind, findings, plan_phase), draft.place,
-                 "\n".join(draft.raw))
+        ReadTask(
+            draft.code,
+            context.appendix,
+            _finish(draft, header, context, kind, findings, plan_phase),
+            draft.place,
+            "\n".join(draft.raw),
+        )
         for draft in drafts
     ]
     table_scale = next((c.scale for c in header.all("budget") if c.scale not in (None, Decimal(1))), context.scale)
@@ -131,8 +152,18 @@ def read_task_rows(rows: Sequence[Row], header: Header, context: Context, findin
     return read
 
 
-def _fill(draft: _Draft, row: Row, header: Header, name_col: Column | None, content_col: Column | None, *,
-          new: bool, findings: Findings, previous: list[_Draft], as_item: bool = False) -> None:
+def _fill(
+    draft: _Draft,
+    row: Row,
+    header: Header,
+    name_col: Column | None,
+    content_col: Column | None,
+    *,
+    new: bool,
+    findings: Findings,
+    previous: list[_Draft],
+    as_item: bool = False,
+) -> None:
     """Copy a row's cells into the task; on a continuation row, skip Word's merged repeats."""
 
     def value(column: Column | None) -> str:
@@ -157,8 +188,9 @@ def _fill(draft: _Draft, row: Row, header: Header, name_col: Column | None, cont
             carried = previous[-1].lead
             if carried:
                 lead = carried
-                findings.warn(row.place, _("không ghi đơn vị chủ trì, lấy theo dòng trên (ô gộp): “%(lead)s”")
-                              % {"lead": carried})
+                findings.warn(
+                    row.place, _("không ghi đơn vị chủ trì, lấy theo dòng trên (ô gộp): “%(lead)s”") % {"lead": carried}
+                )
         draft.lead = clean(lead)
     elif lead:
         if not draft.lead:
@@ -166,12 +198,18 @@ def _fill(draft: _Draft, row: Row, header: Header, name_col: Column | None, cont
         elif _continues_text([draft.lead], lead):
             draft.lead = clean(f"{draft.lead} {lead}")
         elif fold(lead) != fold(draft.lead):
-            findings.warn(row.place, _("nhiệm vụ %(code)s có thêm đơn vị chủ trì “%(lead)s”, đưa vào đơn vị phối hợp")
-                          % {"code": draft.code, "lead": clean(lead)})
+            findings.warn(
+                row.place,
+                _("nhiệm vụ %(code)s có thêm đơn vị chủ trì “%(lead)s”, đưa vào đơn vị phối hợp")
+                % {"code": draft.code, "lead": clean(lead)},
+            )
             draft.partners.append(lead)
     buckets: tuple[tuple[Role, list[str]], ...] = (
-        ("partners", draft.partners), ("timeline", draft.timeline), ("funding", draft.funding),
-        ("deliverable", draft.deliverable), ("note", draft.note),
+        ("partners", draft.partners),
+        ("timeline", draft.timeline),
+        ("funding", draft.funding),
+        ("deliverable", draft.deliverable),
+        ("note", draft.note),
     )
     for role, bucket in buckets:
         text = value(header.first(role))
@@ -186,12 +224,18 @@ def _fill(draft: _Draft, row: Row, header: Header, name_col: Column | None, cont
             continue
         if cell.merged_above:
             if new and previous:
-                findings.warn(row.place, _("kinh phí của %(code)s là ô gộp với nhiệm vụ %(other)s: chỉ tính một lần, "
-                                           "cho %(other)s") % {"code": draft.code, "other": previous[-1].code})
+                findings.warn(
+                    row.place,
+                    _("kinh phí của %(code)s là ô gộp với nhiệm vụ %(other)s: chỉ tính một lần, cho %(other)s")
+                    % {"code": draft.code, "other": previous[-1].code},
+                )
             continue
         if column.index in draft.budgets:
-            findings.warn(row.place, _("nhiệm vụ %(code)s có hai giá trị kinh phí cùng cột, giữ “%(kept)s”")
-                          % {"code": draft.code, "kept": draft.budgets[column.index]})
+            findings.warn(
+                row.place,
+                _("nhiệm vụ %(code)s có hai giá trị kinh phí cùng cột, giữ “%(kept)s”")
+                % {"code": draft.code, "kept": draft.budgets[column.index]},
+            )
             continue
         draft.budgets[column.index] = cell.text
 
@@ -229,13 +273,18 @@ def split_items(parts: list[str]) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _finish(draft: _Draft, header: Header, context: Context, kind: TaskKind, findings: Findings,
-            plan_phase: str | None = None) -> ParsedTask | None:
+def _finish(
+    draft: _Draft, header: Header, context: Context, kind: TaskKind, findings: Findings, plan_phase: str | None = None
+) -> ParsedTask | None:
     raw = "\n".join(draft.raw)
     name = clean(" ".join(draft.name))
     if not name:
-        findings.reject(draft.place, _("nhiệm vụ “%(code)s” không có tên") % {"code": draft.code}, raw,
-                        source=_source(context, draft.place))
+        findings.reject(
+            draft.place,
+            _("nhiệm vụ “%(code)s” không có tên") % {"code": draft.code},
+            raw,
+            source=_source(context, draft.place),
+        )
         return None
     timeline_text = clean(" ".join(draft.timeline))
     timeline = parse_timeline(timeline_text)
@@ -249,13 +298,25 @@ def _finish(draft: _Draft, header: Header, context: Context, kind: TaskKind, fin
     if not draft.lead:
         findings.warn(draft.place, _("nhiệm vụ %(code)s không có đơn vị chủ trì") % {"code": draft.code})
     return ParsedTask(
-        code=draft.code, name=name, lead_agency=draft.lead, content_items=split_items(draft.content),
-        partner_agencies=split_agencies("\n".join(draft.partners)), timeline_start=start, timeline_end=end,
-        recurring=timeline.recurring, budgets=amounts, budget_note="; ".join(notes),
-        funding_source=clean(" ".join(draft.funding)), phase=context.phase, appendix=context.appendix, kind=kind,
-        pillar=draft.pillar or pillar_of_code(draft.code), deliverable=clean(" ".join(draft.deliverable)),
+        code=draft.code,
+        name=name,
+        lead_agency=draft.lead,
+        content_items=split_items(draft.content),
+        partner_agencies=split_agencies("\n".join(draft.partners)),
+        timeline_start=start,
+        timeline_end=end,
+        recurring=timeline.recurring,
+        budgets=amounts,
+        budget_note="; ".join(notes),
+        funding_source=clean(" ".join(draft.funding)),
+        phase=context.phase,
+        appendix=context.appendix,
+        kind=kind,
+        pillar=draft.pillar or pillar_of_code(draft.code),
+        deliverable=clean(" ".join(draft.deliverable)),
         note=clean(" ".join(draft.note)),
-        source=_source(context, draft.place), timeline_text=timeline_text,
+        source=_source(context, draft.place),
+        timeline_text=timeline_text,
     )
 
 
@@ -269,8 +330,9 @@ def _source(context: Context, place: Place) -> str:
     return place.label()
 
 
-def _budgets(draft: _Draft, header: Header, context: Context, findings: Findings, *,
-             default_phase: str | None) -> tuple[tuple[Budget, ...], list[str]] | None:
+def _budgets(
+    draft: _Draft, header: Header, context: Context, findings: Findings, *, default_phase: str | None
+) -> tuple[tuple[Budget, ...], list[str]] | None:
     """Per-phase amounts in million VND (a table or cell in "tỷ đồng" is converted), and the
     words written instead of a number ("Lồng ghép"); None when the row must be rejected."""
     columns = header.all("budget")
@@ -282,28 +344,41 @@ def _budgets(draft: _Draft, header: Header, context: Context, findings: Findings
         text = draft.budgets.get(column.index, "")
         amount = parse_amount(text)
         if amount.invalid:
-            findings.reject(draft.place, _("kinh phí “%(value)s” không phải là số") % {"value": clean(text)},
-                            "\n".join(draft.raw), source=_source(context, draft.place))
+            findings.reject(
+                draft.place,
+                _("kinh phí “%(value)s” không phải là số") % {"value": clean(text)},
+                "\n".join(draft.raw),
+                source=_source(context, draft.place),
+            )
             return None
         if amount.note:
             notes.append(amount.note)
         if amount.value is None:
             continue
         if amount.value < 0:
-            findings.reject(draft.place, _("kinh phí “%(value)s” là số âm") % {"value": clean(text)},
-                            "\n".join(draft.raw), source=_source(context, draft.place))
+            findings.reject(
+                draft.place,
+                _("kinh phí “%(value)s” là số âm") % {"value": clean(text)},
+                "\n".join(draft.raw),
+                source=_source(context, draft.place),
+            )
             return None
         if amount.value >= LARGEST:
-            findings.reject(draft.place, _("kinh phí “%(value)s” quá lớn") % {"value": clean(text)},
-                            "\n".join(draft.raw), source=_source(context, draft.place))
+            findings.reject(
+                draft.place,
+                _("kinh phí “%(value)s” quá lớn") % {"value": clean(text)},
+                "\n".join(draft.raw),
+                source=_source(context, draft.place),
+            )
             return None
         scale = amount.cell_scale or column.scale or context.scale or Decimal(1)
         if amount.cell_scale not in (None, Decimal(1)):
             findings.warn(draft.place, _scale_warning(scale))
         phase = column.phase or context.phase or default_phase
         if phase is None:
-            findings.warn(draft.place, _("không xác định được giai đoạn của kinh phí nhiệm vụ %(code)s")
-                          % {"code": draft.code})
+            findings.warn(
+                draft.place, _("không xác định được giai đoạn của kinh phí nhiệm vụ %(code)s") % {"code": draft.code}
+            )
             phase = ""
         amounts[phase] = amounts.get(phase, Decimal(0)) + tidy_decimal(amount.value * scale)
     return tuple(Budget(phase, value) for phase, value in sorted(amounts.items())), notes

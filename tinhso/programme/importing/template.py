@@ -55,11 +55,17 @@ GUIDE_SHEET = "Hướng dẫn"
 LISTS_SHEET = "Danh mục"
 
 PILLAR_LABELS: dict[Pillar, str] = {
-    "digital_government": "Chính quyền số", "digital_economy": "Kinh tế số", "digital_society": "Xã hội số",
+    "digital_government": "Chính quyền số",
+    "digital_economy": "Kinh tế số",
+    "digital_society": "Xã hội số",
     "foundation": "Nền tảng",
 }
 COMPARATOR_LABELS: dict[Comparator, str] = {
-    ">": "> (trên)", ">=": "≥ (tối thiểu)", "=": "= (đạt)", "<=": "≤ (không quá)", "<": "< (dưới)",
+    ">": "> (trên)",
+    ">=": "≥ (tối thiểu)",
+    "=": "= (đạt)",
+    "<=": "≤ (không quá)",
+    "<": "< (dưới)",
 }
 LEVEL_LABELS: dict[Level, str] = {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
 KIND_LABELS: dict[TaskKind, str] = {"task": "Nhiệm vụ", "action": "Hành động"}
@@ -70,17 +76,31 @@ _ROWS_WITH_LISTS = 500
 
 # Target sheet: fixed columns, then the milestone groups, then the source.
 T_CODE, T_PILLAR, T_TEXT, T_HINT, T_TRACKING, T_PARTNERS = (
-    "Mã chỉ tiêu", "Trụ cột", "Chỉ tiêu (như văn bản)", "Chỉ số đo (gợi ý)", "Đơn vị theo dõi",
+    "Mã chỉ tiêu",
+    "Trụ cột",
+    "Chỉ tiêu (như văn bản)",
+    "Chỉ số đo (gợi ý)",
+    "Đơn vị theo dõi",
     "Đơn vị phối hợp (mỗi dòng một đơn vị)",
 )
 G_COMPARATOR, G_VALUE, G_UNIT, G_TEXT = "So sánh", "Giá trị", "Đơn vị tính", "Như văn bản"
 SOURCE = "Nguồn (không cần sửa)"
 # Task sheet.
 K_APPENDIX, K_PHASE, K_KIND, K_PILLAR, K_CODE, K_NAME, K_CONTENT = (
-    "Phụ lục", "Giai đoạn", "Loại", "Trụ cột", "Mã", "Tên nhiệm vụ", "Nội dung (mỗi dòng một ý)",
+    "Phụ lục",
+    "Giai đoạn",
+    "Loại",
+    "Trụ cột",
+    "Mã",
+    "Tên nhiệm vụ",
+    "Nội dung (mỗi dòng một ý)",
 )
 K_LEAD, K_PARTNERS, K_START, K_END, K_RECURRING = (
-    "Đơn vị chủ trì", "Đơn vị phối hợp (mỗi dòng một đơn vị)", "Năm bắt đầu", "Năm kết thúc", "Hằng năm",
+    "Đơn vị chủ trì",
+    "Đơn vị phối hợp (mỗi dòng một đơn vị)",
+    "Năm bắt đầu",
+    "Năm kết thúc",
+    "Hằng năm",
 )
 K_BUDGET_NOTE, K_FUNDING, K_DELIVERABLE, K_NOTE = "Ghi chú kinh phí", "Nguồn vốn", "Sản phẩm", "Ghi chú"
 
@@ -105,7 +125,10 @@ class _Group:
 
 
 def build_template(
-    targets: Sequence[ParsedTarget] = (), tasks: Sequence[ParsedTask] = (), *, agencies: Sequence[str] = (),
+    targets: Sequence[ParsedTarget] = (),
+    tasks: Sequence[ParsedTask] = (),
+    *,
+    agencies: Sequence[str] = (),
 ) -> bytes:
     """An .xlsx to fill in (empty) or to review and correct (with what a parser read)."""
     workbook = Workbook()
@@ -128,8 +151,11 @@ def _lists_sheet(workbook: Workbook, agencies: Sequence[str]) -> dict[str, str]:
     sheet = workbook.create_sheet(LISTS_SHEET)
     sheet.sheet_state = "hidden"
     columns = {
-        "pillar": list(PILLAR_LABELS.values()), "comparator": list(COMPARATOR_LABELS.values()),
-        "kind": list(KIND_LABELS.values()), "yes_no": [YES, NO], "agency": [clean(a) for a in agencies if clean(a)],
+        "pillar": list(PILLAR_LABELS.values()),
+        "comparator": list(COMPARATOR_LABELS.values()),
+        "kind": list(KIND_LABELS.values()),
+        "yes_no": [YES, NO],
+        "agency": [clean(a) for a in agencies if clean(a)],
     }
     ranges: dict[str, str] = {}
     for index, (name, values) in enumerate(columns.items(), start=1):
@@ -142,8 +168,9 @@ def _lists_sheet(workbook: Workbook, agencies: Sequence[str]) -> dict[str, str]:
     return ranges
 
 
-def _targets_sheet(workbook: Workbook, targets: Sequence[ParsedTarget], lists: dict[str, str], *,
-                   agencies: bool) -> None:
+def _targets_sheet(
+    workbook: Workbook, targets: Sequence[ParsedTarget], lists: dict[str, str], *, agencies: bool
+) -> None:
     sheet = workbook.create_sheet(TARGETS_SHEET)
     groups = _groups(targets)
     titles = [T_CODE, T_PILLAR, T_TEXT, T_HINT, T_TRACKING, T_PARTNERS]
@@ -158,15 +185,26 @@ def _targets_sheet(workbook: Workbook, targets: Sequence[ParsedTarget], lists: d
             sheet.cell(row=1, column=7 + index * 4 + offset).fill = fill
     for row, target in enumerate(targets, start=2):
         values: list[object] = [
-            target.code, PILLAR_LABELS.get(target.pillar, "") if target.pillar else "", target.text,
-            target.indicator_hint or "", target.tracking_agency or "", "\n".join(target.partner_agencies),
+            target.code,
+            PILLAR_LABELS.get(target.pillar, "") if target.pillar else "",
+            target.text,
+            target.indicator_hint or "",
+            target.tracking_agency or "",
+            "\n".join(target.partner_agencies),
         ]
         by_key = {(m.year, m.level): m for m in target.milestones}
         for group in groups:
             milestone = by_key.get((group.year, group.level))
-            values += ["", "", "", ""] if milestone is None else [
-                COMPARATOR_LABELS[milestone.comparator], milestone.value, milestone.unit, milestone.text,
-            ]
+            values += (
+                ["", "", "", ""]
+                if milestone is None
+                else [
+                    COMPARATOR_LABELS[milestone.comparator],
+                    milestone.value,
+                    milestone.unit,
+                    milestone.text,
+                ]
+            )
         values.append(target.source)
         _row(sheet, row, values)
     last = max(_ROWS_WITH_LISTS, len(targets) + 200)
@@ -187,11 +225,30 @@ def _groups(targets: Sequence[ParsedTarget]) -> list[_Group]:
 
 def _tasks_sheet(workbook: Workbook, tasks: Sequence[ParsedTask], lists: dict[str, str], *, agencies: bool) -> None:
     sheet = workbook.create_sheet(TASKS_SHEET)
-    phases = sorted({b.phase for task in tasks for b in task.budgets} | {t.phase for t in tasks if t.phase}) \
-        or list(DEFAULT_PHASES)
+    phases = sorted({b.phase for task in tasks for b in task.budgets} | {t.phase for t in tasks if t.phase}) or list(
+        DEFAULT_PHASES
+    )
     budget_titles = [f"Kinh phí {phase} (triệu đồng)" if phase else "Kinh phí (triệu đồng)" for phase in phases]
-    titles = [K_APPENDIX, K_PHASE, K_KIND, K_PILLAR, K_CODE, K_NAME, K_CONTENT, K_LEAD, K_PARTNERS, K_START, K_END,
-              K_RECURRING, *budget_titles, K_BUDGET_NOTE, K_FUNDING, K_DELIVERABLE, K_NOTE, SOURCE]
+    titles = [
+        K_APPENDIX,
+        K_PHASE,
+        K_KIND,
+        K_PILLAR,
+        K_CODE,
+        K_NAME,
+        K_CONTENT,
+        K_LEAD,
+        K_PARTNERS,
+        K_START,
+        K_END,
+        K_RECURRING,
+        *budget_titles,
+        K_BUDGET_NOTE,
+        K_FUNDING,
+        K_DELIVERABLE,
+        K_NOTE,
+        SOURCE,
+    ]
     widths = [9, 12, 12, 16, 10, 50, 50, 30, 36, 12, 12, 10, *[16] * len(phases), 20, 20, 24, 24, 24]
     _header(sheet, titles, widths)
     for letter in ("A", "E"):  # appendix "01" and code "1.1" must stay text when typed
@@ -199,12 +256,24 @@ def _tasks_sheet(workbook: Workbook, tasks: Sequence[ParsedTask], lists: dict[st
     for row, task in enumerate(tasks, start=2):
         amounts = {b.phase: b.amount_million_vnd for b in task.budgets}
         values: list[object] = [
-            task.appendix or "", task.phase or "", KIND_LABELS[task.kind],
-            PILLAR_LABELS.get(task.pillar, "") if task.pillar else "", task.code, task.name,
-            "\n".join(task.content_items), task.lead_agency, "\n".join(task.partner_agencies),
-            task.timeline_start, task.timeline_end, YES if task.recurring else NO,
-            *[amounts.get(phase) for phase in phases], task.budget_note, task.funding_source, task.deliverable,
-            task.note, task.source,
+            task.appendix or "",
+            task.phase or "",
+            KIND_LABELS[task.kind],
+            PILLAR_LABELS.get(task.pillar, "") if task.pillar else "",
+            task.code,
+            task.name,
+            "\n".join(task.content_items),
+            task.lead_agency,
+            "\n".join(task.partner_agencies),
+            task.timeline_start,
+            task.timeline_end,
+            YES if task.recurring else NO,
+            *[amounts.get(phase) for phase in phases],
+            task.budget_note,
+            task.funding_source,
+            task.deliverable,
+            task.note,
+            task.source,
         ]
         _row(sheet, row, values)
     last = max(_ROWS_WITH_LISTS, len(tasks) + 200)
@@ -244,8 +313,9 @@ def _validate(sheet: Worksheet, formula: str | None, area: str, *, strict: bool 
     """A drop-down list; for agencies only a warning, since a scheme may name one not in the list."""
     if formula is None:
         return
-    validation = DataValidation(type="list", formula1=f"={formula}", allow_blank=True,
-                                errorStyle="stop" if strict else "warning")
+    validation = DataValidation(
+        type="list", formula1=f"={formula}", allow_blank=True, errorStyle="stop" if strict else "warning"
+    )
     validation.error = _("Hãy chọn một giá trị trong danh sách.")
     validation.errorTitle = _("Giá trị không có trong danh sách")
     sheet.add_data_validation(validation)
@@ -260,16 +330,20 @@ def _guide_sheet(sheet: Worksheet) -> None:
         _("• Mã chỉ tiêu: giữ mã đã có (ví dụ MT-CQS-03) hoặc để trống để hệ thống tự đặt."),
         _("• Trụ cột: chọn Chính quyền số, Kinh tế số, Xã hội số hoặc Nền tảng; để trống nếu là chỉ tiêu chung."),
         _("• Chỉ tiêu (như văn bản): chép nguyên câu trong đề án."),
-        _("• Mỗi năm có 4 cột: So sánh, Giá trị, Đơn vị tính, Như văn bản. Chỉ tiêu chia theo cấp có thêm các cột "
-          "“2025 cấp tỉnh · …”, “2025 cấp huyện · …”, “2025 cấp xã · …”."),
+        _(
+            "• Mỗi năm có 4 cột: So sánh, Giá trị, Đơn vị tính, Như văn bản. Chỉ tiêu chia theo cấp có thêm các cột "
+            "“2025 cấp tỉnh · …”, “2025 cấp huyện · …”, “2025 cấp xã · …”."
+        ),
         _("• Thêm năm: chép 4 cột của một năm, đổi năm ở tiêu đề (ví dụ “2028 · Giá trị”)."),
         _("• So sánh: > (trên), ≥ (tối thiểu, từ … trở lên), = (đạt), ≤ (không quá, tối đa), < (dưới)."),
         _("• Giá trị: chỉ ghi số (80, 2,5 hoặc 1.500); để trống nếu chỉ tiêu không có số."),
         _("• Đơn vị tính: % hoặc danh từ đếm được (doanh nghiệp, người, triệu đồng…)."),
         "",
         _("Trang “Nhiệm vụ”: mỗi dòng một nhiệm vụ hoặc hành động."),
-        _("• Mã: CQS1, KTS2.1, XHS5… (CQS = Chính quyền số, KTS = Kinh tế số, XHS = Xã hội số); mã có dấu chấm là "
-          "nhiệm vụ con (CQS2.1 thuộc CQS2). Mỗi mã chỉ xuất hiện một lần trong một phụ lục."),
+        _(
+            "• Mã: CQS1, KTS2.1, XHS5… (CQS = Chính quyền số, KTS = Kinh tế số, XHS = Xã hội số); mã có dấu chấm là "
+            "nhiệm vụ con (CQS2.1 thuộc CQS2). Mỗi mã chỉ xuất hiện một lần trong một phụ lục."
+        ),
         _("• Loại: Nhiệm vụ (danh mục nhiệm vụ) hoặc Hành động (nhiệm vụ cụ thể)."),
         _("• Nội dung và Đơn vị phối hợp: mỗi dòng trong ô một ý / một đơn vị (Alt+Enter để xuống dòng)."),
         _("• Năm bắt đầu, Năm kết thúc: số năm (2022); chọn Hằng năm = Có nếu nhiệm vụ thực hiện hằng năm."),
@@ -300,8 +374,12 @@ def read_workbook(workbook: Workbook) -> ParseResult:
     tasks = _read_tasks(sheets[fold(TASKS_SHEET)], findings) if fold(TASKS_SHEET) in sheets else []
     if not targets and not tasks and not findings.rejections:
         findings.reject(None, _("Tệp không phải là đề án/kế hoạch: mẫu Excel chưa có chỉ tiêu hay nhiệm vụ nào"), "")
-    return ParseResult(targets=tuple(targets), tasks=tuple(tasks), rejections=tuple(findings.rejections),
-                       warnings=tuple(findings.warnings))
+    return ParseResult(
+        targets=tuple(targets),
+        tasks=tuple(tasks),
+        rejections=tuple(findings.rejections),
+        warnings=tuple(findings.warnings),
+    )
 
 
 class _Invalid(Exception):
@@ -315,8 +393,9 @@ def _columns(sheet: Worksheet) -> dict[str, int]:
 def _missing(sheet: Worksheet, columns: dict[str, int], required: Sequence[str], findings: Findings) -> bool:
     absent = [title for title in required if fold(title) not in columns]
     if absent:
-        findings.reject(Place("xlsx", 1, sheet=sheet.title), _("bảng thiếu cột: %(columns)s")
-                        % {"columns": ", ".join(absent)}, "")
+        findings.reject(
+            Place("xlsx", 1, sheet=sheet.title), _("bảng thiếu cột: %(columns)s") % {"columns": ", ".join(absent)}, ""
+        )
     return bool(absent)
 
 
@@ -386,7 +465,7 @@ _SYMBOLS: dict[str, Comparator] = {"≥": ">=", "≤": "<=", ">=": ">=", "<=": "
 
 
 def _comparator(label: str) -> Comparator:
-    """"≥ (tối thiểu)" from the drop-down, a bare ">=", or words typed by hand ("tối thiểu")."""
+    """ "≥ (tối thiểu)" from the drop-down, a bare ">=", or words typed by hand ("tối thiểu")."""
     symbol = label.strip().split(" ")[0] if label.strip() else "="
     mapped = _SYMBOLS.get(symbol)
     if mapped is not None:
@@ -426,21 +505,29 @@ def _read_targets(sheet: Worksheet, findings: Findings) -> list[ParsedTarget]:
         counters[pillar] = counters.get(pillar, 0) + 1
         code = _text(values, columns, T_CODE) or f"MT-{PILLAR_CODES[pillar]}-{counters[pillar]:02d}"
         if fold(code) in seen:
-            findings.reject(place, _("mã chỉ tiêu “%(code)s” trùng với dòng %(row)s") % {
-                "code": code, "row": seen[fold(code)]}, raw)
+            findings.reject(
+                place, _("mã chỉ tiêu “%(code)s” trùng với dòng %(row)s") % {"code": code, "row": seen[fold(code)]}, raw
+            )
             continue
         seen[fold(code)] = row
-        targets.append(ParsedTarget(
-            pillar=pillar, code=code, text=text, milestones=milestones,
-            tracking_agency=_text(values, columns, T_TRACKING) or None,
-            partner_agencies=_agencies(_lines(values, columns, T_PARTNERS)),
-            indicator_hint=_text(values, columns, T_HINT) or None, source=place.label(),
-        ))
+        targets.append(
+            ParsedTarget(
+                pillar=pillar,
+                code=code,
+                text=text,
+                milestones=milestones,
+                tracking_agency=_text(values, columns, T_TRACKING) or None,
+                partner_agencies=_agencies(_lines(values, columns, T_PARTNERS)),
+                indicator_hint=_text(values, columns, T_HINT) or None,
+                source=place.label(),
+            )
+        )
     return targets
 
 
-def _milestones(values: tuple[object, ...], groups: dict[tuple[int, Level | None], dict[str, int]]
-                ) -> tuple[Milestone, ...]:
+def _milestones(
+    values: tuple[object, ...], groups: dict[tuple[int, Level | None], dict[str, int]]
+) -> tuple[Milestone, ...]:
     found: list[Milestone] = []
     for (year, level), parts in sorted(groups.items(), key=lambda item: (item[0][0], level_rank(item[0][1]))):
 
@@ -454,10 +541,16 @@ def _milestones(values: tuple[object, ...], groups: dict[tuple[int, Level | None
         number = _decimal(value, _("giá trị năm %(year)s") % {"year": year})
         if number is not None and number < 0:
             raise _Invalid(_("chỉ tiêu có giá trị âm “%(value)s” (năm %(year)s)") % {"value": value, "year": year})
-        found.append(Milestone(
-            year=year, comparator=_comparator(clean(str(comparator_text or ""))), value=number,
-            unit=clean(str(unit or "")), level=level, text=clean(str(text or "")),
-        ))
+        found.append(
+            Milestone(
+                year=year,
+                comparator=_comparator(clean(str(comparator_text or ""))),
+                value=number,
+                unit=clean(str(unit or "")),
+                level=level,
+                text=clean(str(text or "")),
+            )
+        )
     return tuple(found)
 
 
@@ -472,7 +565,8 @@ def _read_tasks(sheet: Worksheet, findings: Findings) -> list[ParsedTask]:
         return []
     budget_columns = {
         (match.group(1) or "").replace(" ", ""): index
-        for title, index in columns.items() if (match := _BUDGET_TITLE.match(title))
+        for title, index in columns.items()
+        if (match := _BUDGET_TITLE.match(title))
     }
     tasks: list[ParsedTask] = []
     seen: dict[tuple[str, str], int] = {}
@@ -486,16 +580,22 @@ def _read_tasks(sheet: Worksheet, findings: Findings) -> list[ParsedTask]:
             continue
         key = (fold(task.appendix or ""), fold(task.code))
         if key in seen:
-            findings.reject(place, _("mã nhiệm vụ “%(code)s” trùng với dòng %(row)s") % {
-                "code": task.code, "row": seen[key]}, raw)
+            findings.reject(
+                place, _("mã nhiệm vụ “%(code)s” trùng với dòng %(row)s") % {"code": task.code, "row": seen[key]}, raw
+            )
             continue
         seen[key] = row
         tasks.append(task)
     return tasks
 
 
-def _task(values: tuple[object, ...], columns: dict[str, int], budget_columns: dict[str, int], place: Place,
-          findings: Findings) -> ParsedTask:
+def _task(
+    values: tuple[object, ...],
+    columns: dict[str, int],
+    budget_columns: dict[str, int],
+    place: Place,
+    findings: Findings,
+) -> ParsedTask:
     code = _text(values, columns, K_CODE).rstrip(".")
     if not code or not CODE.match(code):
         raise _Invalid(_("mã nhiệm vụ “%(code)s” không hợp lệ") % {"code": code})
@@ -517,16 +617,23 @@ def _task(values: tuple[object, ...], columns: dict[str, int], budget_columns: d
     if not lead:
         findings.warn(place, _("nhiệm vụ %(code)s không có đơn vị chủ trì") % {"code": code})
     return ParsedTask(
-        code=code, name=name, lead_agency=lead,
+        code=code,
+        name=name,
+        lead_agency=lead,
         content_items=tuple(_lines(values, columns, K_CONTENT)),
         partner_agencies=_agencies(_lines(values, columns, K_PARTNERS)),
-        timeline_start=_year(values, columns, K_START), timeline_end=_year(values, columns, K_END),
+        timeline_start=_year(values, columns, K_START),
+        timeline_end=_year(values, columns, K_END),
         recurring=fold(_text(values, columns, K_RECURRING)) in ("co", "x", "yes", "true", "1"),
-        budgets=tuple(budgets), budget_note=_text(values, columns, K_BUDGET_NOTE),
-        funding_source=_text(values, columns, K_FUNDING), phase=_text(values, columns, K_PHASE) or None,
-        appendix=_text(values, columns, K_APPENDIX) or None, kind=kind,
+        budgets=tuple(budgets),
+        budget_note=_text(values, columns, K_BUDGET_NOTE),
+        funding_source=_text(values, columns, K_FUNDING),
+        phase=_text(values, columns, K_PHASE) or None,
+        appendix=_text(values, columns, K_APPENDIX) or None,
+        kind=kind,
         pillar=_pillar(_text(values, columns, K_PILLAR), place, findings),
-        deliverable=_text(values, columns, K_DELIVERABLE), note=_text(values, columns, K_NOTE),
+        deliverable=_text(values, columns, K_DELIVERABLE),
+        note=_text(values, columns, K_NOTE),
         source=place.label(),
     )
 

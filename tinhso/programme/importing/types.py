@@ -24,7 +24,11 @@ COMPARATORS: tuple[Comparator, ...] = (">", ">=", "=", "<=", "<")
 LEVELS: tuple[Level, ...] = ("province", "district", "commune")
 # Generated target codes: "MT-CQS-03" is the third target of the digital-government pillar.
 PILLAR_CODES: dict[Pillar | None, str] = {
-    "digital_government": "CQS", "digital_economy": "KTS", "digital_society": "XHS", "foundation": "NT", None: "CHUNG",
+    "digital_government": "CQS",
+    "digital_economy": "KTS",
+    "digital_society": "XHS",
+    "foundation": "NT",
+    None: "CHUNG",
 }
 
 _PARENT = re.compile(r"^(.+)\.[^.]+$")

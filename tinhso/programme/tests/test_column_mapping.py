@@ -56,8 +56,10 @@ def _preview(client: Client, text: str) -> Any:
 
 def _apply(client: Client, preview: Any, data: dict[str, str]) -> Any:
     [table] = preview.context["outcome"].preview["unclassified"]
-    return client.post(reverse("programme:import_columns"),
-                       {"token": preview.context["token"], "signature": table["signature"], **data})
+    return client.post(
+        reverse("programme:import_columns"),
+        {"token": preview.context["token"], "signature": table["signature"], **data},
+    )
 
 
 def test_a_table_of_unknown_headers_is_unclassified_with_a_form(scheme: dict[str, Any]) -> None:
@@ -82,7 +84,11 @@ def test_a_saved_mapping_reads_the_same_preview_and_the_next_file_of_that_shape(
     assert (outcome.tasks, outcome.rejected, outcome.preview["unclassified"]) == (2, [], [])
     task = outcome.preview["tasks"][0]
     assert (task["code"], task["name"], task["lead"]["text"], task["timeline"]["start"]) == (
-        "1", "Xây dựng kho dữ liệu dùng chung", "Sở Tài chính", 2022)
+        "1",
+        "Xây dựng kho dữ liệu dùng chung",
+        "Sở Tài chính",
+        2022,
+    )
     mapping = ColumnMapping.objects.get()
     assert (mapping.province.code, mapping.saved_by, mapping.header[1]) == ("33", scheme["dx"], "Công việc")
     assert mapping.columns[1] == {"role": "name", "phase": None, "year": None}
@@ -127,16 +133,18 @@ def test_only_the_provinces_dx_office_saves_a_mapping(scheme: dict[str, Any]) ->
     assert not Entry.objects.filter(action="programme.column_mapping.save").exists()
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({**MAPPING, "col_1": "chairman"}, "không có trong danh sách"),
-    ({**MAPPING, "col_9": "note"}, "Bảng chỉ có 5 cột"),
-    ({**MAPPING, "col_3": "name"}, "cùng là “Tên nhiệm vụ”"),
-    ({"col_0": "code", "col_1": "name"}, "Bảng còn thiếu cột: Đơn vị chủ trì"),
-    ({"col_0": "code", "col_1": "target", "col_4": "year"}, "Cột 5 là mục tiêu theo năm: ghi năm"),
-    ({**MAPPING, "col_4": "budget", "extra_4": "sau này"}, "không đọc được"),
-])
-def test_bad_mappings_are_refused_and_nothing_saved(scheme: dict[str, Any], data: dict[str, str],
-                                                    message: str) -> None:
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({**MAPPING, "col_1": "chairman"}, "không có trong danh sách"),
+        ({**MAPPING, "col_9": "note"}, "Bảng chỉ có 5 cột"),
+        ({**MAPPING, "col_3": "name"}, "cùng là “Tên nhiệm vụ”"),
+        ({"col_0": "code", "col_1": "name"}, "Bảng còn thiếu cột: Đơn vị chủ trì"),
+        ({"col_0": "code", "col_1": "target", "col_4": "year"}, "Cột 5 là mục tiêu theo năm: ghi năm"),
+        ({**MAPPING, "col_4": "budget", "extra_4": "sau này"}, "không đọc được"),
+    ],
+)
+def test_bad_mappings_are_refused_and_nothing_saved(scheme: dict[str, Any], data: dict[str, str], message: str) -> None:
     client = _client(scheme["dx"])
     response = _apply(client, _preview(client, _thai_binh()), data)
     assert response.status_code == 400

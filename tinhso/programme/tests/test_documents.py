@@ -37,21 +37,38 @@ def _scope(scheme: dict[str, Any], who: str) -> Any:
 def round_(scheme: dict[str, Any]) -> ReportingRound:
     """2025-H1 with three of four reports approved: CQS1 done, KTS1 in progress at 70%, MT1 met at
     both levels; MT2's report is still a draft (no data)."""
-    round_ = services.round_open(actor=scheme["dx"], scope=_scope(scheme, "dx"), programme=scheme["programme"],
-                                 period="2025-H1")
+    round_ = services.round_open(
+        actor=scheme["dx"], scope=_scope(scheme, "dx"), programme=scheme["programme"], period="2025-H1"
+    )
     dx, dost, finance = (_scope(scheme, who) for who in ("dx", "focal_dost", "focal_finance"))
     platform = TaskReport.objects.get(round=round_, task=scheme["platform"])
     finance_task = TaskReport.objects.get(round=round_, task=scheme["finance_task"])
     online = TargetReport.objects.get(round=round_, target=scheme["online"])
-    services.task_report_save(actor=scheme["focal_dost"], scope=dost, report=platform, status="done",
-                              percent_done=100, narrative="Đã vận hành LGSP")
-    services.target_report_save(actor=scheme["focal_dost"], scope=dost, report=online, value=None,
-                                level_values={"province": "92", "commune": "61,5"}, as_of=dt.date(2025, 6, 14),
-                                source="Cổng DVC tỉnh")
-    services.task_report_save(actor=scheme["focal_finance"], scope=finance, report=finance_task,
-                              status="in_progress", percent_done=70)
-    for actor, scope, report in ((scheme["focal_dost"], dost, platform), (scheme["focal_dost"], dost, online),
-                                 (scheme["focal_finance"], finance, finance_task)):
+    services.task_report_save(
+        actor=scheme["focal_dost"],
+        scope=dost,
+        report=platform,
+        status="done",
+        percent_done=100,
+        narrative="Đã vận hành LGSP",
+    )
+    services.target_report_save(
+        actor=scheme["focal_dost"],
+        scope=dost,
+        report=online,
+        value=None,
+        level_values={"province": "92", "commune": "61,5"},
+        as_of=dt.date(2025, 6, 14),
+        source="Cổng DVC tỉnh",
+    )
+    services.task_report_save(
+        actor=scheme["focal_finance"], scope=finance, report=finance_task, status="in_progress", percent_done=70
+    )
+    for actor, scope, report in (
+        (scheme["focal_dost"], dost, platform),
+        (scheme["focal_dost"], dost, online),
+        (scheme["focal_finance"], finance, finance_task),
+    ):
         services.report_submit(actor=actor, scope=scope, report=report)
         services.report_approve(actor=scheme["dx"], scope=dx, report=report)
     return round_
@@ -59,7 +76,9 @@ def round_(scheme: dict[str, Any]) -> ReportingRound:
 
 def _docx(round_: ReportingRound, **kwargs: Any) -> bytes:
     defaults: dict[str, Any] = {
-        "number": "125", "signer_name": "Hoàng Minh Tuấn", "signer_title": "KT. Chủ tịch\nPhó Chủ tịch",
+        "number": "125",
+        "signer_name": "Hoàng Minh Tuấn",
+        "signer_title": "KT. Chủ tịch\nPhó Chủ tịch",
         "recipients": ["Bộ Khoa học và Công nghệ", "Thường trực Tỉnh ủy", "Các sở, ban, ngành"],
         "issued_on": ISSUED_ON,
     }
@@ -102,46 +121,74 @@ def test_the_docx_has_every_part_decree_30_requires(round_: ReportingRound) -> N
     # The last two words of the summary are held together by a no-break space.
     assert "Kết quả thực hiện Đề án chuyển đổi số tỉnh Thái Bình kỳ 6 tháng đầu năm\u00a02025" in texts
     body = "\n".join(texts)
-    assert ("Thực hiện Đề án chuyển đổi số tỉnh Thái Bình ban hành kèm theo Quyết định số 54/QĐ-UBND "
-            "ngày 17/03/2022 của UBND tỉnh Thái Bình") in body
+    assert (
+        "Thực hiện Đề án chuyển đổi số tỉnh Thái Bình ban hành kèm theo Quyết định số 54/QĐ-UBND "
+        "ngày 17/03/2022 của UBND tỉnh Thái Bình"
+    ) in body
     assert "từ ngày 15/12/2024 đến ngày 14/06/2025; số liệu tính đến ngày 14/06/2025" in body
     assert "1/2 mục tiêu hoàn thành, 1/2 nhiệm vụ hoàn thành" in body
     assert "đã gửi 3/4 báo cáo được giao (75%), trong đó 0 báo cáo đúng hạn, 3 báo cáo gửi sau hạn" in body
     assert progress_sentence(round_) == "1/2 mục tiêu hoàn thành, 1/2 nhiệm vụ hoàn thành"
-    assert ("Trên đây là báo cáo kết quả thực hiện Đề án chuyển đổi số tỉnh Thái Bình kỳ 6 tháng đầu năm 2025 "
-            "của Ủy ban nhân dân tỉnh Hưng Yên./.") in texts  # Decree 30 closes the body with "./."
+    assert (
+        "Trên đây là báo cáo kết quả thực hiện Đề án chuyển đổi số tỉnh Thái Bình kỳ 6 tháng đầu năm 2025 "
+        "của Ủy ban nhân dân tỉnh Hưng Yên./."
+    ) in texts  # Decree 30 closes the body with "./."
 
     targets, tasks, by_pillar, by_agency, budget = data_tables
     assert _table_rows(targets)[1:] == [
-        ["MT1", "Tỷ lệ dịch vụ công trực tuyến toàn trình: cấp tỉnh 90%, cấp xã 60%",
-         "tối thiểu 90% (cấp tỉnh, 2025)\ntối thiểu 60% (cấp xã, 2025)", "92% (cấp tỉnh)\n61,5% (cấp xã)", "Đạt"],
+        [
+            "MT1",
+            "Tỷ lệ dịch vụ công trực tuyến toàn trình: cấp tỉnh 90%, cấp xã 60%",
+            "tối thiểu 90% (cấp tỉnh, 2025)\ntối thiểu 60% (cấp xã, 2025)",
+            "92% (cấp tỉnh)\n61,5% (cấp xã)",
+            "Đạt",
+        ],
         ["MT2", "Kinh tế số chiếm trên 20% GRDP", "trên 20% (2025)", "—", "Chưa có số liệu"],
     ]
     assert _table_rows(tasks)[1:] == [
         ["Chính quyền số"] * 5,
-        ["CQS1", "Nền tảng tích hợp, chia sẻ dữ liệu", "Sở Khoa học và Công nghệ tỉnh Hưng Yên", "Hoàn thành",
-         "100%"],
+        ["CQS1", "Nền tảng tích hợp, chia sẻ dữ liệu", "Sở Khoa học và Công nghệ tỉnh Hưng Yên", "Hoàn thành", "100%"],
         ["Kinh tế số"] * 5,
         ["KTS1", "Thanh toán không dùng tiền mặt", "Sở Tài chính tỉnh Hưng Yên", "Đang triển khai", "70%"],
     ]
     pillar_rows = _table_rows(by_pillar)
     assert pillar_rows[0] == ["Trụ cột"] + ["Mục tiêu, chỉ tiêu"] * 3 + ["Nhiệm vụ"] * 5
     # "Dừng thực hiện" only when a task was dropped.
-    assert pillar_rows[1] == ["Trụ cột", "Đạt / tổng số", "Chưa đạt", "Chưa có số liệu", "Hoàn thành / tổng số",
-                              "Đang triển khai", "Chậm tiến độ", "Chưa triển khai", "Chưa báo cáo"]
+    assert pillar_rows[1] == [
+        "Trụ cột",
+        "Đạt / tổng số",
+        "Chưa đạt",
+        "Chưa có số liệu",
+        "Hoàn thành / tổng số",
+        "Đang triển khai",
+        "Chậm tiến độ",
+        "Chưa triển khai",
+        "Chưa báo cáo",
+    ]
     assert pillar_rows[2:] == [
         ["Chính quyền số", "1/1", "0", "0", "1/1", "0", "0", "0", "0"],
         ["Kinh tế số", "0/1", "0", "1", "0/1", "1", "0", "0", "0"],
         ["Cộng", "1/2", "0", "1", "1/2", "1", "0", "0", "0"],
     ]
     assert [row[0] for row in _table_rows(by_agency)[2:]] == [
-        "Sở Khoa học và Công nghệ tỉnh Hưng Yên", "Sở Tài chính tỉnh Hưng Yên", "Cộng"]
-    assert _table_rows(budget) == [["Giai đoạn", "Kinh phí (triệu đồng)"], ["2021-2025", "17.500,5"],
-                                   ["Tổng cộng", "17.500,5"]]
+        "Sở Khoa học và Công nghệ tỉnh Hưng Yên",
+        "Sở Tài chính tỉnh Hưng Yên",
+        "Cộng",
+    ]
+    assert _table_rows(budget) == [
+        ["Giai đoạn", "Kinh phí (triệu đồng)"],
+        ["2021-2025", "17.500,5"],
+        ["Tổng cộng", "17.500,5"],
+    ]
 
     recipients, signer = (cell.text for cell in signature.rows[0].cells)
-    assert recipients.splitlines() == ["Nơi nhận:", "- Bộ Khoa học và Công nghệ;", "- Thường trực Tỉnh ủy;",
-                                       "- Các sở, ban, ngành;", "- Lưu: VT."]
+    assert recipients.splitlines() == [
+        "Nơi nhận:",
+        "- Bộ Khoa học và Công nghệ;",
+        "- Thường trực Tỉnh ủy;",
+        "- Các sở, ban, ngành;",
+        "- Lưu: VT.",
+    ]
     heading_run = signature.rows[0].cells[0].paragraphs[0].runs[0]
     assert (heading_run.bold, heading_run.italic, heading_run.font.size.pt) == (True, True, 12)
     assert signature.rows[0].cells[0].paragraphs[1].runs[0].font.size.pt == 11
@@ -161,12 +208,19 @@ def test_the_docx_page_is_a4_with_decree_30_margins_in_times_new_roman(round_: R
     margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
     assert [round(margin.mm, 1) for margin in margins] == [20, 20, 30, 15]
     runs = [run for paragraph in document.paragraphs for run in paragraph.runs]
-    runs += [run for table in document.tables for row in table.rows for cell in row.cells
-             for paragraph in cell.paragraphs for run in paragraph.runs]
+    runs += [
+        run
+        for table in document.tables
+        for row in table.rows
+        for cell in row.cells
+        for paragraph in cell.paragraphs
+        for run in paragraph.runs
+    ]
     assert len(runs) > 50
     assert {run.font.name for run in runs} == {"Times New Roman"}
-    east_asian = {run._r.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
-                  for run in runs}
+    east_asian = {
+        run._r.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") for run in runs
+    }
     assert east_asian == {"Times New Roman"}
     assert document.styles["Normal"].font.name == "Times New Roman"
     # Page numbers from the second page on, centred at the top.
@@ -175,7 +229,8 @@ def test_the_docx_page_is_a4_with_decree_30_margins_in_times_new_roman(round_: R
 
 
 def test_a_blank_number_leaves_room_and_other_issuers_get_their_parent_line(
-        round_: ReportingRound, scheme: dict[str, Any]) -> None:
+    round_: ReportingRound, scheme: dict[str, Any]
+) -> None:
     document = Document(io.BytesIO(_docx(round_, number="", recipients=[], signer_title="")))
     assert document.tables[0].rows[1].cells[0].text == "Số:      /BC-UBND"
     assert document.tables[-1].rows[0].cells[0].text == "Nơi nhận:\n- Lưu: VT."
@@ -218,15 +273,32 @@ def test_the_workbook_holds_programme_progress_figures_as_numbers(round_: Report
     rows = _sheet_rows(summary)
     by_name = {row[0]: row[1:] for row in rows if row[0]}
     tally_header = next(row for row in rows if row[0] == "Trụ cột")
-    assert tally_header[1:] == ("Tổng số mục tiêu", "Đạt", "Chưa đạt", "Chưa có số liệu", "Tổng số nhiệm vụ",
-                                "Hoàn thành", "Đang triển khai", "Chậm tiến độ", "Chưa triển khai",
-                                "Dừng thực hiện", "Chưa báo cáo")
+    assert tally_header[1:] == (
+        "Tổng số mục tiêu",
+        "Đạt",
+        "Chưa đạt",
+        "Chưa có số liệu",
+        "Tổng số nhiệm vụ",
+        "Hoàn thành",
+        "Đang triển khai",
+        "Chậm tiến độ",
+        "Chưa triển khai",
+        "Dừng thực hiện",
+        "Chưa báo cáo",
+    )
 
     def expected(tally: Any) -> tuple[int, ...]:
-        return (tally.targets_total, tally.targets.get("met", 0), tally.targets.get("not_met", 0),
-                tally.targets.get(NO_DATA, 0), tally.tasks_total,
-                *(tally.tasks.get(key, 0) for key in ("done", "in_progress", "late", "not_started", "dropped",
-                                                      "no_report")))
+        return (
+            tally.targets_total,
+            tally.targets.get("met", 0),
+            tally.targets.get("not_met", 0),
+            tally.targets.get(NO_DATA, 0),
+            tally.tasks_total,
+            *(
+                tally.tasks.get(key, 0)
+                for key in ("done", "in_progress", "late", "not_started", "dropped", "no_report")
+            ),
+        )
 
     assert by_name["Chính quyền số"] == expected(progress.by_pillar["digital_government"])
     assert by_name["Kinh tế số"] == expected(progress.by_pillar["digital_economy"])
@@ -235,10 +307,16 @@ def test_the_workbook_holds_programme_progress_figures_as_numbers(round_: Report
         assert by_name[name] == expected(progress.by_agency[pk])
 
     targets = _sheet_rows(workbook["Chỉ tiêu"])
-    assert targets[0][:7] == ("Mã", "Mục tiêu, chỉ tiêu", "Trụ cột", "Cơ quan theo dõi", "Đơn vị tính",
-                              "Mốc phải đạt", "Giá trị đạt được")
-    assert targets[0][7:] == ("Cấp tỉnh", "Cấp huyện", "Cấp xã", "Kết quả", "Số liệu tính đến ngày",
-                              "Nguồn số liệu")
+    assert targets[0][:7] == (
+        "Mã",
+        "Mục tiêu, chỉ tiêu",
+        "Trụ cột",
+        "Cơ quan theo dõi",
+        "Đơn vị tính",
+        "Mốc phải đạt",
+        "Giá trị đạt được",
+    )
+    assert targets[0][7:] == ("Cấp tỉnh", "Cấp huyện", "Cấp xã", "Kết quả", "Số liệu tính đến ngày", "Nguồn số liệu")
     assert targets[1][0] == "MT1"
     assert (targets[1][7], targets[1][9], targets[1][10]) == (92, 61.5, "Đạt")
     assert targets[1][11] == dt.datetime(2025, 6, 14)
@@ -246,11 +324,20 @@ def test_the_workbook_holds_programme_progress_figures_as_numbers(round_: Report
     assert workbook["Chỉ tiêu"].freeze_panes == "B2"
 
     tasks = _sheet_rows(workbook["Nhiệm vụ"])
-    assert tasks[0][:8] == ("Mã", "Nhiệm vụ", "Trụ cột", "Đơn vị chủ trì", "Bắt đầu", "Kết thúc", "Tình trạng",
-                            "% hoàn thành")
+    assert tasks[0][:8] == (
+        "Mã",
+        "Nhiệm vụ",
+        "Trụ cột",
+        "Đơn vị chủ trì",
+        "Bắt đầu",
+        "Kết thúc",
+        "Tình trạng",
+        "% hoàn thành",
+    )
     assert [(row[0], row[6], row[7]) for row in tasks[1:]] == [
-        (row.task.code, {"done": "Hoàn thành", "in_progress": "Đang triển khai"}[row.outcome],
-         row.report.percent_done) for row in progress.task_rows]
+        (row.task.code, {"done": "Hoàn thành", "in_progress": "Đang triển khai"}[row.outcome], row.report.percent_done)
+        for row in progress.task_rows
+    ]
     assert isinstance(tasks[1][7], int)
 
     budget = _sheet_rows(workbook["Kinh phí"])
@@ -266,8 +353,7 @@ def test_a_round_with_nothing_approved_still_makes_a_report(scheme: dict[str, An
     programme.decision_number, programme.decision_date, programme.issuer = "", None, ""
     programme.save()
     Task.objects.create(programme=programme, code="NT1", order=3, name="Trung tâm dữ liệu tỉnh")  # no pillar
-    round_ = services.round_open(actor=scheme["dx"], scope=_scope(scheme, "dx"), programme=programme,
-                                 period="2025")
+    round_ = services.round_open(actor=scheme["dx"], scope=_scope(scheme, "dx"), programme=programme, period="2025")
     document = Document(io.BytesIO(_docx(round_)))
     body = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "Thực hiện Đề án chuyển đổi số tỉnh Thái Bình (sau sắp xếp đơn vị hành chính" in body
@@ -289,8 +375,13 @@ def test_libreoffice_turns_the_report_into_a_pdf(round_: ReportingRound) -> None
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 1
     if shutil.which("pdftotext") is None:
         return  # poppler-utils is optional: the text check needs it
-    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True,  # noqa: S607
-                          timeout=30).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"],  # noqa: S607
+        input=pdf,
+        capture_output=True,
+        check=True,
+        timeout=30,
+    ).stdout.decode()
     words = " ".join(text.split())  # lines are broken wherever the page width falls
     assert "BÁO CÁO" in words
     assert "1/2 mục tiêu hoàn thành, 1/2 nhiệm vụ hoàn thành" in words
@@ -311,13 +402,22 @@ def test_a_missing_or_failing_libreoffice_is_a_clear_error(monkeypatch: pytest.M
         documents.docx_to_pdf(b"PK", timeout=0.5)
 
 
-def test_the_command_writes_the_files(round_: ReportingRound, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                      ) -> None:
+def test_the_command_writes_the_files(round_: ReportingRound, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(documents, "docx_to_pdf", lambda docx: b"%PDF-1.7 " + docx[:2])  # one real conversion above
     out = tmp_path / "bao-cao" / "2025"
     stdout = io.StringIO()
-    call_command("programme_report", str(round_.pk), "--out", str(out), "--pdf", "--number", "7",
-                 "--recipient", "Bộ Khoa học và Công nghệ", stdout=stdout)
+    call_command(
+        "programme_report",
+        str(round_.pk),
+        "--out",
+        str(out),
+        "--pdf",
+        "--number",
+        "7",
+        "--recipient",
+        "Bộ Khoa học và Công nghệ",
+        stdout=stdout,
+    )
     names = ["bao-cao-2025-H1.docx", "so-lieu-2025-H1.xlsx", "bao-cao-2025-H1.pdf"]
     assert stdout.getvalue().split() == [str(out / name) for name in names]
     document = Document(str(out / names[0]))
@@ -333,7 +433,6 @@ def test_the_command_refuses_an_unknown_round(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-
 def test_the_workbook_writes_text_that_looks_like_a_formula_as_text(round_: ReportingRound) -> None:
     """Task names, narratives and sources come from agencies' reports and imported schemes: each
     is a text cell, never a formula, and reads back exactly."""
@@ -342,8 +441,13 @@ def test_the_workbook_writes_text_that_looks_like_a_formula_as_text(round_: Repo
     TaskReport.objects.filter(round=round_, task__code="CQS1").update(narrative=narrative)
     TargetReport.objects.filter(round=round_, target__code="MT1").update(source=source)
     workbook = load_workbook(io.BytesIO(documents.round_report_xlsx(round_)))
-    formulas = [f"{sheet.title}!{cell.coordinate}" for sheet in workbook.worksheets for row in sheet.iter_rows()
-                for cell in row if cell.data_type == "f"]
+    formulas = [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
     assert formulas == []
     tasks = {row[0]: row for row in _sheet_rows(workbook["Nhiệm vụ"])}
     assert (tasks["CQS1"][1], tasks["CQS1"][9]) == (name, narrative)

@@ -34,11 +34,15 @@ def imported(demo_agencies: dict[str, Any]) -> dict[str, Programme]:
 
 def test_seed_schemes_give_the_expected_counts(imported: dict[str, Programme], demo_agencies: dict[str, Any]) -> None:
     thai_binh = imported["thai_binh"]
-    counts = {appendix: Task.objects.filter(programme=thai_binh, appendix=appendix).count()
-              for appendix in ("01", "02", "3", "4")}
+    counts = {
+        appendix: Task.objects.filter(programme=thai_binh, appendix=appendix).count()
+        for appendix in ("01", "02", "3", "4")
+    }
     assert counts == {"01": 19, "02": 18, "3": 32, "4": 26}
-    kinds = {appendix: set(Task.objects.filter(programme=thai_binh, appendix=appendix).values_list("kind", flat=True))
-             for appendix in ("01", "3")}
+    kinds = {
+        appendix: set(Task.objects.filter(programme=thai_binh, appendix=appendix).values_list("kind", flat=True))
+        for appendix in ("01", "3")
+    }
     assert kinds == {"01": {"task"}, "3": {"action"}}
     action = Task.objects.get(programme=thai_binh, appendix="3", code="CQS2.1")
     assert (action.parent.appendix, action.parent.code) == ("01", "CQS2")
@@ -49,7 +53,11 @@ def test_seed_schemes_give_the_expected_counts(imported: dict[str, Programme], d
     assert Target.objects.filter(programme=thanh_hoa).count() == 20
     # The plan also has one target "by the end of 2020" besides its 2022, 2025 and 2030 ones.
     assert set(Milestone.objects.filter(target__programme=thanh_hoa).values_list("year", flat=True)) == {
-        2020, 2022, 2025, 2030}
+        2020,
+        2022,
+        2025,
+        2030,
+    }
     # Carried on by Hưng Yên: the programme belongs to today's UBND tỉnh Hưng Yên.
     assert thai_binh.owner == demo_agencies["hy.ubnd"]
     assert (thai_binh.province.code, str(thai_binh.decision_date)) == ("34", "2022-03-17")
@@ -65,30 +73,37 @@ def test_agencies_are_matched_to_todays_agency_and_the_text_is_kept(
     assert set(unmatched.values_list("lead_agency_text", flat=True)) == {"Xã/phường được chọn triển khai thí điểm"}
 
 
-def test_a_pasted_table_with_budgets_into_an_existing_programme(imported: dict[str, Programme],
-                                                                demo_agencies: dict[str, Any]) -> None:
+def test_a_pasted_table_with_budgets_into_an_existing_programme(
+    imported: dict[str, Programme], demo_agencies: dict[str, Any]
+) -> None:
     pasted = (
         "PHỤ LỤC 5: DANH MỤC NHIỆM VỤ BỔ SUNG GIAI ĐOẠN 2026-2030\n"
         "Mã nhiệm vụ\tNhiệm vụ\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tLộ trình\tKinh phí (triệu đồng)\tNguồn vốn\n"
         "CQS90\tNền tảng LGSP\t- Nâng cấp\n- Kết nối NDXP\tSở TT&TT\tSở KH&ĐT, Sở Văn hóa, Thể thao và Du lịch\t"
         "2026-2027\t1.500,5\tNgân sách tỉnh\n"
     ).encode()
-    outcome = programme_import(actor=None, filename="paste.txt", data=pasted,
-                               programme=imported["thai_binh"])
+    outcome = programme_import(actor=None, filename="paste.txt", data=pasted, programme=imported["thai_binh"])
     assert (outcome.saved, outcome.tasks, outcome.rejected) == (True, 1, [])
     task = Task.objects.get(programme=imported["thai_binh"], code="CQS90")
     assert task.lead_agency == demo_agencies["hy.skhcn"]
     assert set(task.partner_agencies.values_list("key", flat=True)) == {"hy.stc", "hy.svhttdl"}
     assert [(b.phase, str(b.amount_million_vnd)) for b in Budget.objects.filter(task=task)] == [
-        ("2026-2030", "1500.500")]
+        ("2026-2030", "1500.500")
+    ]
 
 
-def test_a_mapping_is_remembered_and_applied(imported: dict[str, Programme], demo_agencies: dict[str, Any],
-                                             make_person: Any) -> None:
+def test_a_mapping_is_remembered_and_applied(
+    imported: dict[str, Programme], demo_agencies: dict[str, Any], make_person: Any
+) -> None:
     programme = imported["thai_binh"]
     dx = make_person("cds", Role.DX_OFFICE, demo_agencies["hy.skhcn"])
-    services.agency_mapping_set(actor=dx, scope=programme_scope(dx, programme), programme=programme,
-                                text="Xã/phường được chọn triển khai thí điểm", agency=demo_agencies["hy.ubnd"])
+    services.agency_mapping_set(
+        actor=dx,
+        scope=programme_scope(dx, programme),
+        programme=programme,
+        text="Xã/phường được chọn triển khai thí điểm",
+        agency=demo_agencies["hy.ubnd"],
+    )
     assert not Task.objects.filter(programme=programme, lead_agency__isnull=True).exists()
     again = programme_import(actor=dx, filename="x.txt", data=THAI_BINH.read_bytes(), dry_run=True)
     assert again.unmatched_agencies == []
@@ -103,8 +118,7 @@ def test_demo_load_is_idempotent(imported: dict[str, Programme]) -> None:
 
 def test_dry_run_saves_nothing(demo_agencies: dict[str, Any]) -> None:
     entries = Entry.objects.count()
-    outcome = programme_import(actor=None, filename=THAI_BINH.name, data=THAI_BINH.read_bytes(),
-                               dry_run=True)
+    outcome = programme_import(actor=None, filename=THAI_BINH.name, data=THAI_BINH.read_bytes(), dry_run=True)
     assert (outcome.targets, outcome.tasks, outcome.saved) == (16, 95, False)
     assert not Programme.objects.exists()
     assert Entry.objects.count() == entries
@@ -113,22 +127,31 @@ def test_dry_run_saves_nothing(demo_agencies: dict[str, Any]) -> None:
 BAD_INPUTS = [
     ("not-a-scheme.txt", "Hôm nay trời đẹp.\nKhông có bảng nào ở đây.\n".encode()),
     ("missing-columns.txt", "PHỤ LỤC 01: DANH MỤC NHIỆM VỤ GIAI ĐOẠN 2021-2025\nTT\tNhiệm vụ\n1\tLàm gì đó\n".encode()),
-    ("duplicate-codes.txt", (
-        "PHỤ LỤC 01: DANH MỤC NHIỆM VỤ GIAI ĐOẠN 2021-2025\n"
-        "Mã nhiệm vụ\tNhiệm vụ\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tLộ trình\tKinh phí (triệu đồng)\tNguồn vốn\n"
-        "CQS1\tNền tảng LGSP\tXây dựng\tSở TT&TT\tSở Tài chính\t2022-2023\t1.500\tNgân sách tỉnh\n"
-        "CQS1\tNền tảng khác\tXây dựng\tSở TT&TT\tSở Tài chính\t2022-2023\t200\tNgân sách tỉnh\n").encode()),
-    ("budget-not-a-number.txt", (
-        "PHỤ LỤC 01: DANH MỤC NHIỆM VỤ GIAI ĐOẠN 2021-2025\n"
-        "Mã nhiệm vụ\tNhiệm vụ\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tLộ trình\tKinh phí (triệu đồng)\tNguồn vốn\n"
-        "CQS1\tNền tảng LGSP\tXây dựng\tSở TT&TT\tSở Tài chính\t2022-2023\tmười tỷ\tNgân sách tỉnh\n").encode()),
+    (
+        "duplicate-codes.txt",
+        (
+            "PHỤ LỤC 01: DANH MỤC NHIỆM VỤ GIAI ĐOẠN 2021-2025\n"
+            "Mã nhiệm vụ\tNhiệm vụ\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tLộ trình\tKinh phí (triệu đồng)\tNguồn vốn\n"
+            "CQS1\tNền tảng LGSP\tXây dựng\tSở TT&TT\tSở Tài chính\t2022-2023\t1.500\tNgân sách tỉnh\n"
+            "CQS1\tNền tảng khác\tXây dựng\tSở TT&TT\tSở Tài chính\t2022-2023\t200\tNgân sách tỉnh\n"
+        ).encode(),
+    ),
+    (
+        "budget-not-a-number.txt",
+        (
+            "PHỤ LỤC 01: DANH MỤC NHIỆM VỤ GIAI ĐOẠN 2021-2025\n"
+            "Mã nhiệm vụ\tNhiệm vụ\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tLộ trình\tKinh phí (triệu đồng)\tNguồn vốn\n"
+            "CQS1\tNền tảng LGSP\tXây dựng\tSở TT&TT\tSở Tài chính\t2022-2023\tmười tỷ\tNgân sách tỉnh\n"
+        ).encode(),
+    ),
     ("binary.txt", b"\x00\x01\x02\xff\xfe\x00garbage"),
 ]
 
 
 @pytest.mark.parametrize(("name", "data"), BAD_INPUTS, ids=[name for name, _ in BAD_INPUTS])
-def test_bad_files_are_refused_whole_with_vietnamese_reasons(demo_agencies: dict[str, Any], name: str,
-                                                            data: bytes) -> None:
+def test_bad_files_are_refused_whole_with_vietnamese_reasons(
+    demo_agencies: dict[str, Any], name: str, data: bytes
+) -> None:
     entries = Entry.objects.count()
     outcome = programme_import(actor=None, filename=name, data=data)
     assert outcome.saved is False
@@ -177,7 +200,10 @@ def test_command_prints_one_json_object_with_the_province_and_the_preview(vn_uni
     assert {"code", "name", "content", "pillar", "lead", "partners", "timeline", "budget", "funding"} <= set(tasks["1"])
     first = tasks["1"]
     assert (first["name"], first["content"], first["pillar"]) == (
-        "Nâng cấp Cổng dịch vụ công tỉnh", ["Tích hợp thanh toán trực tuyến"], "digital_government")
+        "Nâng cấp Cổng dịch vụ công tỉnh",
+        ["Tích hợp thanh toán trực tuyến"],
+        "digital_government",
+    )
     assert first["lead"]["text"] == "Văn phòng UBND tỉnh"
     assert first["lead"]["agency_name"] == "Văn phòng Ủy ban nhân dân tỉnh Quảng Trị"
     assert isinstance(first["lead"]["agency_id"], int)
@@ -189,8 +215,14 @@ def test_command_prints_one_json_object_with_the_province_and_the_preview(vn_uni
     assert tasks["2"]["budget"] == {"2022-2025": 12000, "2026-2030": 8000}
     target = result["preview"]["targets"][0]
     assert {"code", "name", "pillar", "milestones", "lead", "partners"} <= set(target)
-    assert target["milestones"][0] == {"year": 2025, "text": "80%", "value": 80, "unit": "%", "comparator": "=",
-                                       "level": None}
+    assert target["milestones"][0] == {
+        "year": 2025,
+        "text": "80%",
+        "value": 80,
+        "unit": "%",
+        "comparator": "=",
+        "level": None,
+    }
     assert target["lead"]["agency_name"] == "Văn phòng Ủy ban nhân dân tỉnh Quảng Trị"
     assert not Programme.objects.exists()
 

@@ -34,8 +34,9 @@ def matcher(demo_agencies: dict[str, Any]) -> AgencyMatcher:
         ("Sở Tài chính", "hy.stc", "name"),
     ],
 )
-def test_names_are_followed_to_todays_agency(matcher: AgencyMatcher, demo_agencies: dict[str, Any], written: str,
-                                             today: str, how: str) -> None:
+def test_names_are_followed_to_todays_agency(
+    matcher: AgencyMatcher, demo_agencies: dict[str, Any], written: str, today: str, how: str
+) -> None:
     match = matcher.match(written)
     assert match.agencies == (demo_agencies[today],)
     assert match.how == how
@@ -71,8 +72,14 @@ def test_unknown_name_is_unmatched_until_a_user_maps_it(demo_agencies: dict[str,
 
 def test_split_keeps_comma_names_and_expands_elliptical_lists(matcher: AgencyMatcher) -> None:
     assert matcher.split("Sở TT&TT, TNMT, NNPTNT, XD, KHĐT, ...") == [
-        "Sở TT&TT", "Sở TNMT", "Sở NNPTNT", "Sở XD", "Sở KHĐT"
+        "Sở TT&TT",
+        "Sở TNMT",
+        "Sở NNPTNT",
+        "Sở XD",
+        "Sở KHĐT",
     ]
     assert matcher.split("Sở Văn hóa, Thể thao và Du lịch; Sở Y tế, UBND huyện, thành phố") == [
-        "Sở Văn hóa, Thể thao và Du lịch", "Sở Y tế", "UBND huyện, thành phố"
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "Sở Y tế",
+        "UBND huyện, thành phố",
     ]

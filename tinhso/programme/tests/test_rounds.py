@@ -28,14 +28,18 @@ def _scope(scheme: dict[str, Any], who: str) -> Any:
 
 
 def _open(scheme: dict[str, Any], period: str = "2025-H1") -> Any:
-    return services.round_open(actor=scheme["dx"], scope=_scope(scheme, "dx"), programme=scheme["programme"],
-                               period=period)
+    return services.round_open(
+        actor=scheme["dx"], scope=_scope(scheme, "dx"), programme=scheme["programme"], period=period
+    )
 
 
 def test_round_defaults_follow_the_schemes_deadlines(scheme: dict[str, Any]) -> None:
     round_ = _open(scheme)
     assert (round_.period_start, round_.cutoff_date, round_.due_date) == (
-        dt.date(2024, 12, 15), dt.date(2025, 6, 14), dt.date(2025, 6, 30))
+        dt.date(2024, 12, 15),
+        dt.date(2025, 6, 14),
+        dt.date(2025, 6, 30),
+    )
     assert TaskReport.objects.filter(round=round_).count() == 2
     assert TargetReport.objects.filter(round=round_).count() == 2
     h2 = _open(scheme, "2025-H2")
@@ -45,11 +49,13 @@ def test_round_defaults_follow_the_schemes_deadlines(scheme: dict[str, Any]) -> 
 def test_only_the_dx_office_of_the_province_opens_rounds(scheme: dict[str, Any]) -> None:
     for who in ("focal_dost", "leader", "dx_thanh_hoa"):
         with pytest.raises(NotAllowed):
-            services.round_open(actor=scheme[who], scope=_scope(scheme, who), programme=scheme["programme"],
-                                period="2025-H1")
+            services.round_open(
+                actor=scheme[who], scope=_scope(scheme, who), programme=scheme["programme"], period="2025-H1"
+            )
     with pytest.raises(DomainError, match="không hợp lệ"):
-        services.round_open(actor=scheme["dx"], scope=_scope(scheme, "dx"), programme=scheme["programme"],
-                            period="giua-nam")
+        services.round_open(
+            actor=scheme["dx"], scope=_scope(scheme, "dx"), programme=scheme["programme"], period="giua-nam"
+        )
     _open(scheme)
     with pytest.raises(Conflict, match="đã được mở"):
         _open(scheme)
@@ -63,20 +69,39 @@ def test_full_cycle_with_a_returned_report(scheme: dict[str, Any], django_captur
     online_report = TargetReport.objects.get(round=round_, target=scheme["online"])
     share_report = TargetReport.objects.get(round=round_, target=scheme["economy_share"])
 
-    services.task_report_save(actor=scheme["focal_dost"], scope=dost, report=platform_report, status="done",
-                              percent_done=100, narrative="Đã vận hành LGSP", links=["https://hungyen.gov.vn/lgsp"])
-    services.evidence_add(actor=scheme["focal_dost"], scope=dost, report=platform_report,
-                          upload=SimpleUploadedFile("bien-ban.pdf", evidence_pdf(), "application/pdf"))
+    services.task_report_save(
+        actor=scheme["focal_dost"],
+        scope=dost,
+        report=platform_report,
+        status="done",
+        percent_done=100,
+        narrative="Đã vận hành LGSP",
+        links=["https://hungyen.gov.vn/lgsp"],
+    )
+    services.evidence_add(
+        actor=scheme["focal_dost"],
+        scope=dost,
+        report=platform_report,
+        upload=SimpleUploadedFile("bien-ban.pdf", evidence_pdf(), "application/pdf"),
+    )
     services.report_submit(actor=scheme["focal_dost"], scope=dost, report=platform_report)
-    services.target_report_save(actor=scheme["focal_dost"], scope=dost, report=online_report, value=None,
-                                level_values={"province": "92", "commune": "58,5"}, as_of=dt.date(2025, 6, 14),
-                                source="Cổng DVC tỉnh")
+    services.target_report_save(
+        actor=scheme["focal_dost"],
+        scope=dost,
+        report=online_report,
+        value=None,
+        level_values={"province": "92", "commune": "58,5"},
+        as_of=dt.date(2025, 6, 14),
+        source="Cổng DVC tỉnh",
+    )
     services.report_submit(actor=scheme["focal_dost"], scope=dost, report=online_report)
-    services.task_report_save(actor=scheme["focal_finance"], scope=finance, report=finance_report,
-                              status="in_progress", percent_done=70)
+    services.task_report_save(
+        actor=scheme["focal_finance"], scope=finance, report=finance_report, status="in_progress", percent_done=70
+    )
     services.report_submit(actor=scheme["focal_finance"], scope=finance, report=finance_report)
-    services.target_report_save(actor=scheme["focal_finance"], scope=finance, report=share_report, value="18",
-                                as_of=dt.date(2025, 6, 14))
+    services.target_report_save(
+        actor=scheme["focal_finance"], scope=finance, report=share_report, value="18", as_of=dt.date(2025, 6, 14)
+    )
     services.report_submit(actor=scheme["focal_finance"], scope=finance, report=share_report)
 
     # The DX office returns one report; the agency corrects it and resubmits.
@@ -85,8 +110,14 @@ def test_full_cycle_with_a_returned_report(scheme: dict[str, Any], django_captur
     share_report.refresh_from_db()
     assert share_report.state == ReportState.RETURNED
     assert [m.to for m in mail.outbox] == [["tc@hungyen.gov.vn"]]
-    services.target_report_save(actor=scheme["focal_finance"], scope=finance, report=share_report, value="21.5",
-                                as_of=dt.date(2025, 6, 14), source="Cục Thống kê")
+    services.target_report_save(
+        actor=scheme["focal_finance"],
+        scope=finance,
+        report=share_report,
+        value="21.5",
+        as_of=dt.date(2025, 6, 14),
+        source="Cục Thống kê",
+    )
     services.report_submit(actor=scheme["focal_finance"], scope=finance, report=share_report)
     for report in (platform_report, online_report, finance_report, share_report):
         services.report_approve(actor=scheme["dx"], scope=dx, report=report)
@@ -101,8 +132,12 @@ def test_full_cycle_with_a_returned_report(scheme: dict[str, Any], django_captur
     assert (progress.expected_reports, progress.received_reports, progress.on_time_reports) == (4, 4, 0)
     assert [point.period for point in programme_trend(programme=scheme["programme"])] == ["2025-H1"]
     actions = set(Entry.objects.values_list("action", flat=True))
-    assert {"programme.round.open", "programme.target_report.return", "programme.task_report.approve",
-            "programme.evidence.add"} <= actions
+    assert {
+        "programme.round.open",
+        "programme.target_report.return",
+        "programme.task_report.approve",
+        "programme.evidence.add",
+    } <= actions
 
 
 def test_no_approved_report_means_no_data(scheme: dict[str, Any]) -> None:
@@ -123,8 +158,9 @@ def test_an_agency_cannot_read_or_report_another_agencys_task(scheme: dict[str, 
     assert scheme["programme"] not in programmes_visible(scheme["focal_health"])
     report = TaskReport.objects.get(round=round_, task=scheme["platform"])
     with pytest.raises(NotAllowed):
-        services.task_report_save(actor=scheme["focal_health"], scope=health, report=report, status="done",
-                                  percent_done=100)
+        services.task_report_save(
+            actor=scheme["focal_health"], scope=health, report=report, status="done", percent_done=100
+        )
     report.refresh_from_db()
     assert (report.state, report.status) == (ReportState.DRAFT, "not_started")
 
@@ -161,20 +197,25 @@ def test_state_rules_and_bad_values(scheme: dict[str, Any]) -> None:
         services.report_submit(actor=scheme["focal_dost"], scope=dost, report=report)
     for value, message in (("abc", "không phải là số"), ("-5", "không được âm"), ("NaN", "không phải là số")):
         with pytest.raises(DomainError, match=message):
-            services.target_report_save(actor=scheme["focal_dost"], scope=dost, report=report, value=value,
-                                        as_of=None)
+            services.target_report_save(actor=scheme["focal_dost"], scope=dost, report=report, value=value, as_of=None)
     with pytest.raises(Conflict, match="Chỉ duyệt"):
         services.report_approve(actor=scheme["dx"], scope=dx, report=report)
     task_report = TaskReport.objects.get(round=round_, task=scheme["platform"])
     with pytest.raises(DomainError, match="100%"):
-        services.task_report_save(actor=scheme["focal_dost"], scope=dost, report=task_report, status="done",
-                                  percent_done=80)
+        services.task_report_save(
+            actor=scheme["focal_dost"], scope=dost, report=task_report, status="done", percent_done=80
+        )
     with pytest.raises(DomainError, match="từ 0 đến 100"):
-        services.task_report_save(actor=scheme["focal_dost"], scope=dost, report=task_report, status="in_progress",
-                                  percent_done=140)
+        services.task_report_save(
+            actor=scheme["focal_dost"], scope=dost, report=task_report, status="in_progress", percent_done=140
+        )
     with pytest.raises(DomainError, match="PDF, Word"):
-        services.evidence_add(actor=scheme["focal_dost"], scope=dost, report=task_report,
-                              upload=SimpleUploadedFile("virus.exe", b"MZ\x90\x00", "application/pdf"))
+        services.evidence_add(
+            actor=scheme["focal_dost"],
+            scope=dost,
+            report=task_report,
+            upload=SimpleUploadedFile("virus.exe", b"MZ\x90\x00", "application/pdf"),
+        )
     with pytest.raises(DomainError, match="lý do"):
         services.report_return(actor=scheme["dx"], scope=dx, report=task_report, comment="  ")
 
@@ -185,8 +226,13 @@ def test_a_report_on_a_closed_round_is_refused(scheme: dict[str, Any]) -> None:
     report = TaskReport.objects.get(round=round_, task=scheme["platform"])
     entries = Entry.objects.count()
     with pytest.raises(Conflict, match="đã đóng"):
-        services.task_report_save(actor=scheme["focal_dost"], scope=_scope(scheme, "focal_dost"), report=report,
-                                  status="done", percent_done=100)
+        services.task_report_save(
+            actor=scheme["focal_dost"],
+            scope=_scope(scheme, "focal_dost"),
+            report=report,
+            status="done",
+            percent_done=100,
+        )
     assert Entry.objects.count() == entries
 
 
@@ -208,8 +254,9 @@ def test_late_submission_is_flagged(scheme: dict[str, Any]) -> None:
     round_ = _open(scheme)  # due 30/6/2025, long past today
     dost = _scope(scheme, "focal_dost")
     report = TaskReport.objects.get(round=round_, task=scheme["platform"])
-    services.task_report_save(actor=scheme["focal_dost"], scope=dost, report=report, status="in_progress",
-                              percent_done=10)
+    services.task_report_save(
+        actor=scheme["focal_dost"], scope=dost, report=report, status="in_progress", percent_done=10
+    )
     services.report_submit(actor=scheme["focal_dost"], scope=dost, report=report)
     report.refresh_from_db()
     assert report.late is True

@@ -17,14 +17,22 @@ LEAD, PARTNER, ELSEWHERE = 11, 12, 13
 
 DX_OFFICE = ProgrammeScope(manage=True, read_all=True, report_agencies=frozenset(), read_agencies=frozenset())
 LEADER = ProgrammeScope(manage=False, read_all=True, report_agencies=frozenset(), read_agencies=frozenset())
-LEAD_AGENCY = ProgrammeScope(manage=False, read_all=False, report_agencies=frozenset({LEAD}),
-                             read_agencies=frozenset({LEAD}))
-PARTNER_AGENCY = ProgrammeScope(manage=False, read_all=False, report_agencies=frozenset({PARTNER}),
-                                read_agencies=frozenset({PARTNER}))
+LEAD_AGENCY = ProgrammeScope(
+    manage=False, read_all=False, report_agencies=frozenset({LEAD}), read_agencies=frozenset({LEAD})
+)
+PARTNER_AGENCY = ProgrammeScope(
+    manage=False, read_all=False, report_agencies=frozenset({PARTNER}), read_agencies=frozenset({PARTNER})
+)
 READER = ProgrammeScope(manage=False, read_all=False, report_agencies=frozenset(), read_agencies=frozenset({LEAD}))
 NOBODY = ProgrammeScope(manage=False, read_all=False, report_agencies=frozenset(), read_agencies=frozenset())
-SCOPES = {"dx_office": DX_OFFICE, "leader": LEADER, "lead": LEAD_AGENCY, "partner": PARTNER_AGENCY,
-          "reader": READER, "nobody": NOBODY}
+SCOPES = {
+    "dx_office": DX_OFFICE,
+    "leader": LEADER,
+    "lead": LEAD_AGENCY,
+    "partner": PARTNER_AGENCY,
+    "reader": READER,
+    "nobody": NOBODY,
+}
 
 
 def _who(rule: Any) -> set[str]:
@@ -68,4 +76,6 @@ def test_may_import_programme(demo_agencies: dict[str, Any], make_person: Any) -
         "anonymous": AnonymousUser(),
     }
     assert {name for name, person in people.items() if rules.may_import_programme(person)} == {
-        "dx_office", "other_dx_office"}
+        "dx_office",
+        "other_dx_office",
+    }

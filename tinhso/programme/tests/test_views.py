@@ -49,8 +49,12 @@ def _client(person: Any) -> Client:
 
 
 def _open(scheme: dict[str, Any], period: str = "2025-H1") -> ReportingRound:
-    return services.round_open(actor=scheme["dx"], scope=programme_scope(scheme["dx"], scheme["programme"]),
-                               programme=scheme["programme"], period=period)
+    return services.round_open(
+        actor=scheme["dx"],
+        scope=programme_scope(scheme["dx"], scheme["programme"]),
+        programme=scheme["programme"],
+        period=period,
+    )
 
 
 def _url(name: str, scheme: dict[str, Any], *args: Any) -> str:
@@ -63,8 +67,9 @@ def _text(response: Any) -> str:
 
 def _page(response: Any) -> str:
     """The page without its per-request CSRF token, to compare two answers."""
-    return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": "|name="next" type="hidden" value=")[^"]+', r"\1",
-                  _text(response))
+    return re.sub(
+        r'(csrfmiddlewaretoken" value="|X-CSRFToken": "|name="next" type="hidden" value=")[^"]+', r"\1", _text(response)
+    )
 
 
 # --- access ---------------------------------------------------------------------------------
@@ -72,9 +77,16 @@ def _page(response: Any) -> str:
 
 def test_every_page_requires_login(client: Client, scheme: dict[str, Any]) -> None:
     pk = scheme["programme"].pk
-    for url in (reverse("programme:index"), reverse("programme:import"), f"/de-an/{pk}/", f"/de-an/{pk}/nhiem-vu/",
-                f"/de-an/{pk}/chi-tieu/", f"/de-an/{pk}/don-vi/", f"/de-an/{pk}/ky-bao-cao/",
-                f"/de-an/{pk}/nhiem-vu/{scheme['platform'].pk}/"):
+    for url in (
+        reverse("programme:index"),
+        reverse("programme:import"),
+        f"/de-an/{pk}/",
+        f"/de-an/{pk}/nhiem-vu/",
+        f"/de-an/{pk}/chi-tieu/",
+        f"/de-an/{pk}/don-vi/",
+        f"/de-an/{pk}/ky-bao-cao/",
+        f"/de-an/{pk}/nhiem-vu/{scheme['platform'].pk}/",
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/tai-khoan/dang-nhap/")
@@ -90,13 +102,21 @@ def test_the_list_shows_the_programmes_a_person_takes_part_in(scheme: dict[str, 
     assert "Bạn chưa tham gia đề án nào" in _text(response)
 
 
-@pytest.mark.parametrize(("who", "target"), [("dx", "online"), ("leader", "online"), ("focal_dost", "online"),
-                                             ("focal_finance", "economy_share")])
+@pytest.mark.parametrize(
+    ("who", "target"),
+    [("dx", "online"), ("leader", "online"), ("focal_dost", "online"), ("focal_finance", "economy_share")],
+)
 def test_each_page_renders_for_those_who_take_part(scheme: dict[str, Any], who: str, target: str) -> None:
     _open(scheme)
     client = _client(scheme[who])
-    for url in (_url("overview", scheme), _url("tasks", scheme), _url("targets", scheme), _url("inbox", scheme),
-                _url("task_detail", scheme, scheme["platform"].pk), _url("target_detail", scheme, scheme[target].pk)):
+    for url in (
+        _url("overview", scheme),
+        _url("tasks", scheme),
+        _url("targets", scheme),
+        _url("inbox", scheme),
+        _url("task_detail", scheme, scheme["platform"].pk),
+        _url("target_detail", scheme, scheme[target].pk),
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert 'lang="vi"' in _text(response)
@@ -122,8 +142,14 @@ def test_another_agencys_task_is_a_404_exactly_like_a_missing_one(scheme: dict[s
 
 
 def test_a_task_under_another_programmes_address_is_not_found(scheme: dict[str, Any], demo_agencies: Any) -> None:
-    other = services.programme_create(actor=None, title="Kế hoạch khác", owner=demo_agencies["hy.ubnd"],
-                                      province=scheme["programme"].province, period_start=2021, period_end=2025)
+    other = services.programme_create(
+        actor=None,
+        title="Kế hoạch khác",
+        owner=demo_agencies["hy.ubnd"],
+        province=scheme["programme"].province,
+        period_start=2021,
+        period_end=2025,
+    )
     response = _client(scheme["dx"]).get(reverse("programme:task_detail", args=[other.pk, scheme["platform"].pk]))
     assert response.status_code == 404
 
@@ -132,14 +158,23 @@ def test_a_task_under_another_programmes_address_is_not_found(scheme: dict[str, 
 
 
 def _approve_all(scheme: dict[str, Any], round_: ReportingRound) -> None:
-    dost, dx = programme_scope(scheme["focal_dost"], scheme["programme"]), programme_scope(scheme["dx"],
-                                                                                          scheme["programme"])
+    dost, dx = (
+        programme_scope(scheme["focal_dost"], scheme["programme"]),
+        programme_scope(scheme["dx"], scheme["programme"]),
+    )
     task_report = TaskReport.objects.get(round=round_, task=scheme["platform"])
-    services.task_report_save(actor=scheme["focal_dost"], scope=dost, report=task_report, status="done",
-                              percent_done=100)
+    services.task_report_save(
+        actor=scheme["focal_dost"], scope=dost, report=task_report, status="done", percent_done=100
+    )
     target_report = TargetReport.objects.get(round=round_, target=scheme["online"])
-    services.target_report_save(actor=scheme["focal_dost"], scope=dost, report=target_report, value=None,
-                                level_values={"province": "92", "commune": "61"}, as_of=round_.cutoff_date)
+    services.target_report_save(
+        actor=scheme["focal_dost"],
+        scope=dost,
+        report=target_report,
+        value=None,
+        level_values={"province": "92", "commune": "61"},
+        as_of=round_.cutoff_date,
+    )
     for report in (task_report, target_report):
         services.report_submit(actor=scheme["focal_dost"], scope=dost, report=report)
         services.report_approve(actor=scheme["dx"], scope=dx, report=report)
@@ -157,8 +192,10 @@ def test_the_overview_shows_the_sentence_pillars_and_the_rounds_figures(scheme: 
     assert "Kinh tế số" in text
     assert "Đầy đủ (đã gửi / phải gửi)" in text
     assert response.context["completeness"] == 50  # 2 of the 4 expected reports sent
-    assert [(bar.label, bar.targets_met, bar.targets_total, bar.tasks_done, bar.tasks_total)
-            for bar in response.context["bars"]] == [("Chính quyền số", 1, 1, 1, 1), ("Kinh tế số", 0, 1, 0, 1)]
+    assert [
+        (bar.label, bar.targets_met, bar.targets_total, bar.tasks_done, bar.tasks_total)
+        for bar in response.context["bars"]
+    ] == [("Chính quyền số", 1, 1, 1, 1), ("Kinh tế số", 0, 1, 0, 1)]
     assert "17.500,5" in text  # budget in million VND, Vietnamese separators
 
 
@@ -240,8 +277,9 @@ def test_the_target_detail_lists_milestones_by_level(scheme: dict[str, Any]) -> 
 
 
 def test_a_partner_comments_on_a_task(scheme: dict[str, Any]) -> None:
-    response = _client(scheme["focal_finance"]).post(_url("task_comment", scheme, scheme["platform"].pk),
-                                                     {"text": "Đề nghị bổ sung kế hoạch kết nối"})
+    response = _client(scheme["focal_finance"]).post(
+        _url("task_comment", scheme, scheme["platform"].pk), {"text": "Đề nghị bổ sung kế hoạch kết nối"}
+    )
     assert response.status_code == 302
     comment = Comment.objects.get()
     assert (comment.text, comment.agency.key) == ("Đề nghị bổ sung kế hoạch kết nối", "hy.stc")
@@ -256,8 +294,9 @@ def test_a_blank_comment_is_refused_with_a_message(scheme: dict[str, Any]) -> No
     assert not Comment.objects.exists()
 
 
-def test_a_reader_outside_the_task_may_not_comment(scheme: dict[str, Any], make_person: Any,
-                                                  demo_agencies: Any) -> None:
+def test_a_reader_outside_the_task_may_not_comment(
+    scheme: dict[str, Any], make_person: Any, demo_agencies: Any
+) -> None:
     # The director of Sở KH&CN reads the whole programme but has no part in Sở Tài chính's task.
     client = _client(make_person("gd.khcn", Role.LEADER, demo_agencies["hy.skhcn"]))
     assert not client.get(_url("task_detail", scheme, scheme["finance_task"].pk)).context["can_comment"]
@@ -268,8 +307,9 @@ def test_a_reader_outside_the_task_may_not_comment(scheme: dict[str, Any], make_
 
 
 def test_a_stranger_cannot_comment(scheme: dict[str, Any]) -> None:
-    response = _client(scheme["focal_health"]).post(_url("task_comment", scheme, scheme["platform"].pk),
-                                                    {"text": "Ý kiến"})
+    response = _client(scheme["focal_health"]).post(
+        _url("task_comment", scheme, scheme["platform"].pk), {"text": "Ý kiến"}
+    )
     assert response.status_code == 404
     assert not Comment.objects.exists()
 
@@ -325,7 +365,11 @@ def test_saving_and_submitting_a_task_report_with_evidence(scheme: dict[str, Any
     assert response.status_code == 302
     report.refresh_from_db()
     assert (report.state, report.status, report.percent_done, report.links) == (
-        ReportState.DRAFT, "in_progress", 40, ["https://hungyen.gov.vn/lgsp"])
+        ReportState.DRAFT,
+        "in_progress",
+        40,
+        ["https://hungyen.gov.vn/lgsp"],
+    )
     assert Evidence.objects.get().original_name == "bien-ban.pdf"
     response = client.post(url, _task_post(report, "submit", status="done", percent_done="100"))
     assert response.status_code == 302
@@ -339,25 +383,34 @@ def test_saving_and_submitting_a_task_report_with_evidence(scheme: dict[str, Any
     assert _client(scheme["focal_health"]).get(_url("evidence", scheme, evidence.pk)).status_code == 404
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"percent_done": "140"}, "Phần trăm hoàn thành phải từ 0 đến 100."),
-    ({"percent_done": "nhiều"}, "Phần trăm phải là số nguyên."),
-    ({"status": "xong"}, "Lựa chọn “xong” không hợp lệ."),
-    ({"status": "done", "percent_done": "80"}, "Nhiệm vụ hoàn thành phải đạt 100%."),
-    ({"links": "hungyen.gov.vn"}, "phải bắt đầu bằng http:// hoặc https://"),
-])
-def test_bad_task_report_input_is_refused_and_changes_nothing(scheme: dict[str, Any], fields: dict[str, str],
-                                                              message: str) -> None:
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"percent_done": "140"}, "Phần trăm hoàn thành phải từ 0 đến 100."),
+        ({"percent_done": "nhiều"}, "Phần trăm phải là số nguyên."),
+        ({"status": "xong"}, "Lựa chọn “xong” không hợp lệ."),
+        ({"status": "done", "percent_done": "80"}, "Nhiệm vụ hoàn thành phải đạt 100%."),
+        ({"links": "hungyen.gov.vn"}, "phải bắt đầu bằng http:// hoặc https://"),
+    ],
+)
+def test_bad_task_report_input_is_refused_and_changes_nothing(
+    scheme: dict[str, Any], fields: dict[str, str], message: str
+) -> None:
     round_ = _open(scheme)
     report = TaskReport.objects.get(round=round_, task=scheme["platform"])
     entries = Entry.objects.count()
-    response = _client(scheme["focal_dost"]).post(_url("report_save", scheme, "nhiem-vu", report.pk),
-                                                  _task_post(report, "submit", narrative="Đã làm", **fields))
+    response = _client(scheme["focal_dost"]).post(
+        _url("report_save", scheme, "nhiem-vu", report.pk), _task_post(report, "submit", narrative="Đã làm", **fields)
+    )
     assert response.status_code == 400
     assert message in _text(response)
     report.refresh_from_db()
     assert (report.state, report.status, report.percent_done, report.narrative) == (
-        ReportState.DRAFT, "not_started", 0, "")
+        ReportState.DRAFT,
+        "not_started",
+        0,
+        "",
+    )
     assert Entry.objects.count() == entries
 
 
@@ -384,26 +437,37 @@ def test_a_target_report_by_level_then_submitted(scheme: dict[str, Any]) -> None
     assert "Vui lòng nhập giá trị đạt được trước khi gửi." in _text(response)
     report.refresh_from_db()
     assert report.state == ReportState.DRAFT
-    response = client.post(url, _target_post(report, "submit", level_province="92", level_commune="58,5",
-                                              source="Cổng DVC tỉnh"))
+    response = client.post(
+        url, _target_post(report, "submit", level_province="92", level_commune="58,5", source="Cổng DVC tỉnh")
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert (report.state, report.level_values, report.source, report.as_of) == (
-        ReportState.SUBMITTED, {"province": "92", "commune": "58.5"}, "Cổng DVC tỉnh", dt.date(2025, 6, 14))
+        ReportState.SUBMITTED,
+        {"province": "92", "commune": "58.5"},
+        "Cổng DVC tỉnh",
+        dt.date(2025, 6, 14),
+    )
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"value": "abc"}, "Giá trị “abc” không phải là số."),
-    ({"value": "-3"}, "Giá trị không được âm."),
-    ({"value": "5", "as_of": "31/12/2025"}, "Ngày số liệu không được sau hạn nộp của kỳ báo cáo."),
-    ({"value": "5", "as_of": "hôm qua"}, "Ngày không hợp lệ"),
-])
-def test_bad_target_report_input_is_refused_and_changes_nothing(scheme: dict[str, Any], fields: dict[str, str],
-                                                                message: str) -> None:
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"value": "abc"}, "Giá trị “abc” không phải là số."),
+        ({"value": "-3"}, "Giá trị không được âm."),
+        ({"value": "5", "as_of": "31/12/2025"}, "Ngày số liệu không được sau hạn nộp của kỳ báo cáo."),
+        ({"value": "5", "as_of": "hôm qua"}, "Ngày không hợp lệ"),
+    ],
+)
+def test_bad_target_report_input_is_refused_and_changes_nothing(
+    scheme: dict[str, Any], fields: dict[str, str], message: str
+) -> None:
     round_ = _open(scheme)
     report = TargetReport.objects.get(round=round_, target=scheme["economy_share"])
-    response = _client(scheme["focal_finance"]).post(_url("report_save", scheme, "chi-tieu", report.pk),
-                                                     _target_post(report, "save", source="Cục Thống kê", **fields))
+    response = _client(scheme["focal_finance"]).post(
+        _url("report_save", scheme, "chi-tieu", report.pk),
+        _target_post(report, "save", source="Cục Thống kê", **fields),
+    )
     assert response.status_code == 400
     assert message in _text(response)
     report.refresh_from_db()
@@ -414,8 +478,9 @@ def test_a_partner_may_not_report_and_a_stranger_gets_404(scheme: dict[str, Any]
     round_ = _open(scheme)
     report = TaskReport.objects.get(round=round_, task=scheme["platform"])  # finance is only a partner
     url = _url("report_save", scheme, "nhiem-vu", report.pk)
-    response = _client(scheme["focal_finance"]).post(url, _task_post(report, "submit", status="done",
-                                                                     percent_done="100"))
+    response = _client(scheme["focal_finance"]).post(
+        url, _task_post(report, "submit", status="done", percent_done="100")
+    )
     assert response.status_code == 403
     assert "Chỉ đơn vị chủ trì (theo dõi) được báo cáo nội dung này." in _text(response)
     missing = _client(scheme["focal_health"]).post(_url("report_save", scheme, "nhiem-vu", 999_999), {})
@@ -426,7 +491,8 @@ def test_a_partner_may_not_report_and_a_stranger_gets_404(scheme: dict[str, Any]
     other = TaskReport.objects.get(round=round_, task=scheme["finance_task"])
     dost = _client(scheme["focal_dost"])
     assert _page(dost.post(_url("report_save", scheme, "nhiem-vu", other.pk), {})) == _page(
-        dost.post(_url("report_save", scheme, "nhiem-vu", 999_999), {}))
+        dost.post(_url("report_save", scheme, "nhiem-vu", 999_999), {})
+    )
     report.refresh_from_db()
     assert (report.state, report.status) == (ReportState.DRAFT, "not_started")
 
@@ -435,11 +501,16 @@ def test_a_returned_report_shows_the_comment_first(scheme: dict[str, Any]) -> No
     round_ = _open(scheme)
     report = TaskReport.objects.get(round=round_, task=scheme["platform"])
     dost = programme_scope(scheme["focal_dost"], scheme["programme"])
-    services.task_report_save(actor=scheme["focal_dost"], scope=dost, report=report, status="in_progress",
-                              percent_done=50)
+    services.task_report_save(
+        actor=scheme["focal_dost"], scope=dost, report=report, status="in_progress", percent_done=50
+    )
     services.report_submit(actor=scheme["focal_dost"], scope=dost, report=report)
-    services.report_return(actor=scheme["dx"], scope=programme_scope(scheme["dx"], scheme["programme"]),
-                           report=report, comment="Thiếu biên bản nghiệm thu")
+    services.report_return(
+        actor=scheme["dx"],
+        scope=programme_scope(scheme["dx"], scheme["programme"]),
+        report=report,
+        comment="Thiếu biên bản nghiệm thu",
+    )
     response = _client(scheme["focal_dost"]).get(_url("inbox", scheme))
     items = response.context["items"]
     assert (items[0].report.pk, items[0].returned) == (report.pk, True)
@@ -468,21 +539,29 @@ def test_the_dx_office_opens_a_round(scheme: dict[str, Any]) -> None:
     response = client.post(_url("rounds", scheme), {"period": "2025-h1", "cutoff_date": "", "due_date": "2025-07-05"})
     assert response.status_code == 302
     round_ = ReportingRound.objects.get()
-    assert (round_.period, round_.cutoff_date, round_.due_date) == ("2025-H1", dt.date(2025, 6, 14),
-                                                                    dt.date(2025, 7, 5))
+    assert (round_.period, round_.cutoff_date, round_.due_date) == (
+        "2025-H1",
+        dt.date(2025, 6, 14),
+        dt.date(2025, 7, 5),
+    )
     page = client.get(_url("rounds", scheme))
-    assert [(line.round.period, line.expected, line.received) for line in page.context["lines"]] == [
-        ("2025-H1", 4, 0)]
+    assert [(line.round.period, line.expected, line.received) for line in page.context["lines"]] == [("2025-H1", 4, 0)]
     assert page.context["form"].initial["period"] != "2025-H1"
 
 
-@pytest.mark.parametrize(("data", "status", "message"), [
-    ({"period": "giua-nam"}, 400, "Kỳ báo cáo “GIUA-NAM” không hợp lệ"),
-    ({"period": ""}, 400, "Vui lòng nhập thông tin này."),
-    ({"period": "2025-H1", "cutoff_date": "2025-06-14", "due_date": "2025-06-01"}, 400,
-     "Hạn nộp báo cáo không được trước ngày chốt số liệu."),
-    ({"period": "2025-H1", "due_date": "30/02/2025"}, 400, "Ngày không hợp lệ"),
-])
+@pytest.mark.parametrize(
+    ("data", "status", "message"),
+    [
+        ({"period": "giua-nam"}, 400, "Kỳ báo cáo “GIUA-NAM” không hợp lệ"),
+        ({"period": ""}, 400, "Vui lòng nhập thông tin này."),
+        (
+            {"period": "2025-H1", "cutoff_date": "2025-06-14", "due_date": "2025-06-01"},
+            400,
+            "Hạn nộp báo cáo không được trước ngày chốt số liệu.",
+        ),
+        ({"period": "2025-H1", "due_date": "30/02/2025"}, 400, "Ngày không hợp lệ"),
+    ],
+)
 def test_a_bad_round_is_refused(scheme: dict[str, Any], data: dict[str, str], status: int, message: str) -> None:
     response = _client(scheme["dx"]).post(_url("rounds", scheme), data)
     assert response.status_code == status
@@ -517,8 +596,14 @@ def _submitted(scheme: dict[str, Any]) -> tuple[ReportingRound, TaskReport]:
     round_ = _open(scheme)
     report = TaskReport.objects.get(round=round_, task=scheme["platform"])
     dost = programme_scope(scheme["focal_dost"], scheme["programme"])
-    services.task_report_save(actor=scheme["focal_dost"], scope=dost, report=report, status="in_progress",
-                              percent_done=60, narrative="Đang triển khai")
+    services.task_report_save(
+        actor=scheme["focal_dost"],
+        scope=dost,
+        report=report,
+        status="in_progress",
+        percent_done=60,
+        narrative="Đang triển khai",
+    )
     services.report_submit(actor=scheme["focal_dost"], scope=dost, report=report)
     return round_, report
 
@@ -573,8 +658,9 @@ def test_closing_a_round_freezes_its_reports(scheme: dict[str, Any]) -> None:
     assert client.post(_url("round_close", scheme, round_.pk)).status_code == 409
     assert _client(scheme["leader"]).post(_url("round_close", scheme, 999_999)).status_code == 404
     report = TaskReport.objects.get(round=round_, task=scheme["platform"])
-    response = _client(scheme["focal_dost"]).post(_url("report_save", scheme, "nhiem-vu", report.pk),
-                                                  _task_post(report))
+    response = _client(scheme["focal_dost"]).post(
+        _url("report_save", scheme, "nhiem-vu", report.pk), _task_post(report)
+    )
     assert response.status_code == 409
     assert "đã đóng" in _text(response)
 
@@ -624,7 +710,10 @@ def test_import_preview_then_save_with_an_agency_mapped(scheme: dict[str, Any], 
     assert preview.status_code == 200
     outcome = preview.context["outcome"]
     assert (outcome.tasks, outcome.rejected, [u.text for u in outcome.unmatched_agencies]) == (
-        3, [], ["Hợp tác xã Quang Minh"])
+        3,
+        [],
+        ["Hợp tác xã Quang Minh"],
+    )
     assert "Hợp tác xã Quang Minh" in _text(preview)
     assert Programme.objects.count() == before  # a preview saves nothing
     token = preview.context["token"]
@@ -655,11 +744,14 @@ def test_import_shows_rejected_rows_and_refuses_to_save(scheme: dict[str, Any]) 
     assert Programme.objects.count() == 1
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({}, "Vui lòng chọn tệp đề án hoặc dán nội dung bảng."),
-    ({"file": SimpleUploadedFile("de-an.pdf", b"%PDF-1.7")}, "Chỉ nhận tệp .docx, .xlsx hoặc .txt."),
-    ({"text": "x", "programme": "999999"}, "Đề án đã chọn không hợp lệ."),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Vui lòng chọn tệp đề án hoặc dán nội dung bảng."),
+        ({"file": SimpleUploadedFile("de-an.pdf", b"%PDF-1.7")}, "Chỉ nhận tệp .docx, .xlsx hoặc .txt."),
+        ({"text": "x", "programme": "999999"}, "Đề án đã chọn không hợp lệ."),
+    ],
+)
 def test_bad_import_input(scheme: dict[str, Any], data: dict[str, Any], message: str) -> None:
     response = _client(scheme["dx"]).post(reverse("programme:import"), data)
     assert response.status_code == 400
@@ -698,7 +790,12 @@ def test_importing_into_an_existing_programme(scheme: dict[str, Any]) -> None:
     saved = client.post(reverse("programme:import"), {"token": preview.context["token"], "map_0": "none"})
     assert saved.status_code == 302
     assert set(Task.objects.filter(programme=scheme["programme"]).values_list("code", flat=True)) == {
-        "CQS1", "KTS1", "CQS2", "CQS7", "KTS9"}
+        "CQS1",
+        "KTS1",
+        "CQS2",
+        "CQS7",
+        "KTS9",
+    }
     assert AgencyNameMapping.objects.get().agency is None
 
 
@@ -708,9 +805,12 @@ def test_evidence_is_kept_and_downloaded_under_the_type_of_its_content(scheme: d
     round_ = _open(scheme)
     report = TaskReport.objects.get(round=round_, task=scheme["platform"])
     data = evidence_pdf()
-    evidence = services.evidence_add(actor=scheme["focal_dost"], scope=programme_scope(scheme["focal_dost"],
-                                     scheme["programme"]), report=report,
-                                     upload=SimpleUploadedFile("payload.exe", data, "application/x-msdownload"))
+    evidence = services.evidence_add(
+        actor=scheme["focal_dost"],
+        scope=programme_scope(scheme["focal_dost"], scheme["programme"]),
+        report=report,
+        upload=SimpleUploadedFile("payload.exe", data, "application/x-msdownload"),
+    )
     assert (evidence.original_name, evidence.content_type) == ("payload.pdf", "application/pdf")
     assert evidence.file.name.endswith(".pdf")
     assert "payload" not in evidence.file.name
@@ -725,7 +825,9 @@ def test_evidence_is_kept_and_downloaded_under_the_type_of_its_content(scheme: d
     Evidence.objects.filter(pk=evidence.pk).update(content_type="", original_name="bien-ban.html")
     earlier = client.get(_url("evidence", scheme, evidence.pk))
     assert (earlier["Content-Disposition"], earlier["Content-Type"]) == (
-        'attachment; filename="bien-ban.pdf"', "application/pdf")
+        'attachment; filename="bien-ban.pdf"',
+        "application/pdf",
+    )
 
 
 def test_evidence_with_active_content_is_refused_with_the_reason(scheme: dict[str, Any]) -> None:
@@ -736,10 +838,16 @@ def test_evidence_with_active_content_is_refused_with_the_reason(scheme: dict[st
     entries = Entry.objects.count()
     client = _client(scheme["focal_dost"])
     for name, content, message in (
-        ("bien-ban.pdf", pyhanko_pdf(open_action={"/S": "/JavaScript", "/JS": "app.alert(1)"}, compressed=True),
-         "Tệp PDF có mã JavaScript nên không được chấp nhận."),
-        ("bien-ban.docx", with_members(docx(), {"word/embeddings/setup.exe": EXE}),
-         "Tệp Word/Excel có chứa chương trình hoặc đối tượng nhúng “word/embeddings/setup.exe”"),
+        (
+            "bien-ban.pdf",
+            pyhanko_pdf(open_action={"/S": "/JavaScript", "/JS": "app.alert(1)"}, compressed=True),
+            "Tệp PDF có mã JavaScript nên không được chấp nhận.",
+        ),
+        (
+            "bien-ban.docx",
+            with_members(docx(), {"word/embeddings/setup.exe": EXE}),
+            "Tệp Word/Excel có chứa chương trình hoặc đối tượng nhúng “word/embeddings/setup.exe”",
+        ),
     ):
         data = _task_post(report, "save", narrative="Có minh chứng")
         data[f"nhiem-vu-{report.pk}-evidence"] = SimpleUploadedFile(name, content)

@@ -20,7 +20,12 @@ def test_healthz_reports_database_migrations_worker_and_ledger() -> None:
     assert data["migrations"] == {"ok": True, "pending": 0}
     assert data["worker"]["ok"] is False  # no worker has run the heartbeat yet
     assert set(data["ledger"]) == {
-        "ok", "size", "head_hash", "unsealed", "oldest_unsealed_age_seconds", "max_merge_delay_seconds",
+        "ok",
+        "size",
+        "head_hash",
+        "unsealed",
+        "oldest_unsealed_age_seconds",
+        "max_merge_delay_seconds",
     }
 
 
@@ -59,7 +64,11 @@ def test_scheduler_enqueues_each_due_job_once() -> None:
     now = timezone.now()
     sync_jobs(now)
     assert set(enqueue_due_jobs(now)) == {
-        "worker_heartbeat", "ledger_checkpoint", "programme_reminders", "dossiers_late_scan", "notifications_retry",
+        "worker_heartbeat",
+        "ledger_checkpoint",
+        "programme_reminders",
+        "dossiers_late_scan",
+        "notifications_retry",
         "storage_sweep",
     }
     assert enqueue_due_jobs(now) == []  # moved forward: not due again at the same instant

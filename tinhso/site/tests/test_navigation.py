@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def _nav(client: Client) -> str:
     html = client.get("/").content.decode()
-    return html[html.index("<nav"):html.index("</nav>")]
+    return html[html.index("<nav") : html.index("</nav>")]
 
 
 def test_anonymous_visitors_get_the_public_lookup_only() -> None:
@@ -25,7 +25,8 @@ def test_anonymous_visitors_get_the_public_lookup_only() -> None:
 
 
 def test_a_citizen_gets_their_dossiers_and_a_desk_officer_the_queues(
-    demo_agencies: dict[str, Any], make_person: Any,
+    demo_agencies: dict[str, Any],
+    make_person: Any,
 ) -> None:
     citizen = Client()
     citizen.force_login(make_person("nav.congdan", Role.CITIZEN, None))

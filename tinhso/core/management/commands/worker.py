@@ -59,8 +59,10 @@ class Command(BaseCommand):
                 stop.wait(float(getattr(settings, spec.interval_setting)))
 
         threads = [threading.Thread(target=schedule, name="tinhso-scheduler", daemon=True)]
-        threads += [threading.Thread(target=repeat, args=(spec,), name=f"tinhso-{spec.name}", daemon=True)
-                    for spec in worker_loops()]
+        threads += [
+            threading.Thread(target=repeat, args=(spec,), name=f"tinhso-{spec.name}", daemon=True)
+            for spec in worker_loops()
+        ]
         for thread in threads:
             thread.start()
         try:

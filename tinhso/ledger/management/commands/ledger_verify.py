@@ -17,7 +17,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON (cho kịch bản).")
         parser.add_argument(
-            "--chunk-size", type=int, default=VERIFY_CHUNK_SIZE, help="Số mục đọc mỗi lượt (mặc định 2000).",
+            "--chunk-size",
+            type=int,
+            default=VERIFY_CHUNK_SIZE,
+            help="Số mục đọc mỗi lượt (mặc định 2000).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -35,7 +38,8 @@ class Command(BaseCommand):
         if not result.ok:
             if result.first_bad_sequence is not None:
                 message = _("SỔ CÁI BỊ SAI LỆCH từ mục số %(sequence)s: %(reason)s") % {
-                    "sequence": result.first_bad_sequence, "reason": result.reason,
+                    "sequence": result.first_bad_sequence,
+                    "reason": result.reason,
                 }
             else:
                 message = _("SỔ CÁI BỊ SAI LỆCH: %(reason)s") % {"reason": result.reason}

@@ -30,10 +30,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 BASE = "/api/services/"
 
 # The services API alone, for validating its part of the schema (see test_schema_has_no_warnings).
-urlpatterns = [path("api/services/", include("tinhso.onestop.api.urls")),
-               path("tep/", include("tinhso.onestop.files.urls")),
-               path("xac-minh/", include("tinhso.onestop.results.urls")),
-               path("thanh-toan/", include("tinhso.onestop.payments.urls"))]
+urlpatterns = [
+    path("api/services/", include("tinhso.onestop.api.urls")),
+    path("tep/", include("tinhso.onestop.files.urls")),
+    path("xac-minh/", include("tinhso.onestop.results.urls")),
+    path("thanh-toan/", include("tinhso.onestop.payments.urls")),
+]
 
 As = Callable[[Any], Client]
 
@@ -53,13 +55,18 @@ def as_() -> As:
 
 
 def _post(client: Client, url: str, data: Any = None, **headers: str) -> Any:
-    return client.post(BASE + url, json.dumps({} if data is None else data), content_type="application/json",
-                       headers=headers)
+    return client.post(
+        BASE + url, json.dumps({} if data is None else data), content_type="application/json", headers=headers
+    )
 
 
 def _submit(client: Client, svc: SimpleNamespace, key: str = "k-1", form: dict | None = None, **body: Any) -> Any:
-    payload = {"procedure": svc.procedure.code, "agency": svc.centre.pk,
-               "form_data": GOOD_FORM if form is None else form, **body}
+    payload = {
+        "procedure": svc.procedure.code,
+        "agency": svc.centre.pk,
+        "form_data": GOOD_FORM if form is None else form,
+        **body,
+    }
     return _post(client, "dossiers/", payload, **{"Idempotency-Key": key})
 
 
@@ -84,9 +91,12 @@ def submitted(svc: SimpleNamespace, as_: As, clock: Any) -> int:
 def _to(svc: SimpleNamespace, as_: As, dossier_id: int, last: str) -> dict[str, Any]:
     """Walk a submitted dossier through the usual steps up to ``last`` (inclusive)."""
     steps = [
-        ("receive", svc.receiver, None), ("forward", svc.receiver, {"to_agency": svc.stp.pk}),
-        ("assign", svc.approver, {"assignee": svc.handler.pk}), ("start-review", svc.handler, None),
-        ("submit-for-approval", svc.handler, {"note": "Đủ điều kiện"}), ("approve", svc.approver, None),
+        ("receive", svc.receiver, None),
+        ("forward", svc.receiver, {"to_agency": svc.stp.pk}),
+        ("assign", svc.approver, {"assignee": svc.handler.pk}),
+        ("start-review", svc.handler, None),
+        ("submit-for-approval", svc.handler, {"note": "Đủ điều kiện"}),
+        ("approve", svc.approver, None),
         ("return-result", svc.receiver, None),
     ]
     body: dict[str, Any] = {}
@@ -137,28 +147,32 @@ def test_a_bad_form_gives_errors_per_field_and_no_dossier(svc: SimpleNamespace, 
     assert _written() == before
 
 
-@pytest.mark.parametrize(("body", "headers", "field"), [
-    ({"procedure": "9.999"}, None, "procedure"),
-    ({"agency": "sct"}, None, "agency"),
-    ({"form_data": "không phải đối tượng"}, None, "form_data"),
-    ({}, {}, "Idempotency-Key"),
-    ({}, {"Idempotency-Key": "x" * 81}, "Idempotency-Key"),
-])
-def test_submit_refuses_bad_input_in_vietnamese(svc: SimpleNamespace, as_: As, clock: Any, body: dict,
-                                                headers: dict | None, field: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "headers", "field"),
+    [
+        ({"procedure": "9.999"}, None, "procedure"),
+        ({"agency": "sct"}, None, "agency"),
+        ({"form_data": "không phải đối tượng"}, None, "form_data"),
+        ({}, {}, "Idempotency-Key"),
+        ({}, {"Idempotency-Key": "x" * 81}, "Idempotency-Key"),
+    ],
+)
+def test_submit_refuses_bad_input_in_vietnamese(
+    svc: SimpleNamespace, as_: As, clock: Any, body: dict, headers: dict | None, field: str
+) -> None:
     payload: dict[str, Any] = {"procedure": svc.procedure.code, "agency": svc.centre.pk, "form_data": GOOD_FORM}
     payload.update(body)
     if payload["agency"] == "sct":
         payload["agency"] = svc.sct.pk  # exists, but does not offer the procedure
     before = _written()
-    response = _post(as_(svc.citizen), "dossiers/", payload, **({"Idempotency-Key": "k"} if headers is None
-                                                                 else headers))
+    response = _post(
+        as_(svc.citizen), "dossiers/", payload, **({"Idempotency-Key": "k"} if headers is None else headers)
+    )
     assert _ok(response, 400)["field"] == field
     assert _written() == before
 
 
-def test_an_officer_cannot_submit_online_and_a_stranger_must_log_in(svc: SimpleNamespace, as_: As,
-                                                                    clock: Any) -> None:
+def test_an_officer_cannot_submit_online_and_a_stranger_must_log_in(svc: SimpleNamespace, as_: As, clock: Any) -> None:
     before = _written()
     assert _submit(as_(svc.receiver), svc).status_code == 403
     anonymous = _submit(Client(), svc)
@@ -173,10 +187,14 @@ def test_an_officer_cannot_submit_online_and_a_stranger_must_log_in(svc: SimpleN
 def test_full_path_from_submission_to_result(svc: SimpleNamespace, as_: As, submitted: int) -> None:
     states = []
     for action, who, data in [
-        ("receive", svc.receiver, None), ("forward", svc.receiver, {"to_agency": svc.stp.pk}),
-        ("assign", svc.approver, {"assignee": svc.handler.pk}), ("start-review", svc.handler, None),
-        ("draft-result", svc.handler, None), ("submit-for-approval", svc.handler, {}),
-        ("approve", svc.approver, "draft"), ("payments/counter", svc.receiver, None),
+        ("receive", svc.receiver, None),
+        ("forward", svc.receiver, {"to_agency": svc.stp.pk}),
+        ("assign", svc.approver, {"assignee": svc.handler.pk}),
+        ("start-review", svc.handler, None),
+        ("draft-result", svc.handler, None),
+        ("submit-for-approval", svc.handler, {}),
+        ("approve", svc.approver, "draft"),
+        ("payments/counter", svc.receiver, None),
         ("return-result", svc.receiver, None),
     ]:
         if action == "draft-result":
@@ -186,12 +204,30 @@ def test_full_path_from_submission_to_result(svc: SimpleNamespace, as_: As, subm
             data = {"draft": draft["id"]}
         body = _act(as_(who), submitted, action, data)
         states.append(_ok(body, 201 if action.startswith("payments") else 200)["state"])
-    assert states == ["received", "forwarded", "assigned", "under_review", "pending_approval", "approved",
-                      "paid", "result_returned"]
+    assert states == [
+        "received",
+        "forwarded",
+        "assigned",
+        "under_review",
+        "pending_approval",
+        "approved",
+        "paid",
+        "result_returned",
+    ]
     body = _ok(as_(svc.citizen).get(f"{BASE}dossiers/{submitted}/"))
     assert [e["action"] for e in body["events"]] == [
-        "submit_online", "receive", "forward", "assign", "start_review", "draft_result", "submit_for_approval",
-        "approve", "result_issued", "pay", "return_result"]
+        "submit_online",
+        "receive",
+        "forward",
+        "assign",
+        "start_review",
+        "draft_result",
+        "submit_for_approval",
+        "approve",
+        "result_issued",
+        "pay",
+        "return_result",
+    ]
     assert body["fee"]["status"] == "paid"
     assert body["fee"]["amount_due_vnd"] == 0
     (result,) = body["files"]  # the applicant sees the signed result, never the draft
@@ -236,14 +272,17 @@ def test_supplement_path_pauses_and_resumes(svc: SimpleNamespace, as_: As, submi
 
 def test_transfer_path_hands_the_dossier_to_another_agency(svc: SimpleNamespace, as_: As, submitted: int) -> None:
     _to(svc, as_, submitted, "assign")
-    assert _ok(_act(as_(svc.approver), submitted, "transfer", {"to_agency": svc.sct.pk, "days": "99"}),
-               400)["field"] == "days"
+    assert (
+        _ok(_act(as_(svc.approver), submitted, "transfer", {"to_agency": svc.sct.pk, "days": "99"}), 400)["field"]
+        == "days"
+    )
     body = _ok(_act(as_(svc.approver), submitted, "transfer", {"to_agency": svc.sct.pk, "days": "3"}))
     assert body["state"] == "transferred"
     assert body["handling_agency"]["id"] == svc.sct.pk
     # The new agency picks it up; the one that handed it over no longer reaches it.
     assert _ok(_act(as_(svc.sct_approver), submitted, "assign", {"assignee": svc.sct_handler.pk}))["state"] == (
-        "assigned")
+        "assigned"
+    )
     assert as_(svc.approver).get(f"{BASE}dossiers/{submitted}/").status_code == 404
 
 
@@ -261,8 +300,9 @@ def test_stop_and_cancel_paths(svc: SimpleNamespace, as_: As, clock: Any) -> Non
 def test_apology_sets_a_new_return_date_once(svc: SimpleNamespace, as_: As, submitted: int) -> None:
     body = _to(svc, as_, submitted, "forward")
     new_due = (dt.datetime.fromisoformat(body["due_at"]) + dt.timedelta(days=3)).isoformat()
-    assert _ok(_act(as_(svc.approver), submitted, "apologise", {"new_due_at": "mai", "reason": "x"}),
-               400)["detail"].startswith("Ngày hẹn trả mới phải là thời điểm hợp lệ")
+    assert _ok(_act(as_(svc.approver), submitted, "apologise", {"new_due_at": "mai", "reason": "x"}), 400)[
+        "detail"
+    ].startswith("Ngày hẹn trả mới phải là thời điểm hợp lệ")
     body = _ok(_act(as_(svc.approver), submitted, "apologise", {"new_due_at": new_due, "reason": "Chờ xác minh"}))
     assert body["due_reset_count"] == 1
     again = _act(as_(svc.approver), submitted, "apologise", {"new_due_at": new_due, "reason": "Lần nữa"})
@@ -307,12 +347,24 @@ def test_an_unrelated_agency_sees_nothing(svc: SimpleNamespace, as_: As, submitt
 # --- lists and personal data ------------------------------------------------------------------
 
 
-def test_lists_mask_names_and_never_carry_ids_or_phones(svc: SimpleNamespace, as_: As, submitted: int,
-                                                        make_person: Any) -> None:
-    counter = _ok(_post(as_(svc.receiver), "dossiers/counter/", {
-        "procedure": svc.procedure.code, "agency": svc.centre.pk, "applicant_name": "Trần Thị Bình",
-        "applicant_personal_id": "001190004321", "applicant_phone": "0987654321", "form_data": GOOD_FORM,
-    }), 201)
+def test_lists_mask_names_and_never_carry_ids_or_phones(
+    svc: SimpleNamespace, as_: As, submitted: int, make_person: Any
+) -> None:
+    counter = _ok(
+        _post(
+            as_(svc.receiver),
+            "dossiers/counter/",
+            {
+                "procedure": svc.procedure.code,
+                "agency": svc.centre.pk,
+                "applicant_name": "Trần Thị Bình",
+                "applicant_personal_id": "001190004321",
+                "applicant_phone": "0987654321",
+                "form_data": GOOD_FORM,
+            },
+        ),
+        201,
+    )
     assert counter["state"] == "received"
     assert counter["channel"] == "counter"
     assert counter["applicant"]["phone"] == "0987654321"  # the desk that took it in
@@ -327,8 +379,13 @@ def test_lists_mask_names_and_never_carry_ids_or_phones(svc: SimpleNamespace, as
     # A read-only leader of the centre reads the dossier, with the contacts masked.
     leader = make_person("lanhdao.ttpvhcc", Role.LEADER, svc.centre)
     body = _ok(as_(leader).get(f"{BASE}dossiers/{counter['id']}/"))
-    assert body["applicant"] == {"name": "T. T. Bình", "personal_id": "********4321", "phone": "******4321",
-                                 "email": "", "masked": True}
+    assert body["applicant"] == {
+        "name": "T. T. Bình",
+        "personal_id": "********4321",
+        "phone": "******4321",
+        "email": "",
+        "masked": True,
+    }
     assert body["form_data"]["personal_id"] == "********1234"
     assert body["form_data"]["phone"] == "******5678"
 
@@ -362,10 +419,14 @@ def test_bulk_assign_all_or_nothing(svc: SimpleNamespace, as_: As, clock: Any) -
     assert list(body["errors"]) == [Dossier.objects.get(pk=ids[2]).code]
     assert _written() == before
     assert list(Dossier.objects.filter(pk__in=ids[:2]).values_list("state", flat=True)) == ["forwarded"] * 2
-    assert _post(as_(svc.sct_approver), "dossiers/bulk-assign/", {"ids": ids[:2], "assignee": svc.handler.pk}
-                 ).status_code == 404
-    assert _ok(_post(as_(svc.approver), "dossiers/bulk-assign/", {"ids": [], "assignee": svc.handler.pk}),
-               400)["field"] == "ids"
+    assert (
+        _post(as_(svc.sct_approver), "dossiers/bulk-assign/", {"ids": ids[:2], "assignee": svc.handler.pk}).status_code
+        == 404
+    )
+    assert (
+        _ok(_post(as_(svc.approver), "dossiers/bulk-assign/", {"ids": [], "assignee": svc.handler.pk}), 400)["field"]
+        == "ids"
+    )
     body = _ok(_post(as_(svc.approver), "dossiers/bulk-assign/", {"ids": ids[:2], "assignee": svc.handler.pk}))
     assert sorted(row["id"] for row in body["assigned"]) == ids[:2]
     assert set(Dossier.objects.values_list("assignee", flat=True)) == {svc.handler.pk, svc.handler2.pk}
@@ -465,8 +526,9 @@ def test_printable_forms(svc: SimpleNamespace, as_: As, submitted: int) -> None:
     assert as_(svc.sct_officer).get(f"{BASE}dossiers/{submitted}/forms/receipt.docx").status_code == 404
 
 
-def test_public_lookup_reveals_nothing_personal_and_is_rate_limited(svc: SimpleNamespace, as_: As,
-                                                                    submitted: int) -> None:
+def test_public_lookup_reveals_nothing_personal_and_is_rate_limited(
+    svc: SimpleNamespace, as_: As, submitted: int
+) -> None:
     code = Dossier.objects.get(pk=submitted).code
     anonymous = Client()
     body = _ok(anonymous.get(f"{BASE}lookup/", {"code": code.lower(), "digits": "5678"}))
@@ -490,5 +552,6 @@ def test_public_lookup_reveals_nothing_personal_and_is_rate_limited(svc: SimpleN
 
 
 def test_schema_has_no_warnings(tmp_path: Path) -> None:
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"),
-                 "--urlconf", __name__)
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"), "--urlconf", __name__
+    )

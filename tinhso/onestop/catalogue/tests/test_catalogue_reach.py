@@ -26,9 +26,15 @@ TH_CODE = "1.000001.000.00.00.H56"
 def demo(demo_agencies: dict[str, Any]) -> dict[str, Any]:
     """The demo catalogue (Hưng Yên's seven procedures) and one Thanh Hóa procedure."""
     demo_load()
-    th = Procedure.objects.create(code=TH_CODE, name="Thủ tục của Thanh Hóa", field="Tư pháp",
-                                  authority_level="province", online_level="full", processing_days=5,
-                                  result_type="Giấy xác nhận")
+    th = Procedure.objects.create(
+        code=TH_CODE,
+        name="Thủ tục của Thanh Hóa",
+        field="Tư pháp",
+        authority_level="province",
+        online_level="full",
+        processing_days=5,
+        result_type="Giấy xác nhận",
+    )
     th.agencies.set([demo_agencies["th.ttpvhcc"]])
     return demo_agencies
 
@@ -85,8 +91,9 @@ def test_manageable_procedures_are_those_of_the_persons_province(people: dict[st
     assert not procedures_manageable(people["motcua.hungyen"]).exists()
 
 
-def test_a_procedure_shared_with_another_province_is_the_system_administrators(people: dict[str, Any],
-                                                                               demo: dict[str, Any]) -> None:
+def test_a_procedure_shared_with_another_province_is_the_system_administrators(
+    people: dict[str, Any], demo: dict[str, Any]
+) -> None:
     Procedure.objects.get(code=LLTP).agencies.add(demo["th.ttpvhcc"])
     assert not procedures_manageable(people["cds.hungyen"]).filter(code=LLTP).exists()
     assert not procedures_manageable(people["cds.thanhhoa"]).filter(code=LLTP).exists()
@@ -100,8 +107,9 @@ def test_another_provinces_dx_office_cannot_rewrite_this_provinces_fee(people: d
     outcome = procedures_import_xlsx(actor=people["cds.thanhhoa"], data=_save(book))
     assert not outcome.saved
     # every Hưng Yên row is refused, each as "not found"; its own row alone would pass
-    assert sorted(r["code"] for r in outcome.rejected) == sorted(Procedure.objects.exclude(code=TH_CODE)
-                                                                 .values_list("code", flat=True))
+    assert sorted(r["code"] for r in outcome.rejected) == sorted(
+        Procedure.objects.exclude(code=TH_CODE).values_list("code", flat=True)
+    )
     lltp = next(r for r in outcome.rejected if r["code"] == LLTP)
     assert lltp["reason"] == f"Không tìm thấy thủ tục có mã “{LLTP}” trong phạm vi bạn quản lý."
     assert lltp["sheet"] == "Thủ tục"
@@ -129,8 +137,9 @@ def test_a_system_administrator_manages_every_province(people: dict[str, Any]) -
 
 
 @pytest.mark.parametrize("agencies", ["hy.stp; th.ttpvhcc", "hy.stp; Trung tâm Phục vụ hành chính công tỉnh Thanh Hóa"])
-def test_naming_an_agency_of_another_province_reads_as_a_missing_agency(people: dict[str, Any], agencies: str,
-                                                                        demo: dict[str, Any]) -> None:
+def test_naming_an_agency_of_another_province_reads_as_a_missing_agency(
+    people: dict[str, Any], agencies: str, demo: dict[str, Any]
+) -> None:
     book = _only(_everything_exported(), LLTP)
     for row in book["Thủ tục"].iter_rows(min_row=2):
         row[4].value = agencies
@@ -154,6 +163,7 @@ def test_a_new_procedure_for_another_provinces_agency_is_refused(people: dict[st
 
 
 # --- the pages ------------------------------------------------------------------------------
+
 
 def _client(person: Any) -> Client:
     client = Client()

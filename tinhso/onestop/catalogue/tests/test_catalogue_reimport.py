@@ -36,11 +36,16 @@ def filed(demo_agencies: dict[str, Any], make_person: Any, media: Path) -> dict[
     procedure = Procedure.objects.get(code=LLTP)
     form = json.loads(DOSSIERS_FILE.read_text(encoding="utf-8"))["dossiers"][0]["form"]
     desk = procedure.agencies.get(key="hy.ttpvhcc")
-    dossier = intake.dossier_submit_online(applicant=citizen, procedure=procedure, agency=desk, form_data=form,
-                                             idempotency_key="reimport-1")
+    dossier = intake.dossier_submit_online(
+        applicant=citizen, procedure=procedure, agency=desk, form_data=form, idempotency_key="reimport-1"
+    )
     for requirement in procedure.documents.order_by("order")[:2]:
-        dossier_file_add(actor=citizen, dossier=dossier, requirement=requirement,
-                         upload=SimpleUploadedFile("giay-to.pdf", sample_pdf(), content_type="application/pdf"))
+        dossier_file_add(
+            actor=citizen,
+            dossier=dossier,
+            requirement=requirement,
+            upload=SimpleUploadedFile("giay-to.pdf", sample_pdf(), content_type="application/pdf"),
+        )
     links = _links()
     assert len(links) == 2
     return links
@@ -57,8 +62,10 @@ def _save(book: Any) -> bytes:
 
 
 def _ids() -> tuple[list[int], list[int]]:
-    return (sorted(DocumentRequirement.every.values_list("pk", flat=True)),
-            sorted(WorkflowStep.objects.values_list("pk", flat=True)))
+    return (
+        sorted(DocumentRequirement.every.values_list("pk", flat=True)),
+        sorted(WorkflowStep.objects.values_list("pk", flat=True)),
+    )
 
 
 def _links() -> dict[int, int | None]:
@@ -148,16 +155,14 @@ def test_a_dropped_requirement_in_use_is_retired_and_one_unused_is_deleted(filed
     assert set(retired.values_list("pk", flat=True)) == used
     assert all(r.retired_at is not None for r in retired)
     assert not DocumentRequirement.every.filter(pk__in=[r.pk for r in unused]).exists()
-    assert not [row for row in _export()["Thành phần hồ sơ"].iter_rows(min_row=2, values_only=True)
-                if row[0] == LLTP]
+    assert not [row for row in _export()["Thành phần hồ sơ"].iter_rows(min_row=2, values_only=True) if row[0] == LLTP]
     file = DossierFile.objects.filter(requirement__procedure=lltp).select_related("requirement").first()
     assert file is not None
     assert file.requirement is not None
     assert file.requirement.name in {r.name for r in requirements}
 
     # the same requirement listed again comes back as it was, with the same id
-    again = procedures_import_xlsx(
-        actor=None, data=_save(_with_documents(_export(), requirements)))
+    again = procedures_import_xlsx(actor=None, data=_save(_with_documents(_export(), requirements)))
     assert again.saved, again.rejected
     assert set(lltp.documents.values_list("pk", flat=True)) >= used
     assert _links() == filed
@@ -165,6 +170,7 @@ def test_a_dropped_requirement_in_use_is_retired_and_one_unused_is_deleted(filed
 
 def _with_documents(book: Any, requirements: list[DocumentRequirement]) -> Any:
     for requirement in requirements:
-        book["Thành phần hồ sơ"].append([LLTP, requirement.name, "Có" if requirement.required else "Không",
-                                         requirement.copies])
+        book["Thành phần hồ sơ"].append(
+            [LLTP, requirement.name, "Có" if requirement.required else "Không", requirement.copies]
+        )
     return book

@@ -20,8 +20,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client: Client) -> Client:
-    client.force_login(Person.objects.create_superuser(
-        username="quantri", email="quantri@example.vn", password="x", full_name="Quản Trị"))
+    client.force_login(
+        Person.objects.create_superuser(
+            username="quantri", email="quantri@example.vn", password="x", full_name="Quản Trị"
+        )
+    )
     return client
 
 
@@ -59,20 +62,43 @@ def test_rows_are_saved_as_the_e_form_and_ledgered(admin_client: Client, svc: An
     data["form_fields-0-label"] = ["Họ và tên người yêu cầu"]
     data["form_fields-0-prefill"] = ["full_name"]
     data["form_fields-2-delete"] = ["1"]  # the phone goes
-    data.update({"form_fields-4-name": ["ngay_sinh"], "form_fields-4-label": ["Ngày sinh"],
-                 "form_fields-4-type": ["date"], "form_fields-4-required": ["1"]})
-    data.update({"form_fields-5-name": ["so_ban"], "form_fields-5-label": ["Số bản"], "form_fields-5-type": ["select"],
-                 "form_fields-5-options": ["1\n 2 \n\n3"]})
+    data.update(
+        {
+            "form_fields-4-name": ["ngay_sinh"],
+            "form_fields-4-label": ["Ngày sinh"],
+            "form_fields-4-type": ["date"],
+            "form_fields-4-required": ["1"],
+        }
+    )
+    data.update(
+        {
+            "form_fields-5-name": ["so_ban"],
+            "form_fields-5-label": ["Số bản"],
+            "form_fields-5-type": ["select"],
+            "form_fields-5-options": ["1\n 2 \n\n3"],
+        }
+    )
     before = Entry.objects.filter(action="services.procedure.update").count()
     response = admin_client.post(_url(svc.procedure), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     svc.procedure.refresh_from_db()
     assert svc.procedure.form_fields == [
-        {"name": "full_name", "label": "Họ và tên người yêu cầu", "type": "text", "required": True, "max_length": 100,
-         "prefill": "full_name"},
+        {
+            "name": "full_name",
+            "label": "Họ và tên người yêu cầu",
+            "type": "text",
+            "required": True,
+            "max_length": 100,
+            "prefill": "full_name",
+        },
         {"name": "personal_id", "label": "Số định danh cá nhân", "type": "personal_id", "required": True},
-        {"name": "purpose", "label": "Mục đích", "type": "select", "required": False,
-         "options": ["Xin việc", "Du học", "Khác"]},
+        {
+            "name": "purpose",
+            "label": "Mục đích",
+            "type": "select",
+            "required": False,
+            "options": ["Xin việc", "Du học", "Khác"],
+        },
         {"name": "ngay_sinh", "label": "Ngày sinh", "type": "date", "required": True},
         {"name": "so_ban", "label": "Số bản", "type": "select", "required": False, "options": ["1", "2", "3"]},
     ]
@@ -82,8 +108,14 @@ def test_rows_are_saved_as_the_e_form_and_ledgered(admin_client: Client, svc: An
 def test_bad_rows_are_refused_by_number_and_nothing_is_saved(admin_client: Client, svc: Any) -> None:
     _html, data = _form(admin_client, svc.procedure)
     data.update({"form_fields-4-name": ["Họ tên"], "form_fields-4-label": ["Họ tên"]})
-    data.update({"form_fields-5-name": ["full_name"], "form_fields-5-label": ["Trùng"],
-                 "form_fields-5-type": ["select"], "form_fields-5-max_length": ["-3"]})
+    data.update(
+        {
+            "form_fields-5-name": ["full_name"],
+            "form_fields-5-label": ["Trùng"],
+            "form_fields-5-type": ["select"],
+            "form_fields-5-max_length": ["-3"],
+        }
+    )
     before = Entry.objects.count()
     response = admin_client.post(_url(svc.procedure), data)
     assert response.status_code == 200
@@ -99,8 +131,10 @@ def test_bad_rows_are_refused_by_number_and_nothing_is_saved(admin_client: Clien
 
 def test_keys_without_a_column_are_kept(admin_client: Client, svc: Any) -> None:
     Procedure.objects.filter(pk=svc.procedure.pk).update(
-        form_fields=[{"name": "ghi_chu", "label": "Ghi chú", "type": "text", "help": "Không bắt buộc"}])
+        form_fields=[{"name": "ghi_chu", "label": "Ghi chú", "type": "text", "help": "Không bắt buộc"}]
+    )
     _html, data = _form(admin_client, svc.procedure)
     assert admin_client.post(_url(svc.procedure), data).status_code == 302
     assert Procedure.objects.get(pk=svc.procedure.pk).form_fields == [
-        {"name": "ghi_chu", "label": "Ghi chú", "type": "text", "required": False, "help": "Không bắt buộc"}]
+        {"name": "ghi_chu", "label": "Ghi chú", "type": "text", "required": False, "help": "Không bắt buộc"}
+    ]

@@ -29,9 +29,13 @@ NOW = at("2026-04-28", 10)
 
 @pytest.fixture
 def officers(svc: Any) -> Any:
-    for person, email in [(svc.handler, "chuyenvien@stp.example.vn"), (svc.handler2, "chuyenvien2@stp.example.vn"),
-                          (svc.approver, "lanhdao@stp.example.vn"), (svc.sct_approver, "lanhdao@sct.example.vn"),
-                          (svc.citizen, "an.nguyen@example.vn")]:
+    for person, email in [
+        (svc.handler, "chuyenvien@stp.example.vn"),
+        (svc.handler2, "chuyenvien2@stp.example.vn"),
+        (svc.approver, "lanhdao@stp.example.vn"),
+        (svc.sct_approver, "lanhdao@sct.example.vn"),
+        (svc.citizen, "an.nguyen@example.vn"),
+    ]:
         Person.objects.filter(pk=person.pk).update(email=email)
         person.refresh_from_db()
     return svc
@@ -39,11 +43,21 @@ def officers(svc: Any) -> Any:
 
 def _dossier(svc: Any, code: str, state: str, due: Any, **extra: Any) -> Dossier:
     fields: dict[str, Any] = {
-        "code": code, "procedure": svc.procedure, "agency": svc.centre, "handling_agency": svc.stp,
-        "channel": "online", "state": state, "applicant": svc.citizen, "applicant_name": "Nguyễn Văn An",
-        "applicant_email": "an.nguyen@example.vn", "form_data": dict(GOOD_FORM),
-        "submitted_at": at("2026-04-15", 8), "received_at": at("2026-04-15"), "due_at": due,
-        "original_due_at": due, "assignee": svc.handler,
+        "code": code,
+        "procedure": svc.procedure,
+        "agency": svc.centre,
+        "handling_agency": svc.stp,
+        "channel": "online",
+        "state": state,
+        "applicant": svc.citizen,
+        "applicant_name": "Nguyễn Văn An",
+        "applicant_email": "an.nguyen@example.vn",
+        "form_data": dict(GOOD_FORM),
+        "submitted_at": at("2026-04-15", 8),
+        "received_at": at("2026-04-15"),
+        "due_at": due,
+        "original_due_at": due,
+        "assignee": svc.handler,
     }
     fields.update(extra)
     return Dossier.objects.create(**fields)
@@ -59,8 +73,14 @@ def dossiers(officers: Any) -> dict[str, Dossier]:
         _dossier(svc, "L-edge", St.PENDING_APPROVAL, at("2026-05-04", 10)),
         _dossier(svc, "L-later", St.UNDER_REVIEW, at("2026-05-04", 11)),
         _dossier(svc, "L-next-week", St.FORWARDED, at("2026-05-07", 9), assignee=None),
-        _dossier(svc, "L-paused", St.SUPPLEMENT_REQUESTED, at("2026-04-28", 9), paused_at=at("2026-04-20"),
-                 state_before_pause=St.UNDER_REVIEW),
+        _dossier(
+            svc,
+            "L-paused",
+            St.SUPPLEMENT_REQUESTED,
+            at("2026-04-28", 9),
+            paused_at=at("2026-04-20"),
+            state_before_pause=St.UNDER_REVIEW,
+        ),
         _dossier(svc, "L-returned", St.RESULT_RETURNED, at("2026-04-28", 9), completed_at=at("2026-04-29", 8)),
         _dossier(svc, "L-stopped", St.STOPPED, at("2026-04-28", 9)),
         _dossier(svc, "L-submitted", St.SUBMITTED, None, received_at=None, original_due_at=None, assignee=None),
@@ -74,7 +94,10 @@ def _flagged() -> set[str]:
 
 
 def test_scan_flags_due_within_one_working_day_across_holidays_and_notifies_once(
-    dossiers: dict[str, Dossier], officers: Any, clock: Any, django_capture_on_commit_callbacks: Any,
+    dossiers: dict[str, Dossier],
+    officers: Any,
+    clock: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     clock.set(NOW)
     entries = Entry.objects.count()
@@ -125,7 +148,10 @@ def test_scan_flags_due_within_one_working_day_across_holidays_and_notifies_once
 
 
 def test_an_apology_moves_the_date_and_the_warning_comes_again_near_the_new_one(
-    dossiers: dict[str, Dossier], officers: Any, clock: Any, django_capture_on_commit_callbacks: Any,
+    dossiers: dict[str, Dossier],
+    officers: Any,
+    clock: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     clock.set(NOW)
     with django_capture_on_commit_callbacks(execute=True):
@@ -133,8 +159,12 @@ def test_an_apology_moves_the_date_and_the_warning_comes_again_near_the_new_one(
     # L-edge is two working days away: the apology is still allowed.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        S.dossier_apologise(actor=officers.approver, dossier=dossiers["L-edge"], new_due_at=at("2026-05-08", 10),
-                            reason="Cần xác minh thêm tại cơ quan công an")
+        S.dossier_apologise(
+            actor=officers.approver,
+            dossier=dossiers["L-edge"],
+            new_due_at=at("2026-05-08", 10),
+            reason="Cần xác minh thêm tại cơ quan công an",
+        )
     [apology] = mail.outbox
     assert apology.to == ["an.nguyen@example.vn"]
     assert apology.subject == "[Tỉnh số] Hồ sơ L-edge: hẹn lại ngày trả kết quả"
@@ -157,8 +187,10 @@ def test_an_apology_moves_the_date_and_the_warning_comes_again_near_the_new_one(
 
 def test_the_scan_is_a_periodic_task(dossiers: dict[str, Dossier], clock: Any) -> None:
     clock.set(NOW)
-    assert any(spec.task_path == "tinhso.onestop.tasks.dossiers_late_scan" and spec.interval_seconds == 1800
-               for spec in periodic_jobs())
+    assert any(
+        spec.task_path == "tinhso.onestop.tasks.dossiers_late_scan" and spec.interval_seconds == 1800
+        for spec in periodic_jobs()
+    )
     result = tasks.dossiers_late_scan.enqueue()  # the test settings run tasks at once
     assert result.return_value == 5
 
@@ -166,17 +198,27 @@ def test_the_scan_is_a_periodic_task(dossiers: dict[str, Dossier], clock: Any) -
 def test_queue_puts_overdue_then_due_soon_first(officers: Any, clock: Any) -> None:
     svc = officers
     clock.set(NOW)
-    for code, due in [("Q-later", at("2026-05-05", 9)), ("Q-soon-2", at("2026-05-04", 9)),
-                      ("Q-none", None), ("Q-over-2", at("2026-04-28", 9)), ("Q-soon-1", at("2026-04-29", 16)),
-                      ("Q-over-1", at("2026-04-27", 9)), ("Q-after-edge", at("2026-05-04", 10, 1))]:
+    for code, due in [
+        ("Q-later", at("2026-05-05", 9)),
+        ("Q-soon-2", at("2026-05-04", 9)),
+        ("Q-none", None),
+        ("Q-over-2", at("2026-04-28", 9)),
+        ("Q-soon-1", at("2026-04-29", 16)),
+        ("Q-over-1", at("2026-04-27", 9)),
+        ("Q-after-edge", at("2026-05-04", 10, 1)),
+    ]:
         _dossier(svc, code, St.UNDER_REVIEW, due)
     _dossier(svc, "Q-other", St.UNDER_REVIEW, at("2026-04-20"), assignee=svc.handler2)
     queue = list(dossier_queue(person=svc.handler, queue="review"))
     # overdue and due_soon are annotations of the queue's queryset, unknown to the model's type
     assert [(d.code, d.overdue, d.due_soon) for d in queue] == [  # type: ignore[attr-defined]
-        ("Q-over-1", True, False), ("Q-over-2", True, False),
-        ("Q-soon-1", False, True), ("Q-soon-2", False, True),
-        ("Q-after-edge", False, False), ("Q-later", False, False), ("Q-none", False, False),
+        ("Q-over-1", True, False),
+        ("Q-over-2", True, False),
+        ("Q-soon-1", False, True),
+        ("Q-soon-2", False, True),
+        ("Q-after-edge", False, False),
+        ("Q-later", False, False),
+        ("Q-none", False, False),
     ]
     by_code = {d.code: d for d in queue}
     assert dossier_flags(by_code["Q-over-1"], NOW) == {"overdue": True, "due_soon": False}

@@ -35,11 +35,23 @@ from tinhso.org.models import Agency, Person
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 S = DossierState
-EXPECTED_STATES = sorted([
-    S.SUBMITTED, S.RECEIVED, S.FORWARDED, S.ASSIGNED, S.UNDER_REVIEW, S.PENDING_APPROVAL, S.SUPPLEMENT_REQUESTED,
-    S.APPROVED, S.RESULT_RETURNED, S.REFUSED, S.STOPPED,
-    S.APPROVED, S.RESULT_RETURNED,  # demo-12: approved, its fee still due; demo-13: fee recorded as paid elsewhere
-])
+EXPECTED_STATES = sorted(
+    [
+        S.SUBMITTED,
+        S.RECEIVED,
+        S.FORWARDED,
+        S.ASSIGNED,
+        S.UNDER_REVIEW,
+        S.PENDING_APPROVAL,
+        S.SUPPLEMENT_REQUESTED,
+        S.APPROVED,
+        S.RESULT_RETURNED,
+        S.REFUSED,
+        S.STOPPED,
+        S.APPROVED,
+        S.RESULT_RETURNED,  # demo-12: approved, its fee still due; demo-13: fee recorded as paid elsewhere
+    ]
+)
 DEMO_DOSSIERS = 13
 
 
@@ -76,8 +88,11 @@ def _demo(number: int) -> Dossier:
 
 def _counts() -> dict[str, int]:
     return {
-        "dossiers": Dossier.objects.count(), "events": DossierEvent.objects.count(),
-        "files": DossierFile.objects.count(), "payments": Payment.objects.count(), "ratings": Rating.objects.count(),
+        "dossiers": Dossier.objects.count(),
+        "events": DossierEvent.objects.count(),
+        "files": DossierFile.objects.count(),
+        "payments": Payment.objects.count(),
+        "ratings": Rating.objects.count(),
         "notifications": Notification.objects.count(),
         "entries": Entry.objects.exclude(action="services.procedure.import").count(),
         "coded": Agency.objects.exclude(code="").count(),
@@ -85,6 +100,7 @@ def _counts() -> dict[str, int]:
 
 
 # --- the dossiers ------------------------------------------------------------------------------
+
 
 def test_demo_dossiers_cover_every_state_at_the_centre(loaded: demo.ProcedureDemoReport) -> None:
     assert loaded.dossiers_created == DEMO_DOSSIERS
@@ -99,11 +115,17 @@ def test_demo_dossiers_cover_every_state_at_the_centre(loaded: demo.ProcedureDem
     citizen = Person.objects.get(username="congdan")
     handler = Person.objects.get(username="thuly.hungyen")
     assert set(Dossier.objects.filter(applicant=citizen).values_list("state", flat=True)) == {
-        S.SUBMITTED, S.RECEIVED, S.SUPPLEMENT_REQUESTED, S.APPROVED, S.RESULT_RETURNED}
+        S.SUBMITTED,
+        S.RECEIVED,
+        S.SUPPLEMENT_REQUESTED,
+        S.APPROVED,
+        S.RESULT_RETURNED,
+    }
     everyone = list(Dossier.objects.all())
     assert all(d.channel == Channel.ONLINE for d in everyone if d.applicant_id == citizen.pk)
-    assert all(d.channel == Channel.COUNTER and d.applicant_id is None for d in everyone
-               if d.applicant_id != citizen.pk)
+    assert all(
+        d.channel == Channel.COUNTER and d.applicant_id is None for d in everyone if d.applicant_id != citizen.pk
+    )
     for state in (S.ASSIGNED, S.UNDER_REVIEW, S.PENDING_APPROVAL):
         assert states[state].assignee == handler
     assert states[S.SUBMITTED].received_at is None
@@ -131,11 +153,14 @@ def test_each_demo_account_finds_work_in_its_queues(loaded: Any) -> None:
 def test_every_demo_dossier_has_its_events_and_the_matching_ledger_entries(loaded: Any) -> None:
     for dossier in Dossier.objects.all():
         # The signed result's and the draft's ledger entries are about their files.
-        events = Counter(dossier.events.exclude(action__in=["result_issued", "draft_result"])
-                         .values_list("action", flat=True))
+        events = Counter(
+            dossier.events.exclude(action__in=["result_issued", "draft_result"]).values_list("action", flat=True)
+        )
         entries = Counter(
-            action.removeprefix("services.dossier.") for action in Entry.objects.filter(
-                object_type="services.dossier", object_id=str(dossier.pk)).values_list("action", flat=True)
+            action.removeprefix("services.dossier.")
+            for action in Entry.objects.filter(object_type="services.dossier", object_id=str(dossier.pk)).values_list(
+                "action", flat=True
+            )
             if action != "services.dossier.rate"
         )
         assert events, dossier.code
@@ -163,8 +188,9 @@ def test_demo_files_are_real_and_stored(loaded: Any, media: Path) -> None:
 def test_the_signed_results_verify(loaded: Any) -> None:
     states = _by_state()
     results = DossierFile.objects.filter(kind=FileKind.RESULT).select_related("dossier")
-    assert sorted(r.dossier.state for r in results) == sorted([S.APPROVED, S.APPROVED, S.RESULT_RETURNED,
-                                                               S.RESULT_RETURNED])
+    assert sorted(r.dossier.state for r in results) == sorted(
+        [S.APPROVED, S.APPROVED, S.RESULT_RETURNED, S.RESULT_RETURNED]
+    )
     for row in results:
         with default_storage.open(row.file.name, "rb") as handle:
             data = handle.read()
@@ -197,7 +223,11 @@ def test_payments_and_the_rating(loaded: Any) -> None:
     returned, approved = _demo(8), _demo(7)
     online = Payment.objects.get(dossier=returned)
     assert (online.method, online.provider, online.state, online.amount_vnd) == (
-        PaymentMethod.ONLINE, "gia-lap", PaymentState.PAID, 200_000)
+        PaymentMethod.ONLINE,
+        "gia-lap",
+        PaymentState.PAID,
+        200_000,
+    )
     assert online.receipt_number.startswith("BL-")
     assert online.provider_transaction.startswith("GL")
     counter = Payment.objects.get(dossier=approved)
@@ -221,7 +251,11 @@ def test_a_fee_due_blocks_the_return_and_a_fee_paid_elsewhere_is_recorded(loaded
     assert waived.state == S.RESULT_RETURNED
     waiver = FeeWaiver.objects.get(dossier=waived)
     assert (waiver.reason, waiver.receipt_number, waiver.amount_vnd, waiver.recorded_by.username) == (
-        "paid_elsewhere", "KB-2026-000123", 1_200_000, "motcua.hungyen")
+        "paid_elsewhere",
+        "KB-2026-000123",
+        1_200_000,
+        "motcua.hungyen",
+    )
     assert fee_status(waived).state == "paid_elsewhere"
     assert waived.events.filter(action="fee_waive").exists()
 
@@ -255,8 +289,9 @@ def test_without_the_demo_accounts_only_procedures_and_codes_are_loaded(demo_age
     assert Agency.objects.get(key="hy.ttpvhcc").code == "H33.01"
 
 
-def test_no_demo_dossiers_where_demo_signing_is_not_allowed(accounts: Any, settings: Any,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_demo_dossiers_where_demo_signing_is_not_allowed(
+    accounts: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.DEBUG = False
     settings.TINHSO_SIGNING_DEMO = False
     monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
@@ -266,6 +301,7 @@ def test_no_demo_dossiers_where_demo_signing_is_not_allowed(accounts: Any, setti
 
 
 # --- agency codes ------------------------------------------------------------------------------
+
 
 def test_codes_are_given_only_where_empty_and_never_overwritten(demo_agencies: Any) -> None:
     Agency.objects.filter(key="hy.stp").update(code="H33.99")
@@ -290,7 +326,10 @@ def test_demo_data_files_say_they_are_illustrative_and_cover_the_procedures() ->
     dossiers = json.loads(demo.DOSSIERS_FILE.read_text(encoding="utf-8"))
     assert "hư cấu" in dossiers["_note"].lower()
     for spec in dossiers["dossiers"]:  # obviously fake numbers only
-        for value in [*spec.get("applicant", {}).values(), spec["form"].get("so_dinh_danh", ""),
-                      spec["form"].get("dien_thoai", "")]:
+        for value in [
+            *spec.get("applicant", {}).values(),
+            spec["form"].get("so_dinh_danh", ""),
+            spec["form"].get("dien_thoai", ""),
+        ]:
             if value and value.isdigit():
                 assert value.startswith(("0000000000", "09000000")), value

@@ -17,9 +17,18 @@ pytestmark = pytest.mark.django_db
 
 def _forwarded(svc: Any, code: str, state: str = DossierState.FORWARDED) -> Dossier:
     return Dossier.objects.create(
-        code=code, procedure=svc.procedure, agency=svc.centre, handling_agency=svc.stp, channel="online",
-        state=state, applicant=svc.citizen, applicant_name="Nguyễn Văn An", form_data=dict(GOOD_FORM),
-        submitted_at=at("2026-03-02", 8), received_at=at("2026-03-02"), due_at=at("2026-03-16"),
+        code=code,
+        procedure=svc.procedure,
+        agency=svc.centre,
+        handling_agency=svc.stp,
+        channel="online",
+        state=state,
+        applicant=svc.citizen,
+        applicant_name="Nguyễn Văn An",
+        form_data=dict(GOOD_FORM),
+        submitted_at=at("2026-03-02", 8),
+        received_at=at("2026-03-02"),
+        due_at=at("2026-03-16"),
     )
 
 

@@ -84,9 +84,16 @@ def test_online_intake_at_an_agency_without_an_electronic_id_is_refused_before_a
     dossiers, entries = Dossier.objects.count(), Entry.objects.count()
     client = Client()
     client.force_login(svc.citizen)
-    response = client.post("/api/services/dossiers/", {
-        "procedure": svc.procedure.code, "agency": svc.centre.pk, "form_data": GOOD_FORM,
-    }, content_type="application/json", headers={"Idempotency-Key": "no-code-1"})
+    response = client.post(
+        "/api/services/dossiers/",
+        {
+            "procedure": svc.procedure.code,
+            "agency": svc.centre.pk,
+            "form_data": GOOD_FORM,
+        },
+        content_type="application/json",
+        headers={"Idempotency-Key": "no-code-1"},
+    )
     assert response.status_code == 400
     assert response.json() == {
         "detail": f"Cơ quan “{svc.centre.name}” chưa có mã định danh điện tử, không thể cấp mã hồ sơ.",
@@ -98,6 +105,11 @@ def test_online_intake_at_an_agency_without_an_electronic_id_is_refused_before_a
     from tinhso.onestop.dossiers.intake import filing_check
 
     with pytest.raises(DomainError) as caught:
-        filing_check(applicant=svc.citizen, procedure=svc.procedure, agency=Agency.objects.get(pk=svc.centre.pk),
-                     form_data=GOOD_FORM, idempotency_key="no-code-2")
+        filing_check(
+            applicant=svc.citizen,
+            procedure=svc.procedure,
+            agency=Agency.objects.get(pk=svc.centre.pk),
+            form_data=GOOD_FORM,
+            idempotency_key="no-code-2",
+        )
     assert caught.value.code == "agency_without_code"

@@ -26,39 +26,52 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def _filing(svc: SimpleNamespace, key: str, *, applicant: Any = None, agency: Any = None) -> intake.Filing:
-    return intake.filing_check(applicant=applicant or svc.citizen, procedure=svc.procedure,
-                               agency=agency or svc.centre, form_data=GOOD_FORM, idempotency_key=key)
+    return intake.filing_check(
+        applicant=applicant or svc.citizen,
+        procedure=svc.procedure,
+        agency=agency or svc.centre,
+        form_data=GOOD_FORM,
+        idempotency_key=key,
+    )
 
 
 @pytest.mark.django_db
 @override_settings(TASKS=DB_TASKS)
 def test_filings_get_their_agencys_numbers_events_notifications_and_entries(
-    svc: SimpleNamespace, clock: Any,
+    svc: SimpleNamespace,
+    clock: Any,
 ) -> None:
     svc.citizen.email = "an.nguyen@example.vn"
     svc.citizen.save(update_fields=["email"])
     entries, tasks = Entry.objects.count(), DBTaskResult.objects.count()
 
-    filed = [intake.filing_submit(_filing(svc, "f-1")), intake.filing_submit(_filing(svc, "f-2", agency=svc.stp)),
-             intake.filing_submit(_filing(svc, "f-3")),
-             intake.filing_submit(_filing(svc, "f-4", applicant=svc.other_citizen))]
+    filed = [
+        intake.filing_submit(_filing(svc, "f-1")),
+        intake.filing_submit(_filing(svc, "f-2", agency=svc.stp)),
+        intake.filing_submit(_filing(svc, "f-3")),
+        intake.filing_submit(_filing(svc, "f-4", applicant=svc.other_citizen)),
+    ]
 
     dossiers = [item.dossier for item in filed]
     assert all(item.created for item in filed)
     assert [d.code for d in dossiers] == [
-        "H31.01-260302-0001", "H31.02-260302-0001", "H31.01-260302-0002", "H31.01-260302-0003",
+        "H31.01-260302-0001",
+        "H31.02-260302-0001",
+        "H31.01-260302-0002",
+        "H31.01-260302-0003",
     ]
     assert all(d.pk and d.state == DossierState.SUBMITTED for d in dossiers)
-    assert [d.applicant_id for d in dossiers] == [svc.citizen.pk, svc.citizen.pk, svc.citizen.pk,
-                                                  svc.other_citizen.pk]
+    assert [d.applicant_id for d in dossiers] == [svc.citizen.pk, svc.citizen.pk, svc.citizen.pk, svc.other_citizen.pk]
     assert DossierSequence.objects.get(agency_code="H31.01").last == 3
     events = DossierEvent.objects.filter(dossier__in=dossiers).order_by("dossier_id")
     assert [(e.action, e.actor_id, e.to_state) for e in events] == [
-        ("submit_online", d.applicant_id, "submitted") for d in sorted(dossiers, key=lambda d: d.pk)]
+        ("submit_online", d.applicant_id, "submitted") for d in sorted(dossiers, key=lambda d: d.pk)
+    ]
     seal()  # as the worker's sealer would, in commit order
     new_entries = list(Entry.objects.filter(sequence__gt=entries).order_by("sequence"))
     assert [(e.action, e.object_id) for e in new_entries] == [
-        ("services.dossier.submit_online", str(d.pk)) for d in dossiers]
+        ("services.dossier.submit_online", str(d.pk)) for d in dossiers
+    ]
     # The three filings of the citizen with an e-mail address: three rows, each with its sending task.
     assert Notification.objects.filter(dossier__in=dossiers).count() == 3
     assert DBTaskResult.objects.count() == tasks + 3
@@ -66,10 +79,10 @@ def test_filings_get_their_agencys_numbers_events_notifications_and_entries(
 
 
 @pytest.mark.django_db
-def test_a_retry_with_a_used_key_gives_the_first_dossier_and_its_number_back(svc: SimpleNamespace,
-                                                                           clock: Any) -> None:
-    first = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                         form_data=GOOD_FORM, idempotency_key="used")
+def test_a_retry_with_a_used_key_gives_the_first_dossier_and_its_number_back(svc: SimpleNamespace, clock: Any) -> None:
+    first = intake.dossier_submit_online(
+        applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre, form_data=GOOD_FORM, idempotency_key="used"
+    )
     counts = (Dossier.objects.count(), DossierEvent.objects.count(), Entry.objects.count())
 
     again = intake.filing_submit(_filing(svc, "used"))
@@ -81,10 +94,10 @@ def test_a_retry_with_a_used_key_gives_the_first_dossier_and_its_number_back(svc
 
 
 @pytest.mark.django_db
-def test_someone_elses_key_is_refused_without_a_word_about_their_dossier(svc: SimpleNamespace,
-                                                                         clock: Any) -> None:
-    intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                 form_data=GOOD_FORM, idempotency_key="used")
+def test_someone_elses_key_is_refused_without_a_word_about_their_dossier(svc: SimpleNamespace, clock: Any) -> None:
+    intake.dossier_submit_online(
+        applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre, form_data=GOOD_FORM, idempotency_key="used"
+    )
     with pytest.raises(Conflict, match="Mã chống gửi trùng"):
         intake.filing_submit(_filing(svc, "used", applicant=svc.other_citizen))
     assert Dossier.objects.count() == 1
@@ -140,10 +153,13 @@ def test_concurrent_filings_get_distinct_numbers_and_one_dossier_per_key(svc: Si
 
 @pytest.mark.django_db
 def test_a_procedure_without_workflow_is_refused_before_any_write(
-    svc: SimpleNamespace, clock: Any, demo_agencies: dict[str, Any],
+    svc: SimpleNamespace,
+    clock: Any,
+    demo_agencies: dict[str, Any],
 ) -> None:
     bare = make_procedure(code="9.999999.000.00.00.H31", agencies=[svc.centre], steps=False)
     with pytest.raises(DomainError, match="quy trình"):
-        intake.filing_check(applicant=svc.citizen, procedure=bare, agency=svc.centre, form_data=GOOD_FORM,
-                            idempotency_key="bare")
+        intake.filing_check(
+            applicant=svc.citizen, procedure=bare, agency=svc.centre, form_data=GOOD_FORM, idempotency_key="bare"
+        )
     assert not Dossier.objects.exists()

@@ -34,8 +34,9 @@ _n = iter(range(1, 100_000))
 def _paper(svc: Any) -> Any:
     """A procedure with a paper result and no fee: the state machine alone, no draft or fee rule."""
     if not hasattr(svc, "paper"):
-        svc.paper = make_procedure(code="1.000894.000.00.00.H31", agencies=[svc.centre, svc.stp],
-                                   online_level="partial", fee_vnd=0)
+        svc.paper = make_procedure(
+            code="1.000894.000.00.00.H31", agencies=[svc.centre, svc.stp], online_level="partial", fee_vnd=0
+        )
     return svc.paper
 
 
@@ -43,16 +44,28 @@ def _dossier(svc: Any, state: str, **extra: Any) -> Dossier:
     """A dossier put straight into ``state`` (received at the desk, handled by Sở Tư pháp), of a
     procedure with a paper result and no fee (the draft and fee rules: test_workflow_rules)."""
     fields: dict[str, Any] = {
-        "code": f"T-{next(_n):06d}", "procedure": _paper(svc), "agency": svc.centre, "handling_agency": svc.stp,
-        "channel": "online", "state": state, "applicant": svc.citizen, "applicant_name": "Nguyễn Văn An",
-        "form_data": dict(GOOD_FORM), "submitted_at": at("2026-03-02", 8),
+        "code": f"T-{next(_n):06d}",
+        "procedure": _paper(svc),
+        "agency": svc.centre,
+        "handling_agency": svc.stp,
+        "channel": "online",
+        "state": state,
+        "applicant": svc.citizen,
+        "applicant_name": "Nguyễn Văn An",
+        "form_data": dict(GOOD_FORM),
+        "submitted_at": at("2026-03-02", 8),
     }
     if state != DossierState.SUBMITTED:
-        fields.update(received_at=at("2026-03-02"), due_at=at("2026-04-30"), original_due_at=at("2026-04-30"),
-                      assignee=svc.handler)
+        fields.update(
+            received_at=at("2026-03-02"),
+            due_at=at("2026-04-30"),
+            original_due_at=at("2026-04-30"),
+            assignee=svc.handler,
+        )
     if state == DossierState.SUPPLEMENT_REQUESTED:
-        fields.update(state_before_pause=DossierState.UNDER_REVIEW, paused_at=at("2026-03-02", 8, 30),
-                      supplement_requests=1)
+        fields.update(
+            state_before_pause=DossierState.UNDER_REVIEW, paused_at=at("2026-03-02", 8, 30), supplement_requests=1
+        )
     fields.update(extra)
     return Dossier.objects.create(**fields)
 
@@ -69,21 +82,30 @@ def _call(svc: Any, transition: str, dossier: Dossier, actor: Any = None) -> Dos
         "refuse": lambda a: S.dossier_refuse(actor=a or svc.approver, dossier=dossier, reason="Không đủ điều kiện"),
         "return_result": lambda a: S.dossier_return_result(actor=a or svc.receiver, dossier=dossier),
         "request_supplement": lambda a: S.dossier_request_supplement(
-            actor=a or svc.handler, dossier=dossier, reason="Thiếu bản sao căn cước"),
+            actor=a or svc.handler, dossier=dossier, reason="Thiếu bản sao căn cước"
+        ),
         "supplement": lambda a: S.dossier_supplement(actor=a or svc.citizen, dossier=dossier, form_data={}),
         "transfer": lambda a: S.dossier_transfer(actor=a or svc.approver, dossier=dossier, to_agency=svc.sct, days=3),
         "stop": lambda a: S.dossier_stop(actor=a or svc.citizen, dossier=dossier, reason="Không còn nhu cầu"),
         "cancel": lambda a: S.dossier_cancel(actor=a or svc.receiver, dossier=dossier, reason="Nộp nhầm"),
-        "apologise": lambda a: S.dossier_apologise(actor=a or svc.approver, dossier=dossier,
-                                                   new_due_at=at("2026-05-15"), reason="Cần xác minh thêm"),
+        "apologise": lambda a: S.dossier_apologise(
+            actor=a or svc.approver, dossier=dossier, new_due_at=at("2026-05-15"), reason="Cần xác minh thêm"
+        ),
     }
     return calls[transition](actor)
 
 
 def _snapshot(dossier: Dossier) -> tuple[Any, ...]:
     fresh = Dossier.objects.get(pk=dossier.pk)
-    return (fresh.state, fresh.updated_at, fresh.due_at, fresh.handling_agency_id, fresh.assignee_id,
-            DossierEvent.objects.count(), Entry.objects.count())
+    return (
+        fresh.state,
+        fresh.updated_at,
+        fresh.due_at,
+        fresh.handling_agency_id,
+        fresh.assignee_id,
+        DossierEvent.objects.count(),
+        Entry.objects.count(),
+    )
 
 
 def test_the_transition_table_covers_every_service() -> None:
@@ -114,21 +136,33 @@ def test_matrix_only_the_allowed_transitions_succeed(svc: Any, clock: Any, state
 
 
 WRONG_ACTORS = [
-    ("receive", "submitted", "handler"), ("receive", "submitted", "sct_officer"),
-    ("forward", "received", "citizen"), ("assign", "forwarded", "handler"), ("assign", "forwarded", "sct_approver"),
-    ("start_review", "assigned", "handler2"), ("start_review", "assigned", "approver"),
-    ("submit_for_approval", "under_review", "handler2"), ("approve", "pending_approval", "handler"),
-    ("approve", "pending_approval", "sct_approver"), ("refuse", "pending_approval", "receiver"),
-    ("return_result", "approved", "handler"), ("request_supplement", "under_review", "citizen"),
-    ("request_supplement", "under_review", "sct_handler"), ("supplement", "supplement_requested", "other_citizen"),
-    ("transfer", "under_review", "handler"), ("stop", "under_review", "other_citizen"),
-    ("stop", "under_review", "handler"), ("cancel", "received", "citizen"), ("apologise", "under_review", "receiver"),
+    ("receive", "submitted", "handler"),
+    ("receive", "submitted", "sct_officer"),
+    ("forward", "received", "citizen"),
+    ("assign", "forwarded", "handler"),
+    ("assign", "forwarded", "sct_approver"),
+    ("start_review", "assigned", "handler2"),
+    ("start_review", "assigned", "approver"),
+    ("submit_for_approval", "under_review", "handler2"),
+    ("approve", "pending_approval", "handler"),
+    ("approve", "pending_approval", "sct_approver"),
+    ("refuse", "pending_approval", "receiver"),
+    ("return_result", "approved", "handler"),
+    ("request_supplement", "under_review", "citizen"),
+    ("request_supplement", "under_review", "sct_handler"),
+    ("supplement", "supplement_requested", "other_citizen"),
+    ("transfer", "under_review", "handler"),
+    ("stop", "under_review", "other_citizen"),
+    ("stop", "under_review", "handler"),
+    ("cancel", "received", "citizen"),
+    ("apologise", "under_review", "receiver"),
 ]
 
 
 @pytest.mark.parametrize(("transition", "state", "who"), WRONG_ACTORS)
-def test_wrong_actor_is_refused_and_nothing_changes(svc: Any, clock: Any, transition: str, state: str,
-                                                     who: str) -> None:
+def test_wrong_actor_is_refused_and_nothing_changes(
+    svc: Any, clock: Any, transition: str, state: str, who: str
+) -> None:
     dossier = _dossier(svc, state)
     before = _snapshot(dossier)
     with pytest.raises(NotAllowed) as caught:
@@ -155,6 +189,7 @@ def test_refusal_needs_a_reason(svc: Any, clock: Any) -> None:
 
 
 # --- whole paths ------------------------------------------------------------------------------
+
 
 def _finish(svc: Any, dossier: Dossier) -> Dossier:
     """Draft result, submission, approval (the draft signed), the fee paid at the desk, return."""
@@ -197,16 +232,31 @@ def test_on_time_path(svc: Any, clock: Any, media: Any) -> None:
     assert not dossier_is_overdue(dossier, at("2026-06-01"))
     timeline = dossier_timeline(dossier)
     assert [(e.action, e.from_state, e.to_state) for e in timeline] == [
-        ("submit_online", "", "submitted"), ("receive", "submitted", "received"),
-        ("forward", "received", "forwarded"), ("assign", "forwarded", "assigned"),
-        ("start_review", "assigned", "under_review"), ("draft_result", "under_review", "under_review"),
-        ("submit_for_approval", "under_review", "pending_approval"), ("approve", "pending_approval", "approved"),
-        ("result_issued", "approved", "approved"), ("pay", "approved", "approved"),
+        ("submit_online", "", "submitted"),
+        ("receive", "submitted", "received"),
+        ("forward", "received", "forwarded"),
+        ("assign", "forwarded", "assigned"),
+        ("start_review", "assigned", "under_review"),
+        ("draft_result", "under_review", "under_review"),
+        ("submit_for_approval", "under_review", "pending_approval"),
+        ("approve", "pending_approval", "approved"),
+        ("result_issued", "approved", "approved"),
+        ("pay", "approved", "approved"),
         ("return_result", "approved", "result_returned"),
     ]
-    assert [e.actor for e in timeline] == [svc.citizen, svc.receiver, svc.receiver, svc.approver, svc.handler,
-                                           svc.handler, svc.handler, svc.approver, svc.approver, svc.receiver,
-                                           svc.receiver]
+    assert [e.actor for e in timeline] == [
+        svc.citizen,
+        svc.receiver,
+        svc.receiver,
+        svc.approver,
+        svc.handler,
+        svc.handler,
+        svc.handler,
+        svc.approver,
+        svc.approver,
+        svc.receiver,
+        svc.receiver,
+    ]
     assert Entry.objects.count() == entries + 11
     for entry in Entry.objects.order_by("-pk")[:11]:
         text = str(entry.__dict__) + str(getattr(entry, "payload", ""))
@@ -218,8 +268,12 @@ def test_late_path_with_apology_once(svc: Any, clock: Any, media: Any) -> None:
     dossier = to_review(svc, submit_online(svc))
     original = dossier.due_at
     clock.set(original - dt.timedelta(days=7))
-    dossier = S.dossier_apologise(actor=svc.handler, dossier=dossier, new_due_at=original + dt.timedelta(days=7),
-                                  reason="Cần xác minh với cơ quan công an")
+    dossier = S.dossier_apologise(
+        actor=svc.handler,
+        dossier=dossier,
+        new_due_at=original + dt.timedelta(days=7),
+        reason="Cần xác minh với cơ quan công an",
+    )
     assert dossier.due_reset_count == 1
     assert dossier.due_at == original + dt.timedelta(days=7)
     assert dossier.original_due_at == original
@@ -227,8 +281,9 @@ def test_late_path_with_apology_once(svc: Any, clock: Any, media: Any) -> None:
     assert (event.action, event.note) == ("apologise", "Cần xác minh với cơ quan công an")
     before = _snapshot(dossier)
     with pytest.raises(Conflict) as caught:
-        S.dossier_apologise(actor=svc.approver, dossier=dossier, new_due_at=original + dt.timedelta(days=20),
-                            reason="Lần nữa")
+        S.dossier_apologise(
+            actor=svc.approver, dossier=dossier, new_due_at=original + dt.timedelta(days=20), reason="Lần nữa"
+        )
     assert caught.value.message == "Chỉ được hẹn lại ngày trả kết quả một lần"
     assert _snapshot(dossier) == before
     clock.set(original + dt.timedelta(days=2))
@@ -246,8 +301,9 @@ def test_apology_not_later_than_one_working_day_before_the_deadline(svc: Any, cl
         clock.set(late)
         before = _snapshot(dossier)
         with pytest.raises(Conflict, match="chậm nhất 1 ngày làm việc trước hạn"):
-            S.dossier_apologise(actor=svc.handler, dossier=dossier, new_due_at=dossier.due_at + dt.timedelta(days=9),
-                                reason="Chậm")
+            S.dossier_apologise(
+                actor=svc.handler, dossier=dossier, new_due_at=dossier.due_at + dt.timedelta(days=9), reason="Chậm"
+            )
         assert _snapshot(dossier) == before
     clock.set(dossier.due_at + dt.timedelta(days=1))
     assert dossier_is_overdue(dossier, clock.now)
@@ -267,7 +323,10 @@ def test_supplement_stops_the_clock_and_moves_the_due_date(svc: Any, clock: Any,
     clock.set(at("2026-03-04"))  # Wednesday
     dossier = S.dossier_request_supplement(actor=svc.handler, dossier=dossier, reason="Thiếu bản sao căn cước")
     assert (dossier.state, dossier.state_before_pause, dossier.paused_at) == (
-        "supplement_requested", "under_review", at("2026-03-04"))
+        "supplement_requested",
+        "under_review",
+        at("2026-03-04"),
+    )
     assert dossier.supplement_requests == 1
     clock.set(at("2026-03-09"))  # the next Monday: Wed, Thu, Fri = 3 working days paused
     dossier = S.dossier_supplement(actor=svc.citizen, dossier=dossier, form_data={"phone": "0987654321"})
@@ -316,8 +375,11 @@ def test_transfer_path(svc: Any, clock: Any, media: Any) -> None:
     assert (dossier.state, dossier.handling_agency, dossier.assignee) == ("transferred", svc.sct, None)
     event = dossier_timeline(dossier)[-1]
     assert event.agency == svc.stp
-    assert event.note == ("Chuyển liên thông từ Sở Tư pháp đến Sở Công Thương, thời gian 2.5 ngày làm việc."
-                          if svc.stp.name == "Sở Tư pháp" and svc.sct.name == "Sở Công Thương" else event.note)
+    assert event.note == (
+        "Chuyển liên thông từ Sở Tư pháp đến Sở Công Thương, thời gian 2.5 ngày làm việc."
+        if svc.stp.name == "Sở Tư pháp" and svc.sct.name == "Sở Công Thương"
+        else event.note
+    )
     assert "2.5 ngày làm việc" in event.note
     assert Entry.objects.order_by("-pk").first().action == "services.dossier.transfer"
     # The other agency now owns it: its approver assigns its handler; Sở Tư pháp's approver no longer can.
@@ -356,8 +418,13 @@ def test_receive_at_counter(svc: Any, clock: Any) -> None:
     from tinhso.core.workdays import due_at
 
     dossier = S.dossier_receive_at_counter(
-        actor=svc.receiver, agency=svc.centre, procedure=svc.procedure, applicant_name="Trần Thị Bình",
-        applicant_personal_id="001190000123", applicant_phone="0912000111", form_data=GOOD_FORM,
+        actor=svc.receiver,
+        agency=svc.centre,
+        procedure=svc.procedure,
+        applicant_name="Trần Thị Bình",
+        applicant_personal_id="001190000123",
+        applicant_phone="0912000111",
+        form_data=GOOD_FORM,
     )
     assert (dossier.state, dossier.channel, dossier.applicant) == ("received", "counter", None)
     assert dossier.due_at == due_at(at("2026-03-02"), Decimal(10))
@@ -366,12 +433,24 @@ def test_receive_at_counter(svc: Any, clock: Any) -> None:
     assert (event.from_state, event.to_state, event.actor) == ("", "received", svc.receiver)
     with pytest.raises(NotAllowed):
         S.dossier_receive_at_counter(
-            actor=svc.handler, agency=svc.centre, procedure=svc.procedure, applicant_name="A",
-            applicant_personal_id="", applicant_phone="", form_data=GOOD_FORM)
+            actor=svc.handler,
+            agency=svc.centre,
+            procedure=svc.procedure,
+            applicant_name="A",
+            applicant_personal_id="",
+            applicant_phone="",
+            form_data=GOOD_FORM,
+        )
     with pytest.raises(DomainError, match="12 chữ số"):
         S.dossier_receive_at_counter(
-            actor=svc.receiver, agency=svc.centre, procedure=svc.procedure, applicant_name="A",
-            applicant_personal_id="123", applicant_phone="", form_data=GOOD_FORM)
+            actor=svc.receiver,
+            agency=svc.centre,
+            procedure=svc.procedure,
+            applicant_name="A",
+            applicant_personal_id="123",
+            applicant_phone="",
+            form_data=GOOD_FORM,
+        )
     assert Dossier.objects.count() == 1
 
 
@@ -379,26 +458,43 @@ def test_receive_at_counter(svc: Any, clock: Any) -> None:
 
 FORM_ERRORS = [
     ({**GOOD_FORM, "full_name": ""}, "full_name", "Trường “Họ và tên” là bắt buộc."),
-    ({k: v for k, v in GOOD_FORM.items() if k != "personal_id"}, "personal_id",
-     "Trường “Số định danh cá nhân” là bắt buộc."),
-    ({**GOOD_FORM, "personal_id": "03309500123"}, "personal_id",
-     "Trường “Số định danh cá nhân” phải là số định danh cá nhân gồm 12 chữ số."),
-    ({**GOOD_FORM, "phone": "912345678"}, "phone",
-     "Trường “Số điện thoại” phải là số điện thoại gồm 10 chữ số, bắt đầu bằng 0."),
-    ({**GOOD_FORM, "phone": "1912345678"}, "phone",
-     "Trường “Số điện thoại” phải là số điện thoại gồm 10 chữ số, bắt đầu bằng 0."),
-    ({**GOOD_FORM, "purpose": "Đi chơi"}, "purpose",
-     "Giá trị của trường “Mục đích” không nằm trong danh sách cho phép."),
+    (
+        {k: v for k, v in GOOD_FORM.items() if k != "personal_id"},
+        "personal_id",
+        "Trường “Số định danh cá nhân” là bắt buộc.",
+    ),
+    (
+        {**GOOD_FORM, "personal_id": "03309500123"},
+        "personal_id",
+        "Trường “Số định danh cá nhân” phải là số định danh cá nhân gồm 12 chữ số.",
+    ),
+    (
+        {**GOOD_FORM, "phone": "912345678"},
+        "phone",
+        "Trường “Số điện thoại” phải là số điện thoại gồm 10 chữ số, bắt đầu bằng 0.",
+    ),
+    (
+        {**GOOD_FORM, "phone": "1912345678"},
+        "phone",
+        "Trường “Số điện thoại” phải là số điện thoại gồm 10 chữ số, bắt đầu bằng 0.",
+    ),
+    (
+        {**GOOD_FORM, "purpose": "Đi chơi"},
+        "purpose",
+        "Giá trị của trường “Mục đích” không nằm trong danh sách cho phép.",
+    ),
     ({**GOOD_FORM, "full_name": "A" * 101}, "full_name", "Trường “Họ và tên” dài quá 100 ký tự."),
 ]
 
 
 @pytest.mark.parametrize(("form", "field", "message"), FORM_ERRORS)
-def test_form_errors_are_in_vietnamese_by_field(svc: Any, clock: Any, form: dict[str, Any], field: str,
-                                                 message: str) -> None:
+def test_form_errors_are_in_vietnamese_by_field(
+    svc: Any, clock: Any, form: dict[str, Any], field: str, message: str
+) -> None:
     with pytest.raises(DomainError) as caught:
-        intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre, form_data=form,
-                                idempotency_key="k")
+        intake.dossier_submit_online(
+            applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre, form_data=form, idempotency_key="k"
+        )
     assert caught.value.errors == {field: message}
     assert caught.value.field == field
     assert not Dossier.objects.exists()
@@ -415,24 +511,29 @@ def test_number_date_and_email_fields(svc: Any) -> None:
     assert caught.value.errors == {
         "n": "Trường “Số bản” phải là một số.",
         "d": "Trường “Ngày sinh” phải là ngày hợp lệ, dạng ngày/tháng/năm (31/12/2026) hoặc năm-tháng-ngày "
-             "(2026-12-31).",
+        "(2026-12-31).",
         "e": "Trường “Thư điện tử” phải là địa chỉ thư điện tử hợp lệ.",
     }
     assert S.form_data_validate(svc.procedure, {"n": 2, "d": "2000-02-28", "e": "an@example.vn", "x": 1}) == {
-        "n": 2, "d": "2000-02-28", "e": "an@example.vn"}
+        "n": 2,
+        "d": "2000-02-28",
+        "e": "an@example.vn",
+    }
     assert S.form_data_validate(svc.procedure, {"n": 2, "d": "28/02/2000", "e": "an@example.vn"})["d"] == "2000-02-28"
 
 
 def test_procedure_without_workflow_or_not_online(svc: Any, clock: Any) -> None:
     bare = make_procedure(code="1.000001.000.00.00.H31", agencies=[svc.centre], steps=False)
     with pytest.raises(DomainError) as caught:
-        intake.dossier_submit_online(applicant=svc.citizen, procedure=bare, agency=svc.centre, form_data=GOOD_FORM,
-                                idempotency_key="k")
+        intake.dossier_submit_online(
+            applicant=svc.citizen, procedure=bare, agency=svc.centre, form_data=GOOD_FORM, idempotency_key="k"
+        )
     assert caught.value.message == "Thủ tục chưa có quy trình xử lý"
     offline = make_procedure(code="1.000002.000.00.00.H31", agencies=[svc.centre], online_level="none")
     with pytest.raises(DomainError, match="không cung cấp dịch vụ công trực tuyến"):
-        intake.dossier_submit_online(applicant=svc.citizen, procedure=offline, agency=svc.centre, form_data=GOOD_FORM,
-                                idempotency_key="k")
+        intake.dossier_submit_online(
+            applicant=svc.citizen, procedure=offline, agency=svc.centre, form_data=GOOD_FORM, idempotency_key="k"
+        )
     assert not Dossier.objects.exists()
 
 
@@ -443,18 +544,25 @@ def test_submission_is_idempotent(svc: Any, clock: Any) -> None:
     assert again.pk == first.pk
     assert (Dossier.objects.count(), DossierEvent.objects.count(), Entry.objects.count()) == counts
     with pytest.raises(Conflict):
-        intake.dossier_submit_online(applicant=svc.other_citizen, procedure=svc.procedure, agency=svc.centre,
-                                form_data=GOOD_FORM, idempotency_key="abc")
+        intake.dossier_submit_online(
+            applicant=svc.other_citizen,
+            procedure=svc.procedure,
+            agency=svc.centre,
+            form_data=GOOD_FORM,
+            idempotency_key="abc",
+        )
     assert submit_online(svc, "abd").pk != first.pk
 
 
 def test_officers_cannot_submit_online(svc: Any, clock: Any) -> None:
     with pytest.raises(NotAllowed):
-        intake.dossier_submit_online(applicant=svc.handler, procedure=svc.procedure, agency=svc.centre,
-                                form_data=GOOD_FORM, idempotency_key="h")
+        intake.dossier_submit_online(
+            applicant=svc.handler, procedure=svc.procedure, agency=svc.centre, form_data=GOOD_FORM, idempotency_key="h"
+        )
 
 
 # --- access and queues ------------------------------------------------------------------------
+
 
 def test_an_officer_elsewhere_gets_the_same_not_found_as_a_missing_id(svc: Any) -> None:
     dossier = _dossier(svc, "under_review")
@@ -465,7 +573,10 @@ def test_an_officer_elsewhere_gets_the_same_not_found_as_a_missing_id(svc: Any) 
     with pytest.raises(NotFound) as garbage:
         access_dossier(svc.sct_officer, "abc")
     assert (forbidden.value.message, forbidden.value.code, forbidden.value.status_code) == (
-        missing.value.message, missing.value.code, missing.value.status_code)
+        missing.value.message,
+        missing.value.code,
+        missing.value.status_code,
+    )
     assert garbage.value.message == missing.value.message
     for person in (svc.receiver, svc.approver, svc.handler, svc.handler2, svc.citizen):
         assert access_dossier(person, dossier.pk) == dossier

@@ -35,24 +35,38 @@ def _fresh_rate_limits() -> Iterator[None]:
 @pytest.fixture
 def online(svc: Any, clock: Any) -> Dossier:
     """Filed online by the citizen (no phone on the account: the e-form carries phone and ID)."""
-    return intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                   form_data=GOOD_FORM, idempotency_key="lookup-key-000000001")
+    return intake.dossier_submit_online(
+        applicant=svc.citizen,
+        procedure=svc.procedure,
+        agency=svc.centre,
+        form_data=GOOD_FORM,
+        idempotency_key="lookup-key-000000001",
+    )
 
 
 @pytest.fixture
 def counter(svc: Any, clock: Any) -> Dossier:
     return S.dossier_receive_at_counter(
-        actor=svc.receiver, agency=svc.centre, procedure=svc.procedure, applicant_name="Trần Thị Bình",
-        applicant_personal_id="001199012345", applicant_phone="0987654321",
+        actor=svc.receiver,
+        agency=svc.centre,
+        procedure=svc.procedure,
+        applicant_name="Trần Thị Bình",
+        applicant_personal_id="001199012345",
+        applicant_phone="0987654321",
         form_data={"full_name": "Trần Thị Bình", "personal_id": "001199012345"},
     )
 
 
 # --- the service --------------------------------------------------------------------------------
 
+
 def test_right_digits_of_phone_or_id_give_the_status(online: Dossier, counter: Dossier) -> None:
-    for dossier, digits, state in ((online, "5678", "submitted"), (online, "1234", "submitted"),
-                                   (counter, "4321", "received"), (counter, "2345", "received")):
+    for dossier, digits, state in (
+        (online, "5678", "submitted"),
+        (online, "1234", "submitted"),
+        (counter, "4321", "received"),
+        (counter, "2345", "received"),
+    ):
         result = dossier_lookup(code=dossier.code, digits=digits)
         assert result.code == dossier.code
         assert result.state == state
@@ -78,9 +92,13 @@ def test_digits_of_the_account_count_too(svc: Any, clock: Any, make_person: Any)
     from tinhso.org.roles import Role
 
     person = make_person("congdan3", Role.CITIZEN, None, phone="0901112233", personal_id="036090000777")
-    dossier = intake.dossier_submit_online(applicant=person, procedure=svc.procedure, agency=svc.centre,
-                                      form_data={"full_name": "Lê Văn C", "personal_id": "036090000777"},
-                                      idempotency_key="lookup-key-000000002")
+    dossier = intake.dossier_submit_online(
+        applicant=person,
+        procedure=svc.procedure,
+        agency=svc.centre,
+        form_data={"full_name": "Lê Văn C", "personal_id": "036090000777"},
+        idempotency_key="lookup-key-000000002",
+    )
     assert dossier_lookup(code=dossier.code, digits="2233").code == dossier.code
     assert dossier_lookup(code=dossier.code, digits="0777").code == dossier.code
 
@@ -94,10 +112,16 @@ def test_wrong_digits_and_unknown_code_raise_the_same_not_found(online: Dossier)
     assert wrong.value.code == unknown.value.code == "not_found"
 
 
-@pytest.mark.parametrize(("code", "digits", "field"), [
-    ("", "1234", "code"), ("X" * 61, "1234", "code"), ("H31", "123", "digits"), ("H31", "12a4", "digits"),
-    ("H31", "12345", "digits"),
-])
+@pytest.mark.parametrize(
+    ("code", "digits", "field"),
+    [
+        ("", "1234", "code"),
+        ("X" * 61, "1234", "code"),
+        ("H31", "123", "digits"),
+        ("H31", "12a4", "digits"),
+        ("H31", "12345", "digits"),
+    ],
+)
 def test_malformed_input_is_refused_on_its_field(code: str, digits: str, field: str) -> None:
     with pytest.raises(DomainError) as error:
         dossier_lookup(code=code, digits=digits)
@@ -113,6 +137,7 @@ def test_digit_comparison_checks_every_candidate() -> None:
 
 
 # --- the page -----------------------------------------------------------------------------------
+
 
 def _result_part(html: str) -> str:
     match = re.search(r'<div id="lookup-result".*?</div>\s*</div>', html, re.S)

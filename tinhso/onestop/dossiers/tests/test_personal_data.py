@@ -56,13 +56,20 @@ def world(svc: SimpleNamespace, make_person: Any, clock: Any) -> SimpleNamespace
     Person.objects.filter(pk=svc.citizen.pk).update(personal_id=PERSONAL_ID, phone=PHONE, email=EMAIL)
     svc.citizen.refresh_from_db()
     dossier = submit_online(svc, "pd-1")
-    component = files.dossier_file_add(actor=svc.citizen, dossier=dossier,
-                                       upload=SimpleUploadedFile(UPLOAD_NAME, sample_pdf(), "application/pdf"),
-                                       requirement=None, digitised=False)
+    component = files.dossier_file_add(
+        actor=svc.citizen,
+        dossier=dossier,
+        upload=SimpleUploadedFile(UPLOAD_NAME, sample_pdf(), "application/pdf"),
+        requirement=None,
+        digitised=False,
+    )
     dossier = to_review(svc, dossier)
     province = Agency.objects.get(pk=svc.centre.ancestor_ids[0])
     people = {
-        "applicant": svc.citizen, "desk": svc.receiver, "assignee": svc.handler, "approver": svc.approver,
+        "applicant": svc.citizen,
+        "desk": svc.receiver,
+        "assignee": svc.handler,
+        "approver": svc.approver,
         "handling_desk": make_person("motcua.stp", Role.RECEIVER, svc.stp),
         "other_handler": svc.handler2,
         "desk_approver": make_person("pheduyet.ttpvhcc", Role.APPROVER, svc.centre),
@@ -200,8 +207,13 @@ def test_api_detail(world: SimpleNamespace, who: str) -> None:
     submitted = next(event for event in body["events"] if event["action"] == "submit_online")
     [component] = body["files"]
     if who in FULL:
-        assert body["applicant"] == {"name": NAME, "personal_id": PERSONAL_ID, "phone": PHONE, "email": EMAIL,
-                                     "masked": False}
+        assert body["applicant"] == {
+            "name": NAME,
+            "personal_id": PERSONAL_ID,
+            "phone": PHONE,
+            "email": EMAIL,
+            "masked": False,
+        }
         assert body["applicant_name"] == NAME
         assert body["form_data"] == GOOD_FORM
         assert submitted["actor"] == NAME
@@ -210,8 +222,12 @@ def test_api_detail(world: SimpleNamespace, who: str) -> None:
     else:
         assert body["applicant"] == {**MASKED, "masked": True}
         assert body["applicant_name"] == MASKED["name"]
-        assert body["form_data"] == {"full_name": "***", "personal_id": "********1234", "phone": "******5678",
-                                     "purpose": "***"}
+        assert body["form_data"] == {
+            "full_name": "***",
+            "personal_id": "********1234",
+            "phone": "******5678",
+            "purpose": "***",
+        }
         assert submitted["actor"] == MASKED["name"]
         assert component["original_name"] == "Tệp thành phần hồ sơ"
         assert component["download_url"] is None
@@ -222,8 +238,10 @@ def test_api_detail(world: SimpleNamespace, who: str) -> None:
 
 def test_api_masks_a_name_field_by_its_prefill(world: SimpleNamespace) -> None:
     """A field prefilled with the applicant's full name keeps its initials, as the name does."""
-    fields = [{**spec, "prefill": "full_name"} if spec["name"] == "full_name" else spec
-              for spec in world.dossier.procedure.form_fields]
+    fields = [
+        {**spec, "prefill": "full_name"} if spec["name"] == "full_name" else spec
+        for spec in world.dossier.procedure.form_fields
+    ]
     Procedure.objects.filter(pk=world.dossier.procedure_id).update(form_fields=fields)
     body = _api_detail(_client(world.people["leader"]), world.dossier)
     assert body["form_data"]["full_name"] == MASKED["name"]
@@ -235,8 +253,10 @@ def test_api_file_list(world: SimpleNamespace, who: str) -> None:
     assert response.status_code == 200
     [row] = response.json()
     if who in FULL:
-        assert (row["original_name"], row["download_url"]) == (UPLOAD_NAME,
-                                                               reverse("file:download", args=[world.file.pk]))
+        assert (row["original_name"], row["download_url"]) == (
+            UPLOAD_NAME,
+            reverse("file:download", args=[world.file.pk]),
+        )
     else:
         assert (row["original_name"], row["download_url"]) == ("Tệp thành phần hồ sơ", None)
 

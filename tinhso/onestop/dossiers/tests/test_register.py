@@ -24,9 +24,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _counter(svc: Any, name: str, phone: str) -> Dossier:
-    return S.dossier_receive_at_counter(actor=svc.receiver, agency=svc.centre, procedure=svc.procedure,
-                                        applicant_name=name, applicant_personal_id="033095001234",
-                                        applicant_phone=phone, form_data=GOOD_FORM)
+    return S.dossier_receive_at_counter(
+        actor=svc.receiver,
+        agency=svc.centre,
+        procedure=svc.procedure,
+        applicant_name=name,
+        applicant_personal_id="033095001234",
+        applicant_phone=phone,
+        form_data=GOOD_FORM,
+    )
 
 
 def _sheet(content: bytes) -> list[list[Any]]:
@@ -68,10 +74,22 @@ def test_the_register_has_a_line_per_dossier_received_in_the_period(svc: Any, ma
     assert rows[0][0] == svc.centre.name.upper()
     assert rows[1][0] == "SỔ THEO DÕI HỒ SƠ"
     assert rows[2][0] == "Hồ sơ tiếp nhận từ ngày 01/03/2026 đến ngày 31/03/2026"
-    assert rows[4] == ["STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Số lượng hồ sơ (bộ)", "Tên cá nhân, tổ chức",
-                       "Số điện thoại", "Cơ quan chủ trì giải quyết", "Nhận hồ sơ", "Hẹn trả kết quả",
-                       "Chuyển hồ sơ đến cơ quan giải quyết", "Nhận kết quả từ cơ quan giải quyết",
-                       "Trả kết quả cho cá nhân, tổ chức", "Ký nhận", "Ghi chú"]
+    assert rows[4] == [
+        "STT",
+        "Mã hồ sơ",
+        "Tên thủ tục hành chính",
+        "Số lượng hồ sơ (bộ)",
+        "Tên cá nhân, tổ chức",
+        "Số điện thoại",
+        "Cơ quan chủ trì giải quyết",
+        "Nhận hồ sơ",
+        "Hẹn trả kết quả",
+        "Chuyển hồ sơ đến cơ quan giải quyết",
+        "Nhận kết quả từ cơ quan giải quyết",
+        "Trả kết quả cho cá nhân, tổ chức",
+        "Ký nhận",
+        "Ghi chú",
+    ]
     lines = rows[5:8]
     first, second, third = march["first"], march["second"], march["third"]
     assert [line[1] for line in lines] == [first.code, second.code, third.code]  # received order
@@ -88,17 +106,24 @@ def test_the_register_has_a_line_per_dossier_received_in_the_period(svc: Any, ma
     text = " ".join(str(cell) for row in rows for cell in row if cell is not None)
     for secret in ("Trần Văn Trước", "Đỗ Văn Sau", "Lê Thị Hoa", "0912345678", "033095001234"):
         assert secret not in text
-    assert rows[-1][0] == ("Tổng số: 3 hồ sơ. Họ tên và số điện thoại người nộp được che một phần; "
-                           "xem đầy đủ trên trang hồ sơ.")
+    assert rows[-1][0] == (
+        "Tổng số: 3 hồ sơ. Họ tên và số điện thoại người nộp được che một phần; xem đầy đủ trên trang hồ sơ."
+    )
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet["H6"].number_format == "dd/mm/yyyy hh:mm"
     assert sheet.print_title_rows == "$5:$5"
 
 
-def test_only_agencies_in_reach_and_the_same_answer_for_one_that_does_not_exist(svc: Any,
-                                                                               march: dict[str, Dossier]) -> None:
-    for person, agency in ((svc.sct_officer, svc.centre.pk), (svc.citizen, svc.centre.pk),
-                           (svc.receiver, 999_999), (svc.receiver, "abc"), (svc.receiver, None)):
+def test_only_agencies_in_reach_and_the_same_answer_for_one_that_does_not_exist(
+    svc: Any, march: dict[str, Dossier]
+) -> None:
+    for person, agency in (
+        (svc.sct_officer, svc.centre.pk),
+        (svc.citizen, svc.centre.pk),
+        (svc.receiver, 999_999),
+        (svc.receiver, "abc"),
+        (svc.receiver, None),
+    ):
         with pytest.raises(NotFound, match=r"Không tìm thấy cơ quan\."):
             register_dossiers(person, agency, "2026-03-01", "2026-03-31")
     # Sở Tư pháp's own register: it received none of them.
@@ -106,13 +131,16 @@ def test_only_agencies_in_reach_and_the_same_answer_for_one_that_does_not_exist(
     assert list(dossiers) == []
 
 
-@pytest.mark.parametrize(("first", "last", "message"), [
-    ("31/13/2026", "2026-03-31", "Từ ngày phải là ngày hợp lệ, dạng ngày/tháng/năm"),
-    ("2026/03/01", "2026-03-31", "Từ ngày phải là ngày hợp lệ"),
-    ("2026-03-01", "", "Đến ngày phải là ngày hợp lệ"),
-    ("2026-03-31", "2026-03-01", "Đến ngày phải sau hoặc bằng từ ngày."),
-    ("2025-01-01", "2026-03-31", "Mỗi sổ theo dõi lấy tối đa 366 ngày"),
-])
+@pytest.mark.parametrize(
+    ("first", "last", "message"),
+    [
+        ("31/13/2026", "2026-03-31", "Từ ngày phải là ngày hợp lệ, dạng ngày/tháng/năm"),
+        ("2026/03/01", "2026-03-31", "Từ ngày phải là ngày hợp lệ"),
+        ("2026-03-01", "", "Đến ngày phải là ngày hợp lệ"),
+        ("2026-03-31", "2026-03-01", "Đến ngày phải sau hoặc bằng từ ngày."),
+        ("2025-01-01", "2026-03-31", "Mỗi sổ theo dõi lấy tối đa 366 ngày"),
+    ],
+)
 def test_a_bad_period_is_refused_with_the_reason(svc: Any, first: str, last: str, message: str) -> None:
     with pytest.raises(DomainError, match=message):
         register_dossiers(svc.receiver, svc.centre.pk, first, last)
@@ -150,8 +178,12 @@ def test_the_officer_page_gives_the_file_or_says_what_is_wrong(svc: Any, march: 
     bad = client.get(url, {"agency": svc.centre.pk, "from": "2026-03-31", "to": "2026-03-01"})
     assert bad.status_code == 400
     assert "Đến ngày phải sau hoặc bằng từ ngày." in bad.content.decode()
-    assert _client(svc.sct_officer).get(url, {"agency": svc.centre.pk, "from": "2026-03-01",
-                                              "to": "2026-03-31"}).status_code == 404
+    assert (
+        _client(svc.sct_officer)
+        .get(url, {"agency": svc.centre.pk, "from": "2026-03-01", "to": "2026-03-31"})
+        .status_code
+        == 404
+    )
     assert _client(svc.citizen).get(url).status_code == 404
 
 
@@ -160,8 +192,9 @@ def test_the_api_gives_the_same_register(svc: Any, march: dict[str, Dossier]) ->
     response = _client(svc.receiver).get(url, {"agency": svc.centre.pk, "from": "2026-03-01", "to": "2026-03-31"})
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
-    assert [row[1] for row in _sheet(response.content)[5:8]] == [march[key].code for key in ("first", "second",
-                                                                                             "third")]
+    assert [row[1] for row in _sheet(response.content)[5:8]] == [
+        march[key].code for key in ("first", "second", "third")
+    ]
     bad = _client(svc.receiver).get(url, {"agency": svc.centre.pk, "from": "2026-13-01", "to": "2026-03-31"})
     assert bad.status_code == 400
     assert bad.json()["detail"].startswith("Từ ngày phải là ngày hợp lệ")
@@ -219,11 +252,23 @@ def test_libreoffice_reads_the_formula_like_names_as_text(hostile: bytes, tmp_pa
         pytest.skip("LibreOffice Calc is not installed (libreoffice-calc-nogui)")
     (tmp_path / "so.xlsx").write_bytes(hostile)
     returncode, output = run_in_own_group(
-        [binary, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--norestore",
-         "--nolockcheck", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path),
-         str(tmp_path / "so.xlsx")], timeout=120, cwd=tmp_path)
+        [
+            binary,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "so.xlsx"),
+        ],
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert returncode == 0, output
     rows = list(csv.reader((tmp_path / "so.csv").read_text(encoding="utf-8").splitlines()))
-    lines = rows[5:5 + len(EVIL_NAMES)]
+    lines = rows[5 : 5 + len(EVIL_NAMES)]
     assert [line[2] for line in lines] == [EVIL_PROCEDURE] * len(EVIL_NAMES)
     assert [line[4][:2] for line in lines] == ["=.", "+.", "-.", "@."]

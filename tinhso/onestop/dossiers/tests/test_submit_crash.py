@@ -62,9 +62,20 @@ def test_a_submission_killed_before_its_commit_leaves_nothing_and_the_retry_file
     entries = Entry.objects.count()
     env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "config.settings_test"}
     crashed = subprocess.run(  # noqa: S603 - our own script, our own interpreter
-        [sys.executable, "-c", CRASHING_SUBMISSION, str(svc.citizen.pk), str(svc.procedure.pk), str(svc.centre.pk),
-         repr(GOOD_FORM)],
-        env=env, cwd=Path(settings.BASE_DIR), capture_output=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-c",
+            CRASHING_SUBMISSION,
+            str(svc.citizen.pk),
+            str(svc.procedure.pk),
+            str(svc.centre.pk),
+            repr(GOOD_FORM),
+        ],
+        env=env,
+        cwd=Path(settings.BASE_DIR),
+        capture_output=True,
+        timeout=120,
+        check=False,
     )
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr.decode()[-2000:]
     assert not Dossier.objects.exists()
@@ -72,10 +83,23 @@ def test_a_submission_killed_before_its_commit_leaves_nothing_and_the_retry_file
     assert not Notification.objects.exists()
     assert Entry.objects.count() == entries
 
-    retried = [intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                       form_data=GOOD_FORM, idempotency_key=f"crash-{n}") for n in (1, 2, 3)]
-    again = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                    form_data=GOOD_FORM, idempotency_key="crash-2")
+    retried = [
+        intake.dossier_submit_online(
+            applicant=svc.citizen,
+            procedure=svc.procedure,
+            agency=svc.centre,
+            form_data=GOOD_FORM,
+            idempotency_key=f"crash-{n}",
+        )
+        for n in (1, 2, 3)
+    ]
+    again = intake.dossier_submit_online(
+        applicant=svc.citizen,
+        procedure=svc.procedure,
+        agency=svc.centre,
+        form_data=GOOD_FORM,
+        idempotency_key="crash-2",
+    )
     assert again.pk == retried[1].pk
     assert Dossier.objects.count() == 3
     assert [d.code[-4:] for d in retried] == ["0001", "0002", "0003"]  # the killed filing's number was never taken

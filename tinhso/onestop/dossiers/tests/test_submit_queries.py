@@ -87,7 +87,9 @@ def test_a_submission_takes_its_pinned_number_of_queries(svc: SimpleNamespace, c
 @override_settings(TASKS=DB_TASKS)
 @pytest.mark.parametrize("form", [None, {"full_name": ""}], ids=["same-input", "invalid-input"])
 def test_a_retry_answers_the_first_dossier_and_writes_nothing(
-    svc: SimpleNamespace, clock: Any, form: dict[str, Any] | None,
+    svc: SimpleNamespace,
+    clock: Any,
+    form: dict[str, Any] | None,
 ) -> None:
     """Sent again with valid input, the insert fails on the key and rolls back (its number
     too); with input no longer valid, the refusal looks the key up: both answer 200 with the
@@ -95,13 +97,23 @@ def test_a_retry_answers_the_first_dossier_and_writes_nothing(
     client = _client(svc.citizen)
     first = _post(client, svc, "q-2")
     assert first.status_code == 201
-    counts = (Dossier.objects.count(), DossierEvent.objects.count(), Entry.objects.count(),
-              DBTaskResult.objects.count(), Notification.objects.count())
+    counts = (
+        Dossier.objects.count(),
+        DossierEvent.objects.count(),
+        Entry.objects.count(),
+        DBTaskResult.objects.count(),
+        Notification.objects.count(),
+    )
     again = _post(client, svc, "q-2", form=form)
     assert again.status_code == 200
     assert again.json() == first.json()
-    assert (Dossier.objects.count(), DossierEvent.objects.count(), Entry.objects.count(),
-            DBTaskResult.objects.count(), Notification.objects.count()) == counts
+    assert (
+        Dossier.objects.count(),
+        DossierEvent.objects.count(),
+        Entry.objects.count(),
+        DBTaskResult.objects.count(),
+        Notification.objects.count(),
+    ) == counts
     assert _post(client, svc, "q-3").json()["code"].endswith("-0002")  # no number lost to the retry
 
 
@@ -110,8 +122,13 @@ def test_the_sending_task_rolls_back_with_the_submission(svc: SimpleNamespace, c
     tasks = DBTaskResult.objects.count()
 
     with transaction.atomic():
-        intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                form_data=GOOD_FORM, idempotency_key="q-3")
+        intake.dossier_submit_online(
+            applicant=svc.citizen,
+            procedure=svc.procedure,
+            agency=svc.centre,
+            form_data=GOOD_FORM,
+            idempotency_key="q-3",
+        )
         assert DBTaskResult.objects.count() == tasks + 1  # written in the transaction, not after it
         transaction.set_rollback(True)
     assert not Dossier.objects.filter(idempotency_key="q-3").exists()
@@ -120,24 +137,41 @@ def test_the_sending_task_rolls_back_with_the_submission(svc: SimpleNamespace, c
 
 
 def test_a_retry_through_the_service_returns_the_first_dossier_and_refuses_others(
-    svc: SimpleNamespace, clock: Any,
+    svc: SimpleNamespace,
+    clock: Any,
 ) -> None:
     """No look-up before the insert: the unique key catches the retry, inside a caller's
     transaction too (the failed insert rolls back to its savepoint, the caller's work stays)."""
     with transaction.atomic():
-        first = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                        form_data=GOOD_FORM, idempotency_key="q-4")
-        again = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                        form_data=GOOD_FORM, idempotency_key="q-4")
+        first = intake.dossier_submit_online(
+            applicant=svc.citizen,
+            procedure=svc.procedure,
+            agency=svc.centre,
+            form_data=GOOD_FORM,
+            idempotency_key="q-4",
+        )
+        again = intake.dossier_submit_online(
+            applicant=svc.citizen,
+            procedure=svc.procedure,
+            agency=svc.centre,
+            form_data=GOOD_FORM,
+            idempotency_key="q-4",
+        )
         assert again.pk == first.pk
     assert Dossier.objects.count() == 1
     assert DossierEvent.objects.count() == 1
     from tinhso.core.errors import Conflict
 
     with pytest.raises(Conflict):
-        intake.dossier_submit_online(applicant=svc.other_citizen, procedure=svc.procedure, agency=svc.centre,
-                                form_data=GOOD_FORM, idempotency_key="q-4")
+        intake.dossier_submit_online(
+            applicant=svc.other_citizen,
+            procedure=svc.procedure,
+            agency=svc.centre,
+            form_data=GOOD_FORM,
+            idempotency_key="q-4",
+        )
     assert Dossier.objects.count() == 1
-    nxt = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                  form_data=GOOD_FORM, idempotency_key="q-5")
+    nxt = intake.dossier_submit_online(
+        applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre, form_data=GOOD_FORM, idempotency_key="q-5"
+    )
     assert nxt.code.endswith("-0002")  # the retries' numbers were given back

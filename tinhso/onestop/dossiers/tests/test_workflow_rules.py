@@ -34,8 +34,17 @@ ST = DossierState
 
 def _snapshot(dossier: Dossier) -> tuple[Any, ...]:
     fresh = Dossier.objects.get(pk=dossier.pk)
-    return (fresh.state, fresh.updated_at, fresh.completed_at, fresh.decided_at, DossierEvent.objects.count(),
-            Entry.objects.count(), Payment.objects.count(), FeeWaiver.objects.count(), DossierFile.objects.count())
+    return (
+        fresh.state,
+        fresh.updated_at,
+        fresh.completed_at,
+        fresh.decided_at,
+        DossierEvent.objects.count(),
+        Entry.objects.count(),
+        Payment.objects.count(),
+        FeeWaiver.objects.count(),
+        DossierFile.objects.count(),
+    )
 
 
 def _client(person: Any) -> Client:
@@ -53,6 +62,7 @@ def approved(svc: Any, clock: Any) -> Dossier:
 
 # --- item 13: the fee --------------------------------------------------------------------------
 
+
 def test_the_result_is_not_returned_while_the_fee_is_due(svc: Any, approved: Dossier) -> None:
     assert payments.fee_status(approved).state == "due"
     before = _snapshot(approved)
@@ -61,7 +71,8 @@ def test_the_result_is_not_returned_while_the_fee_is_due(svc: Any, approved: Dos
     assert (caught.value.status_code, caught.value.code) == (409, "fee_due")
     assert caught.value.message == (
         "Chưa thể trả kết quả: hồ sơ còn phí, lệ phí 200.000 đồng chưa thu. Người nộp cần thanh toán, hoặc bộ phận "
-        "một cửa ghi nhận đã thu trực tiếp hay được miễn.")
+        "một cửa ghi nhận đã thu trực tiếp hay được miễn."
+    )
     assert _snapshot(approved) == before
 
 
@@ -73,17 +84,30 @@ def test_paid_online_then_returned(svc: Any, approved: Dossier) -> None:
     assert S.dossier_return_result(actor=svc.receiver, dossier=approved).state == ST.RESULT_RETURNED
 
 
-@pytest.mark.parametrize(("reason", "receipt", "kept"), [
-    ("exempt", "IGNORED-1", ""),  # an exemption has no receipt
-    ("paid_elsewhere", "  KB   2026-77 ", "KB 2026-77"),
-])
-def test_the_desk_records_why_the_fee_is_not_collected_then_returns(svc: Any, approved: Dossier, clock: Any,
-                                                                   reason: str, receipt: str, kept: str) -> None:
+@pytest.mark.parametrize(
+    ("reason", "receipt", "kept"),
+    [
+        ("exempt", "IGNORED-1", ""),  # an exemption has no receipt
+        ("paid_elsewhere", "  KB   2026-77 ", "KB 2026-77"),
+    ],
+)
+def test_the_desk_records_why_the_fee_is_not_collected_then_returns(
+    svc: Any, approved: Dossier, clock: Any, reason: str, receipt: str, kept: str
+) -> None:
     entries = Entry.objects.count()
-    waiver = payments.fee_waive(actor=svc.receiver, dossier=approved, reason=reason, receipt_number=receipt,
-                                note="  Người có công với cách mạng ")
+    waiver = payments.fee_waive(
+        actor=svc.receiver,
+        dossier=approved,
+        reason=reason,
+        receipt_number=receipt,
+        note="  Người có công với cách mạng ",
+    )
     assert (waiver.reason, waiver.receipt_number, waiver.note, waiver.amount_vnd) == (
-        reason, kept, "Người có công với cách mạng", 200_000)
+        reason,
+        kept,
+        "Người có công với cách mạng",
+        200_000,
+    )
     assert (waiver.recorded_by, waiver.recorded_at) == (svc.receiver, clock.now)
     event = approved.events.get(action="fee_waive")
     assert (event.actor, event.from_state, event.to_state) == (svc.receiver, ST.APPROVED, ST.APPROVED)
@@ -91,21 +115,34 @@ def test_the_desk_records_why_the_fee_is_not_collected_then_returns(svc: Any, ap
     entry = Entry.objects.get(action="services.dossier.fee_waive")
     assert Entry.objects.count() == entries + 1
     assert {key: entry.payload.data[key] for key in ("reason", "receipt_number", "amount_vnd", "fee_waiver")} == {
-        "reason": reason, "receipt_number": kept, "amount_vnd": 200_000, "fee_waiver": waiver.pk}
+        "reason": reason,
+        "receipt_number": kept,
+        "amount_vnd": 200_000,
+        "fee_waiver": waiver.pk,
+    }
     assert "Nguyễn Văn An" not in entry.payload.canonical_json
     status = payments.fee_status(approved)
     assert (status.state, status.amount_due_vnd, status.waiver) == (reason, 0, waiver)
     assert S.dossier_return_result(actor=svc.receiver, dossier=approved).state == ST.RESULT_RETURNED
 
 
-@pytest.mark.parametrize(("reason", "receipt", "note", "field", "code"), [
-    ("paid_elsewhere", "  ", "Nộp tại kho bạc", "receipt_number", "required"),
-    ("paid_elsewhere", "X" * 41, "Nộp tại kho bạc", "receipt_number", "too_long"),
-    ("exempt", "", "   ", "reason", "required"),
-    ("forgiven", "", "Quen biết", "reason", "invalid_choice"),
-])
+@pytest.mark.parametrize(
+    ("reason", "receipt", "note", "field", "code"),
+    [
+        ("paid_elsewhere", "  ", "Nộp tại kho bạc", "receipt_number", "required"),
+        ("paid_elsewhere", "X" * 41, "Nộp tại kho bạc", "receipt_number", "too_long"),
+        ("exempt", "", "   ", "reason", "required"),
+        ("forgiven", "", "Quen biết", "reason", "invalid_choice"),
+    ],
+)
 def test_a_fee_waiver_needs_a_reason_and_a_receipt_when_paid_elsewhere(
-    svc: Any, approved: Dossier, reason: str, receipt: str, note: str, field: str, code: str,
+    svc: Any,
+    approved: Dossier,
+    reason: str,
+    receipt: str,
+    note: str,
+    field: str,
+    code: str,
 ) -> None:
     before = _snapshot(approved)
     with pytest.raises(DomainError) as caught:
@@ -133,9 +170,18 @@ def test_a_fee_waiver_only_where_a_fee_can_be_paid(svc: Any, approved: Dossier, 
     payments.fee_waive(actor=svc.receiver, dossier=waived, reason="exempt", note="Miễn")
     cases.append((waived, "fee_waived"))
     free = make_procedure(code="1.000894.000.00.00.H31", agencies=[svc.centre, svc.stp], fee_vnd=0)
-    cases.append((intake.dossier_submit_online(applicant=svc.citizen, procedure=free, agency=svc.centre,
-                                          form_data={"full_name": "An", "personal_id": "033095001234"},
-                                          idempotency_key="k-free"), "no_fee"))
+    cases.append(
+        (
+            intake.dossier_submit_online(
+                applicant=svc.citizen,
+                procedure=free,
+                agency=svc.centre,
+                form_data={"full_name": "An", "personal_id": "033095001234"},
+                idempotency_key="k-free",
+            ),
+            "no_fee",
+        )
+    )
     stopped = S.dossier_stop(actor=svc.citizen, dossier=submit_online(svc, "k-stop"), reason="Thôi")
     cases.append((stopped, "wrong_state"))
     for dossier, code in cases:
@@ -162,7 +208,8 @@ def test_a_refused_dossier_owes_nothing_and_its_refusal_is_handed_over(svc: Any,
 
 
 def test_the_desk_takes_the_fee_from_filing_and_the_applicant_pays_online_once_received(
-    svc: Any, clock: Any,
+    svc: Any,
+    clock: Any,
 ) -> None:
     dossier = submit_online(svc)
     # Not yet received, it may still be turned away at the counter: no online payment (issue 12,
@@ -190,8 +237,14 @@ def test_api_refuses_the_return_with_the_reason_then_records_the_waiver(svc: Any
     assert "200.000 đồng chưa thu" in refused.json()["detail"]
     assert _snapshot(approved) == before
     detail = _client(svc.citizen).get(f"{API}dossiers/{approved.pk}/").json()
-    assert detail["fee"] == {"status": "due", "fee_vnd": 200_000, "amount_due_vnd": 200_000, "payable": True,
-                             "receipt_number": "", "recorded_at": None}
+    assert detail["fee"] == {
+        "status": "due",
+        "fee_vnd": 200_000,
+        "amount_due_vnd": 200_000,
+        "payable": True,
+        "receipt_number": "",
+        "recorded_at": None,
+    }
 
     url = f"{API}dossiers/{approved.pk}/fee-waiver/"
     body = {"reason": "paid_elsewhere", "receipt_number": "", "note": "Nộp tại kho bạc"}
@@ -204,13 +257,20 @@ def test_api_refuses_the_return_with_the_reason_then_records_the_waiver(svc: Any
     done = desk.post(url, json.dumps({**body, "receipt_number": "KB-1"}), content_type="application/json")
     assert done.status_code == 201
     assert {key: done.json()[key] for key in ("reason", "receipt_number", "amount_vnd", "recorded_by")} == {
-        "reason": "paid_elsewhere", "receipt_number": "KB-1", "amount_vnd": 200_000,
-        "recorded_by": svc.receiver.get_full_name()}
+        "reason": "paid_elsewhere",
+        "receipt_number": "KB-1",
+        "amount_vnd": 200_000,
+        "recorded_by": svc.receiver.get_full_name(),
+    }
     again = desk.post(url, json.dumps({**body, "receipt_number": "KB-2"}), content_type="application/json")
     assert (again.status_code, again.json()["code"]) == (409, "fee_waived")
     fee = _client(svc.citizen).get(f"{API}dossiers/{approved.pk}/").json()["fee"]
     assert (fee["status"], fee["amount_due_vnd"], fee["payable"], fee["receipt_number"]) == (
-        "paid_elsewhere", 0, False, "KB-1")
+        "paid_elsewhere",
+        0,
+        False,
+        "KB-1",
+    )
     returned = desk.post(f"{API}dossiers/{approved.pk}/return-result/", "{}", content_type="application/json")
     assert (returned.status_code, returned.json()["state"]) == (200, "result_returned")
 
@@ -222,8 +282,8 @@ def test_officer_page_disables_the_return_and_says_why(svc: Any, approved: Dossi
     item = next(item for item in page.context["actions"] if item["action"].key == "return_result")
     assert item["blocked"].startswith("Chưa thể trả kết quả: hồ sơ còn phí, lệ phí 200.000 đồng chưa thu.")
     html = page.content.decode()
-    form = html[html.index('data-testid="action-return_result"'):]
-    form = form[:form.index("</form>")]
+    form = html[html.index('data-testid="action-return_result"') :]
+    form = form[: form.index("</form>")]
     assert "disabled" in form
     assert "200.000 đồng chưa thu" in form
     assert {"payment", "fee_waive"} <= {item["action"].key for item in page.context["actions"]}
@@ -233,8 +293,10 @@ def test_officer_page_disables_the_return_and_says_why(svc: Any, approved: Dossi
     assert "200.000 đồng chưa thu" in posted.content.decode()
     assert _snapshot(approved) == before
 
-    recorded = desk.post(reverse("officer:action", args=[approved.pk, "ghi-nhan-phi"]),
-                         {"reason": "exempt", "receipt_number": "", "note": "Thân nhân liệt sĩ"})
+    recorded = desk.post(
+        reverse("officer:action", args=[approved.pk, "ghi-nhan-phi"]),
+        {"reason": "exempt", "receipt_number": "", "note": "Thân nhân liệt sĩ"},
+    )
     assert recorded.status_code == 302
     page = desk.get(url)
     keys = {item["action"].key: item for item in page.context["actions"]}
@@ -295,15 +357,20 @@ def test_a_result_returned_with_its_fee_unpaid_can_still_be_paid(svc: Any, appro
 
 # --- item 14: the draft result ------------------------------------------------------------------
 
+
 def test_no_submission_nor_approval_without_a_draft_where_the_result_is_electronic(svc: Any, clock: Any) -> None:
     dossier = to_review(svc, submit_online(svc))
     assert S.result_file_required(dossier.procedure)
     before = _snapshot(dossier)
     with pytest.raises(Conflict) as caught:
         S.dossier_submit_for_approval(actor=svc.handler, dossier=dossier)
-    assert (caught.value.code, caught.value.message) == ("draft_required", (
-        "Thủ tục này trả kết quả điện tử: chuyên viên thụ lý cần tải lên dự thảo kết quả (PDF) trước khi "
-        "trình phê duyệt."))
+    assert (caught.value.code, caught.value.message) == (
+        "draft_required",
+        (
+            "Thủ tục này trả kết quả điện tử: chuyên viên thụ lý cần tải lên dự thảo kết quả (PDF) trước khi "
+            "trình phê duyệt."
+        ),
+    )
     assert _snapshot(dossier) == before
     Dossier.objects.filter(pk=dossier.pk).update(state=ST.PENDING_APPROVAL)  # e.g. submitted before this rule
     before = _snapshot(dossier)
@@ -331,11 +398,16 @@ def test_approval_signs_exactly_the_draft_the_approver_saw(svc: Any, clock: Any)
     approve = Entry.objects.get(action="services.dossier.approve")
     assert (approve.payload.data["draft"], approve.payload.data["draft_sha256"]) == (draft.pk, draft.sha256)
     assert [e.action for e in dossier.events.order_by("at", "pk")][-3:] == [
-        "submit_for_approval", "approve", "result_issued"]
+        "submit_for_approval",
+        "approve",
+        "result_issued",
+    ]
 
 
 def test_the_handler_replaces_the_draft_until_approval_and_a_stale_approval_is_refused(
-    svc: Any, clock: Any, django_capture_on_commit_callbacks: Any,
+    svc: Any,
+    clock: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     dossier = to_approval(svc, to_review(svc, submit_online(svc)))
     first = dossier.files.get(kind=FileKind.DRAFT)
@@ -361,14 +433,19 @@ def test_the_handler_replaces_the_draft_until_approval_and_a_stale_approval_is_r
 
 
 def test_a_paper_result_needs_no_file_and_an_optional_draft_is_still_signed(svc: Any, clock: Any) -> None:
-    paper = make_procedure(code="1.000894.000.00.00.H31", agencies=[svc.centre, svc.stp], online_level="partial",
-                           fee_vnd=0)
+    paper = make_procedure(
+        code="1.000894.000.00.00.H31", agencies=[svc.centre, svc.stp], online_level="partial", fee_vnd=0
+    )
     assert not S.result_file_required(paper)
 
     def reviewed(key: str) -> Dossier:
-        dossier = intake.dossier_submit_online(applicant=svc.citizen, procedure=paper, agency=svc.centre,
-                                          form_data={"full_name": "An", "personal_id": "033095001234"},
-                                          idempotency_key=key)
+        dossier = intake.dossier_submit_online(
+            applicant=svc.citizen,
+            procedure=paper,
+            agency=svc.centre,
+            form_data={"full_name": "An", "personal_id": "033095001234"},
+            idempotency_key=key,
+        )
         return to_review(svc, dossier)
 
     plain = S.dossier_submit_for_approval(actor=svc.handler, dossier=reviewed("p-1"))
@@ -416,16 +493,24 @@ def test_approver_sees_the_draft_on_the_page_before_approving(svc: Any, clock: A
     keys = {item["action"].key: item for item in page.context["actions"]}
     assert keys["submit_for_approval"]["blocked"].startswith("Thủ tục này trả kết quả điện tử")
     upload = SimpleUploadedFile("phieu.pdf", sample_pdf("Phieu"), "application/pdf")
-    bad = handler.post(reverse("officer:action", args=[dossier.pk, "du-thao-ket-qua"]),
-                       {"pdf": SimpleUploadedFile("phieu.pdf", b"MZ not a pdf", "application/pdf")})
+    bad = handler.post(
+        reverse("officer:action", args=[dossier.pk, "du-thao-ket-qua"]),
+        {"pdf": SimpleUploadedFile("phieu.pdf", b"MZ not a pdf", "application/pdf")},
+    )
     assert bad.status_code == 400
     assert "Tệp không phải định dạng PDF." in bad.content.decode()
     assert not DossierFile.objects.exists()
-    assert _client(svc.approver).post(reverse("officer:action", args=[dossier.pk, "du-thao-ket-qua"]),
-                                      {"pdf": upload}).status_code == 403
+    assert (
+        _client(svc.approver)
+        .post(reverse("officer:action", args=[dossier.pk, "du-thao-ket-qua"]), {"pdf": upload})
+        .status_code
+        == 403
+    )
     upload.seek(0)
-    assert handler.post(reverse("officer:action", args=[dossier.pk, "du-thao-ket-qua"]),
-                        {"pdf": upload}).status_code == 302
+    assert (
+        handler.post(reverse("officer:action", args=[dossier.pk, "du-thao-ket-qua"]), {"pdf": upload}).status_code
+        == 302
+    )
     draft = dossier.files.get(kind=FileKind.DRAFT)
     assert handler.post(reverse("officer:action", args=[dossier.pk, "trinh-duyet"]), {"note": ""}).status_code == 302
 
@@ -448,9 +533,13 @@ def test_approver_sees_the_draft_on_the_page_before_approving(svc: Any, clock: A
 
 def test_a_draft_added_after_the_page_was_opened_is_not_approved_blind(svc: Any, clock: Any) -> None:
     paper = make_procedure(code="1.000894.000.00.00.H31", agencies=[svc.centre, svc.stp], online_level="partial")
-    dossier = intake.dossier_submit_online(applicant=svc.citizen, procedure=paper, agency=svc.centre,
-                                      form_data={"full_name": "An", "personal_id": "033095001234"},
-                                      idempotency_key="blind-1")
+    dossier = intake.dossier_submit_online(
+        applicant=svc.citizen,
+        procedure=paper,
+        agency=svc.centre,
+        form_data={"full_name": "An", "personal_id": "033095001234"},
+        idempotency_key="blind-1",
+    )
     dossier = S.dossier_submit_for_approval(actor=svc.handler, dossier=to_review(svc, dossier))
     leader = _client(svc.approver)
     page = leader.get(reverse("officer:dossier", args=[dossier.pk]))

@@ -47,8 +47,14 @@ def make_zip(names: list[str]) -> bytes:
     return out.getvalue()
 
 
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + b"\x80\x00\x00\x00" + (
-    b"\x00" * 64) + b"PE\x00\x00" + b"\x00" * 200
+EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 44
+    + b"\x80\x00\x00\x00"
+    + (b"\x00" * 64)
+    + b"PE\x00\x00"
+    + b"\x00" * 200
+)
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 
 
@@ -58,11 +64,19 @@ def upload(data: bytes, name: str = "giay-to.pdf", content_type: str = "applicat
 
 # --- fixtures ----------------------------------------------------------------------------------
 
+
 def make_dossier(svc: Any, state: str = DossierState.SUBMITTED, **extra: Any) -> Dossier:
     fields: dict[str, Any] = {
-        "code": f"H31.01-260302-{next(_n):04d}", "procedure": svc.procedure, "agency": svc.centre,
-        "handling_agency": svc.stp, "channel": "online", "state": state, "applicant": svc.citizen,
-        "applicant_name": "Nguyễn Văn An", "form_data": dict(GOOD_FORM), "submitted_at": at("2026-03-02", 8),
+        "code": f"H31.01-260302-{next(_n):04d}",
+        "procedure": svc.procedure,
+        "agency": svc.centre,
+        "handling_agency": svc.stp,
+        "channel": "online",
+        "state": state,
+        "applicant": svc.citizen,
+        "applicant_name": "Nguyễn Văn An",
+        "form_data": dict(GOOD_FORM),
+        "submitted_at": at("2026-03-02", 8),
     }
     fields.update(extra)
     return Dossier.objects.create(**fields)
@@ -75,15 +89,20 @@ def req(svc: Any) -> DocumentRequirement:
 
 # --- good uploads ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("maker", "name", "expected"), [
-    (sample_pdf, "to-khai.pdf", F.PDF),
-    (sample_png, "anh.png", F.PNG),
-    (lambda: JPEG, "anh-chup.jpg", F.JPEG),
-    (make_docx, "don.docx", F.DOCX),
-    (make_xlsx, "bang-ke.xlsx", F.XLSX),
-])
-def test_applicant_uploads_each_allowed_type(svc: Any, req: Any, media: Path, maker: Any, name: str,
-                                             expected: str) -> None:
+
+@pytest.mark.parametrize(
+    ("maker", "name", "expected"),
+    [
+        (sample_pdf, "to-khai.pdf", F.PDF),
+        (sample_png, "anh.png", F.PNG),
+        (lambda: JPEG, "anh-chup.jpg", F.JPEG),
+        (make_docx, "don.docx", F.DOCX),
+        (make_xlsx, "bang-ke.xlsx", F.XLSX),
+    ],
+)
+def test_applicant_uploads_each_allowed_type(
+    svc: Any, req: Any, media: Path, maker: Any, name: str, expected: str
+) -> None:
     import hashlib
 
     dossier = make_dossier(svc)
@@ -117,8 +136,11 @@ def test_applicant_uploads_each_allowed_type(svc: Any, req: Any, media: Path, ma
 
 
 def test_original_name_keeps_only_the_last_part(svc: Any) -> None:
-    row = F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc),
-                             upload=upload(sample_pdf(), "C:\\Users\\An\\..\\Căn cước \"An\".pdf"))
+    row = F.dossier_file_add(
+        actor=svc.citizen,
+        dossier=make_dossier(svc),
+        upload=upload(sample_pdf(), 'C:\\Users\\An\\..\\Căn cước "An".pdf'),
+    )
     assert row.original_name == "Căn cước An.pdf"
     assert F.clean_filename("../../etc/passwd", "pdf") == "passwd.pdf"
     assert F.clean_filename("  ", "pdf") == "tep.pdf"
@@ -126,16 +148,19 @@ def test_original_name_keeps_only_the_last_part(svc: Any) -> None:
 
 # --- bad uploads -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("data", "name", "code"), [
-    (EXE, "giay-to.pdf", "bad_type"),
-    (HTML, "giay-to.pdf", "bad_type"),
-    (b"", "rong.pdf", "empty"),
-    (make_zip(["a.txt"]), "don.docx", "bad_type"),
-    (make_zip(["[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"]), "don.docx", "active_content"),
-    (b"Just some text, not a document", "ghi-chu.pdf", "bad_type"),
-])
-def test_bad_content_is_refused_and_nothing_is_left(svc: Any, media: Path, data: bytes, name: str,
-                                                    code: str) -> None:
+
+@pytest.mark.parametrize(
+    ("data", "name", "code"),
+    [
+        (EXE, "giay-to.pdf", "bad_type"),
+        (HTML, "giay-to.pdf", "bad_type"),
+        (b"", "rong.pdf", "empty"),
+        (make_zip(["a.txt"]), "don.docx", "bad_type"),
+        (make_zip(["[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"]), "don.docx", "active_content"),
+        (b"Just some text, not a document", "ghi-chu.pdf", "bad_type"),
+    ],
+)
+def test_bad_content_is_refused_and_nothing_is_left(svc: Any, media: Path, data: bytes, name: str, code: str) -> None:
     dossier = make_dossier(svc)
     entries = Entry.objects.count()
     with pytest.raises(DomainError) as caught:
@@ -161,8 +186,9 @@ def test_oversized_file_is_refused_with_the_limit_in_mb(svc: Any, settings: Any,
     assert stored_files(media) == []
 
 
-def test_a_failure_after_the_write_removes_the_stored_file(svc: Any, media: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_after_the_write_removes_the_stored_file(
+    svc: Any, media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(**_kwargs: Any) -> None:
         raise RuntimeError("ledger down")
 
@@ -177,8 +203,9 @@ def test_requirement_of_another_procedure_is_refused(svc: Any, media: Path) -> N
     other = make_procedure(code="1.000001.000.00.00.H31", agencies=[svc.centre])
     foreign = DocumentRequirementFactory(procedure=other, name="Giấy khác")
     with pytest.raises(DomainError) as caught:
-        F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc), upload=upload(sample_pdf()),
-                           requirement=foreign)
+        F.dossier_file_add(
+            actor=svc.citizen, dossier=make_dossier(svc), upload=upload(sample_pdf()), requirement=foreign
+        )
     assert caught.value.field == "requirement"
     assert caught.value.status_code == 400
     assert DossierFile.objects.count() == 0
@@ -186,6 +213,7 @@ def test_requirement_of_another_procedure_is_refused(svc: Any, media: Path) -> N
 
 
 # --- who may add -------------------------------------------------------------------------------
+
 
 def test_applicant_may_add_only_while_submitted_or_supplement_requested(svc: Any, media: Path) -> None:
     for state in (DossierState.SUBMITTED, DossierState.SUPPLEMENT_REQUESTED):
@@ -201,14 +229,16 @@ def test_applicant_may_add_only_while_submitted_or_supplement_requested(svc: Any
 def test_desk_adds_scans_while_open_and_says_whether_digitised(svc: Any, media: Path) -> None:
     dossier = make_dossier(svc, DossierState.UNDER_REVIEW)
     plain = F.dossier_file_add(actor=svc.receiver, dossier=dossier, upload=upload(JPEG, "scan.jpg"))
-    certified = F.dossier_file_add(actor=svc.receiver, dossier=dossier, upload=upload(sample_pdf(), "scan.pdf"),
-                                   digitised=True)
+    certified = F.dossier_file_add(
+        actor=svc.receiver, dossier=dossier, upload=upload(sample_pdf(), "scan.pdf"), digitised=True
+    )
     assert (plain.digitised, certified.digitised) == (False, True)
     assert plain.owner == svc.citizen
     assert plain.uploaded_by == svc.receiver
     with pytest.raises(Conflict):
-        F.dossier_file_add(actor=svc.receiver, dossier=make_dossier(svc, DossierState.RESULT_RETURNED),
-                           upload=upload(sample_pdf()))
+        F.dossier_file_add(
+            actor=svc.receiver, dossier=make_dossier(svc, DossierState.RESULT_RETURNED), upload=upload(sample_pdf())
+        )
 
 
 def test_others_are_refused_and_nothing_is_written(svc: Any, media: Path) -> None:
@@ -229,12 +259,17 @@ def test_others_are_refused_and_nothing_is_written(svc: Any, media: Path) -> Non
 
 # --- digitised mark ----------------------------------------------------------------------------
 
+
 def test_desk_marks_a_scan_digitised_once(svc: Any, media: Path) -> None:
     dossier = make_dossier(svc, DossierState.RECEIVED)
     scan = F.dossier_file_add(actor=svc.receiver, dossier=dossier, upload=upload(JPEG, "scan.jpg"))
     entries = Entry.objects.count()
-    for outsider, error in ((svc.approver, NotAllowed), (svc.citizen, NotAllowed), (svc.sct_officer, NotFound),
-                            (svc.other_citizen, NotFound)):
+    for outsider, error in (
+        (svc.approver, NotAllowed),
+        (svc.citizen, NotAllowed),
+        (svc.sct_officer, NotFound),
+        (svc.other_citizen, NotFound),
+    ):
         with pytest.raises(error):
             F.dossier_file_mark_digitised(actor=outsider, file=scan)
     scan.refresh_from_db()
@@ -250,19 +285,25 @@ def test_desk_marks_a_scan_digitised_once(svc: Any, media: Path) -> None:
     assert Entry.objects.count() == entries + 1
 
 
-def test_dossier_is_digitised_needs_every_required_component_and_the_result(svc: Any, req: Any,
-                                                                            media: Path) -> None:
-    optional = DocumentRequirementFactory(procedure=svc.procedure, name="Giấy ủy quyền", required=False,
-                                                  order=2)
+def test_dossier_is_digitised_needs_every_required_component_and_the_result(svc: Any, req: Any, media: Path) -> None:
+    optional = DocumentRequirementFactory(procedure=svc.procedure, name="Giấy ủy quyền", required=False, order=2)
     second = DocumentRequirementFactory(procedure=svc.procedure, name="Bản sao căn cước", order=3)
     dossier = make_dossier(svc, DossierState.RECEIVED)
-    F.dossier_file_add(actor=svc.receiver, dossier=dossier, upload=upload(sample_pdf()), requirement=req,
-                       digitised=True)
-    scan = F.dossier_file_add(actor=svc.receiver, dossier=dossier, upload=upload(JPEG, "cc.jpg"),
-                              requirement=second)
+    F.dossier_file_add(
+        actor=svc.receiver, dossier=dossier, upload=upload(sample_pdf()), requirement=req, digitised=True
+    )
+    scan = F.dossier_file_add(actor=svc.receiver, dossier=dossier, upload=upload(JPEG, "cc.jpg"), requirement=second)
     assert optional.required is False
-    DossierFile.objects.create(dossier=dossier, kind=FileKind.RESULT, file="dossiers/x/result.pdf",
-                               original_name="kq.pdf", content_type=F.PDF, size=1, sha256="0" * 64, digitised=True)
+    DossierFile.objects.create(
+        dossier=dossier,
+        kind=FileKind.RESULT,
+        file="dossiers/x/result.pdf",
+        original_name="kq.pdf",
+        content_type=F.PDF,
+        size=1,
+        sha256="0" * 64,
+        digitised=True,
+    )
     assert F.dossier_is_digitised(dossier) is False  # the scan is not certified yet
     F.dossier_file_mark_digitised(actor=svc.receiver, file=scan)
     assert F.dossier_is_digitised(dossier) is True
@@ -272,10 +313,12 @@ def test_dossier_is_digitised_needs_every_required_component_and_the_result(svc:
 
 # --- reuse -------------------------------------------------------------------------------------
 
+
 def test_owner_reuses_an_earlier_digitised_file_without_a_copy(svc: Any, req: Any, media: Path) -> None:
     earlier = make_dossier(svc, DossierState.SUBMITTED)
-    original = F.dossier_file_add(actor=svc.citizen, dossier=earlier, upload=upload(sample_pdf(), "cccd.pdf"),
-                                  requirement=req)
+    original = F.dossier_file_add(
+        actor=svc.citizen, dossier=earlier, upload=upload(sample_pdf(), "cccd.pdf"), requirement=req
+    )
     undigitised = F.dossier_file_add(actor=svc.receiver, dossier=earlier, upload=upload(JPEG, "scan.jpg"))
     assert list(F.reusable_files(svc.citizen)) == [original]  # only digitised components
     assert undigitised.owner == svc.citizen
@@ -312,13 +355,13 @@ def test_reuse_by_anyone_else_is_refused(svc: Any, media: Path) -> None:
     with pytest.raises(NotFound):
         F.dossier_file_reuse(actor=svc.citizen, dossier=theirs, source_id=original.pk)
     with pytest.raises(Conflict):
-        F.dossier_file_reuse(actor=svc.citizen, dossier=make_dossier(svc, DossierState.RECEIVED),
-                             source_id=original.pk)
+        F.dossier_file_reuse(actor=svc.citizen, dossier=make_dossier(svc, DossierState.RECEIVED), source_id=original.pk)
     assert DossierFile.objects.count() == count
     assert Entry.objects.count() == entries
 
 
 # --- download --------------------------------------------------------------------------------
+
 
 def _client(person: Any) -> Client:
     client = Client()
@@ -328,8 +371,7 @@ def _client(person: Any) -> Client:
 
 def test_download_streams_the_file_to_those_who_may_see_the_dossier(svc: Any, media: Path) -> None:
     data = sample_pdf()
-    row = F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc),
-                             upload=upload(data, 'Đơn "An"; x.pdf'))
+    row = F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc), upload=upload(data, 'Đơn "An"; x.pdf'))
     url = reverse("file:download", args=[row.pk])
     assert url == f"/tep/{row.pk}/"
     for person in (svc.citizen, svc.receiver, svc.approver):
@@ -354,10 +396,12 @@ def test_download_streams_the_file_to_those_who_may_see_the_dossier(svc: Any, me
 
 # --- names from the detected type; active content refused on every path ---------------------------
 
+
 def test_a_pdf_sent_as_payload_exe_is_kept_and_downloaded_as_a_pdf(svc: Any, media: Path) -> None:
     data = sample_pdf()
-    row = F.dossier_file_add(actor=svc.citizen, dossier=make_dossier(svc),
-                             upload=upload(data, "payload.exe", "application/x-msdownload"))
+    row = F.dossier_file_add(
+        actor=svc.citizen, dossier=make_dossier(svc), upload=upload(data, "payload.exe", "application/x-msdownload")
+    )
     assert (row.original_name, row.content_type) == ("payload.pdf", "application/pdf")
     assert row.file.name.endswith(".pdf")
     assert "payload" not in row.file.name
@@ -383,23 +427,37 @@ def _active_files() -> list[Any]:
     from tinhso.core.tests.test_uploads import OLE, docx, pyhanko_pdf, with_members
 
     return [
-        pytest.param(with_members(docx(), {"word/media/image9.png": EXE}), "don.docx",
-                     "Tệp Word/Excel có chứa chương trình hoặc đối tượng nhúng “word/media/image9.png”", id="docx-mz"),
-        pytest.param(with_members(docx(), {"word/vbaProject.bin": OLE}), "don.docx",
-                     "Tệp Word/Excel có chứa macro (mã VBA)", id="docx-macro"),
-        pytest.param(pyhanko_pdf(open_action={"/S": "/JavaScript", "/JS": "app.alert(1)"}, compressed=True),
-                     "to-khai.pdf", "Tệp PDF có mã JavaScript", id="pdf-javascript"),
+        pytest.param(
+            with_members(docx(), {"word/media/image9.png": EXE}),
+            "don.docx",
+            "Tệp Word/Excel có chứa chương trình hoặc đối tượng nhúng “word/media/image9.png”",
+            id="docx-mz",
+        ),
+        pytest.param(
+            with_members(docx(), {"word/vbaProject.bin": OLE}),
+            "don.docx",
+            "Tệp Word/Excel có chứa macro (mã VBA)",
+            id="docx-macro",
+        ),
+        pytest.param(
+            pyhanko_pdf(open_action={"/S": "/JavaScript", "/JS": "app.alert(1)"}, compressed=True),
+            "to-khai.pdf",
+            "Tệp PDF có mã JavaScript",
+            id="pdf-javascript",
+        ),
     ]
 
 
 @pytest.mark.parametrize(("data", "name", "message"), _active_files())
-def test_active_content_is_refused_on_every_path_and_nothing_is_left(svc: Any, media: Path, data: bytes, name: str,
-                                                                     message: str) -> None:
+def test_active_content_is_refused_on_every_path_and_nothing_is_left(
+    svc: Any, media: Path, data: bytes, name: str, message: str
+) -> None:
     dossier = make_dossier(svc)
     entries = Entry.objects.count()
     # The applicant through the API (filing, supplements), with a JSON answer.
-    response = _client(svc.citizen).post(f"/api/services/dossiers/{dossier.pk}/files/",
-                                         {"file": upload(data, name, "application/octet-stream")})
+    response = _client(svc.citizen).post(
+        f"/api/services/dossiers/{dossier.pk}/files/", {"file": upload(data, name, "application/octet-stream")}
+    )
     assert response.status_code == 400
     body = response.json()
     assert (body["code"], body["field"]) == ("active_content", "file")
@@ -425,12 +483,14 @@ def test_a_draft_result_with_javascript_is_refused_and_a_pdf_named_exe_kept_as_p
     entries = Entry.objects.count()
     hostile = pyhanko_pdf(open_action={"/S": "/JavaScript", "/JS": "app.alert(1)"})
     with pytest.raises(DomainError) as caught:
-        signing.dossier_draft_upload(actor=svc.handler, dossier=dossier,
-                                     upload=SimpleUploadedFile("du-thao.pdf", hostile, "application/pdf"))
+        signing.dossier_draft_upload(
+            actor=svc.handler, dossier=dossier, upload=SimpleUploadedFile("du-thao.pdf", hostile, "application/pdf")
+        )
     assert (caught.value.code, caught.value.field) == ("active_content", "file")
     assert DossierFile.objects.count() == 0
     assert Entry.objects.count() == entries
     assert stored_files(media) == []
-    row = signing.dossier_draft_upload(actor=svc.handler, dossier=dossier,
-                                       upload=SimpleUploadedFile("kq.exe", sample_pdf(), "application/pdf"))
+    row = signing.dossier_draft_upload(
+        actor=svc.handler, dossier=dossier, upload=SimpleUploadedFile("kq.exe", sample_pdf(), "application/pdf")
+    )
     assert row.original_name == "kq.pdf"

@@ -35,8 +35,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 @pytest.fixture(autouse=True)
 def in_memory_storage(settings: Any) -> None:
-    settings.STORAGES = {**settings.STORAGES,
-                         "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
     settings.TINHSO_PUBLIC_URL = "https://dichvucong.hungyen.gov.vn"
 
 
@@ -49,8 +48,11 @@ def _client(person: Any) -> Client:
 def test_components_and_signed_results_live_in_object_storage(svc: Any, media: Path) -> None:
     dossier = make_dossier(svc)
     pdf = sample_pdf("To khai")
-    component = F.dossier_file_add(actor=svc.citizen, dossier=dossier,
-                                   upload=SimpleUploadedFile("to-khai.pdf", pdf, content_type="application/pdf"))
+    component = F.dossier_file_add(
+        actor=svc.citizen,
+        dossier=dossier,
+        upload=SimpleUploadedFile("to-khai.pdf", pdf, content_type="application/pdf"),
+    )
     assert type(component.file.storage._wrapped).__name__ == "InMemoryStorage"
 
     download = _client(svc.citizen).get(reverse("file:download", args=[component.pk]))
@@ -59,8 +61,11 @@ def test_components_and_signed_results_live_in_object_storage(svc: Any, media: P
     assert b"".join(download.streaming_content) == pdf
 
     reviewed = make_dossier(svc, DossierState.PENDING_APPROVAL, assignee=svc.handler)
-    draft = signing.dossier_draft_upload(actor=svc.handler, dossier=reviewed, upload=SimpleUploadedFile(
-        "phieu-lltp.pdf", sample_pdf("Phieu LLTP"), content_type="application/pdf"))
+    draft = signing.dossier_draft_upload(
+        actor=svc.handler,
+        dossier=reviewed,
+        upload=SimpleUploadedFile("phieu-lltp.pdf", sample_pdf("Phieu LLTP"), content_type="application/pdf"),
+    )
     assert type(draft.file.storage._wrapped).__name__ == "InMemoryStorage"
     services.dossier_approve(actor=svc.approver, dossier=reviewed, draft_id=draft.pk)
     result = reviewed.files.get(kind="result")
@@ -77,9 +82,13 @@ def test_components_and_signed_results_live_in_object_storage(svc: Any, media: P
 
     def add_then_fail() -> None:
         with transaction.atomic():
-            names.append(F.dossier_file_add(
-                actor=svc.citizen, dossier=dossier,
-                upload=SimpleUploadedFile("b.pdf", sample_pdf("B"), content_type="application/pdf")).file.name)
+            names.append(
+                F.dossier_file_add(
+                    actor=svc.citizen,
+                    dossier=dossier,
+                    upload=SimpleUploadedFile("b.pdf", sample_pdf("B"), content_type="application/pdf"),
+                ).file.name
+            )
             raise RolledBack
 
     with pytest.raises(RolledBack):

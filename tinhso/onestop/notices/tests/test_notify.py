@@ -29,8 +29,9 @@ def citizen(svc: Any) -> Person:
 
 
 def _submit(svc: Any, applicant: Person, key: str = "k-1", phone: str = "") -> Dossier:
-    dossier = intake.dossier_submit_online(applicant=applicant, procedure=svc.procedure, agency=svc.centre,
-                                      form_data=GOOD_FORM, idempotency_key=key)
+    dossier = intake.dossier_submit_online(
+        applicant=applicant, procedure=svc.procedure, agency=svc.centre, form_data=GOOD_FORM, idempotency_key=key
+    )
     if phone:
         Dossier.objects.filter(pk=dossier.pk).update(applicant_phone=phone)
         dossier.refresh_from_db()
@@ -38,7 +39,11 @@ def _submit(svc: Any, applicant: Person, key: str = "k-1", phone: str = "") -> D
 
 
 def test_a_transition_sends_the_applicant_an_email_and_a_masked_sms(
-    svc: Any, citizen: Person, clock: Any, caplog: Any, django_capture_on_commit_callbacks: Any,
+    svc: Any,
+    citizen: Person,
+    clock: Any,
+    caplog: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     caplog.set_level(logging.INFO)
     with django_capture_on_commit_callbacks(execute=True):
@@ -50,8 +55,10 @@ def test_a_transition_sends_the_applicant_an_email_and_a_masked_sms(
 
     rows = Notification.objects.filter(dossier=dossier).order_by("pk")
     assert [(n.channel, n.recipient, n.state, n.attempts) for n in rows] == [
-        ("email", "an.nguyen@example.vn", "sent", 1), ("sms", PHONE, "sent", 1),
-        ("email", "an.nguyen@example.vn", "sent", 1), ("sms", PHONE, "sent", 1),
+        ("email", "an.nguyen@example.vn", "sent", 1),
+        ("sms", PHONE, "sent", 1),
+        ("email", "an.nguyen@example.vn", "sent", 1),
+        ("sms", PHONE, "sent", 1),
     ]
     assert len(mail.outbox) == 2
     submitted, received = mail.outbox
@@ -85,12 +92,22 @@ def test_a_transition_sends_the_applicant_an_email_and_a_masked_sms(
 def test_no_email_address_means_no_email_row(svc: Any, clock: Any, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         dossier = S.dossier_receive_at_counter(
-            actor=svc.receiver, agency=svc.centre, procedure=svc.procedure, applicant_name="Trần Thị Bình",
-            applicant_personal_id=PERSONAL_ID, applicant_phone=PHONE, form_data=GOOD_FORM,
+            actor=svc.receiver,
+            agency=svc.centre,
+            procedure=svc.procedure,
+            applicant_name="Trần Thị Bình",
+            applicant_personal_id=PERSONAL_ID,
+            applicant_phone=PHONE,
+            form_data=GOOD_FORM,
         )
         silent = S.dossier_receive_at_counter(
-            actor=svc.receiver, agency=svc.centre, procedure=svc.procedure, applicant_name="Lê Văn Cường",
-            applicant_personal_id="", applicant_phone="", form_data=GOOD_FORM,
+            actor=svc.receiver,
+            agency=svc.centre,
+            procedure=svc.procedure,
+            applicant_name="Lê Văn Cường",
+            applicant_personal_id="",
+            applicant_phone="",
+            form_data=GOOD_FORM,
         )
     assert list(Notification.objects.filter(dossier=dossier).values_list("channel", "state")) == [("sms", "sent")]
     assert not Notification.objects.filter(dossier=silent).exists()
@@ -103,7 +120,10 @@ def test_no_email_address_means_no_email_row(svc: Any, clock: Any, django_captur
 
 
 def test_the_account_email_is_used_when_the_dossier_has_none(
-    svc: Any, citizen: Person, clock: Any, django_capture_on_commit_callbacks: Any,
+    svc: Any,
+    citizen: Person,
+    clock: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     dossier = _submit(svc, citizen)
     Dossier.objects.filter(pk=dossier.pk).update(applicant_email="")
@@ -114,7 +134,11 @@ def test_the_account_email_is_used_when_the_dossier_has_none(
 
 @override_settings(TINHSO_SMS_PROVIDER=f"{GATEWAYS}.FailingTextProvider")
 def test_a_failing_provider_marks_failed_and_the_transition_stands(
-    svc: Any, citizen: Person, clock: Any, caplog: Any, django_capture_on_commit_callbacks: Any,
+    svc: Any,
+    citizen: Person,
+    clock: Any,
+    caplog: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     dossier = _submit(svc, citizen, phone=PHONE)
     Notification.objects.all().delete()
@@ -146,7 +170,10 @@ def test_a_failing_provider_marks_failed_and_the_transition_stands(
 
 
 def test_a_refused_transition_leaves_no_notification(
-    svc: Any, citizen: Person, clock: Any, django_capture_on_commit_callbacks: Any,
+    svc: Any,
+    citizen: Person,
+    clock: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     dossier = _submit(svc, citizen)
     Notification.objects.all().delete()
@@ -158,13 +185,25 @@ def test_a_refused_transition_leaves_no_notification(
 
 
 def test_bulk_assign_refused_rolls_back_every_notification(
-    svc: Any, citizen: Person, clock: Any, django_capture_on_commit_callbacks: Any,
+    svc: Any,
+    citizen: Person,
+    clock: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     def forwarded(code: str, state: str = DossierState.FORWARDED) -> Dossier:
         return Dossier.objects.create(
-            code=code, procedure=svc.procedure, agency=svc.centre, handling_agency=svc.stp, channel="online",
-            state=state, applicant=citizen, applicant_name="Nguyễn Văn An", applicant_email=citizen.email,
-            form_data=dict(GOOD_FORM), received_at=at("2026-03-02"), due_at=at("2026-03-16"),
+            code=code,
+            procedure=svc.procedure,
+            agency=svc.centre,
+            handling_agency=svc.stp,
+            channel="online",
+            state=state,
+            applicant=citizen,
+            applicant_name="Nguyễn Văn An",
+            applicant_email=citizen.email,
+            form_data=dict(GOOD_FORM),
+            received_at=at("2026-03-02"),
+            due_at=at("2026-03-16"),
         )
 
     good, bad = forwarded("N-good"), forwarded("N-bad", DossierState.UNDER_REVIEW)
@@ -179,13 +218,26 @@ def test_bulk_assign_refused_rolls_back_every_notification(
 
 
 def test_reasons_for_the_applicant_are_sent_internal_notes_are_not(
-    svc: Any, citizen: Person, clock: Any, django_capture_on_commit_callbacks: Any, media: Any,
+    svc: Any,
+    citizen: Person,
+    clock: Any,
+    django_capture_on_commit_callbacks: Any,
+    media: Any,
 ) -> None:
     dossier = Dossier.objects.create(
-        code="N-review", procedure=svc.procedure, agency=svc.centre, handling_agency=svc.stp, channel="online",
-        state=DossierState.UNDER_REVIEW, applicant=citizen, applicant_name="Nguyễn Văn An",
-        applicant_email=citizen.email, form_data=dict(GOOD_FORM), received_at=at("2026-03-02"),
-        due_at=at("2026-03-16"), assignee=svc.handler,
+        code="N-review",
+        procedure=svc.procedure,
+        agency=svc.centre,
+        handling_agency=svc.stp,
+        channel="online",
+        state=DossierState.UNDER_REVIEW,
+        applicant=citizen,
+        applicant_name="Nguyễn Văn An",
+        applicant_email=citizen.email,
+        form_data=dict(GOOD_FORM),
+        received_at=at("2026-03-02"),
+        due_at=at("2026-03-16"),
+        assignee=svc.handler,
     )
     draft_upload(svc, dossier)  # internal: notifies nobody
     with django_capture_on_commit_callbacks(execute=True):
@@ -200,22 +252,32 @@ def test_reasons_for_the_applicant_are_sent_internal_notes_are_not(
 
 @override_settings(TINHSO_SMS_PROVIDER=f"{GATEWAYS}.RecordingSmsZaloProvider")
 def test_zalo_goes_through_the_same_text_interface(
-    svc: Any, clock: Any, django_capture_on_commit_callbacks: Any, texts_sent: list[tuple[str, str, str]],
+    svc: Any,
+    clock: Any,
+    django_capture_on_commit_callbacks: Any,
+    texts_sent: list[tuple[str, str, str]],
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         dossier = S.dossier_receive_at_counter(
-            actor=svc.receiver, agency=svc.centre, procedure=svc.procedure, applicant_name="Trần Thị Bình",
-            applicant_personal_id="", applicant_phone=PHONE, form_data=GOOD_FORM,
+            actor=svc.receiver,
+            agency=svc.centre,
+            procedure=svc.procedure,
+            applicant_name="Trần Thị Bình",
+            applicant_personal_id="",
+            applicant_phone=PHONE,
+            form_data=GOOD_FORM,
         )
     assert sorted(Notification.objects.filter(dossier=dossier).values_list("channel", "state")) == [
-        ("sms", "sent"), ("zalo", "sent"),
+        ("sms", "sent"),
+        ("zalo", "sent"),
     ]
     assert sorted(channel for channel, phone, _ in texts_sent) == ["sms", "zalo"]
     assert {phone for _, phone, _ in texts_sent} == {PHONE}
 
 
-def test_writing_the_outbox_costs_one_query(svc: Any, citizen: Person, clock: Any,
-                                            django_assert_num_queries: Any) -> None:
+def test_writing_the_outbox_costs_one_query(
+    svc: Any, citizen: Person, clock: Any, django_assert_num_queries: Any
+) -> None:
     dossier = _submit(svc, citizen, phone=PHONE)
     dossier = Dossier.objects.select_related("procedure", "handling_agency").get(pk=dossier.pk)
     with django_assert_num_queries(1):

@@ -27,8 +27,13 @@ def _submit_with_contacts(svc: Any, callbacks: Any) -> Dossier:
     Person.objects.filter(pk=svc.citizen.pk).update(email="an.nguyen@example.vn")
     applicant = Person.objects.get(pk=svc.citizen.pk)
     with callbacks(execute=True):
-        dossier = intake.dossier_submit_online(applicant=applicant, procedure=svc.procedure, agency=svc.centre,
-                                          form_data=GOOD_FORM, idempotency_key="retry-1")
+        dossier = intake.dossier_submit_online(
+            applicant=applicant,
+            procedure=svc.procedure,
+            agency=svc.centre,
+            form_data=GOOD_FORM,
+            idempotency_key="retry-1",
+        )
     with callbacks(execute=True):
         Dossier.objects.filter(pk=dossier.pk).update(applicant_phone=PHONE)
         dossier.refresh_from_db()
@@ -37,7 +42,10 @@ def _submit_with_contacts(svc: Any, callbacks: Any) -> Dossier:
 
 
 def test_a_failed_text_is_retried_and_sent_and_the_sent_email_is_not_sent_again(
-    svc: Any, clock: Any, django_capture_on_commit_callbacks: Any, texts_sent: list[tuple[str, str, str]],
+    svc: Any,
+    clock: Any,
+    django_capture_on_commit_callbacks: Any,
+    texts_sent: list[tuple[str, str, str]],
 ) -> None:
     with override_settings(TINHSO_SMS_PROVIDER=f"{GATEWAYS}.FailingTextProvider"):
         dossier = _submit_with_contacts(svc, django_capture_on_commit_callbacks)
@@ -66,7 +74,10 @@ def test_a_failed_text_is_retried_and_sent_and_the_sent_email_is_not_sent_again(
 
 @override_settings(TINHSO_SMS_PROVIDER=f"{GATEWAYS}.FailingTextProvider")
 def test_a_failing_row_is_tried_at_most_max_attempts_times(
-    svc: Any, clock: Any, django_capture_on_commit_callbacks: Any, texts_sent: list[tuple[str, str, str]],
+    svc: Any,
+    clock: Any,
+    django_capture_on_commit_callbacks: Any,
+    texts_sent: list[tuple[str, str, str]],
 ) -> None:
     dossier = _submit_with_contacts(svc, django_capture_on_commit_callbacks)
     sms = Notification.objects.get(dossier=dossier, channel=NotificationChannel.SMS)
@@ -82,8 +93,9 @@ def test_a_failing_row_is_tried_at_most_max_attempts_times(
 
 def test_a_pending_row_is_retried_only_once_its_task_is_clearly_lost(clock: Any) -> None:
     # Written, but its task never enqueued (e.g. the worker's queue was down at commit).
-    row = Notification.objects.create(channel=NotificationChannel.EMAIL, recipient="an.nguyen@example.vn",
-                                      subject="[Tỉnh số] Hồ sơ", body="Nội dung")
+    row = Notification.objects.create(
+        channel=NotificationChannel.EMAIL, recipient="an.nguyen@example.vn", subject="[Tỉnh số] Hồ sơ", body="Nội dung"
+    )
     clock.set(clock.now + notify.RETRY_PENDING_AFTER - dt.timedelta(seconds=1))
     assert notify.notifications_retry() == 0  # young: its own task may still be on the way
     assert len(mail.outbox) == 0

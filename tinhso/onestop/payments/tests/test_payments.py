@@ -36,8 +36,11 @@ SIGNATURE_HEADER = "HTTP_X_TINHSO_SIGNATURE"
 def _submit(svc: Any, procedure: Any = None, applicant: Any = None) -> Dossier:
     """Filed online and received at the desk: an online payment opens once the dossier is received."""
     dossier = intake.dossier_submit_online(
-        applicant=applicant or svc.citizen, procedure=procedure or svc.procedure, agency=svc.centre,
-        form_data=dict(GOOD_FORM), idempotency_key=f"pay-{next(_keys)}",
+        applicant=applicant or svc.citizen,
+        procedure=procedure or svc.procedure,
+        agency=svc.centre,
+        form_data=dict(GOOD_FORM),
+        idempotency_key=f"pay-{next(_keys)}",
     )
     return S.dossier_receive(actor=svc.receiver, dossier=dossier)
 
@@ -49,8 +52,12 @@ def _client(person: Any) -> Client:
 
 
 def _counts() -> tuple[int, int, int, int]:
-    return (Payment.objects.count(), Payment.objects.filter(state=PaymentState.PAID).count(),
-            DossierEvent.objects.count(), Entry.objects.count())
+    return (
+        Payment.objects.count(),
+        Payment.objects.filter(state=PaymentState.PAID).count(),
+        DossierEvent.objects.count(),
+        Entry.objects.count(),
+    )
 
 
 def _still_pending(payment: Payment, before: tuple[int, int, int, int]) -> None:
@@ -66,11 +73,13 @@ def _payload(entry: Entry) -> dict[str, Any]:
 
 def _post_callback(client: Client, body: bytes, signature: str, provider: str = "gia-lap") -> Any:
     environ: dict[str, Any] = {SIGNATURE_HEADER: signature}
-    return client.post(reverse("payment:callback", args=[provider]), data=body, content_type="application/json",
-                       **environ)
+    return client.post(
+        reverse("payment:callback", args=[provider]), data=body, content_type="application/json", **environ
+    )
 
 
 # --- amounts ---------------------------------------------------------------------------------
+
 
 def test_the_fee_is_copied_at_submission_and_is_due_until_paid(svc: Any, clock: Any) -> None:
     dossier = _submit(svc)
@@ -112,6 +121,7 @@ def test_the_configured_provider_is_the_fake_one() -> None:
 
 # --- the fake gateway end to end ---------------------------------------------------------------
 
+
 def test_full_online_payment_through_the_fake_gateway(svc: Any, clock: Any) -> None:
     dossier = _submit(svc)
     client = _client(svc.citizen)
@@ -125,7 +135,11 @@ def test_full_online_payment_through_the_fake_gateway(svc: Any, clock: Any) -> N
     assert started.status_code == 302
     assert started["Location"] == reverse("payment:checkout", args=[payment.reference])
     assert (payment.state, payment.method, payment.amount_vnd, payment.provider) == (
-        PaymentState.PENDING, PaymentMethod.ONLINE, 200_000, "gia-lap")
+        PaymentState.PENDING,
+        PaymentMethod.ONLINE,
+        200_000,
+        "gia-lap",
+    )
     assert Entry.objects.count() == entries + 1
     assert Entry.objects.order_by("-pk").first().action == "services.payment.start"
 
@@ -150,8 +164,7 @@ def test_full_online_payment_through_the_fake_gateway(svc: Any, clock: Any) -> N
     assert payment.receipt_number == "BL-2026-000001"
     assert DossierEvent.objects.count() == events + 1
     event = DossierEvent.objects.order_by("-pk").first()
-    assert (event.action, event.from_state, event.to_state) == ("pay", DossierState.RECEIVED,
-                                                               DossierState.RECEIVED)
+    assert (event.action, event.from_state, event.to_state) == ("pay", DossierState.RECEIVED, DossierState.RECEIVED)
     assert "BL-2026-000001" in event.note
     assert "200.000 đồng" in event.note
     assert "Nguyễn Văn An" not in event.note
@@ -219,6 +232,7 @@ def test_starting_twice_reuses_the_open_payment(svc: Any, clock: Any) -> None:
 
 # --- the callback endpoint ---------------------------------------------------------------------
 
+
 def test_forged_or_missing_signatures_are_refused_and_write_nothing(svc: Any, clock: Any) -> None:
     dossier = _submit(svc)
     payment, _url = payment_start(actor=svc.citizen, dossier=dossier)
@@ -254,8 +268,9 @@ def test_malformed_or_mismatched_callbacks_are_refused(svc: Any, clock: Any) -> 
     assert signed({"reference": payment.reference, "outcome": "success", "amount_vnd": 200_000}).status_code == 400
     bad_json = b"{not json"
     assert _post_callback(client, bad_json, provider.sign(bad_json)).status_code == 400
-    wrong_amount = signed({"reference": payment.reference, "outcome": "success", "amount_vnd": 1_000,
-                           "transaction_id": "X1"})
+    wrong_amount = signed(
+        {"reference": payment.reference, "outcome": "success", "amount_vnd": 1_000, "transaction_id": "X1"}
+    )
     assert wrong_amount.status_code == 400
     assert wrong_amount.json()["code"] == "amount_mismatch"
     unknown = signed({"reference": "TT-NOPE", "outcome": "success", "amount_vnd": 200_000, "transaction_id": "X1"})
@@ -273,8 +288,12 @@ def test_a_replayed_success_returns_the_same_payment_and_records_once(svc: Any, 
     client = Client(enforce_csrf_checks=True)
     first = _post_callback(client, body, signature)
     assert first.status_code == 200
-    assert first.json() == {"ok": True, "reference": payment.reference, "state": "paid",
-                            "receipt_number": "BL-2026-000001"}
+    assert first.json() == {
+        "ok": True,
+        "reference": payment.reference,
+        "state": "paid",
+        "receipt_number": "BL-2026-000001",
+    }
     after_first = _counts()
     again = _post_callback(client, body, signature)
     assert again.status_code == 200
@@ -302,6 +321,7 @@ def test_a_success_after_the_payment_was_cancelled_is_refused(svc: Any, clock: A
 
 
 # --- paying twice ----------------------------------------------------------------------------
+
 
 def test_paying_twice_is_refused(svc: Any, clock: Any) -> None:
     dossier = _submit(svc)
@@ -341,23 +361,37 @@ def test_the_database_allows_one_paid_payment_per_dossier(svc: Any, clock: Any) 
     dossier = _submit(svc)
     payment_record_counter(actor=svc.receiver, dossier=dossier)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Payment.objects.create(dossier=dossier, amount_vnd=200_000, method=PaymentMethod.COUNTER,
-                               reference="TT-DUP", state=PaymentState.PAID)
+        Payment.objects.create(
+            dossier=dossier,
+            amount_vnd=200_000,
+            method=PaymentMethod.COUNTER,
+            reference="TT-DUP",
+            state=PaymentState.PAID,
+        )
 
 
 # --- at the desk -----------------------------------------------------------------------------
+
 
 def test_the_desk_records_a_cash_payment_with_a_receipt_number(svc: Any, clock: Any) -> None:
     first, second = _submit(svc), _submit(svc)
     # both were received by _submit
     payment = payment_record_counter(actor=svc.receiver, dossier=first)
     assert (payment.state, payment.method, payment.amount_vnd, payment.created_by) == (
-        PaymentState.PAID, PaymentMethod.COUNTER, 200_000, svc.receiver)
+        PaymentState.PAID,
+        PaymentMethod.COUNTER,
+        200_000,
+        svc.receiver,
+    )
     assert payment.receipt_number == "BL-2026-000001"
     assert payment.paid_at == clock.now
     event = DossierEvent.objects.filter(dossier=first).order_by("-pk").first()
     assert (event.action, event.actor, event.from_state, event.to_state) == (
-        "pay", svc.receiver, DossierState.RECEIVED, DossierState.RECEIVED)
+        "pay",
+        svc.receiver,
+        DossierState.RECEIVED,
+        DossierState.RECEIVED,
+    )
     entry = Entry.objects.order_by("-pk").first()
     assert entry is not None
     assert entry.action == "services.dossier.pay"
@@ -392,6 +426,7 @@ def test_no_payment_for_a_cancelled_dossier(svc: Any, clock: Any) -> None:
 
 # --- who may see what --------------------------------------------------------------------------
 
+
 def test_another_citizen_can_neither_start_nor_see_a_payment(svc: Any, clock: Any) -> None:
     dossier = _submit(svc)
     payment, url = payment_start(actor=svc.citizen, dossier=dossier)
@@ -417,9 +452,11 @@ def test_payment_pages_need_a_login(svc: Any, clock: Any) -> None:
     dossier = _submit(svc)
     payment, url = payment_start(actor=svc.citizen, dossier=dossier)
     anonymous = Client()
-    for address in (reverse("payment:start", args=[dossier.pk]), url,
-                    reverse("payment:done", args=[payment.reference])):
+    for address in (
+        reverse("payment:start", args=[dossier.pk]),
+        url,
+        reverse("payment:done", args=[payment.reference]),
+    ):
         response = anonymous.get(address)
         assert response.status_code == 302
         assert "dang-nhap" in response["Location"]
-

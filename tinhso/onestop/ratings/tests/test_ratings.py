@@ -20,9 +20,17 @@ _n = iter(range(1, 100_000))
 
 def _dossier(svc: Any, state: str = DossierState.RESULT_RETURNED) -> Dossier:
     return Dossier.objects.create(
-        code=f"R-{next(_n):06d}", procedure=svc.procedure, agency=svc.centre, handling_agency=svc.stp,
-        channel="online", state=state, applicant=svc.citizen, applicant_name="Nguyễn Văn An",
-        form_data=dict(GOOD_FORM), submitted_at=at("2026-03-02", 8), received_at=at("2026-03-02"),
+        code=f"R-{next(_n):06d}",
+        procedure=svc.procedure,
+        agency=svc.centre,
+        handling_agency=svc.stp,
+        channel="online",
+        state=state,
+        applicant=svc.citizen,
+        applicant_name="Nguyễn Văn An",
+        form_data=dict(GOOD_FORM),
+        submitted_at=at("2026-03-02", 8),
+        received_at=at("2026-03-02"),
     )
 
 
@@ -98,8 +106,9 @@ def test_a_long_comment_is_refused(svc: Any, clock: Any) -> None:
         dossier_rate(actor=svc.citizen, dossier=dossier, score=2, comment="a" * 1001)
     assert (caught.value.status_code, caught.value.field) == (400, "comment")
     assert _counts() == before
-    assert dossier_rate(actor=svc.citizen, dossier=dossier, score=2, comment=" " + "a" * 1000 + " ").comment == \
-        "a" * 1000
+    assert (
+        dossier_rate(actor=svc.citizen, dossier=dossier, score=2, comment=" " + "a" * 1000 + " ").comment == "a" * 1000
+    )
 
 
 def test_only_the_applicant_rates(svc: Any, clock: Any) -> None:

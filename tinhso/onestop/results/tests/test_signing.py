@@ -83,7 +83,8 @@ def signature_status(data: bytes, roots: list[Any] | None = None) -> Any:
 
     (signature,) = PdfFileReader(io.BytesIO(data)).embedded_signatures
     return validate_pdf_signature(
-        signature, ValidationContext(trust_roots=roots or [signing.trust_root()], allow_fetching=False))
+        signature, ValidationContext(trust_roots=roots or [signing.trust_root()], allow_fetching=False)
+    )
 
 
 def make_certificate(folder: Path, common_name: str, passphrase: bytes | None = None) -> tuple[Path, Path]:
@@ -97,13 +98,18 @@ def make_certificate(folder: Path, common_name: str, passphrase: bytes | None = 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=30))
-            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-            .sign(key, hashes.SHA256()))
-    encryption = (serialization.BestAvailableEncryption(passphrase) if passphrase
-                  else serialization.NoEncryption())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    encryption = serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
     key_path, cert_path = folder / "key.pem", folder / "cert.pem"
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption))
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
@@ -112,8 +118,8 @@ def make_certificate(folder: Path, common_name: str, passphrase: bytes | None = 
 
 # --- issue -------------------------------------------------------------------------------------
 
-def test_issued_result_is_signed_with_a_qr_link_to_the_verification_page(svc: Any, media: Path,
-                                                                          tmp_path: Path) -> None:
+
+def test_issued_result_is_signed_with_a_qr_link_to_the_verification_page(svc: Any, media: Path, tmp_path: Path) -> None:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
@@ -193,14 +199,16 @@ def test_a_refused_issue_notifies_nobody(svc: Any, media: Path) -> None:
     dossier.refresh_from_db()
     notifications = Notification.objects.filter(dossier=dossier).count()
     with pytest.raises(Conflict, match="không thể phát hành lần thứ hai"):
-        signing.result_issue_from_draft(actor=svc.approver, dossier=dossier,
-                                        draft=DossierFile.objects.get(dossier=dossier, kind=FileKind.DRAFT))
+        signing.result_issue_from_draft(
+            actor=svc.approver, dossier=dossier, draft=DossierFile.objects.get(dossier=dossier, kind=FileKind.DRAFT)
+        )
     assert Notification.objects.filter(dossier=dossier).count() == notifications
 
 
 @pytest.mark.parametrize("font", ["", "/khong-co/phong-chu.ttf"])
-def test_without_a_usable_font_the_stamp_falls_back_to_plain_ascii(svc: Any, settings: Any, media: Path,
-                                                                    tmp_path: Path, font: str) -> None:
+def test_without_a_usable_font_the_stamp_falls_back_to_plain_ascii(
+    svc: Any, settings: Any, media: Path, tmp_path: Path, font: str
+) -> None:
     settings.TINHSO_STAMP_FONT = font
     row = issue(svc)
     data = stored(row)
@@ -212,8 +220,13 @@ def test_without_a_usable_font_the_stamp_falls_back_to_plain_ascii(svc: Any, set
 
 
 def test_a_draft_only_while_reviewed_or_awaiting_approval(svc: Any, media: Path) -> None:
-    for state in (DossierState.ASSIGNED, DossierState.SUPPLEMENT_REQUESTED, DossierState.APPROVED,
-                  DossierState.REFUSED, DossierState.RESULT_RETURNED):
+    for state in (
+        DossierState.ASSIGNED,
+        DossierState.SUPPLEMENT_REQUESTED,
+        DossierState.APPROVED,
+        DossierState.REFUSED,
+        DossierState.RESULT_RETURNED,
+    ):
         dossier = make_dossier(svc, state, assignee=svc.handler)
         entries = Entry.objects.count()
         with pytest.raises(Conflict) as caught:
@@ -230,8 +243,9 @@ def test_a_second_result_is_refused(svc: Any, media: Path) -> None:
     dossier.refresh_from_db()
     entries = Entry.objects.count()
     with pytest.raises(Conflict) as caught:
-        signing.result_issue_from_draft(actor=svc.approver, dossier=dossier,
-                                        draft=DossierFile.objects.get(dossier=dossier, kind=FileKind.DRAFT))
+        signing.result_issue_from_draft(
+            actor=svc.approver, dossier=dossier, draft=DossierFile.objects.get(dossier=dossier, kind=FileKind.DRAFT)
+        )
     assert caught.value.code == "result_exists"
     assert list(DossierFile.objects.filter(kind=FileKind.RESULT)) == [first]
     assert Entry.objects.count() == entries
@@ -266,6 +280,7 @@ def test_the_draft_must_be_a_pdf(svc: Any, media: Path, data: bytes) -> None:
 
 
 # --- verify (service) ----------------------------------------------------------------------------
+
 
 def test_verify_says_valid_and_carries_no_personal_data(svc: Any, media: Path) -> None:
     row = issue(svc)
@@ -323,6 +338,7 @@ def test_forging_file_and_recorded_digest_together_still_fails_the_ledger(svc: A
 
 # --- key material --------------------------------------------------------------------------------
 
+
 def test_demo_certificate_is_generated_once_and_reused(svc: Any, media: Path, signing_data_dir: Path) -> None:
     key, cert, passphrase = signing.signing_material()
     assert (key, cert) == signing.demo_material_paths()
@@ -368,8 +384,9 @@ def test_approving_without_key_material_leaves_nothing_behind(svc: Any, settings
     assert stored_files(media) == [media / the_draft.file.name]
 
 
-def test_configured_certificate_with_passphrase_signs_and_verifies(svc: Any, settings: Any, tmp_path: Path,
-                                                                   media: Path) -> None:
+def test_configured_certificate_with_passphrase_signs_and_verifies(
+    svc: Any, settings: Any, tmp_path: Path, media: Path
+) -> None:
     key, cert = make_certificate(tmp_path, "Sở Tư pháp tỉnh Hưng Yên", passphrase=b"mat-khau")
     settings.TINHSO_SIGNING_KEY_FILE = str(key)
     settings.TINHSO_SIGNING_CERT_FILE = str(cert)
@@ -381,7 +398,8 @@ def test_configured_certificate_with_passphrase_signs_and_verifies(svc: Any, set
 
 
 def test_results_signed_before_a_rotation_verify_while_the_old_certificate_is_trusted(
-        svc: Any, settings: Any, tmp_path: Path, media: Path) -> None:
+    svc: Any, settings: Any, tmp_path: Path, media: Path
+) -> None:
     old_key, old_cert = make_certificate(tmp_path / "2025", "Sở Tư pháp – chứng thư 2025")
     new_key, new_cert = make_certificate(tmp_path / "2026", "Sở Tư pháp – chứng thư 2026")
     settings.TINHSO_SIGNING_KEY_FILE, settings.TINHSO_SIGNING_CERT_FILE = str(old_key), str(old_cert)
@@ -408,8 +426,9 @@ def test_results_signed_before_a_rotation_verify_while_the_old_certificate_is_tr
     assert len(signing.trust_roots()) == 2
 
 
-def test_an_unreadable_trusted_certificate_is_a_configuration_error(svc: Any, settings: Any, tmp_path: Path,
-                                                                     media: Path) -> None:
+def test_an_unreadable_trusted_certificate_is_a_configuration_error(
+    svc: Any, settings: Any, tmp_path: Path, media: Path
+) -> None:
     row = issue(svc)
     (tmp_path / "hong.pem").write_text("not a certificate")
     for path in (tmp_path / "khong-co.pem", tmp_path / "hong.pem"):
@@ -421,6 +440,7 @@ def test_an_unreadable_trusted_certificate_is_a_configuration_error(svc: Any, se
 
 
 # --- the public page -----------------------------------------------------------------------------
+
 
 def test_page_shows_a_valid_result(svc: Any, media: Path) -> None:
     row = issue(svc)
@@ -443,7 +463,7 @@ def test_page_shows_a_tampered_result_as_invalid(svc: Any, media: Path) -> None:
     row = issue(svc)
     data = bytearray(stored(row))
     position = data.find(b"Phieu LLTP")
-    data[position:position + 5] = b"Phiez"
+    data[position : position + 5] = b"Phiez"
     replace_stored(row, bytes(data))
     html = Client().get(reverse("verify:result", args=[row.verification_token])).content.decode()
     assert 'data-valid="false"' in html
@@ -470,8 +490,9 @@ def test_page_compares_an_uploaded_pdf(svc: Any, media: Path) -> None:
     exe = post(EXE, "ket-qua.pdf")
     assert exe.status_code == 400
     assert "Tệp không phải định dạng PDF." in exe.content.decode()
-    assert Client(enforce_csrf_checks=True).post(url, {"file": ContentFile(stored(row), name="a.pdf")}).status_code \
-        == 403  # no CSRF token
+    assert (
+        Client(enforce_csrf_checks=True).post(url, {"file": ContentFile(stored(row), name="a.pdf")}).status_code == 403
+    )  # no CSRF token
     the_draft = DossierFile.objects.get(dossier=row.dossier, kind=FileKind.DRAFT)
     assert sorted(stored_files(media)) == sorted([media / row.file.name, media / the_draft.file.name])  # nothing
     # the visitor sent is kept
@@ -480,8 +501,10 @@ def test_page_compares_an_uploaded_pdf(svc: Any, media: Path) -> None:
 def test_page_refuses_an_oversized_upload(svc: Any, settings: Any, media: Path) -> None:
     row = issue(svc)
     settings.TINHSO_UPLOAD_MAX_BYTES = 1024 * 1024
-    response = Client().post(reverse("verify:result", args=[row.verification_token]),
-                             {"file": ContentFile(sample_pdf() + b"%" + b"0" * (1024 * 1024), name="to.pdf")})
+    response = Client().post(
+        reverse("verify:result", args=[row.verification_token]),
+        {"file": ContentFile(sample_pdf() + b"%" + b"0" * (1024 * 1024), name="to.pdf")},
+    )
     assert response.status_code == 400
     assert "tối đa 1 MB" in response.content.decode()
 

@@ -49,14 +49,17 @@ def test_an_agency_with_its_own_certificate_signs_with_it(svc: Any, settings: An
 
 
 def test_a_division_signs_with_its_department_and_others_with_the_platform(
-    svc: Any, settings: Any, tmp_path: Path,
+    svc: Any,
+    settings: Any,
+    tmp_path: Path,
 ) -> None:
     folder = tmp_path / "agency-certs"
     folder.mkdir()
     settings.TINHSO_SIGNING_AGENCY_DIR = str(folder)
     _agency_certificate(folder, svc.stp.code, "So Tu phap Hung Yen")
-    division = org_services.agency_create(actor=None, name="Phòng Hành chính tư pháp", kind=AgencyKind.DIVISION,
-                                          unit=svc.stp.unit, parent=svc.stp)
+    division = org_services.agency_create(
+        actor=None, name="Phòng Hành chính tư pháp", kind=AgencyKind.DIVISION, unit=svc.stp.unit, parent=svc.stp
+    )
     assert signing.signing_material(division)[1] == folder / f"{svc.stp.code}.cert.pem"
     platform = signing.signing_material()
     assert signing.signing_material(svc.sct) == platform  # Sở Công Thương has no certificate of its own
@@ -65,7 +68,9 @@ def test_a_division_signs_with_its_department_and_others_with_the_platform(
 
 
 def test_an_electronic_id_that_is_not_a_file_name_is_never_read_as_a_path(
-    svc: Any, settings: Any, tmp_path: Path,
+    svc: Any,
+    settings: Any,
+    tmp_path: Path,
 ) -> None:
     folder = tmp_path / "agency-certs"
     folder.mkdir()

@@ -52,6 +52,7 @@ def mark_invalid(form: forms.Form) -> forms.Form:
 
 # --- submission ---------------------------------------------------------------------------------
 
+
 def _file_label(row: DossierFile) -> str:
     day = formats.date_format(timezone.localtime(row.created_at), "d/m/Y")
     return f"{row.original_name} ({row.dossier.code}, {day})"
@@ -74,19 +75,31 @@ class SubmitForm(EFormMixin, forms.Form):
     eform_style = APPLICANT
 
     idempotency_key = forms.CharField(
-        widget=forms.HiddenInput, max_length=80,
+        widget=forms.HiddenInput,
+        max_length=80,
         error_messages={"required": _("Thiếu mã chống gửi trùng, vui lòng tải lại trang.")},
     )
     agency = AgencyChoiceField(
-        label=_("Cơ quan tiếp nhận hồ sơ"), queryset=Agency.objects.none(), error_messages=BAD_CHOICE,
-        empty_label=_("— Chọn cơ quan —"), widget=forms.Select(attrs={"class": "form-select"}),
+        label=_("Cơ quan tiếp nhận hồ sơ"),
+        queryset=Agency.objects.none(),
+        error_messages=BAD_CHOICE,
+        empty_label=_("— Chọn cơ quan —"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args: Any, procedure: Procedure, agencies: QuerySet[Agency],
-                 requirements: Iterable[DocumentRequirement] = (), reusable: Iterable[DossierFile] = (),
-                 inspect: Any = None, components_required: bool = True,
-                 eform_initial: Mapping[str, Any] | None = None, kept_lookup: KeptLookup | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        procedure: Procedure,
+        agencies: QuerySet[Agency],
+        requirements: Iterable[DocumentRequirement] = (),
+        reusable: Iterable[DossierFile] = (),
+        inspect: Any = None,
+        components_required: bool = True,
+        eform_initial: Mapping[str, Any] | None = None,
+        kept_lookup: KeptLookup | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.procedure = procedure
         self.components_required = components_required
@@ -100,33 +113,52 @@ class SubmitForm(EFormMixin, forms.Form):
         self.component_rows: list[dict[str, Any]] = []
         for requirement in self.requirements:
             upload = forms.FileField(
-                label=requirement.name, required=False,
+                label=requirement.name,
+                required=False,
                 error_messages={"empty": _("Tệp rỗng, không có nội dung."), "invalid": _("Tệp không hợp lệ.")},
-                widget=forms.ClearableFileInput(attrs={
-                    "class": "form-control", "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/*",
-                }),
+                widget=forms.ClearableFileInput(
+                    attrs={
+                        "class": "form-control",
+                        "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/*",
+                    }
+                ),
             )
             upload.eform_required = requirement.required and components_required  # type: ignore[attr-defined]
             self.fields[FILE_PREFIX + str(requirement.pk)] = upload
-            row: dict[str, Any] = {"requirement": requirement, "file": FILE_PREFIX + str(requirement.pk),
-                                   "kept": None, "checked": None}
+            row: dict[str, Any] = {
+                "requirement": requirement,
+                "file": FILE_PREFIX + str(requirement.pk),
+                "kept": None,
+                "checked": None,
+            }
             if self.is_bound and kept_lookup is not None and not self.data.get(DROP_PREFIX + str(requirement.pk)):
                 token = self.data.get(KEEP_PREFIX + str(requirement.pk))
                 row["kept"] = kept_lookup(requirement.pk, token) if token else None
             if reuse_choices:
                 self.fields[REUSE_PREFIX + str(requirement.pk)] = forms.TypedChoiceField(
-                    label=_("Hoặc dùng lại giấy tờ đã số hóa"), required=False, coerce=int, empty_value=None,
-                    choices=[("", _("— Không dùng lại —")), *reuse_choices], error_messages=BAD_CHOICE,
+                    label=_("Hoặc dùng lại giấy tờ đã số hóa"),
+                    required=False,
+                    coerce=int,
+                    empty_value=None,
+                    choices=[("", _("— Không dùng lại —")), *reuse_choices],
+                    error_messages=BAD_CHOICE,
                     widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
                 )
                 row["reuse"] = REUSE_PREFIX + str(requirement.pk)
             self.component_rows.append(row)
 
     def component_fields(self) -> list[dict[str, Any]]:
-        return [{"requirement": row["requirement"], "file": self[row["file"]], "kept": row["kept"],
-                 "keep_name": KEEP_PREFIX + str(row["requirement"].pk),
-                 "drop_name": DROP_PREFIX + str(row["requirement"].pk),
-                 "reuse": self[row["reuse"]] if "reuse" in row else None} for row in self.component_rows]
+        return [
+            {
+                "requirement": row["requirement"],
+                "file": self[row["file"]],
+                "kept": row["kept"],
+                "keep_name": KEEP_PREFIX + str(row["requirement"].pk),
+                "drop_name": DROP_PREFIX + str(row["requirement"].pk),
+                "reuse": self[row["reuse"]] if "reuse" in row else None,
+            }
+            for row in self.component_rows
+        ]
 
     def clean_idempotency_key(self) -> str:
         key = self.cleaned_data["idempotency_key"].strip()
@@ -179,6 +211,7 @@ class SubmitForm(EFormMixin, forms.Form):
 
 # --- actions on one's own dossier ----------------------------------------------------------------
 
+
 class SupplementForm(SubmitForm):
     """Bổ sung hồ sơ: the e-form, prefilled with what was filed, and more components (none
     required again: the components already filed stay)."""
@@ -189,7 +222,8 @@ class SupplementForm(SubmitForm):
         del self.fields["agency"]
         for spec in self.eform_specs:
             self.fields[EFORM_PREFIX + spec["name"]].initial = eform_initial_display(
-                spec, initial_data.get(spec["name"]))
+                spec, initial_data.get(spec["name"])
+            )
 
 
 class ReasonForm(forms.Form):
@@ -198,7 +232,10 @@ class ReasonForm(forms.Form):
 
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
-        label=_("Mức độ hài lòng"), coerce=int, choices=[], widget=forms.RadioSelect,
+        label=_("Mức độ hài lòng"),
+        coerce=int,
+        choices=[],
+        widget=forms.RadioSelect,
         error_messages={"required": _("Vui lòng chọn mức độ hài lòng."), "invalid_choice": _("Lựa chọn không hợp lệ.")},
     )
     comment = text_field(_("Góp ý (không bắt buộc)"), max_length=1000, rows=3)
@@ -210,7 +247,20 @@ class RatingForm(forms.Form):
 
 
 class LookupForm(forms.Form):
-    code = text_field(_("Mã hồ sơ"), required=True, max_length=60, autocomplete="off", autocapitalize="characters",
-                 spellcheck="false", placeholder="H31.01-260302-0001")
-    digits = text_field(_("4 số cuối số điện thoại hoặc số định danh cá nhân"), required=True, max_length=4,
-                   inputmode="numeric", pattern=r"\d{4}", autocomplete="off")
+    code = text_field(
+        _("Mã hồ sơ"),
+        required=True,
+        max_length=60,
+        autocomplete="off",
+        autocapitalize="characters",
+        spellcheck="false",
+        placeholder="H31.01-260302-0001",
+    )
+    digits = text_field(
+        _("4 số cuối số điện thoại hoặc số định danh cá nhân"),
+        required=True,
+        max_length=4,
+        inputmode="numeric",
+        pattern=r"\d{4}",
+        autocomplete="off",
+    )

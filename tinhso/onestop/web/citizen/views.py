@@ -76,8 +76,8 @@ S = DossierState
 PAGE_SIZE = 20
 
 
-
 # --- plumbing ---------------------------------------------------------------------------------
+
 
 def page(*methods: str) -> Callable[[View], View]:
     """Login required, only ``methods``; a :class:`DomainError` escaping the view is shown as
@@ -116,11 +116,11 @@ def _storing() -> Iterator[list[DossierFile]]:
 def _attach(person: Person, dossier: Dossier, form: SubmitForm, stored: list[DossierFile]) -> None:
     for requirement, upload, reuse in form.attachments():
         if reuse:
-            stored.append(files.dossier_file_reuse(actor=person, dossier=dossier, source_id=reuse,
-                                                   requirement=requirement))
+            stored.append(
+                files.dossier_file_reuse(actor=person, dossier=dossier, source_id=reuse, requirement=requirement)
+            )
         else:
-            stored.append(files.dossier_file_add(actor=person, dossier=dossier, upload=upload,
-                                                 requirement=requirement))
+            stored.append(files.dossier_file_add(actor=person, dossier=dossier, upload=upload, requirement=requirement))
 
 
 def _kept_uploads(request: HttpRequest) -> dict[str, Any]:
@@ -130,18 +130,27 @@ def _kept_uploads(request: HttpRequest) -> dict[str, Any]:
 
 def _keep_uploads(request: HttpRequest, form: SubmitForm) -> None:
     """The form failed: keep the uploads that passed their check, so they need not be attached again."""
-    form.keep_checked_uploads(lambda upload, extension, requirement_id: pending_keep(
-        request, upload, extension=extension, requirement_id=requirement_id))
+    form.keep_checked_uploads(
+        lambda upload, extension, requirement_id: pending_keep(
+            request, upload, extension=extension, requirement_id=requirement_id
+        )
+    )
 
 
 # --- filing a dossier online ------------------------------------------------------------------
 
+
 def _submit_form(request: HttpRequest, procedure: Procedure, data: Any = None) -> SubmitForm:
     agencies = Agency.objects.active().filter(procedures=procedure).order_by("name")
     return SubmitForm(
-        data, request.FILES if data is not None else None, procedure=procedure, agencies=agencies,
-        requirements=procedure.documents.all(), reusable=files.reusable_files(request.user),
-        inspect=files.inspect_upload, initial={"idempotency_key": new_idempotency_key()},
+        data,
+        request.FILES if data is not None else None,
+        procedure=procedure,
+        agencies=agencies,
+        requirements=procedure.documents.all(),
+        reusable=files.reusable_files(request.user),
+        inspect=files.inspect_upload,
+        initial={"idempotency_key": new_idempotency_key()},
         eform_initial=eform_prefill(procedure, request.user) if data is None else None,
         **_kept_uploads(request),
     )
@@ -161,8 +170,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     context: dict[str, Any] = {"procedure": procedure, "nav": "submit"}
     if procedure.online_level == OnlineLevel.NONE:
         context["not_online"] = True
-        return render(request, "services/citizen/submit.html", context,
-                      status=400 if request.method == "POST" else 200)
+        return render(request, "services/citizen/submit.html", context, status=400 if request.method == "POST" else 200)
     if request.method == "GET":
         context["form"] = _submit_form(request, procedure)
         return render(request, "services/citizen/submit.html", context)
@@ -177,8 +185,11 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             with _storing() as stored, transaction.atomic():
                 dossier = intake.dossier_submit_online(
-                    applicant=person, procedure=procedure, agency=form.cleaned_data["agency"],
-                    form_data=form.eform_raw(), idempotency_key=form.cleaned_data["idempotency_key"],
+                    applicant=person,
+                    procedure=procedure,
+                    agency=form.cleaned_data["agency"],
+                    form_data=form.eform_raw(),
+                    idempotency_key=form.cleaned_data["idempotency_key"],
                 )
                 if not dossier.files.exists():  # a concurrent retry of this form already attached them
                     _attach(person, dossier, form, stored)
@@ -187,8 +198,9 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             status = exc.status_code
         else:
             pending_forget(request, form.kept_uploads())
-            messages.success(request, _("Đã nộp hồ sơ %(code)s. Bộ phận một cửa sẽ kiểm tra và tiếp nhận.")
-                             % {"code": dossier.code})
+            messages.success(
+                request, _("Đã nộp hồ sơ %(code)s. Bộ phận một cửa sẽ kiểm tra và tiếp nhận.") % {"code": dossier.code}
+            )
             return redirect("citizen:dossier", dossier_id=dossier.pk)
     else:
         try:  # show the e-form's errors in the same answer as the other fields'
@@ -201,6 +213,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 # --- my dossiers --------------------------------------------------------------------------------
+
 
 @dataclass
 class DossierRow:
@@ -224,38 +237,66 @@ def _expected(dossier: Dossier, *, paid: bool, waived: bool, rated: bool) -> lis
 @page("GET")
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     """Hồ sơ của tôi: only the dossiers the user filed."""
-    dossiers = (Dossier.objects.filter(applicant=person_of(request)).select_related("procedure", "agency")
-                .annotate(paid=Exists(Payment.objects.filter(dossier=OuterRef("pk"), state="paid")),
-                          waived=Exists(FeeWaiver.objects.filter(dossier=OuterRef("pk"))),
-                          rated=Exists(Rating.objects.filter(dossier=OuterRef("pk"))))
-                .order_by("-created_at", "-pk"))
+    dossiers = (
+        Dossier.objects.filter(applicant=person_of(request))
+        .select_related("procedure", "agency")
+        .annotate(
+            paid=Exists(Payment.objects.filter(dossier=OuterRef("pk"), state="paid")),
+            waived=Exists(FeeWaiver.objects.filter(dossier=OuterRef("pk"))),
+            rated=Exists(Rating.objects.filter(dossier=OuterRef("pk"))),
+        )
+        .order_by("-created_at", "-pk")
+    )
     page_obj = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("trang"))
     now = timezone.now()
-    rows = [DossierRow(d, dossier_flags(d, now)["overdue"], _expected(d, paid=d.paid, waived=d.waived, rated=d.rated))
-            for d in page_obj.object_list]
+    rows = [
+        DossierRow(d, dossier_flags(d, now)["overdue"], _expected(d, paid=d.paid, waived=d.waived, rated=d.rated))
+        for d in page_obj.object_list
+    ]
     return render(request, "services/citizen/my_dossiers.html", {"nav": "mine", "page": page_obj, "rows": rows})
 
 
 # --- one dossier --------------------------------------------------------------------------------
 
 _EVENT_LABELS = {
-    "submit_online": _lazy("Nộp hồ sơ trực tuyến"), "receive": _lazy("Tiếp nhận hồ sơ"),
-    "receive_at_counter": _lazy("Tiếp nhận hồ sơ"), "forward": _lazy("Chuyển đến cơ quan xử lý"),
-    "assign": _lazy("Phân công chuyên viên xử lý"), "start_review": _lazy("Bắt đầu thẩm định"),
-    "submit_for_approval": _lazy("Trình lãnh đạo phê duyệt"), "approve": _lazy("Phê duyệt"),
-    "refuse": _lazy("Từ chối giải quyết"), "return_result": _lazy("Trả kết quả"),
-    "request_supplement": _lazy("Yêu cầu bổ sung hồ sơ"), "supplement": _lazy("Đã bổ sung hồ sơ"),
-    "transfer": _lazy("Chuyển liên thông"), "stop": _lazy("Dừng xử lý theo đề nghị"),
-    "cancel": _lazy("Hủy hồ sơ"), "apologise": _lazy("Xin lỗi và hẹn lại ngày trả kết quả"),
-    "pay": _lazy("Nộp phí, lệ phí"), "result_issued": _lazy("Phát hành kết quả điện tử (đã ký số)"),
+    "submit_online": _lazy("Nộp hồ sơ trực tuyến"),
+    "receive": _lazy("Tiếp nhận hồ sơ"),
+    "receive_at_counter": _lazy("Tiếp nhận hồ sơ"),
+    "forward": _lazy("Chuyển đến cơ quan xử lý"),
+    "assign": _lazy("Phân công chuyên viên xử lý"),
+    "start_review": _lazy("Bắt đầu thẩm định"),
+    "submit_for_approval": _lazy("Trình lãnh đạo phê duyệt"),
+    "approve": _lazy("Phê duyệt"),
+    "refuse": _lazy("Từ chối giải quyết"),
+    "return_result": _lazy("Trả kết quả"),
+    "request_supplement": _lazy("Yêu cầu bổ sung hồ sơ"),
+    "supplement": _lazy("Đã bổ sung hồ sơ"),
+    "transfer": _lazy("Chuyển liên thông"),
+    "stop": _lazy("Dừng xử lý theo đề nghị"),
+    "cancel": _lazy("Hủy hồ sơ"),
+    "apologise": _lazy("Xin lỗi và hẹn lại ngày trả kết quả"),
+    "pay": _lazy("Nộp phí, lệ phí"),
+    "result_issued": _lazy("Phát hành kết quả điện tử (đã ký số)"),
     "fee_waive": _lazy("Ghi nhận phí, lệ phí"),
 }
 # Steps inside the administration the applicant does not follow (the draft result before approval).
 _INTERNAL_EVENTS = frozenset({"draft_result"})
 # Notes written for the applicant; every other note (an officer's opinion to the approver…) stays internal.
-_PUBLIC_NOTES = frozenset({
-    "request_supplement", "refuse", "apologise", "stop", "cancel", "pay", "supplement", "forward", "transfer",
-})
+_PUBLIC_NOTES = frozenset(
+    {
+        "request_supplement",
+        "refuse",
+        "apologise",
+        "stop",
+        "cancel",
+        "pay",
+        "supplement",
+        "forward",
+        "transfer",
+    }
+)
+
+
 @dataclass(frozen=True)
 class PublicEvent:
     at: dt.datetime
@@ -273,11 +314,15 @@ def public_timeline(dossier: Dossier) -> list[PublicEvent]:
         if event.action in _INTERNAL_EVENTS:
             continue
         state_label = S(event.to_state).label if event.to_state in S.values else ""
-        out.append(PublicEvent(
-            at=event.at, label=_EVENT_LABELS.get(event.action, state_label), state_label=state_label,
-            agency=event.agency.name if event.agency else "",
-            note=event.note if event.action in _PUBLIC_NOTES else "",
-        ))
+        out.append(
+            PublicEvent(
+                at=event.at,
+                label=_EVENT_LABELS.get(event.action, state_label),
+                state_label=state_label,
+                agency=event.agency.name if event.agency else "",
+                note=event.note if event.action in _PUBLIC_NOTES else "",
+            )
+        )
     return out
 
 
@@ -295,26 +340,41 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> di
     fee = payments.fee_status(dossier)
     rating = Rating.objects.filter(dossier=dossier).first()
     context: dict[str, Any] = {
-        "nav": "mine", "dossier": dossier, "is_applicant": is_applicant, "flags": dossier_flags(dossier, now),
+        "nav": "mine",
+        "dossier": dossier,
+        "is_applicant": is_applicant,
+        "flags": dossier_flags(dossier, now),
         "timeline": public_timeline(dossier),
         "declared": eform_declared(dossier.procedure, dossier.form_data) if is_applicant else [],
-        "components": [{"file": f, "name": personal.file_name(f), "open": personal.files_open}
-                       for f in stored if f.kind == FileKind.COMPONENT],
+        "components": [
+            {"file": f, "name": personal.file_name(f), "open": personal.files_open}
+            for f in stored
+            if f.kind == FileKind.COMPONENT
+        ],
         "results": [f for f in stored if f.kind == FileKind.RESULT and personal.files_open],
-        "supplement_reason": _last_note(dossier, "request_supplement") if dossier.state == S.SUPPLEMENT_REQUESTED
+        "supplement_reason": _last_note(dossier, "request_supplement")
+        if dossier.state == S.SUPPLEMENT_REQUESTED
         else "",
         "can_supplement": is_applicant and dossier.state == S.SUPPLEMENT_REQUESTED,
         "can_stop": is_applicant and transition_allowed(dossier, "stop"),
-        "fee": payments.vnd(dossier.fee_vnd) if dossier.fee_vnd else "", "paid": fee.payment,
-        "fee_status": fee, "fee_waiver_label": FeeWaiverReason(fee.waiver.reason).label if fee.waiver else "",
-        "fee_due": fee.due, "amount_due": payments.vnd(fee.amount_due_vnd) if fee.due else "",
+        "fee": payments.vnd(dossier.fee_vnd) if dossier.fee_vnd else "",
+        "paid": fee.payment,
+        "fee_status": fee,
+        "fee_waiver_label": FeeWaiverReason(fee.waiver.reason).label if fee.waiver else "",
+        "fee_due": fee.due,
+        "amount_due": payments.vnd(fee.amount_due_vnd) if fee.due else "",
         "can_pay": is_applicant and fee.due and payments.payment_refusal(dossier) is None,
-        "rating": rating, "rating_label": ratings.RATING_LABELS.get(rating.score) if rating else "",
+        "rating": rating,
+        "rating_label": ratings.RATING_LABELS.get(rating.score) if rating else "",
         "can_rate": is_applicant and dossier.state == S.RESULT_RETURNED and rating is None,
-        "print_forms": [{"label": printing.form_title(kind),
-                         "url": reverse("print:form", kwargs={"dossier_id": dossier.pk, "kind": kind, "fmt": "pdf"})}
-                        for kind in printing.FORM_KINDS
-                         if kind not in printing.OFFICE_FORMS and printing.form_available(dossier, kind)],
+        "print_forms": [
+            {
+                "label": printing.form_title(kind),
+                "url": reverse("print:form", kwargs={"dossier_id": dossier.pk, "kind": kind, "fmt": "pdf"}),
+            }
+            for kind in printing.FORM_KINDS
+            if kind not in printing.OFFICE_FORMS and printing.form_available(dossier, kind)
+        ],
     }
     context.setdefault("stop_form", ReasonForm())
     context.update(extra)
@@ -335,9 +395,12 @@ def supplement(request: HttpRequest, dossier_id: int) -> HttpResponse:
         raise Conflict(_("Hồ sơ không ở trạng thái chờ bổ sung."), code="wrong_state")
     person = person_of(request)
     form_kwargs: dict[str, Any] = {
-        "procedure": dossier.procedure, "agencies": Agency.objects.none(), "initial_data": dossier.form_data or {},
+        "procedure": dossier.procedure,
+        "agencies": Agency.objects.none(),
+        "initial_data": dossier.form_data or {},
         "requirements": dossier.procedure.documents.all(),
-        "reusable": files.reusable_files(person).exclude(dossier=dossier), "inspect": files.inspect_upload,
+        "reusable": files.reusable_files(person).exclude(dossier=dossier),
+        "inspect": files.inspect_upload,
         **_kept_uploads(request),
     }
     status = 200
@@ -359,10 +422,17 @@ def supplement(request: HttpRequest, dossier_id: int) -> HttpResponse:
         _keep_uploads(request, form)
     else:
         form = SupplementForm(**form_kwargs)
-    return render(request, "services/citizen/supplement.html", {
-        "nav": "mine", "dossier": dossier, "form": mark_invalid(form),
-        "reason": _last_note(dossier, "request_supplement"),
-    }, status=status)
+    return render(
+        request,
+        "services/citizen/supplement.html",
+        {
+            "nav": "mine",
+            "dossier": dossier,
+            "form": mark_invalid(form),
+            "reason": _last_note(dossier, "request_supplement"),
+        },
+        status=status,
+    )
 
 
 @page("POST")
@@ -380,8 +450,12 @@ def stop(request: HttpRequest, dossier_id: int) -> HttpResponse:
             messages.success(request, _("Đã dừng xử lý hồ sơ theo đề nghị của bạn."))
             return redirect("citizen:dossier", dossier_id=dossier.pk)
     dossier.refresh_from_db()
-    return render(request, "services/citizen/dossier.html",
-                  _dossier_context(request, dossier, stop_form=mark_invalid(form), stop_open=True), status=status)
+    return render(
+        request,
+        "services/citizen/dossier.html",
+        _dossier_context(request, dossier, stop_form=mark_invalid(form), stop_open=True),
+        status=status,
+    )
 
 
 @page("POST")
@@ -405,8 +479,12 @@ def rate(request: HttpRequest, dossier_id: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                ratings.dossier_rate(actor=person_of(request), dossier=dossier, score=form.cleaned_data["score"],
-                                      comment=form.cleaned_data["comment"])
+                ratings.dossier_rate(
+                    actor=person_of(request),
+                    dossier=dossier,
+                    score=form.cleaned_data["score"],
+                    comment=form.cleaned_data["comment"],
+                )
             except DomainError as exc:
                 form_error(form, exc)
                 status = exc.status_code
@@ -420,6 +498,7 @@ def rate(request: HttpRequest, dossier_id: int) -> HttpResponse:
 
 
 # --- public lookup ------------------------------------------------------------------------------
+
 
 @require_http_methods(["GET", "POST"])
 @never_cache

@@ -109,13 +109,13 @@ def _province_agencies(dossier: Dossier) -> QuerySet[Agency]:
 def _officer_dossier(person: Person, dossier_id: int) -> Dossier:
     """The dossier for an officer in reach; applicants use the citizen pages (404 here, alike)."""
     dossier = access_dossier(person, dossier_id)
-    if not (can(person, Perm.DOSSIER_VIEW, dossier.agency) or can(person, Perm.DOSSIER_VIEW,
-                                                                     dossier.handling_agency)):
+    if not (can(person, Perm.DOSSIER_VIEW, dossier.agency) or can(person, Perm.DOSSIER_VIEW, dossier.handling_agency)):
         raise NotFound(_("Không tìm thấy hồ sơ."), code="not_found")
     return Dossier.objects.select_related("procedure", "agency", "handling_agency", "assignee").get(pk=dossier.pk)
 
 
 # --- work queues ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Queue:
@@ -151,8 +151,9 @@ def _queue_rows(dossiers: list[Dossier]) -> list[QueueRow]:
     return rows
 
 
-def _queues_context(request: HttpRequest, *, bulk_form: BulkAssignForm | None = None,
-                    chosen: str | None = None) -> dict[str, Any]:
+def _queues_context(
+    request: HttpRequest, *, bulk_form: BulkAssignForm | None = None, chosen: str | None = None
+) -> dict[str, Any]:
     person = person_of(request)
     now = timezone.now()
     tabs = []
@@ -164,8 +165,12 @@ def _queues_context(request: HttpRequest, *, bulk_form: BulkAssignForm | None = 
     current = chosen or request.GET.get("hang") or ""
     if current not in keys:
         current = keys[0] if keys else ""
-    context: dict[str, Any] = {"nav": "queues", "tabs": tabs, "current": current,
-                               "can_receive": rules.may_receive_at_counter(person)}
+    context: dict[str, Any] = {
+        "nav": "queues",
+        "tabs": tabs,
+        "current": current,
+        "can_receive": rules.may_receive_at_counter(person),
+    }
     if not current:
         return context
     dossiers = dossier_queue(person=person, queue=cast(QueueKey, current), now=now)
@@ -209,14 +214,17 @@ def assign_bulk(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
             status = exc.status_code
         else:
-            messages.success(request, _("Đã phân công %(n)s hồ sơ cho %(name)s.")
-                             % {"n": len(done), "name": assignee.get_full_name()})
+            messages.success(
+                request,
+                _("Đã phân công %(n)s hồ sơ cho %(name)s.") % {"n": len(done), "name": assignee.get_full_name()},
+            )
             return redirect(f"{reverse('officer:queues')}?hang=assign")
     context = _queues_context(request, bulk_form=form, chosen="assign")
     return render(request, "services/officer/queues.html", context, status=status)
 
 
 # --- counter receipt --------------------------------------------------------------------------
+
 
 @page("GET")
 def register(request: HttpRequest) -> HttpResponse:
@@ -226,9 +234,11 @@ def register(request: HttpRequest) -> HttpResponse:
     if not agencies:
         raise NotFound(_("Không tìm thấy trang."), code="not_found")
     today = timezone.localdate()
-    chosen = {"agency": request.GET.get("agency") or str(agencies[0].pk),
-              "from": request.GET.get("from") or day_display(today.replace(day=1)),
-              "to": request.GET.get("to") or day_display(today)}
+    chosen = {
+        "agency": request.GET.get("agency") or str(agencies[0].pk),
+        "from": request.GET.get("from") or day_display(today.replace(day=1)),
+        "to": request.GET.get("to") or day_display(today),
+    }
     status, error = 200, None
     if "agency" in request.GET:
         try:
@@ -240,8 +250,7 @@ def register(request: HttpRequest) -> HttpResponse:
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             response["Cache-Control"] = "private, no-store"
             return response
-    context = {"nav": "register", "agencies": agencies, "chosen": chosen, "error": error,
-               "max_days": REGISTER_MAX_DAYS}
+    context = {"nav": "register", "agencies": agencies, "chosen": chosen, "error": error, "max_days": REGISTER_MAX_DAYS}
     return render(request, "services/officer/register.html", context, status=status)
 
 
@@ -276,32 +285,47 @@ def receive(request: HttpRequest) -> HttpResponse:
                 if not procedure.agencies.filter(pk=agency.pk).exists():
                     raise DomainError(_("Cơ quan tiếp nhận không thực hiện thủ tục này."), field="agency")
                 dossier = services.dossier_receive_at_counter(
-                    actor=person, agency=agency, procedure=procedure,
+                    actor=person,
+                    agency=agency,
+                    procedure=procedure,
                     applicant_name=form.cleaned_data["applicant_name"],
                     applicant_personal_id=form.cleaned_data["applicant_personal_id"],
                     applicant_phone=form.cleaned_data["applicant_phone"],
-                    form_data=form.eform_data(), channel=Channel.COUNTER,
+                    form_data=form.eform_data(),
+                    channel=Channel.COUNTER,
                 )
             except DomainError as exc:
                 add_service_errors(form, exc)
                 status = exc.status_code
             else:
-                messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s, hẹn trả kết quả %(due)s.")
-                                 % {"code": dossier.code, "due": _local(dossier.due_at)})
+                messages.success(
+                    request,
+                    _("Đã tiếp nhận hồ sơ %(code)s, hẹn trả kết quả %(due)s.")
+                    % {"code": dossier.code, "due": _local(dossier.due_at)},
+                )
                 return redirect(f"{reverse('officer:dossier', args=[dossier.pk])}?vua-tiep-nhan=1")
         else:
             status = 400
     else:
         initial = {key: value for key, value in request.GET.items() if key != "procedure"}
         form = CounterReceiptForm(initial=initial, procedures=procedures, agencies=agencies, procedure=procedure)
-    context = {"nav": "receive", "form": form, "procedure": procedure, "show_agency": single is None,
-               "single_agency": single}
-    template = "services/officer/_eform.html" if is_htmx(request) and request.method == "GET" \
+    context = {
+        "nav": "receive",
+        "form": form,
+        "procedure": procedure,
+        "show_agency": single is None,
+        "single_agency": single,
+    }
+    template = (
+        "services/officer/_eform.html"
+        if is_htmx(request) and request.method == "GET"
         else "services/officer/receive.html"
+    )
     return render(request, template, context, status=status)
 
 
 # --- one dossier: actions ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Action:
@@ -331,8 +355,13 @@ def _file_add(person: Person, dossier: Dossier, form: Any, request: HttpRequest)
     requirement = None
     if form.cleaned_data.get("requirement"):
         requirement = dossier.procedure.documents.filter(pk=form.cleaned_data["requirement"]).first()
-    return files.dossier_file_add(actor=person, dossier=dossier, upload=form.cleaned_data["file"],
-                                  requirement=requirement, digitised=form.cleaned_data["digitised"])
+    return files.dossier_file_add(
+        actor=person,
+        dossier=dossier,
+        upload=form.cleaned_data["file"],
+        requirement=requirement,
+        digitised=form.cleaned_data["digitised"],
+    )
 
 
 def _file_mark(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:
@@ -363,8 +392,13 @@ def _approved_message(dossier: Dossier) -> str:
 
 
 def _fee_waive(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:
-    return payments.fee_waive(actor=person, dossier=dossier, reason=form.cleaned_data["reason"],
-                              receipt_number=form.cleaned_data["receipt_number"], note=form.cleaned_data["note"])
+    return payments.fee_waive(
+        actor=person,
+        dossier=dossier,
+        reason=form.cleaned_data["reason"],
+        receipt_number=form.cleaned_data["receipt_number"],
+        note=form.cleaned_data["note"],
+    )
 
 
 def _payment(person: Person, dossier: Dossier, form: Any, request: HttpRequest) -> Any:
@@ -380,82 +414,219 @@ def _reason_form(label: Any) -> Callable[[Dossier, Any, Any], forms.Form]:
 
 
 ACTIONS: tuple[Action, ...] = (
-    Action("receive", "tiep-nhan", _lazy("Tiếp nhận hồ sơ"), _lazy("Tiếp nhận"), _lazy("Đã tiếp nhận hồ sơ."),
-           rules.may_receive, _empty,
-           lambda p, d, f, r: services.dossier_receive(actor=p, dossier=d), primary=True),
-    Action("forward", "chuyen-xu-ly", _lazy("Chuyển xử lý"), _lazy("Chuyển xử lý"),
-           _lazy("Đã chuyển hồ sơ đến cơ quan xử lý."),
-           rules.may_forward,
-           lambda d, data, files: ForwardForm(data, agencies=Agency.objects.filter(
-               pk__in=d.procedure.agencies.values("pk")).exclude(pk=d.handling_agency_id).order_by("name")),
-           lambda p, d, f, r: services.dossier_forward(actor=p, dossier=d, to_agency=f.cleaned_data["to_agency"]),
-           primary=True),
-    Action("assign", "phan-cong", _lazy("Phân công thụ lý"), _lazy("Phân công"), _lazy("Đã phân công hồ sơ."),
-           rules.may_assign,
-           lambda d, data, files: AssignForm(data, handlers=_handlers_of(d.handling_agency)),
-           lambda p, d, f, r: services.dossier_assign(actor=p, dossier=d, assignee=f.cleaned_data["assignee"]),
-           primary=True),
-    Action("start_review", "tham-dinh", _lazy("Bắt đầu thẩm định"), _lazy("Bắt đầu thẩm định"),
-           _lazy("Đã bắt đầu thẩm định hồ sơ."), rules.may_start_review, _empty,
-           lambda p, d, f, r: services.dossier_start_review(actor=p, dossier=d), primary=True),
-    Action("draft_result", "du-thao-ket-qua", _lazy("Dự thảo kết quả (PDF)"), _lazy("Tải lên dự thảo"),
-           _lazy("Đã lưu dự thảo kết quả."), rules.may_upload_draft,
-           lambda d, data, files: ResultUploadForm(data, files), _draft_upload, tone="secondary", multipart=True,
-           primary=True),
-    Action("submit_for_approval", "trinh-duyet", _lazy("Trình phê duyệt"), _lazy("Trình phê duyệt"),
-           _lazy("Đã trình lãnh đạo phê duyệt."), rules.may_submit_for_approval, lambda d, data, files: NoteForm(data),
-           lambda p, d, f, r: services.dossier_submit_for_approval(actor=p, dossier=d, note=f.cleaned_data["note"]),
-           primary=True, blocked=lambda d: services.approval_refusal(d, "submit_for_approval")),
-    Action("approve", "phe-duyet", _lazy("Phê duyệt"), _lazy("Phê duyệt"),
-           _approved_message,
-           rules.may_approve, _approve_form, _approve, tone="success",
-           primary=True, blocked=lambda d: services.approval_refusal(d, "approve")),
-    Action("refuse", "tu-choi", _lazy("Từ chối giải quyết"), _lazy("Từ chối"), _lazy("Đã từ chối giải quyết hồ sơ."),
-           rules.may_refuse, _reason_form(_lazy("Lý do từ chối")),
-           lambda p, d, f, r: services.dossier_refuse(actor=p, dossier=d, reason=f.cleaned_data["reason"]),
-           tone="danger"),
-    Action("payment", "thu-phi", _lazy("Thu phí, lệ phí tại quầy"), _lazy("Xác nhận đã thu và cấp biên lai"),
-           _lazy("Đã ghi nhận thu phí, lệ phí tại quầy."), rules.may_record_payment, _empty, _payment),
-    Action("fee_waive", "ghi-nhan-phi", _lazy("Ghi nhận miễn phí hoặc đã thu ngoài hệ thống"), _lazy("Ghi nhận"),
-           _lazy("Đã ghi nhận phí, lệ phí của hồ sơ."), rules.may_waive_fee,
-           lambda d, data, files: FeeWaiverForm(data), _fee_waive, tone="secondary"),
-    Action("return_result", "tra-ket-qua", _lazy("Trả kết quả"), _lazy("Trả kết quả"),
-           _lazy("Đã trả kết quả cho người nộp."), rules.may_return_result, _empty,
-           lambda p, d, f, r: services.dossier_return_result(actor=p, dossier=d), tone="success", primary=True,
-           blocked=payments.return_refusal),
-    Action("request_supplement", "yeu-cau-bo-sung", _lazy("Yêu cầu bổ sung hồ sơ"), _lazy("Gửi yêu cầu bổ sung"),
-           _lazy("Đã gửi yêu cầu bổ sung hồ sơ."),
-           rules.may_request_supplement, _reason_form(_lazy("Nội dung cần bổ sung")),
-           lambda p, d, f, r: services.dossier_request_supplement(actor=p, dossier=d, reason=f.cleaned_data["reason"]),
-           tone="warning"),
-    Action("supplement", "bo-sung", _lazy("Ghi nhận hồ sơ bổ sung"), _lazy("Ghi nhận bổ sung"),
-           _lazy("Đã ghi nhận hồ sơ bổ sung, tiếp tục xử lý."), rules.may_supplement,
-           lambda d, data, files: SupplementForm(data, procedure=d.procedure, initial_data=d.form_data),
-           lambda p, d, f, r: services.dossier_supplement(actor=p, dossier=d, form_data=f.eform_data()),
-           primary=True),
-    Action("transfer", "lien-thong", _lazy("Chuyển liên thông"), _lazy("Chuyển liên thông"),
-           _lazy("Đã chuyển liên thông hồ sơ."), rules.may_transfer,
-           lambda d, data, files: TransferForm(data, agencies=_province_agencies(d).exclude(pk=d.handling_agency_id)),
-           lambda p, d, f, r: services.dossier_transfer(actor=p, dossier=d, to_agency=f.cleaned_data["to_agency"],
-                                                        days=f.cleaned_data["days"])),
-    Action("apologise", "xin-loi", _lazy("Xin lỗi và hẹn lại ngày trả"), _lazy("Hẹn lại ngày trả"),
-           _lazy("Đã hẹn lại ngày trả kết quả."),
-           rules.may_apologise, lambda d, data, files: ApologyForm(data),
-           lambda p, d, f, r: services.dossier_apologise(actor=p, dossier=d, new_due_at=f.new_due_at(),
-                                                         reason=f.cleaned_data["reason"]), tone="warning"),
-    Action("stop", "dung-xu-ly", _lazy("Dừng xử lý theo đề nghị"), _lazy("Dừng xử lý"),
-           _lazy("Đã dừng xử lý hồ sơ."), rules.may_stop,
-           _reason_form(_lazy("Lý do dừng xử lý")),
-           lambda p, d, f, r: services.dossier_stop(actor=p, dossier=d, reason=f.cleaned_data["reason"]),
-           tone="secondary"),
-    Action("cancel", "huy", _lazy("Hủy hồ sơ"), _lazy("Hủy hồ sơ"), _lazy("Đã hủy hồ sơ."),
-           rules.may_cancel, _reason_form(_lazy("Lý do hủy")),
-           lambda p, d, f, r: services.dossier_cancel(actor=p, dossier=d, reason=f.cleaned_data["reason"]),
-           tone="danger"),
-    Action("file_add", "tep", _lazy("Thêm tệp thành phần hồ sơ"), _lazy("Tải lên"), _lazy("Đã thêm tệp."),
-           rules.may_add_file,
-           lambda d, data, files: FileUploadForm(data, files, requirements=d.procedure.documents.all()),
-           _file_add, tone="secondary", multipart=True),
+    Action(
+        "receive",
+        "tiep-nhan",
+        _lazy("Tiếp nhận hồ sơ"),
+        _lazy("Tiếp nhận"),
+        _lazy("Đã tiếp nhận hồ sơ."),
+        rules.may_receive,
+        _empty,
+        lambda p, d, f, r: services.dossier_receive(actor=p, dossier=d),
+        primary=True,
+    ),
+    Action(
+        "forward",
+        "chuyen-xu-ly",
+        _lazy("Chuyển xử lý"),
+        _lazy("Chuyển xử lý"),
+        _lazy("Đã chuyển hồ sơ đến cơ quan xử lý."),
+        rules.may_forward,
+        lambda d, data, files: ForwardForm(
+            data,
+            agencies=Agency.objects.filter(pk__in=d.procedure.agencies.values("pk"))
+            .exclude(pk=d.handling_agency_id)
+            .order_by("name"),
+        ),
+        lambda p, d, f, r: services.dossier_forward(actor=p, dossier=d, to_agency=f.cleaned_data["to_agency"]),
+        primary=True,
+    ),
+    Action(
+        "assign",
+        "phan-cong",
+        _lazy("Phân công thụ lý"),
+        _lazy("Phân công"),
+        _lazy("Đã phân công hồ sơ."),
+        rules.may_assign,
+        lambda d, data, files: AssignForm(data, handlers=_handlers_of(d.handling_agency)),
+        lambda p, d, f, r: services.dossier_assign(actor=p, dossier=d, assignee=f.cleaned_data["assignee"]),
+        primary=True,
+    ),
+    Action(
+        "start_review",
+        "tham-dinh",
+        _lazy("Bắt đầu thẩm định"),
+        _lazy("Bắt đầu thẩm định"),
+        _lazy("Đã bắt đầu thẩm định hồ sơ."),
+        rules.may_start_review,
+        _empty,
+        lambda p, d, f, r: services.dossier_start_review(actor=p, dossier=d),
+        primary=True,
+    ),
+    Action(
+        "draft_result",
+        "du-thao-ket-qua",
+        _lazy("Dự thảo kết quả (PDF)"),
+        _lazy("Tải lên dự thảo"),
+        _lazy("Đã lưu dự thảo kết quả."),
+        rules.may_upload_draft,
+        lambda d, data, files: ResultUploadForm(data, files),
+        _draft_upload,
+        tone="secondary",
+        multipart=True,
+        primary=True,
+    ),
+    Action(
+        "submit_for_approval",
+        "trinh-duyet",
+        _lazy("Trình phê duyệt"),
+        _lazy("Trình phê duyệt"),
+        _lazy("Đã trình lãnh đạo phê duyệt."),
+        rules.may_submit_for_approval,
+        lambda d, data, files: NoteForm(data),
+        lambda p, d, f, r: services.dossier_submit_for_approval(actor=p, dossier=d, note=f.cleaned_data["note"]),
+        primary=True,
+        blocked=lambda d: services.approval_refusal(d, "submit_for_approval"),
+    ),
+    Action(
+        "approve",
+        "phe-duyet",
+        _lazy("Phê duyệt"),
+        _lazy("Phê duyệt"),
+        _approved_message,
+        rules.may_approve,
+        _approve_form,
+        _approve,
+        tone="success",
+        primary=True,
+        blocked=lambda d: services.approval_refusal(d, "approve"),
+    ),
+    Action(
+        "refuse",
+        "tu-choi",
+        _lazy("Từ chối giải quyết"),
+        _lazy("Từ chối"),
+        _lazy("Đã từ chối giải quyết hồ sơ."),
+        rules.may_refuse,
+        _reason_form(_lazy("Lý do từ chối")),
+        lambda p, d, f, r: services.dossier_refuse(actor=p, dossier=d, reason=f.cleaned_data["reason"]),
+        tone="danger",
+    ),
+    Action(
+        "payment",
+        "thu-phi",
+        _lazy("Thu phí, lệ phí tại quầy"),
+        _lazy("Xác nhận đã thu và cấp biên lai"),
+        _lazy("Đã ghi nhận thu phí, lệ phí tại quầy."),
+        rules.may_record_payment,
+        _empty,
+        _payment,
+    ),
+    Action(
+        "fee_waive",
+        "ghi-nhan-phi",
+        _lazy("Ghi nhận miễn phí hoặc đã thu ngoài hệ thống"),
+        _lazy("Ghi nhận"),
+        _lazy("Đã ghi nhận phí, lệ phí của hồ sơ."),
+        rules.may_waive_fee,
+        lambda d, data, files: FeeWaiverForm(data),
+        _fee_waive,
+        tone="secondary",
+    ),
+    Action(
+        "return_result",
+        "tra-ket-qua",
+        _lazy("Trả kết quả"),
+        _lazy("Trả kết quả"),
+        _lazy("Đã trả kết quả cho người nộp."),
+        rules.may_return_result,
+        _empty,
+        lambda p, d, f, r: services.dossier_return_result(actor=p, dossier=d),
+        tone="success",
+        primary=True,
+        blocked=payments.return_refusal,
+    ),
+    Action(
+        "request_supplement",
+        "yeu-cau-bo-sung",
+        _lazy("Yêu cầu bổ sung hồ sơ"),
+        _lazy("Gửi yêu cầu bổ sung"),
+        _lazy("Đã gửi yêu cầu bổ sung hồ sơ."),
+        rules.may_request_supplement,
+        _reason_form(_lazy("Nội dung cần bổ sung")),
+        lambda p, d, f, r: services.dossier_request_supplement(actor=p, dossier=d, reason=f.cleaned_data["reason"]),
+        tone="warning",
+    ),
+    Action(
+        "supplement",
+        "bo-sung",
+        _lazy("Ghi nhận hồ sơ bổ sung"),
+        _lazy("Ghi nhận bổ sung"),
+        _lazy("Đã ghi nhận hồ sơ bổ sung, tiếp tục xử lý."),
+        rules.may_supplement,
+        lambda d, data, files: SupplementForm(data, procedure=d.procedure, initial_data=d.form_data),
+        lambda p, d, f, r: services.dossier_supplement(actor=p, dossier=d, form_data=f.eform_data()),
+        primary=True,
+    ),
+    Action(
+        "transfer",
+        "lien-thong",
+        _lazy("Chuyển liên thông"),
+        _lazy("Chuyển liên thông"),
+        _lazy("Đã chuyển liên thông hồ sơ."),
+        rules.may_transfer,
+        lambda d, data, files: TransferForm(data, agencies=_province_agencies(d).exclude(pk=d.handling_agency_id)),
+        lambda p, d, f, r: services.dossier_transfer(
+            actor=p, dossier=d, to_agency=f.cleaned_data["to_agency"], days=f.cleaned_data["days"]
+        ),
+    ),
+    Action(
+        "apologise",
+        "xin-loi",
+        _lazy("Xin lỗi và hẹn lại ngày trả"),
+        _lazy("Hẹn lại ngày trả"),
+        _lazy("Đã hẹn lại ngày trả kết quả."),
+        rules.may_apologise,
+        lambda d, data, files: ApologyForm(data),
+        lambda p, d, f, r: services.dossier_apologise(
+            actor=p, dossier=d, new_due_at=f.new_due_at(), reason=f.cleaned_data["reason"]
+        ),
+        tone="warning",
+    ),
+    Action(
+        "stop",
+        "dung-xu-ly",
+        _lazy("Dừng xử lý theo đề nghị"),
+        _lazy("Dừng xử lý"),
+        _lazy("Đã dừng xử lý hồ sơ."),
+        rules.may_stop,
+        _reason_form(_lazy("Lý do dừng xử lý")),
+        lambda p, d, f, r: services.dossier_stop(actor=p, dossier=d, reason=f.cleaned_data["reason"]),
+        tone="secondary",
+    ),
+    Action(
+        "cancel",
+        "huy",
+        _lazy("Hủy hồ sơ"),
+        _lazy("Hủy hồ sơ"),
+        _lazy("Đã hủy hồ sơ."),
+        rules.may_cancel,
+        _reason_form(_lazy("Lý do hủy")),
+        lambda p, d, f, r: services.dossier_cancel(actor=p, dossier=d, reason=f.cleaned_data["reason"]),
+        tone="danger",
+    ),
+    Action(
+        "file_add",
+        "tep",
+        _lazy("Thêm tệp thành phần hồ sơ"),
+        _lazy("Tải lên"),
+        _lazy("Đã thêm tệp."),
+        rules.may_add_file,
+        lambda d, data, files: FileUploadForm(data, files, requirements=d.procedure.documents.all()),
+        _file_add,
+        tone="secondary",
+        multipart=True,
+    ),
 )
 ACTIONS_BY_SLUG = {action.slug: action for action in ACTIONS}
 # Actions outside the ALLOWED_FROM table: their own state rule.
@@ -465,9 +636,17 @@ _EXTRA_STATES: dict[str, Callable[[Dossier], bool]] = {
     "fee_waive": _payable,
     "file_add": lambda d: d.state not in FINAL_STATES,
 }
-MARK_DIGITISED = Action("mark_digitised", "so-hoa", _lazy("Đánh dấu đã số hóa"), _lazy("Đã đối chiếu, số hóa"),
-                        _lazy("Đã đánh dấu tệp là bản số hóa."), rules.may_mark_digitised,
-                        lambda d, data, files: MarkDigitisedForm(data), _file_mark, tone="secondary")
+MARK_DIGITISED = Action(
+    "mark_digitised",
+    "so-hoa",
+    _lazy("Đánh dấu đã số hóa"),
+    _lazy("Đã đối chiếu, số hóa"),
+    _lazy("Đã đánh dấu tệp là bản số hóa."),
+    rules.may_mark_digitised,
+    lambda d, data, files: MarkDigitisedForm(data),
+    _file_mark,
+    tone="secondary",
+)
 ACTIONS_BY_SLUG[MARK_DIGITISED.slug] = MARK_DIGITISED
 
 
@@ -491,15 +670,27 @@ def _available(person: Person, dossier: Dossier) -> list[Action]:
 # --- one dossier: the page --------------------------------------------------------------------
 
 STATE_TONES: dict[str, str] = {
-    S.SUBMITTED: "info", S.RECEIVED: "primary", S.FORWARDED: "primary", S.ASSIGNED: "primary",
-    S.UNDER_REVIEW: "primary", S.PENDING_APPROVAL: "info", S.SUPPLEMENT_REQUESTED: "warning",
-    S.TRANSFERRED: "info", S.APPROVED: "success", S.REFUSED: "danger", S.RESULT_RETURNED: "success",
-    S.STOPPED: "secondary", S.CANCELLED: "dark",
+    S.SUBMITTED: "info",
+    S.RECEIVED: "primary",
+    S.FORWARDED: "primary",
+    S.ASSIGNED: "primary",
+    S.UNDER_REVIEW: "primary",
+    S.PENDING_APPROVAL: "info",
+    S.SUPPLEMENT_REQUESTED: "warning",
+    S.TRANSFERRED: "info",
+    S.APPROVED: "success",
+    S.REFUSED: "danger",
+    S.RESULT_RETURNED: "success",
+    S.STOPPED: "secondary",
+    S.CANCELLED: "dark",
 }
 PRINT_LABELS = {
-    "receipt": _lazy("Giấy tiếp nhận và hẹn trả kết quả"), "supplement_request": _lazy("Phiếu yêu cầu bổ sung"),
-    "refusal": _lazy("Phiếu từ chối giải quyết"), "apology": _lazy("Phiếu xin lỗi và hẹn lại ngày trả"),
-    "stop_notice": _lazy("Thông báo dừng xử lý"), "process_control": _lazy("Phiếu kiểm soát quá trình giải quyết"),
+    "receipt": _lazy("Giấy tiếp nhận và hẹn trả kết quả"),
+    "supplement_request": _lazy("Phiếu yêu cầu bổ sung"),
+    "refusal": _lazy("Phiếu từ chối giải quyết"),
+    "apology": _lazy("Phiếu xin lỗi và hẹn lại ngày trả"),
+    "stop_notice": _lazy("Thông báo dừng xử lý"),
+    "process_control": _lazy("Phiếu kiểm soát quá trình giải quyết"),
 }
 
 
@@ -507,48 +698,83 @@ def _print_links(dossier: Dossier) -> list[dict[str, Any]]:
     links = []
     for kind in printing.FORM_KINDS:
         if printing.form_available(dossier, kind):
-            links.append({"kind": kind, "label": PRINT_LABELS.get(kind, kind),
-                          "pdf": reverse("print:form", args=[dossier.pk, kind, "pdf"]),
-                          "docx": reverse("print:form", args=[dossier.pk, kind, "docx"])})
+            links.append(
+                {
+                    "kind": kind,
+                    "label": PRINT_LABELS.get(kind, kind),
+                    "pdf": reverse("print:form", args=[dossier.pk, kind, "pdf"]),
+                    "docx": reverse("print:form", args=[dossier.pk, kind, "docx"]),
+                }
+            )
     return links
 
 
 def _files(dossier: Dossier, can_mark: bool, personal: PersonalData) -> list[dict[str, Any]]:
     rows = []
     for item in dossier.files.select_related("requirement").order_by("kind", "pk"):
-        rows.append({"file": item, "name": personal.file_name(item),
-                     "url": reverse("file:download", args=[item.pk]) if personal.files_open else "",
-                     "result": item.kind == FileKind.RESULT, "draft": item.kind == FileKind.DRAFT,
-                     "can_mark": can_mark and not item.digitised and item.kind == FileKind.COMPONENT})
+        rows.append(
+            {
+                "file": item,
+                "name": personal.file_name(item),
+                "url": reverse("file:download", args=[item.pk]) if personal.files_open else "",
+                "result": item.kind == FileKind.RESULT,
+                "draft": item.kind == FileKind.DRAFT,
+                "can_mark": can_mark and not item.digitised and item.kind == FileKind.COMPONENT,
+            }
+        )
     return rows
 
 
 FEE_LABELS = {
-    payments.FEE_DUE: _lazy("chưa thu"), payments.FEE_PAID: _lazy("đã thu"),
-    payments.FEE_EXEMPT: _lazy("được miễn"), payments.FEE_PAID_ELSEWHERE: _lazy("đã thu trực tiếp"),
+    payments.FEE_DUE: _lazy("chưa thu"),
+    payments.FEE_PAID: _lazy("đã thu"),
+    payments.FEE_EXEMPT: _lazy("được miễn"),
+    payments.FEE_PAID_ELSEWHERE: _lazy("đã thu trực tiếp"),
     payments.FEE_NOT_OWED: _lazy("không thu (hồ sơ không được giải quyết)"),
 }
 
 
 def _payment_info(dossier: Dossier) -> dict[str, Any]:
     status = payments.fee_status(dossier)
-    receipt = (status.payment.receipt_number if status.payment is not None
-               else status.waiver.receipt_number if status.waiver is not None else "")
-    return {"amount": status.amount_due_vnd, "paid": status.payment, "waiver": status.waiver, "state": status.state,
-            "label": FEE_LABELS.get(status.state, ""), "receipt": receipt, "due": status.due}
+    receipt = (
+        status.payment.receipt_number
+        if status.payment is not None
+        else status.waiver.receipt_number
+        if status.waiver is not None
+        else ""
+    )
+    return {
+        "amount": status.amount_due_vnd,
+        "paid": status.payment,
+        "waiver": status.waiver,
+        "state": status.state,
+        "label": FEE_LABELS.get(status.state, ""),
+        "receipt": receipt,
+        "due": status.due,
+    }
 
 
 def _draft_info(dossier: Dossier) -> dict[str, Any] | None:
     draft = signing.dossier_draft(dossier)
     if draft is None:
         return None
-    return {"file": draft, "url": reverse("file:download", args=[draft.pk]), "at": _local(draft.created_at),
-            "by": draft.uploaded_by.get_full_name() if draft.uploaded_by else "",
-            "issued": dossier.state not in DRAFT_STATES}
+    return {
+        "file": draft,
+        "url": reverse("file:download", args=[draft.pk]),
+        "at": _local(draft.created_at),
+        "by": draft.uploaded_by.get_full_name() if draft.uploaded_by else "",
+        "issued": dossier.state not in DRAFT_STATES,
+    }
 
 
-def _dossier_context(request: HttpRequest, dossier: Dossier, *, failed: Action | None = None,
-                     failed_form: forms.Form | None = None, error: str = "") -> dict[str, Any]:
+def _dossier_context(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    failed: Action | None = None,
+    failed_form: forms.Form | None = None,
+    error: str = "",
+) -> dict[str, Any]:
     person = person_of(request)
     personal = personal_data_for(person, dossier)
     flags = dossier_flags(dossier, timezone.now())
@@ -556,30 +782,51 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, *, failed: Action |
     for action in _available(person, dossier):
         form = failed_form if failed is not None and action.key == failed.key else _action_form(action, dossier)
         blocked = action.blocked(dossier) if action.blocked is not None else None
-        actions.append({"action": action, "form": form, "open": form is failed_form,
-                        "blocked": blocked.message if blocked is not None else "",
-                        "url": reverse("officer:action", args=[dossier.pk, action.slug])})
+        actions.append(
+            {
+                "action": action,
+                "form": form,
+                "open": form is failed_form,
+                "blocked": blocked.message if blocked is not None else "",
+                "url": reverse("officer:action", args=[dossier.pk, action.slug]),
+            }
+        )
     can_mark = MARK_DIGITISED.allowed(person, dossier) and dossier.state not in FINAL_STATES
     print_links = _print_links(dossier)
     return {
-        "dossier": dossier, "state_tone": STATE_TONES.get(dossier.state, "secondary"),
-        "state_label": DossierState(dossier.state).label, "channel_label": Channel(dossier.channel).label,
-        "overdue": flags["overdue"], "due_soon": flags["due_soon"],
-        "due": _local(dossier.due_at), "original_due": _local(dossier.original_due_at),
-        "received": _local(dossier.received_at), "submitted": _local(dossier.submitted_at),
-        "personal": personal, "form_rows": personal.form_rows(),
-        "timeline": [{"event": event, "label": EVENT_LABELS.get(event.action, event.action), "at": _local(event.at),
-                      "actor": personal.person_name(event.actor),
-                      "state": DossierState(event.to_state).label if event.to_state in S.values else event.to_state}
-                     for event in dossier_timeline(dossier)],
-        "actions": actions, "primary_actions": [a for a in actions if a["action"].primary],
+        "dossier": dossier,
+        "state_tone": STATE_TONES.get(dossier.state, "secondary"),
+        "state_label": DossierState(dossier.state).label,
+        "channel_label": Channel(dossier.channel).label,
+        "overdue": flags["overdue"],
+        "due_soon": flags["due_soon"],
+        "due": _local(dossier.due_at),
+        "original_due": _local(dossier.original_due_at),
+        "received": _local(dossier.received_at),
+        "submitted": _local(dossier.submitted_at),
+        "personal": personal,
+        "form_rows": personal.form_rows(),
+        "timeline": [
+            {
+                "event": event,
+                "label": EVENT_LABELS.get(event.action, event.action),
+                "at": _local(event.at),
+                "actor": personal.person_name(event.actor),
+                "state": DossierState(event.to_state).label if event.to_state in S.values else event.to_state,
+            }
+            for event in dossier_timeline(dossier)
+        ],
+        "actions": actions,
+        "primary_actions": [a for a in actions if a["action"].primary],
         "other_actions": [a for a in actions if not a["action"].primary],
-        "error": error, "files": _files(dossier, can_mark, personal),
+        "error": error,
+        "files": _files(dossier, can_mark, personal),
         "mark_url": reverse("officer:action", args=[dossier.pk, MARK_DIGITISED.slug]),
         "print_links": print_links,
         "receipt_link": next((link for link in print_links if link["kind"] == "receipt"), None),
         "just_received": request.GET.get("vua-tiep-nhan") == "1",
-        "payment": _payment_info(dossier), "draft": _draft_info(dossier),
+        "payment": _payment_info(dossier),
+        "draft": _draft_info(dossier),
         "draft_required": services.result_file_required(dossier.procedure),
         "fee": f"{dossier.fee_vnd:,}".replace(",", "."),
     }
@@ -613,5 +860,3 @@ def dossier_action(request: HttpRequest, dossier_id: int, slug: str) -> HttpResp
     dossier.refresh_from_db()
     context = _dossier_context(request, dossier, failed=action, failed_form=form, error=error)
     return render(request, "services/officer/dossier.html", context, status=status)
-
-

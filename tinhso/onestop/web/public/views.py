@@ -46,8 +46,7 @@ def days_text(value: Decimal) -> str:
     return text.replace(".", ",")
 
 
-def procedures_search(*, query: str = "", field: str = "", level: str = "",
-                      online: str = "") -> QuerySet[Procedure]:
+def procedures_search(*, query: str = "", field: str = "", level: str = "", online: str = "") -> QuerySet[Procedure]:
     procedures = Procedure.objects.filter(active=True)
     for word in fold(query).split():
         procedures = procedures.filter(name_folded__contains=word)
@@ -70,10 +69,16 @@ def catalogue_search(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("trang", None)
     context = {
-        "query": query, "field": field, "level": level, "online": online, "page": page,
+        "query": query,
+        "field": field,
+        "level": level,
+        "online": online,
+        "page": page,
         "fields": Procedure.objects.filter(active=True).order_by("field").values_list("field", flat=True).distinct(),
-        "levels": AuthorityLevel.choices, "online_levels": OnlineLevel.choices,
-        "querystring": params.urlencode(), "can_manage": rules.may_manage_procedure(request.user),
+        "levels": AuthorityLevel.choices,
+        "online_levels": OnlineLevel.choices,
+        "querystring": params.urlencode(),
+        "can_manage": rules.may_manage_procedure(request.user),
     }
     template = "services/_results.html" if is_htmx(request) else "services/catalogue.html"
     response = render(request, template, context)
@@ -82,35 +87,47 @@ def catalogue_search(request: HttpRequest) -> HttpResponse:
 
 
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
-    procedure = (Procedure.objects.filter(code=code, active=True)
-                 .prefetch_related("agencies", "documents", "steps").first())
+    procedure = (
+        Procedure.objects.filter(code=code, active=True).prefetch_related("agencies", "documents", "steps").first()
+    )
     if procedure is None:
         return render_error(request, NotFound(_("Không tìm thấy thủ tục có mã “%(code)s”.") % {"code": code}))
     steps = list(procedure.steps.all())
     total = procedure.processing_days
-    shares = [{
-        "step": step, "days": days_text(step.days),
-        "percent": round(step.days / total * 100) if total else 0,
-    } for step in steps]
-    return render(request, "services/procedure_detail.html", {
-        "procedure": procedure, "steps": shares, "processing_days": days_text(procedure.processing_days),
-        "fee": vnd(procedure.fee_vnd) if procedure.fee_vnd else _("Không thu phí, lệ phí"),
-        "is_full": procedure.online_level == OnlineLevel.FULL,
-        "form_fields": procedure.form_fields or [],
-    })
+    shares = [
+        {
+            "step": step,
+            "days": days_text(step.days),
+            "percent": round(step.days / total * 100) if total else 0,
+        }
+        for step in steps
+    ]
+    return render(
+        request,
+        "services/procedure_detail.html",
+        {
+            "procedure": procedure,
+            "steps": shares,
+            "processing_days": days_text(procedure.processing_days),
+            "fee": vnd(procedure.fee_vnd) if procedure.fee_vnd else _("Không thu phí, lệ phí"),
+            "is_full": procedure.online_level == OnlineLevel.FULL,
+            "form_fields": procedure.form_fields or [],
+        },
+    )
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render_error(request, NotAllowed(
-        _("Chỉ cơ quan chuyên trách chuyển đổi số và quản trị hệ thống được xuất, nhập danh mục thủ tục.")))
+    return render_error(
+        request,
+        NotAllowed(_("Chỉ cơ quan chuyên trách chuyển đổi số và quản trị hệ thống được xuất, nhập danh mục thủ tục.")),
+    )
 
 
 @login_required
 def catalogue_export(request: HttpRequest) -> HttpResponse:
     if not rules.may_manage_procedure(request.user):
         return _forbidden(request)
-    procedures = procedures_manageable(request.user).order_by("code").prefetch_related("agencies", "documents",
-                                                                                         "steps")
+    procedures = procedures_manageable(request.user).order_by("code").prefetch_related("agencies", "documents", "steps")
     response = HttpResponse(
         procedures_export_xlsx(procedures),
         content_type=XLSX,
@@ -131,8 +148,10 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             outcome, token = import_step(
-                request, session_key=_SESSION_KEY,
-                run=lambda data, dry_run: procedures_import_xlsx(actor=person_of(request), data=data, dry_run=dry_run))
+                request,
+                session_key=_SESSION_KEY,
+                run=lambda data, dry_run: procedures_import_xlsx(actor=person_of(request), data=data, dry_run=dry_run),
+            )
             if token:
                 context["token"] = token
             if "token" in request.POST:  # the preview confirmed

@@ -57,12 +57,14 @@ def post_data(key: str, agency: Any, **fields: str) -> dict[str, Any]:
 
 # --- filing online --------------------------------------------------------------------------------
 
+
 def test_form_is_built_from_the_procedure_for_phones(client: Client, svc: Any, clock: Any) -> None:
     html = login(client, svc.citizen).get(submit_url(svc.procedure)).content.decode()
     assert 'name="tk_full_name"' in html
     assert re.search(r'<input[^>]*type="tel"[^>]*name="tk_phone"|<input[^>]*name="tk_phone"[^>]*type="tel"', html)
-    assert re.search(r'name="tk_personal_id"[^>]*inputmode="numeric"|inputmode="numeric"[^>]*name="tk_personal_id"',
-                     html)
+    assert re.search(
+        r'name="tk_personal_id"[^>]*inputmode="numeric"|inputmode="numeric"[^>]*name="tk_personal_id"', html
+    )
     assert '<option value="Du học">Du học</option>' in html
     assert html.count('aria-required="true"') == 2  # full name and ID number
     assert svc.centre.name in html
@@ -71,7 +73,9 @@ def test_form_is_built_from_the_procedure_for_phones(client: Client, svc: Any, c
 
 
 def test_the_form_is_filled_in_from_the_account_where_the_field_asks_for_it(
-    client: Client, svc: Any, clock: Any,
+    client: Client,
+    svc: Any,
+    clock: Any,
 ) -> None:
     from tinhso.org.models import Person
 
@@ -83,14 +87,17 @@ def test_the_form_is_filled_in_from_the_account_where_the_field_asks_for_it(
     svc.procedure.form_fields = fields  # the phone field does not ask: it stays empty
     svc.procedure.save()
     html = login(client, svc.citizen).get(submit_url(svc.procedure)).content.decode()
-    assert re.search(r'name="tk_full_name"[^>]*value="Nguyễn Văn An"|value="Nguyễn Văn An"[^>]*name="tk_full_name"',
-                     html)
-    assert re.search(r'name="tk_personal_id"[^>]*value="033095001234"|value="033095001234"[^>]*name="tk_personal_id"',
-                     html)
+    assert re.search(
+        r'name="tk_full_name"[^>]*value="Nguyễn Văn An"|value="Nguyễn Văn An"[^>]*name="tk_full_name"', html
+    )
+    assert re.search(
+        r'name="tk_personal_id"[^>]*value="033095001234"|value="033095001234"[^>]*name="tk_personal_id"', html
+    )
     assert "0987654321" not in html
     # What the citizen typed wins over the account when the form comes back with errors.
-    again = client.post(submit_url(svc.procedure), post_data(form_key(html), svc.centre, full_name="Trần Thị Bình",
-                                                             purpose="Không có"))
+    again = client.post(
+        submit_url(svc.procedure), post_data(form_key(html), svc.centre, full_name="Trần Thị Bình", purpose="Không có")
+    )
     assert again.status_code == 400
     assert "Trần Thị Bình" in again.content.decode()
 
@@ -139,13 +146,18 @@ def test_a_key_of_another_applicant_is_refused(client: Client, svc: Any, clock: 
 
 
 def test_invalid_fields_give_400_with_messages_per_field_and_nothing_created(
-    client: Client, svc: Any, clock: Any, media: Path,
+    client: Client,
+    svc: Any,
+    clock: Any,
+    media: Path,
 ) -> None:
     login(client, svc.citizen)
     key = form_key(client.get(submit_url(svc.procedure)).content.decode())
     entries = Entry.objects.count()
-    response = client.post(submit_url(svc.procedure),
-                           post_data(key, svc.centre, full_name="", personal_id="12345", phone="12", purpose="Lạ"))
+    response = client.post(
+        submit_url(svc.procedure),
+        post_data(key, svc.centre, full_name="", personal_id="12345", phone="12", purpose="Lạ"),
+    )
     html = response.content.decode()
     assert response.status_code == 400
     errors = {name: re.search(rf'data-testid="error-tk_{name}">([^<]*)<', html) for name in GOOD_FORM}
@@ -204,26 +216,32 @@ def test_only_signed_in_citizens_may_file(client: Client, svc: Any, clock: Any) 
 def test_components_are_uploaded_with_the_dossier(client: Client, svc: Any, clock: Any, media: Path) -> None:
     pytest.importorskip("tinhso.onestop.files.services")
     required = DocumentRequirementFactory(procedure=svc.procedure, name="Ảnh căn cước", order=1)
-    optional = DocumentRequirementFactory(procedure=svc.procedure, name="Giấy ủy quyền", order=2,
-                                                  required=False)
+    optional = DocumentRequirementFactory(procedure=svc.procedure, name="Giấy ủy quyền", order=2, required=False)
     login(client, svc.citizen)
     key = form_key(client.get(submit_url(svc.procedure)).content.decode())
 
     missing = client.post(submit_url(svc.procedure), post_data(key, svc.centre))
     assert missing.status_code == 400
     assert "Vui lòng đính kèm “Ảnh căn cước”." in missing.content.decode()
-    bad = client.post(submit_url(svc.procedure), {
-        **post_data(key, svc.centre),
-        f"tep_{required.pk}": SimpleUploadedFile("cccd.png", b"<html>not an image</html>", "image/png"),
-    })
+    bad = client.post(
+        submit_url(svc.procedure),
+        {
+            **post_data(key, svc.centre),
+            f"tep_{required.pk}": SimpleUploadedFile("cccd.png", b"<html>not an image</html>", "image/png"),
+        },
+    )
     assert bad.status_code == 400
     assert "Định dạng tệp không được chấp nhận" in bad.content.decode()
     assert Dossier.objects.count() == 0
     assert stored_files(media) == []
 
-    good = client.post(submit_url(svc.procedure), {
-        **post_data(key, svc.centre), f"tep_{required.pk}": SimpleUploadedFile("cccd.png", sample_png(), "image/png"),
-    })
+    good = client.post(
+        submit_url(svc.procedure),
+        {
+            **post_data(key, svc.centre),
+            f"tep_{required.pk}": SimpleUploadedFile("cccd.png", sample_png(), "image/png"),
+        },
+    )
     assert good.status_code == 302
     dossier = Dossier.objects.get()
     row = DossierFile.objects.get()
@@ -234,9 +252,13 @@ def test_components_are_uploaded_with_the_dossier(client: Client, svc: Any, cloc
     # The next dossier may reuse the digitised photo instead of uploading it again.
     html = client.get(submit_url(svc.procedure)).content.decode()
     assert f'name="dung_lai_{required.pk}"' in html
-    second = client.post(submit_url(svc.procedure), {
-        **post_data(form_key(html), svc.centre), f"dung_lai_{required.pk}": str(row.pk),
-    })
+    second = client.post(
+        submit_url(svc.procedure),
+        {
+            **post_data(form_key(html), svc.centre),
+            f"dung_lai_{required.pk}": str(row.pk),
+        },
+    )
     assert second.status_code == 302
     reused = DossierFile.objects.exclude(pk=row.pk).get()
     assert reused.reused_from == row
@@ -244,34 +266,50 @@ def test_components_are_uploaded_with_the_dossier(client: Client, svc: Any, cloc
     assert len(stored_files(media)) == 1  # no copy
 
 
-
 def test_a_component_with_active_content_is_refused_with_the_reason_and_nothing_is_filed(
-        client: Client, svc: Any, clock: Any, media: Path) -> None:
+    client: Client, svc: Any, clock: Any, media: Path
+) -> None:
     from tinhso.core.tests.test_uploads import EXE, docx, with_members
 
     required = DocumentRequirementFactory(procedure=svc.procedure, name="Đơn đề nghị", order=1)
     login(client, svc.citizen)
     key = form_key(client.get(submit_url(svc.procedure)).content.decode())
     entries = Entry.objects.count()
-    response = client.post(submit_url(svc.procedure), {
-        **post_data(key, svc.centre),
-        f"tep_{required.pk}": SimpleUploadedFile("don.docx", with_members(docx(), {"word/media/image1.png": EXE})),
-    })
+    response = client.post(
+        submit_url(svc.procedure),
+        {
+            **post_data(key, svc.centre),
+            f"tep_{required.pk}": SimpleUploadedFile("don.docx", with_members(docx(), {"word/media/image1.png": EXE})),
+        },
+    )
     assert response.status_code == 400
-    assert ("Tệp Word/Excel có chứa chương trình hoặc đối tượng nhúng “word/media/image1.png”"
-            in response.content.decode())
+    assert (
+        "Tệp Word/Excel có chứa chương trình hoặc đối tượng nhúng “word/media/image1.png”" in response.content.decode()
+    )
     assert (Dossier.objects.count(), DossierFile.objects.count(), Entry.objects.count()) == (0, 0, entries)
     assert stored_files(media) == []
 
+
 # --- my dossiers ----------------------------------------------------------------------------------
+
 
 def test_my_dossiers_lists_only_my_own(client: Client, svc: Any, clock: Any) -> None:
     mine = submit_online(svc, "page-key-0000000000001")
-    theirs = intake.dossier_submit_online(applicant=svc.other_citizen, procedure=svc.procedure, agency=svc.centre,
-                                     form_data=GOOD_FORM, idempotency_key="their-key-000000000001")
+    theirs = intake.dossier_submit_online(
+        applicant=svc.other_citizen,
+        procedure=svc.procedure,
+        agency=svc.centre,
+        form_data=GOOD_FORM,
+        idempotency_key="their-key-000000000001",
+    )
     counter = S.dossier_receive_at_counter(
-        actor=svc.receiver, agency=svc.centre, procedure=svc.procedure, applicant_name="Nguyễn Văn An",
-        applicant_personal_id="", applicant_phone="", form_data=GOOD_FORM,
+        actor=svc.receiver,
+        agency=svc.centre,
+        procedure=svc.procedure,
+        applicant_name="Nguyễn Văn An",
+        applicant_personal_id="",
+        applicant_phone="",
+        form_data=GOOD_FORM,
     )
     login(client, svc.citizen)
     response = client.get(reverse("citizen:dossiers"))
@@ -297,6 +335,7 @@ def test_my_dossiers_says_what_is_expected(client: Client, svc: Any, clock: Any)
 
 
 # --- one dossier ----------------------------------------------------------------------------------
+
 
 def test_another_citizen_gets_404_everywhere(client: Client, svc: Any, clock: Any) -> None:
     dossier = to_review(svc, submit_online(svc, "page-key-0000000000001"))
@@ -329,7 +368,7 @@ def test_dossier_page_shows_a_public_timeline(client: Client, svc: Any, clock: A
     response = client.get(reverse("citizen:dossier", args=[dossier.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    timeline = html[html.index('data-testid="timeline"'):]
+    timeline = html[html.index('data-testid="timeline"') :]
     for label in ("Nộp hồ sơ trực tuyến", "Tiếp nhận hồ sơ", "Trình lãnh đạo phê duyệt", "Từ chối giải quyết"):
         assert label in timeline
     assert "Không thuộc thẩm quyền cấp phiếu" in timeline
@@ -337,7 +376,7 @@ def test_dossier_page_shows_a_public_timeline(client: Client, svc: Any, clock: A
     assert "Ý kiến nội bộ" not in html
     for officer in (svc.handler, svc.approver, svc.receiver):
         assert officer.get_full_name() not in timeline
-    assert "Từ chối giải quyết" in html[html.index('data-testid="state"'):]
+    assert "Từ chối giải quyết" in html[html.index('data-testid="state"') :]
 
 
 def test_an_officer_may_look_but_not_act(client: Client, svc: Any, clock: Any) -> None:
@@ -445,8 +484,15 @@ def test_printable_forms_and_the_result_are_offered(client: Client, svc: Any, cl
     S.dossier_receive(actor=svc.receiver, dossier=dossier)
     assert receipt in client.get(url).content.decode()
 
-    result = DossierFile(dossier=dossier, kind=FileKind.RESULT, original_name="phieu-lltp.pdf",
-                         content_type="application/pdf", size=8, sha256="0" * 64, signed=True)
+    result = DossierFile(
+        dossier=dossier,
+        kind=FileKind.RESULT,
+        original_name="phieu-lltp.pdf",
+        content_type="application/pdf",
+        size=8,
+        sha256="0" * 64,
+        signed=True,
+    )
     result.file.save("r.pdf", ContentFile(b"%PDF-1.7"), save=True)
     html = client.get(url).content.decode()
     download = reverse("file:download", args=[result.pk])

@@ -42,8 +42,11 @@ def _token(html: str, requirement: DocumentRequirement) -> str:
 
 
 def _data(key: str, agency: Any, **fields: str) -> dict[str, Any]:
-    return {"idempotency_key": key, "agency": agency.pk,
-            **{f"tk_{name}": value for name, value in {**GOOD_FORM, **fields}.items()}}
+    return {
+        "idempotency_key": key,
+        "agency": agency.pk,
+        **{f"tk_{name}": value for name, value in {**GOOD_FORM, **fields}.items()},
+    }
 
 
 def _png(name: str = "cccd.png") -> SimpleUploadedFile:
@@ -59,15 +62,25 @@ def photo(svc: Any) -> DocumentRequirement:
     return DocumentRequirementFactory(procedure=svc.procedure, name="Ảnh căn cước", order=1)
 
 
-def test_a_valid_upload_is_kept_when_the_e_form_has_an_error(client: Client, svc: Any, clock: Any, media: Path,
-                                                             photo: DocumentRequirement,
-                                                             django_capture_on_commit_callbacks: Any) -> None:
+def test_a_valid_upload_is_kept_when_the_e_form_has_an_error(
+    client: Client,
+    svc: Any,
+    clock: Any,
+    media: Path,
+    photo: DocumentRequirement,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     client.force_login(svc.citizen)
     key = _key(client.get(_url(svc.procedure)).content.decode())
     content = sample_png()
 
-    failed = client.post(_url(svc.procedure), {**_data(key, svc.centre, personal_id="abc"),
-                                               f"tep_{photo.pk}": SimpleUploadedFile("cccd.png", content, "image/png")})
+    failed = client.post(
+        _url(svc.procedure),
+        {
+            **_data(key, svc.centre, personal_id="abc"),
+            f"tep_{photo.pk}": SimpleUploadedFile("cccd.png", content, "image/png"),
+        },
+    )
     assert failed.status_code == 400
     html = failed.content.decode()
     assert 'data-testid="error-tk_personal_id"' in html
@@ -80,50 +93,60 @@ def test_a_valid_upload_is_kept_when_the_e_form_has_an_error(client: Client, svc
         done = client.post(_url(svc.procedure), {**_data(key, svc.centre), f"giu_{photo.pk}": _token(html, photo)})
     assert done.status_code == 302
     row = DossierFile.objects.get()
-    assert (row.requirement, row.original_name, row.content_type, row.size) == (photo, "cccd.png", "image/png",
-                                                                                  len(content))
+    assert (row.requirement, row.original_name, row.content_type, row.size) == (
+        photo,
+        "cccd.png",
+        "image/png",
+        len(content),
+    )
     assert row.sha256 == hashlib.sha256(content).hexdigest()
     assert row.dossier == Dossier.objects.get()
     assert _pending(media) == []  # copied into the dossier, then removed
     assert [p.name for p in stored_files(media)] == [Path(row.file.name).name]
 
 
-def test_a_kept_upload_is_replaced_by_a_new_one_or_dropped(client: Client, svc: Any, clock: Any, media: Path,
-                                                           photo: DocumentRequirement) -> None:
+def test_a_kept_upload_is_replaced_by_a_new_one_or_dropped(
+    client: Client, svc: Any, clock: Any, media: Path, photo: DocumentRequirement
+) -> None:
     client.force_login(svc.citizen)
     key = _key(client.get(_url(svc.procedure)).content.decode())
-    failed = client.post(_url(svc.procedure), {**_data(key, svc.centre, personal_id="abc"),
-                                               f"tep_{photo.pk}": _png("old.png")})
+    failed = client.post(
+        _url(svc.procedure), {**_data(key, svc.centre, personal_id="abc"), f"tep_{photo.pk}": _png("old.png")}
+    )
     token = _token(failed.content.decode(), photo)
 
-    dropped = client.post(_url(svc.procedure), {**_data(key, svc.centre), f"giu_{photo.pk}": token,
-                                                f"bo_{photo.pk}": "1"})
+    dropped = client.post(
+        _url(svc.procedure), {**_data(key, svc.centre), f"giu_{photo.pk}": token, f"bo_{photo.pk}": "1"}
+    )
     assert dropped.status_code == 400
     assert "Vui lòng đính kèm “Ảnh căn cước”." in dropped.content.decode()
     assert not Dossier.objects.exists()
 
     new = sample_pdf("moi")
-    replaced = client.post(_url(svc.procedure), {**_data(key, svc.centre), f"giu_{photo.pk}": token,
-                                                 f"tep_{photo.pk}": SimpleUploadedFile("new.pdf", new)})
+    replaced = client.post(
+        _url(svc.procedure),
+        {**_data(key, svc.centre), f"giu_{photo.pk}": token, f"tep_{photo.pk}": SimpleUploadedFile("new.pdf", new)},
+    )
     assert replaced.status_code == 302
     row = DossierFile.objects.get()
     assert (row.original_name, row.sha256) == ("new.pdf", hashlib.sha256(new).hexdigest())
 
 
 def test_a_token_works_only_in_its_own_session_and_for_its_own_component(
-        client: Client, svc: Any, clock: Any, media: Path, photo: DocumentRequirement) -> None:
+    client: Client, svc: Any, clock: Any, media: Path, photo: DocumentRequirement
+) -> None:
     other = DocumentRequirementFactory(procedure=svc.procedure, name="Giấy ủy quyền", order=2)
     client.force_login(svc.citizen)
     key = _key(client.get(_url(svc.procedure)).content.decode())
-    failed = client.post(_url(svc.procedure), {**_data(key, svc.centre, personal_id="abc"),
-                                               f"tep_{photo.pk}": _png()})
+    failed = client.post(_url(svc.procedure), {**_data(key, svc.centre, personal_id="abc"), f"tep_{photo.pk}": _png()})
     token = _token(failed.content.decode(), photo)
 
     thief = Client()
     thief.force_login(svc.other_citizen)
     their_key = _key(thief.get(_url(svc.procedure)).content.decode())
-    stolen = thief.post(_url(svc.procedure), {**_data(their_key, svc.centre), f"giu_{photo.pk}": token,
-                                              f"giu_{other.pk}": token})
+    stolen = thief.post(
+        _url(svc.procedure), {**_data(their_key, svc.centre), f"giu_{photo.pk}": token, f"giu_{other.pk}": token}
+    )
     assert stolen.status_code == 400
     assert "Vui lòng đính kèm “Ảnh căn cước”." in stolen.content.decode()
     assert "cccd.png" not in stolen.content.decode()
@@ -137,23 +160,29 @@ def test_a_token_works_only_in_its_own_session_and_for_its_own_component(
     assert not Dossier.objects.exists()
 
 
-def test_an_upload_that_failed_its_check_is_not_kept(client: Client, svc: Any, clock: Any, media: Path,
-                                                      photo: DocumentRequirement) -> None:
+def test_an_upload_that_failed_its_check_is_not_kept(
+    client: Client, svc: Any, clock: Any, media: Path, photo: DocumentRequirement
+) -> None:
     client.force_login(svc.citizen)
     key = _key(client.get(_url(svc.procedure)).content.decode())
-    bad = client.post(_url(svc.procedure), {**_data(key, svc.centre, personal_id="abc"),
-                                            f"tep_{photo.pk}": SimpleUploadedFile("x.png", b"<html>", "image/png")})
+    bad = client.post(
+        _url(svc.procedure),
+        {
+            **_data(key, svc.centre, personal_id="abc"),
+            f"tep_{photo.pk}": SimpleUploadedFile("x.png", b"<html>", "image/png"),
+        },
+    )
     assert bad.status_code == 400
     assert f'name="giu_{photo.pk}"' not in bad.content.decode()
     assert stored_files(media) == []
 
 
-def test_kept_uploads_never_used_are_swept_after_a_day(client: Client, svc: Any, clock: Any, media: Path,
-                                                      photo: DocumentRequirement) -> None:
+def test_kept_uploads_never_used_are_swept_after_a_day(
+    client: Client, svc: Any, clock: Any, media: Path, photo: DocumentRequirement
+) -> None:
     client.force_login(svc.citizen)
     key = _key(client.get(_url(svc.procedure)).content.decode())
-    client.post(_url(svc.procedure), {**_data(key, svc.centre, personal_id="abc"),
-                                      f"tep_{photo.pk}": _png()})
+    client.post(_url(svc.procedure), {**_data(key, svc.centre, personal_id="abc"), f"tep_{photo.pk}": _png()})
     [pending] = _pending(media)
     # the wall clock, which the stopped test clock does not move: the files' times are the disk's
     now = time_machine.escape_hatch.datetime.datetime.now(tz=dt.UTC)
@@ -163,16 +192,20 @@ def test_kept_uploads_never_used_are_swept_after_a_day(client: Client, svc: Any,
     assert not pending.exists()
 
 
-def test_a_supplement_keeps_its_valid_upload_too(client: Client, svc: Any, clock: Any, media: Path,
-                                                 photo: DocumentRequirement,
-                                                 django_capture_on_commit_callbacks: Any) -> None:
+def test_a_supplement_keeps_its_valid_upload_too(
+    client: Client,
+    svc: Any,
+    clock: Any,
+    media: Path,
+    photo: DocumentRequirement,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     dossier = to_review(svc, submit_online(svc, "page-key-0000000000001"))
     S.dossier_request_supplement(actor=svc.handler, dossier=dossier, reason="Thiếu ảnh căn cước")
     client.force_login(svc.citizen)
     url = reverse("citizen:supplement", args=[dossier.pk])
     form = {f"tk_{k}": v for k, v in GOOD_FORM.items()}
-    failed = client.post(url, {**form, "tk_phone": "12",
-                               f"tep_{photo.pk}": _png()})
+    failed = client.post(url, {**form, "tk_phone": "12", f"tep_{photo.pk}": _png()})
     assert failed.status_code == 400
     assert "Đã đính kèm: cccd.png" in failed.content.decode()
     assert not DossierFile.objects.exists()
@@ -209,8 +242,8 @@ def test_dates_are_typed_as_dd_mm_yyyy_stored_iso_and_shown_back(client: Client,
     assert dossier.form_data["born"] == "1990-09-05"  # ISO 8601 in storage and in the API
 
     page = client.get(reverse("citizen:dossier", args=[dossier.pk])).content.decode()
-    declared = page[page.index('data-testid="declared"'):]
-    declared = declared[:declared.index("</section>")]
+    declared = page[page.index('data-testid="declared"') :]
+    declared = declared[: declared.index("</section>")]
     assert "Ngày sinh" in declared
     assert "05/09/1990" in declared
     assert "1990-09-05" not in declared
@@ -222,9 +255,13 @@ def test_dates_are_typed_as_dd_mm_yyyy_stored_iso_and_shown_back(client: Client,
 def test_the_api_still_takes_and_gives_iso_dates(client: Client, svc: Any, clock: Any) -> None:
     Procedure.objects.filter(pk=svc.procedure.pk).update(form_fields=DATED_FIELDS)
     svc.procedure.refresh_from_db()
-    dossier = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                      form_data={**GOOD_FORM, "born": "1990-09-05"},
-                                      idempotency_key="api-key-00000000000001")
+    dossier = intake.dossier_submit_online(
+        applicant=svc.citizen,
+        procedure=svc.procedure,
+        agency=svc.centre,
+        form_data={**GOOD_FORM, "born": "1990-09-05"},
+        idempotency_key="api-key-00000000000001",
+    )
     assert dossier.form_data["born"] == "1990-09-05"
 
 
@@ -240,9 +277,13 @@ def test_the_declared_e_form_is_for_the_applicant_only(client: Client, svc: Any,
 def test_the_desk_reads_and_corrects_e_form_dates_as_dd_mm_yyyy(client: Client, svc: Any, clock: Any) -> None:
     Procedure.objects.filter(pk=svc.procedure.pk).update(form_fields=DATED_FIELDS)
     svc.procedure.refresh_from_db()
-    dossier = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                      form_data={**GOOD_FORM, "born": "1990-09-05"},
-                                      idempotency_key="desk-date-00000000001")
+    dossier = intake.dossier_submit_online(
+        applicant=svc.citizen,
+        procedure=svc.procedure,
+        agency=svc.centre,
+        form_data={**GOOD_FORM, "born": "1990-09-05"},
+        idempotency_key="desk-date-00000000001",
+    )
     client.force_login(svc.receiver)
     page = client.get(reverse("officer:dossier", args=[dossier.pk])).content.decode()
     assert "05/09/1990" in page

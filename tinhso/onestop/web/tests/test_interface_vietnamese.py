@@ -29,27 +29,47 @@ def test_the_verification_page_names_the_certificate_in_vietnamese(svc: Any, cli
 def test_every_subject_attribute_has_a_vietnamese_name() -> None:
     from asn1crypto import x509
 
-    name = x509.Name.build({
-        "country_name": "VN", "state_or_province_name": "Hưng Yên", "locality_name": "Phố Hiến",
-        "organization_name": "UBND tỉnh Hưng Yên", "organizational_unit_name": "Sở Tư pháp",
-        "common_name": "Sở Tư pháp tỉnh Hưng Yên", "email_address": "stp@hungyen.gov.vn",
-        "serial_number": "MST:0101234567", "title": "Giám đốc",
-    })
+    name = x509.Name.build(
+        {
+            "country_name": "VN",
+            "state_or_province_name": "Hưng Yên",
+            "locality_name": "Phố Hiến",
+            "organization_name": "UBND tỉnh Hưng Yên",
+            "organizational_unit_name": "Sở Tư pháp",
+            "common_name": "Sở Tư pháp tỉnh Hưng Yên",
+            "email_address": "stp@hungyen.gov.vn",
+            "serial_number": "MST:0101234567",
+            "title": "Giám đốc",
+        }
+    )
     with translation.override("vi"):
         text = subject_text(name)
-    assert sorted(text.split("; ")) == sorted([
-        "Quốc gia: VN", "Tỉnh/thành phố: Hưng Yên", "Địa phương: Phố Hiến", "Tổ chức: UBND tỉnh Hưng Yên",
-        "Đơn vị: Sở Tư pháp", "Tên: Sở Tư pháp tỉnh Hưng Yên", "Thư điện tử: stp@hungyen.gov.vn",
-        "Số hiệu: MST:0101234567", "Chức danh: Giám đốc",
-    ])
+    assert sorted(text.split("; ")) == sorted(
+        [
+            "Quốc gia: VN",
+            "Tỉnh/thành phố: Hưng Yên",
+            "Địa phương: Phố Hiến",
+            "Tổ chức: UBND tỉnh Hưng Yên",
+            "Đơn vị: Sở Tư pháp",
+            "Tên: Sở Tư pháp tỉnh Hưng Yên",
+            "Thư điện tử: stp@hungyen.gov.vn",
+            "Số hiệu: MST:0101234567",
+            "Chức danh: Giám đốc",
+        ]
+    )
 
 
 def test_each_payment_page_links_back_to_the_dossier(svc: Any, clock: Any) -> None:
     from tinhso.onestop.dossiers import intake
     from tinhso.onestop.dossiers import services as S
 
-    dossier: Dossier = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                               form_data=GOOD_FORM, idempotency_key="pay-back-000000000001")
+    dossier: Dossier = intake.dossier_submit_online(
+        applicant=svc.citizen,
+        procedure=svc.procedure,
+        agency=svc.centre,
+        form_data=GOOD_FORM,
+        idempotency_key="pay-back-000000000001",
+    )
     dossier = S.dossier_receive(actor=svc.receiver, dossier=dossier)  # paid online once received
     client = Client()
     client.force_login(svc.citizen)

@@ -22,14 +22,34 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 ST = DossierState
 
 
-def _dossier(svc: Any, code: str, *, state: str = ST.FORWARDED, due: dt.datetime | None = None,
-             handling: Any = None, name: str = "Nguyễn Văn An", assignee: Any = None) -> Dossier:
+def _dossier(
+    svc: Any,
+    code: str,
+    *,
+    state: str = ST.FORWARDED,
+    due: dt.datetime | None = None,
+    handling: Any = None,
+    name: str = "Nguyễn Văn An",
+    assignee: Any = None,
+) -> Dossier:
     return Dossier.objects.create(
-        code=code, procedure=svc.procedure, agency=svc.centre, handling_agency=handling or svc.stp,
-        channel="online", state=state, applicant=svc.citizen, applicant_name=name, form_data=dict(GOOD_FORM),
-        applicant_personal_id="033095001234", applicant_phone="0912345678",
-        submitted_at=at("2026-03-02", 8), received_at=at("2026-03-02"), due_at=due or at("2026-03-16"),
-        original_due_at=due or at("2026-03-16"), assignee=assignee, fee_vnd=200_000,
+        code=code,
+        procedure=svc.procedure,
+        agency=svc.centre,
+        handling_agency=handling or svc.stp,
+        channel="online",
+        state=state,
+        applicant=svc.citizen,
+        applicant_name=name,
+        form_data=dict(GOOD_FORM),
+        applicant_personal_id="033095001234",
+        applicant_phone="0912345678",
+        submitted_at=at("2026-03-02", 8),
+        received_at=at("2026-03-02"),
+        due_at=due or at("2026-03-16"),
+        original_due_at=due or at("2026-03-16"),
+        assignee=assignee,
+        fee_vnd=200_000,
     )
 
 
@@ -45,13 +65,18 @@ def _act(client: Client, dossier: Dossier, slug: str, data: dict[str, Any] | Non
 
 # --- queues -----------------------------------------------------------------------------------
 
+
 def test_each_role_sees_only_its_queues(svc: Any, clock: Any) -> None:
     tabs = {
         person.username: [tab["key"] for tab in _client(person).get(reverse("officer:queues")).context["tabs"]]
         for person in (svc.receiver, svc.approver, svc.handler, svc.citizen)
     }
-    assert tabs == {"motcua": ["receive", "return"], "lanhdao.stp": ["assign", "approve"],
-                    "chuyenvien.stp": ["review"], "congdan": []}
+    assert tabs == {
+        "motcua": ["receive", "return"],
+        "lanhdao.stp": ["assign", "approve"],
+        "chuyenvien.stp": ["review"],
+        "congdan": [],
+    }
     page = _client(svc.receiver).get(reverse("officer:queues")).content.decode()
     assert "Chờ tiếp nhận" in page
     assert "Chờ trả kết quả" in page
@@ -86,8 +111,11 @@ def test_overdue_first_then_due_soon_flagged_and_names_masked(svc: Any, clock: A
     assert page.count("Quá hạn") == 1
     assert page.count("Sắp đến hạn") == 1
     assert page.index("LATE") < page.index("Quá hạn") < page.index("SOON") < page.index("Sắp đến hạn")
-    for full, masked in (("Trần Thị Bình", "T. T. Bình"), ("Lê Văn Cường", "L. V. Cường"),
-                         ("Phạm Minh Đức", "P. M. Đức")):
+    for full, masked in (
+        ("Trần Thị Bình", "T. T. Bình"),
+        ("Lê Văn Cường", "L. V. Cường"),
+        ("Phạm Minh Đức", "P. M. Đức"),
+    ):
         assert full not in page
         assert masked in page
     assert "033095001234" not in page
@@ -110,9 +138,14 @@ def test_queue_is_paginated(svc: Any, clock: Any) -> None:
 
 # --- counter receipt --------------------------------------------------------------------------
 
+
 def _receipt(svc: Any, **overrides: Any) -> dict[str, Any]:
-    data = {"procedure": svc.procedure.pk, "applicant_name": "Nguyễn Văn An",
-            "applicant_personal_id": "033095001234", "applicant_phone": "0912345678"}
+    data = {
+        "procedure": svc.procedure.pk,
+        "applicant_name": "Nguyễn Văn An",
+        "applicant_personal_id": "033095001234",
+        "applicant_phone": "0912345678",
+    }
     data.update({f"tk_{name}": value for name, value in GOOD_FORM.items()})
     data.update(overrides)
     return data
@@ -155,16 +188,23 @@ def test_counter_receipt_creates_a_received_dossier(svc: Any, clock: Any) -> Non
     assert "0912345678" in page
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), [
-    ({"tk_personal_id": "12345"}, "tk_personal_id", "phải là số định danh cá nhân gồm 12 chữ số"),
-    ({"tk_full_name": ""}, "tk_full_name", "là bắt buộc"),
-    ({"tk_purpose": "Đi chơi"}, "tk_purpose", "không nằm trong danh sách cho phép"),
-    ({"applicant_name": ""}, "applicant_name", "Vui lòng nhập thông tin này."),
-    ({"applicant_phone": "12345"}, "applicant_phone", "Số điện thoại phải gồm 10 chữ số"),
-    ({"procedure": "999999"}, "procedure", "Lựa chọn không hợp lệ."),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"tk_personal_id": "12345"}, "tk_personal_id", "phải là số định danh cá nhân gồm 12 chữ số"),
+        ({"tk_full_name": ""}, "tk_full_name", "là bắt buộc"),
+        ({"tk_purpose": "Đi chơi"}, "tk_purpose", "không nằm trong danh sách cho phép"),
+        ({"applicant_name": ""}, "applicant_name", "Vui lòng nhập thông tin này."),
+        ({"applicant_phone": "12345"}, "applicant_phone", "Số điện thoại phải gồm 10 chữ số"),
+        ({"procedure": "999999"}, "procedure", "Lựa chọn không hợp lệ."),
+    ],
+)
 def test_bad_counter_receipt_re_renders_with_400_and_creates_nothing(
-    svc: Any, clock: Any, overrides: dict[str, str], field: str, message: str,
+    svc: Any,
+    clock: Any,
+    overrides: dict[str, str],
+    field: str,
+    message: str,
 ) -> None:
     entries = Entry.objects.count()
     response = _client(svc.receiver).post(reverse("officer:receive"), _receipt(svc, **overrides))
@@ -185,9 +225,11 @@ def test_counter_receipt_refuses_another_agencys_procedure(svc: Any, clock: Any)
 
 # --- the dossier page and its actions ---------------------------------------------------------
 
+
 def test_full_path_from_online_submission_to_return(svc: Any, clock: Any) -> None:
-    dossier = intake.dossier_submit_online(applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre,
-                                      form_data=GOOD_FORM, idempotency_key="k-1")
+    dossier = intake.dossier_submit_online(
+        applicant=svc.citizen, procedure=svc.procedure, agency=svc.centre, form_data=GOOD_FORM, idempotency_key="k-1"
+    )
     desk, leader, handler = _client(svc.receiver), _client(svc.approver), _client(svc.handler)
     url = reverse("officer:dossier", args=[dossier.pk])
 
@@ -200,10 +242,20 @@ def test_full_path_from_online_submission_to_return(svc: Any, clock: Any) -> Non
         (desk, "chuyen-xu-ly", {"to_agency": svc.stp.pk}, ST.FORWARDED, "Đã chuyển hồ sơ đến cơ quan xử lý."),
         (leader, "phan-cong", {"assignee": svc.handler.pk}, ST.ASSIGNED, "Đã phân công hồ sơ."),
         (handler, "tham-dinh", {}, ST.UNDER_REVIEW, "Đã bắt đầu thẩm định hồ sơ."),
-        (handler, "du-thao-ket-qua", {"pdf": SimpleUploadedFile("ket-qua.pdf", sample_pdf(), "application/pdf")},
-         ST.UNDER_REVIEW, "Đã lưu dự thảo kết quả."),
-        (handler, "trinh-duyet", {"note": "Đủ điều kiện cấp phiếu."}, ST.PENDING_APPROVAL,
-         "Đã trình lãnh đạo phê duyệt."),
+        (
+            handler,
+            "du-thao-ket-qua",
+            {"pdf": SimpleUploadedFile("ket-qua.pdf", sample_pdf(), "application/pdf")},
+            ST.UNDER_REVIEW,
+            "Đã lưu dự thảo kết quả.",
+        ),
+        (
+            handler,
+            "trinh-duyet",
+            {"note": "Đủ điều kiện cấp phiếu."},
+            ST.PENDING_APPROVAL,
+            "Đã trình lãnh đạo phê duyệt.",
+        ),
         (leader, "phe-duyet", {}, ST.APPROVED, "Đã phê duyệt hồ sơ. Dự thảo kết quả đã được ký số và phát hành."),
         (desk, "tra-ket-qua", {}, ST.RESULT_RETURNED, "Đã trả kết quả cho người nộp."),
     ]
@@ -218,11 +270,20 @@ def test_full_path_from_online_submission_to_return(svc: Any, clock: Any) -> Non
     assert dossier.assignee == svc.handler
     assert Payment.objects.get(dossier=dossier).state == "paid"
     assert list(DossierFile.objects.filter(dossier=dossier).values_list("kind", "signed", "original_name")) == [
-        ("draft", False, "ket-qua.pdf"), ("result", True, "ket-qua.pdf")]
+        ("draft", False, "ket-qua.pdf"),
+        ("result", True, "ket-qua.pdf"),
+    ]
     transitions = set(states.ALLOWED_FROM) | {"submit_online"}
     assert [action for action in dossier.events.values_list("action", flat=True) if action in transitions] == [
-        "submit_online", "receive", "forward", "assign", "start_review", "submit_for_approval", "approve",
-        "return_result"]
+        "submit_online",
+        "receive",
+        "forward",
+        "assign",
+        "start_review",
+        "submit_for_approval",
+        "approve",
+        "return_result",
+    ]
     timeline = desk.get(url)
     html = timeline.content.decode()
     assert "Đủ điều kiện cấp phiếu." in html
@@ -243,8 +304,7 @@ def test_action_forms_follow_state_and_role(svc: Any, clock: Any) -> None:
     assert not {"assign", "start_review", "approve"} & set(keys(svc.handler))  # not assigned to them yet
     assert "assign" not in keys(svc.receiver)
     assert "stop" in keys(svc.receiver)
-    assign = next(item for item in _client(svc.approver).get(url).context["actions"]
-                  if item["action"].key == "assign")
+    assign = next(item for item in _client(svc.approver).get(url).context["actions"] if item["action"].key == "assign")
     assert set(assign["form"].fields["assignee"].queryset) == {svc.handler, svc.handler2}  # this agency's handlers
 
 
@@ -294,8 +354,10 @@ def test_transfer_to_another_agency(svc: Any, clock: Any) -> None:
     assert _act(leader, dossier, "lien-thong", {"to_agency": svc.sct.pk, "days": "2,5"}).status_code == 302
     dossier.refresh_from_db()
     assert (dossier.state, dossier.handling_agency, dossier.assignee) == (ST.TRANSFERRED, svc.sct, None)
-    assert dossier in [row.dossier for row in _client(svc.sct_approver).get(
-        reverse("officer:queues"), {"hang": "assign"}).context["rows"]]
+    assert dossier in [
+        row.dossier
+        for row in _client(svc.sct_approver).get(reverse("officer:queues"), {"hang": "assign"}).context["rows"]
+    ]
 
 
 @pytest.mark.parametrize(("slug", "state"), [("dung-xu-ly", ST.STOPPED), ("huy", ST.CANCELLED)])
@@ -356,7 +418,8 @@ def test_other_agencys_officer_and_the_applicant_get_404(svc: Any, clock: Any) -
         response = client.get(reverse("officer:dossier", args=[dossier.pk]))
         assert response.status_code == 404
         assert response.content.decode().count("Không tìm thấy hồ sơ.") == missing.content.decode().count(
-            "Không tìm thấy hồ sơ.")
+            "Không tìm thấy hồ sơ."
+        )
         assert "0999" not in response.content.decode()
         assert "Hoàng Thị Mai" not in response.content.decode()
         assert _act(client, dossier, "phan-cong", {"assignee": svc.sct_handler.pk}).status_code == 404
@@ -384,17 +447,21 @@ def test_desk_uploads_a_scan_and_marks_it_digitised(svc: Any, clock: Any) -> Non
 
 # --- bulk assignment --------------------------------------------------------------------------
 
+
 def test_bulk_assignment_through_the_page(svc: Any, clock: Any) -> None:
     first, second = _dossier(svc, "BA-1"), _dossier(svc, "BA-2")
     leader = _client(svc.approver)
     page = leader.get(reverse("officer:queues"), {"hang": "assign"}).content.decode()
     assert 'name="dossiers"' in page
     assert f'value="{svc.handler2.pk}"' in page
-    response = leader.post(reverse("officer:assign_bulk"), {"dossiers": [first.pk, second.pk],
-                                                            "assignee": svc.handler2.pk})
+    response = leader.post(
+        reverse("officer:assign_bulk"), {"dossiers": [first.pk, second.pk], "assignee": svc.handler2.pk}
+    )
     assert response.status_code == 302
-    assert set(Dossier.objects.filter(assignee=svc.handler2, state=ST.ASSIGNED).values_list("code", flat=True)) \
-        == {"BA-1", "BA-2"}
+    assert set(Dossier.objects.filter(assignee=svc.handler2, state=ST.ASSIGNED).values_list("code", flat=True)) == {
+        "BA-1",
+        "BA-2",
+    }
     assert "Đã phân công 2 hồ sơ" in leader.get(response["Location"]).content.decode()
 
 
@@ -407,8 +474,9 @@ def test_bulk_assignment_is_all_or_nothing_and_names_the_refused(svc: Any, clock
     org.role_grant(actor=None, person=both, role=Role.APPROVER, agency=svc.sct, valid_from=dt.date(2025, 1, 1))
     stp_dossier, sct_dossier = _dossier(svc, "BA-STP"), _dossier(svc, "BA-SCT", handling=svc.sct)
     entries = Entry.objects.count()
-    response = _client(both).post(reverse("officer:assign_bulk"), {"dossiers": [stp_dossier.pk, sct_dossier.pk],
-                                                                   "assignee": svc.handler.pk})
+    response = _client(both).post(
+        reverse("officer:assign_bulk"), {"dossiers": [stp_dossier.pk, sct_dossier.pk], "assignee": svc.handler.pk}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "chưa hồ sơ nào được giao" in page

@@ -32,9 +32,16 @@ def _names(response: Any) -> list[str]:
     return [p.name for p in response.context["page"].object_list]
 
 
-@pytest.mark.parametrize("query", [
-    "ly lich tu phap", "Lý lịch tư pháp", "LÝ LỊCH", "2.000488", "phieu ly lich",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ly lich tu phap",
+        "Lý lịch tư pháp",
+        "LÝ LỊCH",
+        "2.000488",
+        "phieu ly lich",
+    ],
+)
 def test_search_finds_with_or_without_diacritics(client: Client, demo: Any, query: str) -> None:
     response = client.get(reverse("services:catalogue"), {"q": query})
     assert response.status_code == 200
@@ -53,8 +60,7 @@ def test_search_by_field_and_filters(client: Client, demo: Any) -> None:
     assert sorted(_names(client.get(url, {"q": "ho tich"}))) == ["Đăng ký khai sinh", "Đăng ký kết hôn"]
     assert len(_names(client.get(url, {"cap": "commune"}))) == 3
     assert _names(client.get(url, {"cap": "commune", "muc_do": "full"})) == ["Đăng ký khai sinh"]
-    assert _names(client.get(url, {"linh_vuc": "Chứng thực"})) == [
-        "Chứng thực bản sao từ bản chính giấy tờ, văn bản"]
+    assert _names(client.get(url, {"linh_vuc": "Chứng thực"})) == ["Chứng thực bản sao từ bản chính giấy tờ, văn bản"]
     assert _names(client.get(url, {"q": "khong co thu tuc nay"})) == []
 
 
@@ -83,10 +89,20 @@ def test_detail_page_shows_the_procedure(client: Client, demo: Any) -> None:
     response = client.get(reverse("services:procedure", args=[LLTP]))
     assert response.status_code == 200
     body = response.content.decode()
-    for text in ("Cấp Phiếu lý lịch tư pháp", "Sở Tư pháp", "Toàn trình", "10 ngày làm việc", "200.000 đồng",
-                 "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", "Luật Lý lịch tư pháp số 28/2009/QH12",
-                 "Tra cứu, xác minh thông tin lý lịch tư pháp", "7 ngày", "(70%)", "Số định danh cá nhân",
-                 "Chuyên viên thụ lý"):
+    for text in (
+        "Cấp Phiếu lý lịch tư pháp",
+        "Sở Tư pháp",
+        "Toàn trình",
+        "10 ngày làm việc",
+        "200.000 đồng",
+        "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp",
+        "Luật Lý lịch tư pháp số 28/2009/QH12",
+        "Tra cứu, xác minh thông tin lý lịch tư pháp",
+        "7 ngày",
+        "(70%)",
+        "Số định danh cá nhân",
+        "Chuyên viên thụ lý",
+    ):
         assert text in body, text
     assert 'data-testid="not-full-reason"' not in body
 
@@ -112,8 +128,7 @@ def dx_client(client: Client, demo: Any, make_person: Any) -> Client:
 
 
 @pytest.mark.parametrize("url_name", ["services:catalogue_export", "services:catalogue_import"])
-def test_export_and_import_are_refused_to_a_citizen(client: Client, demo: Any, make_person: Any,
-                                                     url_name: str) -> None:
+def test_export_and_import_are_refused_to_a_citizen(client: Client, demo: Any, make_person: Any, url_name: str) -> None:
     client.force_login(make_person("citizen", Role.CITIZEN))
     response = client.get(reverse(url_name))
     assert response.status_code == 403
@@ -196,4 +211,3 @@ def test_admin_lists_procedures_and_dossiers(client: Client, demo: Any, make_per
     assert "Tra cứu, xác minh thông tin lý lịch tư pháp" in page.content.decode()
     assert client.get(reverse("admin:services_dossier_changelist")).status_code == 200
     assert client.get(reverse("admin:services_dossier_add")).status_code == 403
-

@@ -27,7 +27,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--province", help=_("Mã tỉnh, thành phố hiện hành (mã Tổng cục Thống kê, ví dụ 33)."),
+            "--province",
+            help=_("Mã tỉnh, thành phố hiện hành (mã Tổng cục Thống kê, ví dụ 33)."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -68,10 +68,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("query", nargs="+", help=_("Tên hoặc mã đơn vị hành chính."))
         parser.add_argument(
-            "--on", default=None, help=_("Chỉ lấy đơn vị có hiệu lực vào ngày này (YYYY-MM-DD)."),
+            "--on",
+            default=None,
+            help=_("Chỉ lấy đơn vị có hiệu lực vào ngày này (YYYY-MM-DD)."),
         )
         parser.add_argument(
-            "--level", choices=[choice.value for choice in UnitLevel], default=None,
+            "--level",
+            choices=[choice.value for choice in UnitLevel],
+            default=None,
             help=_("Chỉ lấy một cấp: province, district, commune."),
         )
         parser.add_argument("--limit", type=int, default=20, help=_("Số kết quả tối đa."))
@@ -82,9 +86,7 @@ class Command(BaseCommand):
         on = _day(options["on"]) if options["on"] else None
         units = unit_search(query, level=options["level"], on=on, limit=options["limit"])
         if not units:
-            raise CommandError(
-                _("Không tìm thấy đơn vị hành chính nào khớp với “%(query)s”.") % {"query": query}
-            )
+            raise CommandError(_("Không tìm thấy đơn vị hành chính nào khớp với “%(query)s”.") % {"query": query})
         today = timezone.localdate()
         results = []
         for unit in units:
@@ -105,8 +107,7 @@ class Command(BaseCommand):
                             "successors": [
                                 {
                                     **_unit_json(item.unit),
-                                    "effective_date": item.effective_date.isoformat()
-                                    if item.effective_date else None,
+                                    "effective_date": item.effective_date.isoformat() if item.effective_date else None,
                                     "kind": item.kind,
                                     "partial": item.partial,
                                     "via_parent": item.via_parent,

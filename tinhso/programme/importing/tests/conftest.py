@@ -55,7 +55,7 @@ def appendix_rows(text: str, title: str, stop: str) -> tuple[list[str], list[lis
     start = lines.index(title)
     header: list[str] = []
     rows: list[list[str]] = []
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if line.startswith(stop):
             break
         if "\t" in line:
@@ -67,8 +67,14 @@ def appendix_rows(text: str, title: str, stop: str) -> tuple[list[str], list[lis
     return header, rows
 
 
-def add_table(document: DocxDocument, header: Sequence[str], rows: Sequence[Sequence[str]], *,
-              merge_down: Sequence[int] = (), with_header: bool = True) -> None:
+def add_table(
+    document: DocxDocument,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    merge_down: Sequence[int] = (),
+    with_header: bool = True,
+) -> None:
     """A Word table; in the columns ``merge_down``, runs of equal values become one vertically
     merged cell (the value written once, as Word does)."""
     offset = 1 if with_header else 0

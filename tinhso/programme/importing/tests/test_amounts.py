@@ -10,9 +10,16 @@ from tinhso.programme.importing.amounts import parse_amount, parse_number, parse
 @pytest.mark.parametrize(
     ("written", "value"),
     [
-        ("1.500", Decimal(1500)), ("2,5", Decimal("2.5")), ("1.234,5", Decimal("1234.5")),
-        ("12.345.678", Decimal(12345678)), ("1,234.5", Decimal("1234.5")), ("2.5", Decimal("2.5")),
-        ("1,500", Decimal("1.5")), ("1,234,567", Decimal(1234567)), ("1 500", Decimal(1500)), ("-10", Decimal(-10)),
+        ("1.500", Decimal(1500)),
+        ("2,5", Decimal("2.5")),
+        ("1.234,5", Decimal("1234.5")),
+        ("12.345.678", Decimal(12345678)),
+        ("1,234.5", Decimal("1234.5")),
+        ("2.5", Decimal("2.5")),
+        ("1,500", Decimal("1.5")),
+        ("1,234,567", Decimal(1234567)),
+        ("1 500", Decimal(1500)),
+        ("-10", Decimal(-10)),
         ("0", Decimal(0)),
     ],
 )
@@ -42,9 +49,15 @@ def test_budget_cells() -> None:
 @pytest.mark.parametrize(
     ("written", "expected"),
     [
-        ("2022-2025", (2022, 2025, False)), ("2022 – 2025", (2022, 2025, False)), ("Năm 2023", (2023, 2023, False)),
-        ("Quý IV/2022", (2022, 2022, False)), ("Từ năm 2023", (2023, None, False)), ("Đến 2025", (None, 2025, False)),
-        ("Hằng năm", (None, None, True)), ("Hàng năm", (None, None, True)), ("2021-2025, hằng năm", (2021, 2025, True)),
+        ("2022-2025", (2022, 2025, False)),
+        ("2022 – 2025", (2022, 2025, False)),
+        ("Năm 2023", (2023, 2023, False)),
+        ("Quý IV/2022", (2022, 2022, False)),
+        ("Từ năm 2023", (2023, None, False)),
+        ("Đến 2025", (None, 2025, False)),
+        ("Hằng năm", (None, None, True)),
+        ("Hàng năm", (None, None, True)),
+        ("2021-2025, hằng năm", (2021, 2025, True)),
         ("", (None, None, False)),
     ],
 )

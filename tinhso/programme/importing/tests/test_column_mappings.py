@@ -25,15 +25,21 @@ def test_a_target_table_is_read_with_its_mapping() -> None:
     plain = parse_text(TARGETS)
     [table] = plain.unclassified
     assert not plain.targets
-    mapping = (MappedColumn("target"), MappedColumn("year", year=2025), MappedColumn("year", year=2030),
-               MappedColumn("unit"))
+    mapping = (
+        MappedColumn("target"),
+        MappedColumn("year", year=2025),
+        MappedColumn("year", year=2030),
+        MappedColumn("unit"),
+    )
     result = parse_text(TARGETS, mappings={table.signature: mapping})
     assert not result.unclassified
     assert [target.text for target in result.targets] == ["Dịch vụ công trực tuyến toàn trình", "Hồ sơ được số hóa"]
     first = result.targets[0]
     assert first.pillar == "digital_government"
     assert [(m.year, m.value, m.unit) for m in first.milestones] == [
-        (2025, Decimal(80), "%"), (2030, Decimal(100), "%")]
+        (2025, Decimal(80), "%"),
+        (2030, Decimal(100), "%"),
+    ]
 
 
 def test_a_mapping_for_another_shape_changes_nothing() -> None:

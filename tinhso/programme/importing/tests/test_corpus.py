@@ -28,6 +28,8 @@ def test_every_layout_reaches_the_accuracy_floor(vn_units: None) -> None:
         outcome = programme_import(actor=None, filename=name, data=data, dry_run=True)
         result = score(path.stem, expected_of(path), outcome.as_json())
         if result.accuracy < MINIMUM or result.rows_found < result.rows_expected or result.extra_rows:
-            failures.append(f"{path.stem}: {result.right}/{result.expected} fields, {result.rows_found}/"
-                            f"{result.rows_expected} rows, {result.extra_rows} extra; " + "; ".join(result.wrong[:5]))
+            failures.append(
+                f"{path.stem}: {result.right}/{result.expected} fields, {result.rows_found}/"
+                f"{result.rows_expected} rows, {result.extra_rows} extra; " + "; ".join(result.wrong[:5])
+            )
     assert not failures, "\n".join(failures)

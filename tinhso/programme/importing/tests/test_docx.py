@@ -86,15 +86,15 @@ def test_two_row_header_merged_task_rows_and_a_shared_budget() -> None:
     assert third.budgets == ()  # counted once, for task 2
     assert third.funding_source == "NSĐP"  # a merged funding source applies to each task
     assert (first.appendix, first.phase) == ("II", "2021-2030")
-    assert result.warnings == (
-        "Bảng 1, hàng 6: kinh phí của 3 là ô gộp với nhiệm vụ 2: chỉ tính một lần, cho 2",
-    )
+    assert result.warnings == ("Bảng 1, hàng 6: kinh phí của 3 là ô gộp với nhiệm vụ 2: chỉ tính một lần, cho 2",)
 
 
 def test_targets_in_paragraphs_match_the_text_reading(thai_binh_text: str, thai_binh: ParseResult) -> None:
     lines = thai_binh_text.split("\n")
-    start, end = lines.index("II. Mục tiêu"), lines.index("PHẦN V: NHIỆM VỤ VÀ CÁC GIẢI PHÁP CHỦ YẾU VỀ CHUYỂN ĐỔI "
-                                                          "SỐ TOÀN DIỆN TỈNH THÁI BÌNH")
+    start, end = (
+        lines.index("II. Mục tiêu"),
+        lines.index("PHẦN V: NHIỆM VỤ VÀ CÁC GIẢI PHÁP CHỦ YẾU VỀ CHUYỂN ĐỔI SỐ TOÀN DIỆN TỈNH THÁI BÌNH"),
+    )
     document = new_document()
     document.add_paragraph("KẾ HOẠCH")
     document.add_paragraph("Chuyển đổi số đến năm 2025, định hướng đến năm 2030")

@@ -10,8 +10,10 @@ import pytest
 
 from tinhso.programme.importing import ParseResult, parse_docx, parse_file, parse_text, parse_xlsx
 
-NOT_A_SCHEME = ("Tệp không phải là đề án/kế hoạch: không tìm thấy bảng nhiệm vụ (có cột “Nhiệm vụ”, “Đơn vị chủ trì”) "
-                "hay phần mục tiêu có chỉ tiêu theo năm")
+NOT_A_SCHEME = (
+    "Tệp không phải là đề án/kế hoạch: không tìm thấy bảng nhiệm vụ (có cột “Nhiệm vụ”, “Đơn vị chủ trì”) "
+    "hay phần mục tiêu có chỉ tiêu theo năm"
+)
 
 
 def _reasons(result: ParseResult) -> list[str]:
@@ -76,17 +78,25 @@ def test_negative_and_non_numeric_milestones_in_a_table() -> None:
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
-         "Tệp không phải là đề án/kế hoạch: Word/Excel định dạng cũ (.doc/.xls), hãy lưu lại thành .docx/.xlsx"),
-        (b"%PDF-1.7\n...", "Tệp không phải là đề án/kế hoạch: tệp PDF chưa được hỗ trợ, hãy dùng tệp Word hoặc dán "
-                           "nội dung"),
-        (b"\x00\x01\x02binary\xff\xfe\x00", "Tệp không phải là đề án/kế hoạch: không đọc được dưới dạng văn bản "
-                                            "(UTF-8, UTF-16 hay Windows-1258)"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
+            "Tệp không phải là đề án/kế hoạch: Word/Excel định dạng cũ (.doc/.xls), hãy lưu lại thành .docx/.xlsx",
+        ),
+        (
+            b"%PDF-1.7\n...",
+            "Tệp không phải là đề án/kế hoạch: tệp PDF chưa được hỗ trợ, hãy dùng tệp Word hoặc dán nội dung",
+        ),
+        (
+            b"\x00\x01\x02binary\xff\xfe\x00",
+            "Tệp không phải là đề án/kế hoạch: không đọc được dưới dạng văn bản (UTF-8, UTF-16 hay Windows-1258)",
+        ),
         (b"", "Tệp rỗng: không có nội dung nào để nhập"),
         (b" \r\n\t\n", "Tệp rỗng: không có nội dung nào để nhập"),
         # A password-protected Office file: an OLE compound file with an "EncryptedPackage" stream.
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 32,
-         "Tệp được đặt mật khẩu: hãy mở tệp, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ tài liệu) rồi tải lên lại"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 32,
+            "Tệp được đặt mật khẩu: hãy mở tệp, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ tài liệu) rồi tải lên lại",
+        ),
     ],
 )
 def test_files_that_are_not_text_or_office(data: bytes, reason: str) -> None:

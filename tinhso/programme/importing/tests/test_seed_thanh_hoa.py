@@ -19,10 +19,16 @@ def _by_year(result: ParseResult, year: int) -> int:
 def test_counts(thanh_hoa: ParseResult) -> None:
     assert len(thanh_hoa.targets) == 20
     assert Counter(t.pillar for t in thanh_hoa.targets) == {
-        "digital_government": 12, "digital_economy": 3, "digital_society": 5,
+        "digital_government": 12,
+        "digital_economy": 3,
+        "digital_society": 5,
     }
-    assert (_by_year(thanh_hoa, 2020), _by_year(thanh_hoa, 2022), _by_year(thanh_hoa, 2025),
-            _by_year(thanh_hoa, 2030)) == (1, 9, 13, 12)
+    assert (
+        _by_year(thanh_hoa, 2020),
+        _by_year(thanh_hoa, 2022),
+        _by_year(thanh_hoa, 2025),
+        _by_year(thanh_hoa, 2030),
+    ) == (1, 9, 13, 12)
     assert thanh_hoa.tasks == ()
     assert thanh_hoa.rejections == ()
 
@@ -37,22 +43,29 @@ def test_year_lines_group_plus_bullets(thanh_hoa: ParseResult) -> None:
     # "- Đến hết năm 2022:" then "+ …" bullets; "- Đến năm 2025:" then the same bullets again.
     inspections = _target(thanh_hoa, "MT-CQS-06")
     assert [(m.year, m.value) for m in inspections.milestones] == [
-        (2022, Decimal(20)), (2025, Decimal(50)), (2030, Decimal(70)),
+        (2022, Decimal(20)),
+        (2025, Decimal(50)),
+        (2030, Decimal(70)),
     ]
     rate = _target(thanh_hoa, "MT-CQS-03")
     assert [(m.year, m.comparator, m.value) for m in rate.milestones] == [
-        (2022, ">=", Decimal(60)), (2025, ">=", Decimal(75)), (2030, ">=", Decimal(80)),
+        (2022, ">=", Decimal(60)),
+        (2025, ">=", Decimal(75)),
+        (2030, ">=", Decimal(80)),
     ]
 
 
 def test_two_targets_in_one_sentence(thanh_hoa: ParseResult) -> None:
     satisfaction = _target(thanh_hoa, "MT-CQS-04")
-    assert satisfaction.text == ("tối thiểu 90% người dân và doanh nghiệp hài lòng về việc giải quyết thủ tục hành "
-                                 "chính.")
-    assert satisfaction.indicator_hint == ("Tỷ lệ người dân và doanh nghiệp hài lòng về việc giải quyết thủ tục hành "
-                                           "chính")
+    assert satisfaction.text == (
+        "tối thiểu 90% người dân và doanh nghiệp hài lòng về việc giải quyết thủ tục hành chính."
+    )
+    assert satisfaction.indicator_hint == (
+        "Tỷ lệ người dân và doanh nghiệp hài lòng về việc giải quyết thủ tục hành chính"
+    )
     assert [(m.year, m.comparator, m.value) for m in satisfaction.milestones] == [
-        (2022, ">=", Decimal(90)), (2025, ">=", Decimal(95)),
+        (2022, ">=", Decimal(90)),
+        (2025, ">=", Decimal(95)),
     ]
 
 
@@ -65,7 +78,9 @@ def test_several_years_in_one_sentence(thanh_hoa: ParseResult) -> None:
     )
     accounts = _target(thanh_hoa, "MT-XHS-04")
     assert [(m.year, m.comparator, m.value) for m in accounts.milestones] == [
-        (2022, ">", Decimal(25)), (2025, "=", Decimal(50)), (2030, ">", Decimal(80)),
+        (2022, ">", Decimal(25)),
+        (2025, "=", Decimal(50)),
+        (2030, ">", Decimal(80)),
     ]
 
 
@@ -73,7 +88,8 @@ def test_two_numbers_for_one_year_are_two_targets(thanh_hoa: ParseResult) -> Non
     # "… đến hết năm 2022 phủ trên 50% hộ gia đình, 100% xã, phường, thị trấn; đến hết năm 2025 phủ 80% hộ gia đình."
     households, communes = _target(thanh_hoa, "MT-XHS-01"), _target(thanh_hoa, "MT-XHS-02")
     assert [(m.year, m.comparator, m.value) for m in households.milestones] == [
-        (2022, ">", Decimal(50)), (2025, "=", Decimal(80)),
+        (2022, ">", Decimal(50)),
+        (2025, "=", Decimal(80)),
     ]
     assert communes.text == "100% xã, phường, thị trấn"
     assert communes.indicator_hint == "Hạ tầng mạng băng rộng cáp quang phủ xã, phường, thị trấn"

@@ -12,11 +12,22 @@ from tinhso.programme.importing.statements import explicit_year, infer_pillar, p
 @pytest.mark.parametrize(
     ("sentence", "comparator"),
     [
-        ("đạt trên 50%", ">"), ("hơn 50%", ">"), ("vượt 50%", ">"),
-        ("tối thiểu 50%", ">="), ("ít nhất 50%", ">="), ("từ 50% trở lên", ">="), ("không dưới 50%", ">="),
-        ("đạt 50%", "="), ("bằng 50%", "="), ("50%", "="),
-        ("dưới 50%", "<="), ("không quá 50%", "<="), ("tối đa 50%", "<="), ("không vượt quá 50%", "<="),
-        ("≥ 50%", ">="), ("≤ 50%", "<="),
+        ("đạt trên 50%", ">"),
+        ("hơn 50%", ">"),
+        ("vượt 50%", ">"),
+        ("tối thiểu 50%", ">="),
+        ("ít nhất 50%", ">="),
+        ("từ 50% trở lên", ">="),
+        ("không dưới 50%", ">="),
+        ("đạt 50%", "="),
+        ("bằng 50%", "="),
+        ("50%", "="),
+        ("dưới 50%", "<="),
+        ("không quá 50%", "<="),
+        ("tối đa 50%", "<="),
+        ("không vượt quá 50%", "<="),
+        ("≥ 50%", ">="),
+        ("≤ 50%", "<="),
     ],
 )
 def test_comparators(sentence: str, comparator: str) -> None:
@@ -26,8 +37,12 @@ def test_comparators(sentence: str, comparator: str) -> None:
 
 @pytest.mark.parametrize(
     ("sentence", "unit"),
-    [("100 doanh nghiệp", "doanh nghiệp"), ("1.500 người", "người"), ("tăng 9%/năm", "%/năm"),
-     ("2,5 triệu đồng", "triệu đồng")],
+    [
+        ("100 doanh nghiệp", "doanh nghiệp"),
+        ("1.500 người", "người"),
+        ("tăng 9%/năm", "%/năm"),
+        ("2,5 triệu đồng", "triệu đồng"),
+    ],
 )
 def test_units(sentence: str, unit: str) -> None:
     (found,) = quantities(sentence)
@@ -36,8 +51,15 @@ def test_units(sentence: str, unit: str) -> None:
 
 @pytest.mark.parametrize(
     "sentence",
-    ["dịch vụ công trực tuyến mức độ 4", "người dân từ 15 tuổi", "mạng di động 4G/5G", "Công nghệ 4.0",
-     "giai đoạn 2021-2025", "đến năm 2025", "Nghị định số 45/2020/NĐ-CP"],
+    [
+        "dịch vụ công trực tuyến mức độ 4",
+        "người dân từ 15 tuổi",
+        "mạng di động 4G/5G",
+        "Công nghệ 4.0",
+        "giai đoạn 2021-2025",
+        "đến năm 2025",
+        "Nghị định số 45/2020/NĐ-CP",
+    ],
 )
 def test_numbers_that_are_not_targets(sentence: str) -> None:
     assert quantities(sentence) == []

@@ -49,8 +49,14 @@ def test_layout(thai_binh_xlsx: bytes) -> None:
     targets, tasks = workbook["Chỉ tiêu"], workbook["Nhiệm vụ"]
     assert targets.freeze_panes == tasks.freeze_panes == "A2"
     titles = [cell.value for cell in targets[1]]
-    assert titles[:6] == ["Mã chỉ tiêu", "Trụ cột", "Chỉ tiêu (như văn bản)", "Chỉ số đo (gợi ý)", "Đơn vị theo dõi",
-                          "Đơn vị phối hợp (mỗi dòng một đơn vị)"]
+    assert titles[:6] == [
+        "Mã chỉ tiêu",
+        "Trụ cột",
+        "Chỉ tiêu (như văn bản)",
+        "Chỉ số đo (gợi ý)",
+        "Đơn vị theo dõi",
+        "Đơn vị phối hợp (mỗi dòng một đơn vị)",
+    ]
     groups = [title.split(" · ")[0] for title in titles[6:-1:4]]
     assert groups == ["2025", "2025 cấp tỉnh", "2025 cấp huyện", "2025 cấp xã", "2030"]
     assert targets.column_dimensions["C"].width == 60
@@ -60,8 +66,10 @@ def test_layout(thai_binh_xlsx: bytes) -> None:
     assert lists["E2:E500"] == "='Danh mục'!$E$2:$E$3"  # agencies
     task_lists = {str(v.sqref) for v in tasks.data_validations.dataValidation}
     assert task_lists == {"C2:C500", "D2:D500", "L2:L500", "H2:H500"}
-    assert [cell.value for cell in tasks[1]][12:14] == ["Kinh phí 2021-2025 (triệu đồng)",
-                                                        "Kinh phí 2026-2030 (triệu đồng)"]
+    assert [cell.value for cell in tasks[1]][12:14] == [
+        "Kinh phí 2021-2025 (triệu đồng)",
+        "Kinh phí 2026-2030 (triệu đồng)",
+    ]
 
 
 def test_empty_template_has_default_years_and_phases() -> None:
@@ -78,10 +86,21 @@ def test_empty_template_has_default_years_and_phases() -> None:
 
 
 def test_values_that_look_like_formulas_stay_text() -> None:
-    target = ParsedTarget(pillar=None, code="MT-CHUNG-01", text="=SUM(A1:A9) không phải công thức",
-                          milestones=(Milestone(2025, "<", Decimal("0.5"), "%", None, "=dưới 0,5%"),))
-    task = ParsedTask(code="1.10", name="=HYPERLINK(\"x\")", lead_agency="Sở Y tế", appendix="01",
-                      budgets=(Budget("2021-2025", Decimal("1234.5")),), recurring=True, timeline_start=2022)
+    target = ParsedTarget(
+        pillar=None,
+        code="MT-CHUNG-01",
+        text="=SUM(A1:A9) không phải công thức",
+        milestones=(Milestone(2025, "<", Decimal("0.5"), "%", None, "=dưới 0,5%"),),
+    )
+    task = ParsedTask(
+        code="1.10",
+        name='=HYPERLINK("x")',
+        lead_agency="Sở Y tế",
+        appendix="01",
+        budgets=(Budget("2021-2025", Decimal("1234.5")),),
+        recurring=True,
+        timeline_start=2022,
+    )
     back = parse_xlsx(build_template([target], [task]))
     assert (back.targets, back.tasks) == ((target,), (task,))
 
@@ -98,49 +117,92 @@ def _filled(rows: dict[str, list[list[object]]]) -> bytes:
 
 
 def test_a_template_filled_by_hand() -> None:
-    data = _filled({
-        "Chỉ tiêu": [
-            ["", "Chính quyền số", "Tỷ lệ DVCTT toàn trình", "", "Sở Nội vụ", "Sở Y tế\nCác sở, ban, ngành",
-             "≥ (tối thiểu)", "80", "%", "", "", 100, "%", ""],
-        ],
-        "Nhiệm vụ": [
-            ["01", "2021-2025", "Hành động", "Kinh tế số", "KTS1.1", "Sàn TMĐT", "- Xây dựng\n- Vận hành",
-             "Sở Công Thương", "Sở Tài chính", 2022, "2025", "Có", "1.500", 2.5, "", "NSĐP"],
-        ],
-    })
+    data = _filled(
+        {
+            "Chỉ tiêu": [
+                [
+                    "",
+                    "Chính quyền số",
+                    "Tỷ lệ DVCTT toàn trình",
+                    "",
+                    "Sở Nội vụ",
+                    "Sở Y tế\nCác sở, ban, ngành",
+                    "≥ (tối thiểu)",
+                    "80",
+                    "%",
+                    "",
+                    "",
+                    100,
+                    "%",
+                    "",
+                ],
+            ],
+            "Nhiệm vụ": [
+                [
+                    "01",
+                    "2021-2025",
+                    "Hành động",
+                    "Kinh tế số",
+                    "KTS1.1",
+                    "Sàn TMĐT",
+                    "- Xây dựng\n- Vận hành",
+                    "Sở Công Thương",
+                    "Sở Tài chính",
+                    2022,
+                    "2025",
+                    "Có",
+                    "1.500",
+                    2.5,
+                    "",
+                    "NSĐP",
+                ],
+            ],
+        }
+    )
     result = parse_xlsx(data)
     assert result.rejections == ()
     (target,) = result.targets
     assert (target.code, target.pillar, target.partner_agencies) == (
-        "MT-CQS-01", "digital_government", ("Sở Y tế", "Các sở, ban, ngành"),
+        "MT-CQS-01",
+        "digital_government",
+        ("Sở Y tế", "Các sở, ban, ngành"),
     )
     assert [(m.year, m.comparator, m.value) for m in target.milestones] == [
-        (2025, ">=", Decimal(80)), (2030, "=", Decimal(100)),
+        (2025, ">=", Decimal(80)),
+        (2030, "=", Decimal(100)),
     ]
     (task,) = result.tasks
-    assert (task.kind, task.parent_code, task.content_items, task.timeline_start, task.timeline_end, task.recurring) \
-        == ("action", "KTS1", ("Xây dựng", "Vận hành"), 2022, 2025, True)
+    assert (
+        task.kind,
+        task.parent_code,
+        task.content_items,
+        task.timeline_start,
+        task.timeline_end,
+        task.recurring,
+    ) == ("action", "KTS1", ("Xây dựng", "Vận hành"), 2022, 2025, True)
     assert task.budgets == (Budget("2021-2025", Decimal(1500)), Budget("2026-2030", Decimal("2.5")))
 
 
 def test_errors_in_a_filled_template() -> None:
-    data = _filled({
-        "Chỉ tiêu": [
-            ["A1", "", "Âm", "", "", "", "=", -5, "%", ""],
-            ["A2", "", "Chữ", "", "", "", "=", "nhiều", "%", ""],
-            ["A3", "", "Được", "", "", "", "= (đạt)", 1, "%", ""],
-            ["A3", "", "Trùng", "", "", "", "=", 2, "%", ""],
-        ],
-        "Nhiệm vụ": [
-            ["01", "", "", "", "CQS1", "A", "", "Sở Y tế", "", "", "", "", "abc"],
-            ["01", "", "", "", "CQS2", "B", "", "Sở Y tế", "", "", "", "", -1],
-            ["01", "", "", "", "CQS3", "", "", "Sở Y tế"],
-            ["01", "", "", "", "CQS4", "D", "", "Sở Y tế", "", "năm sau"],
-            ["01", "", "", "", "CQS5", "E", "", "Sở Y tế"],
-            ["01", "", "", "", "CQS5", "F", "", "Sở Y tế"],
-            ["01", "", "", "", "không có mã", "G", "", "Sở Y tế"],
-        ],
-    })
+    data = _filled(
+        {
+            "Chỉ tiêu": [
+                ["A1", "", "Âm", "", "", "", "=", -5, "%", ""],
+                ["A2", "", "Chữ", "", "", "", "=", "nhiều", "%", ""],
+                ["A3", "", "Được", "", "", "", "= (đạt)", 1, "%", ""],
+                ["A3", "", "Trùng", "", "", "", "=", 2, "%", ""],
+            ],
+            "Nhiệm vụ": [
+                ["01", "", "", "", "CQS1", "A", "", "Sở Y tế", "", "", "", "", "abc"],
+                ["01", "", "", "", "CQS2", "B", "", "Sở Y tế", "", "", "", "", -1],
+                ["01", "", "", "", "CQS3", "", "", "Sở Y tế"],
+                ["01", "", "", "", "CQS4", "D", "", "Sở Y tế", "", "năm sau"],
+                ["01", "", "", "", "CQS5", "E", "", "Sở Y tế"],
+                ["01", "", "", "", "CQS5", "F", "", "Sở Y tế"],
+                ["01", "", "", "", "không có mã", "G", "", "Sở Y tế"],
+            ],
+        }
+    )
     result = parse_xlsx(data)
     assert [r.reason for r in result.rejections] == [
         "Trang “Chỉ tiêu”, dòng 2: chỉ tiêu có giá trị âm “-5” (năm 2025)",
@@ -178,7 +240,10 @@ def test_other_workbooks_are_read_as_tables() -> None:
     workbook.save(buffer)
     (task,) = parse_xlsx(buffer.getvalue()).tasks
     assert (task.code, task.lead_agency, task.budgets, task.source) == (
-        "1", "Sở Nội vụ", (Budget("", Decimal(1500)),), "Trang “Phụ lục”, dòng 2",
+        "1",
+        "Sở Nội vụ",
+        (Budget("", Decimal(1500)),),
+        "Trang “Phụ lục”, dòng 2",
     )
 
 

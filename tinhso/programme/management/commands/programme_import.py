@@ -18,8 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("file", help="Đường dẫn tệp .docx, .xlsx hoặc .txt")
         parser.add_argument("--programme", type=int, help="Nhập vào đề án đã có (mã số)")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ xem trước, không lưu")
-        parser.add_argument("--json", action="store_true",
-                            help="In kết quả dạng một đối tượng JSON (số lượng, tỉnh, xem trước từng dòng)")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="In kết quả dạng một đối tượng JSON (số lượng, tỉnh, xem trước từng dòng)",
+        )
 
     def handle(self, *args: Any, file: str, programme: int | None, dry_run: bool, json: bool, **options: Any) -> None:
         path = Path(file)
@@ -31,8 +34,9 @@ class Command(BaseCommand):
             if target is None:
                 raise CommandError(f"Không tìm thấy đề án số {programme}.")
         try:
-            outcome = programme_import(actor=None, filename=path.name, data=path.read_bytes(),
-                                       programme=target, dry_run=dry_run)
+            outcome = programme_import(
+                actor=None, filename=path.name, data=path.read_bytes(), programme=target, dry_run=dry_run
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         if json:

@@ -22,7 +22,8 @@ def file_stem(period: str) -> str:
 
 class Command(BaseCommand):
     help = gettext_lazy(  # type: ignore[assignment]  # lazy: the help follows the active language"Xuất báo cáo của tỉnh cho một kỳ báo cáo: văn bản .docx (Nghị định 30/2020), "
-                        "số liệu .xlsx và PDF.")
+        "số liệu .xlsx và PDF."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("round_id", type=int, help=_("Mã số kỳ báo cáo"))
@@ -33,19 +34,35 @@ class Command(BaseCommand):
         parser.add_argument("--signer-title", default="", help=_("Chức vụ người ký, ví dụ KT. CHỦ TỊCH"))
         parser.add_argument("--recipient", action="append", default=[], help=_("Nơi nhận (lặp lại cho mỗi nơi)"))
 
-    def handle(self, *args: Any, round_id: int, out: str, pdf: bool, number: str, signer_name: str,
-               signer_title: str, recipient: list[str], **options: Any) -> None:
-        round_ = (ReportingRound.objects.select_related("programme__owner__unit", "programme__owner__parent")
-                  .filter(pk=round_id).first())
+    def handle(
+        self,
+        *args: Any,
+        round_id: int,
+        out: str,
+        pdf: bool,
+        number: str,
+        signer_name: str,
+        signer_title: str,
+        recipient: list[str],
+        **options: Any,
+    ) -> None:
+        round_ = (
+            ReportingRound.objects.select_related("programme__owner__unit", "programme__owner__parent")
+            .filter(pk=round_id)
+            .first()
+        )
         if round_ is None:
             raise CommandError(_("Không tìm thấy kỳ báo cáo số %(id)s.") % {"id": round_id})
         directory = Path(out)
         directory.mkdir(parents=True, exist_ok=True)
         stem = file_stem(round_.period)
-        docx = documents.round_report_docx(round_, number=number, signer_name=signer_name,
-                                           signer_title=signer_title, recipients=recipient)
-        written = [self._write(directory / f"bao-cao-{stem}.docx", docx),
-                   self._write(directory / f"so-lieu-{stem}.xlsx", documents.round_report_xlsx(round_))]
+        docx = documents.round_report_docx(
+            round_, number=number, signer_name=signer_name, signer_title=signer_title, recipients=recipient
+        )
+        written = [
+            self._write(directory / f"bao-cao-{stem}.docx", docx),
+            self._write(directory / f"so-lieu-{stem}.xlsx", documents.round_report_xlsx(round_)),
+        ]
         if pdf:
             try:
                 written.append(self._write(directory / f"bao-cao-{stem}.pdf", documents.docx_to_pdf(docx)))

@@ -99,13 +99,20 @@ def score(name: str, expected: dict[str, Any], outcome: dict[str, Any]) -> Score
         result.check(f"{label} pillar", got.get("pillar"), want["pillar"], missing=found is None)
         result.check(f"{label} lead", _lead_name(got.get("lead")), want["lead"], missing=found is None)
         if "partners" in want:
-            result.check(f"{label} partners", _partner_names(got.get("partners")), sorted(want["partners"]),
-                         missing=found is None)
+            result.check(
+                f"{label} partners",
+                _partner_names(got.get("partners")),
+                sorted(want["partners"]),
+                missing=found is None,
+            )
         milestones = {m["year"]: m for m in got.get("milestones", []) if m.get("level") is None}
         for year, comparator, value, unit in want["milestones"]:
             m = milestones.get(year)
-            found = None if m is None else (m["comparator"], Decimal(str(m["value"])) if m["value"] is not None
-                                            else None, m["unit"])
+            found = (
+                None
+                if m is None
+                else (m["comparator"], Decimal(str(m["value"])) if m["value"] is not None else None, m["unit"])
+            )
             result.check(f"{label} {year}", found, (comparator, Decimal(value), unit))
     result.extra_rows += len(targets)
     return result
