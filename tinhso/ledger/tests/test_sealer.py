@@ -469,3 +469,26 @@ def test_writers_and_several_sealers_at_once_make_one_gapless_chain() -> None:
     checkpoint_sign()
     result = ledger_verify()
     assert (result.ok, result.checked) == (True, writers * per_writer), result.reason
+
+
+def test_commands_tell_a_late_seal_from_tampering_and_seal_on_demand(empty_ledger: None, settings: Any) -> None:
+    """With no worker running, ``ledger_verify`` says the events wait to be sealed (not that the
+    ledger was altered) and names the way out; ``ledger_seal`` seals them and verify passes."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    _append("late")
+    Entry.objects.update(
+        recorded_at=timezone.now() - dt.timedelta(seconds=settings.LEDGER_MAX_MERGE_DELAY_SECONDS + 60)
+    )
+    with pytest.raises(CommandError) as refused:
+        call_command("ledger_verify", stdout=StringIO())
+    assert "CHƯA ĐƯỢC NIÊM PHONG KỊP" in str(refused.value)
+    assert "SAI LỆCH" not in str(refused.value)
+    assert "ledger_seal" in str(refused.value)
+    out = StringIO()
+    call_command("ledger_seal", stdout=out)
+    assert "Đã niêm phong 1 mục sổ cái." in out.getvalue()
+    assert Entry.objects.filter(sequence__isnull=True).count() == 0
+    call_command("ledger_verify", stdout=StringIO())  # exits 0 now

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,13 @@ class Command(BaseCommand):
             )
             self.stdout.write(_("Gốc Merkle của phần đã kiểm tra: %(root)s") % {"root": result.root_hash})
         if not result.ok:
-            if result.first_bad_sequence is not None:
+            late = (result.oldest_unsealed_age_seconds or 0) > settings.LEDGER_MAX_MERGE_DELAY_SECONDS
+            if result.first_bad_sequence is None and result.unsealed and late:
+                # Nothing was altered: events wait longer than the maximum merge delay to be sealed.
+                message = _(
+                    "SỔ CÁI CHƯA ĐƯỢC NIÊM PHONG KỊP: %(reason)s Hãy chạy manage.py worker (hoặc manage.py ledger_seal)."
+                ) % {"reason": result.reason}
+            elif result.first_bad_sequence is not None:
                 message = _("SỔ CÁI BỊ SAI LỆCH từ mục số %(sequence)s: %(reason)s") % {
                     "sequence": result.first_bad_sequence,
                     "reason": result.reason,
