@@ -154,8 +154,11 @@ class _StoredTree:
         )
         if [sequence for sequence, _ in rows] != list(range(start + 1, end + 1)):
             raise LedgerIntegrityError(f"Ledger entries {start + 1}..{end} are not all present.")
+        hashes = [value for _, value in rows if value is not None]
+        if len(hashes) != len(rows):  # numbered without a hash: the check constraint was got round
+            raise LedgerIntegrityError(f"An entry hash in {start + 1}..{end} is missing.")
         try:
-            return [merkle.leaf_hash(bytes.fromhex(value)) for _, value in rows]
+            return [merkle.leaf_hash(bytes.fromhex(value)) for value in hashes]
         except ValueError:
             raise LedgerIntegrityError(f"An entry hash in {start + 1}..{end} is not hex.") from None
 
@@ -426,18 +429,22 @@ class _Verifier:
                     reason=_("Mục số %(sequence)s bị thiếu (đã bị xoá hoặc đánh lại số thứ tự).")
                     % {"sequence": expected},
                 )
-            recomputed = entry_hash(
-                sequence=sequence,
-                recorded_at=recorded_at,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                action=action,
-                object_type=object_type,
-                object_id=object_id,
-                payload_digest=digest,
-                prev_hash=prev_hash,
-            )
-            if recomputed != stored_hash:
+            # A numbered entry without a previous hash (written round the check constraint) is
+            # one no sealer hashed: it matches nothing, as a rewritten entry would not.
+            recomputed = None
+            if prev_hash is not None:
+                recomputed = entry_hash(
+                    sequence=sequence,
+                    recorded_at=recorded_at,
+                    actor_id=actor_id,
+                    actor_label=actor_label,
+                    action=action,
+                    object_type=object_type,
+                    object_id=object_id,
+                    payload_digest=digest,
+                    prev_hash=prev_hash,
+                )
+            if recomputed is None or recomputed != stored_hash:
                 return self.result(
                     bad=sequence,
                     reason=_("Mục số %(sequence)s: mã băm không khớp nội dung của mục.") % {"sequence": sequence},

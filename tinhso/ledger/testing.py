@@ -7,6 +7,7 @@ fixture of ``tinhso/ledger/tests/conftest.py``) first, as the worker would have 
 
 from __future__ import annotations
 
+from . import merkle
 from .models import Entry
 from .services import ledger_seal
 
@@ -19,3 +20,16 @@ def seal(*, sign: bool = False) -> int:
 
 def unsealed_count() -> int:
     return Entry.objects.filter(sequence__isnull=True).count()
+
+
+def merkle_leaves(size: int | None = None) -> list[bytes]:
+    """The Merkle tree's leaves, from the entry hashes in chain order (the first ``size``
+    entries, or every entry); fails if an entry read is not sealed yet."""
+    entries = Entry.objects.order_by("sequence")
+    if size is not None:
+        entries = entries.filter(sequence__lte=size)
+    leaves = []
+    for value in entries.values_list("entry_hash", flat=True):
+        assert value is not None, "an unsealed entry: seal() first"
+        leaves.append(merkle.leaf_hash(bytes.fromhex(value)))
+    return leaves

@@ -8,6 +8,7 @@ from __future__ import annotations
 from tinhso.ledger import merkle
 from tinhso.ledger.canonical import GENESIS_HASH, entry_hash
 from tinhso.ledger.models import Checkpoint, Entry, EntryPayload, LedgerHead, MerkleNode
+from tinhso.ledger.testing import merkle_leaves
 
 
 def wipe_ledger() -> None:
@@ -20,9 +21,7 @@ def wipe_ledger() -> None:
 
 
 def _frontier_of_entries(size: int) -> list[str]:
-    hashes = Entry.objects.filter(sequence__lte=size).order_by("sequence").values_list("entry_hash", flat=True)
-    leaves = [merkle.leaf_hash(bytes.fromhex(value)) for value in hashes]
-    return [item.hex() for item in merkle.frontier_of(leaves)]
+    return [item.hex() for item in merkle.frontier_of(merkle_leaves(size))]
 
 
 def rewind_head(size: int) -> None:
@@ -43,6 +42,7 @@ def truncate(keep: int) -> None:
 def rewrite(sequence: int, action: str) -> None:
     """Change entry ``sequence`` and recompute every hash from there on, and the head."""
     for entry in Entry.objects.filter(sequence__gte=sequence).order_by("sequence"):
+        assert entry.sequence is not None  # the filter reads sealed entries only
         prev = Entry.objects.filter(sequence=entry.sequence - 1).values_list("entry_hash", flat=True).first()
         new_action = action if entry.sequence == sequence else entry.action
         new_prev = prev or GENESIS_HASH
@@ -65,8 +65,9 @@ def rewrite(sequence: int, action: str) -> None:
 def rehash_one(sequence: int, action: str) -> None:
     """Change entry ``sequence`` and recompute its own hash only (the next link breaks)."""
     entry = Entry.objects.get(sequence=sequence)
+    assert entry.prev_hash is not None  # sealed: it has a sequence
     new_hash = entry_hash(
-        sequence=entry.sequence,
+        sequence=sequence,
         recorded_at=entry.recorded_at,
         actor_id=entry.actor_id,
         actor_label=entry.actor_label,

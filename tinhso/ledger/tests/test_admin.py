@@ -46,6 +46,7 @@ def test_ledger_models_are_registered_read_only(admin_client: Client, superuser:
     assert admin_client.get(f"{ADMIN}ledger/entry/").status_code == 200
     page = admin_client.get(f"{ADMIN}ledger/entry/{entry.pk}/change/")
     assert page.status_code == 200
+    assert entry.entry_hash is not None
     assert entry.entry_hash in page.content.decode()
     assert admin_client.get(f"{ADMIN}ledger/checkpoint/").status_code == 200
     assert admin_client.get(f"{ADMIN}ledger/entry/add/").status_code == 403

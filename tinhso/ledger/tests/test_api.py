@@ -16,20 +16,13 @@ from drf_spectacular.generators import SchemaGenerator
 from tinhso.ledger import merkle
 from tinhso.ledger.models import Entry
 from tinhso.ledger.services import checkpoint_sign
-from tinhso.ledger.testing import seal
+from tinhso.ledger.testing import merkle_leaves, seal
 from tinhso.org.roles import Role
 
 from . import tamper
 
 Fill = Callable[..., list[Entry]]
 BASE = "/api/ledger/"
-
-
-def _leaves() -> list[bytes]:
-    return [
-        merkle.leaf_hash(bytes.fromhex(value))
-        for value in Entry.objects.order_by("sequence").values_list("entry_hash", flat=True)
-    ]
 
 
 def test_head_is_public_and_shows_hashes_only(client: Client, fill: Fill) -> None:
@@ -39,7 +32,7 @@ def test_head_is_public_and_shows_hashes_only(client: Client, fill: Fill) -> Non
     assert response.json() == {
         "size": 3,
         "head_hash": Entry.objects.get(sequence=3).entry_hash,
-        "root_hash": merkle.merkle_root(_leaves()).hex(),
+        "root_hash": merkle.merkle_root(merkle_leaves()).hex(),
     }
 
 
@@ -63,7 +56,7 @@ def test_inclusion_proof_verifies_offline(
     body = response.json()
     assert set(body) == {"sequence", "leaf_index", "tree_size", "entry_hash", "leaf_hash", "audit_path", "root_hash"}
     assert (body["sequence"], body["leaf_index"], body["tree_size"]) == (sequence, sequence - 1, tree_size)
-    assert body["root_hash"] == merkle.merkle_root(_leaves()[:tree_size]).hex()
+    assert body["root_hash"] == merkle.merkle_root(merkle_leaves()[:tree_size]).hex()
     leaf = merkle.leaf_hash(bytes.fromhex(body["entry_hash"]))
     assert leaf.hex() == body["leaf_hash"]
     assert merkle.verify_inclusion(
@@ -82,7 +75,7 @@ def test_consistency_proof_verifies_offline_against_a_signed_checkpoint(client: 
     fill(30)
     body = client.get(f"{BASE}consistency/?first=5&second=35").json()
     assert body["first_root"] == old.root_hash
-    assert body["second_root"] == merkle.merkle_root(_leaves()).hex()
+    assert body["second_root"] == merkle.merkle_root(merkle_leaves()).hex()
     assert merkle.verify_consistency(
         5,
         35,
@@ -169,7 +162,7 @@ def test_latest_checkpoint_carries_everything_to_check_its_signature(client: Cli
     public = base64.b64decode(body["public_key"])
     assert body["key_id"] == hashlib.sha256(public).hexdigest()[:16]
     assert body["tree_size"] == 7
-    assert body["root_hash"] == merkle.merkle_root(_leaves()).hex()
+    assert body["root_hash"] == merkle.merkle_root(merkle_leaves()).hex()
     root = base64.b64encode(bytes.fromhex(body["root_hash"])).decode()
     assert body["message"] == f"tinhso.33.gov.vn/ledger\n7\n{root}\n"  # C2SP tlog-checkpoint body
     assert body["origin"] == "tinhso.33.gov.vn/ledger"

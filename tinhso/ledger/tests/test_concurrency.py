@@ -17,6 +17,7 @@ from tinhso.ledger.canonical import GENESIS_HASH
 from tinhso.ledger.models import Entry
 from tinhso.ledger.selectors import ledger_head, ledger_verify
 from tinhso.ledger.services import checkpoint_sign, ledger_append, ledger_seal
+from tinhso.ledger.testing import merkle_leaves
 
 from .tamper import wipe_ledger
 
@@ -68,7 +69,7 @@ def test_concurrent_appends_make_one_gapless_chain() -> None:
     assert len({object_id for *_, object_id in entries}) == total  # every append landed exactly once
     head = ledger_head()
     assert (head.size, head.head_hash) == (total, entries[-1][2])
-    assert head.root_hash == merkle.merkle_root([merkle.leaf_hash(bytes.fromhex(e[2])) for e in entries]).hex()
+    assert head.root_hash == merkle.merkle_root(merkle_leaves()).hex()
     checkpoint_sign()
     result = ledger_verify()
     assert (result.ok, result.checked, result.first_bad_sequence) == (True, total, None), result.reason

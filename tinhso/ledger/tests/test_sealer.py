@@ -39,7 +39,8 @@ def _append(name: str) -> Entry:
 
 
 def _chain() -> list[tuple[int, str, str, str]]:
-    return list(
+    """(sequence, object id, previous hash, hash) of the sealed entries, in chain order."""
+    rows = (
         Entry.objects.filter(sequence__isnull=False)
         .order_by("sequence")
         .values_list(
@@ -49,6 +50,13 @@ def _chain() -> list[tuple[int, str, str, str]]:
             "entry_hash",
         )
     )
+    chain = []
+    for sequence, object_id, prev_hash, digest in rows:
+        assert sequence is not None  # sealed (the filter), so the check constraint set all three
+        assert prev_hash is not None
+        assert digest is not None
+        chain.append((sequence, object_id, prev_hash, digest))
+    return chain
 
 
 def _assert_gapless_chain() -> list[tuple[int, str, str, str]]:

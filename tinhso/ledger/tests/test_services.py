@@ -29,18 +29,12 @@ from tinhso.ledger.services import (
     ledger_seal,
 )
 from tinhso.ledger.tasks import checkpoint_sign_task
+from tinhso.ledger.testing import merkle_leaves
 from tinhso.org.models import Person
 
 from .tamper import truncate
 
 Fill = Callable[..., list[Entry]]
-
-
-def _leaves() -> list[bytes]:
-    return [
-        merkle.leaf_hash(bytes.fromhex(value))
-        for value in Entry.objects.order_by("sequence").values_list("entry_hash", flat=True)
-    ]
 
 
 def _person(username: str = "chuyenvien") -> Person:
@@ -67,6 +61,8 @@ def test_entries_chain_from_genesis_and_hash_what_they_say(fill: Fill) -> None:
     assert [entry.sequence for entry in entries] == [1, 2, 3]
     assert [entry.prev_hash for entry in entries] == [GENESIS_HASH, entries[0].entry_hash, entries[1].entry_hash]
     for entry in entries:
+        assert entry.sequence is not None  # sealed by fill
+        assert entry.prev_hash is not None
         assert entry.recorded_at.tzinfo is not None
         assert entry.payload.canonical_json == canonical_json({"i": entry.sequence - 1, "tên": "Thanh Hoá"})
         assert entry.payload_digest == payload_digest(entry.payload.canonical_json)
@@ -83,7 +79,7 @@ def test_entries_chain_from_genesis_and_hash_what_they_say(fill: Fill) -> None:
         )
     head = ledger_head()
     assert (head.size, head.head_hash) == (3, entries[2].entry_hash)
-    assert head.root_hash == merkle.merkle_root(_leaves()).hex()
+    assert head.root_hash == merkle.merkle_root(merkle_leaves()).hex()
 
 
 def test_object_and_actor_are_named_and_text_normalised(empty_ledger: None) -> None:
@@ -167,7 +163,7 @@ def test_stored_subtrees_and_past_roots_agree_with_the_recursion(
     fill: Fill, django_assert_max_num_queries: Any
 ) -> None:
     fill(40)
-    leaves = _leaves()
+    leaves = merkle_leaves()
     stored = {(node.level, node.index): node.hash for node in MerkleNode.objects.all()}
     # 40 leaves close the level-4 subtrees 0 and 1 (leaves 0-15, 16-31) and level-5 subtree 0.
     assert set(stored) == {(4, 0), (4, 1), (5, 0)}
@@ -198,7 +194,7 @@ def test_checkpoint_signs_the_head_once_and_again_when_it_grows(fill: Fill) -> N
     fill(5)
     checkpoint = checkpoint_sign()
     assert checkpoint is not None
-    assert (checkpoint.tree_size, checkpoint.root_hash) == (5, merkle.merkle_root(_leaves()).hex())
+    assert (checkpoint.tree_size, checkpoint.root_hash) == (5, merkle.merkle_root(merkle_leaves()).hex())
     assert checkpoint.key_id == hashlib.sha256(_zero_key_public()).hexdigest()[:16]
     stored = Checkpoint.objects.get()
     root = base64.b64encode(bytes.fromhex(stored.root_hash)).decode()
@@ -289,7 +285,7 @@ def test_appending_in_groups_makes_the_chain_and_tree_of_appending_one_by_one(em
     stored = list(Entry.objects.order_by("sequence"))
     assert [entry.sequence for entry in stored] == list(range(1, 41))
     assert [entry.pk for entry in stored] == [entry.pk for entry in appended]
-    previous = GENESIS_HASH
+    previous: str | None = GENESIS_HASH
     for entry in stored:
         assert entry.prev_hash == previous
         assert EntryPayload.objects.get(entry=entry).canonical_json == canonical_json(
@@ -298,7 +294,7 @@ def test_appending_in_groups_makes_the_chain_and_tree_of_appending_one_by_one(em
         previous = entry.entry_hash
     assert ledger_head().size == 40
     assert ledger_head().head_hash == previous
-    leaves = _leaves()
+    leaves = merkle_leaves()
     stored_nodes = {(node.level, node.index): node.hash for node in MerkleNode.objects.all()}
     assert set(stored_nodes) == {(4, 0), (4, 1), (5, 0)}
     for (level, index), value in stored_nodes.items():

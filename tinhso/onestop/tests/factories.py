@@ -1,5 +1,8 @@
 """Factories for the one-stop shop's catalogue: a procedure (by default the judicial record
-certificate with its six workflow steps), its steps and its required documents."""
+certificate with its six workflow steps), its steps and its required documents.
+
+``Factory.create(…)`` does what ``Factory(…)`` does and is typed as the model (mypy takes the
+call of a factory class for an instance of the factory): use it where a test needs the model."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from factory.django import DjangoModelFactory
 from tinhso.onestop.models import DocumentRequirement, Procedure, StepAction, WorkflowStep
 from tinhso.org.roles import Role
 
-JUDICIAL_RECORD_FIELDS = [
+JUDICIAL_RECORD_FIELDS: list[dict[str, Any]] = [
     {"name": "full_name", "label": "Họ và tên", "type": "text", "required": True, "max_length": 100},
     {"name": "personal_id", "label": "Số định danh cá nhân", "type": "personal_id", "required": True},
     {"name": "phone", "label": "Số điện thoại", "type": "phone"},
@@ -30,7 +33,7 @@ JUDICIAL_RECORD_STEPS = [
 ]
 
 
-class WorkflowStepFactory(DjangoModelFactory):
+class WorkflowStepFactory(DjangoModelFactory[WorkflowStep]):
     class Meta:
         model = WorkflowStep
 
@@ -42,7 +45,20 @@ class WorkflowStepFactory(DjangoModelFactory):
     days = Decimal(1)
 
 
-class ProcedureFactory(DjangoModelFactory):
+def _agencies_set(procedure: Procedure, create: bool, extracted: Any, **kwargs: Any) -> None:
+    """ProcedureFactory's ``agencies=[…]``: the agencies that do the procedure."""
+    if create and extracted:
+        procedure.agencies.set(extracted)
+
+
+def _steps_add(procedure: Procedure, create: bool, extracted: Any, **kwargs: Any) -> None:
+    """ProcedureFactory's steps: the judicial record certificate's six, unless ``steps=False``."""
+    if create and extracted is not False:
+        for order, (action, role, days) in enumerate(JUDICIAL_RECORD_STEPS, start=1):
+            WorkflowStepFactory(procedure=procedure, order=order, action=action, role=role, days=Decimal(days))
+
+
+class ProcedureFactory(DjangoModelFactory[Procedure]):
     """ProcedureFactory(agencies=[…]) → the judicial record certificate (fully online, 10 working
     days, 200,000 đồng) done by ``agencies``, with its six steps unless ``steps=False``."""
 
@@ -63,19 +79,13 @@ class ProcedureFactory(DjangoModelFactory):
     result_type = "Phiếu lý lịch tư pháp"
     form_fields = factory.LazyFunction(lambda: [dict(field) for field in JUDICIAL_RECORD_FIELDS])
 
-    @factory.post_generation
-    def agencies(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create and extracted:
-            self.agencies.set(extracted)
-
-    @factory.post_generation
-    def steps(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create and extracted is not False:
-            for order, (action, role, days) in enumerate(JUDICIAL_RECORD_STEPS, start=1):
-                WorkflowStepFactory(procedure=self, order=order, action=action, role=role, days=Decimal(days))
+    # Hooks called with the saved procedure: functions of a Procedure, not decorated methods,
+    # whose "self" would be the procedure though mypy takes it for the factory.
+    agencies = factory.PostGeneration(_agencies_set)
+    steps = factory.PostGeneration(_steps_add)
 
 
-class DocumentRequirementFactory(DjangoModelFactory):
+class DocumentRequirementFactory(DjangoModelFactory[DocumentRequirement]):
     """DocumentRequirementFactory(procedure=…, name=…) → a required paper, one copy."""
 
     class Meta:

@@ -537,7 +537,7 @@ def _task_preview(
         "appendix": row.appendix or None,
         "name": row.name,
         "content": list(row.content_items),
-        "pillar": task.pillar.code if task.pillar_id else None,
+        "pillar": task.pillar.code if task.pillar is not None else None,
         "lead": _lead_preview(clean(row.lead_agency), leads, lead_matches),
         "partners": _partners_preview(row.partner_agencies, partners, partner_matches, leads),
         "timeline": timeline,
@@ -558,7 +558,7 @@ def _target_preview(
     return {
         "code": row.code,
         "name": row.text,
-        "pillar": target.pillar.code if target.pillar_id else None,
+        "pillar": target.pillar.code if target.pillar is not None else None,
         "milestones": [
             {
                 "year": m.year,

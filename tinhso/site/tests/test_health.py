@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -29,7 +30,7 @@ def test_healthz_reports_database_migrations_worker_and_ledger() -> None:
     }
 
 
-def test_healthz_turns_unhealthy_when_an_entry_waits_longer_than_the_merge_delay(settings) -> None:
+def test_healthz_turns_unhealthy_when_an_entry_waits_longer_than_the_merge_delay(settings: Any) -> None:
     from django.db import transaction
 
     from tinhso.ledger.models import Entry

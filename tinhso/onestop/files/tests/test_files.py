@@ -84,7 +84,7 @@ def make_dossier(svc: Any, state: str = DossierState.SUBMITTED, **extra: Any) ->
 
 @pytest.fixture
 def req(svc: Any) -> DocumentRequirement:
-    return DocumentRequirementFactory(procedure=svc.procedure, name="Tờ khai yêu cầu cấp phiếu", order=1)
+    return DocumentRequirementFactory.create(procedure=svc.procedure, name="Tờ khai yêu cầu cấp phiếu", order=1)
 
 
 # --- good uploads ----------------------------------------------------------------------------
@@ -201,7 +201,7 @@ def test_a_failure_after_the_write_removes_the_stored_file(
 
 def test_requirement_of_another_procedure_is_refused(svc: Any, media: Path) -> None:
     other = make_procedure(code="1.000001.000.00.00.H31", agencies=[svc.centre])
-    foreign = DocumentRequirementFactory(procedure=other, name="Giấy khác")
+    foreign = DocumentRequirementFactory.create(procedure=other, name="Giấy khác")
     with pytest.raises(DomainError) as caught:
         F.dossier_file_add(
             actor=svc.citizen, dossier=make_dossier(svc), upload=upload(sample_pdf()), requirement=foreign
@@ -286,8 +286,8 @@ def test_desk_marks_a_scan_digitised_once(svc: Any, media: Path) -> None:
 
 
 def test_dossier_is_digitised_needs_every_required_component_and_the_result(svc: Any, req: Any, media: Path) -> None:
-    optional = DocumentRequirementFactory(procedure=svc.procedure, name="Giấy ủy quyền", required=False, order=2)
-    second = DocumentRequirementFactory(procedure=svc.procedure, name="Bản sao căn cước", order=3)
+    optional = DocumentRequirementFactory.create(procedure=svc.procedure, name="Giấy ủy quyền", required=False, order=2)
+    second = DocumentRequirementFactory.create(procedure=svc.procedure, name="Bản sao căn cước", order=3)
     dossier = make_dossier(svc, DossierState.RECEIVED)
     F.dossier_file_add(
         actor=svc.receiver, dossier=dossier, upload=upload(sample_pdf()), requirement=req, digitised=True

@@ -215,8 +215,8 @@ def test_only_signed_in_citizens_may_file(client: Client, svc: Any, clock: Any) 
 
 def test_components_are_uploaded_with_the_dossier(client: Client, svc: Any, clock: Any, media: Path) -> None:
     pytest.importorskip("tinhso.onestop.files.services")
-    required = DocumentRequirementFactory(procedure=svc.procedure, name="Ảnh căn cước", order=1)
-    optional = DocumentRequirementFactory(procedure=svc.procedure, name="Giấy ủy quyền", order=2, required=False)
+    required = DocumentRequirementFactory.create(procedure=svc.procedure, name="Ảnh căn cước", order=1)
+    optional = DocumentRequirementFactory.create(procedure=svc.procedure, name="Giấy ủy quyền", order=2, required=False)
     login(client, svc.citizen)
     key = form_key(client.get(submit_url(svc.procedure)).content.decode())
 
@@ -271,7 +271,7 @@ def test_a_component_with_active_content_is_refused_with_the_reason_and_nothing_
 ) -> None:
     from tinhso.core.tests.test_uploads import EXE, docx, with_members
 
-    required = DocumentRequirementFactory(procedure=svc.procedure, name="Đơn đề nghị", order=1)
+    required = DocumentRequirementFactory.create(procedure=svc.procedure, name="Đơn đề nghị", order=1)
     login(client, svc.citizen)
     key = form_key(client.get(submit_url(svc.procedure)).content.decode())
     entries = Entry.objects.count()

@@ -59,7 +59,7 @@ def _pending(media: Path) -> list[Path]:
 
 @pytest.fixture
 def photo(svc: Any) -> DocumentRequirement:
-    return DocumentRequirementFactory(procedure=svc.procedure, name="Ảnh căn cước", order=1)
+    return DocumentRequirementFactory.create(procedure=svc.procedure, name="Ảnh căn cước", order=1)
 
 
 def test_a_valid_upload_is_kept_when_the_e_form_has_an_error(
@@ -135,7 +135,7 @@ def test_a_kept_upload_is_replaced_by_a_new_one_or_dropped(
 def test_a_token_works_only_in_its_own_session_and_for_its_own_component(
     client: Client, svc: Any, clock: Any, media: Path, photo: DocumentRequirement
 ) -> None:
-    other = DocumentRequirementFactory(procedure=svc.procedure, name="Giấy ủy quyền", order=2)
+    other = DocumentRequirementFactory.create(procedure=svc.procedure, name="Giấy ủy quyền", order=2)
     client.force_login(svc.citizen)
     key = _key(client.get(_url(svc.procedure)).content.decode())
     failed = client.post(_url(svc.procedure), {**_data(key, svc.centre, personal_id="abc"), f"tep_{photo.pk}": _png()})
