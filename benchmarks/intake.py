@@ -298,13 +298,17 @@ def _proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _server_pids(server: subprocess.Popen, database_url: str) -> tuple[list[int], list[int]]:
-    """gunicorn's master and workers, and the PostgreSQL backends serving the bench database
-    (when the server runs on this machine: the same CPUs)."""
-    web = [server.pid]
+def _server_pids(
+    server: subprocess.Popen, database_url: str, also: tuple[subprocess.Popen, ...] = ()
+) -> tuple[list[int], list[int]]:
+    """gunicorn's master and workers (and the processes in ``also``: the task worker, which
+    seals the ledger), and the PostgreSQL backends serving the bench database (when the server
+    runs on this machine: the same CPUs)."""
+    parents = {server.pid, *(process.pid for process in also)}
+    web = list(parents)
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, IndexError, ValueError):
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == server.pid:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) in parents:
                 web.append(int(stat.parent.name))
     import psycopg
 
@@ -314,6 +318,21 @@ def _server_pids(server: subprocess.Popen, database_url: str) -> tuple[list[int]
             "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db_name]
         ).fetchall()
     return web, [row[0] for row in rows]
+
+
+def _unsealed(database_url: str) -> float:
+    """Seconds the oldest ledger entry not yet sealed has waited, right after the load (0 when
+    all are sealed, and always for a version whose writes sealed their own entries)."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        try:
+            row = conn.execute(
+                "SELECT EXTRACT(EPOCH FROM now() - min(recorded_at)) FROM ledger_entry WHERE sequence IS NULL"
+            ).fetchone()
+        except psycopg.Error:
+            return 0.0
+    return float(row[0] or 0.0)
 
 
 def _wrk(
@@ -332,6 +351,7 @@ def _wrk(
     wrk_threads: int,
     server: subprocess.Popen | None = None,
     database_url: str = "",
+    also: tuple[subprocess.Popen, ...] = (),
 ) -> dict[str, Any]:
     script = tmp / f"{name}.lua"
     script.write_text(
@@ -363,7 +383,7 @@ def _wrk(
         str(script),
         f"http://127.0.0.1:{port}{path}",
     ]
-    web, db = _server_pids(server, database_url) if server is not None else ([], [])
+    web, db = _server_pids(server, database_url, also) if server is not None else ([], [])
     web_before, db_before = sum(map(_proc_cpu, web)), sum(map(_proc_cpu, db))
     children_before = _children_cpu()
     result = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -419,6 +439,17 @@ def run_http(
     port = _free_port()
     log = tmp / f"{log_name}.log"
     server = _gunicorn(env, port, args.workers, args.threads, log, tree)
+    # The task worker runs as in production: it sends the notifications and, since the ledger
+    # is sealed by a sequencer, seals the submissions' entries; its CPU is counted with the web's.
+    worker_log = tmp / f"{log_name}-worker.log"
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "worker"],
+        env={**os.environ, **env},
+        cwd=tree,
+        start_new_session=True,
+        stdout=worker_log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         _wait_ready(port, server)
         cookie, csrf = _login(port)
@@ -432,6 +463,7 @@ def run_http(
             "wrk_threads": args.wrk_threads,
             "server": server,
             "database_url": env["DATABASE_URL"],
+            "also": (worker,),
         }
         probe = _request(
             port,
@@ -479,8 +511,17 @@ def run_http(
                     **common,
                 )
             )
+        runs[-1]["unsealed_after"] = _unsealed(env["DATABASE_URL"])
         return runs
     finally:
+        for process in (worker,):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -785,7 +826,9 @@ def run_compare(args: argparse.Namespace) -> int:
         print(
             f"{version.label}: dossiers created {created} ({answered} measured + {unmeasured} in warm-ups and "
             f"probes answered 201, + at most {in_flight} in flight: {'consistent' if counted else 'MISMATCH'}); "
-            f"ledger verifies: {ledger_ok} ({ledger_note}); wrong answers or socket errors: {wrong}; "
+            f"ledger verifies: {ledger_ok} ({ledger_note}); oldest unsealed entry right after the load: "
+            f"{max(run[1].get('unsealed_after', 0.0) for run in version.runs):.1f} s at most; "
+            f"wrong answers or socket errors: {wrong}; "
             f"target ≥ 300 submissions/s and p99 ≤ 150 ms (medians): {'met' if met else 'NOT met'}"
         )
     for version in versions:

@@ -72,6 +72,9 @@ def verify_ledger() -> tuple[bool, str]:
     from tinhso.ledger import services as ledger_services
     from tinhso.ledger.selectors import ledger_verify
 
+    seal = getattr(ledger_services, "ledger_seal", None)
+    if seal is not None:  # what the worker had not sealed yet when it was stopped
+        seal()
     sign = getattr(ledger_services, "checkpoint_sign", None)
     if sign is not None:
         sign()
