@@ -1,10 +1,13 @@
-"""Ledger benchmark: what recording every write costs, and how fast the chain verifies.
+"""Ledger benchmark: what recording every write costs, how fast the sealer chains the events,
+and how fast the chain verifies.
 
 Runs against a fresh database of its own (the test runner's machinery creates and drops it),
 on SQLite by default or PostgreSQL with DATABASE_URL. Prints human-readable lines, then one
 JSON object per measurement as its last lines: name, value, unit, baseline name, baseline
 value, ratio. The baseline is measured in the same run: the same transaction inserting a
 plain row of similar size without the ledger (what a write would cost without an audit trail).
+Writes append unsealed events; the sealer (the worker's loop) is then timed alone, sealing all of
+them in batches as it would behind the writes.
 
     .venv/bin/python benchmarks/ledger.py [--writes 2000] [--proofs 200]
 """
@@ -44,7 +47,7 @@ def main() -> None:
     try:
         from tinhso.core.models import WorkerHeartbeat
         from tinhso.ledger.selectors import consistency_proof, entry_inclusion_proof, ledger_verify
-        from tinhso.ledger.services import checkpoint_sign, ledger_append
+        from tinhso.ledger.services import checkpoint_sign, ledger_append, ledger_seal
 
         # Baseline: one transaction per write, a plain row, no ledger.
         started = time.perf_counter()
@@ -65,6 +68,11 @@ def main() -> None:
                     payload={"index": index, "note": "Sở Khoa học và Công nghệ"},
                 )
         ledgered = time.perf_counter() - started
+
+        started = time.perf_counter()
+        sealed = ledger_seal(sign=False)
+        seal_seconds = time.perf_counter() - started
+        assert sealed == args.writes, (sealed, args.writes)
 
         with transaction.atomic():
             checkpoint_sign()
@@ -89,8 +97,10 @@ def main() -> None:
     vendor = connection.vendor
     write_rate, base_rate = _per_second(args.writes, ledgered), _per_second(args.writes, baseline)
     verify_rate = _per_second(size, verify_seconds)
+    seal_rate = _per_second(size, seal_seconds)
     print(f"database: {vendor}; writes: {args.writes}")
     print(f"write with ledger: {write_rate:.0f}/s; plain write: {base_rate:.0f}/s; ratio {write_rate / base_rate:.2f}")
+    print(f"sealer: {seal_rate:.0f} entries/s (sequence, hash chain, Merkle tree, in batches)")
     print(
         f"verify: {verify_rate:.0f} entries/s; inclusion proof {inclusion_ms:.2f} ms; "
         f"consistency {consistency_ms:.2f} ms"
@@ -103,6 +113,14 @@ def main() -> None:
             "baseline": f"plain_write_rate_{vendor}",
             "baseline_value": round(base_rate, 1),
             "ratio": round(write_rate / base_rate, 3),
+        },
+        {
+            "name": f"ledger_seal_rate_{vendor}",
+            "value": round(seal_rate, 1),
+            "unit": "entries/s",
+            "baseline": f"plain_write_rate_{vendor}",
+            "baseline_value": round(base_rate, 1),
+            "ratio": round(seal_rate / base_rate, 3),
         },
         {
             "name": f"ledger_verify_rate_{vendor}",
