@@ -393,6 +393,20 @@ class TextField(serializers.CharField):
             ) from None
 
 
+# The largest key a database column holds (PostgreSQL bigint, SQLite INTEGER): a larger number
+# names no row, and the database would refuse it with an error rather than find nothing.
+ID_MAX = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """The id of a row: a whole number from 1 to :data:`ID_MAX` (stated in the OpenAPI schema)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(**kwargs)
+
+
 @extend_schema_field({"type": "string", "format": "date", "pattern": validation.DATE_PATTERN})
 class DateField(serializers.DateField):
     """A day written YYYY-MM-DD, in the range people mean (:data:`validation.DATE_MIN` … ``DATE_MAX``)."""

@@ -34,6 +34,7 @@ from tinhso.core.api import (
     READ_ERRORS,
     WRITE_ERRORS,
     DateTimeField,
+    IdField,
     Input,
     JSONParser,
     TextField,
@@ -508,7 +509,7 @@ class _FormDataField(serializers.DictField):
 
 class SubmitInput(Input):
     procedure = TextField(max_length=40, label=gettext_lazy("mã thủ tục"))
-    agency = serializers.IntegerField(
+    agency = IdField(
         label=gettext_lazy("cơ quan tiếp nhận"),
         help_text=gettext_lazy("Mã (id) cơ quan thực hiện thủ tục nơi nộp hồ sơ."),
     )
@@ -738,13 +739,13 @@ class DossierDetailApi(APIView):
 
 class BulkAssignInput(Input):
     ids = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         min_length=1,
         max_length=200,
         label=gettext_lazy("các hồ sơ"),
         help_text=gettext_lazy("Mã (id) các hồ sơ."),
     )
-    assignee = serializers.IntegerField(
+    assignee = IdField(
         label=gettext_lazy("người được phân công"), help_text=gettext_lazy("Mã (id) chuyên viên thụ lý.")
     )
 
@@ -787,7 +788,7 @@ class NoteInput(Input):
 
 
 class ApproveInput(Input):
-    draft = serializers.IntegerField(
+    draft = IdField(
         required=False,
         allow_null=True,
         default=None,
@@ -801,7 +802,7 @@ class ApproveInput(Input):
 
 
 class ForwardInput(Input):
-    to_agency = serializers.IntegerField(
+    to_agency = IdField(
         required=False,
         allow_null=True,
         label=gettext_lazy("cơ quan xử lý"),
@@ -810,7 +811,7 @@ class ForwardInput(Input):
 
 
 class AssignInput(Input):
-    assignee = serializers.IntegerField(
+    assignee = IdField(
         label=gettext_lazy("người được phân công"), help_text=gettext_lazy("Mã (id) chuyên viên thụ lý.")
     )
 
@@ -820,7 +821,7 @@ class SupplementInput(Input):
 
 
 class TransferInput(Input):
-    to_agency = serializers.IntegerField(label=gettext_lazy("cơ quan nhận liên thông"))
+    to_agency = IdField(label=gettext_lazy("cơ quan nhận liên thông"))
     days = serializers.DecimalField(
         max_digits=6,
         decimal_places=2,

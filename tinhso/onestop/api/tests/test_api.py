@@ -152,6 +152,8 @@ def test_a_bad_form_gives_errors_per_field_and_no_dossier(svc: SimpleNamespace, 
     [
         ({"procedure": "9.999"}, None, "procedure"),
         ({"agency": "sct"}, None, "agency"),
+        ({"agency": -61833395823218766101207715455187288064}, None, "agency"),  # no database holds it
+        ({"agency": 2**63}, None, "agency"),
         ({"form_data": "không phải đối tượng"}, None, "form_data"),
         ({}, {}, "Idempotency-Key"),
         ({}, {"Idempotency-Key": "x" * 81}, "Idempotency-Key"),
@@ -169,6 +171,16 @@ def test_submit_refuses_bad_input_in_vietnamese(
         as_(svc.citizen), "dossiers/", payload, **({"Idempotency-Key": "k"} if headers is None else headers)
     )
     assert _ok(response, 400)["field"] == field
+    assert _written() == before
+
+
+def test_the_counter_refuses_an_agency_id_no_database_holds(svc: SimpleNamespace, as_: As, clock: Any) -> None:
+    """Found by schemathesis: an id beyond a bigint reached the query and the database's
+    overflow became a 500."""
+    before = _written()
+    body = {"procedure": svc.procedure.code, "agency": 2**70, "applicant_name": "Nguyễn Văn An"}
+    response = _post(as_(svc.receiver), "dossiers/counter/", body, **{"Idempotency-Key": "huge-id"})
+    assert _ok(response, 400)["field"] == "agency"
     assert _written() == before
 
 
