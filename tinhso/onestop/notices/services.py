@@ -3,7 +3,7 @@ transaction and sent by a background task afterwards.
 
 Decree 224/2026 asks for real-time status notifications that name the agency, the officer
 and the times (FRAMEWORKS §2). Every transition of a dossier goes through
-``services._record``, which calls :func:`dossier_notify`: it writes the :class:`Notification`
+:func:`tinhso.onestop.dossiers.events.dossier_event_record`, which calls :func:`dossiers_notify`: it writes the :class:`Notification`
 rows (an e-mail and, when a phone is known, one text per channel the text provider offers)
 and enqueues :func:`tinhso.onestop.notices.tasks.notifications_send` for them (in the same
 transaction with the database task queue, else on commit, see :func:`notifications_queue`). A
