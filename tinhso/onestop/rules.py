@@ -21,6 +21,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
+from tinhso.core.errors import NotAllowed
 from tinhso.org.access import can
 from tinhso.org.roles import Perm
 
@@ -31,6 +34,11 @@ if TYPE_CHECKING:
     from tinhso.org.models import Agency, Person
 
     Someone = Person | AnonymousUser
+
+
+def refused() -> NotAllowed:
+    """What a service raises when a rule below says no: the same words for every operation."""
+    return NotAllowed(_("Bạn không có quyền thực hiện thao tác này đối với hồ sơ."), code="forbidden")
 
 
 # --- the parts --------------------------------------------------------------------------------

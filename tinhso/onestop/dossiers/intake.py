@@ -27,7 +27,7 @@ from tinhso.core.errors import Conflict, DomainError
 from tinhso.onestop import rules
 from tinhso.onestop.dossiers.codes import agency_code, dossier_code_next
 from tinhso.onestop.dossiers.events import dossier_event_record
-from tinhso.onestop.dossiers.services import form_data_validate, not_allowed, procedure_check
+from tinhso.onestop.dossiers.services import form_data_validate, procedure_check
 from tinhso.onestop.models import Channel, Dossier, DossierState, Procedure
 from tinhso.org.models import Agency
 
@@ -85,7 +85,7 @@ def filing_check(
     if not key:
         raise DomainError(_("Thiếu mã chống gửi trùng."), code="idempotency_key_required")
     if not rules.may_file_online(applicant):
-        raise not_allowed()
+        raise rules.refused()
     procedure_check(procedure, online=True)
     agency_code(agency)  # an agency without an electronic id cannot number the dossier: refused first
     return Filing(

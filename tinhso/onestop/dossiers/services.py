@@ -40,14 +40,9 @@ if TYPE_CHECKING:
 S = DossierState
 
 
-def not_allowed() -> NotAllowed:
-    """The refusal of an operation the person may not do on a dossier (the same words everywhere)."""
-    return NotAllowed(_("Bạn không có quyền thực hiện thao tác này đối với hồ sơ."), code="forbidden")
-
-
 def _require(allowed: bool) -> None:
     if not allowed:
-        raise not_allowed()
+        raise rules.refused()
 
 
 def _require_assignee(allowed: bool, actor: Person, dossier: Dossier) -> None:
@@ -55,10 +50,8 @@ def _require_assignee(allowed: bool, actor: Person, dossier: Dossier) -> None:
     if not allowed:
         if rules.on_handling(actor, dossier, Perm.DOSSIER_REVIEW):
             raise NotAllowed(_("Hồ sơ không được phân công cho bạn."), code="not_assignee")
-        raise not_allowed()
+        raise rules.refused()
 
-
-# The events of the online filings (kept by that name for the filing functions below).
 
 PHONE_RE = re.compile(validation.PHONE_PATTERN)
 PERSONAL_ID_RE = re.compile(validation.PERSONAL_ID_PATTERN)

@@ -454,7 +454,7 @@ def payment_record_counter(*, actor: Person, dossier: Dossier) -> Payment:
     """The one-stop desk records a fee paid in cash and issues the receipt number."""
     dossier = dossier_lock(dossier)
     if not rules.may_record_payment(actor, dossier):
-        raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này đối với hồ sơ."), code="forbidden")
+        raise rules.refused()
     amount = _check_payable(dossier, online=False)
     payment = Payment.objects.create(
         dossier=dossier,
