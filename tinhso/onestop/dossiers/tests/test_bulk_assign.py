@@ -19,7 +19,7 @@ def _forwarded(svc: Any, code: str, state: str = DossierState.FORWARDED) -> Doss
     return Dossier.objects.create(
         code=code,
         procedure=svc.procedure,
-        agency=svc.centre,
+        receiving_agency=svc.centre,
         handling_agency=svc.stp,
         channel="online",
         state=state,

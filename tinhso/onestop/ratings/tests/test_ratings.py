@@ -22,7 +22,7 @@ def _dossier(svc: Any, state: str = DossierState.RESULT_RETURNED) -> Dossier:
     return Dossier.objects.create(
         code=f"R-{next(_n):06d}",
         procedure=svc.procedure,
-        agency=svc.centre,
+        receiving_agency=svc.centre,
         handling_agency=svc.stp,
         channel="online",
         state=state,
