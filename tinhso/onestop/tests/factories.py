@@ -164,6 +164,17 @@ def dossier_cast() -> SimpleNamespace:
     )
 
 
+PAPER_PROCEDURE_CODE = "1.000894.000.00.00.H31"
+
+
+def paper_procedure(cast: DossierCast) -> Procedure:
+    """A procedure with a paper result and no fee done by the cast's two agencies (made once): the
+    state machine alone, no draft, no signature, no fee to collect before the return."""
+    return Procedure.objects.filter(code=PAPER_PROCEDURE_CODE).first() or ProcedureFactory.create(
+        code=PAPER_PROCEDURE_CODE, agencies=[cast.centre, cast.stp], online_level="partial", fee_vnd=0
+    )
+
+
 def _draft_upload(cast: DossierCast, dossier: Dossier) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -220,6 +231,7 @@ class DossierFactory(factory.Factory[Dossier]):
 
     - ``procedure`` (default ``cast.procedure``): from ``pending_approval`` on, a fully online
       procedure needs the ``media`` fixture (the handler's draft, the signed result);
+    - ``paper=True``: of :func:`paper_procedure` (no file, no fee: fast, no ``media`` needed);
     - ``filed_at``: the instant it is filed and received (default: now, i.e. the test's clock); the
       later steps happen now;
     - ``late=True``: filed and received 30 days before now, so that it is past its return date
@@ -237,6 +249,7 @@ class DossierFactory(factory.Factory[Dossier]):
     filed_at: dt.datetime | None = None
 
     class Params:
+        paper = factory.Trait(procedure=factory.LazyAttribute(lambda o: paper_procedure(o.cast)))
         late = factory.Trait(filed_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30)))
 
     @classmethod
