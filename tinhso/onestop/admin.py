@@ -85,7 +85,7 @@ class DossierAdmin(_ServiceRowAdmin):
     list_display = (
         "code",
         "procedure",
-        "agency",
+        "receiving_agency",
         "state",
         "channel",
         "applicant_masked",
@@ -94,12 +94,12 @@ class DossierAdmin(_ServiceRowAdmin):
     )
     list_filter = ("state", "channel")
     search_fields = ("code",)
-    list_select_related = ("procedure", "agency")
+    list_select_related = ("procedure", "receiving_agency")
     # No raw personal field, nor the applicant's account (it prints as their name).
     fields = (
         "code",
         "procedure",
-        "agency",
+        "receiving_agency",
         "handling_agency",
         "channel",
         "state",

@@ -13,9 +13,11 @@ import pytest
 from conftest import at  # noqa: F401 - the clock's instants, imported from here by the app's tests
 from tinhso.onestop.models import NotificationChannel
 from tinhso.onestop.notices import services as notify
-from tinhso.onestop.tests.factories import JUDICIAL_RECORD_FIELDS, ProcedureFactory  # noqa: F401 - re-exported
-
-GOOD_FORM = {"full_name": "Nguyễn Văn An", "personal_id": "033095001234", "phone": "0912345678", "purpose": "Xin việc"}
+from tinhso.onestop.tests.factories import (  # noqa: F401 - re-exported
+    GOOD_FORM,
+    JUDICIAL_RECORD_FIELDS,
+    ProcedureFactory,
+)
 
 
 def make_procedure(

@@ -220,8 +220,12 @@ class Dossier(models.Model):
     procedure = models.ForeignKey(
         Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
     )
-    agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="dossiers"
+    receiving_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        db_column="agency_id",  # the column keeps the field's first name: renaming rewrites no table
     )
     handling_agency = models.ForeignKey(
         Agency,

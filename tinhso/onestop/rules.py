@@ -56,7 +56,9 @@ def is_applicant(person: Someone, dossier: Dossier) -> bool:
 
 def on_desk(person: Someone, dossier: Dossier, *perms: str) -> bool:
     """``person`` holds one of ``perms`` on the receiving or the handling agency."""
-    return any(can(person, perm, agency) for perm in perms for agency in (dossier.agency, dossier.handling_agency))
+    return any(
+        can(person, perm, agency) for perm in perms for agency in (dossier.receiving_agency, dossier.handling_agency)
+    )
 
 
 def on_handling(person: Someone, dossier: Dossier, *perms: str) -> bool:
@@ -225,7 +227,9 @@ def may_read_personal_data(person: Someone, dossier: Dossier) -> bool:
         return True
     if is_assignee(person, dossier):
         return True
-    return dossier.agency_id != dossier.handling_agency_id and can(person, Perm.DOSSIER_RECEIVE, dossier.agency)
+    return dossier.receiving_agency_id != dossier.handling_agency_id and can(
+        person, Perm.DOSSIER_RECEIVE, dossier.receiving_agency
+    )
 
 
 # --- the catalogue ----------------------------------------------------------------------------

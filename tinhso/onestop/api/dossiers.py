@@ -268,7 +268,7 @@ class DossierRowOutput(serializers.ModelSerializer):
     """A dossier in a list: no ID number, no phone; the name masked unless it is the user's own."""
 
     procedure = ProcedureRefOutput()
-    agency = AgencyRefOutput(help_text=gettext_lazy("Cơ quan tiếp nhận."))
+    agency = AgencyRefOutput(source="receiving_agency", help_text=gettext_lazy("Cơ quan tiếp nhận."))
     handling_agency = AgencyRefOutput(help_text=gettext_lazy("Cơ quan đang xử lý."))
     applicant_name = serializers.SerializerMethodField(
         help_text=gettext_lazy("Tên người nộp; che bớt (N. V. An) trong danh sách của cán bộ.")
@@ -489,7 +489,9 @@ def _context(request: Request, **extra: Any) -> dict[str, Any]:
 
 def dossier_detail_response(request: Request, dossier: Dossier, status: int = 200) -> Response:
     """The dossier as the user may see it, read afresh (a service may have changed it)."""
-    fresh = Dossier.objects.select_related("procedure", "agency", "handling_agency", "assignee").get(pk=dossier.pk)
+    fresh = Dossier.objects.select_related("procedure", "receiving_agency", "handling_agency", "assignee").get(
+        pk=dossier.pk
+    )
     actor = request_person(request)
     context = _context(request, personal=personal_data_for(actor, fresh), person=actor)
     return Response(DossierDetailOutput(fresh, context=context).data, status=status)
@@ -654,11 +656,11 @@ class DossierListApi(APIView):
             dossiers = dossiers_visible(actor).order_by("-created_at", "-pk")
         if query.get("state"):
             dossiers = dossiers.filter(state=query["state"])
-        dossiers = dossiers.select_related("procedure", "agency", "handling_agency").only(
+        dossiers = dossiers.select_related("procedure", "receiving_agency", "handling_agency").only(
             *[f.name for f in Dossier._meta.concrete_fields if f.name not in _NEVER_LISTED],
             "procedure__code",
             "procedure__name",
-            "agency__name",
+            "receiving_agency__name",
             "handling_agency__name",
         )
         meta, rows = _page(dossiers, query.get("page", 1))

@@ -26,7 +26,7 @@ def dossiers_visible(person: Person | AnonymousUser) -> QuerySet[Dossier]:
         return Dossier.objects.none()
     agencies = agencies_where(person, Perm.DOSSIER_VIEW).values("pk")
     return Dossier.objects.filter(
-        Q(agency__in=agencies) | Q(handling_agency__in=agencies) | Q(applicant=person),
+        Q(receiving_agency__in=agencies) | Q(handling_agency__in=agencies) | Q(applicant=person),
     ).distinct()
 
 
@@ -47,7 +47,7 @@ def officer_in_reach(person: Person | AnonymousUser, dossier: Dossier) -> bool:
     not only as its applicant: for what stays inside the administration."""
     return (
         agencies_where(person, Perm.DOSSIER_VIEW)
-        .filter(pk__in=(dossier.agency_id, dossier.handling_agency_id))
+        .filter(pk__in=(dossier.receiving_agency_id, dossier.handling_agency_id))
         .exists()
     )
 

@@ -119,7 +119,7 @@ def _write(filing: Filing) -> Dossier:
     dossier = Dossier.objects.create(
         code=dossier_code_next(agency=filing.agency, day=timezone.localdate(now)),
         procedure=filing.procedure,
-        agency=filing.agency,
+        receiving_agency=filing.agency,
         handling_agency=filing.agency,
         channel=Channel.ONLINE,
         state=DossierState.SUBMITTED,

@@ -15,4 +15,8 @@ def dossier_lock(dossier: Dossier | int) -> Dossier:
     """``dossier`` read again under a row lock held until the transaction ends, with its
     procedure and its receiving and handling agencies. Call it inside ``transaction.atomic``."""
     pk = dossier if isinstance(dossier, int) else dossier.pk
-    return Dossier.objects.select_for_update().select_related("procedure", "agency", "handling_agency").get(pk=pk)
+    return (
+        Dossier.objects.select_for_update()
+        .select_related("procedure", "receiving_agency", "handling_agency")
+        .get(pk=pk)
+    )

@@ -111,7 +111,7 @@ def dossier_lookup(*, code: str, digits: str, now: dt.datetime | None = None) ->
     if errors:
         raise DomainError(" ".join(errors.values()), field=next(iter(errors)), code="invalid", errors=errors)
     dossier = (
-        Dossier.objects.select_related("procedure", "agency", "handling_agency", "applicant")
+        Dossier.objects.select_related("procedure", "receiving_agency", "handling_agency", "applicant")
         .filter(code__iexact=code)
         .first()
     )
@@ -125,7 +125,7 @@ def dossier_lookup(*, code: str, digits: str, now: dt.datetime | None = None) ->
         state_label=str(DossierState(dossier.state).label),
         procedure_code=dossier.procedure.code,
         procedure_name=dossier.procedure.name,
-        agency_name=dossier.agency.name,
+        agency_name=dossier.receiving_agency.name,
         handling_agency_name=dossier.handling_agency.name,
         submitted_at=dossier.submitted_at,
         received_at=dossier.received_at,

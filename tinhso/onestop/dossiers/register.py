@@ -82,7 +82,7 @@ def register_dossiers(
     since = dt.datetime.combine(start, dt.time(), tzinfo=zone)
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
     dossiers = (
-        Dossier.objects.filter(agency=agency, received_at__gte=since, received_at__lt=until)
+        Dossier.objects.filter(receiving_agency=agency, received_at__gte=since, received_at__lt=until)
         .select_related("procedure", "handling_agency")
         .annotate(forwarded_at=Min("events__at", filter=Q(events__action="forward")))
         .order_by("received_at", "pk")

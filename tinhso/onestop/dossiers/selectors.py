@@ -49,7 +49,9 @@ def dossier_queue(*, person: Person, queue: Queue, now: dt.datetime | None = Non
     now = now or timezone.now()
     if queue == "receive":
         where = agencies_where(person, Perm.DOSSIER_RECEIVE).values("pk")
-        qs = Dossier.objects.filter(state=S.SUBMITTED).filter(Q(agency__in=where) | Q(handling_agency__in=where))
+        qs = Dossier.objects.filter(state=S.SUBMITTED).filter(
+            Q(receiving_agency__in=where) | Q(handling_agency__in=where)
+        )
     elif queue == "assign":
         where = agencies_where(person, Perm.DOSSIER_ASSIGN).values("pk")
         qs = Dossier.objects.filter(state__in=[S.FORWARDED, S.TRANSFERRED], handling_agency__in=where)
@@ -62,7 +64,7 @@ def dossier_queue(*, person: Person, queue: Queue, now: dt.datetime | None = Non
     elif queue == "return":
         where = agencies_where(person, Perm.DOSSIER_RETURN).values("pk")
         qs = Dossier.objects.filter(state__in=[S.APPROVED, S.REFUSED]).filter(
-            Q(agency__in=where) | Q(handling_agency__in=where),
+            Q(receiving_agency__in=where) | Q(handling_agency__in=where),
         )
     else:
         raise ValueError(f"Unknown queue {queue!r}")

@@ -181,7 +181,7 @@ def dossier_receive(*, actor: Person, dossier: Dossier) -> Dossier:
         action="receive",
         from_state=from_state,
         actor=actor,
-        agency=dossier.agency,
+        agency=dossier.receiving_agency,
         at=now,
         extra={"due_at": dossier.due_at},
     )
@@ -218,7 +218,7 @@ def dossier_receive_at_counter(
     dossier = Dossier(
         code=dossier_code_next(agency=agency, day=timezone.localdate(now)),
         procedure=procedure,
-        agency=agency,
+        receiving_agency=agency,
         handling_agency=agency,
         channel=channel,
         state=S.RECEIVED,
@@ -473,7 +473,7 @@ def dossier_return_result(*, actor: Person, dossier: Dossier) -> Dossier:
         action="return_result",
         from_state=from_state,
         actor=actor,
-        agency=dossier.agency,
+        agency=dossier.receiving_agency,
         at=now,
         extra={"late": late},
     )

@@ -203,7 +203,7 @@ def dossier_file_mark_digitised(*, actor: Person, file: DossierFile) -> DossierF
     row = DossierFile.objects.select_for_update().filter(pk=file.pk).first()
     if row is None:
         raise NotFound(_("Không tìm thấy tệp."), code="not_found")
-    dossier = Dossier.objects.select_related("agency", "handling_agency").get(pk=row.dossier_id)
+    dossier = Dossier.objects.select_related("receiving_agency", "handling_agency").get(pk=row.dossier_id)
     check_dossier_visible(actor, dossier)
     if not rules.may_mark_digitised(actor, dossier):
         raise NotAllowed(_("Chỉ bộ phận một cửa được xác nhận tệp đã số hóa."), code="forbidden")

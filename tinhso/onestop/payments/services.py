@@ -346,7 +346,7 @@ def _mark_paid(
         action="pay",
         from_state=dossier.state,
         actor=actor,
-        agency=dossier.agency,
+        agency=dossier.receiving_agency,
         note=note,
         at=now,
         extra={
@@ -510,7 +510,7 @@ def fee_waive(*, actor: Person, dossier: Dossier, reason: str, note: str, receip
         action="fee_waive",
         from_state=dossier.state,
         actor=actor,
-        agency=dossier.agency,
+        agency=dossier.receiving_agency,
         note=f"{event_note} {text}",
         at=now,
         extra={"fee_waiver": waiver.pk, "reason": reason, "receipt_number": receipt, "amount_vnd": waiver.amount_vnd},

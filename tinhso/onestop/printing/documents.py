@@ -327,9 +327,9 @@ def _components(dossier: Dossier, personal: PersonalData) -> list[tuple[str, str
 def _receipt(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     event = _last_event(dossier, *RECEIPT_ACTIONS)
     received_at = dossier.received_at
-    document = _new(dossier, dossier.agency, received_at)
+    document = _new(dossier, dossier.receiving_agency, received_at)
     _title(document, dossier, form_title("receipt"))
-    _line(document, _("%(agency)s tiếp nhận hồ sơ của") % {"agency": dossier.agency.name}, personal.name)
+    _line(document, _("%(agency)s tiếp nhận hồ sơ của") % {"agency": dossier.receiving_agency.name}, personal.name)
     if personal.phone:
         _line(document, _("Số điện thoại"), personal.phone)
     if personal.email:
@@ -361,7 +361,7 @@ def _receipt(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     # apology moved it since, the dossier's page and the apology form say so.
     appointment = dossier.original_due_at or dossier.due_at
     _line(document, _("5. Thời gian trả kết quả giải quyết hồ sơ"), vn_moment(appointment))
-    _line(document, _("6. Nơi trả kết quả"), dossier.agency.name)
+    _line(document, _("6. Nơi trả kết quả"), dossier.receiving_agency.name)
     if dossier.fee_vnd:
         _line(document, _("7. Phí, lệ phí"), _("%(amount)s đồng") % {"amount": vn_number(dossier.fee_vnd)})
     officer = _officer_signer(event, dossier, _("Người tiếp nhận hồ sơ"), _("(Ký và ghi rõ họ tên)"))
@@ -403,7 +403,7 @@ def _refusal(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     agency = event.agency or dossier.handling_agency
     document = _new(dossier, agency, dossier.decided_at or event.at)
     _title(document, dossier, form_title("refusal"))
-    _line(document, _("%(agency)s tiếp nhận hồ sơ của") % {"agency": dossier.agency.name}, personal.name)
+    _line(document, _("%(agency)s tiếp nhận hồ sơ của") % {"agency": dossier.receiving_agency.name}, personal.name)
     _line(document, _("Nội dung yêu cầu giải quyết"), _procedure(dossier))
     _line(document, _("Ngày tiếp nhận hồ sơ"), vn_day(dossier.received_at))
     _text(
@@ -430,7 +430,7 @@ def _apology(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     _line(
         document,
         _("Ngày %(day)s, %(agency)s tiếp nhận giải quyết hồ sơ của ông/bà/tổ chức")
-        % {"day": vn_day(dossier.received_at), "agency": dossier.agency.name},
+        % {"day": vn_day(dossier.received_at), "agency": dossier.receiving_agency.name},
         personal.name,
     )
     _line(document, _("Nội dung yêu cầu giải quyết"), _procedure(dossier))
@@ -577,18 +577,20 @@ def _process_control(dossier: Dossier, personal: PersonalData) -> DocxDocument:
     handovers = [event for event in events if event.action in HANDOVERS]
     handlers = list(
         dict.fromkeys(
-            event.agency.name for event in events if event.agency is not None and event.agency.pk != dossier.agency_id
+            event.agency.name
+            for event in events
+            if event.agency is not None and event.agency.pk != dossier.receiving_agency_id
         )
     )
-    if dossier.handling_agency_id != dossier.agency_id and dossier.handling_agency.name not in handlers:
+    if dossier.handling_agency_id != dossier.receiving_agency_id and dossier.handling_agency.name not in handlers:
         handlers.append(dossier.handling_agency.name)
 
-    document = _new(dossier, dossier.agency, dossier.received_at)
+    document = _new(dossier, dossier.receiving_agency, dossier.received_at)
     _title(document, dossier, form_title("process_control"), _("(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả)"))
     _line(document, _("Người nộp hồ sơ"), personal.name)
     _line(document, _("Nội dung yêu cầu giải quyết"), _procedure(dossier))
-    _line(document, _("Cơ quan tiếp nhận hồ sơ"), dossier.agency.name)
-    _line(document, _("Cơ quan giải quyết hồ sơ"), "; ".join(handlers) or dossier.agency.name)
+    _line(document, _("Cơ quan tiếp nhận hồ sơ"), dossier.receiving_agency.name)
+    _line(document, _("Cơ quan giải quyết hồ sơ"), "; ".join(handlers) or dossier.receiving_agency.name)
     _line(
         document,
         _("Thời hạn giải quyết"),

@@ -19,6 +19,7 @@ from tinhso.programme.selectors import MET, NO_DATA, NOT_MET, programme_progress
 from tinhso.programme.tasks import remind_round
 
 from .conftest import evidence_pdf
+from .factories import TaskReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -252,11 +253,6 @@ def test_reminders_before_the_due_date_then_escalation_once_a_day(scheme: dict[s
 
 def test_late_submission_is_flagged(scheme: dict[str, Any]) -> None:
     round_ = _open(scheme)  # due 30/6/2025, long past today
-    dost = _scope(scheme, "focal_dost")
-    report = TaskReport.objects.get(round=round_, task=scheme["platform"])
-    services.task_report_save(
-        actor=scheme["focal_dost"], scope=dost, report=report, status="in_progress", percent_done=10
-    )
-    services.report_submit(actor=scheme["focal_dost"], scope=dost, report=report)
+    report = TaskReportFactory.create(round=round_, task=scheme["platform"], reporter=scheme["focal_dost"])
     report.refresh_from_db()
     assert report.late is True

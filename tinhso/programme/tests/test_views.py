@@ -31,6 +31,7 @@ from tinhso.programme.models import (
 )
 
 from .conftest import evidence_pdf
+from .factories import ProgrammeFactory, TargetReportFactory, TaskReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -142,14 +143,7 @@ def test_another_agencys_task_is_a_404_exactly_like_a_missing_one(scheme: dict[s
 
 
 def test_a_task_under_another_programmes_address_is_not_found(scheme: dict[str, Any], demo_agencies: Any) -> None:
-    other = services.programme_create(
-        actor=None,
-        title="Kế hoạch khác",
-        owner=demo_agencies["hy.ubnd"],
-        province=scheme["programme"].province,
-        period_start=2021,
-        period_end=2025,
-    )
+    other = ProgrammeFactory.create(owner=demo_agencies["hy.ubnd"], province=scheme["programme"].province)
     response = _client(scheme["dx"]).get(reverse("programme:task_detail", args=[other.pk, scheme["platform"].pk]))
     assert response.status_code == 404
 
@@ -158,26 +152,16 @@ def test_a_task_under_another_programmes_address_is_not_found(scheme: dict[str, 
 
 
 def _approve_all(scheme: dict[str, Any], round_: ReportingRound) -> None:
-    dost, dx = (
-        programme_scope(scheme["focal_dost"], scheme["programme"]),
-        programme_scope(scheme["dx"], scheme["programme"]),
-    )
-    task_report = TaskReport.objects.get(round=round_, task=scheme["platform"])
-    services.task_report_save(
-        actor=scheme["focal_dost"], scope=dost, report=task_report, status="done", percent_done=100
-    )
-    target_report = TargetReport.objects.get(round=round_, target=scheme["online"])
-    services.target_report_save(
-        actor=scheme["focal_dost"],
-        scope=dost,
-        report=target_report,
+    people = {"reporter": scheme["focal_dost"], "reviewer": scheme["dx"], "state": ReportState.APPROVED}
+    TaskReportFactory.create(round=round_, task=scheme["platform"], status="done", percent_done=100, **people)
+    TargetReportFactory.create(
+        round=round_,
+        target=scheme["online"],
         value=None,
         level_values={"province": "92", "commune": "61"},
         as_of=round_.cutoff_date,
+        **people,
     )
-    for report in (task_report, target_report):
-        services.report_submit(actor=scheme["focal_dost"], scope=dost, report=report)
-        services.report_approve(actor=scheme["dx"], scope=dx, report=report)
 
 
 def test_the_overview_shows_the_sentence_pillars_and_the_rounds_figures(scheme: dict[str, Any]) -> None:

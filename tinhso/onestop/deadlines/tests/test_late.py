@@ -45,7 +45,7 @@ def _dossier(svc: Any, code: str, state: str, due: Any, **extra: Any) -> Dossier
     fields: dict[str, Any] = {
         "code": code,
         "procedure": svc.procedure,
-        "agency": svc.centre,
+        "receiving_agency": svc.centre,
         "handling_agency": svc.stp,
         "channel": "online",
         "state": state,

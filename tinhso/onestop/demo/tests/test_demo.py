@@ -109,7 +109,7 @@ def test_demo_dossiers_cover_every_state_at_the_centre(loaded: demo.ProcedureDem
     centre = Agency.objects.get(key="hy.ttpvhcc")
     assert centre.code == "H33.01"
     for dossier in Dossier.objects.all():
-        assert (dossier.agency_id, dossier.handling_agency_id) == (centre.pk, centre.pk)
+        assert (dossier.receiving_agency_id, dossier.handling_agency_id) == (centre.pk, centre.pk)
         assert dossier.code.startswith("H33.01-")
     states = _by_state()
     citizen = Person.objects.get(username="congdan")

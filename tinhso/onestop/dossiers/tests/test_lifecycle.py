@@ -46,7 +46,7 @@ def _dossier(svc: Any, state: str, **extra: Any) -> Dossier:
     fields: dict[str, Any] = {
         "code": f"T-{next(_n):06d}",
         "procedure": _paper(svc),
-        "agency": svc.centre,
+        "receiving_agency": svc.centre,
         "handling_agency": svc.stp,
         "channel": "online",
         "state": state,

@@ -73,7 +73,7 @@ def test_right_digits_of_phone_or_id_give_the_status(online: Dossier, counter: D
     result = dossier_lookup(code=counter.code.lower(), digits="4321")  # codes are not case-sensitive
     assert result.state_label == "Đã tiếp nhận"
     assert result.procedure_name.startswith("Cấp Phiếu lý lịch tư pháp")
-    assert result.agency_name == counter.agency.name
+    assert result.agency_name == counter.receiving_agency.name
     assert result.received_at == at("2026-03-02")
     assert result.due_at == counter.due_at
     assert result.overdue is False

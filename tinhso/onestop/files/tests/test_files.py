@@ -69,7 +69,7 @@ def make_dossier(svc: Any, state: str = DossierState.SUBMITTED, **extra: Any) ->
     fields: dict[str, Any] = {
         "code": f"H31.01-260302-{next(_n):04d}",
         "procedure": svc.procedure,
-        "agency": svc.centre,
+        "receiving_agency": svc.centre,
         "handling_agency": svc.stp,
         "channel": "online",
         "state": state,

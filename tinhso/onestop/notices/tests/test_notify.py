@@ -194,7 +194,7 @@ def test_bulk_assign_refused_rolls_back_every_notification(
         return Dossier.objects.create(
             code=code,
             procedure=svc.procedure,
-            agency=svc.centre,
+            receiving_agency=svc.centre,
             handling_agency=svc.stp,
             channel="online",
             state=state,
@@ -227,7 +227,7 @@ def test_reasons_for_the_applicant_are_sent_internal_notes_are_not(
     dossier = Dossier.objects.create(
         code="N-review",
         procedure=svc.procedure,
-        agency=svc.centre,
+        receiving_agency=svc.centre,
         handling_agency=svc.stp,
         channel="online",
         state=DossierState.UNDER_REVIEW,

@@ -98,7 +98,7 @@ def test_the_receipt_has_the_code_the_applicant_the_components_and_the_appointme
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
     assert "ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN" in text  # the body above the centre
-    assert counter.agency.name.upper() in text
+    assert counter.receiving_agency.name.upper() in text
     assert "Hưng Yên, ngày 02 tháng 3 năm 2026" in text
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
     # The applicant's own slip: full name and contacts, not the ID number.

@@ -9,29 +9,15 @@ import pytest
 
 from tinhso.core.errors import Conflict, DomainError, NotFound
 from tinhso.ledger.models import Entry
-from tinhso.onestop.conftest import GOOD_FORM, at
 from tinhso.onestop.models import Dossier, DossierState, Rating
 from tinhso.onestop.ratings.services import RATING_LABELS, dossier_rate
+from tinhso.onestop.tests.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db
 
-_n = iter(range(1, 100_000))
-
 
 def _dossier(svc: Any, state: str = DossierState.RESULT_RETURNED) -> Dossier:
-    return Dossier.objects.create(
-        code=f"R-{next(_n):06d}",
-        procedure=svc.procedure,
-        agency=svc.centre,
-        handling_agency=svc.stp,
-        channel="online",
-        state=state,
-        applicant=svc.citizen,
-        applicant_name="Nguyễn Văn An",
-        form_data=dict(GOOD_FORM),
-        submitted_at=at("2026-03-02", 8),
-        received_at=at("2026-03-02"),
-    )
+    return DossierFactory.create(cast=svc, state=state, paper=True)
 
 
 def _counts() -> tuple[int, int]:
@@ -112,13 +98,12 @@ def test_a_long_comment_is_refused(svc: Any, clock: Any) -> None:
 
 
 def test_only_the_applicant_rates(svc: Any, clock: Any) -> None:
-    dossier = _dossier(svc)
+    dossier, counter = _dossier(svc), _dossier(svc)
+    Dossier.objects.filter(pk=counter.pk).update(applicant=None)  # filed at the desk: no account
     before = _counts()
     for person in (svc.other_citizen, svc.receiver, svc.approver):
         with pytest.raises(NotFound):
             dossier_rate(actor=person, dossier=dossier, score=5)
-    counter = _dossier(svc)
-    Dossier.objects.filter(pk=counter.pk).update(applicant=None)  # filed at the desk: no account
     with pytest.raises(NotFound):
         dossier_rate(actor=svc.citizen, dossier=counter, score=5)
     assert _counts() == before

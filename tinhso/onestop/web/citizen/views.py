@@ -88,7 +88,7 @@ def page(*methods: str) -> Callable[[View], View]:
 def _own_dossier(request: HttpRequest, dossier_id: int) -> Dossier:
     """The dossier if the user may see it (404 alike otherwise), with what the pages show."""
     dossier = access_dossier(request.user, dossier_id)
-    return Dossier.objects.select_related("procedure", "agency", "handling_agency").get(pk=dossier.pk)
+    return Dossier.objects.select_related("procedure", "receiving_agency", "handling_agency").get(pk=dossier.pk)
 
 
 def _applicant_dossier(request: HttpRequest, dossier_id: int) -> Dossier:
@@ -239,7 +239,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     """Hồ sơ của tôi: only the dossiers the user filed."""
     dossiers = (
         Dossier.objects.filter(applicant=person_of(request))
-        .select_related("procedure", "agency")
+        .select_related("procedure", "receiving_agency")
         .annotate(
             paid=Exists(Payment.objects.filter(dossier=OuterRef("pk"), state="paid")),
             waived=Exists(FeeWaiver.objects.filter(dossier=OuterRef("pk"))),

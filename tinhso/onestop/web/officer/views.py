@@ -101,17 +101,22 @@ def _handlers_within(agencies: QuerySet[Agency]) -> QuerySet[Person]:
 
 def _province_agencies(dossier: Dossier) -> QuerySet[Agency]:
     """Active agencies in the tree of the dossier's receiving agency (its province)."""
-    ids = dossier.agency.ancestor_ids
-    root = f"/{ids[0]}/" if ids else dossier.agency.path
+    ids = dossier.receiving_agency.ancestor_ids
+    root = f"/{ids[0]}/" if ids else dossier.receiving_agency.path
     return Agency.objects.active().filter(path__startswith=root).order_by("name")
 
 
 def _officer_dossier(person: Person, dossier_id: int) -> Dossier:
     """The dossier for an officer in reach; applicants use the citizen pages (404 here, alike)."""
     dossier = access_dossier(person, dossier_id)
-    if not (can(person, Perm.DOSSIER_VIEW, dossier.agency) or can(person, Perm.DOSSIER_VIEW, dossier.handling_agency)):
+    if not (
+        can(person, Perm.DOSSIER_VIEW, dossier.receiving_agency)
+        or can(person, Perm.DOSSIER_VIEW, dossier.handling_agency)
+    ):
         raise NotFound(_("Không tìm thấy hồ sơ."), code="not_found")
-    return Dossier.objects.select_related("procedure", "agency", "handling_agency", "assignee").get(pk=dossier.pk)
+    return Dossier.objects.select_related("procedure", "receiving_agency", "handling_agency", "assignee").get(
+        pk=dossier.pk
+    )
 
 
 # --- work queues ------------------------------------------------------------------------------

@@ -111,7 +111,7 @@ def test_submit_creates_one_dossier_with_the_data_and_a_ledger_entry(client: Cli
     assert response.status_code == 302
     assert response["Location"] == reverse("citizen:dossier", args=[dossier.pk])
     assert dossier.applicant == svc.citizen
-    assert dossier.agency == svc.stp
+    assert dossier.receiving_agency == svc.stp
     assert dossier.state == DossierState.SUBMITTED
     assert dossier.channel == "online"
     assert dossier.form_data == GOOD_FORM
@@ -133,7 +133,7 @@ def test_a_repeated_post_with_the_same_key_files_one_dossier(client: Client, svc
     assert Dossier.objects.count() == 1
     assert first["Location"] == again["Location"] == changed["Location"]
     assert Entry.objects.filter(action="services.dossier.submit_online").count() == 1
-    assert Dossier.objects.get().agency == svc.centre
+    assert Dossier.objects.get().receiving_agency == svc.centre
 
 
 def test_a_key_of_another_applicant_is_refused(client: Client, svc: Any, clock: Any) -> None:

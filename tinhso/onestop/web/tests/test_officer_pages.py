@@ -35,7 +35,7 @@ def _dossier(
     return Dossier.objects.create(
         code=code,
         procedure=svc.procedure,
-        agency=svc.centre,
+        receiving_agency=svc.centre,
         handling_agency=handling or svc.stp,
         channel="online",
         state=state,
@@ -174,7 +174,7 @@ def test_counter_receipt_creates_a_received_dossier(svc: Any, clock: Any) -> Non
     assert response["Location"].startswith(reverse("officer:dossier", args=[dossier.pk]))
     assert dossier.state == ST.RECEIVED
     assert dossier.channel == "counter"
-    assert dossier.agency == svc.centre
+    assert dossier.receiving_agency == svc.centre
     assert dossier.code.startswith("H31.01-260302-")
     assert (dossier.applicant_name, dossier.applicant_personal_id) == ("Nguyễn Văn An", "033095001234")
     assert dossier.form_data == GOOD_FORM
