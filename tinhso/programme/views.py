@@ -60,6 +60,7 @@ from .forms import (
 )
 from .importing.mappings import column_mapping_save, columns_from_form, role_choices
 from .importing.pipeline import ImportOutcome, programme_import
+from .importing.preview import target_lines, task_lines
 from .models import (
     Evidence,
     Milestone,
@@ -1011,6 +1012,8 @@ def _import_page(
             "token": token,
             "error": error,
             "column_roles": role_choices(),
+            "task_lines": task_lines(outcome.preview) if outcome else [],
+            "target_lines": target_lines(outcome.preview) if outcome else [],
             "unmatched": list(zip(outcome.unmatched_agencies, mapping.rows(), strict=False))
             if outcome and mapping
             else [],
