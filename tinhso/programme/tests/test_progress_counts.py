@@ -250,3 +250,22 @@ def test_the_appendix_tells_apart_two_tasks_with_one_code(
         ("CQS2.2", "01", "CQS2", "Không (tính qua nhiệm vụ cha)"),
         ("CQS1", "02", None, "Có"),
     ]
+
+
+def test_the_api_task_list_says_which_rows_count(
+    scheme: dict[str, Any], family: dict[str, Task], round_: ReportingRound
+) -> None:
+    _report(scheme, round_, family["CQS2.1"], "focal_finance", "in_progress", 40)
+    client = Client()
+    client.force_login(scheme["dx"])
+    rows = client.get(f"/api/programme/programmes/{scheme['programme'].pk}/tasks/").json()
+    assert [
+        (row["task"]["code"], row["task"]["appendix"], row["outcome"], row["counted"], row["rolled_up"]) for row in rows
+    ] == [
+        ("CQS1", "01", NO_REPORT, True, False),
+        ("KTS1", "01", NO_REPORT, True, False),
+        ("CQS2", "01", "in_progress", True, True),
+        ("CQS2.1", "01", "in_progress", False, False),
+        ("CQS2.2", "01", NO_REPORT, False, False),
+        ("CQS1", "02", NO_REPORT, True, False),
+    ]
