@@ -220,6 +220,7 @@ def overview(request: HttpRequest, programme_id: int) -> HttpResponse:
             "round": round_,
             "progress": progress,
             "sentence": progress.sentence(),
+            "sub_tasks": any(not row.counted for row in progress.task_rows),
             "bars": bars,
             "trend": trend,
             "chart": chart,

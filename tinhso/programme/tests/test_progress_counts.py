@@ -117,6 +117,7 @@ def _figures(scheme: dict[str, Any], round_: ReportingRound) -> dict[str, Any]:
         "docx": overview.context["sentence"] in body,
         "sentence": overview.context["sentence"],
         "task list text": tasks_page.content.decode(),
+        "overview text": overview.content.decode(),
     }
 
 
@@ -140,6 +141,7 @@ def test_an_approved_report_on_a_parent_task_moves_every_total(
     assert after["docx"]
     assert after["sentence"] == "0/2 mục tiêu hoàn thành, 1/4 nhiệm vụ hoàn thành"
     assert "Tính vào tổng tiến độ: 1/4 nhiệm vụ hoàn thành." in after["task list text"]
+    assert "Mỗi nhiệm vụ cùng các nhiệm vụ con được tính một lần" in after["overview text"]
 
 
 def test_sub_tasks_roll_up_into_a_parent_without_its_own_report(
