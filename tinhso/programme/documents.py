@@ -400,14 +400,13 @@ def tallies_section(document: DocxDocument, progress: ProgrammeProgress) -> None
     agencies = [(progress.agency_names.get(pk, DASH), progress.by_agency[pk]) for pk in agencies_by_name(progress)]
     tally_table(document, progress, _("Cơ quan, đơn vị"), agencies)
     write(document, size=SMALL_TABLE_PT)
-    body(
-        document,
-        _(
-            "Ghi chú: cơ quan, đơn vị được tổng hợp theo mục tiêu mình theo dõi và nhiệm vụ mình chủ trì; "
-            "số liệu theo các báo cáo đã được phê duyệt."
-        ),
-        italic=True,
+    note = _(
+        "Ghi chú: cơ quan, đơn vị được tổng hợp theo mục tiêu mình theo dõi và nhiệm vụ mình chủ trì; "
+        "số liệu theo các báo cáo đã được phê duyệt."
     )
+    if any(not row.counted for row in progress.task_rows):
+        note += " " + _("Nhiệm vụ có nhiệm vụ con được tính một lần, cho đơn vị chủ trì nhiệm vụ đó.")
+    body(document, note, italic=True)
 
 
 def budget_section(document: DocxDocument, progress: ProgrammeProgress) -> None:

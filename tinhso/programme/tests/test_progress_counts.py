@@ -240,6 +240,14 @@ def test_the_appendix_tells_apart_two_tasks_with_one_code(
     assert sub_task[1] == "(Nhiệm vụ con của CQS2)\nKết nối báo cáo ngân sách"
     parent = next(row for row in task_table if row[0] == "CQS2")
     assert parent[3:] == ["Chưa báo cáo\n(tổng hợp từ nhiệm vụ con)", "—"]
+    notes = [paragraph.text for paragraph in docx.paragraphs if paragraph.text.startswith("Ghi chú")]
+    assert notes == [
+        "Ghi chú: mỗi nhiệm vụ cùng các nhiệm vụ con của nó được tính một lần trong tổng số: tình trạng theo "
+        "báo cáo đã duyệt của đơn vị chủ trì nhiệm vụ; nếu chưa có thì tổng hợp từ các nhiệm vụ con.",
+        "Ghi chú: cơ quan, đơn vị được tổng hợp theo mục tiêu mình theo dõi và nhiệm vụ mình chủ trì; "
+        "số liệu theo các báo cáo đã được phê duyệt. Nhiệm vụ có nhiệm vụ con được tính một lần, cho đơn vị "
+        "chủ trì nhiệm vụ đó.",
+    ]
 
     workbook = load_workbook(io.BytesIO(documents.round_report_xlsx(round_)))
     rows = list(workbook["Nhiệm vụ"].iter_rows(values_only=True))
