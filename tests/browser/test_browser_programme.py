@@ -152,3 +152,15 @@ def test_sub_tasks_and_shared_codes_on_the_task_list_on_a_phone(page: Any, log_i
     assert page.get_by_text("Nhiệm vụ con của CQS1").is_visible()
     assert page.get_by_text("Phụ lục 02").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_rejected_rows_are_cards_on_a_phone(page: Any, log_in: Any, scheme: dict[str, Any]) -> None:
+    log_in("cds", "/de-an/nhap/")
+    page.get_by_label("Hoặc dán nội dung bảng").fill("Chỉ là một ghi chú, không có bảng nào.")
+    page.get_by_role("button", name="Xem trước").click()
+    rejected = page.get_by_test_id("preview-rejected")
+    rejected.wait_for()
+    assert rejected.locator("li").count() >= 1
+    assert rejected.get_by_text("Lý do").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.get_by_role("button", name="Nhập", exact=True).count() == 0
