@@ -110,3 +110,57 @@ def test_the_columns_of_an_unknown_table_are_named_on_a_phone(page: Any, log_in:
     assert page.get_by_test_id("column-mapping").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert ColumnMapping.objects.count() == 1
+
+
+def test_the_import_preview_lists_the_rows_as_cards_on_a_phone(page: Any, log_in: Any, scheme: dict[str, Any]) -> None:
+    from tinhso.programme.tests.test_import_preview import PASTED
+
+    log_in("cds", "/de-an/nhap/")
+    page.get_by_label("Nhập vào đề án").select_option(label=scheme["programme"].title)
+    page.get_by_label("Hoặc dán nội dung bảng").fill(PASTED)
+    page.get_by_role("button", name="Xem trước").click()
+    tasks = page.get_by_test_id("preview-tasks")
+    tasks.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    card = tasks.locator("li").first
+    assert card.get_by_text("CQS90 · Phụ lục 5: Nền tảng LGSP").is_visible()
+    assert card.get_by_text("chưa khớp").is_visible()  # "Hợp tác xã Quang Minh"
+    page.screenshot(path=SCREENSHOTS / "programme-import-preview.png", full_page=True)
+
+
+def test_sub_tasks_and_shared_codes_on_the_task_list_on_a_phone(page: Any, log_in: Any, scheme: dict[str, Any]) -> None:
+    from tinhso.programme.models import Task
+
+    parent = scheme["platform"]
+    Task.objects.create(
+        programme=parent.programme,
+        pillar=parent.pillar,
+        code="CQS1.1",
+        parent=parent,
+        kind="action",
+        order=3,
+        appendix="3",
+        name="Kết nối hệ thống một cửa điện tử với nền tảng tích hợp",
+        lead_agency=scheme["finance_task"].lead_agency,
+    )
+    Task.objects.create(
+        programme=parent.programme, pillar=parent.pillar, code="CQS1", order=4, appendix="02", name="Nâng cấp nền tảng"
+    )
+    log_in("cds", f"/de-an/{parent.programme_id}/nhiem-vu/")
+    page.get_by_test_id("task-totals").wait_for()
+    assert "0/3 nhiệm vụ hoàn thành" in page.get_by_test_id("task-totals").inner_text()
+    assert page.get_by_text("Nhiệm vụ con của CQS1").is_visible()
+    assert page.get_by_text("Phụ lục 02").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_rejected_rows_are_cards_on_a_phone(page: Any, log_in: Any, scheme: dict[str, Any]) -> None:
+    log_in("cds", "/de-an/nhap/")
+    page.get_by_label("Hoặc dán nội dung bảng").fill("Chỉ là một ghi chú, không có bảng nào.")
+    page.get_by_role("button", name="Xem trước").click()
+    rejected = page.get_by_test_id("preview-rejected")
+    rejected.wait_for()
+    assert rejected.locator("li").count() >= 1
+    assert rejected.get_by_text("Lý do").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.get_by_role("button", name="Nhập", exact=True).count() == 0

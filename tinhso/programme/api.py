@@ -551,6 +551,14 @@ class TaskRowOutput(serializers.Serializer):
         help_text=gettext_lazy("Tình trạng theo báo cáo đã duyệt của kỳ; quá thời hạn mà chưa xong là late."),
     )
     report = TaskReportBriefOutput(allow_null=True)
+    counted = serializers.BooleanField(
+        help_text=gettext_lazy(
+            "Được tính vào tổng số nhiệm vụ: nhiệm vụ không có nhiệm vụ cha; nhiệm vụ con được tính qua nhiệm vụ cha."
+        )
+    )
+    rolled_up = serializers.BooleanField(
+        help_text=gettext_lazy("Tình trạng tổng hợp từ các nhiệm vụ con (nhiệm vụ cha chưa có báo cáo được duyệt).")
+    )
 
 
 class TargetRowOutput(serializers.Serializer):

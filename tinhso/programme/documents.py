@@ -304,20 +304,42 @@ def tasks_section(document: DocxDocument, progress: ProgrammeProgress) -> None:
     for code in pillar_order(progress.programme, groups):
         add_group_row(table, columns, pillar_label(code))
         for row in groups[code]:
-            done = f"{row.report.percent_done}%" if row.report is not None else DASH
+            done = f"{row.report.percent_done}%" if row.report is not None and not row.rolled_up else DASH
             add_data_row(
                 table,
                 columns,
                 (
-                    row.task.code,
-                    row.task.name,
+                    row.code_label,
+                    task_name_lines(row),
                     agency_label(row.task.lead_agency, row.task.lead_agency_text),
-                    task_outcome_label(row.outcome),
+                    task_status_lines(row),
                     done,
                 ),
             )
     if not progress.task_rows:
         add_group_row(table, columns, _("Không có nhiệm vụ."))
+    if any(not row.counted for row in progress.task_rows):
+        write(document, size=SMALL_TABLE_PT)
+        body(document, task_count_note(), italic=True)
+
+
+def task_count_note() -> str:
+    return _(
+        "Ghi chú: mỗi nhiệm vụ cùng các nhiệm vụ con của nó được tính một lần trong tổng số: tình trạng theo "
+        "báo cáo đã duyệt của đơn vị chủ trì nhiệm vụ; nếu chưa có thì tổng hợp từ các nhiệm vụ con."
+    )
+
+
+def task_name_lines(row: TaskRow) -> list[str]:
+    """A sub-task says whose part it is: it is counted through that task."""
+    if row.counted or row.task.parent is None:
+        return [row.task.name]
+    return [_("(Nhiệm vụ con của %(parent)s)") % {"parent": row.task.parent.code}, row.task.name]
+
+
+def task_status_lines(row: TaskRow) -> list[str]:
+    label = task_outcome_label(row.outcome)
+    return [label, _("(tổng hợp từ nhiệm vụ con)")] if row.rolled_up else [label]
 
 
 def task_columns_shown(progress: ProgrammeProgress) -> list[str]:
@@ -378,14 +400,13 @@ def tallies_section(document: DocxDocument, progress: ProgrammeProgress) -> None
     agencies = [(progress.agency_names.get(pk, DASH), progress.by_agency[pk]) for pk in agencies_by_name(progress)]
     tally_table(document, progress, _("Cơ quan, đơn vị"), agencies)
     write(document, size=SMALL_TABLE_PT)
-    body(
-        document,
-        _(
-            "Ghi chú: cơ quan, đơn vị được tổng hợp theo mục tiêu mình theo dõi và nhiệm vụ mình chủ trì; "
-            "số liệu theo các báo cáo đã được phê duyệt."
-        ),
-        italic=True,
+    note = _(
+        "Ghi chú: cơ quan, đơn vị được tổng hợp theo mục tiêu mình theo dõi và nhiệm vụ mình chủ trì; "
+        "số liệu theo các báo cáo đã được phê duyệt."
     )
+    if any(not row.counted for row in progress.task_rows):
+        note += " " + _("Nhiệm vụ có nhiệm vụ con được tính một lần, cho đơn vị chủ trì nhiệm vụ đó.")
+    body(document, note, italic=True)
 
 
 def budget_section(document: DocxDocument, progress: ProgrammeProgress) -> None:
@@ -661,6 +682,10 @@ def tasks_sheet(sheet: Worksheet, progress: ProgrammeProgress) -> None:
             _("% hoàn thành"),
             _("Gửi sau hạn"),
             _("Thuyết minh"),
+            _("Phụ lục"),
+            _("Nhiệm vụ cha"),
+            _("Tính vào tổng số"),
+            _("Tình trạng theo"),
         ),
     )
     rows = []
@@ -678,11 +703,21 @@ def tasks_sheet(sheet: Worksheet, progress: ProgrammeProgress) -> None:
                 report.percent_done if report is not None else None,
                 (_("Có") if report.late else _("Không")) if report is not None else "",
                 report.narrative if report is not None else "",
+                task.appendix,
+                task.parent.code if task.parent is not None else "",
+                _("Có") if row.counted else _("Không (tính qua nhiệm vụ cha)"),
+                status_basis(row),
             ]
         )
     write_rows(sheet, 2, rows)
     sheet.freeze_panes = "B2"
-    set_column_widths(sheet, (10, 60, 16, 32, 10, 10, 18, 14, 12, 48))
+    set_column_widths(sheet, (10, 60, 16, 32, 10, 10, 18, 14, 12, 48, 9, 12, 14, 24))
+
+
+def status_basis(row: TaskRow) -> str:
+    if row.rolled_up:
+        return _("Tổng hợp từ nhiệm vụ con")
+    return _("Báo cáo của nhiệm vụ") if row.report is not None else ""
 
 
 def budget_sheet(sheet: Worksheet, progress: ProgrammeProgress) -> None:

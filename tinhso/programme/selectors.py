@@ -1,6 +1,16 @@
 """Reads of the programme tracker. :func:`programme_progress` is the one place the figures
-behind "15/16 mục tiêu hoàn thành, 42/48 nhiệm vụ hoàn thành" come from: pages, the API and
-the province report all call it."""
+behind "15/16 mục tiêu hoàn thành, 42/48 nhiệm vụ hoàn thành" come from: the overview, the task
+list, the API and the province report (Word, Excel) all call it, so they cannot disagree.
+
+What a task total counts (issue 14): each task family once. A task whose parent is not in the
+list (a top-level task, or one whose parent the user may not see) is one unit of the totals;
+its sub-tasks are listed but not counted again. A task's status is its own approved report
+when it has one; a parent without one takes the status rolled up from its sub-tasks
+(:func:`task_roll_up`). So the report of the agency leading a parent task counts, and a report
+on a sub-task moves the totals through its parent as long as the parent's lead has not reported
+on the whole. A family's budget for a phase is the parent's own figure when the scheme gives one,
+else the sum of its sub-tasks' (never both).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,11 +82,8 @@ def target_outcome(target: Target, report: TargetReport | None, year: int) -> st
     return MET if all(verdicts) else NOT_MET
 
 
-def task_outcome(task: Task, report: TaskReport | None, round_: ReportingRound) -> str:
-    """The task's status as approved in the round; a task past its timeline and not done is late."""
-    if report is None:
-        return NO_REPORT
-    status = report.status
+def _overdue(task: Task, status: str, round_: ReportingRound) -> str:
+    """A task past its timeline and not done is late."""
     if (
         status in (TaskStatus.IN_PROGRESS, TaskStatus.NOT_STARTED)
         and task.timeline_end
@@ -85,6 +92,31 @@ def task_outcome(task: Task, report: TaskReport | None, round_: ReportingRound) 
     ):
         return TaskStatus.LATE
     return status
+
+
+def task_outcome(task: Task, report: TaskReport | None, round_: ReportingRound) -> str:
+    """The task's status as approved in the round; a task past its timeline and not done is late."""
+    if report is None:
+        return NO_REPORT
+    return _overdue(task, report.status, round_)
+
+
+def task_roll_up(task: Task, outcomes: list[str], round_: ReportingRound) -> str:
+    """The status of a parent task without an approved report of its own, from its sub-tasks'
+    outcomes: nothing reported → no report; all dropped → dropped; all the others done → done;
+    any late → late; some done or under way → in progress; else not started (late when the
+    parent's own timeline has passed)."""
+    if all(outcome == NO_REPORT for outcome in outcomes):
+        return NO_REPORT
+    live = [outcome for outcome in outcomes if outcome != TaskStatus.DROPPED]
+    if not live:
+        return TaskStatus.DROPPED
+    if all(outcome == TaskStatus.DONE for outcome in live):
+        return TaskStatus.DONE
+    if TaskStatus.LATE in live:
+        return TaskStatus.LATE
+    under_way = any(outcome in (TaskStatus.DONE, TaskStatus.IN_PROGRESS) for outcome in live)
+    return _overdue(task, TaskStatus.IN_PROGRESS if under_way else TaskStatus.NOT_STARTED, round_)
 
 
 @dataclass
@@ -118,9 +150,26 @@ class TargetRow:
 
 @dataclass(frozen=True)
 class TaskRow:
+    """One task of the list. ``outcome`` is its own approved report's status, or, for a parent
+    without one, the status rolled up from its sub-tasks (``rolled_up``). ``counted``: the task
+    is a unit of the totals (no visible parent); ``depth``: 0 for a unit, 1 for its sub-tasks…;
+    ``shared_code``: another task of the programme has the same code (in another appendix), so
+    the code alone does not say which task this is."""
+
     task: Task
     outcome: str
     report: TaskReport | None
+    counted: bool = True
+    rolled_up: bool = False
+    depth: int = 0
+    shared_code: bool = False
+
+    @property
+    def code_label(self) -> str:
+        """The code, with its appendix where the code alone is ambiguous ("CQS1 (Phụ lục 01)")."""
+        if self.shared_code and self.task.appendix:
+            return _("%(code)s (Phụ lục %(appendix)s)") % {"code": self.task.code, "appendix": self.task.appendix}
+        return self.task.code
 
 
 @dataclass
@@ -160,18 +209,14 @@ def programme_progress(
     programme: Programme,
     round_: ReportingRound | None,
     scope: ProgrammeScope | None = None,
-    leaf_tasks_only: bool = True,
 ) -> ProgrammeProgress:
     """Progress of ``programme`` as approved in ``round_`` (None: no data yet), limited to what
-    ``scope`` may see. Parent tasks with sub-tasks are counted through their sub-tasks."""
+    ``scope`` may see. Tasks are counted by family, once each (see the module's docstring)."""
     tasks_qs: QuerySet[Task] = tasks_visible(scope, programme) if scope else Task.objects.filter(programme=programme)
     targets_qs: QuerySet[Target] = (
         targets_visible(scope, programme) if scope else Target.objects.filter(programme=programme)
     )
-    tasks = list(tasks_qs.select_related("pillar", "lead_agency").order_by("order"))
-    if leaf_tasks_only:
-        parents = {task.parent_id for task in tasks if task.parent_id}
-        tasks = [task for task in tasks if task.pk not in parents]
+    tasks = list(tasks_qs.select_related("pillar", "lead_agency", "parent").order_by("order", "pk"))
     targets = list(
         targets_qs.select_related("pillar", "tracking_agency")
         .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("year", "level")))
@@ -185,7 +230,7 @@ def programme_progress(
     by_pillar: defaultdict[str, Tally] = defaultdict(Tally)
     by_agency: defaultdict[int, Tally] = defaultdict(Tally)
     agency_names: dict[int, str] = {}
-    target_rows, task_rows = [], []
+    target_rows: list[TargetRow] = []
     for target in targets:
         report = target_reports.get(target.pk)
         outcome = target_outcome(target, report, year)
@@ -196,23 +241,38 @@ def programme_progress(
         if target.tracking_agency is not None:  # selected with the target: no query
             by_agency[target.tracking_agency.pk].targets[outcome] += 1
             agency_names[target.tracking_agency.pk] = target.tracking_agency.name
-    for task in tasks:
-        report = task_reports.get(task.pk)
-        outcome = task_outcome(task, report, round_) if round_ else NO_REPORT
-        task_rows.append(TaskRow(task, outcome, report))
+
+    family = TaskFamily(tasks, task_reports, round_)
+    shared = set(
+        Task.objects.filter(programme=programme)
+        .values("code")
+        .annotate(times=Count("pk"))
+        .filter(times__gt=1)
+        .values_list("code", flat=True)
+    )
+    task_rows = [
+        TaskRow(
+            task,
+            family.outcome(task),
+            task_reports.get(task.pk),
+            counted=task.pk in family.unit_ids,
+            rolled_up=family.rolled_up(task),
+            depth=family.depth(task),
+            shared_code=task.code in shared,
+        )
+        for task in tasks
+    ]
+    for row in task_rows:
+        if not row.counted:
+            continue
+        task = row.task
         pillar = task.pillar.code if task.pillar else PillarCode.FOUNDATION
         for tally in (overall, by_pillar[pillar]):
-            tally.tasks[outcome] += 1
+            tally.tasks[row.outcome] += 1
         if task.lead_agency is not None:  # selected with the task: no query
-            by_agency[task.lead_agency.pk].tasks[outcome] += 1
+            by_agency[task.lead_agency.pk].tasks[row.outcome] += 1
             agency_names[task.lead_agency.pk] = task.lead_agency.name
 
-    budgets = (
-        Budget.objects.filter(task__in=[row.task for row in task_rows])
-        .values("phase")
-        .annotate(total=Sum("amount_million_vnd"))
-        .order_by("phase")
-    )
     expected = received = on_time = 0
     if round_ is not None:
         for model in (TaskReport, TargetReport):
@@ -228,13 +288,82 @@ def programme_progress(
         by_pillar=dict(by_pillar),
         by_agency=dict(by_agency),
         agency_names=agency_names,
-        budget_by_phase={row["phase"]: row["total"] for row in budgets},
+        budget_by_phase=family.budget_by_phase(),
         target_rows=target_rows,
         task_rows=task_rows,
         expected_reports=expected,
         received_reports=received,
         on_time_reports=on_time,
     )
+
+
+class TaskFamily:
+    """The visible tasks as trees: the units counted (tasks without a visible parent), each
+    task's outcome (own report, else rolled up from its sub-tasks) and the families' budgets."""
+
+    def __init__(self, tasks: list[Task], reports: dict[int, TaskReport], round_: ReportingRound | None) -> None:
+        ids = {task.pk for task in tasks}
+        self.children: defaultdict[int, list[Task]] = defaultdict(list)
+        for task in tasks:
+            if task.parent_id in ids:
+                self.children[task.parent_id].append(task)
+        self.units = [task for task in tasks if task.parent_id not in ids]
+        self.tasks, self.reports, self.round = tasks, reports, round_
+        self._outcomes: dict[int, tuple[str, bool]] = {}
+        self._depths: dict[int, int] = {}
+        for unit in self.units:
+            self._walk(unit, 0)
+        for task in tasks:  # a loop of parents (no top to start from): each counts on its own
+            if task.pk not in self._depths:
+                self.units.append(task)
+                self._walk(task, 0)
+        self.unit_ids = {task.pk for task in self.units}
+
+    def _walk(self, task: Task, depth: int) -> tuple[str, bool]:
+        if task.pk in self._depths:  # met again through a loop of parents
+            return self._outcomes.get(task.pk, (NO_REPORT, False))
+        self._depths[task.pk] = depth
+        below = [self._walk(child, depth + 1)[0] for child in self.children.get(task.pk, [])]
+        report = self.reports.get(task.pk)
+        if self.round is None:
+            found = (NO_REPORT, False)
+        elif report is not None or not below:
+            found = (task_outcome(task, report, self.round), False)
+        else:
+            found = (task_roll_up(task, below, self.round), True)
+        self._outcomes[task.pk] = found
+        return found
+
+    def outcome(self, task: Task) -> str:
+        return self._outcomes[task.pk][0]
+
+    def rolled_up(self, task: Task) -> bool:
+        return self._outcomes[task.pk][1]
+
+    def depth(self, task: Task) -> int:
+        return self._depths[task.pk]
+
+    def budget_by_phase(self) -> dict[str, Decimal]:
+        own: defaultdict[int, dict[str, Decimal]] = defaultdict(dict)
+        for budget in Budget.objects.filter(task__in=self.tasks).only("task_id", "phase", "amount_million_vnd"):
+            own[budget.task_id][budget.phase] = budget.amount_million_vnd
+
+        def below(task: Task) -> list[Task]:
+            return [child for child in self.children.get(task.pk, []) if child.pk not in self.unit_ids]
+
+        def phases(task: Task) -> set[str]:
+            return set(own[task.pk]).union(*(phases(child) for child in below(task)))
+
+        def amount(task: Task, phase: str) -> Decimal:
+            if phase in own[task.pk]:
+                return own[task.pk][phase]
+            return sum((amount(child, phase) for child in below(task)), Decimal(0))
+
+        totals: defaultdict[str, Decimal] = defaultdict(Decimal)
+        for unit in self.units:
+            for phase in phases(unit):
+                totals[phase] += amount(unit, phase)
+        return {phase: totals[phase] for phase in sorted(totals)}
 
 
 @dataclass(frozen=True)
@@ -274,8 +403,22 @@ def task_list(
     round_: ReportingRound | None = None,
 ) -> list[TaskRow]:
     """Tasks filtered as on the task list page; ``query`` matches code and name without diacritics."""
-    progress = programme_progress(programme=programme, round_=round_, scope=scope, leaf_tasks_only=False)
-    rows = progress.task_rows
+    progress = programme_progress(programme=programme, round_=round_, scope=scope)
+    return task_rows_filter(
+        progress.task_rows, pillar=pillar, agency_id=agency_id, status=status, late=late, query=query
+    )
+
+
+def task_rows_filter(
+    rows: list[TaskRow],
+    *,
+    pillar: str | None = None,
+    agency_id: int | None = None,
+    status: str | None = None,
+    late: bool = False,
+    query: str = "",
+) -> list[TaskRow]:
+    """The rows of :func:`programme_progress` that pass the task list's filters."""
     if pillar:
         rows = [row for row in rows if row.task.pillar and row.task.pillar.code == pillar]
     if agency_id:

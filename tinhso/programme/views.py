@@ -60,6 +60,7 @@ from .forms import (
 )
 from .importing.mappings import column_mapping_save, columns_from_form, role_choices
 from .importing.pipeline import ImportOutcome, programme_import
+from .importing.preview import target_lines, task_lines
 from .models import (
     Evidence,
     Milestone,
@@ -84,7 +85,7 @@ from .selectors import (
     milestones_in_force,
     programme_progress,
     programme_trend,
-    task_list,
+    task_rows_filter,
 )
 
 AnyReport = TaskReport | TargetReport
@@ -219,6 +220,7 @@ def overview(request: HttpRequest, programme_id: int) -> HttpResponse:
             "round": round_,
             "progress": progress,
             "sentence": progress.sentence(),
+            "sub_tasks": any(not row.counted for row in progress.task_rows),
             "bars": bars,
             "trend": trend,
             "chart": chart,
@@ -257,7 +259,9 @@ def task_list_page(request: HttpRequest, programme_id: int) -> HttpResponse:
         statuses=[*TaskStatus.choices, (NO_REPORT, _("Chưa có báo cáo được duyệt"))],
     )
     form.is_valid()
-    rows = task_list(scope=scope, programme=programme, round_=round_, **form.filters())
+    # The same figures as the overview and the documents: one call, then the filters.
+    progress = programme_progress(programme=programme, round_=round_, scope=scope)
+    rows = task_rows_filter(progress.task_rows, **form.filters())
     context = {
         "programme": programme,
         "scope": scope,
@@ -265,6 +269,9 @@ def task_list_page(request: HttpRequest, programme_id: int) -> HttpResponse:
         "round": round_,
         "form": form,
         "lines": [TaskLine(row, _task_badge(row.outcome)) for row in rows],
+        "tasks_done": progress.overall.tasks.get(TaskStatus.DONE, 0),
+        "tasks_total": progress.overall.tasks_total,
+        "sub_tasks": sum(not line.counted for line in progress.task_rows),
     }
     template = "programme/_task_results.html" if is_htmx(request) else "programme/task_list.html"
     response = render(request, template, context)
@@ -1006,6 +1013,8 @@ def _import_page(
             "token": token,
             "error": error,
             "column_roles": role_choices(),
+            "task_lines": task_lines(outcome.preview) if outcome else [],
+            "target_lines": target_lines(outcome.preview) if outcome else [],
             "unmatched": list(zip(outcome.unmatched_agencies, mapping.rows(), strict=False))
             if outcome and mapping
             else [],
