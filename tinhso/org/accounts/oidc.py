@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import jwt
+import requests
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
@@ -57,7 +59,33 @@ class CitizenOIDCBackend(OIDCAuthenticationBackend):
             return None
         return super().authenticate(request, **kwargs)
 
+    def retrieve_matching_jwk(self, token: str) -> Any:
+        """The provider's key for ``token``: by its ``kid`` (the library's way), or, for a token
+        without one (allowed by RFC 7515), the provider's only signing key; with several keys
+        and no ``kid`` the token is refused."""
+        header = jwt.get_unverified_header(token)
+        if "kid" in header:
+            return super().retrieve_matching_jwk(token)
+        response = requests.get(self.OIDC_OP_JWKS_ENDPOINT, timeout=self.get_settings("OIDC_TIMEOUT", None))
+        response.raise_for_status()
+        keys = [
+            key
+            for key in response.json().get("keys", [])
+            if key.get("use", "sig") == "sig" and key.get("alg", header.get("alg")) == header.get("alg")
+        ]
+        if len(keys) != 1:
+            raise SuspiciousOperation("no single signing key for an ID token without kid")
+        return jwt.PyJWK(keys[0])
+
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Person | None:
+        # The library checks the signature, expiry and nonce; the audience and issuer here.
+        audience = payload.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if self.OIDC_RP_CLIENT_ID not in audiences:
+            raise SuspiciousOperation("ID token not issued to this client")
+        issuer = getattr(settings, "OIDC_OP_ISSUER", "")
+        if issuer and payload.get("iss") != issuer:
+            raise SuspiciousOperation("ID token from another issuer")
         user_info = self.get_userinfo(access_token, id_token, payload)
         subject = str(payload.get("sub") or "")
         if not subject or str(user_info.get("sub") or "") != subject:
