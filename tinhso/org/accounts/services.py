@@ -2,11 +2,12 @@
 signed in through an OpenID Connect provider.
 
 No enumeration: whether an address already has an account never changes what the person at
-the keyboard sees. A registration with a taken address sends its owner a notice instead of a
-code and leaves nothing written; a reset for an unknown address sends nothing; both answer
-with a *ticket* (kept in the session) whose code simply never matches. A code is compared
-first and only a right code learns that it was used or has expired, so someone without the
-phone cannot tell a real ticket from a decoy by waiting or guessing.
+the keyboard sees, nor how long the page takes. A registration with a taken address, or a reset
+for an address without an account, writes a code row like any other but sends the address a
+notice instead of the code (no account is created or touched, no ledger entry); the browser
+gets a *ticket* (kept in its session) either way, and that code simply never matches. A code is
+compared first and only a right code learns that it was used or has expired, so someone without
+the phone cannot tell a real ticket from a decoy by waiting or guessing.
 """
 
 from __future__ import annotations
@@ -234,6 +235,10 @@ _SUBJECTS: dict[str, Any] = {
     CodePurpose.REGISTER: _lazy("Mã xác nhận đăng ký tài khoản"),
     CodePurpose.RESET: _lazy("Mã lấy lại mật khẩu"),
 }
+_NO_ACCOUNT_NOTICE = _lazy(
+    "Có người vừa yêu cầu lấy lại mật khẩu tài khoản Dịch vụ công bằng địa chỉ này, nhưng chưa có tài khoản "
+    "nào dùng địa chỉ này. Nếu là bạn, hãy đăng ký tài khoản. Nếu không phải bạn, hãy bỏ qua tin này."
+)
 _TAKEN_NOTICE = _lazy(
     "Có người vừa dùng địa chỉ này để đăng ký tài khoản Dịch vụ công, nhưng địa chỉ đã gắn với một tài khoản. "
     "Nếu là bạn, hãy đăng nhập hoặc dùng chức năng Quên mật khẩu. Nếu không phải bạn, hãy bỏ qua tin này."
@@ -309,15 +314,8 @@ def registration_start(*, address: Address, full_name: str, password: str, conse
             _("Vui lòng đồng ý với việc xử lý dữ liệu cá nhân để tạo tài khoản."), field="consent", code="no_consent"
         )
     full_name = registration_check(address=address, full_name=full_name, password=password)
-    if address_taken(address):
-        ticket = new_ticket()
-        _send(address, str(_SUBJECTS[CodePurpose.REGISTER]), str(_TAKEN_NOTICE))
-    else:
-        row, code = code_issue(purpose=CodePurpose.REGISTER, address=address)
-        ticket = row.ticket
-        code_send(address, CodePurpose.REGISTER, code)
     return Registration(
-        ticket=ticket,
+        ticket=_register_code(address),
         channel=address.channel,
         address=address.value,
         full_name=full_name,
@@ -328,15 +326,20 @@ def registration_start(*, address: Address, full_name: str, password: str, conse
 
 def registration_resend(registration: Registration) -> Registration:
     """A new code (or notice) for the same registration; the old code stops working."""
-    address = Address(registration.channel, registration.address)
+    registration.ticket = _register_code(Address(registration.channel, registration.address))
+    return registration
+
+
+def _register_code(address: Address) -> str:
+    """The ticket of a new registration code for ``address``. A taken address gets its owner a
+    notice instead, and a code that was never sent (so never matches): the same row written, the
+    same one message through the same gateway, so the page takes as long either way."""
+    row, code = code_issue(purpose=CodePurpose.REGISTER, address=address)
     if address_taken(address):
-        registration.ticket = new_ticket()
         _send(address, str(_SUBJECTS[CodePurpose.REGISTER]), str(_TAKEN_NOTICE))
     else:
-        row, code = code_issue(purpose=CodePurpose.REGISTER, address=address)
-        registration.ticket = row.ticket
         code_send(address, CodePurpose.REGISTER, code)
-    return registration
+    return row.ticket
 
 
 def _citizen_username() -> str:
@@ -394,12 +397,17 @@ def consent_give(*, person: Person, purpose: str, version: str) -> Consent:
 
 def reset_start(*, address: Address) -> str:
     """A ticket for resetting the password of the account of ``address``: a code is sent if
-    there is one (and it is active), nothing otherwise; the answer is the same."""
+    there is one (and it is active), else a notice that no account uses it; the answer is the same."""
     person = citizen_account_by_address(address)
-    if person is None or not person.is_active:
-        return new_ticket()
+    if person is not None and not person.is_active:
+        person = None
+    # Without an account: a code that is never sent (it names no one, so it never resets
+    # anything) and a notice through the same gateway: the page takes as long either way.
     row, code = code_issue(purpose=CodePurpose.RESET, address=address, person=person)
-    code_send(address, CodePurpose.RESET, code)
+    if person is None:
+        _send(address, str(_SUBJECTS[CodePurpose.RESET]), str(_NO_ACCOUNT_NOTICE))
+    else:
+        code_send(address, CodePurpose.RESET, code)
     return row.ticket
 
 
@@ -413,9 +421,11 @@ def reset_confirm(*, ticket: str, code: str, password: str) -> Person:
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages), field="password1", code="weak_password") from exc
     row = code_check(ticket=ticket, purpose=CodePurpose.RESET, code=code)
+    if row.person_id is None:  # a code never sent: nobody can hold it
+        raise _wrong_code()
     with transaction.atomic():
         _code_use(row)
-        person = Person.objects.select_for_update().get(pk=row.person_id or 0)
+        person = Person.objects.select_for_update().get(pk=row.person_id)
         if not person.is_active:
             raise _wrong_code()
         person.set_password(password)

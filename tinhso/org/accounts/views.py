@@ -300,6 +300,5 @@ def account(request: HttpRequest) -> HttpResponse:
         "consent_texts": services.CONSENT_TEXTS,
         "proven": mask_digits(proven) if proven else "",
         "oidc": _oidc_context(request),
-        "identities": person.external_identities.count(),
     }
     return render(request, "registration/account.html", context)
