@@ -511,3 +511,26 @@ def _person_create_from_claims(claims: ProviderClaims) -> Person:
     ledger_append(actor=None, action="org.account.create", obj=person, payload={"channel": "oidc"})
     role_grant(actor=None, person=person, role=Role.CITIZEN, agency=None)
     return person
+
+
+# --- housekeeping ------------------------------------------------------------------------------
+
+CODE_KEPT = dt.timedelta(days=1)  # how long a used or expired code's row stays (attempts, support)
+
+
+def codes_purge(now: dt.datetime | None = None) -> int:
+    """Delete the code rows expired (or used) more than :data:`CODE_KEPT` ago; one ledger event
+    with the count when any went."""
+    cutoff = (now or timezone.now()) - CODE_KEPT
+    with transaction.atomic():
+        stale = OneTimeCode.objects.filter(Q(expires_at__lt=cutoff) | Q(used_at__lt=cutoff))
+        deleted = stale.delete()[0]
+        if deleted:
+            ledger_append(
+                actor=None,
+                action="org.account.codes_purge",
+                object_type="org.onetimecode",
+                object_id="",
+                payload={"deleted": deleted},
+            )
+    return deleted

@@ -217,3 +217,16 @@ def test_resend_gives_a_new_code_and_the_old_one_stops_working(texts: list[tuple
 def test_the_confirm_page_without_a_registration_goes_back_to_the_form() -> None:
     response = Client().get(CONFIRM)
     assert (response.status_code, response["Location"]) == (302, REGISTER)
+
+
+def test_old_codes_are_purged_with_one_ledger_event(texts: list[tuple[str, str]], clock: Any) -> None:
+    address = services.address_parse(PHONE)
+    services.code_issue(purpose=CodePurpose.REGISTER, address=address)
+    assert services.codes_purge() == 0
+    clock.set(clock.now + dt.timedelta(days=1, minutes=11))
+    services.code_issue(purpose=CodePurpose.RESET, address=address)  # still pending: kept
+    entries = Entry.objects.count()
+    assert services.codes_purge() == 1
+    assert OneTimeCode.objects.get().purpose == CodePurpose.RESET
+    assert Entry.objects.count() == entries + 1
+    assert Entry.objects.order_by("-pk").first().action == "org.account.codes_purge"
