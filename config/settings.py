@@ -183,6 +183,8 @@ AUTH_USER_MODEL = "org.Person"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "tinhso.org.backends.PersonBackend",  # Django's ModelBackend
+    "tinhso.org.accounts.backends.AddressBackend",  # citizens: their confirmed phone or e-mail
+    "tinhso.org.accounts.oidc.CitizenOIDCBackend",  # an OpenID Connect provider (off unless configured)
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -444,3 +446,25 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tinhso_cache"}}
 RATELIMIT_USE_CACHE = "default"
+
+# --- citizens' accounts ----------------------------------------------------------------------
+# Sign-in through an OpenID Connect provider (the national identity or public-service portal),
+# tinhso.org.accounts.oidc. Off unless the client id and the four endpoints are set.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+# The provider's issuer: ID tokens from any other are refused (and it names linked identities).
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile email")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+# The claim that carries the số định danh cá nhân; the provider asserting it proves it.
+OIDC_PERSONAL_ID_CLAIM = os.environ.get("OIDC_PERSONAL_ID_CLAIM", "personal_id")
+# The provider's name on the sign-in button (e.g. "VNeID").
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "")
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/tai-khoan/dang-nhap/"

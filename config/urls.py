@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", site_views.healthz, name="healthz"),
     path("tai-khoan/dang-nhap/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("tai-khoan/dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tai-khoan/", include("tinhso.org.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

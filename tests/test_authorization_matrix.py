@@ -115,6 +115,15 @@ TABLE: dict[str, Row] = {
     "login": R(read=EVERYONE, write=EVERYONE),
     "logout": R(write=EVERYONE),
     "set_language": R(write=EVERYONE),
+    # citizens' accounts: anyone may register or reset (one answer whether an account exists);
+    # sign-in through an identity provider answers 404 while none is configured (the default)
+    "accounts:account": R(read=SIGNED_IN),
+    "accounts:register": R(read=EVERYONE, write=EVERYONE, rate_limited=True),
+    "accounts:register-confirm": R(read=EVERYONE, write=EVERYONE, rate_limited=True),
+    "accounts:reset": R(read=EVERYONE, write=EVERYONE, rate_limited=True),
+    "accounts:reset-confirm": R(read=EVERYONE, write=EVERYONE, rate_limited=True),
+    "accounts:oidc-start": R(read=EVERYONE, reached=frozenset({"404"})),
+    "accounts:oidc-callback": R(read=EVERYONE, reached=frozenset({"404"})),
     "api-schema": R(read=EVERYONE, only=(ANON, CITIZEN, "th.dx_office")),  # the same document for all
     "api-docs": R(read=EVERYONE, only=(ANON, CITIZEN, "th.dx_office")),
     # --- ledger (public proofs; verification is an audit) ---------------------------------------

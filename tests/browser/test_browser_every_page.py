@@ -56,6 +56,8 @@ NOT_PAGES = {
     "admin:view_on_site",
     "admin:autocomplete",
     "org:agencies_template",
+    "accounts:oidc-start",  # redirects to the identity provider (404 while none is configured)
+    "accounts:oidc-callback",
 }
 ACCOUNTS = (
     "congdan",
@@ -78,6 +80,8 @@ STARTS = (
     "/mot-cua/so-theo-doi/",
     "/de-an/",
     "/tai-khoan/dang-nhap/",
+    "/tai-khoan/dang-ky/xac-nhan/",  # reached after a form; without one, back to it
+    "/tai-khoan/quen-mat-khau/xac-nhan/",
 )
 MAX_PAGES_PER_ROLE = 80
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar, Self
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -320,6 +321,11 @@ class AgencySuccession(models.Model):
         return f"{self.predecessor} → {self.successor} ({self.effective_date:%d/%m/%Y})"
 
 
+# Usernames of the accounts citizens make themselves: a random name, never their phone or
+# e-mail (the ledger records who acted by username); they sign in with the phone or e-mail.
+CITIZEN_USERNAME_PREFIX = "cd-"
+
+
 class PersonManager(UserManager["Person"]):
     pass
 
@@ -355,6 +361,12 @@ class Person(AbstractUser):
                 Lower("email"),
                 condition=~Q(email=""),
                 name="person_email_unique_ci",
+            ),
+            # A citizen's account signs in with its confirmed phone: one account per phone.
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=Q(username__startswith=CITIZEN_USERNAME_PREFIX) & ~Q(phone=""),
+                name="person_citizen_phone_unique",
             ),
         ]
 
@@ -422,3 +434,109 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         where = self.agency.name if self.agency is not None else _("toàn hệ thống")
         return f"{self.person} – {self.get_role_display()} – {where}"
+
+
+# --- citizens' accounts (tinhso.org.accounts) -------------------------------------------------
+
+
+class CodePurpose(models.TextChoices):
+    REGISTER = "register", _("Đăng ký tài khoản")
+    RESET = "reset", _("Lấy lại mật khẩu")
+    LINK = "link", _("Xác minh số định danh")
+
+
+class OneTimeCode(models.Model):
+    """A 6-digit code sent to a phone or an e-mail address, kept only as a keyed hash.
+
+    ``ticket`` is the random token the browser's session holds: the confirm form names the code
+    it answers by it, never by the address. States: pending (``used_at`` empty, before
+    ``expires_at``, fewer than the maximum ``attempts``), used, expired, exhausted.
+    """
+
+    purpose = models.CharField(_("mục đích"), max_length=10, choices=CodePurpose.choices)
+    ticket = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(_("kênh"), max_length=10)
+    destination_digest = models.CharField(max_length=64, db_index=True)
+    destination_masked = models.CharField(_("gửi đến"), max_length=120)
+    code_digest = models.CharField(max_length=64)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("tạo lúc"))
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    attempts = models.PositiveSmallIntegerField(_("số lần nhập sai"), default=0)
+    used_at = models.DateTimeField(_("dùng lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã xác nhận")
+        verbose_name_plural = _("mã xác nhận")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} → {self.destination_masked}"
+
+
+class Consent(models.Model):
+    """A person's consent to the processing of their personal data for ``purpose`` (Decree
+    13/2023/NĐ-CP), in the wording of ``text_version``; withdrawn when ``withdrawn_at`` is set."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="consents"
+    )
+    purpose = models.CharField(_("mục đích"), max_length=40)
+    text_version = models.CharField(_("phiên bản nội dung"), max_length=20)
+    given_at = models.DateTimeField(_("đồng ý lúc"))
+    withdrawn_at = models.DateTimeField(_("rút lại lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sự đồng ý xử lý dữ liệu cá nhân")
+        verbose_name_plural = _("sự đồng ý xử lý dữ liệu cá nhân")
+        ordering = ["person", "-given_at"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} v{self.text_version}"
+
+
+class ExternalIdentity(models.Model):
+    """An account at an OpenID Connect provider (``issuer``, ``subject``) that signs in as
+    ``person``. The match is by the provider's subject, never by an e-mail address."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+    )
+    issuer = models.CharField(_("nhà cung cấp định danh"), max_length=255)
+    subject = models.CharField(_("mã định danh tại nhà cung cấp"), max_length=255)
+    created_at = models.DateTimeField(_("liên kết lúc"))
+
+    class Meta:
+        verbose_name = _("tài khoản định danh liên kết")
+        verbose_name_plural = _("tài khoản định danh liên kết")
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique")]
+
+    def __str__(self) -> str:
+        return self.issuer
+
+
+class PersonalIdProof(models.Model):
+    """``person`` has proven to hold ``personal_id`` (an identity provider asserted it): their
+    account then shows the dossiers filed under it. One proven holder per personal id."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="personal_id_proof",
+    )
+    personal_id = models.CharField(_("số định danh cá nhân"), max_length=12, unique=True)
+    method = models.CharField(_("cách xác minh"), max_length=20)
+    issuer = models.CharField(_("nhà cung cấp định danh"), max_length=255, blank=True)
+    proven_at = models.DateTimeField(_("xác minh lúc"))
+
+    class Meta:
+        verbose_name = _("xác minh số định danh cá nhân")
+        verbose_name_plural = _("xác minh số định danh cá nhân")
+
+    def __str__(self) -> str:
+        return self.method

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tinhso.core.errors import NotFound
 from tinhso.onestop.models import Dossier, DossierFile, FileKind
 from tinhso.org.access import agencies_where
+from tinhso.org.accounts.selectors import person_proven_personal_id
 from tinhso.org.roles import Perm
 
 if TYPE_CHECKING:
@@ -26,8 +27,18 @@ def dossiers_visible(person: Person | AnonymousUser) -> QuerySet[Dossier]:
         return Dossier.objects.none()
     agencies = agencies_where(person, Perm.DOSSIER_VIEW).values("pk")
     return Dossier.objects.filter(
-        Q(receiving_agency__in=agencies) | Q(handling_agency__in=agencies) | Q(applicant=person),
+        Q(receiving_agency__in=agencies) | Q(handling_agency__in=agencies) | applicant_condition(person),
     ).distinct()
+
+
+def applicant_condition(person: Person | AnonymousUser) -> Q:
+    """The dossiers ``person`` filed, and those filed (online or at a desk) under the personal id
+    they proved to hold (:func:`tinhso.org.accounts.selectors.person_proven_personal_id`)."""
+    condition = Q(applicant=person)
+    proven = person_proven_personal_id(person)
+    if proven:
+        condition |= Q(applicant_personal_id=proven)
+    return condition
 
 
 def access_dossier(person: Person | AnonymousUser, dossier_id: int | str) -> Dossier:

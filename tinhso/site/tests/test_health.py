@@ -71,6 +71,7 @@ def test_scheduler_enqueues_each_due_job_once() -> None:
         "dossiers_late_scan",
         "notifications_retry",
         "storage_sweep",
+        "account_codes_purge",
     }
     assert enqueue_due_jobs(now) == []  # moved forward: not due again at the same instant
     later = now + dt.timedelta(seconds=31)

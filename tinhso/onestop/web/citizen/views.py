@@ -37,7 +37,7 @@ from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.core.web import View, form_error, is_htmx, person_of
 from tinhso.onestop import rules
 from tinhso.onestop.dossiers import intake, services
-from tinhso.onestop.dossiers.access import access_dossier
+from tinhso.onestop.dossiers.access import access_dossier, applicant_condition
 from tinhso.onestop.dossiers.lookup import LookupResult, dossier_lookup, lookup_failed, lookup_limited
 from tinhso.onestop.dossiers.personal import PersonalData, personal_data_for
 from tinhso.onestop.dossiers.selectors import dossier_flags, dossier_timeline
@@ -236,9 +236,9 @@ def _expected(dossier: Dossier, *, paid: bool, waived: bool, rated: bool) -> lis
 
 @page("GET")
 def my_dossiers(request: HttpRequest) -> HttpResponse:
-    """Hồ sơ của tôi: only the dossiers the user filed."""
+    """Hồ sơ của tôi: the dossiers the user filed, and those filed under the personal id they proved."""
     dossiers = (
-        Dossier.objects.filter(applicant=person_of(request))
+        Dossier.objects.filter(applicant_condition(person_of(request)))
         .select_related("procedure", "receiving_agency")
         .annotate(
             paid=Exists(Payment.objects.filter(dossier=OuterRef("pk"), state="paid")),
