@@ -56,6 +56,8 @@ NOT_PAGES = {
     "admin:view_on_site",
     "admin:autocomplete",
     "org:agencies_template",
+    "programme:cascade_xlsx",
+    "programme:cascade_derive",
 }
 ACCOUNTS = (
     "congdan",

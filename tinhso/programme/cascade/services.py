@@ -63,8 +63,9 @@ class DeriveOutcome:
     rounds: int
 
 
-def _check(actor: Person, parent: Programme) -> None:
-    if not rules.may_derive_plan(programme_scope(actor, parent), parent):
+def _check(actor: Person | None, parent: Programme) -> None:
+    """``actor`` None is a trusted operator (the demo, a command), as for the importer."""
+    if actor is not None and not rules.may_derive_plan(programme_scope(actor, parent), parent):
         raise NotAllowed(
             _("Chỉ cơ quan chuyên trách chuyển đổi số của tỉnh hoặc cơ quan chủ quản được giao kế hoạch."),
             code="forbidden",
@@ -93,7 +94,7 @@ def _check_owner(parent: Programme, owner: Agency, today: dt.date) -> None:
 
 @transaction.atomic
 def plan_derive(
-    *, actor: Person, parent: Programme, owner: Agency, year: int, fanout: Fanout | None = None
+    *, actor: Person | None, parent: Programme, owner: Agency, year: int, fanout: Fanout | None = None
 ) -> DeriveOutcome:
     """Create (or complete) ``owner``'s plan of ``year`` from ``parent``: see the module."""
     _check(actor, parent)
@@ -233,7 +234,7 @@ def _derive_targets(plan: Programme, owner: Agency, sources: list[tuple[Target, 
     return added
 
 
-def _open_rounds(plan: Programme, parent: Programme, year: int, actor: Person) -> tuple[int, int]:
+def _open_rounds(plan: Programme, parent: Programme, year: int, actor: Person | None) -> tuple[int, int]:
     """The parent's open rounds of ``year`` in the plan (same period and dates), and a draft
     report for every task and target of the plan that lacks one in them."""
     rounds_added = reports_added = 0
@@ -284,7 +285,7 @@ class DeriveAllOutcome:
     plans: list[int] = field(default_factory=list)
 
 
-def plan_derive_all(*, actor: Person, parent: Programme, year: int, kind: str = COMMUNES) -> DeriveAllOutcome:
+def plan_derive_all(*, actor: Person | None, parent: Programme, year: int, kind: str = COMMUNES) -> DeriveAllOutcome:
     """Derive ``year``'s plan for every commune of the scheme's territory (or every department
     of the province): one transaction per plan, so a plan done stays done if a later one fails;
     running it again completes what is missing and changes nothing else."""

@@ -176,3 +176,19 @@ def test_a_submitted_report_not_yet_approved_does_not_move_the_rollup(
     services.task_report_save(actor=focal, scope=scope, report=report, status="in_progress", percent_done=50)
     services.report_submit(actor=focal, scope=scope, report=report)
     assert task_rollup(source_ids=[c["communes_task"].pk])[c["communes_task"].pk].percent == 0
+
+
+def test_the_demo_derives_the_commune_plans_of_the_seed_scheme(demo_agencies: dict[str, Any]) -> None:
+    from tinhso.programme.cascade.demo import demo_load as cascade_demo
+    from tinhso.programme.demo import demo_load
+
+    demo_load()
+    report = cascade_demo()
+    thai_binh = Programme.objects.get(decision_number="54/QĐ-UBND")
+    plans = Programme.objects.filter(parent=thai_binh)
+    # the former Thái Bình's communes of the demo (its partners "UBND huyện, thành phố")
+    assert sorted(str(key) for key in plans.values_list("owner__key", flat=True)) == sorted(TB_COMMUNES)
+    assert report.outcomes[thai_binh.title].created == 3
+    again = cascade_demo()
+    assert again.outcomes[thai_binh.title].created == 0
+    assert plans.count() == 3
