@@ -75,20 +75,17 @@ def _window(year: int) -> Q:
     return started & running
 
 
-def fanout_build(parent: Programme, year: int, today: dt.date | None = None) -> Fanout:
-    """Resolve every task's and target's agencies of ``parent`` (groups included) to today's
-    agencies, and route them. A constant number of queries, whatever the number of communes."""
-    today = today or timezone.localdate()
-    out = Fanout(parent=parent, year=year, today=today)
-    issuing = parent.province
-    provinces_today = [unit for unit in programme_provinces(issuing, today) if unit.is_valid_on(today)]
-    communes = territory_communes(issuing, today)
+def territory_agencies(parent: Programme, today: dt.date) -> tuple[dict[int, Agency], dict[int, Agency]]:
+    """The agencies a scheme may give a plan to, by id: the UBND of each commune of its
+    territory, and today's departments of the province carrying it on. Three queries."""
+    provinces_today = [unit for unit in programme_provinces(parent.province, today) if unit.is_valid_on(today)]
+    communes = territory_communes(parent.province, today)
     active = Agency.objects.active().select_related("unit")
-    out.communes = {
+    commune_agencies = {
         agency.pk: agency
         for agency in active.filter(kind=AgencyKind.PEOPLES_COMMITTEE, unit__in=communes, unit__level=UnitLevel.COMMUNE)
     }
-    out.departments = {
+    departments = {
         agency.pk: agency
         for agency in active.filter(
             kind=AgencyKind.DEPARTMENT,
@@ -97,6 +94,16 @@ def fanout_build(parent: Programme, year: int, today: dt.date | None = None) -> 
             parent__parent__isnull=True,
         )
     }
+    return commune_agencies, departments
+
+
+def fanout_build(parent: Programme, year: int, today: dt.date | None = None) -> Fanout:
+    """Resolve every task's and target's agencies of ``parent`` (groups included) to today's
+    agencies, and route them. A constant number of queries, whatever the number of communes."""
+    today = today or timezone.localdate()
+    out = Fanout(parent=parent, year=year, today=today)
+    out.communes, out.departments = territory_agencies(parent, today)
+    issuing = parent.province
     # Old district UBNDs by name, for a text naming one ("UBND huyện Tiền Hải"): its communes'
     # successors. Only an issuing province that had districts has them.
     districts: dict[str, int] = {}

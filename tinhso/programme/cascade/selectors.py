@@ -23,7 +23,7 @@ from tinhso.core.text import fold
 from tinhso.org.models import Agency
 
 from ..models import Programme, ReportingRound, ReportState, RoundStatus, TargetReport, Task, TaskReport, TaskStatus
-from .fanout import COMMUNES, fanout_build
+from .fanout import COMMUNES, territory_agencies
 
 
 @dataclass(frozen=True)
@@ -150,8 +150,8 @@ def cascade_status(*, parent: Programme, year: int, kind: str = COMMUNES) -> Cas
     ``year``, whether it reported in the scheme's current round of that year, whether it is late,
     its progress. A constant number of queries, whatever the number of communes."""
     today = timezone.localdate()
-    fanout = fanout_build(parent, year, today)
-    agencies = fanout.candidates(kind)
+    communes, departments = territory_agencies(parent, today)
+    agencies = sorted((communes if kind == COMMUNES else departments).values(), key=lambda a: a.name_folded)
     round_ = cascade_round(parent, year)
     plans = dict(
         Programme.objects.filter(parent=parent, period_start=year, owner__in=[a.pk for a in agencies]).values_list(
