@@ -91,3 +91,9 @@ def may_read_plan(scope: ProgrammeScope, plan: Programme) -> bool:
     """Read a plan as a whole (every task and target, paginated): its owner's own people and
     those who read the whole programme (for a derived plan, the province's DX office)."""
     return scope.read_all or plan.owner_id in scope.read_agencies
+
+
+def may_import_plan(scope: ProgrammeScope, owner: Agency) -> bool:
+    """Import an agency's own plan under a scheme: the scheme's DX office, or the agency itself
+    (its focal point)."""
+    return scope.manage or owner.pk in scope.report_agencies

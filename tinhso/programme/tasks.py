@@ -150,23 +150,3 @@ def report_returned_notify(kind: str, report_id: int) -> bool:
         subject,
         body,
     )
-
-
-@task()
-def plan_derive_all_run(parent_id: int, year: int, kind: str, actor_id: int) -> dict[str, int]:
-    """Derive a year's plan for every commune (or department) of a scheme
-    (:func:`tinhso.programme.cascade.services.plan_derive_all`); safe to run again."""
-    from tinhso.org.models import Person
-
-    from .cascade.services import plan_derive_all  # imports the selectors and matching: not for every worker start
-    from .models import Programme
-
-    actor = Person.objects.get(pk=actor_id)
-    parent = Programme.objects.select_related("province", "owner__unit").get(pk=parent_id)
-    outcome = plan_derive_all(actor=actor, parent=parent, year=year, kind=kind)
-    return {
-        "created": outcome.created,
-        "completed": outcome.completed,
-        "unchanged": outcome.unchanged,
-        "skipped": outcome.skipped,
-    }

@@ -19,12 +19,13 @@ xã", "Các sở, ban, ngành", "UBND các huyện, thành phố") and splits ta
 Deriving again adds only what is new in the scheme (tasks, targets, rounds); when nothing is
 new it is refused (409) and nothing is written. :func:`plan_derive_all` derives for every
 commune (or department) at once, one transaction per plan, and runs in the background
-(:func:`plan_derive_all_enqueue`).
+(``tasks.plan_derive_all_enqueue``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -37,6 +38,8 @@ from tinhso.org.models import Agency, Person
 
 from .. import rules
 from ..access import programme_scope
+from ..importing.pipeline import ImportOutcome, import_parsed
+from ..importing.readers import parse_file
 from ..matching import programme_provinces
 from ..models import (
     Milestone,
@@ -314,14 +317,113 @@ def plan_derive_all(*, actor: Person | None, parent: Programme, year: int, kind:
     return outcome
 
 
-def plan_derive_all_enqueue(*, actor: Person, parent: Programme, year: int, kind: str = COMMUNES) -> None:
-    """Check, then run :func:`plan_derive_all` in the background once the request's transaction
-    commits (about a hundred communes: too long for a request)."""
+def plan_derive_all_check(*, actor: Person, parent: Programme, year: int, kind: str = COMMUNES) -> None:
+    """Refuse now what :func:`plan_derive_all` would refuse, before it is queued."""
     _check(actor, parent)
     _check_year(parent, year)
     if kind not in KINDS:
         raise DomainError(_("Loại đơn vị không hợp lệ."), field="kind")
-    from ..tasks import plan_derive_all_run  # tasks imports the models only; kept local as its siblings do
 
-    parent_id, actor_id = parent.pk, actor.pk
-    transaction.on_commit(lambda: plan_derive_all_run.enqueue(parent_id, year, kind, actor_id))
+
+# --- a plan the agency writes itself ---------------------------------------------------------
+
+
+def _check_import(actor: Person, parent: Programme, owner: Agency) -> None:
+    if not rules.may_import_plan(programme_scope(actor, parent), owner):
+        raise NotAllowed(
+            _("Chỉ cơ quan chuyên trách của tỉnh hoặc chính đơn vị được nhập kế hoạch của đơn vị."), code="forbidden"
+        )
+
+
+def plan_import(
+    *,
+    actor: Person,
+    parent: Programme,
+    owner: Agency,
+    year: int,
+    filename: str,
+    data: bytes,
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """Import ``owner``'s own plan of ``year`` (a commune's "Kế hoạch chuyển đổi số năm …")
+    under ``parent``, through the programme importer, all or nothing: into its derived plan if
+    there is one, else into a new plan with ``parent`` set. Its tasks and targets whose codes are
+    the scheme's are linked to them (``source_task``/``source_target``) so that they roll up, and
+    the scheme's open rounds of the year are opened in it."""
+    _check_import(actor, parent, owner)
+    _check_year(parent, year)
+    today = timezone.localdate()
+    _check_owner(parent, owner, today)
+    result = parse_file(filename, data)
+    with transaction.atomic():
+        plan = Programme.objects.filter(parent=parent, owner=owner, period_start=year).first()
+        created = plan is None
+        if plan is None:
+            plan = Programme.objects.create(
+                parent=parent,
+                title=result.document_meta.title
+                or _("Kế hoạch chuyển đổi số năm %(year)s của %(agency)s") % {"year": year, "agency": owner.name},
+                owner=owner,
+                province=owner.unit.province,
+                period_start=year,
+                period_end=year,
+                decision_number=result.document_meta.number or "",
+                decision_date=result.document_meta.date,
+                issuer=owner.name,
+            )
+        outcome = import_parsed(actor=actor, result=result, filename=filename, programme=plan)
+        if not outcome.saved or dry_run:
+            outcome.saved = False
+            outcome.programme_id = None if created else plan.pk
+            transaction.set_rollback(True)
+            return outcome
+        linked = _link_sources(plan, parent)
+        rounds, reports = _open_rounds(plan, parent, year, actor)
+        ledger_append(
+            actor=actor,
+            action="programme.plan.import",
+            obj=plan,
+            payload={
+                "parent": parent.pk,
+                "owner": owner.pk,
+                "year": year,
+                "created": created,
+                "tasks": outcome.tasks,
+                "targets": outcome.targets,
+                "linked": linked,
+                "rounds": rounds,
+                "reports": reports,
+            },
+        )
+    return outcome
+
+
+def _link_sources(plan: Programme, parent: Programme) -> int:
+    """Link the plan's unlinked tasks and targets to the scheme's of the same code (a task's
+    appendix too when the scheme has the code in several appendices); the plan's own are left."""
+    by_code: dict[str, list[Task]] = defaultdict(list)
+    for task in Task.objects.filter(programme=parent):
+        by_code[task.code.upper()].append(task)
+    taken = set(Task.objects.filter(programme=plan, source_task__isnull=False).values_list("source_task_id", flat=True))
+    linked = 0
+    for task in Task.objects.filter(programme=plan, source_task__isnull=True):
+        candidates = by_code.get(task.code.upper(), [])
+        if len(candidates) > 1:
+            candidates = [source for source in candidates if source.appendix == task.appendix]
+        if len(candidates) == 1 and candidates[0].pk not in taken:
+            task.source_task = candidates[0]
+            task.save(update_fields=["source_task"])
+            taken.add(candidates[0].pk)
+            linked += 1
+    targets = {target.code.upper(): target for target in Target.objects.filter(programme=parent)}
+    taken = set(
+        Target.objects.filter(programme=plan, source_target__isnull=False).values_list("source_target_id", flat=True)
+    )
+    for target in Target.objects.filter(programme=plan, source_target__isnull=True):
+        source = targets.get(target.code.upper())
+        if source is not None and source.pk not in taken:
+            target.source_target = source
+            target.save(update_fields=["source_target"])
+            taken.add(source.pk)
+            linked += 1
+    return linked

@@ -26,7 +26,8 @@ from ..access import access_programme, tasks_visible
 from ..models import Programme, ReportingRound, RoundStatus, TaskReport
 from .fanout import COMMUNES, DEPARTMENTS
 from .selectors import FILTERS, SORTS, CascadeStatus, cascade_status, programme_rollup, status_rows
-from .services import plan_derive, plan_derive_all_enqueue
+from .services import plan_derive
+from .tasks import plan_derive_all_enqueue
 
 PLAN_PAGE_SIZE = 20
 
