@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -42,6 +43,7 @@ def test_a_commune_imports_its_plan_under_the_scheme_and_it_rolls_up(cascade: di
     focal, owner = c["focal_tien_hai"], c["agencies"]["hy.ubndx.tien_hai"]
     outcome = plan_import(actor=focal, parent=c["scheme"], owner=owner, year=2026, filename="ke-hoach.txt", data=PLAN)
     assert outcome.saved, outcome.rejected
+    assert outcome.programme_id is not None
     plan = Programme.objects.get(pk=outcome.programme_id)
     assert (plan.parent, plan.owner, plan.period_start) == (c["scheme"], owner, 2026)
     tasks = {task.code: task for task in Task.objects.filter(programme=plan)}
@@ -56,7 +58,7 @@ def test_a_commune_imports_its_plan_under_the_scheme_and_it_rolls_up(cascade: di
     services.report_submit(actor=focal, scope=scope, report=report)
     services.report_approve(actor=c["dx"], scope=programme_scope(c["dx"], plan), report=report)
     rollup = task_rollup(source_ids=[c["communes_task"].pk])[c["communes_task"].pk]
-    assert (rollup.derived, rollup.done, rollup.percent) == (1, 1, 100)
+    assert (rollup.derived, rollup.done, rollup.percent) == (1, 1, Decimal(100))
 
 
 def test_importing_into_a_derived_plan_keeps_the_derived_tasks(cascade: dict[str, Any]) -> None:
