@@ -4,4 +4,5 @@ fixtures are in the root conftest; the apps' fixtures these tests share with the
 imported below (a conftest only sees the fixtures of the folders above it)."""
 
 from tinhso.onestop.conftest import media, signing_data_dir, svc  # noqa: F401 - fixtures
+from tinhso.programme.cascade.tests.conftest import cascade  # noqa: F401 - fixture
 from tinhso.programme.tests.conftest import scheme  # noqa: F401 - fixture
