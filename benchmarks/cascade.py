@@ -81,6 +81,8 @@ def main() -> None:
     print(
         f"the DX office's table: {len(status.rows)} rows, {len(queries.captured_queries)} queries, {status_seconds:.3f} s"
     )
+    for query in sorted(queries.captured_queries, key=lambda query: -float(query["time"]))[:3]:
+        print(f"  query {query['time']} s: {query['sql'][:300]}")
     rows = [
         {
             "name": f"plan_derive_all_seconds_{vendor}",
