@@ -381,6 +381,7 @@ WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
 DEMO_LOADERS = [
     "tinhso.org.demo.demo_load",
     "tinhso.programme.demo.demo_load",
+    "tinhso.programme.cascade.demo.demo_load",
     "tinhso.onestop.demo.services.demo_load",
 ]
 

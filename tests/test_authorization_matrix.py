@@ -207,6 +207,11 @@ TABLE: dict[str, Row] = {
     "programme:round_close": R(write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME),
     "programme:round_report_docx": R(read=PROGRAMME - REPORTER, obj=True, sees=PROGRAMME),
     "programme:round_report_xlsx": R(read=PROGRAMME - REPORTER, obj=True, sees=PROGRAMME),
+    # plans that cascade: the DX office's table (leaders read it), its derive action, a plan read whole
+    "programme:cascade": R(read=PROGRAMME - REPORTER, obj=True, sees=PROGRAMME),
+    "programme:cascade_xlsx": R(read=PROGRAMME - REPORTER, obj=True, sees=PROGRAMME),
+    "programme:cascade_derive": R(write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME),
+    "programme:plan": R(read=PROGRAMME - REPORTER, obj=True, sees=PROGRAMME),
     "programme:report_approve": R(
         write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME, kwargs={"kind": "=nhiem-vu", "report_id": "task_report_id"}
     ),

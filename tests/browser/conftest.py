@@ -5,4 +5,5 @@ imported below (a conftest only sees the fixtures of the folders above it)."""
 
 from tinhso.onestop.conftest import media, signing_data_dir, svc  # noqa: F401 - fixtures
 from tinhso.org.accounts.tests.conftest import oidc, oidc_server, texts  # noqa: F401 - fixtures
+from tinhso.programme.cascade.tests.conftest import cascade  # noqa: F401 - fixture
 from tinhso.programme.tests.conftest import scheme  # noqa: F401 - fixture

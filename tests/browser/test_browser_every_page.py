@@ -58,6 +58,8 @@ NOT_PAGES = {
     "org:agencies_template",
     "accounts:oidc-start",  # redirects to the identity provider (404 while none is configured)
     "accounts:oidc-callback",
+    "programme:cascade_xlsx",
+    "programme:cascade_derive",
 }
 ACCOUNTS = (
     "congdan",

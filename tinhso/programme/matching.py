@@ -51,7 +51,7 @@ _COLLECTIVE: list[tuple[re.Pattern[str], str | None]] = [
         "districts",
     ),
     (re.compile(r"^(ubnd|uy ban nhan dan) cap huyen$"), "districts"),
-    (re.compile(r"^(ubnd|uy ban nhan dan) (cap xa|cac xa,? phuong,? thi tran)$"), "communes"),
+    (re.compile(r"^(ubnd|uy ban nhan dan) (cap xa|cac xa,? phuong(,? thi tran)?(,? dac khu)?)$"), "communes"),
     (re.compile(r"^(cac )?so,? ban,? nganh (co )?lien quan$"), None),
     (re.compile(r"^(cac )?(co quan|don vi)(,? don vi)? (co )?lien quan$"), None),
     (re.compile(r"^(cac )?co quan,? don vi thuoc nguon nop luu\b.*$"), None),
@@ -252,3 +252,14 @@ def programme_provinces(province: AdministrativeUnit, today: dt.date | None = No
     """The province that issued a programme and the province(s) carrying it on today."""
     units = [province, *unit_successors_on(province, today or timezone.localdate())]
     return list({unit.pk: unit for unit in units}.values())
+
+
+def collective_kind(text: str) -> str | None:
+    """Which group a collective phrase stands for: "departments" ("Các sở, ban, ngành"),
+    "districts" ("UBND các huyện, thành phố"), "communes" ("UBND các xã, phường"); None for a
+    name or for a phrase that is not an agency ("các cơ quan liên quan")."""
+    folded = fold(clean(text).strip(" .;,"))
+    for pattern, kind in _COLLECTIVE:
+        if pattern.match(folded):
+            return kind
+    return None

@@ -76,11 +76,28 @@ class Programme(models.Model):
     period_start = models.PositiveSmallIntegerField(_("từ năm"))
     period_end = models.PositiveSmallIntegerField(_("đến năm"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # A derived plan (a commune's or a department's yearly plan) implements its parent's tasks
+    # and targets: see tinhso.programme.cascade. PROTECT: a scheme with plans under it stays.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("kế hoạch cấp trên"),
+        on_delete=models.PROTECT,
+        related_name="derived",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("đề án, kế hoạch chuyển đổi số")
         verbose_name_plural = _("đề án, kế hoạch chuyển đổi số")
         ordering = ["-decision_date", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "owner", "period_start"],
+                condition=Q(parent__isnull=False),
+                name="programme_derived_once_a_year",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -155,12 +172,27 @@ class Target(models.Model):
     partner_agencies_text = models.JSONField(_("cơ quan phối hợp (như văn bản)"), default=list, blank=True)
     order = models.PositiveIntegerField(default=0)
     text_folded = models.TextField(editable=False, default="")
+    source_target = models.ForeignKey(
+        "self",
+        verbose_name=_("chỉ tiêu của kế hoạch cấp trên"),
+        on_delete=models.SET_NULL,
+        related_name="derived_targets",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("chỉ tiêu")
         verbose_name_plural = _("chỉ tiêu")
         ordering = ["programme", "order"]
-        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="target_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="target_code_unique"),
+            models.UniqueConstraint(
+                fields=["programme", "source_target"],
+                condition=Q(source_target__isnull=False),
+                name="target_derived_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}. {self.text[:80]}"
@@ -234,12 +266,28 @@ class Task(models.Model):
     note = models.TextField(_("ghi chú"), blank=True)
     order = models.PositiveIntegerField(default=0)
     name_folded = models.TextField(editable=False, default="")
+    source_task = models.ForeignKey(
+        "self",
+        verbose_name=_("nhiệm vụ của kế hoạch cấp trên"),
+        on_delete=models.SET_NULL,
+        related_name="derived_tasks",
+        null=True,
+        blank=True,
+        help_text=_("Nhiệm vụ của kế hoạch cấp trên mà nhiệm vụ này thực hiện."),
+    )
 
     class Meta:
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")
         ordering = ["programme", "order"]
-        constraints = [models.UniqueConstraint(fields=["programme", "appendix", "code"], name="task_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "appendix", "code"], name="task_code_unique"),
+            models.UniqueConstraint(
+                fields=["programme", "source_task"],
+                condition=Q(source_task__isnull=False),
+                name="task_derived_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}. {self.name[:80]}"

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
     from tinhso.org.models import Agency, Person
 
+    from .models import Programme
+
 
 @dataclass(frozen=True)
 class ProgrammeScope:
@@ -70,3 +72,28 @@ def commenting_agencies(scope: ProgrammeScope, lead_id: int | None, partner_ids:
 def may_comment(scope: ProgrammeScope, lead_id: int | None, partner_ids: Iterable[int]) -> bool:
     """Comment on a task or target: its lead (tracking) and partner agencies, and the DX office."""
     return scope.manage or bool(commenting_agencies(scope, lead_id, partner_ids))
+
+
+def may_derive_plan(scope: ProgrammeScope, parent: Programme) -> bool:
+    """Give an agency its yearly plan derived from ``parent`` (tinhso.programme.cascade): the
+    DX office of the parent's province, or the parent's owner (a department cascading its own
+    plan further)."""
+    return scope.manage or parent.owner_id in scope.report_agencies
+
+
+def may_follow_cascade(scope: ProgrammeScope) -> bool:
+    """See which communes and departments have a plan derived from a scheme, have reported and
+    are late: those who read the whole scheme (the DX office, leaders)."""
+    return scope.read_all
+
+
+def may_read_plan(scope: ProgrammeScope, plan: Programme) -> bool:
+    """Read a plan as a whole (every task and target, paginated): its owner's own people and
+    those who read the whole programme (for a derived plan, the province's DX office)."""
+    return scope.read_all or plan.owner_id in scope.read_agencies
+
+
+def may_import_plan(scope: ProgrammeScope, owner: Agency) -> bool:
+    """Import an agency's own plan under a scheme: the scheme's DX office, or the agency itself
+    (its focal point)."""
+    return scope.manage or owner.pk in scope.report_agencies

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .cascade import views as cascade_views
 
 app_name = "programme"
 
@@ -40,4 +41,13 @@ urlpatterns = [
         {"decision": "tra-lai"},
         name="report_return",
     ),
+]
+
+# Plans that cascade (tinhso.programme.cascade): the DX office's table, its export, the derive
+# action, and an agency's own plan.
+urlpatterns += [
+    path("<int:programme_id>/phan-cap/", cascade_views.cascade, name="cascade"),
+    path("<int:programme_id>/phan-cap/tinh-hinh.xlsx", cascade_views.cascade_xlsx, name="cascade_xlsx"),
+    path("<int:programme_id>/phan-cap/giao/", cascade_views.cascade_derive, name="cascade_derive"),
+    path("<int:programme_id>/ke-hoach/", cascade_views.plan, name="plan"),
 ]
