@@ -8,7 +8,9 @@ its sub-tasks are listed but not counted again. A task's status is its own appro
 when it has one; a parent without one takes the status rolled up from its sub-tasks
 (:func:`task_roll_up`). So the report of the agency leading a parent task counts, and a report
 on a sub-task moves the totals through its parent as long as the parent's lead has not reported
-on the whole. A family's budget for a phase is the parent's own figure when the scheme gives one,
+on the whole. A scheme's task that derived plans implement (a task for "UBND các xã, phường"
+fanned out to each commune, ADR 0006) rolls up the same way from its derived tasks' latest
+approved reports, so the communes' work moves the province's totals. A family's budget for a phase is the parent's own figure when the scheme gives one,
 else the sum of its sub-tasks' (never both).
 """
 
@@ -242,7 +244,7 @@ def programme_progress(
             by_agency[target.tracking_agency.pk].targets[outcome] += 1
             agency_names[target.tracking_agency.pk] = target.tracking_agency.name
 
-    family = TaskFamily(tasks, task_reports, round_)
+    family = TaskFamily(tasks, task_reports, round_, derived_outcomes(tasks) if round_ is not None else {})
     shared = set(
         Task.objects.filter(programme=programme)
         .values("code")
@@ -297,11 +299,41 @@ def programme_progress(
     )
 
 
+def derived_outcomes(tasks: list[Task]) -> dict[int, list[str]]:
+    """For each of ``tasks`` that plans implement (derived plans' tasks with ``source_task``), the
+    status of each derived task's latest approved report, or no report: two queries. Derived
+    plans report in their own rounds, so the latest approved report is what the commune or the
+    department last said, whatever the round."""
+    derived: defaultdict[int, dict[int, str]] = defaultdict(dict)
+    ids = [task.pk for task in tasks]
+    for pk, source_id in Task.objects.filter(source_task__in=ids).values_list("pk", "source_task_id"):
+        derived[source_id][pk] = NO_REPORT
+    if not derived:
+        return {}
+    approved = (
+        TaskReport.objects.filter(task__source_task__in=ids, state=ReportState.APPROVED)
+        .order_by("task_id", "round__period_end", "pk")
+        .values_list("task__source_task_id", "task_id", "status")
+    )
+    for source, task_id, status in approved:  # the latest approved report comes last
+        if source is not None:  # always: the filter asks for a source task
+            derived[source][task_id] = status
+    return {source_id: list(by_task.values()) for source_id, by_task in derived.items()}
+
+
 class TaskFamily:
     """The visible tasks as trees: the units counted (tasks without a visible parent), each
-    task's outcome (own report, else rolled up from its sub-tasks) and the families' budgets."""
+    task's outcome (own report, else rolled up from its sub-tasks and from the tasks that
+    derived plans made of it, ``derived``: source task id → their outcomes) and the families'
+    budgets."""
 
-    def __init__(self, tasks: list[Task], reports: dict[int, TaskReport], round_: ReportingRound | None) -> None:
+    def __init__(
+        self,
+        tasks: list[Task],
+        reports: dict[int, TaskReport],
+        round_: ReportingRound | None,
+        derived: dict[int, list[str]] | None = None,
+    ) -> None:
         ids = {task.pk for task in tasks}
         self.children: defaultdict[int, list[Task]] = defaultdict(list)
         for task in tasks:
@@ -309,6 +341,7 @@ class TaskFamily:
                 self.children[task.parent_id].append(task)
         self.units = [task for task in tasks if task.parent_id not in ids]
         self.tasks, self.reports, self.round = tasks, reports, round_
+        self.derived = derived or {}
         self._outcomes: dict[int, tuple[str, bool]] = {}
         self._depths: dict[int, int] = {}
         for unit in self.units:
@@ -324,6 +357,7 @@ class TaskFamily:
             return self._outcomes.get(task.pk, (NO_REPORT, False))
         self._depths[task.pk] = depth
         below = [self._walk(child, depth + 1)[0] for child in self.children.get(task.pk, [])]
+        below += self.derived.get(task.pk, [])
         report = self.reports.get(task.pk)
         if self.round is None:
             found = (NO_REPORT, False)

@@ -192,3 +192,28 @@ def test_the_demo_derives_the_commune_plans_of_the_seed_scheme(demo_agencies: di
     again = cascade_demo()
     assert again.outcomes[thai_binh.title].created == 0
     assert plans.count() == 3
+
+
+def test_the_communes_reports_move_the_schemes_own_totals(cascade: dict[str, Any], make_person: Any) -> None:
+    """The province's overview counts a task fanned out to the communes by what they reported:
+    under way once one commune is, done once every commune is done."""
+    from tinhso.programme.selectors import programme_progress
+
+    c = {**cascade, "make_person": make_person}
+    plan_derive_all(actor=c["dx"], parent=c["scheme"], year=2026)
+
+    def outcome() -> str:
+        progress = programme_progress(programme=c["scheme"], round_=c["round"])
+        return {row.task.code: row.outcome for row in progress.task_rows}["CQS2"]
+
+    assert outcome() == "no_report"
+    _report(c, "hy.ubndx.tien_hai", 100, "done")
+    assert outcome() == "in_progress"  # one commune of three is done
+    for key in TB_COMMUNES[:2]:
+        _report(c, key, 100, "done")
+    assert outcome() == "done"
+    progress = programme_progress(programme=c["scheme"], round_=c["round"])
+    row = next(row for row in progress.task_rows if row.task.code == "CQS2")
+    assert row.rolled_up
+    assert row.counted
+    assert progress.overall.tasks["done"] >= 1
