@@ -56,6 +56,7 @@ NOT_PAGES = {
     "admin:view_on_site",
     "admin:autocomplete",
     "org:agencies_template",
+    "org:delegation_revoke",
 }
 ACCOUNTS = (
     "congdan",
