@@ -12,6 +12,7 @@ user of one agency can never learn what exists in another.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -48,6 +49,31 @@ def lent_roles(person: Person, roles: list[str], day: dt.date | None = None) -> 
         delegation__valid_to__gte=day,
         delegation__delegator__is_active=True,
     )
+
+
+@dataclass(frozen=True)
+class HeldRole:
+    """A role a person may use today: their own (``delegation`` None) or lent to them."""
+
+    role: str
+    agency: Agency | None
+    delegation: Delegation | None = None
+
+
+def roles_in_force(person: Person | AnonymousUser, roles: list[str] | tuple[str, ...]) -> list[HeldRole]:
+    """The effective roles among ``roles`` of ``person`` today: own roles in force, then those
+    lent to them (:func:`lent_roles`), agencies with their unit up to the province (two queries).
+    For a caller that needs the roles themselves (a province-wide reach) rather than
+    :func:`can`'s yes or no."""
+    if not person.is_authenticated or not person.is_active:
+        return []
+    own = _active_assignments(person).filter(role__in=roles).select_related("agency__unit__parent__parent")
+    lent = lent_roles(person, list(roles)).select_related(
+        "delegation__agency__unit__parent__parent", "delegation__delegator"
+    )
+    return [HeldRole(item.role, item.agency) for item in own] + [
+        HeldRole(item.role, item.delegation.agency, item.delegation) for item in lent.order_by("delegation__pk")
+    ]
 
 
 def is_system_admin(person: Person | AnonymousUser) -> bool:
