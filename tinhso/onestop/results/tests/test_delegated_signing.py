@@ -12,6 +12,8 @@ from typing import Any
 
 import docx
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from conftest import Clock, at
 from tinhso.core.errors import NotAllowed
@@ -71,6 +73,13 @@ def test_a_delegated_approval_records_both_people_and_signs_ky_thay(
         assert "Trần Văn Giám" not in text
     events = DossierEvent.objects.filter(dossier=dossier, action__in=["approve", "result_issued"])
     assert [(event.actor, event.delegation) for event in events] == [(lent.deputy, lent.delegation)] * 2
+
+    # The officers' timeline shows the delegate acting, and for whom.
+    client = Client()
+    client.force_login(svc.approver)
+    page = client.get(reverse("officer:dossier", args=[dossier.pk])).content.decode()
+    assert '<span data-testid="on-behalf">(KT. Trần Văn Giám)</span>' in page
+    assert "Lê Thị Phó" in page
 
     text = pdf_text(stored(result), tmp_path)
     for line in ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Lê Thị Phó", "Người ủy quyền: Trần Văn Giám"):
