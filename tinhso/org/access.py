@@ -4,9 +4,11 @@ A role held on an agency grants its permissions (``roles.ROLE_PERMISSIONS``) on 
 and every agency below it. A person's powers are their own roles in force plus the roles lent
 to them by a delegation in force (:mod:`tinhso.org.delegation`), while the delegator still holds
 them: every check below counts both, so no rule needs to know about delegations; the service
-that must record on whose behalf an act was done asks :func:`acting_under`. The ``access_*`` helpers fetch one object for a person and raise
-the same :class:`NotFound` whether the object is missing or outside the person's reach, so a
-user of one agency can never learn what exists in another.
+that must record on whose behalf an act was done asks :func:`acting_under`.
+
+The ``access_*`` helpers fetch one object for a person and raise the same :class:`NotFound`
+whether the object is missing or outside the person's reach, so a user of one agency can never
+learn what exists in another.
 """
 
 from __future__ import annotations
