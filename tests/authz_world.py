@@ -178,6 +178,20 @@ def build_world() -> World:
     assert outcome.saved, outcome.rejected
     _ = Decimal
 
+    # A delegation the Hưng Yên approver gave the handler of the desk, starting tomorrow: seen by
+    # those two only, and granting nothing today (the rows above keep their answers).
+    from tinhso.org.delegation.services import delegation_create
+
+    delegation = delegation_create(
+        actor=p["hy.approver"],
+        delegate=p["hy.handler"],
+        agency=agencies["hy.ttpvhcc"],
+        roles=[Role.APPROVER],
+        valid_from=timezone.localdate() + dt.timedelta(days=1),
+        valid_to=timezone.localdate() + dt.timedelta(days=5),
+        reason="Ủy quyền của ma trận phân quyền",
+    )
+
     world.args = {
         "code": procedure.code,
         "dossier_id": dossier.pk,
@@ -195,6 +209,7 @@ def build_world() -> World:
         "unit_id": AdministrativeUnit.objects.get(level="province", code="34").pk,
         "desk_id": agencies["hy.ttpvhcc"].pk,
         "today": timezone.localdate().isoformat(),
+        "delegation_id": delegation.pk,
     }
     component.refresh_from_db()
     world.markers = {
@@ -202,5 +217,6 @@ def build_world() -> World:
         "programme": programme.title,
         "file": component.original_name,
         "procedure": procedure.code,
+        "delegation": delegation.reason,
     }
     return world

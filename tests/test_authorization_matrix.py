@@ -139,6 +139,13 @@ TABLE: dict[str, Row] = {
     # province, the system administrator over all); Hưng Yên's template only for Hưng Yên's.
     "org:agencies_confirm": R(read=DX_OFFICES | {ADMIN}, write=DX_OFFICES | {ADMIN}),
     "org:agencies_template": R(read=hy("dx_office") | {ADMIN}, query="tinh=33"),
+    # Delegations (ủy quyền): one's own list; made by holders of a role that may be lent; the world's
+    # one (Hưng Yên approver → desk handler) seen by those two, revoked by its delegator.
+    "org:delegations": R(read=SIGNED_IN, marker="delegation", marker_for=hy("approver", "handler")),
+    "org:delegation_new": R(
+        read=both("approver", "leader", "dx_office"), write=both("approver", "leader", "dx_office")
+    ),
+    "org:delegation_revoke": R(write=hy("approver"), obj=True, sees=hy("approver", "handler")),
     "org-api:agency-list": R(read=SIGNED_IN),
     "org-api:agency-detail": R(read=AGENCY_STC, obj=True),
     "org-api:unit-search": R(read=EVERYONE, query="q=Hung+Yen"),

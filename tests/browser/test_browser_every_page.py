@@ -60,6 +60,7 @@ NOT_PAGES = {
     "accounts:oidc-callback",
     "programme:cascade_xlsx",
     "programme:cascade_derive",
+    "org:delegation_revoke",
 }
 ACCOUNTS = (
     "congdan",

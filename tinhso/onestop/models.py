@@ -305,7 +305,8 @@ class Dossier(models.Model):
 
 
 class DossierEvent(models.Model):
-    """Every transition of a dossier: who, what, from which state to which, and when."""
+    """Every transition of a dossier: who, what, from which state to which, and when; and, when
+    the actor acted under a delegation (ủy quyền), which one: on whose behalf, KT. or TUQ."""
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=40)
@@ -317,6 +318,7 @@ class DossierEvent(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.TextField(blank=True)
     at = models.DateTimeField()
+    delegation = models.ForeignKey("org.Delegation", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("diễn biến hồ sơ")

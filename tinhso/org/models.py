@@ -540,3 +540,95 @@ class PersonalIdProof(models.Model):
 
     def __str__(self) -> str:
         return self.method
+
+
+# --- delegations (ủy quyền) -------------------------------------------------------------------
+# Here with the other models of the app (one app, one migration history, as the one-stop shop
+# keeps its models); what is done with them is in tinhso.org.delegation.
+#
+# A delegator lends some or all of their roles on one agency to a named person for a period, and
+# the documents signed under it say so (Decree 30/2020/NĐ-CP, art. 13). States: *in force*
+# between ``valid_from`` and ``valid_to`` (both days included) while ``revoked_at`` is empty and
+# the delegator still holds the role on the agency; *revoked* once ``revoked_at`` is set (never
+# cleared); *expired* after ``valid_to``. Nothing else changes a delegation after it is made.
+
+
+class DelegationKind(models.TextChoices):
+    """How a document signed under the delegation is headed (Decree 30/2020, art. 13)."""
+
+    ON_BEHALF = "KT", _("Ký thay (KT.)")  # a deputy signs for the head of the agency
+    AUTHORISED = "TUQ", _("Thừa ủy quyền (TUQ.)")  # anyone else the head authorises in writing
+
+
+class DelegationQuerySet(models.QuerySet["Delegation"]):
+    def in_force(self, day: dt.date | None = None) -> DelegationQuerySet:
+        """Not revoked and ``day`` (today) within the period. Whether the delegator still holds
+        the roles is checked where a role is used (:mod:`tinhso.org.access`)."""
+        day = day or timezone.localdate()
+        return self.filter(revoked_at__isnull=True, valid_from__lte=day, valid_to__gte=day)
+
+
+class Delegation(models.Model):
+    """``delegator`` lends ``roles`` (:class:`DelegationRole`) held on ``agency`` to ``delegate``
+    from ``valid_from`` to ``valid_to``. A delegate never lends on what was lent to them: only
+    roles the delegator holds themselves can be delegated (Decree 30: no re-delegation)."""
+
+    delegator = models.ForeignKey(
+        Person, verbose_name=_("người ủy quyền"), on_delete=models.PROTECT, related_name="delegations_given"
+    )
+    delegate = models.ForeignKey(
+        Person,
+        verbose_name=_("người được ủy quyền"),
+        on_delete=models.PROTECT,
+        related_name="delegations_received",
+    )
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="delegations")
+    kind = models.CharField(_("hình thức ký"), max_length=3, choices=DelegationKind.choices)
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"))
+    reason = models.TextField(_("lý do"), blank=True)
+    created_by = models.ForeignKey(Person, verbose_name=_("người tạo"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        Person,
+        verbose_name=_("người thu hồi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ủy quyền")
+        verbose_name_plural = _("ủy quyền")
+        ordering = ["-valid_from", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")), name="delegation_period"),
+            models.CheckConstraint(condition=~Q(delegator=models.F("delegate")), name="delegation_not_to_self"),
+        ]
+        indexes = [models.Index(fields=["delegate", "valid_to"], name="delegation_delegate_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}. {self.delegator} → {self.delegate} ({self.valid_from:%d/%m/%Y}–{self.valid_to:%d/%m/%Y})"
+
+    def is_in_force(self, day: dt.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.revoked_at is None and self.valid_from <= day <= self.valid_to
+
+
+class DelegationRole(models.Model):
+    """One of the roles a delegation lends."""
+
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("vai trò được ủy quyền")
+        verbose_name_plural = _("vai trò được ủy quyền")
+        constraints = [models.UniqueConstraint(fields=["delegation", "role"], name="delegation_role_unique")]
+
+    def __str__(self) -> str:
+        return self.get_role_display()

@@ -102,6 +102,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 PROVINCE_WIDE_PERMISSIONS = frozenset({Perm.PROCEDURE_MANAGE})
 
 
+# Roles a holder may lend for a period (tinhso.org.delegation): those of people who decide and
+# sign. Desk and handling work is reassigned, not delegated; global roles have no agency to lend
+# them on.
+DELEGABLE_ROLES = frozenset({Role.APPROVER, Role.LEADER, Role.DX_OFFICE})
+
+
 def permissions_of(role: str) -> frozenset[str]:
     return ROLE_PERMISSIONS.get(role, frozenset())
 

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 from .access import can
 from .confirm import confirm_provinces
-from .roles import Perm
+from .models import RoleAssignment
+from .roles import DELEGABLE_ROLES, Perm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from .models import AdministrativeUnit, Agency, Person
+    from .models import AdministrativeUnit, Agency, Delegation, Person
 
 
 def may_view_agency(person: Person | AnonymousUser, agency: Agency) -> bool:
@@ -30,3 +31,18 @@ def may_confirm_agency_list(person: Person | AnonymousUser, province: Administra
     a system administrator for any (without ``province``: for some province)."""
     provinces = confirm_provinces(person)
     return provinces.exists() if province is None else provinces.filter(pk=province.pk).exists()
+
+
+def may_delegate(person: Person | AnonymousUser, agency: Agency | None = None) -> bool:
+    """Lend one's powers on ``agency`` (without it: on some agency) for a period: whoever holds a
+    role that may be lent (``roles.DELEGABLE_ROLES``) on it themselves; a lent role is never lent
+    again (Decree 30/2020: no re-delegation)."""
+    if not person.is_authenticated or not person.is_active:
+        return False
+    held = RoleAssignment.objects.active().filter(person=person, role__in=DELEGABLE_ROLES, agency__isnull=False)
+    return (held if agency is None else held.filter(agency=agency)).exists()
+
+
+def may_revoke_delegation(person: Person | AnonymousUser, delegation: Delegation) -> bool:
+    """End a delegation early: its delegator, or whoever recorded it."""
+    return person.is_authenticated and person.pk in (delegation.delegator_id, delegation.created_by_id)

@@ -13,14 +13,15 @@ once there is :mod:`tinhso.programme.rules`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tinhso.core.errors import NotAllowed, NotFound
-from tinhso.org.access import agencies_where
-from tinhso.org.models import Agency, Person, RoleAssignment
+from tinhso.org.access import agencies_where, roles_in_force
+from tinhso.org.models import Agency, Delegation, Person
 from tinhso.org.roles import Perm, Role
 
 from . import rules
@@ -33,35 +34,48 @@ if TYPE_CHECKING:
 PROVINCE_WIDE_ROLES = (Role.DX_OFFICE, Role.LEADER, Role.SYSTEM_ADMIN)
 
 
-def _province_roles(person: Person | AnonymousUser) -> dict[str, set[int | None]]:
-    """Province-wide roles of ``person``: role → province unit ids (None = every province)."""
-    if not person.is_authenticated or not person.is_active:
-        return {}
-    reach: dict[str, set[int | None]] = {}
-    assignments = RoleAssignment.objects.active().filter(person=person, role__in=PROVINCE_WIDE_ROLES)
-    for assignment in assignments.select_related("agency__unit__parent__parent"):
-        province = assignment.agency.unit.province.pk if assignment.agency else None
-        reach.setdefault(assignment.role, set()).add(province)
+def _province_roles(person: Person | AnonymousUser) -> dict[str, dict[int | None, Delegation | None]]:
+    """Province-wide roles of ``person``: role → province unit ids (None = every province), each
+    with the delegation it is held through (None: held in one's own right, which wins)."""
+    reach: dict[str, dict[int | None, Delegation | None]] = {}
+    for held in roles_in_force(person, PROVINCE_WIDE_ROLES):
+        province = held.agency.unit.province.pk if held.agency else None
+        provinces = reach.setdefault(held.role, {})
+        if province not in provinces or held.delegation is None:
+            provinces[province] = held.delegation
     return reach
 
 
-def _reaches(provinces: set[int | None], programme: Programme) -> bool:
+def _reaches(provinces: Mapping[int | None, object], programme: Programme) -> bool:
     return None in provinces or programme.owner.unit.province.pk in provinces
+
+
+def _through(provinces: Mapping[int | None, Delegation | None], programme: Programme) -> Delegation | None:
+    """The delegation a reach of ``programme`` relies on, None when it is one's own."""
+    if None in provinces:
+        return provinces[None]
+    return provinces.get(programme.owner.unit.province.pk)
 
 
 def programme_scope(person: Person | AnonymousUser, programme: Programme) -> ProgrammeScope:
     roles = _province_roles(person)
-    manage = _reaches(roles.get(Role.DX_OFFICE, set()), programme)
-    read_all = manage or any(_reaches(roles.get(role, set()), programme) for role in (Role.LEADER, Role.SYSTEM_ADMIN))
+    manage = _reaches(roles.get(Role.DX_OFFICE, {}), programme)
+    read_all = manage or any(_reaches(roles.get(role, {}), programme) for role in (Role.LEADER, Role.SYSTEM_ADMIN))
     report = frozenset(agencies_where(person, Perm.PROGRAMME_REPORT).values_list("pk", flat=True))
     read = frozenset(agencies_where(person, Perm.PROGRAMME_VIEW).values_list("pk", flat=True))
-    return ProgrammeScope(manage=manage, read_all=read_all, report_agencies=report, read_agencies=read | report)
+    return ProgrammeScope(
+        manage=manage,
+        read_all=read_all,
+        report_agencies=report,
+        read_agencies=read | report,
+        manage_delegation=_through(roles.get(Role.DX_OFFICE, {}), programme) if manage else None,
+    )
 
 
 def manages_province(person: Person | AnonymousUser, province_id: int) -> bool:
     """Whether ``person`` manages the programmes of that province (the DX office's reach, as in
     :func:`programme_scope`): for what belongs to a province rather than to one programme."""
-    reach = _province_roles(person).get(Role.DX_OFFICE, set())
+    reach = _province_roles(person).get(Role.DX_OFFICE, {})
     return None in reach or province_id in reach
 
 
@@ -70,7 +84,7 @@ def programmes_visible(person: Person | AnonymousUser) -> QuerySet[Programme]:
     if not person.is_authenticated:
         return Programme.objects.none()
     roles = _province_roles(person)
-    provinces = set().union(*roles.values()) if roles else set()
+    provinces = set().union(*(set(reach) for reach in roles.values())) if roles else set()
     mine = agencies_where(person, Perm.PROGRAMME_VIEW)
     condition = (
         Q(tasks__lead_agency__in=mine)

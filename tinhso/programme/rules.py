@@ -20,7 +20,7 @@ from tinhso.org.roles import Perm
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from tinhso.org.models import Agency, Person
+    from tinhso.org.models import Agency, Delegation, Person
 
     from .models import Programme
 
@@ -33,6 +33,9 @@ class ProgrammeScope:
     read_all: bool  # DX office, leaders, system administrators
     report_agencies: frozenset[int]  # agencies whose tasks/targets the person reports on
     read_agencies: frozenset[int]  # agencies whose partnered tasks/targets the person reads
+    # The delegation (ủy quyền) ``manage`` comes through, None when it is the person's own role:
+    # what a managing act records as done on someone's behalf.
+    manage_delegation: Delegation | None = None
 
 
 def may_manage_programme(scope: ProgrammeScope) -> bool:

@@ -409,7 +409,15 @@ def report_approve(*, actor: Person, scope: ProgrammeScope, report: AnyReport) -
     report.state = ReportState.APPROVED
     report.reviewed_at, report.reviewed_by = timezone.now(), actor
     report.save()
-    ledger_append(actor=actor, action=f"programme.{_kind(report)}_report.approve", obj=report, payload={})
+    under = scope.manage_delegation  # approved under a delegation: on whose behalf, by id
+    ledger_append(
+        actor=actor,
+        action=f"programme.{_kind(report)}_report.approve",
+        obj=report,
+        payload=(
+            {"on_behalf_of": under.delegator_id, "delegation": under.pk, "delegation_kind": under.kind} if under else {}
+        ),
+    )
     return report
 
 

@@ -15,7 +15,15 @@ from tinhso.onestop.models import Dossier, DossierEvent
 from tinhso.onestop.notices.services import dossiers_notify  # the applicant's notifications, sent after commit
 
 if TYPE_CHECKING:
-    from tinhso.org.models import Agency, Person
+    from tinhso.org.models import Agency, Delegation, Person
+
+
+def delegation_payload(delegation: Delegation | None) -> dict[str, Any]:
+    """What a ledger payload adds for an act done under a delegation: on whose behalf (an id, as
+    the actor is), which delegation and how the act is signed (KT., TUQ.)."""
+    if delegation is None:
+        return {}
+    return {"on_behalf_of": delegation.delegator_id, "delegation": delegation.pk, "delegation_kind": delegation.kind}
 
 
 def dossier_event_record(
@@ -28,10 +36,18 @@ def dossier_event_record(
     note: str = "",
     at: dt.datetime | None = None,
     extra: Mapping[str, Any] | None = None,
+    delegation: Delegation | None = None,
 ) -> Dossier:
-    """The event row, then the ledger entry: the last write of every transition."""
+    """The event row, then the ledger entry: the last write of every transition. ``delegation``:
+    the one the actor acted under (:func:`tinhso.org.access.acting_under`), recorded on both."""
     dossier_events_record(
-        [(dossier, actor, agency)], action=action, from_state=from_state, note=note, at=at, extra=extra
+        [(dossier, actor, agency)],
+        action=action,
+        from_state=from_state,
+        note=note,
+        at=at,
+        extra={**(extra or {}), **delegation_payload(delegation)},
+        delegation=delegation,
     )
     return dossier
 
@@ -44,6 +60,7 @@ def dossier_events_record(
     note: str = "",
     at: dt.datetime | None = None,
     extra: Mapping[str, Any] | None = None,
+    delegation: Delegation | None = None,
 ) -> None:
     """:func:`dossier_event_record` for dossiers that took the same step, each (dossier, actor,
     agency): one insert of the events, one of the notifications, one ledger append."""
@@ -59,6 +76,7 @@ def dossier_events_record(
                 agency=agency,
                 note=note,
                 at=at,
+                delegation=delegation,
             )
             for dossier, actor, agency in steps
         ]

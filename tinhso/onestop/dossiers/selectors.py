@@ -114,7 +114,7 @@ EVENT_LABELS = {
 
 
 def dossier_timeline(dossier: Dossier) -> list[DossierEvent]:
-    return list(dossier.events.select_related("actor", "agency").order_by("at", "pk"))
+    return list(dossier.events.select_related("actor", "agency", "delegation__delegator").order_by("at", "pk"))
 
 
 def dossier_is_overdue(dossier: Dossier, now: dt.datetime) -> bool:

@@ -31,11 +31,12 @@ from tinhso.onestop.dossiers.inputs import reason_input, text_input
 from tinhso.onestop.dossiers.locks import dossier_lock
 from tinhso.onestop.dossiers.states import VERBS, state_check
 from tinhso.onestop.models import Channel, Dossier, DossierState, OnlineLevel, Procedure
+from tinhso.org.access import acting_under
 from tinhso.org.models import Agency
 from tinhso.org.roles import Perm, Role
 
 if TYPE_CHECKING:
-    from tinhso.org.models import Person
+    from tinhso.org.models import Delegation, Person
 
 S = DossierState
 
@@ -51,6 +52,12 @@ def _require_assignee(allowed: bool, actor: Person, dossier: Dossier) -> None:
         if rules.on_handling(actor, dossier, Perm.DOSSIER_REVIEW):
             raise NotAllowed(_("Hồ sơ không được phân công cho bạn."), code="not_assignee")
         raise rules.refused()
+
+
+def _delegation(actor: Person, dossier: Dossier, perm: str) -> Delegation | None:
+    """The delegation ``actor`` acts under at the handling agency (KT., TUQ.), recorded with the
+    act; None when their own role allows it. Asked once the rule has allowed the act."""
+    return acting_under(actor, perm, dossier.handling_agency)
 
 
 PHONE_RE = re.compile(validation.PHONE_PATTERN)
@@ -271,6 +278,7 @@ def dossier_assign(*, actor: Person, dossier: Dossier, assignee: Person) -> Doss
     dossier = dossier_lock(dossier)
     state_check(dossier, "assign")
     _require(rules.may_assign(actor, dossier))
+    delegation = _delegation(actor, dossier, Perm.DOSSIER_ASSIGN)
     if not _holds_role(assignee, Role.HANDLER, dossier.handling_agency):
         raise DomainError(
             _("Người được phân công không phải chuyên viên thụ lý của cơ quan xử lý hồ sơ."),
@@ -288,6 +296,7 @@ def dossier_assign(*, actor: Person, dossier: Dossier, assignee: Person) -> Doss
         actor=actor,
         agency=dossier.handling_agency,
         extra={"assignee": assignee.pk},
+        delegation=delegation,
     )
 
 
@@ -404,6 +413,7 @@ def dossier_approve(*, actor: Person, dossier: Dossier, draft_id: int | None = N
     dossier = dossier_lock(dossier)
     state_check(dossier, "approve")
     _require(rules.may_approve(actor, dossier))
+    delegation = _delegation(actor, dossier, Perm.DOSSIER_APPROVE)
     refusal = approval_refusal(dossier, "approve")
     if refusal is not None:
         raise refusal
@@ -429,9 +439,10 @@ def dossier_approve(*, actor: Person, dossier: Dossier, draft_id: int | None = N
         agency=dossier.handling_agency,
         at=now,
         extra={"draft": draft.pk if draft else None, "draft_sha256": draft.sha256 if draft else None},
+        delegation=delegation,
     )
     if draft is not None:
-        result_issue_from_draft(actor=actor, dossier=dossier, draft=draft)
+        result_issue_from_draft(actor=actor, dossier=dossier, draft=draft, delegation=delegation)
     return dossier
 
 
@@ -440,6 +451,7 @@ def dossier_refuse(*, actor: Person, dossier: Dossier, reason: str) -> Dossier:
     dossier = dossier_lock(dossier)
     state_check(dossier, "refuse")
     _require(rules.may_refuse(actor, dossier))
+    delegation = _delegation(actor, dossier, Perm.DOSSIER_APPROVE)
     text = reason_input(reason, _("lý do từ chối"))
     now = timezone.now()
     from_state = dossier.state
@@ -448,7 +460,14 @@ def dossier_refuse(*, actor: Person, dossier: Dossier, reason: str) -> Dossier:
     dossier.refusal_reason = text
     dossier.save()
     return dossier_event_record(
-        dossier, action="refuse", from_state=from_state, actor=actor, agency=dossier.handling_agency, note=text, at=now
+        dossier,
+        action="refuse",
+        from_state=from_state,
+        actor=actor,
+        agency=dossier.handling_agency,
+        note=text,
+        at=now,
+        delegation=delegation,
     )
 
 
@@ -550,6 +569,7 @@ def dossier_transfer(*, actor: Person, dossier: Dossier, to_agency: Agency, days
     dossier = dossier_lock(dossier)
     state_check(dossier, "transfer")
     _require(rules.may_transfer(actor, dossier))
+    delegation = _delegation(actor, dossier, Perm.DOSSIER_ASSIGN)
     try:
         share = Decimal(str(days))
     except InvalidOperation:
@@ -576,6 +596,7 @@ def dossier_transfer(*, actor: Person, dossier: Dossier, to_agency: Agency, days
         note=_("Chuyển liên thông từ %(src)s đến %(dst)s, thời gian %(days)s ngày làm việc.")
         % {"src": from_agency.name, "dst": to_agency.name, "days": share},
         extra={"from_agency": from_agency.pk, "to_agency": to_agency.pk, "days": share},
+        delegation=delegation,
     )
 
 

@@ -59,6 +59,7 @@ from tinhso.core.errors import Conflict, NotFound
 from tinhso.onestop.dossiers.personal import PersonalData
 from tinhso.onestop.dossiers.selectors import EVENT_LABELS, dossier_timeline
 from tinhso.onestop.models import Channel, Dossier, DossierEvent, DossierState, FileKind, StepAction
+from tinhso.org.delegation.selectors import signature_block
 from tinhso.org.models import AgencyKind, UnitLevel
 
 if TYPE_CHECKING:
@@ -235,11 +236,13 @@ def _apology_dates(dossier: Dossier) -> tuple[dt.datetime | None, dt.datetime | 
 
 @dataclass(frozen=True)
 class Signer:
-    """A signature column: capacity in capitals, how to sign, and the printed name."""
+    """A signature column: capacity in capitals, how to sign, and the printed name; signed under
+    a delegation, ``authority`` above the capacity ("KT. GIÁM ĐỐC", "TUQ. CHỦ TỊCH": Decree 30)."""
 
     title: str
     note: str
     name: str = ""
+    authority: str = ""
 
 
 def _title(document: DocxDocument, dossier: Dossier, title: str, subtitle: str = "") -> None:
@@ -275,7 +278,9 @@ def _signatures(document: DocxDocument, right: Signer, left: Signer | None = Non
     for cell, signer in zip(table.rows[0].cells, (left, right), strict=True):
         if signer is None:
             continue
-        write(cell, signer.title, size=13, bold=True, caps=True, reuse_first=True)
+        if signer.authority:
+            write(cell, signer.authority, size=13, bold=True, caps=True, reuse_first=True)
+        write(cell, signer.title, size=13, bold=True, caps=True, reuse_first=not signer.authority)
         write(cell, signer.note, size=13, italic=True)
         for _index in range(4):
             write(cell, size=13)
@@ -298,6 +303,10 @@ def _officer_signer(event: DossierEvent | None, dossier: Dossier, default_title:
     actor = event.actor if event is not None else None
     if actor is None or (dossier.applicant_id is not None and actor.pk == dossier.applicant_id):
         return Signer(default_title, note)
+    assert event is not None
+    if event.delegation is not None:  # acted under a delegation: both people on the paper
+        block = signature_block(actor, event.delegation, default_title)
+        return Signer(block.title, note, block.name, authority=block.authority)
     return Signer(actor.title.strip() or default_title, note, _person_name(actor))
 
 

@@ -60,17 +60,19 @@ from tinhso.ledger.models import Checkpoint, Entry
 from tinhso.ledger.selectors import LedgerIntegrityError, checkpoint_signature_valid, entry_inclusion_proof
 from tinhso.ledger.services import ledger_append
 from tinhso.onestop import rules
+from tinhso.onestop.dossiers.events import delegation_payload
 from tinhso.onestop.dossiers.locks import dossier_lock
 from tinhso.onestop.dossiers.states import DRAFT_STATES
 from tinhso.onestop.files.services import check_dossier_visible, clean_filename, max_upload_mb, store_new_file
 from tinhso.onestop.models import Dossier, DossierEvent, DossierFile, DossierState, FileKind
 from tinhso.onestop.notices.services import dossier_notify
+from tinhso.org.delegation.selectors import signature_block
 
 if TYPE_CHECKING:
     from asn1crypto import x509 as asn1_x509
     from pyhanko.sign.signers import SimpleSigner
 
-    from tinhso.org.models import Agency, Person
+    from tinhso.org.models import Agency, Delegation, Person
 
 logger = logging.getLogger(__name__)
 
@@ -375,7 +377,15 @@ def _stamp_style(font: Path | None, template: str) -> Any:
     )
 
 
-def _sign(pdf: bytes, *, url: str, code: str, agency: str, signer_agency: Agency | None = None) -> bytes:
+def _sign(
+    pdf: bytes,
+    *,
+    url: str,
+    code: str,
+    agency: str,
+    signer_agency: Agency | None = None,
+    signed_as: list[str] | None = None,
+) -> bytes:
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.generic import pdf_name, pdf_string
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -417,6 +427,12 @@ def _sign(pdf: bytes, *, url: str, code: str, agency: str, signer_agency: Agency
         "Mã hồ sơ: %(code)s\nCơ quan: %(agency)s\nKý số: %(when)s\nQuét mã QR hoặc truy cập:\n"
         "%(url_base)s\n%(url_token)s"
     )
+    # Signed under a delegation: the Decree 30 block ("KT. GIÁM ĐỐC", the signer's title and
+    # name) under the agency, as parameters (a name is text, never part of the template).
+    signed_params = {f"signed_{n}": plain(line) for n, line in enumerate(signed_as or [])}
+    if signed_params:
+        head, tail = template.split("\n", 2)[:2], template.split("\n", 2)[2]
+        template = "\n".join([*head, *(f"%({key})s" for key in signed_params), tail])
     style = _stamp_style(font, plain(template))
     signer = signers.PdfSigner(
         meta,
@@ -437,6 +453,7 @@ def _sign(pdf: bytes, *, url: str, code: str, agency: str, signer_agency: Agency
             "code": plain(code),
             "agency": plain(agency),
             "when": when,
+            **signed_params,
         },
     )
     return out.getvalue()
@@ -550,9 +567,25 @@ def dossier_draft_upload(*, actor: Person, dossier: Dossier, upload: Any) -> Dos
     return row
 
 
-def result_issue_from_draft(*, actor: Person, dossier: Dossier, draft: DossierFile) -> DossierFile:
+def _delegated_lines(actor: Person, delegation: Delegation | None) -> list[str] | None:
+    """The stamp's lines for a result approved under a delegation: the Decree 30 block, then who
+    lent the power, so that the paper names both people."""
+    if delegation is None:
+        return None
+    return [
+        *signature_block(actor, delegation).lines,
+        _("Người ủy quyền: %(name)s") % {"name": delegation.delegator.get_full_name()},
+    ]
+
+
+def result_issue_from_draft(
+    *, actor: Person, dossier: Dossier, draft: DossierFile, delegation: Delegation | None = None
+) -> DossierFile:
     """Sign the approved draft and store it as the result (called by ``services.dossier_approve``
     inside its transaction, the dossier locked and just approved); one result per dossier.
+    Approved under ``delegation``, the stamp carries the Decree 30 signature block ("KT." or
+    "TUQ." and the delegator's title, then the approver's title and name) and the event and the
+    ledger entry both people.
 
     A second result is refused (409): the QR code printed on the first already points to its
     verification page, and a silent replacement would make that page vouch for another paper.
@@ -585,6 +618,7 @@ def result_issue_from_draft(*, actor: Person, dossier: Dossier, draft: DossierFi
         code=dossier.code,
         agency=dossier.handling_agency.name,
         signer_agency=dossier.handling_agency,
+        signed_as=_delegated_lines(actor, delegation),
     )
     digest = hashlib.sha256(signed).hexdigest()
     row = DossierFile(
@@ -614,6 +648,7 @@ def result_issue_from_draft(*, actor: Person, dossier: Dossier, draft: DossierFi
             agency=dossier.handling_agency,
             note=_("Phát hành kết quả điện tử có chữ ký số."),
             at=now,
+            delegation=delegation,
         )
         dossier_notify(dossier, "result_issued", actor=actor, at=now)
         ledger_append(
@@ -629,6 +664,7 @@ def result_issue_from_draft(*, actor: Person, dossier: Dossier, draft: DossierFi
                 "handling_agency": dossier.handling_agency_id,
                 "draft": draft.pk,
                 "draft_sha256": draft.sha256,
+                **delegation_payload(delegation),
             },
         )
 

@@ -817,6 +817,9 @@ def _dossier_context(
                 "label": EVENT_LABELS.get(event.action, event.action),
                 "at": _local(event.at),
                 "actor": personal.person_name(event.actor),
+                "on_behalf": (
+                    f"{event.delegation.kind}. {event.delegation.delegator.get_full_name()}" if event.delegation else ""
+                ),
                 "state": DossierState(event.to_state).label if event.to_state in S.values else event.to_state,
             }
             for event in dossier_timeline(dossier)
