@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .access import can
+from django.db.models import Q
+from django.utils.timezone import localdate
+
+from .access import agencies_managed_by, can
 from .confirm import confirm_provinces
-from .roles import Perm
+from .models import RoleAssignment
+from .roles import GLOBAL_ROLES, Perm, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -30,3 +34,46 @@ def may_confirm_agency_list(person: Person | AnonymousUser, province: Administra
     a system administrator for any (without ``province``: for some province)."""
     provinces = confirm_provinces(person)
     return provinces.exists() if province is None else provinces.filter(pk=province.pk).exists()
+
+
+# --- officers' accounts (tinhso.org.officers) ----------------------------------------------------
+
+
+def may_manage_officers(person: Person | AnonymousUser, agency: Agency | None = None) -> bool:
+    """Create, import and list officers' accounts: a system administrator anywhere, the DX office
+    over its province, an agency's administrator over its subtree (without ``agency``: somewhere)."""
+    managed = agencies_managed_by(person)
+    return managed.exists() if agency is None else managed.filter(pk=agency.pk).exists()
+
+
+def may_grant_role(person: Person | AnonymousUser, role: str, agency: Agency | None) -> bool:
+    """Grant ``role`` on ``agency`` from the officers' pages: an agency-bound role on an agency the
+    person administers; the DX office's role (province-wide powers) only by those who hold the
+    province-wide permission there, so that an agency's administrator cannot raise anyone above
+    itself. Global roles (system administrator, citizen) are never granted here."""
+    if agency is None or role in GLOBAL_ROLES or role not in Role.values:
+        return False
+    if role == Role.DX_OFFICE:
+        return can(person, Perm.OFFICER_MANAGE_PROVINCE, agency)
+    return may_manage_officers(person, agency)
+
+
+def may_manage_person(person: Person | AnonymousUser, officer: Person) -> bool:
+    """Change another officer's account (roles, deactivation, activation link, handover): every
+    role they hold now or later sits on an agency ``person`` administers, and they hold no global
+    role (a system administrator's or a citizen's account is not an officer's to manage). Nobody
+    manages their own account here."""
+    if not person.is_authenticated or person.pk == officer.pk:
+        return False
+    held = RoleAssignment.objects.filter(person=officer).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=localdate()))
+    if held.filter(Q(agency__isnull=True) | Q(role__in=GLOBAL_ROLES)).exists():
+        return False
+    agencies = set(held.values_list("agency_id", flat=True))
+    if not agencies:
+        return False
+    return agencies_managed_by(person).filter(pk__in=agencies).count() == len(agencies)
+
+
+def may_hand_over(person: Person | AnonymousUser, leaving: Person, successor: Person) -> bool:
+    """Hand ``leaving``'s open work to ``successor``: both accounts are ``person``'s to manage."""
+    return may_manage_person(person, leaving) and may_manage_person(person, successor)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .officers.urls import urlpatterns as officer_urlpatterns
 
 app_name = "org"
 
@@ -8,3 +9,6 @@ urlpatterns = [
     path("xac-nhan/", views.agencies_confirm, name="agencies_confirm"),
     path("xac-nhan/mau.xlsx", views.agencies_template, name="agencies_template"),
 ]
+
+# Officers' accounts, roles, handover and activation (tinhso.org.officers).
+urlpatterns += officer_urlpatterns
