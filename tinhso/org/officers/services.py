@@ -245,17 +245,23 @@ def officer_role_grant(*, actor: Person, officer: Person, spec: RoleSpec) -> Rol
     return assignment
 
 
+def _end(assignment: RoleAssignment, today: dt.date) -> None:
+    """End a role so that it gives nothing from ``today`` on: its last day is yesterday; a role
+    not yet begun is withdrawn (its last day the eve of its first, so that it never was in force)."""
+    assignment.valid_to = max(today, assignment.valid_from) - dt.timedelta(days=1)
+    assignment.save(update_fields=["valid_to"])
+
+
 @transaction.atomic
-def officer_role_end(*, actor: Person, assignment: RoleAssignment, on: dt.date | None = None) -> RoleAssignment:
-    """End a role on ``on`` (today by default); a role not yet begun is ended on its first day."""
+def officer_role_end(*, actor: Person, assignment: RoleAssignment) -> RoleAssignment:
+    """End a role at once: from today it grants nothing (:func:`_end`)."""
     if not rules.may_manage_person(actor, assignment.person):
         raise _refused()
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
-    end = on or timezone.localdate()
-    if assignment.valid_to is not None and assignment.valid_to <= end:
+    today = timezone.localdate()
+    if assignment.valid_to is not None and assignment.valid_to < max(today, assignment.valid_from):
         raise Conflict(_("Vai trò này đã kết thúc."), code="already_revoked")
-    assignment.valid_to = max(end, assignment.valid_from)
-    assignment.save(update_fields=["valid_to"])
+    _end(assignment, today)
     ledger_append(
         actor=actor,
         action="org.role.revoke",
@@ -270,27 +276,27 @@ def officer_role_end(*, actor: Person, assignment: RoleAssignment, on: dt.date |
     return assignment
 
 
-def _roles_end_all(actor: Person, officer: Person, today: dt.date) -> list[int]:
+def _roles_end_all(officer: Person, today: dt.date) -> list[int]:
     open_roles = RoleAssignment.objects.select_for_update().filter(person=officer)
-    open_roles = open_roles.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
     ended = []
-    for assignment in open_roles:
-        assignment.valid_to = max(today, assignment.valid_from)
-        assignment.save(update_fields=["valid_to"])
+    for assignment in open_roles.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)):
+        if assignment.valid_to is not None and assignment.valid_to < assignment.valid_from:
+            continue  # withdrawn before it began
+        _end(assignment, today)
         ended.append(assignment.pk)
     return ended
 
 
 @transaction.atomic
 def officer_deactivate(*, actor: Person, officer: Person) -> Person:
-    """Lock an officer's account and end every role they hold, today."""
+    """Lock an officer's account and end every role they hold, at once."""
     if not rules.may_manage_person(actor, officer):
         raise _refused()
     officer = Person.objects.select_for_update().get(pk=officer.pk)
     if not officer.is_active:
         raise Conflict(_("Tài khoản này đã bị khóa."), code="inactive")
     today = timezone.localdate()
-    ended = _roles_end_all(actor, officer, today)
+    ended = _roles_end_all(officer, today)
     officer.is_active = False
     officer.save(update_fields=["is_active"])
     ledger_append(actor=actor, action="org.person.deactivate", obj=officer, payload={"roles_ended": ended, "on": today})
@@ -343,7 +349,7 @@ def handover_refusals(person: Person, successor: Person) -> list[str]:
 def person_handover(*, actor: Person, person: Person, successor: Person, leave: bool = False) -> dict[str, int]:
     """Move every piece of ``person``'s open work to ``successor``, in one step: all of it or,
     when the successor lacks a role some of it needs, none (every reason in the refusal).
-    With ``leave``, ``person``'s account is then locked and their roles end today.
+    With ``leave``, ``person``'s account is then locked and their roles end at once.
     Returns how many items of each kind moved; one ledger event records the handover."""
     if not rules.may_hand_over(actor, person, successor):
         raise _refused()
@@ -362,7 +368,7 @@ def person_handover(*, actor: Person, person: Person, successor: Person, leave: 
     payload: dict[str, object] = {"successor": successor.pk, "moved": moved, "leave": leave}
     if leave:
         today = timezone.localdate()
-        payload["roles_ended"] = _roles_end_all(actor, person, today)
+        payload["roles_ended"] = _roles_end_all(person, today)
         person.is_active = False
         person.save(update_fields=["is_active"])
     ledger_append(actor=actor, action="org.person.handover", obj=person, payload=payload)

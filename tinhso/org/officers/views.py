@@ -136,7 +136,7 @@ def officer_detail(request: HttpRequest, person_id: int) -> HttpResponse:
                 if assignment is None:
                     raise NotFound(_("Không tìm thấy vai trò."), code="not_found")
                 services.officer_role_end(actor=actor, assignment=assignment)
-                message = _("Đã kết thúc vai trò từ hôm nay.")
+                message = _("Đã kết thúc vai trò: từ hôm nay vai trò không còn hiệu lực.")
             elif action == "deactivate":
                 services.officer_deactivate(actor=actor, officer=officer)
                 message = _("Đã khóa tài khoản và kết thúc mọi vai trò.")
@@ -153,7 +153,7 @@ def officer_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "assignment": item,
             "state": _role_state(item.valid_from, item.valid_to, today),
-            "open": item.valid_to is None or item.valid_to > today,
+            "open": item.valid_to is None or item.valid_to >= today,
         }
         for item in officer_roles(officer=officer)
     ]
@@ -177,6 +177,8 @@ def _int(value: str | None) -> int:
 
 
 def _role_state(valid_from: dt.date, valid_to: dt.date | None, today: dt.date) -> str:
+    if valid_to is not None and valid_to < valid_from:
+        return _("Đã thu hồi trước ngày hiệu lực")
     if valid_from > today:
         return _("Chưa đến ngày hiệu lực")
     if valid_to is not None and valid_to < today:
