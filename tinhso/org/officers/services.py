@@ -67,13 +67,16 @@ def _refused() -> NotAllowed:
 # --- checks shared by the page and the sheet ------------------------------------------------------
 
 
-def role_spec_refusals(actor: Person, spec: RoleSpec, *, today: dt.date | None = None) -> list[str]:
-    """Why ``actor`` cannot grant ``spec`` (empty when they can): the rule, the dates, the agency."""
+def role_spec_refusals(
+    actor: Person, spec: RoleSpec, *, today: dt.date | None = None, scope: rules.GrantScope | None = None
+) -> list[str]:
+    """Why ``actor`` cannot grant ``spec`` (empty when they can): the rule, the dates, the agency.
+    ``scope``: the actor's :func:`rules.grant_scope`, for a sheet of rows."""
     today = today or timezone.localdate()
     reasons = []
     if spec.role not in Role.values:
         return [_("Vai trò “%(role)s” không tồn tại.") % {"role": spec.role}]
-    if not rules.may_grant_role(actor, spec.role, spec.agency):
+    if not rules.may_grant_role(actor, spec.role, spec.agency, scope):
         reasons.append(
             _("Bạn không được cấp vai trò “%(role)s” trên “%(agency)s”.")
             % {"role": Role(spec.role).label, "agency": spec.agency.name}

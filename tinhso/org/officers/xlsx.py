@@ -259,6 +259,11 @@ class AgencyIndex:
         exact, folded = _name_keys(text)
         return set((self.by_exact.get(exact) if exact else None) or self.by_fold.get(folded) or set())
 
+    def preload(self, texts: list[str]) -> None:
+        """Read every agency these texts may name in one query (not one per row)."""
+        wanted = set().union(*(self.candidates(text) for text in texts)) - self._agencies.keys()
+        self._agencies.update(Agency.objects.in_bulk(list(wanted)))
+
     def current(self, pks: set[int]) -> list[Agency]:
         """The agencies carrying these agencies' functions today (a merged one's successor)."""
         missing = [pk for pk in pks if pk not in self._agencies]
@@ -311,7 +316,9 @@ def officers_import_xlsx(*, actor: Person, data: bytes, dry_run: bool = False) -
     raw = _read(data)
     outcome.rows = len(raw)
     index = AgencyIndex(today)
-    managed = set(agencies_managed_by(actor).values_list("pk", flat=True))
+    index.preload([_text(cells[3]) for _number, cells in raw])
+    scope = rules.grant_scope(actor)
+    managed = scope.managed
     roles_by_text = _roles_by_text()
     drafts: list[tuple[int, OfficerDraft]] = []
     seen_email: dict[str, int] = {}
@@ -403,7 +410,7 @@ def officers_import_xlsx(*, actor: Person, data: bytes, dry_run: bool = False) -
                 spec = RoleSpec(role=role, agency=agency, valid_from=valid_from, valid_to=valid_to)
                 cache_key = (role, agency.pk, valid_from, valid_to)
                 if cache_key not in grant_cache:
-                    grant_cache[cache_key] = role_spec_refusals(actor, spec, today=today)
+                    grant_cache[cache_key] = role_spec_refusals(actor, spec, today=today, scope=scope)
                 for reason in grant_cache[cache_key]:
                     reject(number, who, reason)
                 specs.append(spec)
