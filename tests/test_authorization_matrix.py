@@ -141,7 +141,9 @@ TABLE: dict[str, Row] = {
     "org:officer_detail": R(read=OFFICER_HY, write=OFFICER_HY, obj=True),
     "org:officer_handover": R(read=OFFICER_HY, write=OFFICER_HY, obj=True),
     # The activation link of a new officer: a secret token, the same "invalid link" for everyone.
-    "org:officer_activate": R(read=EVERYONE, write=EVERYONE, kwargs={"uidb64": "=MQ", "token": "=x-y"}, same_for_all=True),
+    "org:officer_activate": R(
+        read=EVERYONE, write=EVERYONE, kwargs={"uidb64": "=MQ", "token": "=x-y"}, same_for_all=True
+    ),
     "org-api:agency-list": R(read=SIGNED_IN),
     "org-api:agency-detail": R(read=AGENCY_STC, obj=True),
     "org-api:unit-search": R(read=EVERYONE, query="q=Hung+Yen"),

@@ -56,6 +56,8 @@ NOT_PAGES = {
     "admin:view_on_site",
     "admin:autocomplete",
     "org:agencies_template",
+    "org:officers_template",
+    "org:officer_activate",  # reached only from the link mailed to a new officer
 }
 ACCOUNTS = (
     "congdan",
