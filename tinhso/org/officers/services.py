@@ -280,7 +280,8 @@ def officer_role_end(*, actor: Person, assignment: RoleAssignment) -> RoleAssign
 
 
 def _roles_end_all(officer: Person, today: dt.date) -> list[int]:
-    open_roles = RoleAssignment.objects.select_for_update().filter(person=officer)
+    # By id: the default ordering joins the (nullable) agency, which PostgreSQL cannot lock.
+    open_roles = RoleAssignment.objects.select_for_update().filter(person=officer).order_by("pk")
     ended = []
     for assignment in open_roles.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)):
         if assignment.valid_to is not None and assignment.valid_to < assignment.valid_from:
