@@ -97,5 +97,10 @@ def may_manage_person(person: Person | AnonymousUser, officer: Person) -> bool:
 
 
 def may_hand_over(person: Person | AnonymousUser, leaving: Person, successor: Person) -> bool:
-    """Hand ``leaving``'s open work to ``successor``: both accounts are ``person``'s to manage."""
-    return may_manage_person(person, leaving) and may_manage_person(person, successor)
+    """Hand ``leaving``'s open work to ``successor``: ``leaving``'s account is ``person``'s to
+    manage, and ``successor`` holds a role today on an agency ``person`` administers (whether
+    they hold the role each piece of work needs is the handover's own check)."""
+    if not may_manage_person(person, leaving):
+        return False
+    held = RoleAssignment.objects.active().filter(person=successor, agency__in=agencies_managed_by(person))
+    return held.exists()

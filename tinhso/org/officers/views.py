@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from tinhso.core.documents import XLSX
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
@@ -273,6 +274,7 @@ def _linked_person(uidb64: str, token: str) -> Person | None:
     return person
 
 
+@never_cache  # the page answers for a secret link
 @page("GET", "POST", login=False)
 def officer_activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     person = _linked_person(uidb64, token)

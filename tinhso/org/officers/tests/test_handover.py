@@ -178,3 +178,13 @@ def test_nobody_hands_their_own_work_or_to_themselves(work: SimpleNamespace) -> 
     with pytest.raises(NotAllowed):
         services.person_handover(actor=work.leaving, person=work.leaving, successor=work.successor)
     assert Person.objects.get(pk=work.leaving.pk).is_active
+
+
+def test_the_successor_may_also_work_beyond_the_administrators_agencies(
+    work: SimpleNamespace, demo_agencies: dict[str, Any]
+) -> None:
+    RoleAssignment.objects.create(
+        person=work.successor, role=Role.HANDLER, agency=demo_agencies["hy.stp"], valid_from=dt.date(2025, 1, 1)
+    )
+    moved = services.person_handover(actor=work.admin, person=work.leaving, successor=work.successor)
+    assert moved == {"services.dossiers": 2, "programme.reports": 1}
