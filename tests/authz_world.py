@@ -23,6 +23,7 @@ ROLE_AGENCY = {
     "handler": "ttpvhcc",
     "approver": "ttpvhcc",
     "leader": "ubnd",
+    "agency_admin": "ttpvhcc",  # officers' accounts of its subtree (tinhso.org.officers)
 }
 IDENTITIES = (
     "anonymous",

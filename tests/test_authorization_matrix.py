@@ -80,6 +80,10 @@ PROGRAMME = hy("dx_office", "focal_point", "leader") | {ADMIN}  # the Hưng Yên
 PROGRAMME_MANAGERS = hy("dx_office")
 REPORTER = hy("focal_point")  # Sở Tài chính leads the task and tracks the target
 AGENCY_STC = hy("focal_point", "leader") | {ADMIN}  # org.view_agency on Sở Tài chính Hưng Yên
+# Officers' accounts (tinhso.org.officers): the DX office over its province, an agency's administrator
+# over its subtree, the system administrator; OFFICER_HY: those who manage the world's Hưng Yên desk officer.
+OFFICER_ADMINS = DX_OFFICES | both("agency_admin") | {ADMIN}
+OFFICER_HY = hy("dx_office", "agency_admin") | {ADMIN}
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,16 @@ TABLE: dict[str, Row] = {
         read=both("approver", "leader", "dx_office"), write=both("approver", "leader", "dx_office")
     ),
     "org:delegation_revoke": R(write=hy("approver"), obj=True, sees=hy("approver", "handler")),
+    "org:officers": R(read=OFFICER_ADMINS),
+    "org:officer_create": R(read=OFFICER_ADMINS, write=OFFICER_ADMINS),
+    "org:officers_import": R(read=OFFICER_ADMINS, write=OFFICER_ADMINS),
+    "org:officers_template": R(read=OFFICER_ADMINS),
+    "org:officer_detail": R(read=OFFICER_HY, write=OFFICER_HY, obj=True),
+    "org:officer_handover": R(read=OFFICER_HY, write=OFFICER_HY, obj=True),
+    # The activation link of a new officer: a secret token, the same "invalid link" for everyone.
+    "org:officer_activate": R(
+        read=EVERYONE, write=EVERYONE, kwargs={"uidb64": "=MQ", "token": "=x-y"}, same_for_all=True
+    ),
     "org-api:agency-list": R(read=SIGNED_IN),
     "org-api:agency-detail": R(read=AGENCY_STC, obj=True),
     "org-api:unit-search": R(read=EVERYONE, query="q=Hung+Yen"),

@@ -61,6 +61,8 @@ NOT_PAGES = {
     "programme:cascade_xlsx",
     "programme:cascade_derive",
     "org:delegation_revoke",
+    "org:officers_template",
+    "org:officer_activate",  # reached only from the link mailed to a new officer
 }
 ACCOUNTS = (
     "congdan",

@@ -13,9 +13,13 @@ class OnestopConfig(AppConfig):
         # Imported here, not at the top: an AppConfig module is imported before the models exist.
         from tinhso.core.scheduler import JobSpec, job_register
         from tinhso.core.storage_sweep import Area, area_register
+        from tinhso.onestop.dossiers.handover import OPEN_DOSSIERS
+        from tinhso.org.officers.work import open_work_register
 
         job_register(JobSpec("dossiers_late_scan", "tinhso.onestop.tasks.dossiers_late_scan", 30 * 60))
         job_register(JobSpec("notifications_retry", "tinhso.onestop.notices.tasks.notifications_retry", 5 * 60))
         area_register(Area("dossier_files", "dossiers", "services.DossierFile.file", dt.timedelta(hours=6)))
         # Uploads kept while a citizen corrects a form (tinhso.onestop.files.pending), never used.
         area_register(Area("pending_uploads", "pending", "", dt.timedelta(hours=24)))
+        # A person leaving hands their open dossiers to a successor (tinhso.org.officers).
+        open_work_register(OPEN_DOSSIERS)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from tinhso.core.errors import NotAllowed, NotFound
 
 from .models import AdministrativeUnit, Agency, AgencyQuerySet, Delegation, DelegationRole, Person, RoleAssignment
-from .roles import GLOBAL_ROLES, PROVINCE_WIDE_PERMISSIONS, Role, roles_with
+from .roles import GLOBAL_ROLES, PROVINCE_WIDE_PERMISSIONS, Perm, Role, roles_with
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -211,3 +211,10 @@ def access_person_by_id(person: Person | AnonymousUser, person_id: int | str, pe
     if found is None:
         raise NotFound(_("Không tìm thấy người dùng."), code="not_found")
     return found
+
+
+def agencies_managed_by(person: Person | AnonymousUser) -> AgencyQuerySet:
+    """The agencies whose officers ``person`` administers (accounts, roles, handover): the
+    subtree of an agency administrator's agency, the whole province of a DX office, every agency
+    for a system administrator."""
+    return agencies_where(person, Perm.OFFICER_MANAGE) | agencies_where(person, Perm.OFFICER_MANAGE_PROVINCE)

@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Lãnh đạo phê duyệt")
     LEADER = "leader", _("Lãnh đạo (chỉ xem)")
     CITIZEN = "citizen", _("Công dân, tổ chức")
+    # Creates officers' accounts and grants their roles within the subtree of the agency it is held on.
+    AGENCY_ADMIN = "agency_admin", _("Quản trị người dùng của cơ quan")
 
 
 GLOBAL_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.CITIZEN})
@@ -58,6 +60,11 @@ class Perm:
     # Indicators and dashboard
     INDICATOR_VIEW = "indicators.view_indicator"
     DASHBOARD_VIEW = "dashboard.view_dashboard"
+    # Officers' accounts (tinhso.org.officers): create, import, grant roles, deactivate, hand over.
+    # The first reaches the subtree of the agency the role is held on (an agency's administrator),
+    # the second the whole province of that agency (the DX office).
+    OFFICER_MANAGE = "org.manage_officer"
+    OFFICER_MANAGE_PROVINCE = "org.manage_officer_province"
 
 
 _READ = {Perm.AGENCY_VIEW, Perm.PROGRAMME_VIEW, Perm.INDICATOR_VIEW, Perm.DASHBOARD_VIEW}
@@ -73,6 +80,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ROLE_GRANT,
             Perm.LEDGER_AUDIT,
             Perm.PROCEDURE_MANAGE,
+            Perm.OFFICER_MANAGE,
+            Perm.OFFICER_MANAGE_PROVINCE,
         }
     ),
     Role.DX_OFFICE: frozenset(
@@ -84,6 +93,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.LEDGER_AUDIT,
             Perm.PROCEDURE_MANAGE,
             Perm.AGENCY_CONFIRM,
+            Perm.OFFICER_MANAGE_PROVINCE,
         }
     ),
     Role.FOCAL_POINT: frozenset(_READ | {Perm.PERSON_VIEW, Perm.PROGRAMME_REPORT}),
@@ -92,6 +102,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.APPROVER: frozenset({Perm.AGENCY_VIEW, Perm.DOSSIER_VIEW, Perm.DOSSIER_ASSIGN, Perm.DOSSIER_APPROVE}),
     Role.LEADER: frozenset(_READ | {Perm.PERSON_VIEW, Perm.DOSSIER_VIEW}),
     Role.CITIZEN: frozenset({Perm.DOSSIER_SUBMIT}),
+    Role.AGENCY_ADMIN: frozenset({Perm.PERSON_VIEW, Perm.OFFICER_MANAGE}),
 }
 
 
@@ -99,7 +110,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # on an agency reaches every agency of that agency's province, not only its subtree (the DX
 # office sits on Sở KH&CN but manages the procedures of every department and commune), and
 # never another province's.
-PROVINCE_WIDE_PERMISSIONS = frozenset({Perm.PROCEDURE_MANAGE})
+PROVINCE_WIDE_PERMISSIONS = frozenset({Perm.PROCEDURE_MANAGE, Perm.OFFICER_MANAGE_PROVINCE})
 
 
 # Roles a holder may lend for a period (tinhso.org.delegation): those of people who decide and

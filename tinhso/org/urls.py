@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .delegation import views as delegation_views
+from .officers.urls import urlpatterns as officer_urlpatterns
 
 app_name = "org"
 
@@ -12,3 +13,6 @@ urlpatterns = [
     path("uy-quyen/tao/", delegation_views.delegation_new, name="delegation_new"),
     path("uy-quyen/<int:delegation_id>/thu-hoi/", delegation_views.delegation_end, name="delegation_revoke"),
 ]
+
+# Officers' accounts, roles, handover and activation (tinhso.org.officers).
+urlpatterns += officer_urlpatterns

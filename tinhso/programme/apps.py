@@ -13,6 +13,8 @@ class ProgrammeConfig(AppConfig):
         # Imported here, not at the top: an AppConfig module is imported before the models exist.
         from tinhso.core.scheduler import JobSpec, job_register
         from tinhso.core.storage_sweep import Area, area_register
+        from tinhso.org.officers.work import open_work_register
+        from tinhso.programme.handover import RETURNED_REPORTS
 
         job_register(JobSpec("programme_reminders", "tinhso.programme.tasks.reminders_send", 6 * 3600))
         area_register(
@@ -20,3 +22,5 @@ class ProgrammeConfig(AppConfig):
         )
         # An import preview lives until "Nhập" is pressed; a day is far longer than anyone takes.
         area_register(Area("import_previews", "programme/imports", "", dt.timedelta(hours=24)))
+        # A person leaving hands the reports returned to them to a successor (tinhso.org.officers).
+        open_work_register(RETURNED_REPORTS)

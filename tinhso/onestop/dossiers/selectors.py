@@ -110,6 +110,7 @@ EVENT_LABELS = {
     "result_issued": _lazy("Phát hành kết quả điện tử (đã ký số)"),
     "pay": _lazy("Nộp phí, lệ phí"),
     "fee_waive": _lazy("Ghi nhận phí, lệ phí không thu trực tuyến"),
+    "handover": _lazy("Bàn giao cho chuyên viên khác"),
 }
 
 

@@ -280,7 +280,7 @@ _EVENT_LABELS = {
     "fee_waive": _lazy("Ghi nhận phí, lệ phí"),
 }
 # Steps inside the administration the applicant does not follow (the draft result before approval).
-_INTERNAL_EVENTS = frozenset({"draft_result"})
+_INTERNAL_EVENTS = frozenset({"draft_result", "handover"})
 # Notes written for the applicant; every other note (an officer's opinion to the approver…) stays internal.
 _PUBLIC_NOTES = frozenset(
     {
