@@ -6,3 +6,9 @@ class OrgConfig(AppConfig):
     name = "tinhso.org"
     label = "org"
     verbose_name = _("Tổ chức và người dùng")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: an AppConfig module is imported before the models exist.
+        from tinhso.core.scheduler import JobSpec, job_register
+
+        job_register(JobSpec("notification_messages_retry", "tinhso.org.notifications.tasks.messages_retry", 5 * 60))

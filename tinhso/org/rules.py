@@ -17,7 +17,7 @@ from .roles import Perm
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from .models import AdministrativeUnit, Agency, Person
+    from .models import AdministrativeUnit, Agency, Notification, Person
 
 
 def may_view_agency(person: Person | AnonymousUser, agency: Agency) -> bool:
@@ -30,3 +30,8 @@ def may_confirm_agency_list(person: Person | AnonymousUser, province: Administra
     a system administrator for any (without ``province``: for some province)."""
     provinces = confirm_provinces(person)
     return provinces.exists() if province is None else provinces.filter(pk=province.pk).exists()
+
+
+def may_read_notification(person: Person | AnonymousUser, notification: Notification) -> bool:
+    """See or mark read a notification: its recipient only (anybody else is told it does not exist)."""
+    return person.is_authenticated and notification.recipient_id == person.pk
