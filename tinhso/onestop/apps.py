@@ -13,6 +13,9 @@ class OnestopConfig(AppConfig):
         # Imported here, not at the top: an AppConfig module is imported before the models exist.
         from tinhso.core.scheduler import JobSpec, job_register
         from tinhso.core.storage_sweep import Area, area_register
+        from tinhso.onestop.notices.people import kinds_register
+
+        kinds_register()  # the one-stop shop's kinds of in-app notification
 
         job_register(JobSpec("dossiers_late_scan", "tinhso.onestop.tasks.dossiers_late_scan", 30 * 60))
         job_register(JobSpec("notifications_retry", "tinhso.onestop.notices.tasks.notifications_retry", 5 * 60))

@@ -13,6 +13,9 @@ class ProgrammeConfig(AppConfig):
         # Imported here, not at the top: an AppConfig module is imported before the models exist.
         from tinhso.core.scheduler import JobSpec, job_register
         from tinhso.core.storage_sweep import Area, area_register
+        from tinhso.programme.notices import kinds_register
+
+        kinds_register()  # the programme's kinds of in-app notification
 
         job_register(JobSpec("programme_reminders", "tinhso.programme.tasks.reminders_send", 6 * 3600))
         area_register(

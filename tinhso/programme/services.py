@@ -36,6 +36,7 @@ from .models import (
     TaskReport,
     TaskStatus,
 )
+from .notices import report_approved_notify
 
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 MAX_VALUE = Decimal(10) ** 14  # the value columns hold 14 digits before the decimal point
@@ -410,6 +411,7 @@ def report_approve(*, actor: Person, scope: ProgrammeScope, report: AnyReport) -
     report.reviewed_at, report.reviewed_by = timezone.now(), actor
     report.save()
     ledger_append(actor=actor, action=f"programme.{_kind(report)}_report.approve", obj=report, payload={})
+    report_approved_notify(report)
     return report
 
 

@@ -55,54 +55,75 @@ def _wanted(kind: NotificationKind, people: list[Person]) -> dict[int, set[str]]
 
 
 def _messages(
-    notification: Notification, person: Person, wanted: set[str], texts: tuple[str, ...], body: str
+    notification: Notification, person: Person, wanted: set[str], texts: tuple[str, ...], subject: str, body: str
 ) -> list[NotificationMessage]:
-    subject = _short(
-        _("[Tỉnh số] %(verb)s: %(object)s") % {"verb": notification.verb, "object": notification.object_label}
-        if notification.object_label
-        else _("[Tỉnh số] %(verb)s") % {"verb": notification.verb},
-        SUBJECT_CHARS,
-    )
+    """The outbox rows of one notification: an e-mail (``subject`` and ``body`` when the caller
+    wrote them, else made of the verb and the object) and a text, as wanted and possible."""
+    if not subject:
+        subject = (
+            _("[Tỉnh số] %(verb)s: %(object)s") % {"verb": notification.verb, "object": notification.object_label}
+            if notification.object_label
+            else _("[Tỉnh số] %(verb)s") % {"verb": notification.verb}
+        )
     link = f"{settings.TINHSO_PUBLIC_URL.rstrip('/')}{notification.link}" if notification.link else ""
+    see = [_("Xem tại: %(link)s") % {"link": link}] if link else []
     rows = []
     if EMAIL in wanted and person.email:
-        lines = [notification.verb, notification.object_label]
         if body:
-            lines += ["", body]
-        if link:
-            lines += ["", _("Xem tại: %(link)s") % {"link": link}]
-        lines += ["", _("Thư này được gửi tự động từ hệ thống Tỉnh số, vui lòng không trả lời.")]
-        text = "\n".join(line for line in lines if line is not None)
+            lines = [body, *(["", *see] if see else [])]
+        else:
+            lines = [notification.verb, notification.object_label, "", *see, ""]
+            lines.append(_("Thư này được gửi tự động từ hệ thống Tỉnh số, vui lòng không trả lời."))
         rows.append(
             NotificationMessage(
-                notification=notification, channel=EMAIL, recipient=person.email, subject=subject, body=text
+                notification=notification,
+                channel=EMAIL,
+                recipient=person.email,
+                subject=_short(subject, SUBJECT_CHARS),
+                body="\n".join(lines),
             )
         )
     if SMS in wanted and person.phone and SMS in texts:
-        text = _short(
-            f"{notification.verb}: {notification.object_label}" if notification.object_label else notification.verb,
-            TEXT_CHARS,
-        )
+        text = f"{notification.verb}: {notification.object_label}" if notification.object_label else notification.verb
         rows.append(
             NotificationMessage(
-                notification=notification, channel=SMS, recipient=person.phone, subject=subject, body=text
+                notification=notification,
+                channel=SMS,
+                recipient=person.phone,
+                subject=_short(subject, SUBJECT_CHARS),
+                body=_short(text, TEXT_CHARS),
             )
         )
     return rows
 
 
 def notify(
-    recipient: Person, kind: str, *, verb: str, object_label: str = "", link: str = "", body: str = ""
+    recipient: Person,
+    kind: str,
+    *,
+    verb: str,
+    object_label: str = "",
+    link: str = "",
+    subject: str = "",
+    body: str = "",
 ) -> Notification | None:
     """Tell ``recipient`` that ``verb`` happened to ``object_label`` (see it at ``link``, a path
-    on this site); ``body`` adds detail to the e-mail. Call it inside the transaction of the
+    on this site). ``subject`` and ``body``, when given, are the e-mail's (the link is added to
+    it); else the e-mail says the verb and the object. Call it inside the transaction of the
     change it announces. Returns the in-app row (``None`` for an inactive person)."""
-    made = notify_many([recipient], kind, verb=verb, object_label=object_label, link=link, body=body)
+    made = notify_many([recipient], kind, verb=verb, object_label=object_label, link=link, subject=subject, body=body)
     return made[0] if made else None
 
 
 def notify_many(
-    recipients: Iterable[Person], kind: str, *, verb: str, object_label: str = "", link: str = "", body: str = ""
+    recipients: Iterable[Person],
+    kind: str,
+    *,
+    verb: str,
+    object_label: str = "",
+    link: str = "",
+    subject: str = "",
+    body: str = "",
 ) -> list[Notification]:
     """:func:`notify` for several people told the same thing (each once): one insert of the rows,
     one of the outbox, one sending task. Inactive people are skipped."""
@@ -128,7 +149,8 @@ def notify_many(
         messages: list[NotificationMessage] = []
         with translation.override(settings.LANGUAGE_CODE):
             for notification, person in zip(made, people, strict=True):
-                messages += _messages(notification, person, wanted[person.pk] - spec.carried_by_app, texts, body)
+                wanted_here = wanted[person.pk] - spec.carried_by_app
+                messages += _messages(notification, person, wanted_here, texts, subject, body)
         if messages:
             ids = [row.pk for row in NotificationMessage.objects.bulk_create(messages)]
             transaction.on_commit(functools.partial(_enqueue, ids), robust=True)
