@@ -178,6 +178,16 @@ def build_world() -> World:
     assert outcome.saved, outcome.rejected
     _ = Decimal
 
+    # A notification of Hưng Yên's handler (only theirs to see and mark read).
+    from django.db import transaction
+
+    from tinhso.onestop.notices.people import ASSIGNED
+    from tinhso.org.notifications.services import notify
+
+    with transaction.atomic():
+        notification = notify(p["hy.handler"], ASSIGNED, verb="Thông báo thử", object_label="Thông báo ma trận quyền")
+    assert notification is not None
+
     world.args = {
         "code": procedure.code,
         "dossier_id": dossier.pk,
@@ -195,6 +205,7 @@ def build_world() -> World:
         "unit_id": AdministrativeUnit.objects.get(level="province", code="34").pk,
         "desk_id": agencies["hy.ttpvhcc"].pk,
         "today": timezone.localdate().isoformat(),
+        "notification_id": notification.pk,
     }
     component.refresh_from_db()
     world.markers = {
@@ -202,5 +213,6 @@ def build_world() -> World:
         "programme": programme.title,
         "file": component.original_name,
         "procedure": procedure.code,
+        "notification": "Thông báo ma trận quyền",
     }
     return world
