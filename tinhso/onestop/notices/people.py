@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from tinhso.onestop.models import Dossier
 from tinhso.org.models import Person
-from tinhso.org.notifications.kinds import EMAIL, SMS, NotificationKind, kind_register
+from tinhso.org.notifications.kinds import APPLICANTS, EMAIL, SMS, NotificationKind, kind_register
 from tinhso.org.notifications.services import notify, notify_many
 
 ASSIGNED = "services.dossier_assigned"
@@ -46,7 +46,9 @@ APPLICANT_KINDS = {
 
 def _applicant_kind(code: str, label: str | Promise) -> NotificationKind:
     both = frozenset({EMAIL, SMS})
-    return NotificationKind(code, label, defaults=both, required=both, reason=_APPLICANT_RULE, carried_by_app=both)
+    return NotificationKind(
+        code, label, defaults=both, required=both, reason=_APPLICANT_RULE, carried_by_app=both, audience=APPLICANTS
+    )
 
 
 def kinds_register() -> None:

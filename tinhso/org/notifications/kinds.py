@@ -17,6 +17,8 @@ from tinhso.org.models import NotificationChannel
 IN_APP = "in_app"
 EMAIL, SMS = NotificationChannel.EMAIL.value, NotificationChannel.SMS.value
 CHOSEN_CHANNELS = (EMAIL, SMS)
+# Who a kind is for, so that the choices page offers each person the kinds that can reach them.
+OFFICERS, APPLICANTS = "officers", "applicants"
 CHANNEL_LABELS = {IN_APP: _("Trên hệ thống"), **{str(c.value): c.label for c in NotificationChannel}}
 
 
@@ -29,7 +31,8 @@ class NotificationKind:
     requires, always on and shown disabled with ``reason``. ``carried_by_app``: required channels
     the app already sends itself (the one-stop shop tells an applicant of every step at the
     dossier's own e-mail and phone, account or not): :func:`notify` records the in-app row and
-    does not send these a second time.
+    does not send these a second time. ``audience``: :data:`OFFICERS` (people holding a role on
+    an agency) or :data:`APPLICANTS` (citizens and organisations with an account).
     """
 
     code: str
@@ -38,6 +41,7 @@ class NotificationKind:
     required: frozenset[str] = frozenset()
     reason: str | Promise = ""
     carried_by_app: frozenset[str] = frozenset()
+    audience: str = OFFICERS
 
     def __post_init__(self) -> None:
         unknown = (self.defaults | self.required | self.carried_by_app) - set(CHOSEN_CHANNELS)
@@ -45,6 +49,8 @@ class NotificationKind:
             raise ValueError(f"{self.code}: unknown channels {sorted(unknown)}")
         if self.required and not self.reason:
             raise ValueError(f"{self.code}: a required channel needs the reason (the rule that requires it)")
+        if self.audience not in (OFFICERS, APPLICANTS):
+            raise ValueError(f"{self.code}: unknown audience {self.audience!r}")
         if not self.carried_by_app <= self.required:
             raise ValueError(f"{self.code}: a channel the app carries itself must be a required one")
 

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from tinhso.org.models import Notification, NotificationPreference
+from tinhso.org.models import Notification, NotificationPreference, RoleAssignment
+from tinhso.org.roles import Role
 
-from .kinds import CHANNEL_LABELS, CHOSEN_CHANNELS, NotificationKind, kinds
+from .kinds import APPLICANTS, CHANNEL_LABELS, CHOSEN_CHANNELS, OFFICERS, NotificationKind, kinds
 
 if TYPE_CHECKING:
     from tinhso.org.models import Person
@@ -39,9 +40,21 @@ class KindChoices:
     channels: list[ChannelChoice]
 
 
+def notification_kinds_for(*, person: Person) -> list[NotificationKind]:
+    """The kinds that can reach ``person``: the officers' if they hold a role on an agency, the
+    applicants' if they hold the citizen role (both for someone who is both)."""
+    roles = set(RoleAssignment.objects.active().filter(person=person).values_list("role", flat=True))
+    audiences = set()
+    if roles - {Role.CITIZEN, Role.SYSTEM_ADMIN}:
+        audiences.add(OFFICERS)
+    if Role.CITIZEN in roles:
+        audiences.add(APPLICANTS)
+    return [kind for kind in kinds() if kind.audience in audiences]
+
+
 def notification_preference_table(*, person: Person) -> list[KindChoices]:
-    """Every registered kind × the chosen channels, as they are for ``person`` (their choice,
-    else the kind's default; a required channel is on)."""
+    """The kinds that can reach ``person`` × the chosen channels, as they are for them (their
+    choice, else the kind's default; a required channel is on)."""
     chosen = {
         (kind, channel): enabled
         for kind, channel, enabled in NotificationPreference.objects.filter(person=person).values_list(
@@ -61,5 +74,5 @@ def notification_preference_table(*, person: Person) -> list[KindChoices]:
                 for channel in CHOSEN_CHANNELS
             ],
         )
-        for kind in kinds()
+        for kind in notification_kinds_for(person=person)
     ]

@@ -14,8 +14,13 @@ from tinhso.core.web import page, person_of
 
 from . import services
 from .access import access_notification
-from .kinds import CHANNEL_LABELS, CHOSEN_CHANNELS, kinds
-from .selectors import notification_list, notification_preference_table, notification_unread_count
+from .kinds import CHANNEL_LABELS, CHOSEN_CHANNELS
+from .selectors import (
+    notification_kinds_for,
+    notification_list,
+    notification_preference_table,
+    notification_unread_count,
+)
 
 PAGE_SIZE = 20
 
@@ -71,7 +76,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
                 for channel in CHOSEN_CHANNELS
                 if channel not in kind.required
             }
-            for kind in kinds()
+            for kind in notification_kinds_for(person=person)
         }
         services.notification_preferences_set(actor=person, choices=choices)
         saved = True

@@ -25,7 +25,8 @@ def _submitted(scheme: dict[str, Any]) -> TaskReport:
     services.task_report_save(
         actor=scheme["focal_finance"], scope=finance, report=report, status="in_progress", percent_done=50
     )
-    return services.report_submit(actor=scheme["focal_finance"], scope=finance, report=report)
+    services.report_submit(actor=scheme["focal_finance"], scope=finance, report=report)
+    return TaskReport.objects.get(pk=report.pk)
 
 
 def test_a_returned_report_reaches_the_focal_point_in_the_platform_and_by_mail(

@@ -15,8 +15,7 @@ from tinhso.onestop.deadlines.services import dossiers_late_scan
 from tinhso.onestop.dossiers import services as S
 from tinhso.onestop.dossiers.selectors import dossier_flags, dossier_queue
 from tinhso.onestop.models import Dossier, DossierState
-from tinhso.org.models import Notification, NotificationMessage
-from tinhso.org.models import Person
+from tinhso.org.models import Notification, NotificationMessage, Person
 
 pytestmark = pytest.mark.django_db
 

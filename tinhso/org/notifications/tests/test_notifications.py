@@ -3,6 +3,7 @@ on), marking read, and a person's reach (their own only, another's is "not found
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -13,18 +14,23 @@ from django.db import transaction
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.ledger.models import Entry
 from tinhso.onestop.notices.people import ASSIGNED, AT_RISK, RESULT_READY
+from tinhso.org import services as org_services
 from tinhso.org.models import Notification, NotificationMessage, NotificationPreference, Person
 from tinhso.org.notifications import services
 from tinhso.org.notifications.access import access_notification
 from tinhso.org.notifications.kinds import EMAIL, IN_APP, SMS, kind_get
 from tinhso.org.notifications.selectors import notification_preference_table, notification_unread_count
+from tinhso.org.roles import Role
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer(make_person: Any) -> Person:
-    return make_person("chuyenvien", email="cv@example.vn", phone="0912345678")
+def officer(make_person: Any, world: dict[str, Any]) -> Person:
+    """A handler of the service centre who also files dossiers as a citizen (both kinds reach them)."""
+    person = make_person("chuyenvien", Role.HANDLER, world["centre"], email="cv@example.vn", phone="0912345678")
+    org_services.role_grant(actor=None, person=person, role=Role.CITIZEN, agency=None, valid_from=dt.date(2025, 1, 1))
+    return person
 
 
 @pytest.fixture
@@ -203,3 +209,16 @@ def test_another_persons_notification_is_not_found_like_a_missing_one(officer: P
     theirs.refresh_from_db()
     assert theirs.read_at is None
     assert not Entry.objects.filter(action="org.notification.read").exists()
+
+
+def test_the_choices_offer_each_person_the_kinds_that_can_reach_them(make_person: Any, world: dict[str, Any]) -> None:
+    handler = make_person("thuly", Role.HANDLER, world["centre"])
+    citizen = make_person("congdan", Role.CITIZEN, None)
+    nobody = make_person("khongvaitro")
+    handler_kinds = {row.kind.code for row in notification_preference_table(person=handler)}
+    citizen_kinds = {row.kind.code for row in notification_preference_table(person=citizen)}
+    assert {ASSIGNED, AT_RISK} <= handler_kinds
+    assert RESULT_READY not in handler_kinds
+    assert RESULT_READY in citizen_kinds
+    assert ASSIGNED not in citizen_kinds
+    assert notification_preference_table(person=nobody) == []

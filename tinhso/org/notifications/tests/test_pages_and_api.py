@@ -3,6 +3,7 @@ the channel choices, and another person's notification answered as missing (404)
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -12,15 +13,20 @@ from django.urls import reverse
 
 from tinhso.ledger.models import Entry
 from tinhso.onestop.notices.people import ASSIGNED, RESULT_READY
+from tinhso.org import services as org_services
 from tinhso.org.models import Notification, NotificationPreference, Person
 from tinhso.org.notifications import services
+from tinhso.org.roles import Role
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer(make_person: Any) -> Person:
-    return make_person("chuyenvien", email="cv@example.vn")
+def officer(make_person: Any, world: dict[str, Any]) -> Person:
+    """A handler of the service centre who also files dossiers as a citizen (both kinds reach them)."""
+    person = make_person("chuyenvien", Role.HANDLER, world["centre"], email="cv@example.vn")
+    org_services.role_grant(actor=None, person=person, role=Role.CITIZEN, agency=None, valid_from=dt.date(2025, 1, 1))
+    return person
 
 
 @pytest.fixture
