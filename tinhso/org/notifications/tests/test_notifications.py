@@ -10,13 +10,15 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
+from django.test import override_settings
 
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.ledger.models import Entry
+from tinhso.onestop.conftest import GATEWAYS
 from tinhso.onestop.notices.people import ASSIGNED, AT_RISK, RESULT_READY
 from tinhso.org import services as org_services
 from tinhso.org.models import Notification, NotificationMessage, NotificationPreference, Person
-from tinhso.org.notifications import services
+from tinhso.org.notifications import services, tasks
 from tinhso.org.notifications.access import access_notification
 from tinhso.org.notifications.kinds import EMAIL, IN_APP, SMS, kind_get
 from tinhso.org.notifications.selectors import notification_preference_table, notification_unread_count
@@ -222,3 +224,21 @@ def test_the_choices_offer_each_person_the_kinds_that_can_reach_them(make_person
     assert RESULT_READY in citizen_kinds
     assert ASSIGNED not in citizen_kinds
     assert notification_preference_table(person=nobody) == []
+
+
+def test_a_failed_text_is_marked_masked_and_sent_again_by_the_retry_job(
+    officer: Person, django_capture_on_commit_callbacks: Any
+) -> None:
+    services.notification_preferences_set(actor=officer, choices={ASSIGNED: {EMAIL: False, SMS: True}})
+    with (
+        override_settings(TINHSO_SMS_PROVIDER=f"{GATEWAYS}.FailingTextProvider"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _notify(officer)
+    message = NotificationMessage.objects.get()
+    assert (message.state, message.attempts) == ("failed", 1)
+    assert "0912345678" not in message.error  # the gateway's echo of the number is masked
+    assert tasks.messages_requeue() == 1  # the immediate test backend sends it at once
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == ("sent", 2)
+    assert tasks.messages_requeue() == 0
