@@ -142,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tinhso.site.context_processors.navigation",
+                "tinhso.org.notifications.context_processors.unread",
             ],
         },
     },

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/ledger/", include("tinhso.ledger.api_urls")),
     path("api/org/", include("tinhso.org.api_urls")),
     path("co-quan/", include("tinhso.org.urls")),
+    path("thong-bao/", include("tinhso.org.notifications.urls")),
     path("api/programme/", include("tinhso.programme.api_urls")),
     path("de-an/", include("tinhso.programme.urls")),
     path("api/services/", include("tinhso.onestop.api.urls")),

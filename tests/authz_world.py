@@ -193,6 +193,16 @@ def build_world() -> World:
         reason="Ủy quyền của ma trận phân quyền",
     )
 
+    # A notification of Hưng Yên's handler (only theirs to see and mark read).
+    from django.db import transaction
+
+    from tinhso.onestop.notices.people import ASSIGNED
+    from tinhso.org.notifications.services import notify
+
+    with transaction.atomic():
+        notification = notify(p["hy.handler"], ASSIGNED, verb="Thông báo thử", object_label="Thông báo ma trận quyền")
+    assert notification is not None
+
     world.args = {
         "code": procedure.code,
         "dossier_id": dossier.pk,
@@ -211,6 +221,7 @@ def build_world() -> World:
         "desk_id": agencies["hy.ttpvhcc"].pk,
         "today": timezone.localdate().isoformat(),
         "delegation_id": delegation.pk,
+        "notification_id": notification.pk,
     }
     component.refresh_from_db()
     world.markers = {
@@ -219,5 +230,6 @@ def build_world() -> World:
         "file": component.original_name,
         "procedure": procedure.code,
         "delegation": delegation.reason,
+        "notification": "Thông báo ma trận quyền",
     }
     return world

@@ -164,6 +164,14 @@ TABLE: dict[str, Row] = {
     "org-api:agency-detail": R(read=AGENCY_STC, obj=True),
     "org-api:unit-search": R(read=EVERYONE, query="q=Hung+Yen"),
     "org-api:unit-successors": R(read=EVERYONE, kwargs={"unit_id": "unit_id"}),
+    # In-app notifications: everyone signed in has a list and choices; one's own only (the world's is hy.handler's).
+    "notifications:list": R(read=SIGNED_IN, marker="notification", marker_for=hy("handler")),
+    "notifications:read": R(write=hy("handler"), obj=True),
+    "notifications:read_all": R(write=SIGNED_IN),
+    "notifications:preferences": R(read=SIGNED_IN, write=SIGNED_IN),
+    "org-api:notification-list": R(read=SIGNED_IN, marker="notification", marker_for=hy("handler")),
+    "org-api:notification-read": R(write=hy("handler"), obj=True),
+    "org-api:notification-read-all": R(write=SIGNED_IN),
     # --- programme API ------------------------------------------------------------------------------
     "programme-api:programme-list": R(read=SIGNED_IN, marker="programme", marker_for=PROGRAMME),
     "programme-api:programme-import": R(write=DX_OFFICES),

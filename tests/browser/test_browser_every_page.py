@@ -29,6 +29,8 @@ PHONE = 390
 # Pages that answer a file or only a POST, never HTML to a GET from a link.
 NOT_PAGES = {
     "logout",
+    "notifications:read",  # POST only (mark read)
+    "notifications:read_all",
     "set_language",
     "healthz",
     "file:download",

@@ -14,7 +14,10 @@ class OnestopConfig(AppConfig):
         from tinhso.core.scheduler import JobSpec, job_register
         from tinhso.core.storage_sweep import Area, area_register
         from tinhso.onestop.dossiers.handover import OPEN_DOSSIERS
+        from tinhso.onestop.notices.people import kinds_register
         from tinhso.org.officers.work import open_work_register
+
+        kinds_register()  # the one-stop shop's kinds of in-app notification
 
         job_register(JobSpec("dossiers_late_scan", "tinhso.onestop.tasks.dossiers_late_scan", 30 * 60))
         job_register(JobSpec("notifications_retry", "tinhso.onestop.notices.tasks.notifications_retry", 5 * 60))

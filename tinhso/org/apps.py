@@ -12,3 +12,4 @@ class OrgConfig(AppConfig):
         from tinhso.core.scheduler import JobSpec, job_register
 
         job_register(JobSpec("account_codes_purge", "tinhso.org.accounts.tasks.codes_purge_run", 3600))
+        job_register(JobSpec("notification_messages_retry", "tinhso.org.notifications.tasks.messages_retry", 5 * 60))

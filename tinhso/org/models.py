@@ -19,6 +19,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core import channels
 from tinhso.core.text import clean, fold
 
 from .roles import Role
@@ -632,3 +633,100 @@ class DelegationRole(models.Model):
 
     def __str__(self) -> str:
         return self.get_role_display()
+
+
+# --- in-app notifications (tinhso.org.notifications) -------------------------------------------
+#
+# A Notification is one line of a person's list: what happened (``verb``), to what
+# (``object_label``) and where to see it (``link``, a path on this site); unread while ``read_at``
+# is empty. A NotificationPreference is a person's choice of one channel for one kind (no row:
+# the kind's default). A NotificationMessage is the outbox row of an e-mail or a text carrying a
+# notification, delivered by tinhso.core.channels. Rows hold no personal data of anyone but the
+# recipient (their own address, in the outbox row that must carry it).
+
+
+class NotificationChannel(models.TextChoices):
+    """The channels a person chooses per kind (the in-app list is always on)."""
+
+    EMAIL = channels.EMAIL, _("Thư điện tử")
+    SMS = channels.SMS, _("Tin nhắn SMS")
+
+
+class Notification(models.Model):
+    """One notification of one person. States: unread (``read_at`` empty), read."""
+
+    recipient = models.ForeignKey(
+        "org.Person", verbose_name=_("người nhận"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("loại"), max_length=60)
+    verb = models.CharField(_("sự việc"), max_length=200)
+    object_label = models.CharField(_("đối tượng"), max_length=300, blank=True)
+    link = models.CharField(_("đường dẫn"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo trên hệ thống")
+        verbose_name_plural = _("thông báo trên hệ thống")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The header's unread count (recipient, read_at IS NULL) and the list, newest first.
+            models.Index(fields=["recipient", "read_at"], name="org_notification_unread"),
+            models.Index(fields=["recipient", "-created_at"], name="org_notification_list"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verb}: {self.object_label}" if self.object_label else self.verb
+
+
+class NotificationPreference(models.Model):
+    """``person`` wants (``enabled``) or not notifications of ``kind`` by ``channel``."""
+
+    person = models.ForeignKey(
+        "org.Person", verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("loại"), max_length=60)
+    channel = models.CharField(_("kênh"), max_length=10, choices=NotificationChannel.choices)
+    enabled = models.BooleanField(_("nhận"))
+
+    class Meta:
+        verbose_name = _("tùy chọn nhận thông báo")
+        verbose_name_plural = _("tùy chọn nhận thông báo")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind", "channel"], name="org_notification_preference_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind} {self.channel}: {self.enabled}"
+
+
+class MessageState(models.TextChoices):
+    PENDING = channels.PENDING, _("Chờ gửi")
+    SENT = channels.SENT, _("Đã gửi")
+    FAILED = channels.FAILED, _("Gửi lỗi")
+
+
+class NotificationMessage(models.Model):
+    """An e-mail or a text carrying a notification (outbox): written with the notification, sent
+    after commit by :func:`tinhso.org.notifications.tasks.messages_send`, retried on its own."""
+
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("thông báo"), on_delete=models.CASCADE, related_name="messages"
+    )
+    channel = models.CharField(_("kênh"), max_length=10)
+    recipient = models.CharField(_("người nhận"), max_length=254)
+    subject = models.CharField(_("tiêu đề"), max_length=300, blank=True)
+    body = models.TextField(_("nội dung"))
+    state = models.CharField(_("trạng thái"), max_length=10, choices=MessageState.choices, default=MessageState.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    error = models.TextField(_("lỗi"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thư, tin nhắn thông báo")
+        verbose_name_plural = _("thư, tin nhắn thông báo")
+        indexes = [models.Index(fields=["state"], name="org_notification_msg_state")]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.subject}"

@@ -22,7 +22,7 @@ from .roles import DELEGABLE_ROLES, GLOBAL_ROLES, Perm, Role
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from .models import AdministrativeUnit, Agency, Delegation, Person
+    from .models import AdministrativeUnit, Agency, Delegation, Notification, Person
 
 
 def may_view_agency(person: Person | AnonymousUser, agency: Agency) -> bool:
@@ -119,3 +119,8 @@ def may_hand_over(person: Person | AnonymousUser, leaving: Person, successor: Pe
         return False
     held = RoleAssignment.objects.active().filter(person=successor, agency__in=agencies_managed_by(person))
     return held.exists()
+
+
+def may_read_notification(person: Person | AnonymousUser, notification: Notification) -> bool:
+    """See or mark read a notification: its recipient only (anybody else is told it does not exist)."""
+    return person.is_authenticated and notification.recipient_id == person.pk

@@ -15,6 +15,9 @@ class ProgrammeConfig(AppConfig):
         from tinhso.core.storage_sweep import Area, area_register
         from tinhso.org.officers.work import open_work_register
         from tinhso.programme.handover import RETURNED_REPORTS
+        from tinhso.programme.notices import kinds_register
+
+        kinds_register()  # the programme's kinds of in-app notification
 
         job_register(JobSpec("programme_reminders", "tinhso.programme.tasks.reminders_send", 6 * 3600))
         area_register(

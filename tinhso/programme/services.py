@@ -36,6 +36,7 @@ from .models import (
     TaskReport,
     TaskStatus,
 )
+from .notices import report_approved_notify
 
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 MAX_VALUE = Decimal(10) ** 14  # the value columns hold 14 digits before the decimal point
@@ -418,6 +419,7 @@ def report_approve(*, actor: Person, scope: ProgrammeScope, report: AnyReport) -
             {"on_behalf_of": under.delegator_id, "delegation": under.pk, "delegation_kind": under.kind} if under else {}
         ),
     )
+    report_approved_notify(report)
     return report
 
 

@@ -1,8 +1,9 @@
 """Reminders and escalation for reporting rounds, run by the worker.
 
 Every job works from ids and the database, so it is safe to retry and to run on several
-workers: a :class:`Reminder` row (unique per round, agency, kind and day) is written before the
-e-mail goes out, and only the worker that wrote it sends.
+workers: a :class:`Reminder` row (unique per round, agency, kind and day) is written with the
+notifications (in the platform, and by e-mail as each person chose), and only the worker that
+wrote it notifies.
 """
 
 from __future__ import annotations
@@ -11,44 +12,28 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
-from tinhso.org.models import Agency, RoleAssignment
+from tinhso.org.models import Agency, Person
 from tinhso.org.roles import Role
 
 from .models import ReminderKind, ReportingRound, ReportState, RoundStatus, TargetReport, TaskReport
+from .notices import ESCALATION, REMINDER, REPORT_RETURNED, agency_people, dx_office_people, emails, round_notify
+
+NOTIFICATION_KINDS: dict[str, str] = {
+    ReminderKind.BEFORE_DUE: REMINDER,
+    ReminderKind.OVERDUE: ESCALATION,
+    ReminderKind.RETURNED: REPORT_RETURNED,
+}
 
 log = logging.getLogger(__name__)
 
 REMIND_DAYS_BEFORE = (7, 3, 1)
 PENDING = (ReportState.DRAFT, ReportState.RETURNED)
-
-
-def _recipients(agency: Agency, roles: tuple[str, ...]) -> list[str]:
-    """E-mails of the people holding ``roles`` on the agency or one above it."""
-    emails = (
-        RoleAssignment.objects.active()
-        .filter(role__in=roles, agency_id__in=agency.ancestor_ids, person__is_active=True)
-        .exclude(person__email="")
-        .values_list("person__email", flat=True)
-    )
-    return sorted(set(emails))
-
-
-def _dx_office_recipients(round_: ReportingRound) -> list[str]:
-    owner = round_.programme.owner
-    province_agencies = Agency.objects.filter(unit__in=[owner.unit_id]).values_list("pk", flat=True)
-    emails = (
-        RoleAssignment.objects.active()
-        .filter(role=Role.DX_OFFICE, agency_id__in=province_agencies, person__is_active=True)
-        .exclude(person__email="")
-        .values_list("person__email", flat=True)
-    )
-    return sorted(set(emails))
 
 
 def _pending_by_agency(round_: ReportingRound) -> dict[int, int]:
@@ -66,7 +51,9 @@ def _send_once(
     kind: str,
     today: dt.date,
     pending: int,
-    recipients: list[str],
+    people: list[Person],
+    *,
+    verb: str,
     subject: str,
     body: str,
 ) -> bool:
@@ -75,12 +62,15 @@ def _send_once(
     try:
         with transaction.atomic():
             Reminder.objects.create(
-                round=round_, agency=agency, kind=kind, sent_on=today, recipients=recipients, pending=pending
+                round=round_, agency=agency, kind=kind, sent_on=today, recipients=emails(people), pending=pending
             )
+            # In-app for each, the e-mail as each chose; sent after commit, so only once.
+            with translation.override(settings.LANGUAGE_CODE):
+                round_notify(
+                    round_, agency, people, kind=NOTIFICATION_KINDS[kind], verb=verb, subject=subject, body=body
+                )
     except IntegrityError:
         return False  # another worker (or an earlier try) already sent it today
-    if recipients:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     return True
 
 
@@ -103,22 +93,23 @@ def remind_round(round_id: int, today: dt.date | None = None) -> int:
     for agency_id, pending in sorted(pending_by_agency.items()):
         agency = agencies[agency_id]
         if kind == ReminderKind.BEFORE_DUE:
-            recipients = _recipients(agency, (Role.FOCAL_POINT,))
-            subject = f"[Tỉnh số] Nhắc báo cáo kỳ {round_.period}: còn {days_left} ngày"
+            people = agency_people(agency, (Role.FOCAL_POINT,))
+            verb = _("Nhắc báo cáo kỳ %(period)s: còn %(days)s ngày") % {"period": round_.period, "days": days_left}
+            subject = f"[Tỉnh số] {verb}"
             body = (
                 f"{agency.name} còn {pending} báo cáo chưa gửi trong kỳ {round_.period} của "
                 f"“{round_.programme.title}”. Hạn nộp: {round_.due_date:%d/%m/%Y}."
             )
         else:
-            recipients = sorted(
-                set(_recipients(agency, (Role.FOCAL_POINT, Role.LEADER)) + _dx_office_recipients(round_))
-            )
+            found = agency_people(agency, (Role.FOCAL_POINT, Role.LEADER)) + dx_office_people(round_)
+            people = list({person.pk: person for person in found}.values())
+            verb = _("Đôn đốc: chưa nộp báo cáo kỳ %(period)s, quá hạn") % {"period": round_.period}
             subject = f"[Tỉnh số] Đôn đốc: {agency.name} chưa nộp báo cáo kỳ {round_.period}"
             body = (
                 f"Đã quá hạn {-days_left} ngày (hạn {round_.due_date:%d/%m/%Y}). {agency.name} còn "
                 f"{pending} báo cáo chưa gửi trong kỳ {round_.period} của “{round_.programme.title}”."
             )
-        sent += _send_once(round_, agency, kind, today, pending, recipients, subject, body)
+        sent += _send_once(round_, agency, kind, today, pending, people, verb=verb, subject=subject, body=body)
     return sent
 
 
@@ -146,7 +137,8 @@ def report_returned_notify(kind: str, report_id: int) -> bool:
         ReminderKind.RETURNED,
         timezone.localdate(),
         1,
-        _recipients(report.agency, (Role.FOCAL_POINT,)),
-        subject,
-        body,
+        agency_people(report.agency, (Role.FOCAL_POINT,)),
+        verb=_("Báo cáo kỳ %(period)s được trả lại để bổ sung") % {"period": report.round.period},
+        subject=subject,
+        body=body,
     )

@@ -5,7 +5,8 @@ day before the deadline, the handling body must tell the one-stop desk and send 
 an apology with the reason and a new date (phiếu xin lỗi); the date may be reset only once.
 The job runs every 30 minutes (``tinhso.core.scheduler.periodic_jobs``); each dossier whose
 clock runs and whose due date is within one working day, or past, is flagged once
-(``at_risk_since``) and its handler and the agency's approvers get one e-mail.
+(``at_risk_since``) and its handler and the agency's approvers are notified once (in the
+platform, and by e-mail unless they chose otherwise: :mod:`tinhso.org.notifications`).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from tinhso.core.workdays import WorkCalendar, calendar
 from tinhso.ledger.services import ledger_append
 from tinhso.onestop.dossiers.selectors import due_soon_cutoff
 from tinhso.onestop.dossiers.states import FINAL_STATES
-from tinhso.onestop.models import Dossier, DossierState, Notification, NotificationChannel
-from tinhso.onestop.notices.services import notifications_queue
-from tinhso.org.models import Agency, RoleAssignment
+from tinhso.onestop.models import Dossier, DossierState
+from tinhso.onestop.notices.people import dossier_at_risk_notify
+from tinhso.org.models import Agency, Person, RoleAssignment
 from tinhso.org.roles import Role
 
 S = DossierState
@@ -52,7 +53,7 @@ def dossiers_late_scan(now: dt.datetime | None = None) -> int:
         .values_list("pk", flat=True)
     )
     cal = calendar()
-    approvers: dict[int, list[str]] = {}
+    approvers: dict[int, list[Person]] = {}
     flagged = 0
     for start in range(0, len(pks), _BATCH):
         batch = Dossier.objects.select_related("procedure", "handling_agency", "assignee").in_bulk(
@@ -64,7 +65,7 @@ def dossiers_late_scan(now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def _flag(dossier: Dossier, now: dt.datetime, cal: WorkCalendar, approvers: dict[int, list[str]]) -> bool:
+def _flag(dossier: Dossier, now: dt.datetime, cal: WorkCalendar, approvers: dict[int, list[Person]]) -> bool:
     # The conditional update claims the dossier: a concurrent scan flags (and notifies) it once.
     claimed = Dossier.objects.filter(pk=dossier.pk, at_risk_since__isnull=True, state__in=WATCHED_STATES).update(
         at_risk_since=now,
@@ -74,22 +75,21 @@ def _flag(dossier: Dossier, now: dt.datetime, cal: WorkCalendar, approvers: dict
         return False
     agency = dossier.handling_agency
     if agency.pk not in approvers:
-        approvers[agency.pk] = _approver_emails(agency)
+        approvers[agency.pk] = _approvers(agency)
     recipients = list(approvers[agency.pk])
     assignee = dossier.assignee
-    if assignee is not None and assignee.is_active and assignee.email and assignee.email not in recipients:
-        recipients.insert(0, assignee.email)
+    if assignee is not None and assignee.is_active and assignee not in recipients:
+        recipients.insert(0, assignee)
     if recipients:
         with translation.override(settings.LANGUAGE_CODE):
             subject, body = _officer_message(dossier, now, cal)
-        notifications_queue(
-            [
-                Notification(
-                    dossier=dossier, channel=NotificationChannel.EMAIL, recipient=email, subject=subject, body=body
-                )
-                for email in recipients
-            ]
-        )
+            verb = (
+                _("Hồ sơ đã quá hạn trả kết quả")
+                if dossier.due_at and dossier.due_at < now
+                else _("Hồ sơ sắp đến hạn trả kết quả")
+            )
+        # In-app for each, the e-mail as each chose (tinhso.org.notifications).
+        dossier_at_risk_notify(dossier, recipients, verb=verb, subject=subject, body=body)
     overdue = dossier.due_at is not None and dossier.due_at < now
     ledger_append(
         actor=None,
@@ -106,23 +106,24 @@ def _flag(dossier: Dossier, now: dt.datetime, cal: WorkCalendar, approvers: dict
     return True
 
 
-def _approver_emails(agency: Agency) -> list[str]:
-    """E-mails of the approvers nearest to the agency: on the agency itself, else on the
-    closest agency above it that has any (roles cascade down; the province's leaders are not
-    asked about every department's dossiers)."""
+def _approvers(agency: Agency) -> list[Person]:
+    """The approvers nearest to the agency: on the agency itself, else on the closest agency
+    above it that has any (roles cascade down; the province's leaders are not asked about every
+    department's dossiers)."""
     ancestors = agency.ancestor_ids or [agency.pk]
     rows = (
         RoleAssignment.objects.active()
         .filter(role=Role.APPROVER, agency_id__in=ancestors, person__is_active=True)
-        .exclude(person__email="")
-        .values_list("agency_id", "person__email")
+        .select_related("person")
+        .order_by("person__username")
     )
-    by_agency: dict[int, set[str]] = {}
-    for agency_id, email in rows:
-        by_agency.setdefault(agency_id, set()).add(email)
+    by_agency: dict[int, dict[int, Person]] = {}
+    for row in rows:
+        if row.agency_id is not None:  # always: filtered on agency_id
+            by_agency.setdefault(row.agency_id, {})[row.person_id] = row.person
     for agency_id in _nearest_first(ancestors, agency.pk):
         if by_agency.get(agency_id):
-            return sorted(by_agency[agency_id])
+            return list(by_agency[agency_id].values())
     return []
 
 

@@ -35,6 +35,7 @@ from tinhso.org.models import Person
 
 from . import tasks
 from .outbox import MAX_ATTEMPTS, RETRY_PENDING_AFTER, notification_deliver  # noqa: F401  (callers' names)
+from .people import dossiers_people_notify
 
 SMS_PROCEDURE_CHARS = 60
 # The only notes an applicant is meant to read: reasons given to them. Other notes (e.g. the
@@ -150,6 +151,7 @@ def dossiers_notify(
     e-mail.
     """
     at = at or timezone.now()
+    dossiers_people_notify(changed, action)  # the in-app lines (org's notifications)
     rows = []
     texts_offered = channels.text_channels()
     with translation.override(settings.LANGUAGE_CODE):

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tinhso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from tinhso.ledger.models import Entry
+from tinhso.org.models import Notification
 from tinhso.programme import services
 from tinhso.programme.access import access_target, access_task, programme_scope, programmes_visible
 from tinhso.programme.models import Reminder, ReportState, TargetReport, TaskReport
@@ -237,17 +238,25 @@ def test_a_report_on_a_closed_round_is_refused(scheme: dict[str, Any]) -> None:
     assert Entry.objects.count() == entries
 
 
-def test_reminders_before_the_due_date_then_escalation_once_a_day(scheme: dict[str, Any]) -> None:
+def test_reminders_before_the_due_date_then_escalation_once_a_day(
+    scheme: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
     round_ = _open(scheme)
     assert remind_round(round_.pk, dt.date(2025, 6, 10)) == 0  # 20 days left: no reminder
-    assert remind_round(round_.pk, dt.date(2025, 6, 23)) == 2  # 7 days before: both agencies
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mails go once the reminders commit
+        assert remind_round(round_.pk, dt.date(2025, 6, 23)) == 2  # 7 days before: both agencies
     assert sorted(m.to[0] for m in mail.outbox) == ["khcn@hungyen.gov.vn", "tc@hungyen.gov.vn"]
-    assert remind_round(round_.pk, dt.date(2025, 6, 23)) == 0  # retried: nothing sent twice
+    assert Notification.objects.filter(kind="programme.reminder").count() == 2  # and in the platform
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_round(round_.pk, dt.date(2025, 6, 23)) == 0  # retried: nothing sent twice
+    assert Notification.objects.filter(kind="programme.reminder").count() == 2
     mail.outbox.clear()
-    assert remind_round(round_.pk, dt.date(2025, 7, 2)) == 2  # overdue: escalation
-    escalation = next(m for m in mail.outbox if "tc@hungyen.gov.vn" in m.to)
-    assert "Đôn đốc" in escalation.subject
-    assert {"cds@hungyen.gov.vn", "ld@hungyen.gov.vn"} <= set(escalation.to)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_round(round_.pk, dt.date(2025, 7, 2)) == 2  # overdue: escalation
+    # One e-mail to each person told: the agency's focal point and leader, the DX office.
+    escalation = [m for m in mail.outbox if "Đôn đốc" in m.subject and "Sở Tài chính" in m.subject]
+    assert {"tc@hungyen.gov.vn", "cds@hungyen.gov.vn", "ld@hungyen.gov.vn"} <= {m.to[0] for m in escalation}
+    assert all(len(m.to) == 1 for m in mail.outbox)
     assert Reminder.objects.filter(round=round_, kind="overdue").count() == 2
 
 

@@ -70,6 +70,7 @@ def test_scheduler_enqueues_each_due_job_once() -> None:
         "programme_reminders",
         "dossiers_late_scan",
         "notifications_retry",
+        "notification_messages_retry",
         "storage_sweep",
         "account_codes_purge",
     }

@@ -14,8 +14,8 @@ from tinhso.onestop.conftest import GOOD_FORM, at
 from tinhso.onestop.deadlines.services import dossiers_late_scan
 from tinhso.onestop.dossiers import services as S
 from tinhso.onestop.dossiers.selectors import dossier_flags, dossier_queue
-from tinhso.onestop.models import Dossier, DossierState, Notification
-from tinhso.org.models import Person
+from tinhso.onestop.models import Dossier, DossierState
+from tinhso.org.models import Notification, NotificationMessage, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -115,13 +115,16 @@ def test_scan_flags_due_within_one_working_day_across_holidays_and_notifies_once
     assert {to for subject, to in sent if "L-sct" in subject} == {("lanhdao@sct.example.vn",)}
     assert len(mail.outbox) == 9  # 4 Sở Tư pháp dossiers × (handler + approver) + 1 Sở Công Thương
     assert not any("chuyenvien2" in m.to[0] or "an.nguyen" in m.to[0] for m in mail.outbox)
-    assert Notification.objects.filter(state="sent").count() == 9
+    # Each officer's e-mail went through the platform's notifications, with its line in their list.
+    assert NotificationMessage.objects.filter(state="sent").count() == 9
+    assert Notification.objects.filter(kind="services.dossier_at_risk", read_at__isnull=True).count() == 9
 
     monday = next(m for m in mail.outbox if "L-monday" in m.subject)
     assert monday.subject == "[Tỉnh số] Hồ sơ L-monday sắp đến hạn trả kết quả"
     assert "Hẹn trả kết quả: 04/05/2026 09:00" in monday.body
     # Its apology is due by Wednesday 09:00 (one working day before Monday 09:00): a day to act.
     assert "(hạn cuối: 29/04/2026 09:00" in monday.body
+    assert f"/mot-cua/ho-so/{dossiers['L-monday'].pk}/" in monday.body  # the e-mail links to the dossier's page
     edge = next(m for m in mail.outbox if "L-edge" in m.subject)  # exactly two working days left
     assert "chậm nhất 01 ngày làm việc trước hạn trả kết quả (hạn cuối: 29/04/2026 10:00" in edge.body
     assert "Nguyễn Văn An" not in monday.body
