@@ -127,7 +127,7 @@ def test_the_page_shows_the_table_with_a_constant_number_of_queries(
     assert outcome.created >= 3
     with django_assert_max_num_queries(len(three.captured_queries)):
         assert client.get(url).status_code == 200
-    assert len(three.captured_queries) <= 30
+    assert len(three.captured_queries) <= 34  # the table, and the header (session, user, roles, unread count)
 
 
 def test_the_export_lists_every_row(plans: dict[str, Any]) -> None:
@@ -199,7 +199,8 @@ def test_a_commune_reads_its_own_plan_page_by_page(plans: dict[str, Any], django
         )
     client = _client(c["focal_tien_hai"])
     url = reverse("programme:plan", args=[plan.pk])
-    with django_assert_max_num_queries(25):
+    # the plan's tasks and reports, and the header's reads (roles and delegations, the unread count)
+    with django_assert_max_num_queries(30):
         first = client.get(url)
     assert first.status_code == 200
     assert first.content.decode().count('class="list-group-item') == 20
