@@ -371,6 +371,8 @@ LEDGER_CHECKPOINT_SECONDS = int(os.environ.get("LEDGER_CHECKPOINT_SECONDS", "300
 LEDGER_MAX_MERGE_DELAY_SECONDS = int(os.environ.get("LEDGER_MAX_MERGE_DELAY_SECONDS", "5"))
 # Seconds between two runs of the sealer in each worker (well under the merge delay).
 LEDGER_SEAL_INTERVAL_SECONDS = float(os.environ.get("LEDGER_SEAL_INTERVAL_SECONDS", "1"))
+# The worker's loop sends the notifications outbox (new rows, due retries) this often.
+NOTIFICATIONS_SEND_INTERVAL_SECONDS = float(os.environ.get("NOTIFICATIONS_SEND_INTERVAL_SECONDS", "1"))
 
 # The worker writes a heartbeat this often; /healthz calls the worker stale after 3 beats.
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))

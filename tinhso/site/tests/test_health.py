@@ -69,7 +69,6 @@ def test_scheduler_enqueues_each_due_job_once() -> None:
         "ledger_checkpoint",
         "programme_reminders",
         "dossiers_late_scan",
-        "notifications_retry",
         "storage_sweep",
     }
     assert enqueue_due_jobs(now) == []  # moved forward: not due again at the same instant
