@@ -113,11 +113,15 @@ def filing_submit(filing: Filing) -> Filed:
 
 def _write(filing: Filing) -> Dossier:
     """The writes of a filing, in the caller's transaction: its number, the dossier, then the
-    event, notification and ledger entry (a used key raises :class:`IntegrityError`)."""
+    event, notification and ledger entry (a used key raises :class:`IntegrityError`).
+
+    The day's counter row stays locked from the number until the commit, and every filing of
+    the agency that day waits for it: so the number is taken last, once the dossier is built,
+    right before the writes that carry it (the dossier's code, the notification's text, the
+    ledger payload)."""
     now = timezone.now()
     applicant = filing.applicant
-    dossier = Dossier.objects.create(
-        code=dossier_code_next(agency=filing.agency, day=timezone.localdate(now)),
+    dossier = Dossier(
         procedure=filing.procedure,
         agency=filing.agency,
         handling_agency=filing.agency,
@@ -133,6 +137,8 @@ def _write(filing: Filing) -> Dossier:
         submitted_at=now,
         fee_vnd=filing.procedure.fee_vnd,
     )
+    dossier.code = dossier_code_next(agency=filing.agency, day=timezone.localdate(now))
+    dossier.save(force_insert=True)
     return dossier_event_record(
         dossier, action="submit_online", from_state="", actor=applicant, agency=filing.agency, at=now
     )
