@@ -410,6 +410,9 @@ LOGGING = {
 # Address citizens reach the platform at; QR codes on signed results and messages point here
 # (scripts/run.sh sets it from its HOST and PORT).
 TINHSO_PUBLIC_URL = os.environ.get("TINHSO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Online filings that reach a web process together are written in one transaction, up to this
+# many (tinhso/onestop/dossiers/intake.py); 1 writes each filing alone, in its own transaction.
+TINHSO_INTAKE_GROUP_MAX = int(os.environ.get("TINHSO_INTAKE_GROUP_MAX", "16"))
 # Uploads of dossier components: largest file, in bytes.
 TINHSO_UPLOAD_MAX_BYTES = int(os.environ.get("TINHSO_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Result signing (PAdES): PEM key and certificate chain of the agency's signing certificate.
