@@ -15,7 +15,7 @@ How. The script creates a fresh database ``tinhso_bench_<pid>`` on the PostgreSQ
 ``--pg`` (default ``postgres://postgres@127.0.0.1:5432``), migrates it, loads the demo
 agencies and procedures (``tinhso.org.demo`` and ``tinhso.onestop.demo.services`` loaders), gives the
 receiving agency an electronic code, creates a citizen account (with an e-mail address, so
-each submission also writes its notification to the outbox and queues the sending task, as
+each submission also writes its notification to the outbox, for the worker to send, as
 for a real citizen), starts gunicorn with ``DEBUG=0`` and random secrets in its environment,
 logs the citizen in once through the login page (session cookie + CSRF token), then drives
 the load with ``wrk`` (Debian package, see scripts/setup.sh) and a Lua script that gives

@@ -374,6 +374,8 @@ LEDGER_CHECKPOINT_SECONDS = int(os.environ.get("LEDGER_CHECKPOINT_SECONDS", "300
 LEDGER_MAX_MERGE_DELAY_SECONDS = int(os.environ.get("LEDGER_MAX_MERGE_DELAY_SECONDS", "5"))
 # Seconds between two runs of the sealer in each worker (well under the merge delay).
 LEDGER_SEAL_INTERVAL_SECONDS = float(os.environ.get("LEDGER_SEAL_INTERVAL_SECONDS", "1"))
+# The worker's loop sends the notifications outbox (new rows, due retries) this often.
+NOTIFICATIONS_SEND_INTERVAL_SECONDS = float(os.environ.get("NOTIFICATIONS_SEND_INTERVAL_SECONDS", "1"))
 
 # The worker writes a heartbeat this often; /healthz calls the worker stale after 3 beats.
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
@@ -412,6 +414,9 @@ LOGGING = {
 # Address citizens reach the platform at; QR codes on signed results and messages point here
 # (scripts/run.sh sets it from its HOST and PORT).
 TINHSO_PUBLIC_URL = os.environ.get("TINHSO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Online filings that reach a web process together are written in one transaction, up to this
+# many (tinhso/onestop/dossiers/intake.py); 1 writes each filing alone, in its own transaction.
+TINHSO_INTAKE_GROUP_MAX = int(os.environ.get("TINHSO_INTAKE_GROUP_MAX", "16"))
 # Uploads of dossier components: largest file, in bytes.
 TINHSO_UPLOAD_MAX_BYTES = int(os.environ.get("TINHSO_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Result signing (PAdES): PEM key and certificate chain of the agency's signing certificate.

@@ -227,7 +227,7 @@ def mask_recipient(recipient: str) -> str:
 
 @admin.register(Notification)
 class NotificationAdmin(_ServiceRowAdmin):
-    """Sent by the background task; retried by ``notify.notifications_retry``. A wrong row may be
+    """Sent, and retried, by the worker's loop (``notifications_drain``). A wrong row may be
     deleted; the ledger keeps that it was, not to whom or what it said."""
 
     list_display = ("created_at", "channel", "recipient_masked", "subject", "dossier", "state", "attempts", "sent_at")

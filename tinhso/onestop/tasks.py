@@ -10,9 +10,9 @@ from __future__ import annotations
 from django_tasks import task
 
 from tinhso.onestop.deadlines import services as late
-from tinhso.onestop.notices.tasks import notification_send, notifications_retry, notifications_send
+from tinhso.onestop.notices.tasks import notification_send, notifications_send
 
-__all__ = ["dossiers_late_scan", "notification_send", "notifications_retry", "notifications_send"]
+__all__ = ["dossiers_late_scan", "notification_send", "notifications_send"]
 
 
 @task()

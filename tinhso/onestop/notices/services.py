@@ -5,10 +5,9 @@ Decree 224/2026 asks for real-time status notifications that name the agency, th
 and the times (FRAMEWORKS §2). Every transition of a dossier goes through
 :func:`tinhso.onestop.dossiers.events.dossier_event_record`, which calls :func:`dossiers_notify`: it writes the :class:`Notification`
 rows (an e-mail and, when a phone is known, one text per channel the text provider offers)
-and enqueues :func:`tinhso.onestop.notices.tasks.notifications_send` for them (in the same
-transaction with the database task queue, else on commit, see :func:`notifications_queue`). A
-rolled-back transition leaves neither rows nor tasks; a failed send marks its row FAILED and
-never touches the transition. The channels themselves (mail, the text provider, delivery and
+in the transition's transaction; the worker's loop sends them (see :func:`notifications_queue`).
+A rolled-back transition leaves no row; a failed send marks its row FAILED, to be tried again
+later, and never touches the transition. The channels themselves (mail, the text provider, delivery and
 its retries) are core's (:mod:`tinhso.core.channels`); this module says what is sent, to whom.
 
 Bodies and logs never carry the applicant's ID number or phone; logs mask recipients
@@ -34,7 +33,7 @@ from tinhso.onestop.models import Dossier, DossierState, Notification, Notificat
 from tinhso.org.models import Person
 
 from . import tasks
-from .outbox import MAX_ATTEMPTS, RETRY_PENDING_AFTER, notification_deliver  # noqa: F401  (callers' names)
+from .outbox import MAX_ATTEMPTS, RETRY_BACKOFF, notification_deliver, notifications_drain  # noqa: F401  (callers' names)
 from .people import dossiers_people_notify
 
 SMS_PROCEDURE_CHARS = 60
@@ -181,37 +180,17 @@ def dossiers_notify(
 
 
 def notifications_queue(rows: Sequence[Notification]) -> list[Notification]:
-    """Write outbox rows and enqueue their sending with the surrounding transaction.
+    """Write outbox rows in the surrounding transaction, for sending once it commits.
 
-    With the database task backend the task rows are written in that transaction: they commit
-    or roll back with the rows they send (no second commit, no task for a rolled-back row, no
-    row left without its task). A backend that runs or ships tasks at once gets them once the
-    transaction commits, so nothing is sent for a transition that rolls back.
+    With the database task backend, a worker runs: its loop
+    (:func:`tinhso.onestop.notices.outbox.notifications_drain`) sends the rows within a second
+    or so, so a transition writes nothing but its rows (no task row, no task per transition).
+    A backend that runs or ships tasks at once (tests; a development server without a worker)
+    gets the sending task once the transaction commits, so nothing is sent for a transition
+    that rolls back.
     """
     created = Notification.objects.bulk_create(rows)
     ids = [row.pk for row in created]
-    if not ids:
-        return created
-    if _enqueues_in_transaction():
-        _enqueue(ids)
-    else:
-        transaction.on_commit(functools.partial(_enqueue, ids), robust=True)
+    if ids and not isinstance(tasks.notifications_send.get_backend(), DatabaseBackend):
+        transaction.on_commit(functools.partial(tasks.notifications_send.enqueue, ids), robust=True)
     return created
-
-
-def _enqueues_in_transaction() -> bool:
-    """Is the sending task stored in this database, inside the current transaction?"""
-    connection = transaction.get_connection()
-    return connection.in_atomic_block and isinstance(tasks.notification_send.get_backend(), DatabaseBackend)
-
-
-def _enqueue(ids: list[int]) -> None:
-    """One task sends the rows of one transaction (one task row to write, whatever their number)."""
-    if ids:
-        tasks.notifications_send.enqueue(ids)
-
-
-def notifications_retry(now: dt.datetime | None = None) -> int:
-    """Enqueue again the rows nobody will send otherwise; returns how many
-    (:func:`tinhso.onestop.notices.tasks.notifications_requeue`, run every few minutes)."""
-    return tasks.notifications_requeue(now)

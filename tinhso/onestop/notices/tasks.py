@@ -1,17 +1,15 @@
-"""The tasks that send the one-stop shop's outbox. They import nothing that enqueues them, so
-:mod:`tinhso.onestop.notices.services` can enqueue them without an import cycle."""
+"""The tasks that send outbox rows when no worker loop does: with a task backend other than the
+database one (the immediate backend of tests and of a development server without a worker), a
+transition enqueues :func:`notifications_send` once it commits. With the database backend the
+worker's loop (:func:`tinhso.onestop.notices.outbox.notifications_drain`) sends them instead.
+They import nothing that enqueues them, so :mod:`tinhso.onestop.notices.services` can enqueue
+them without an import cycle."""
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-
-from django.utils import timezone
 from django_tasks import task
 
 from . import outbox
-
-log = logging.getLogger(__name__)
 
 
 @task()
@@ -29,23 +27,3 @@ def notifications_send(notification_ids: list[int]) -> dict[str, int]:
         state = outbox.notification_deliver(notification_id)
         states[state] = states.get(state, 0) + 1
     return states
-
-
-def notifications_requeue(now: dt.datetime | None = None) -> int:
-    """Enqueue again the rows nobody will send otherwise (:func:`outbox.notifications_due`);
-    returns how many.
-
-    A row the first task is still sending is not double-sent in practice (it is young), and
-    never past MAX_ATTEMPTS; delivery skips SENT rows.
-    """
-    ids = outbox.notifications_due(now or timezone.now())
-    if ids:
-        notifications_send.enqueue(ids)
-        log.info("notifications retried: %s", len(ids))
-    return len(ids)
-
-
-@task()
-def notifications_retry() -> int:
-    """Every 5 minutes: enqueue again failed notifications with attempts left and lost pending ones."""
-    return notifications_requeue()

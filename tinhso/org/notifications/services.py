@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks_db import DatabaseBackend
 
 from tinhso.core import channels
 from tinhso.core.errors import DomainError, NotFound
@@ -158,9 +159,11 @@ def notify_many(
 
 
 def _enqueue(ids: list[int]) -> None:
-    # After commit: a lost enqueue (the queue down) leaves the rows PENDING, and the retry job
-    # (tasks.messages_retry, every 5 minutes) sends them.
-    tasks.messages_send.enqueue(ids)
+    # With the database task backend a worker runs, and its loop (tasks.messages_drain) sends the
+    # rows within a second: no task per message. A backend that runs tasks at once (tests, a
+    # development server without a worker) sends them here, after commit.
+    if not isinstance(tasks.messages_send.get_backend(), DatabaseBackend):
+        tasks.messages_send.enqueue(ids)
 
 
 @transaction.atomic

@@ -1,10 +1,15 @@
-"""The tasks that send the notifications' outbox (:class:`NotificationMessage`) through core's
-channels, each row tried and retried on its own (:func:`tinhso.core.channels.outbox_deliver`)."""
+"""Sending the notifications' outbox (:class:`NotificationMessage`) through core's channels.
+
+As for the one-stop shop's outbox (``tinhso.onestop.notices.outbox``), a worker loop drains it:
+new rows and failed ones whose backoff has passed, in batches locked while they are sent, so
+several workers never send a row twice (:func:`tinhso.core.channels.outbox_drain`). A backend
+that runs tasks at once (tests, a development server without a worker) sends each new row after
+commit through :func:`messages_send` instead.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.utils import timezone
 from django_tasks import task
@@ -12,12 +17,10 @@ from django_tasks import task
 from tinhso.core import channels
 from tinhso.org.models import NotificationMessage
 
-log = logging.getLogger(__name__)
-
 MAX_ATTEMPTS = 3
-# A PENDING row older than this lost its task (the enqueue after commit failed, a worker died).
-RETRY_PENDING_AFTER = dt.timedelta(minutes=5)
-RETRY_BATCH = 500
+# A row tried k times is tried again RETRY_BACKOFF × 4^(k-1) after its creation (1, then 4 minutes).
+RETRY_BACKOFF = dt.timedelta(minutes=1)
+SEND_BATCH = 100
 
 
 def message_deliver(message_id: int) -> str:
@@ -35,22 +38,12 @@ def messages_send(message_ids: list[int]) -> dict[str, int]:
     return states
 
 
-def messages_requeue(now: dt.datetime | None = None) -> int:
-    """Enqueue again the rows nobody will send otherwise; returns how many."""
-    ids = channels.outbox_due(
+def messages_drain(now: dt.datetime | None = None) -> int:
+    """Send every row that is due; returns how many were tried. The worker's loop."""
+    return channels.outbox_drain(
         NotificationMessage,
         now=now or timezone.now(),
         max_attempts=MAX_ATTEMPTS,
-        pending_after=RETRY_PENDING_AFTER,
-        limit=RETRY_BATCH,
+        backoff=RETRY_BACKOFF,
+        batch=SEND_BATCH,
     )
-    if ids:
-        messages_send.enqueue(ids)
-        log.info("notification messages retried: %s", len(ids))
-    return len(ids)
-
-
-@task()
-def messages_retry() -> int:
-    """Every 5 minutes: failed messages with attempts left and lost pending ones."""
-    return messages_requeue()

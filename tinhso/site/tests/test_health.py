@@ -69,8 +69,6 @@ def test_scheduler_enqueues_each_due_job_once() -> None:
         "ledger_checkpoint",
         "programme_reminders",
         "dossiers_late_scan",
-        "notifications_retry",
-        "notification_messages_retry",
         "storage_sweep",
         "account_codes_purge",
     }

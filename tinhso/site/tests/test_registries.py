@@ -20,8 +20,6 @@ def test_every_app_registered_its_periodic_jobs() -> None:
         ("ledger_checkpoint", "tinhso.ledger.tasks.checkpoint_sign_task"),
         ("programme_reminders", "tinhso.programme.tasks.reminders_send"),
         ("dossiers_late_scan", "tinhso.onestop.tasks.dossiers_late_scan"),
-        ("notifications_retry", "tinhso.onestop.notices.tasks.notifications_retry"),
-        ("notification_messages_retry", "tinhso.org.notifications.tasks.messages_retry"),
         ("storage_sweep", "tinhso.site.tasks.storage_sweep_task"),
         ("account_codes_purge", "tinhso.org.accounts.tasks.codes_purge_run"),
     }

@@ -4,7 +4,8 @@ A separate Python process writes a filing as a request does (intake.filing_submi
 killed with SIGKILL after every write of it (the dossier, its event, notification and ledger
 entry) but before the commit, as a power cut or an OOM kill would. The database must hold
 nothing of it; the citizen's retry with the same idempotency key files exactly one dossier,
-with the number the killed filing never took, and the ledger verifies.
+with the number the killed filing never took, and the ledger verifies. The same for a group of
+three filings written together (intake.filings_write), killed before its one commit.
 Needs a database another process can open (PostgreSQL; the SQLite test database is in memory).
 """
 
@@ -52,20 +53,47 @@ intake.filing_submit(intake.filing_check(
 """
 
 
+CRASHING_GROUP = """
+import os, signal, sys
+import django
+django.setup()
+from tinhso.org.models import Agency, Person
+from tinhso.onestop.dossiers import intake
+from tinhso.onestop.models import Procedure
+
+real_record = intake.dossier_events_record
+
+def record_then_die(*args, **kwargs):
+    real_record(*args, **kwargs)  # every write of the group is done, the commit is not
+    os.kill(os.getpid(), signal.SIGKILL)
+
+intake.dossier_events_record = record_then_die
+citizen, procedure, agency, form = sys.argv[1:5]
+intake.filings_write([
+    intake.filing_check(
+        applicant=Person.objects.get(pk=int(citizen)), procedure=Procedure.objects.get(pk=int(procedure)),
+        agency=Agency.objects.get(pk=int(agency)), form_data=eval(form), idempotency_key=f"crash-{n}",
+    )
+    for n in (1, 2, 3)
+])
+"""
+
+
 def _database_url() -> str:
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def test_a_submission_killed_before_its_commit_leaves_nothing_and_the_retry_files_one(svc: Any) -> None:
+@pytest.mark.parametrize("script", [CRASHING_SUBMISSION, CRASHING_GROUP], ids=["alone", "group"])
+def test_a_submission_killed_before_its_commit_leaves_nothing_and_the_retry_files_one(svc: Any, script: str) -> None:
     entries = Entry.objects.count()
     env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "config.settings_test"}
     crashed = subprocess.run(  # noqa: S603 - our own script, our own interpreter
         [
             sys.executable,
             "-c",
-            CRASHING_SUBMISSION,
+            script,
             str(svc.citizen.pk),
             str(svc.procedure.pk),
             str(svc.centre.pk),
@@ -102,6 +130,6 @@ def test_a_submission_killed_before_its_commit_leaves_nothing_and_the_retry_file
     )
     assert again.pk == retried[1].pk
     assert Dossier.objects.count() == 3
-    assert [d.code[-4:] for d in retried] == ["0001", "0002", "0003"]  # the killed filing's number was never taken
+    assert [d.code[-4:] for d in retried] == ["0001", "0002", "0003"]  # the killed numbers were never taken
     assert Entry.objects.count() == entries + 3
     assert ledger_verify().ok

@@ -3,8 +3,8 @@
 
 Counted: the statements a ``POST /api/services/dossiers/`` sends, transaction control
 (BEGIN, COMMIT, savepoints) left aside since the test's own transaction changes it. With the
-database task queue, the sending task is written inside the submission's transaction and
-rolls back with it.
+database task queue (a worker runs), the notification is only an outbox row, written inside the
+submission's transaction and rolled back with it; the worker's loop sends it, no task row.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 # session, user, procedure+agency (one narrow query), permission (one query), dossier number,
-# dossier, event, notification, its sending task, then the ledger (head + write: one statement on
+# dossier, event, notification, then the ledger (head + write: one statement on
 # PostgreSQL, one per table on SQLite). No look-up of the key: a retry is caught by its insert.
-SUBMIT_STATEMENTS = 9
+SUBMIT_STATEMENTS = 8
 LEDGER_STATEMENTS = {"postgresql": 2}
 LEDGER_STATEMENTS_SQLITE = 4  # head, entry, payload, head update (+ Merkle nodes every other append)
 
@@ -80,8 +80,8 @@ def test_a_submission_takes_its_pinned_number_of_queries(svc: SimpleNamespace, c
     # One atomic block around the writes: the test's transaction makes it one savepoint, no more.
     assert sum(q["sql"].upper().startswith("SAVEPOINT") for q in queries.captured_queries) == 1
     dossier = Dossier.objects.get(pk=response.json()["id"])
-    task = DBTaskResult.objects.get(args_kwargs__args=[[Notification.objects.get(dossier=dossier).pk]])
-    assert task.task_path == "tinhso.onestop.notices.tasks.notifications_send"
+    assert Notification.objects.get(dossier=dossier).state == "pending"  # for the worker's loop
+    assert not any("django_tasks" in sql for sql in statements)  # no task row per filing
 
 
 @override_settings(TASKS=DB_TASKS)
@@ -118,7 +118,7 @@ def test_a_retry_answers_the_first_dossier_and_writes_nothing(
 
 
 @override_settings(TASKS=DB_TASKS)
-def test_the_sending_task_rolls_back_with_the_submission(svc: SimpleNamespace, clock: Any) -> None:
+def test_the_outbox_row_rolls_back_with_the_submission(svc: SimpleNamespace, clock: Any) -> None:
     tasks = DBTaskResult.objects.count()
 
     with transaction.atomic():
@@ -129,7 +129,8 @@ def test_the_sending_task_rolls_back_with_the_submission(svc: SimpleNamespace, c
             form_data=GOOD_FORM,
             idempotency_key="q-3",
         )
-        assert DBTaskResult.objects.count() == tasks + 1  # written in the transaction, not after it
+        assert Notification.objects.count() == 1  # written in the transaction, not after it
+        assert DBTaskResult.objects.count() == tasks  # no task: the worker's loop sends the row
         transaction.set_rollback(True)
     assert not Dossier.objects.filter(idempotency_key="q-3").exists()
     assert not Notification.objects.exists()

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.ledger.models import Entry
@@ -226,7 +227,7 @@ def test_the_choices_offer_each_person_the_kinds_that_can_reach_them(make_person
     assert notification_preference_table(person=nobody) == []
 
 
-def test_a_failed_text_is_marked_masked_and_sent_again_by_the_retry_job(
+def test_a_failed_text_is_marked_masked_and_sent_again_by_the_loop(
     officer: Person, django_capture_on_commit_callbacks: Any
 ) -> None:
     services.notification_preferences_set(actor=officer, choices={ASSIGNED: {EMAIL: False, SMS: True}})
@@ -238,7 +239,19 @@ def test_a_failed_text_is_marked_masked_and_sent_again_by_the_retry_job(
     message = NotificationMessage.objects.get()
     assert (message.state, message.attempts) == ("failed", 1)
     assert "0912345678" not in message.error  # the gateway's echo of the number is masked
-    assert tasks.messages_requeue() == 1  # the immediate test backend sends it at once
+    assert tasks.messages_drain() == 0  # not due again before its backoff
+    later = timezone.now() + tasks.RETRY_BACKOFF
+    assert tasks.messages_drain(later) == 1  # the worker's loop tries it again
     message.refresh_from_db()
     assert (message.state, message.attempts) == ("sent", 2)
-    assert tasks.messages_requeue() == 0
+    assert tasks.messages_drain(later) == 0
+
+
+def test_the_worker_runs_the_outbox_loop_and_no_retry_job() -> None:
+    from django.utils.module_loading import import_string
+
+    from tinhso.core.scheduler import periodic_jobs, worker_loops
+
+    loop = next(spec for spec in worker_loops() if spec.name == "notification_messages_send")
+    assert import_string(loop.function_path) is tasks.messages_drain
+    assert "notification_messages_retry" not in {job.name for job in periodic_jobs()}
