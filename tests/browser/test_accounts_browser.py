@@ -96,9 +96,12 @@ def test_a_citizen_registers_on_a_phone_files_and_later_signs_in_through_the_pro
 
     # Sign out from the menu.
     page.get_by_role("button", name="Mở menu").click()
-    page.get_by_role("button", name="Đăng xuất").click()
-    page.wait_for_url("**/")
-    page.get_by_role("link", name="Đăng nhập").first.wait_for()
+    sign_out = page.get_by_role("button", name="Đăng xuất")
+    sign_out.wait_for()
+    with page.expect_navigation():  # from /tai-khoan/ to the home page (a URL "**/" already matched)
+        sign_out.click()
+    page.get_by_test_id("oidc-sign-in").wait_for()  # the signed-out home page's sign-in form
+    assert page.get_by_test_id("current-user").count() == 0
 
     # Later: sign in through the provider; "Hồ sơ của tôi" holds both dossiers.
     page.goto("/tai-khoan/dang-nhap/?next=/dich-vu-cong/ho-so/")
