@@ -370,7 +370,7 @@ class PlanImportForm(forms.Form):
         owner.choices = [(agency.pk, agency.name) for agency in owners]  # type: ignore[attr-defined]
         if len(owners) == 1:
             owner.widget = forms.HiddenInput()
-            owner.initial = owners[0].pk
+            self.initial["owner"] = owners[0].pk  # the only one, whatever the link asked for
         self.fixed_owner = owners[0] if len(owners) == 1 else None
         years = range(parent.period_start, parent.period_end + 1)
         self.fields["year"].choices = [(year, str(year)) for year in years]  # type: ignore[attr-defined]

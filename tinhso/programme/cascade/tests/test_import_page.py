@@ -77,7 +77,7 @@ def test_a_commune_focal_point_imports_its_plan_file_and_a_report_moves_the_sche
     form = client.get(_url(c))
     assert form.status_code == 200
     assert form.context["form"].fixed_owner == owner  # their own commune, not a choice
-    assert owner.name in form.content.decode()
+    assert f'type="hidden" name="owner" value="{owner.pk}"' in form.content.decode()
 
     before = _written()
     preview = client.post(_url(c), {"owner": owner.pk, "year": 2026, "file": _upload()})
