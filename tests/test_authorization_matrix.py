@@ -241,6 +241,9 @@ TABLE: dict[str, Row] = {
     "programme:cascade_xlsx": R(read=PROGRAMME - REPORTER, obj=True, sees=PROGRAMME),
     "programme:cascade_derive": R(write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME),
     "programme:plan": R(read=PROGRAMME - REPORTER, obj=True, sees=PROGRAMME),
+    # a plan an agency wrote itself, imported under the scheme: its DX office for any agency of the
+    # territory, a department's (commune's) focal point for its own; everyone else: "not found"
+    "programme:plan_import": R(read=PROGRAMME_MANAGERS | REPORTER, write=PROGRAMME_MANAGERS | REPORTER, obj=True),
     "programme:report_approve": R(
         write=PROGRAMME_MANAGERS, obj=True, sees=PROGRAMME, kwargs={"kind": "=nhiem-vu", "report_id": "task_report_id"}
     ),

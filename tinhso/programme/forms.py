@@ -332,3 +332,53 @@ class AgencyMappingForm(forms.Form):
             elif value:
                 picked.append((text, self.agencies[value]))
         return picked
+
+
+class PlanImportForm(forms.Form):
+    """An agency's own yearly plan to import under a scheme: whose, which year, the file.
+    ``owners`` are the agencies the user may import for (one: shown, not chosen)."""
+
+    owner = forms.TypedChoiceField(
+        label=_("Đơn vị"),
+        coerce=int,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"required": _("Vui lòng chọn đơn vị."), "invalid_choice": _("Đơn vị đã chọn không hợp lệ.")},
+    )
+    year = forms.TypedChoiceField(
+        label=_("Năm kế hoạch"),
+        coerce=int,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={
+            "required": _("Vui lòng chọn năm kế hoạch."),
+            "invalid_choice": _("Năm kế hoạch phải trong giai đoạn của kế hoạch cấp trên."),
+        },
+    )
+    file = forms.FileField(
+        label=_("Tệp kế hoạch"),
+        help_text=_(".docx, .xlsx (theo mẫu) hoặc .txt; tối đa 10 MB."),
+        widget=forms.FileInput(attrs={"class": "form-control", "accept": ",".join(IMPORT_EXTENSIONS)}),
+        error_messages={
+            "required": _("Vui lòng chọn tệp kế hoạch."),
+            "empty": _("Tệp rỗng."),
+            "invalid": _("Tệp không hợp lệ."),
+        },
+    )
+
+    def __init__(self, *args: Any, owners: list[Agency], parent: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        owner.choices = [(agency.pk, agency.name) for agency in owners]  # type: ignore[attr-defined]
+        if len(owners) == 1:
+            owner.widget = forms.HiddenInput()
+            self.initial["owner"] = owners[0].pk  # the only one, whatever the link asked for
+        self.fixed_owner = owners[0] if len(owners) == 1 else None
+        years = range(parent.period_start, parent.period_end + 1)
+        self.fields["year"].choices = [(year, str(year)) for year in years]  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(IMPORT_EXTENSIONS):
+            raise forms.ValidationError(_("Chỉ nhận tệp .docx, .xlsx hoặc .txt."))
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("Tệp vượt quá 10 MB."))
+        return upload

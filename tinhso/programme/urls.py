@@ -44,10 +44,11 @@ urlpatterns = [
 ]
 
 # Plans that cascade (tinhso.programme.cascade): the DX office's table, its export, the derive
-# action, and an agency's own plan.
+# action, an agency's own plan, and the import of a plan the agency wrote itself.
 urlpatterns += [
     path("<int:programme_id>/phan-cap/", cascade_views.cascade, name="cascade"),
     path("<int:programme_id>/phan-cap/tinh-hinh.xlsx", cascade_views.cascade_xlsx, name="cascade_xlsx"),
     path("<int:programme_id>/phan-cap/giao/", cascade_views.cascade_derive, name="cascade_derive"),
+    path("<int:programme_id>/phan-cap/nhap/", cascade_views.plan_import_page, name="plan_import"),
     path("<int:programme_id>/ke-hoach/", cascade_views.plan, name="plan"),
 ]

@@ -9,14 +9,11 @@ either on the form that caused it or on an error page.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -87,6 +84,7 @@ from .selectors import (
     programme_trend,
     task_rows_filter,
 )
+from .stash import IMPORTS_KEY, stash_drop, stash_get, stash_keep, stash_read
 
 AnyReport = TaskReport | TargetReport
 
@@ -937,8 +935,6 @@ def round_report_xlsx(request: HttpRequest, programme_id: int, round_id: int) ->
 
 # --- import (DX office) ---------------------------------------------------------------------
 
-IMPORTS_KEY = "programme_imports"
-
 
 def _require_dx_office(person: Person) -> None:
     """The import pages are the DX office's; the importer checks each programme itself."""
@@ -965,32 +961,6 @@ def _mapping_agencies(person: Person, programme: Programme | None) -> QuerySet[A
     provinces = {unit.province.pk for unit in units}
     in_province = Q(unit__in=provinces) | Q(unit__parent__in=provinces) | Q(unit__parent__parent__in=provinces)
     return Agency.objects.active().filter(in_province).order_by("path")
-
-
-def _stash(request: HttpRequest, filename: str, data: bytes, programme: Programme | None, texts: list[str]) -> str:
-    """Keep the previewed file until "Nhập" is pressed (in storage, not the session: it may be large;
-    the hourly storage sweep removes one never confirmed)."""
-    token = secrets.token_urlsafe(16)
-    path = default_storage.save(f"programme/imports/{token}.bin", ContentFile(data))
-    stashes = request.session.get(IMPORTS_KEY, {})
-    for old in list(stashes)[:-4]:  # keep the last few previews only
-        default_storage.delete(stashes.pop(old)["path"])
-    stashes[token] = {
-        "path": path,
-        "filename": filename,
-        "programme": programme.pk if programme else None,
-        "texts": texts,
-    }
-    request.session[IMPORTS_KEY] = stashes
-    return token
-
-
-def _unstash(request: HttpRequest, token: str) -> None:
-    stashes = request.session.get(IMPORTS_KEY, {})
-    stash = stashes.pop(token, None)
-    if stash:
-        default_storage.delete(stash["path"])
-        request.session[IMPORTS_KEY] = stashes
 
 
 def _import_page(
@@ -1043,14 +1013,16 @@ def import_page(request: HttpRequest) -> HttpResponse:
         form_error(form, exc)
         return _import_page(request, form, status=exc.status_code)
     texts = [unmatched.text for unmatched in outcome.unmatched_agencies]
-    token = _stash(request, filename, data, programme, texts)
+    token = stash_keep(
+        request, IMPORTS_KEY, filename=filename, data=data, programme=programme.pk if programme else None, texts=texts
+    )
     mapping = AgencyMappingForm(texts=texts, agencies=_mapping_agencies(person, programme))
     return _import_page(request, form, outcome=outcome, mapping=mapping, token=token)
 
 
 def _import_save(request: HttpRequest, person: Person, managed: QuerySet[Programme]) -> HttpResponse:
     token = request.POST["token"]
-    stash = request.session.get(IMPORTS_KEY, {}).get(token)
+    stash = stash_get(request, IMPORTS_KEY, token)
     form = ImportForm(programmes=managed)
     if stash is None:
         return _import_page(request, form, error=_("Bản xem trước đã hết hạn: vui lòng tải tệp lên lại."), status=400)
@@ -1058,8 +1030,7 @@ def _import_save(request: HttpRequest, person: Person, managed: QuerySet[Program
     if stash["programme"] and programme is None:
         raise NotFound(_("Không tìm thấy đề án."), code="not_found")
     form = ImportForm(programmes=managed, initial={"programme": programme})
-    with default_storage.open(stash["path"], "rb") as stored:
-        data = stored.read()
+    data = stash_read(stash)
     mapping = AgencyMappingForm(request.POST, texts=stash["texts"], agencies=_mapping_agencies(person, programme))
     try:
         if not mapping.is_valid():
@@ -1087,7 +1058,7 @@ def _import_save(request: HttpRequest, person: Person, managed: QuerySet[Program
             status=400,
             error=_("Tệp còn dòng bị từ chối nên chưa nhập gì. Vui lòng sửa tệp rồi tải lên lại."),
         )
-    _unstash(request, token)
+    stash_drop(request, IMPORTS_KEY, token)
     messages.success(
         request,
         _("Đã nhập %(tasks)d nhiệm vụ và %(targets)d chỉ tiêu.") % {"tasks": outcome.tasks, "targets": outcome.targets},
@@ -1104,7 +1075,7 @@ def import_columns(request: HttpRequest) -> HttpResponse:
     _require_dx_office(person)
     managed = _managed(person)
     token = request.POST.get("token", "")
-    stash = request.session.get(IMPORTS_KEY, {}).get(token)
+    stash = stash_get(request, IMPORTS_KEY, token)
     if stash is None:
         return _import_page(
             request,
@@ -1116,8 +1087,7 @@ def import_columns(request: HttpRequest) -> HttpResponse:
     if stash["programme"] and programme is None:
         raise NotFound(_("Không tìm thấy đề án."), code="not_found")
     form = ImportForm(programmes=managed, initial={"programme": programme})
-    with default_storage.open(stash["path"], "rb") as stored:
-        data = stored.read()
+    data = stash_read(stash)
 
     def preview(outcome: ImportOutcome, *, error: str = "", status: int = 200) -> HttpResponse:
         texts = [unmatched.text for unmatched in outcome.unmatched_agencies]

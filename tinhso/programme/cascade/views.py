@@ -1,6 +1,6 @@
 """Pages of plans that cascade: the DX office's table of communes and departments (with its
-export and the derive action) and an agency's own plan, light enough for a phone on a slow link
-(one small table a page, no script of its own)."""
+export and the derive action), an agency's own plan, and the import of a plan an agency wrote
+itself, light enough for a phone on a slow link (one small table a page, no script of its own)."""
 
 from __future__ import annotations
 
@@ -18,15 +18,20 @@ from django.utils.translation import gettext as _
 from tinhso.core import web
 from tinhso.core.documents import XLSX
 from tinhso.core.errors import DomainError, NotAllowed, NotFound
-from tinhso.core.web import View, person_of
-from tinhso.org.models import Agency
+from tinhso.core.text import fold
+from tinhso.core.web import View, form_error, person_of
+from tinhso.org.models import Agency, Person
 
 from .. import rules
-from ..access import access_programme, tasks_visible
+from ..access import ProgrammeScope, access_programme, programme_scope, tasks_visible
+from ..forms import PlanImportForm
+from ..importing.pipeline import ImportOutcome
+from ..importing.preview import target_lines, task_lines
 from ..models import Programme, ReportingRound, RoundStatus, TaskReport
-from .fanout import COMMUNES, DEPARTMENTS
+from ..stash import PLAN_IMPORTS_KEY, stash_drop, stash_get, stash_keep, stash_read
+from .fanout import COMMUNES, DEPARTMENTS, territory_agencies
 from .selectors import FILTERS, SORTS, CascadeStatus, cascade_status, programme_rollup, status_rows
-from .services import plan_derive
+from .services import plan_derive, plan_import
 from .tasks import plan_derive_all_enqueue
 
 PLAN_PAGE_SIZE = 20
@@ -51,18 +56,18 @@ def _kind(raw: str) -> str:
     return DEPARTMENTS if raw == "so-nganh" else COMMUNES
 
 
-def _status(request: HttpRequest, programme_id: int) -> tuple[Programme, CascadeStatus, bool]:
+def _status(request: HttpRequest, programme_id: int) -> tuple[Programme, CascadeStatus, ProgrammeScope]:
     programme, scope = access_programme(person_of(request), programme_id)
     if not rules.may_follow_cascade(scope):
         raise NotAllowed(_("Chỉ cơ quan chuyên trách và lãnh đạo theo dõi kế hoạch các cấp."), code="forbidden")
     year = _year(request.GET, programme)
     status = cascade_status(parent=programme, year=year, kind=_kind(request.GET.get("loai", "")))
-    return programme, status, rules.may_derive_plan(scope, programme)
+    return programme, status, scope
 
 
 @_page("GET")
 def cascade(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme, status, may_derive = _status(request, programme_id)
+    programme, status, scope = _status(request, programme_id)
     show = request.GET.get("loc", "")
     sort = request.GET.get("sap-xep", "ten")
     query = request.GET.get("q", "")[:100]
@@ -80,7 +85,8 @@ def cascade(request: HttpRequest, programme_id: int) -> HttpResponse:
             "show": show,
             "sort": sort,
             "query": query,
-            "may_derive": may_derive,
+            "may_derive": rules.may_derive_plan(scope, programme),
+            "importable": {row.agency.pk for row in rows if rules.may_import_plan(scope, row.agency)},
             "rollup": programme_rollup(programme=programme),
             "nav": "cascade",
         },
@@ -91,7 +97,7 @@ def cascade(request: HttpRequest, programme_id: int) -> HttpResponse:
 def cascade_xlsx(request: HttpRequest, programme_id: int) -> HttpResponse:
     from openpyxl import Workbook
 
-    programme, status, _may_derive = _status(request, programme_id)
+    programme, status, _scope = _status(request, programme_id)
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has its sheet
@@ -161,6 +167,15 @@ def cascade_derive(request: HttpRequest, programme_id: int) -> HttpResponse:
     return redirect(back)
 
 
+def _may_import_into(person: Person, scope: ProgrammeScope, plan: Programme, parent: Programme) -> bool:
+    """Whether the plan's page offers to import its agency's plan. Whom one reports for does not
+    depend on the programme, so the plan's scope answers for the agency's own people; the
+    scheme's (a dozen queries) is asked only of a DX office, which must manage the scheme."""
+    if not scope.manage:
+        return rules.may_import_plan(scope, plan.owner)
+    return rules.may_import_plan(programme_scope(person, parent), plan.owner)
+
+
 @_page("GET")
 def plan(request: HttpRequest, programme_id: int) -> HttpResponse:
     """An agency's plan, page by page: its tasks with the state of their report in the open round."""
@@ -181,6 +196,7 @@ def plan(request: HttpRequest, programme_id: int) -> HttpResponse:
         }
     rows = [(task, reports.get(task.pk)) for task in page]
     parent = programme.parent if programme.parent_id else None
+    may_import = parent is not None and _may_import_into(person_of(request), scope, programme, parent)
     return render(
         request,
         "programme/plan.html",
@@ -191,6 +207,144 @@ def plan(request: HttpRequest, programme_id: int) -> HttpResponse:
             "rows": rows,
             "round": open_round,
             "parent": parent,
+            "may_import": may_import,
             "nav": "plan",
         },
     )
+
+
+# --- a plan the agency wrote itself ----------------------------------------------------------
+
+
+def _import_access(person: Person, programme_id: int) -> tuple[Programme, dict[int, Agency]]:
+    """The scheme and the agencies of its territory ``person`` may import a plan for (every one
+    for its DX office, their own for a commune's or department's people). A commune cannot open
+    the scheme itself, so this is its access check: none of them is "not found", as a missing
+    scheme is."""
+    try:
+        parent = Programme.objects.select_related("owner__unit__parent", "province").get(pk=int(programme_id))
+    except (ValueError, Programme.DoesNotExist):
+        raise NotFound(_("Không tìm thấy đề án."), code="not_found") from None
+    scope = programme_scope(person, parent)
+    communes, departments = territory_agencies(parent, timezone.localdate())
+    owners = [agency for agency in (communes | departments).values() if rules.may_import_plan(scope, agency)]
+    if not owners:
+        raise NotFound(_("Không tìm thấy đề án."), code="not_found")
+    owners.sort(key=lambda agency: fold(agency.name))
+    return parent, {agency.pk: agency for agency in owners}
+
+
+def _owner_in(raw: str, owners: dict[int, Agency]) -> Agency | None:
+    """The agency asked for (None when none is); one the user may not import for is "not found"."""
+    if not raw:
+        return None
+    try:
+        return owners[int(raw)]
+    except (ValueError, KeyError):
+        raise NotFound(_("Không tìm thấy cơ quan, đơn vị."), code="not_found") from None
+
+
+def _plan_import_page(
+    request: HttpRequest,
+    parent: Programme,
+    form: PlanImportForm,
+    *,
+    outcome: ImportOutcome | None = None,
+    token: str = "",
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "programme/plan_import.html",
+        {
+            "parent": parent,
+            "form": form,
+            "outcome": outcome,
+            "token": token,
+            "error": error,
+            "may_follow": rules.may_follow_cascade(programme_scope(person_of(request), parent)),
+            "task_lines": task_lines(outcome.preview) if outcome else [],
+            "target_lines": target_lines(outcome.preview) if outcome else [],
+        },
+        status=status,
+    )
+
+
+@_page("GET", "POST")
+def plan_import_page(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """ "Nhập kế hoạch của đơn vị": a commune's (department's) own yearly plan under the scheme,
+    previewed in full, saved from the kept file on "Nhập" (all or nothing)."""
+    person = person_of(request)
+    parent, owners = _import_access(person, programme_id)
+    choices = list(owners.values())
+    if request.method == "GET":
+        owner = _owner_in(request.GET.get("co-quan", ""), owners)
+        initial = {"owner": owner.pk if owner else None, "year": _year(request.GET, parent)}
+        return _plan_import_page(request, parent, PlanImportForm(owners=choices, parent=parent, initial=initial))
+    if request.POST.get("token"):
+        return _plan_import_save(request, person, parent, owners)
+    _owner_in(request.POST.get("owner", ""), owners)
+    form = PlanImportForm(request.POST, request.FILES, owners=choices, parent=parent)
+    if not form.is_valid():
+        return _plan_import_page(request, parent, form, status=400)
+    owner, year = owners[form.cleaned_data["owner"]], form.cleaned_data["year"]
+    upload = form.cleaned_data["file"]
+    filename, data = upload.name, upload.read()
+    try:
+        outcome = plan_import(
+            actor=person, parent=parent, owner=owner, year=year, filename=filename, data=data, dry_run=True
+        )
+    except DomainError as exc:
+        form_error(form, exc)
+        return _plan_import_page(request, parent, form, status=exc.status_code)
+    token = stash_keep(
+        request, PLAN_IMPORTS_KEY, filename=filename, data=data, parent=parent.pk, owner=owner.pk, year=year
+    )
+    return _plan_import_page(request, parent, form, outcome=outcome, token=token)
+
+
+def _plan_import_save(
+    request: HttpRequest, person: Person, parent: Programme, owners: dict[int, Agency]
+) -> HttpResponse:
+    token = request.POST["token"]
+    stash = stash_get(request, PLAN_IMPORTS_KEY, token)
+    choices = list(owners.values())
+    if stash is None or stash["parent"] != parent.pk:
+        form = PlanImportForm(owners=choices, parent=parent)
+        return _plan_import_page(
+            request, parent, form, error=_("Bản xem trước đã hết hạn: vui lòng tải tệp lên lại."), status=400
+        )
+    owner = _owner_in(str(stash["owner"]), owners)
+    assert owner is not None  # a kept preview always names its agency
+    year = stash["year"]
+    form = PlanImportForm(owners=choices, parent=parent, initial={"owner": owner.pk, "year": year})
+    try:
+        outcome = plan_import(
+            actor=person,
+            parent=parent,
+            owner=owner,
+            year=year,
+            filename=stash["filename"],
+            data=stash_read(stash),
+            dry_run=False,
+        )
+    except DomainError as exc:
+        return _plan_import_page(request, parent, form, error=exc.message, status=exc.status_code)
+    if not outcome.saved:
+        return _plan_import_page(
+            request,
+            parent,
+            form,
+            outcome=outcome,
+            token=token,
+            status=400,
+            error=_("Tệp còn dòng bị từ chối nên chưa nhập gì. Vui lòng sửa tệp rồi tải lên lại."),
+        )
+    stash_drop(request, PLAN_IMPORTS_KEY, token)
+    messages.success(
+        request,
+        _("Đã nhập kế hoạch năm %(year)s của %(agency)s: %(tasks)d nhiệm vụ, %(targets)d chỉ tiêu.")
+        % {"year": year, "agency": owner.name, "tasks": outcome.tasks, "targets": outcome.targets},
+    )
+    return redirect("programme:plan", outcome.programme_id)
