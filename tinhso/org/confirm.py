@@ -26,11 +26,12 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from tinhso.core.errors import DomainError, NotFound
+from tinhso.core.sheets import cell_day, cell_text, sheet_rows
 from tinhso.core.text import clean, fold
 from tinhso.ledger.services import ledger_append
 
@@ -167,58 +168,6 @@ class ConfirmOutcome:
     saved: bool = False
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return clean(str(value))
-
-
-def _day(value: Any) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar day
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def _read(data: bytes) -> list[tuple[int, list[Any]]]:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise DomainError(_("Không đọc được tệp Excel (.xlsx)."), code="bad_file") from exc
-    if SHEET not in book.sheetnames:
-        raise DomainError(_("Tệp thiếu trang “%(sheet)s”.") % {"sheet": SHEET}, code="bad_file")
-    rows = book[SHEET].iter_rows(values_only=True)
-    header = [_text(cell) for cell in next(rows, ())]
-    if [fold(cell) for cell in header[: len(HEADERS)]] != [fold(name) for name in HEADERS]:
-        raise DomainError(
-            _("Dòng tiêu đề của trang “%(sheet)s” phải là: %(headers)s.")
-            % {"sheet": SHEET, "headers": ", ".join(HEADERS)},
-            code="bad_header",
-        )
-    result = []
-    for number, row in enumerate(rows, start=2):
-        cells = list(row[: len(HEADERS)]) + [None] * (len(HEADERS) - len(row))
-        if all(_text(cell) == "" for cell in cells):
-            continue
-        result.append((number, cells))
-        if len(result) > MAX_ROWS:
-            raise DomainError(_("Tệp có quá %(max)d dòng.") % {"max": MAX_ROWS}, code="too_many_rows")
-    if not result:
-        raise DomainError(_("Trang “%(sheet)s” không có dòng nào.") % {"sheet": SHEET}, code="empty")
-    return result
-
-
 @dataclass
 class _Row:
     number: int
@@ -236,7 +185,7 @@ class _Row:
 
 def _parse(number: int, cells: list[Any], kinds: dict[str, str]) -> tuple[_Row | None, list[str]]:
     errors = []
-    key, name, short_name, kind_text, parent_key, code = (_text(cell) for cell in cells[:6])
+    key, name, short_name, kind_text, parent_key, code = (cell_text(cell) for cell in cells[:6])
     code = code.upper()
     if key and not KEY_PATTERN.match(key):
         errors.append(
@@ -258,16 +207,16 @@ def _parse(number: int, cells: list[Any], kinds: dict[str, str]) -> tuple[_Row |
     days: list[dt.date | None] = []
     for cell, label in ((cells[6], _("Hoạt động từ")), (cells[7], _("Hoạt động đến"))):
         try:
-            days.append(_day(cell))
+            days.append(cell_day(cell))
         except ValueError:
             errors.append(
                 _("Ngày “%(value)s” (cột %(column)s) không đúng dạng dd/mm/yyyy.")
-                % {"value": _text(cell), "column": label}
+                % {"value": cell_text(cell), "column": label}
             )
             days.append(None)
     if days[0] and days[1] and days[1] < days[0]:
         errors.append(_("Ngày kết thúc hoạt động không được trước ngày bắt đầu."))
-    source = _text(cells[8])
+    source = cell_text(cells[8])
     if len(source) > 300:
         errors.append(_("Căn cứ dài quá 300 ký tự."))
     if errors:
@@ -352,10 +301,10 @@ def agencies_confirm_xlsx(
             {"row": number, "key": key or ("" if isinstance(row, int) else row.key), "reason": reason}
         )
 
-    for number, cells in _read(data):
+    for number, cells in sheet_rows(data, sheet=SHEET, headers=HEADERS, max_rows=MAX_ROWS):
         parsed, errors = _parse(number, cells, kinds)
         for error in errors:
-            reject(number, error, _text(cells[0]))
+            reject(number, error, cell_text(cells[0]))
         if parsed is not None:
             rows.append(parsed)
     outcome.rows = len(rows) + len({item["row"] for item in outcome.rejected})

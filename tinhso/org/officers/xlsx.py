@@ -28,14 +28,15 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tinhso.core.errors import DomainError, NotAllowed
+from tinhso.core.errors import NotAllowed
 from tinhso.core.privacy import mask_digits, mask_email
-from tinhso.core.text import clean, fold, match_key
+from tinhso.core.sheets import cell_day, cell_text, sheet_rows
+from tinhso.core.text import fold, match_key
 from tinhso.ledger.services import ledger_append
 
 from .. import rules
@@ -143,68 +144,16 @@ def officers_template_xlsx(actor: Person) -> bytes:
 # --- reading --------------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return clean(str(value))
-
-
-def _day(value: Any) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar day
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
 def _phone(value: Any) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):  # a number cell lost its leading 0
         text = f"0{int(value)}"
     else:
-        text = re.sub(r"[\s.\-()]", "", _text(value))
+        text = re.sub(r"[\s.\-()]", "", cell_text(value))
     if text.startswith("+84"):
         text = "0" + text[3:]
     elif text.startswith("84") and len(text) == 11:
         text = "0" + text[2:]
     return text
-
-
-def _read(data: bytes) -> list[tuple[int, list[Any]]]:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise DomainError(_("Không đọc được tệp Excel (.xlsx)."), code="bad_file") from exc
-    if SHEET not in book.sheetnames:
-        raise DomainError(_("Tệp thiếu trang “%(sheet)s”.") % {"sheet": SHEET}, code="bad_file")
-    rows = book[SHEET].iter_rows(values_only=True)
-    header = [_text(cell) for cell in next(rows, ())]
-    if [fold(cell) for cell in header[: len(HEADERS)]] != [fold(name) for name in HEADERS]:
-        raise DomainError(
-            _("Dòng tiêu đề của trang “%(sheet)s” phải là: %(headers)s.")
-            % {"sheet": SHEET, "headers": ", ".join(HEADERS)},
-            code="bad_header",
-        )
-    result = []
-    for number, row in enumerate(rows, start=2):
-        cells = list(row[: len(HEADERS)]) + [None] * (len(HEADERS) - len(row))
-        if all(_text(cell) == "" for cell in cells):
-            continue
-        result.append((number, cells))
-        if len(result) > MAX_ROWS:
-            raise DomainError(_("Tệp có quá %(max)d dòng.") % {"max": MAX_ROWS}, code="too_many_rows")
-    if not result:
-        raise DomainError(_("Trang “%(sheet)s” không có dòng nào.") % {"sheet": SHEET}, code="empty")
-    return result
 
 
 # --- matching agencies and roles ------------------------------------------------------------------
@@ -313,10 +262,10 @@ def officers_import_xlsx(*, actor: Person, data: bytes, dry_run: bool = False) -
         raise NotAllowed(_("Bạn không có quyền nhập danh sách cán bộ."), code="forbidden")
     today = timezone.localdate()
     outcome = ImportOutcome()
-    raw = _read(data)
+    raw = sheet_rows(data, sheet=SHEET, headers=HEADERS, max_rows=MAX_ROWS)
     outcome.rows = len(raw)
     index = AgencyIndex(today)
-    index.preload([_text(cells[3]) for _number, cells in raw])
+    index.preload([cell_text(cells[3]) for _number, cells in raw])
     scope = rules.grant_scope(actor)
     managed = scope.managed
     roles_by_text = _roles_by_text()
@@ -329,10 +278,10 @@ def officers_import_xlsx(*, actor: Person, data: bytes, dry_run: bool = False) -
         outcome.rejected.append({"row": number, "who": who, "reason": reason})
 
     for number, cells in raw:
-        name = _text(cells[0])
-        email = _text(cells[1]).lower()
+        name = cell_text(cells[0])
+        email = cell_text(cells[1]).lower()
         phone = _phone(cells[2])
-        agency_text, roles_text = _text(cells[3]), _text(cells[4])
+        agency_text, roles_text = cell_text(cells[3]), cell_text(cells[4])
         who = _mask(email, phone) or name[:1] + "…"
         before = len(outcome.rejected)
         if not name:
@@ -394,13 +343,13 @@ def officers_import_xlsx(*, actor: Person, data: bytes, dry_run: bool = False) -
         days: list[dt.date | None] = []
         for cell, label in ((cells[5], HEADERS[5]), (cells[6], HEADERS[6])):
             try:
-                days.append(_day(cell))
+                days.append(cell_day(cell))
             except ValueError:
                 reject(
                     number,
                     who,
                     _("Ngày “%(value)s” (cột %(column)s) không đúng dạng dd/mm/yyyy.")
-                    % {"value": _text(cell), "column": label},
+                    % {"value": cell_text(cell), "column": label},
                 )
                 days.append(None)
         valid_from, valid_to = days[0] or today, days[1]
